@@ -1,0 +1,125 @@
+// The hardware abstraction layer: everything machine-specific that the portable kernel
+// (kernel/, objects/, syscalls/) may use. hal/x86_64 implements it on bare metal.
+//
+// Contract notes:
+// - The kernel runs with interrupts disabled except inside hal_idle().
+// - User pointers are plain integers here; only hal_copy_{from,to}_user touch user memory.
+#ifndef ZC_HAL_H
+#define ZC_HAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <zircon/types.h>
+
+#include "hal_arch.h"  // struct hal_uctx, HAL_PAGE_SIZE, user address range
+
+typedef uint64_t paddr_t;
+
+// ---- console ----
+void hal_console_write(const char *s, size_t n);
+
+// ---- time ----
+uint64_t hal_ticks(void);               // a free-running counter (TSC)
+uint64_t hal_ticks_per_second(void);
+zx_time_t hal_now(void);                // monotonic nanoseconds since boot
+// One-shot timer: the HAL calls kernel_timer_interrupt() once hal_now() >= deadline.
+// ZX_TIME_INFINITE cancels.
+void hal_timer_set(zx_time_t deadline);
+void hal_time_params(uint64_t *ticks_at_boot, uint64_t *ns_mult, uint32_t *ns_shift);
+
+// ---- interrupts / cpu ----
+// Enable interrupts, wait for one, return with interrupts disabled again.
+void hal_idle(void);
+uint64_t hal_random(void);
+__attribute__((noreturn)) void hal_shutdown(int exit_code);  // exit_code as in docs/abi.md
+__attribute__((noreturn)) void hal_halt(void);
+void hal_cpu_memcpy_features(bool *erms, bool *fsrm, bool *sse2);
+uint32_t hal_dcache_line_size(void);
+
+// ---- boot information ----
+struct hal_mem_range {
+    paddr_t base;
+    uint64_t size;
+};
+// Usable RAM ranges not occupied by the kernel image or boot data (initrd, cmdline).
+size_t hal_boot_memory(const struct hal_mem_range **ranges);
+uint64_t hal_total_memory(void);
+const char *hal_boot_cmdline(void);
+// The initrd (bootfs) as handed over by the loader; size 0 when absent.
+void hal_boot_initrd(paddr_t *base, uint64_t *size);
+// Kernel-entry timestamp (ticks), for the boot-time log line.
+uint64_t hal_boot_ticks(void);
+
+// ---- physical memory ----
+extern uintptr_t hal_physmap_base;
+static inline void *paddr_to_kva(paddr_t pa) { return (void *)(hal_physmap_base + pa); }
+static inline paddr_t kva_to_paddr(const void *va) { return (uintptr_t)va - hal_physmap_base; }
+
+// Provided by the kernel for the page-table code.
+bool kernel_alloc_frame(paddr_t *pa);    // zeroed frame
+void kernel_free_frame(paddr_t pa);
+
+// ---- address spaces (user page tables; the kernel half is shared) ----
+#define HAL_MMU_READ  1u
+#define HAL_MMU_WRITE 2u
+#define HAL_MMU_EXEC  4u
+
+// struct hal_aspace is defined in hal_arch.h so the kernel can embed it.
+zx_status_t hal_aspace_init(struct hal_aspace *as);
+void hal_aspace_destroy(struct hal_aspace *as);  // frees page-table pages, not mapped frames
+// Map one page (replacing any mapping there). ZX_ERR_NO_MEMORY if a table page is missing.
+zx_status_t hal_aspace_map(struct hal_aspace *as, uintptr_t va, paddr_t pa, unsigned flags);
+// Unmap [va, va+len); calls fn(ctx, va, pa) for each page that was mapped (may be NULL).
+void hal_aspace_unmap(struct hal_aspace *as, uintptr_t va, size_t len,
+                      void (*fn)(void *ctx, uintptr_t va, paddr_t pa), void *ctx);
+void hal_aspace_protect(struct hal_aspace *as, uintptr_t va, size_t len, unsigned flags);
+bool hal_aspace_query(struct hal_aspace *as, uintptr_t va, paddr_t *pa, unsigned *flags);
+void hal_aspace_activate(struct hal_aspace *as);  // NULL = kernel only
+uint64_t hal_aspace_table_pages(const struct hal_aspace *as);
+
+// ---- user context ----
+enum hal_trap_kind {
+    HAL_TRAP_SYSCALL,     // `syscall` executed
+    HAL_TRAP_INTERRUPT,   // an interrupt arrived while in user mode (already handled)
+    HAL_TRAP_PAGE_FAULT,  // fault_addr, fault_flags
+    HAL_TRAP_EXCEPTION,   // any other CPU exception: vector, name
+};
+#define HAL_FAULT_WRITE   1u
+#define HAL_FAULT_EXEC    2u
+#define HAL_FAULT_PRESENT 4u  // the page was present: a protection fault
+
+struct hal_trap {
+    enum hal_trap_kind kind;
+    uint32_t vector;
+    uint32_t fault_flags;
+    uintptr_t fault_addr;
+    uintptr_t pc;
+    const char *name;  // "general protection fault", ...
+};
+
+void hal_uctx_init(struct hal_uctx *u, uintptr_t pc, uintptr_t sp, uint64_t arg1, uint64_t arg2);
+// Run the thread in user mode until it traps. Interrupts that arrive while it runs are
+// handled (timer hook called) before this returns HAL_TRAP_INTERRUPT.
+void hal_context_run(struct hal_uctx *u, struct hal_trap *trap);
+uint64_t hal_uctx_syscall(const struct hal_uctx *u, uint64_t args[8]);  // returns the number
+void hal_uctx_set_return(struct hal_uctx *u, uint64_t value);
+uintptr_t hal_uctx_pc(const struct hal_uctx *u);
+void hal_uctx_release(struct hal_uctx *u);  // before the uctx's memory is freed
+// The memcpy routine user copies use (one that leaves SSE registers alone if the kernel
+// does not save user SSE state on entry).
+void hal_set_user_copy_routine(void *(*fn)(void *, const void *, size_t));
+// The FPU/vector state of the user context lives in the uctx itself.
+
+// ---- user copy (fault-safe) ----
+// ZX_OK; ZX_ERR_INVALID_ARGS when the range is not entirely in the user half;
+// ZX_ERR_UNAVAILABLE when a page faulted (*fault_addr set, *fault_write set): the caller may
+// resolve the fault and retry. Partial copies may have happened.
+zx_status_t hal_copy_from_user(void *dst, uintptr_t usrc, size_t len, uintptr_t *fault_addr);
+zx_status_t hal_copy_to_user(uintptr_t udst, const void *src, size_t len, uintptr_t *fault_addr);
+
+// ---- hooks the HAL calls into the kernel ----
+void kernel_timer_interrupt(void);       // from interrupt context, interrupts disabled
+__attribute__((noreturn)) void kernel_main(void);
+
+#endif

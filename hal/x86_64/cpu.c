@@ -1,0 +1,190 @@
+// GDT, TSS, IDT, syscall MSRs, CPU features, FPU, SMEP/SMAP.
+#include <stddef.h>
+#include <string.h>
+
+#include "hal/hal.h"
+#include "kernel/debug.h"
+#include "x86.h"
+
+struct x86_features x86_feat;
+struct x86_percpu x86_cpu;
+
+struct tss {
+    uint32_t reserved0;
+    uint64_t rsp[3];
+    uint64_t reserved1;
+    uint64_t ist[7];
+    uint64_t reserved2;
+    uint16_t reserved3;
+    uint16_t iomap_base;
+} __attribute__((packed));
+_Static_assert(sizeof(struct tss) == 104, "TSS layout");
+
+struct idt_entry {
+    uint16_t off0;
+    uint16_t sel;
+    uint8_t ist;
+    uint8_t type;
+    uint16_t off1;
+    uint32_t off2;
+    uint32_t reserved;
+} __attribute__((packed));
+
+static struct tss tss __attribute__((aligned(16)));
+static uint64_t gdt[7] __attribute__((aligned(16)));
+static struct idt_entry idt[256] __attribute__((aligned(16)));
+static uint8_t ist_stacks[2][8192] __attribute__((aligned(16)));
+
+extern const uint64_t x86_isr_table[256];  // entry.S
+extern void x86_syscall_entry(void);        // entry.S
+
+static void load_gdt(void) {
+    gdt[0] = 0;
+    gdt[1] = 0x00af9a000000ffff;  // 0x08 kernel code 64
+    gdt[2] = 0x00cf92000000ffff;  // 0x10 kernel data
+    gdt[3] = 0x00cff2000000ffff;  // 0x18 user data (sysret SS = 0x18|3)
+    gdt[4] = 0x00affa000000ffff;  // 0x20 user code 64 (sysret CS = 0x20|3)
+    uint64_t base = (uint64_t)&tss;
+    uint64_t limit = sizeof(tss) - 1;
+    gdt[5] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ul << 40) |
+             (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
+    gdt[6] = base >> 32;
+    struct {
+        uint16_t limit;
+        uint64_t base;
+    } __attribute__((packed)) gdtr = {sizeof(gdt) - 1, (uint64_t)gdt};
+    __asm__ volatile(
+        "lgdt %0\n"
+        "pushq $0x08\n"
+        "leaq 1f(%%rip), %%rax\n"
+        "pushq %%rax\n"
+        "lretq\n"
+        "1: mov $0x10, %%eax\n"
+        "mov %%eax, %%ds\n"
+        "mov %%eax, %%es\n"
+        "mov %%eax, %%ss\n"
+        "xor %%eax, %%eax\n"
+        "mov %%eax, %%fs\n"
+        "mov %%eax, %%gs\n"
+        :
+        : "m"(gdtr)
+        : "rax", "memory");
+    tss.ist[0] = (uint64_t)&ist_stacks[0][sizeof(ist_stacks[0])];
+    tss.ist[1] = (uint64_t)&ist_stacks[1][sizeof(ist_stacks[1])];
+    tss.iomap_base = sizeof(tss);  // no I/O bitmap: user port I/O faults
+    __asm__ volatile("ltr %w0" ::"r"(TSS_SEL));
+}
+
+static void load_idt(void) {
+    for (int v = 0; v < 256; v++) {
+        uint64_t h = x86_isr_table[v];
+        idt[v].off0 = h & 0xffff;
+        idt[v].sel = KERNEL_CS;
+        idt[v].ist = v == 2 ? 2 : v == 8 ? 1 : 0;  // NMI and double fault on their own stacks
+        idt[v].type = 0x8e;                          // present, DPL 0, interrupt gate
+        idt[v].off1 = (h >> 16) & 0xffff;
+        idt[v].off2 = h >> 32;
+        idt[v].reserved = 0;
+    }
+    struct {
+        uint16_t limit;
+        uint64_t base;
+    } __attribute__((packed)) idtr = {sizeof(idt) - 1, (uint64_t)idt};
+    __asm__ volatile("lidt %0" ::"m"(idtr));
+}
+
+static void detect_features(void) {
+    uint32_t a, b, c, d, max;
+    cpuid(0, 0, &max, &b, &c, &d);
+    cpuid(1, 0, &a, &b, &c, &d);
+    x86_feat.sse2 = d & (1u << 26);
+    x86_feat.rdrand = c & (1u << 30);
+    x86_feat.tsc_deadline = c & (1u << 24);
+    x86_feat.clflush_size = ((b >> 8) & 0xff) * 8;
+    if (max >= 7) {
+        cpuid(7, 0, &a, &b, &c, &d);
+        x86_feat.smep = b & (1u << 7);
+        x86_feat.erms = b & (1u << 9);
+        x86_feat.smap = b & (1u << 20);
+        x86_feat.fsrm = d & (1u << 4);
+    }
+    cpuid(0x80000000, 0, &max, &b, &c, &d);
+    if (max >= 0x80000001) {
+        cpuid(0x80000001, 0, &a, &b, &c, &d);
+        x86_feat.nx = d & (1u << 20);
+        x86_feat.pdpe1gb = d & (1u << 26);
+    }
+    if (max >= 0x80000007) {
+        cpuid(0x80000007, 0, &a, &b, &c, &d);
+        x86_feat.invariant_tsc = d & (1u << 8);
+    }
+}
+
+void x86_set_rsp0(uint64_t rsp0) {
+    tss.rsp[0] = rsp0;
+    x86_cpu.uctx_top = rsp0;
+}
+
+void x86_cpu_init(void) {
+    detect_features();
+    load_gdt();
+    load_idt();
+
+    // FPU/SSE for user mode; the kernel itself is built without SSE.
+    uint64_t cr0 = read_cr0();
+    cr0 &= ~(1ul << 2);   // EM
+    cr0 |= (1ul << 1) | (1ul << 5);  // MP, NE
+    cr0 |= (1ul << 16);   // WP: honour read-only pages in the kernel too
+    write_cr0(cr0);
+    uint64_t cr4 = read_cr4();
+    cr4 |= (1ul << 9) | (1ul << 10);  // OSFXSR, OSXMMEXCPT
+    if (x86_feat.smep) cr4 |= 1ul << 20;
+    if (x86_feat.smap) cr4 |= 1ul << 21;
+    write_cr4(cr4);
+    __asm__ volatile("fninit");
+
+    // syscall/sysret.
+    wrmsr(MSR_EFER, rdmsr(MSR_EFER) | 1);  // SCE
+    wrmsr(MSR_STAR, ((uint64_t)0x10 << 48) | ((uint64_t)KERNEL_CS << 32));
+    wrmsr(MSR_LSTAR, (uint64_t)x86_syscall_entry);
+    wrmsr(MSR_FMASK, 0x47700);  // clear TF, IF, DF, IOPL, NT, AC on entry
+    wrmsr(MSR_FS_BASE, 0);
+    wrmsr(MSR_GS_BASE, 0);
+}
+
+void hal_cpu_memcpy_features(bool *erms, bool *fsrm, bool *sse2) {
+    *erms = x86_feat.erms;
+    *fsrm = x86_feat.fsrm;
+    *sse2 = x86_feat.sse2;
+}
+
+uint32_t hal_dcache_line_size(void) { return x86_feat.clflush_size ? x86_feat.clflush_size : 64; }
+
+uint64_t hal_random(void) {
+    if (x86_feat.rdrand) {
+        for (int i = 0; i < 10; i++) {
+            uint64_t v;
+            uint8_t ok;
+            __asm__ volatile("rdrand %0; setc %1" : "=r"(v), "=qm"(ok));
+            if (ok) return v;
+        }
+    }
+    // Fall back to mixing the TSC (weak; fine for handle-value secrets in tests).
+    uint64_t x = rdtsc() * 0x9e3779b97f4a7c15ull;
+    x ^= x >> 31;
+    return x * 0xbf58476d1ce4e5b9ull;
+}
+
+void hal_idle(void) { __asm__ volatile("sti; hlt; cli" ::: "memory"); }
+
+void hal_halt(void) {
+    for (;;) __asm__ volatile("cli; hlt");
+}
+
+void hal_shutdown(int code) {
+    // isa-debug-exit: QEMU exits with (code << 1) | 1.
+    outl(0xf4, (uint32_t)code);
+    // Without the device: fall back to the ACPI-less QEMU shutdown ports, then halt.
+    outb(0x604, 0x00);
+    hal_halt();
+}

@@ -1,0 +1,201 @@
+// Trap, interrupt and syscall entry; entering user mode.
+//
+// A user thread's registers live in its struct hal_uctx (hal_arch.h). While it runs, TSS.rsp0
+// points just past the uctx's iret frame, so an interrupt or exception from user mode pushes
+// its frame straight into the uctx; the stub then pushes the general registers below it and
+// returns to the kernel on the saved kernel stack, as if x86_context_enter() had returned.
+// The syscall entry builds the same frame by hand. Traps taken in kernel mode (idle, user copy)
+// use the ordinary kernel stack and return with iretq.
+
+#define PERCPU_KERNEL_RSP x86_cpu+0
+#define PERCPU_USER_RSP   x86_cpu+8
+#define PERCPU_UCTX_TOP   x86_cpu+16
+
+#define UCTX_VECTOR       (15*8)
+#define UCTX_FULL_RESTORE (15*8 + 2*8 + 5*8 + 3*8)
+
+.macro PUSH_GPRS
+    push %rax
+    push %rbx
+    push %rcx
+    push %rdx
+    push %rsi
+    push %rdi
+    push %rbp
+    push %r8
+    push %r9
+    push %r10
+    push %r11
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+.endm
+
+.macro POP_GPRS
+    pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %r11
+    pop %r10
+    pop %r9
+    pop %r8
+    pop %rbp
+    pop %rdi
+    pop %rsi
+    pop %rdx
+    pop %rcx
+    pop %rbx
+    pop %rax
+.endm
+
+.macro ISR vec
+    .p2align 4
+isr_\vec:
+    .if (\vec == 8) || (\vec == 10) || (\vec == 11) || (\vec == 12) || (\vec == 13) || (\vec == 14) || (\vec == 17) || (\vec == 21) || (\vec == 29) || (\vec == 30)
+    .else
+    pushq $0
+    .endif
+    pushq $\vec
+    .if (\vec == 2) || (\vec == 8)
+    jmp kernel_trap              // NMI and double fault run on IST stacks: never a uctx
+    .else
+    jmp trap_common
+    .endif
+.endm
+
+.macro ISRADDR vec
+    .quad isr_\vec
+.endm
+
+    .text
+.altmacro
+.set vec, 0
+.rept 256
+    ISR %vec
+    .set vec, vec + 1
+.endr
+
+trap_common:
+    testb $3, 24(%rsp)          // CS of the interrupted context
+    jz kernel_trap
+    // From user mode: %rsp points at uctx->vector.
+    PUSH_GPRS
+    movl $1, UCTX_FULL_RESTORE(%rsp)
+    jmp back_to_kernel
+
+kernel_trap:
+    PUSH_GPRS
+    cld
+    mov %rsp, %rdi
+    call x86_kernel_trap
+    POP_GPRS
+    add $16, %rsp
+    iretq
+
+    .globl x86_syscall_entry
+x86_syscall_entry:
+    // Interrupts are off (FMASK). %rcx = user rip, %r11 = user rflags.
+    mov %rsp, PERCPU_USER_RSP(%rip)
+    mov PERCPU_UCTX_TOP(%rip), %rsp
+    pushq $0x1b                  // ss
+    pushq PERCPU_USER_RSP(%rip)  // rsp
+    pushq %r11                   // rflags
+    pushq $0x23                  // cs
+    pushq %rcx                   // rip
+    pushq $0                     // error code
+    pushq $0x100                 // "vector": syscall
+    PUSH_GPRS
+    movl $0, UCTX_FULL_RESTORE(%rsp)
+
+back_to_kernel:
+    mov PERCPU_KERNEL_RSP(%rip), %rsp
+    pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %rbp
+    pop %rbx
+    ret
+
+// void x86_context_enter(struct hal_uctx *u): runs u in user mode; "returns" when it traps.
+    .globl x86_context_enter
+x86_context_enter:
+    push %rbx
+    push %rbp
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+    mov %rsp, PERCPU_KERNEL_RSP(%rip)
+    mov %rdi, %rsp
+    cmpl $0, UCTX_FULL_RESTORE(%rdi)
+    je 1f
+    POP_GPRS
+    add $16, %rsp
+    iretq
+1:  // Fast return after a syscall: rcx and r11 are the user's rip and rflags.
+    pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    add $8, %rsp
+    pop %r10
+    pop %r9
+    pop %r8
+    pop %rbp
+    pop %rdi
+    pop %rsi
+    pop %rdx
+    add $8, %rsp
+    pop %rbx
+    pop %rax
+    mov 16(%rsp), %rcx
+    mov 32(%rsp), %r11
+    mov 40(%rsp), %rsp
+    sysretq
+
+// zx_status_t x86_user_memcpy(void *dst, const void *src, size_t len)
+// Copies with user access enabled (SMAP). A page fault inside the copy resumes at the
+// recovery point below with ZX_ERR_UNAVAILABLE (-28... see errors.h: we return 1 and let C map).
+    .globl x86_user_memcpy
+x86_user_memcpy:
+    push %rbx
+    push %rbp
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+    lea 2f(%rip), %rax
+    mov %rax, x86_cpu+24(%rip)
+    mov %rsp, x86_cpu+32(%rip)
+    cmpb $0, x86_feat+2(%rip)    // smap
+    je 1f
+    stac
+1:  call *x86_user_copy_impl(%rip)
+    xor %eax, %eax
+    jmp 3f
+2:  mov $1, %eax                  // resumed here by x86_kernel_trap after a fault
+3:  cmpb $0, x86_feat+2(%rip)
+    je 4f
+    clac
+4:  movq $0, x86_cpu+24(%rip)
+    mov x86_cpu+32(%rip), %rsp
+    pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %rbp
+    pop %rbx
+    ret
+
+    .section .rodata
+    .p2align 3
+    .globl x86_isr_table
+x86_isr_table:
+.set vec, 0
+.rept 256
+    ISRADDR %vec
+    .set vec, vec + 1
+.endr

@@ -1,0 +1,34 @@
+// x86_64 parts of the HAL contract that the portable kernel needs to see (sizes and
+// the user address range). Nothing here is to be used field-by-field outside hal/.
+#ifndef ZC_HAL_ARCH_H
+#define ZC_HAL_ARCH_H
+
+#include <stdint.h>
+
+#define HAL_PAGE_SIZE  4096ul
+#define HAL_PAGE_SHIFT 12
+
+// The user half of the address space (Zircon's user aspace on x86_64).
+#define HAL_USER_BASE 0x0000000001000000ul
+#define HAL_USER_END  0x00007ffffffff000ul  // exclusive
+
+struct hal_aspace {
+    uint64_t pml4;         // physical address of the top-level table
+    uint64_t table_pages;  // page-table pages in use (for the kernel's memory counters)
+};
+
+// Register save area of a user thread. The layout is fixed by the entry code in
+// hal/x86_64/entry.S: general registers, vector, error code, then the hardware iret frame.
+struct hal_uctx {
+    uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+    uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+    uint64_t vector, error_code;
+    uint64_t rip, cs, rflags, rsp, ss;  // iret frame; TSS.rsp0 points just past ss
+    uint64_t fs_base, gs_base;
+    uint64_t cr2;
+    uint32_t full_restore;  // 1: return with iretq (after an interrupt or exception)
+    uint32_t pad;
+    uint8_t fpu[512] __attribute__((aligned(16)));  // fxsave area
+} __attribute__((aligned(16)));
+
+#endif

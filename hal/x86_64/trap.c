@@ -1,0 +1,146 @@
+// Exceptions and interrupts; running user contexts (hal_context_run).
+#include <stddef.h>
+#include <string.h>
+
+#include "hal/hal.h"
+#include "kernel/debug.h"
+#include "x86.h"
+
+_Static_assert(offsetof(struct hal_uctx, vector) == 15 * 8, "uctx layout (entry.S)");
+_Static_assert(offsetof(struct hal_uctx, ss) == 21 * 8, "uctx layout (entry.S)");
+_Static_assert(offsetof(struct hal_uctx, full_restore) == 25 * 8, "uctx layout (entry.S)");
+_Static_assert(offsetof(struct x86_features, smap) == 2, "x86_feat layout (entry.S)");
+_Static_assert(offsetof(struct x86_percpu, recover_rip) == 24, "percpu layout (entry.S)");
+
+// A trap frame on the kernel stack: same order as the start of struct hal_uctx.
+struct kframe {
+    uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+    uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+    uint64_t vector, error_code;
+    uint64_t rip, cs, rflags, rsp, ss;
+};
+
+static const char *const exception_names[32] = {
+    "divide error", "debug exception", "NMI", "breakpoint", "overflow", "bound range exceeded",
+    "invalid opcode", "device not available", "double fault", "coprocessor segment overrun",
+    "invalid TSS", "segment not present", "stack fault", "general protection fault",
+    "page fault", "reserved (15)", "x87 floating-point error", "alignment check",
+    "machine check", "SIMD floating-point exception", "virtualization exception",
+    "control protection exception", "reserved (22)", "reserved (23)", "reserved (24)",
+    "reserved (25)", "reserved (26)", "reserved (27)", "hypervisor injection",
+    "VMM communication", "security exception", "reserved (31)",
+};
+
+static struct hal_uctx *fpu_owner;
+static uint64_t cur_fs_base, cur_gs_base;
+
+static void handle_irq(uint64_t vector) {
+    if (vector == X86_VEC_TIMER) {
+        x86_lapic_eoi();
+        kernel_timer_interrupt();
+    } else if (vector != X86_VEC_SPURIOUS) {
+        x86_lapic_eoi();
+    }
+}
+
+void x86_kernel_trap(struct kframe *f) {
+    if (f->vector >= 32) {
+        handle_irq(f->vector);
+        return;
+    }
+    if (f->vector == 14 && x86_cpu.recover_rip) {
+        // A user copy touched a page that is not mapped (or not writable): resume at the
+        // copy's recovery point with the faulting address recorded.
+        x86_cpu.fault_addr = read_cr2();
+        f->rip = x86_cpu.recover_rip;
+        f->rsp = x86_cpu.recover_rsp;
+        x86_cpu.recover_rip = 0;
+        return;
+    }
+    panic("kernel %s (vector %lu, error %#lx) at rip %#lx, cr2 %#lx, rsp %#lx",
+          exception_names[f->vector], f->vector, f->error_code, f->rip,
+          f->vector == 14 ? read_cr2() : 0, f->rsp);
+}
+
+void x86_fpu_init_state(void *area) {
+    memset(area, 0, 512);
+    uint16_t fcw = 0x37f;
+    uint32_t mxcsr = 0x1f80;
+    memcpy((char *)area + 0, &fcw, 2);
+    memcpy((char *)area + 24, &mxcsr, 4);
+}
+
+void hal_uctx_init(struct hal_uctx *u, uintptr_t pc, uintptr_t sp, uint64_t arg1, uint64_t arg2) {
+    memset(u, 0, offsetof(struct hal_uctx, fpu));
+    u->rip = pc;
+    u->rsp = sp;
+    u->rdi = arg1;
+    u->rsi = arg2;
+    u->cs = USER_CS;
+    u->ss = USER_DS;
+    u->rflags = RFLAGS_IF | 0x2;
+    u->full_restore = 1;
+    x86_fpu_init_state(u->fpu);
+}
+
+void hal_uctx_release(struct hal_uctx *u) {
+    if (fpu_owner == u) fpu_owner = NULL;
+}
+
+uint64_t hal_uctx_syscall(const struct hal_uctx *u, uint64_t args[8]) {
+    args[0] = u->rdi;
+    args[1] = u->rsi;
+    args[2] = u->rdx;
+    args[3] = u->r10;
+    args[4] = u->r8;
+    args[5] = u->r9;
+    args[6] = u->r12;
+    args[7] = u->r13;
+    return u->rax;
+}
+
+void hal_uctx_set_return(struct hal_uctx *u, uint64_t value) { u->rax = value; }
+
+uintptr_t hal_uctx_pc(const struct hal_uctx *u) { return u->rip; }
+
+void hal_context_run(struct hal_uctx *u, struct hal_trap *trap) {
+    if (fpu_owner != u) {
+        if (fpu_owner) __asm__ volatile("fxsave64 %0" : "=m"(*(uint8_t(*)[512])fpu_owner->fpu));
+        __asm__ volatile("fxrstor64 %0" ::"m"(*(uint8_t(*)[512])u->fpu));
+        fpu_owner = u;
+    }
+    if (u->fs_base != cur_fs_base) {
+        wrmsr(MSR_FS_BASE, u->fs_base);
+        cur_fs_base = u->fs_base;
+    }
+    if (u->gs_base != cur_gs_base) {
+        wrmsr(MSR_GS_BASE, u->gs_base);
+        cur_gs_base = u->gs_base;
+    }
+    x86_set_rsp0((uint64_t)&u->ss + 8);
+    x86_context_enter(u);
+
+    uint64_t v = u->vector;
+    trap->pc = u->rip;
+    trap->vector = (uint32_t)v;
+    trap->fault_addr = 0;
+    trap->fault_flags = 0;
+    if (likely(v == X86_VEC_SYSCALL)) {
+        trap->kind = HAL_TRAP_SYSCALL;
+        trap->name = "syscall";
+    } else if (v >= 32) {
+        handle_irq(v);
+        trap->kind = HAL_TRAP_INTERRUPT;
+        trap->name = "interrupt";
+    } else if (v == 14) {
+        trap->kind = HAL_TRAP_PAGE_FAULT;
+        trap->fault_addr = read_cr2();
+        uint64_t e = u->error_code;
+        trap->fault_flags = ((e & 2) ? HAL_FAULT_WRITE : 0) | ((e & 16) ? HAL_FAULT_EXEC : 0) |
+                            ((e & 1) ? HAL_FAULT_PRESENT : 0);
+        trap->name = "page fault";
+    } else {
+        trap->kind = HAL_TRAP_EXCEPTION;
+        trap->name = exception_names[v];
+    }
+}

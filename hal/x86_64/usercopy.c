@@ -1,0 +1,37 @@
+// Fault-safe user copies: the only code that touches user memory.
+#include <string.h>
+#include <zircon/errors.h>
+
+#include "hal/hal.h"
+#include "x86.h"
+
+int x86_user_memcpy(void *dst, const void *src, size_t len);  // entry.S
+void *(*x86_user_copy_impl)(void *, const void *, size_t) = memcpy;
+
+void hal_set_user_copy_routine(void *(*fn)(void *, const void *, size_t)) {
+    x86_user_copy_impl = fn;
+}
+
+static inline bool user_range_ok(uintptr_t p, size_t len) {
+    return p + len >= p && p + len <= HAL_USER_END;
+}
+
+zx_status_t hal_copy_from_user(void *dst, uintptr_t usrc, size_t len, uintptr_t *fault_addr) {
+    if (len == 0) return ZX_OK;
+    if (!user_range_ok(usrc, len)) return ZX_ERR_INVALID_ARGS;
+    if (x86_user_memcpy(dst, (const void *)usrc, len)) {
+        *fault_addr = x86_cpu.fault_addr;
+        return ZX_ERR_UNAVAILABLE;
+    }
+    return ZX_OK;
+}
+
+zx_status_t hal_copy_to_user(uintptr_t udst, const void *src, size_t len, uintptr_t *fault_addr) {
+    if (len == 0) return ZX_OK;
+    if (!user_range_ok(udst, len)) return ZX_ERR_INVALID_ARGS;
+    if (x86_user_memcpy((void *)udst, src, len)) {
+        *fault_addr = x86_cpu.fault_addr;
+        return ZX_ERR_UNAVAILABLE;
+    }
+    return ZX_OK;
+}

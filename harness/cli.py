@@ -1,0 +1,86 @@
+"""`/usr/bin/python3 -m harness <command>` from the repository root."""
+
+import argparse
+import shlex
+import sys
+
+from . import qemu, testrun
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors exit with CODE_HARNESS like every other 'could not boot' case."""
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(qemu.CODE_HARNESS, f"harness: {message}\n")
+
+
+def _add_machine_args(p, timeout):
+    p.add_argument("--kernel", default="build/kernel/zc.elf", help="kernel ELF (%(default)s)")
+    p.add_argument("--initrd", default="build/bootfs.cpio", help="bootfs cpio (%(default)s)")
+    p.add_argument("--mode", default="auto", choices=qemu.MODES,
+                   help="auto = kvm when /dev/kvm is usable, else tcg (%(default)s)")
+    p.add_argument("--timeout", type=float, default=timeout,
+                   help="seconds per boot before QEMU is killed (%(default)s)")
+    p.add_argument("--memory", default=qemu.DEFAULT_MEMORY, help="guest RAM (%(default)s)")
+    p.add_argument("--qemu", default=None, help=f"QEMU binary (default $ZC_QEMU or {qemu.QEMU})")
+
+
+def parser():
+    p = _Parser(prog="harness", description="Boot and test zc in QEMU.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    b = sub.add_parser("boot", help="boot zc once and exit with the program's status",
+                       description="Boot zc once; exit with the program's status (0..125), "
+                       f"{qemu.CODE_PANIC} kernel panic, {qemu.CODE_HARNESS} could not boot, "
+                       f"{qemu.CODE_RESET} guest reset, {qemu.CODE_TIMEOUT} timeout.")
+    _add_machine_args(b, qemu.DEFAULT_TIMEOUT)
+    b.add_argument("--cmdline", required=True,
+                   help='kernel command line, e.g. "init=bin/hello a b"')
+    b.add_argument("--log", help="also write the serial output to this file")
+    b.add_argument("--quiet", action="store_true", help="do not echo the serial output")
+    b.add_argument("--verbose", action="store_true", help="print the QEMU command line")
+
+    t = sub.add_parser("test", help="run host tests, pytest and in-guest suites; last line "
+                       "'N passed, N failed'")
+    _add_machine_args(t, testrun.DEFAULT_SUITE_TIMEOUT)
+    t.add_argument("--suite", nargs="*", action="extend", default=[], metavar="bin/NAME",
+                   help="in-guest test programs, one boot each (init=bin/NAME)")
+    t.add_argument("--host-test", nargs="*", action="extend", default=[], metavar="PATH",
+                   help="host test executables (last line 'N passed, N failed')")
+    t.add_argument("--pytest", nargs="*", action="extend", default=[], metavar="DIR",
+                   help="directories for pytest")
+    t.add_argument("--expect-dir", default="user/tests",
+                   help="where <name>.expect files of serial-log regexes live (%(default)s)")
+    t.add_argument("--log-dir", default="build/test-logs", help="logs go here (%(default)s)")
+    t.add_argument("--verbose", action="store_true", help="echo the serial output of suites")
+    return p
+
+
+def cmd_boot(a) -> int:
+    try:
+        result = qemu.boot(a.kernel, a.initrd, a.cmdline, mode=a.mode, timeout=a.timeout,
+                           memory=a.memory, log_path=a.log,
+                           echo=None if a.quiet else sys.stdout, qemu=a.qemu,
+                           on_start=(lambda cmd: print("harness: " + shlex.join(cmd),
+                                                       file=sys.stderr)) if a.verbose else None)
+    except qemu.HarnessError as e:
+        print(f"harness: {e}", file=sys.stderr)
+        return qemu.CODE_HARNESS
+    if result.outcome == "qemu-error" or not a.quiet:
+        qemu.print_qemu_stderr(result)
+    print(result.verdict(), file=sys.stderr)
+    return result.exit_code
+
+
+def cmd_test(a) -> int:
+    return testrun.run(a)
+
+
+def main(argv=None) -> int:
+    a = parser().parse_args(argv)
+    try:
+        return {"boot": cmd_boot, "test": cmd_test}[a.command](a)
+    except KeyboardInterrupt:
+        print("harness: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,278 @@
+"""Boot zc in QEMU: pick the mode, build the command line, stream the serial console, decode the
+exit status (docs/abi.md, "End of run and the exit protocol").
+
+The machine is the same in every mode: q35, `-cpu max`, one CPU. Only the accelerator changes:
+  kvm     `-accel kvm`; `-cpu max` is then host passthrough (every feature KVM can give).
+  tcg     `-accel tcg`; `-cpu max` is every feature QEMU's emulator implements.
+  icount  `-accel tcg -icount shift=0,sleep=off,align=off`: one virtual ns per guest instruction,
+          so guest-visible time is an instruction count. For regression detection, never speed.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable, List, Optional, TextIO
+
+QEMU = "qemu-system-x86_64"
+MACHINE = "q35"
+CPU = "max"
+MODES = ("auto", "kvm", "tcg", "icount")
+ACCEL_ARGS = {
+    "kvm": ["-accel", "kvm"],
+    "tcg": ["-accel", "tcg"],
+    "icount": ["-accel", "tcg", "-icount", "shift=0,sleep=off,align=off"],
+}
+DEFAULT_MEMORY = "512M"
+DEFAULT_TIMEOUT = 60.0
+
+# Values the kernel writes to the isa-debug-exit port (QEMU then exits with (v << 1) | 1).
+EXIT_CLAMPED = 125  # the status was outside 0..124; the full value is on the serial log
+EXIT_PANIC = 126
+
+# Exit codes of `harness boot` beyond the program's own 0..125.
+CODE_PANIC = 126
+CODE_HARNESS = 127  # could not boot: bad arguments, missing files, QEMU missing or failing
+CODE_RESET = 128
+CODE_TIMEOUT = 129
+
+EXIT_LINE = re.compile(r"zc: userboot exited with status (-?\d+)")
+
+
+class HarnessError(Exception):
+    """Something that stops a boot before the guest runs; the message says what to do."""
+
+
+def find_qemu(qemu: Optional[str] = None) -> str:
+    name = qemu or os.environ.get("ZC_QEMU") or QEMU
+    path = shutil.which(name)
+    if not path:
+        raise HarnessError(f"{name} not found: install QEMU with `make setup` "
+                           "(Debian package qemu-system-x86)")
+    return path
+
+
+def kvm_device_usable(device: str = "/dev/kvm"):
+    """(True, "") when `device` exists and opens read-write, else (False, why)."""
+    if not os.path.exists(device):
+        return False, f"{device} does not exist"
+    try:
+        os.close(os.open(device, os.O_RDWR | os.O_CLOEXEC))
+    except OSError as e:
+        return False, f"{device} cannot be opened read-write ({e.strerror})"
+    return True, ""
+
+
+def qemu_accelerators(qemu: str) -> List[str]:
+    """The accelerators this QEMU binary was built with (`-accel help`)."""
+    try:
+        out = subprocess.run([qemu, "-accel", "help"], capture_output=True, text=True,
+                             timeout=30).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    # "Accelerators supported in QEMU binary:" then one name a line
+    return [ln.strip() for ln in out.splitlines()[1:] if ln.strip()]
+
+
+def select_mode(requested: str, qemu: str, kvm_device: str = "/dev/kvm") -> str:
+    """Resolve `auto` to kvm or tcg; check that a forced kvm is possible."""
+    if requested not in MODES:
+        raise HarnessError(f"unknown mode '{requested}' (choose from {', '.join(MODES)})")
+    if requested in ("tcg", "icount"):
+        return requested
+    ok, why = kvm_device_usable(kvm_device)
+    if ok and "kvm" not in qemu_accelerators(qemu):
+        ok, why = False, f"{qemu} does not accept -accel kvm"
+    if ok:
+        return "kvm"
+    if requested == "kvm":
+        raise HarnessError(f"mode kvm is not available here: {why}; use --mode tcg or auto")
+    return "tcg"
+
+
+def qemu_args(kernel: str, initrd: str, cmdline: str, mode: str,
+              memory: str = DEFAULT_MEMORY) -> List[str]:
+    """QEMU's arguments (without the binary) for a resolved mode (kvm, tcg or icount)."""
+    return [
+        "-machine", MACHINE, *ACCEL_ARGS[mode], "-cpu", CPU, "-m", memory, "-smp", "1",
+        "-nodefaults", "-no-reboot", "-display", "none", "-vga", "none",
+        "-chardev", "stdio,id=ser0,signal=off", "-serial", "chardev:ser0",
+        "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+        "-kernel", kernel, "-initrd", initrd, "-append", cmdline,
+    ]
+
+
+@dataclass
+class BootResult:
+    """One boot. `outcome` is one of exited, panic, reset, timeout, qemu-error."""
+    mode: str
+    seconds: float
+    log_text: str
+    timed_out: bool = False
+    timeout: float = 0.0
+    qemu_returncode: Optional[int] = None
+    qemu_stderr: str = ""
+    command: List[str] = field(default_factory=list)
+    outcome: str = "exited"
+    exit_value: Optional[int] = None   # v written to isa-debug-exit
+    status: Optional[int] = None       # the program's status (full int64 when the log has it)
+    note: str = ""                     # why a reset/qemu-error/mismatch, for the verdict
+
+    @property
+    def panicked(self) -> bool:
+        return self.outcome == "panic"
+
+    @property
+    def exit_code(self) -> int:
+        """What `harness boot` exits with: v for a normal end, else one of CODE_*."""
+        return {"exited": self.exit_value, "panic": CODE_PANIC, "reset": CODE_RESET,
+                "timeout": CODE_TIMEOUT}.get(self.outcome, CODE_HARNESS)
+
+    def verdict(self) -> str:
+        where = f"({self.mode}, {self.seconds:.2f} s)"
+        if self.outcome == "exited":
+            extra = f"; {self.note}" if self.note else ""
+            return f"harness: zc exited with status {self.status} {where}{extra}"
+        if self.outcome == "panic":
+            return f"harness: zc kernel panic {where}{': ' + self.note if self.note else ''}"
+        if self.outcome == "timeout":
+            return f"harness: timeout after {self.timeout:g} s ({self.mode}); QEMU killed"
+        if self.outcome == "reset":
+            return f"harness: guest reset {where}: {self.note}"
+        return f"harness: QEMU failed {where}: {self.note}"
+
+
+def userboot_status(log_text: str) -> Optional[int]:
+    """The status on the kernel's `zc: userboot exited with status N` line, if any."""
+    m = None
+    for m in EXIT_LINE.finditer(log_text):
+        pass
+    return int(m.group(1)) if m else None
+
+
+def exit_value_for(status: int) -> int:
+    """What the kernel writes to the exit port for a userboot status (docs/abi.md)."""
+    return status if 0 <= status <= 124 else EXIT_CLAMPED
+
+
+def decode(result: BootResult) -> BootResult:
+    """Fill outcome/exit_value/status/note from qemu_returncode, timed_out and the log."""
+    rc, log = result.qemu_returncode, result.log_text
+    logged = userboot_status(log)
+    if result.timed_out:
+        result.outcome = "timeout"
+    elif rc is None or rc < 0:
+        result.outcome = "qemu-error"
+        result.note = f"QEMU killed by signal {-rc}" if rc else "QEMU did not run"
+    elif rc == 0:
+        result.outcome = "reset"
+        result.note = ("QEMU exited 0 without the exit port (triple fault or reboot; "
+                       "-no-reboot turns both into an exit)")
+    elif rc % 2 == 0 or (rc == 1 and logged is None):
+        # QEMU's own failures exit 1 (or another even code); a guest exit 0 is also 1, but then
+        # the kernel has printed its exit line first.
+        result.outcome = "qemu-error"
+        said = result.qemu_stderr.strip().splitlines()
+        result.note = f"exit status {rc}" + (f": {said[-1]}" if said else "")
+    else:
+        v = rc >> 1
+        result.exit_value = v
+        if v == EXIT_PANIC:
+            result.outcome = "panic"
+            result.note = next((ln.strip() for ln in log.splitlines() if "panic" in ln), "")
+        else:
+            result.outcome = "exited"
+            result.status = v
+            if logged is not None and exit_value_for(logged) == v:
+                result.status = logged
+            elif logged is not None:
+                result.note = f"log says status {logged}, exit port says {v}"
+            elif v == EXIT_CLAMPED:
+                result.note = "outside 0..124, and the log has no exit line with the full value"
+    return result
+
+
+def _pump(stream, sink):
+    """Read a byte stream line by line into sink(line) until EOF."""
+    for raw in iter(stream.readline, b""):
+        sink(raw.decode("utf-8", "replace").rstrip("\r\n"))
+    stream.close()
+
+
+def boot(kernel: str, initrd: str, cmdline: str, mode: str = "auto",
+         timeout: float = DEFAULT_TIMEOUT, memory: str = DEFAULT_MEMORY,
+         log_path: Optional[str] = None, echo: Optional[TextIO] = None,
+         qemu: Optional[str] = None, kvm_device: str = "/dev/kvm",
+         on_start: Optional[Callable[[List[str]], None]] = None) -> BootResult:
+    """Boot zc once. Serial lines go to `echo` (a text stream, None = silent) and `log_path` as
+    they arrive; `on_start` gets the QEMU command. Raises HarnessError when the boot cannot
+    start."""
+    for what, path in (("kernel", kernel), ("initrd", initrd)):
+        if not os.path.isfile(path):
+            raise HarnessError(f"{what} {path} not found (build it with `make`)")
+    binary = find_qemu(qemu)
+    mode = select_mode(mode, binary, kvm_device)
+    command = [binary, *qemu_args(kernel, initrd, cmdline, mode, memory)]
+    if on_start:
+        on_start(command)
+
+    lines: List[str] = []
+    errors: List[str] = []
+    log = None
+    if log_path:
+        try:
+            os.makedirs(os.path.dirname(os.path.abspath(log_path)), exist_ok=True)
+            log = open(log_path, "w", encoding="utf-8")
+        except OSError as e:
+            raise HarnessError(f"cannot write the log {log_path}: {e.strerror}") from e
+
+    def serial_line(line: str):
+        lines.append(line)
+        if log:
+            log.write(line + "\n")
+            log.flush()
+        if echo:
+            echo.write(line + "\n")
+            echo.flush()
+
+    start = time.monotonic()
+    try:
+        proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
+    except OSError as e:
+        if log:
+            log.close()
+        raise HarnessError(f"cannot start {binary}: {e}") from e
+    readers = [threading.Thread(target=_pump, args=(proc.stdout, serial_line), daemon=True),
+               threading.Thread(target=_pump, args=(proc.stderr, errors.append), daemon=True)]
+    for t in readers:
+        t.start()
+    timed_out = False
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+    finally:
+        if proc.poll() is None:  # timeout, or Ctrl-C in the harness
+            proc.kill()
+            proc.wait()
+        for t in readers:
+            t.join(timeout=5)
+        if log:
+            log.close()
+    seconds = time.monotonic() - start
+    log_text = "".join(line + "\n" for line in lines)
+    return decode(BootResult(mode=mode, seconds=seconds, log_text=log_text,
+                             timed_out=timed_out, timeout=timeout,
+                             qemu_returncode=None if timed_out else proc.returncode,
+                             qemu_stderr="\n".join(errors), command=command))
+
+
+def print_qemu_stderr(result: BootResult, out: TextIO = sys.stderr):
+    """QEMU's own messages (warnings, load errors), prefixed so they are not taken for zc's."""
+    for line in result.qemu_stderr.splitlines():
+        out.write(f"qemu: {line}\n")

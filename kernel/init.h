@@ -1,0 +1,24 @@
+// Ordered init levels (as in LK): each layer registers its init functions; kernel_main runs
+// them by level, then starts the executor.
+#ifndef ZC_KERNEL_INIT_H
+#define ZC_KERNEL_INIT_H
+
+enum {
+    INIT_LEVEL_HEAP = 10,      // pmm, heap
+    INIT_LEVEL_PLATFORM = 20,  // memcpy selection, vDSO constants
+    INIT_LEVEL_OBJECTS = 30,   // slab caches of the object layer
+    INIT_LEVEL_USER = 90,      // userboot
+};
+
+struct kernel_init {
+    void (*fn)(void);
+    const char *name;
+};
+
+#define KINIT_STR2(x) #x
+#define KINIT_STR(x) KINIT_STR2(x)
+#define KERNEL_INIT(fn, level)                                                                  \
+    static const struct kernel_init kinit_##fn                                                 \
+        __attribute__((used, section(".kinit." KINIT_STR(level) "." #fn))) = {fn, #fn}
+
+#endif

@@ -1,0 +1,210 @@
+// The executor: run queue, timer queue, waiters, and the one kernel loop.
+// The kernel runs with interrupts off (they are taken only in user mode and in hal_idle), so
+// on one CPU nothing here needs a lock.
+#include "kernel/sched.h"
+
+#include <zircon/errors.h>
+
+#include "kernel/debug.h"
+
+#define SLICE_NS 10000000  // 10 ms round-robin time slice
+
+static struct list_node runq = LIST_INIT(runq);
+static struct list_node timerq = LIST_INIT(timerq);
+static struct task *current;
+static bool need_resched;
+static zx_time_t slice_end = ZX_TIME_INFINITE;
+static zx_time_t armed = ZX_TIME_INFINITE;  // what the hardware timer is set to
+uint64_t sched_context_switches;
+static bool entered_user;
+
+static void timer_reprogram(void) {
+    zx_time_t d = slice_end;
+    if (!list_empty(&timerq)) {
+        struct timer *first = container_of(timerq.next, struct timer, link);
+        if (first->deadline < d) d = first->deadline;
+    }
+    if (d != armed) {
+        hal_timer_set(d);
+        armed = d;
+    }
+}
+
+void timer_init(struct timer *t, void (*fire)(struct timer *)) {
+    list_clear_node(&t->link);
+    t->fire = fire;
+    t->deadline = ZX_TIME_INFINITE;
+}
+
+void timer_arm(struct timer *t, zx_time_t deadline) {
+    if (timer_armed(t)) list_delete(&t->link);
+    t->deadline = deadline;
+    struct list_node *pos = &timerq;  // insert after the last timer that is due no later
+    for (struct list_node *it = timerq.prev; it != &timerq; it = it->prev) {
+        if (container_of(it, struct timer, link)->deadline <= deadline) {
+            pos = it;
+            break;
+        }
+    }
+    list_insert_after(pos, &t->link);
+    if (timerq.next == &t->link) timer_reprogram();
+}
+
+void timer_cancel(struct timer *t) {
+    if (timer_armed(t)) list_delete(&t->link);
+}
+
+static void timers_run(void) {
+    zx_time_t now = hal_now();
+    while (!list_empty(&timerq)) {
+        struct timer *t = container_of(timerq.next, struct timer, link);
+        if (t->deadline > now) break;
+        list_delete(&t->link);
+        t->fire(t);
+    }
+}
+
+void kernel_timer_interrupt(void) {
+    armed = ZX_TIME_INFINITE;  // the one-shot fired
+    timers_run();
+    if (slice_end != ZX_TIME_INFINITE && hal_now() >= slice_end) {
+        need_resched = true;
+        slice_end = ZX_TIME_INFINITE;
+    }
+    timer_reprogram();
+}
+
+static void deadline_fire(struct timer *tm) {
+    waiter_wake(container_of(tm, struct waiter, deadline_timer), ZX_ERR_TIMED_OUT);
+}
+
+void task_init(struct task *t, struct hal_aspace *as) {
+    list_clear_node(&t->run_link);
+    t->state = TASK_NEW;
+    t->kill_requested = false;
+    t->aspace = as;
+    t->runtime_ns = 0;
+    t->wait.active = t->wait.woken = false;
+    timer_init(&t->wait.deadline_timer, deadline_fire);
+}
+
+struct task *sched_current(void) { return current; }
+
+void sched_make_runnable(struct task *t) {
+    t->state = TASK_RUNNABLE;
+    if (t == current) return;
+    if (!list_in_list(&t->run_link)) list_add_tail(&runq, &t->run_link);
+    // Someone is waiting for the CPU now: give the running task a time slice.
+    if (current && slice_end == ZX_TIME_INFINITE) {
+        slice_end = hal_now() + SLICE_NS;
+        timer_reprogram();
+    }
+}
+
+void sched_remove(struct task *t) {
+    if (list_in_list(&t->run_link)) list_delete(&t->run_link);
+}
+
+void wait_block(struct task *t, zx_time_t deadline, wait_cont_fn cont,
+                void (*unlink)(struct waiter *)) {
+    struct waiter *w = &t->wait;
+    w->cont = cont;
+    w->unlink = unlink;
+    w->active = true;
+    w->woken = false;
+    t->state = TASK_BLOCKED;
+    if (deadline != ZX_TIME_INFINITE) {
+        if (deadline <= hal_now()) {
+            waiter_wake(w, ZX_ERR_TIMED_OUT);
+            return;
+        }
+        timer_arm(&w->deadline_timer, deadline);
+    }
+}
+
+void waiter_wake(struct waiter *w, zx_status_t reason) {
+    if (!w->active) return;
+    w->active = false;
+    w->woken = true;
+    w->reason = reason;
+    timer_cancel(&w->deadline_timer);
+    // Detaching from the awaited objects waits for the continuation: we may be inside one of
+    // their observer callbacks right now.
+    struct task *t = container_of(w, struct task, wait);
+    if (t->state == TASK_BLOCKED) sched_make_runnable(t);
+}
+
+void task_kill(struct task *t) {
+    if (t->state == TASK_DEAD) return;
+    t->kill_requested = true;
+    struct waiter *w = &t->wait;
+    if (w->active || w->woken) {
+        w->active = false;
+        timer_cancel(&w->deadline_timer);
+        if (w->unlink) w->unlink(w);
+        w->unlink = NULL;
+    }
+    w->woken = false;  // the pending syscall never completes
+    if (t->state == TASK_NEW) {
+        t->state = TASK_DEAD;
+        kernel_task_exit(t);
+        return;
+    }
+    if (t->state == TASK_BLOCKED || t->state == TASK_SUSPENDED) sched_make_runnable(t);
+}
+
+static void run_task(struct task *t) {
+    current = t;
+    sched_context_switches++;
+    hal_aspace_activate(t->aspace);
+    zx_time_t start = hal_now();
+    slice_end = list_empty(&runq) ? ZX_TIME_INFINITE : start + SLICE_NS;
+    need_resched = false;
+    timer_reprogram();
+    struct hal_trap trap;
+    for (;;) {
+        if (t->wait.woken) {
+            t->wait.woken = false;
+            if (t->wait.unlink) t->wait.unlink(&t->wait);
+            t->wait.unlink = NULL;
+            int64_t r = t->wait.cont(t, t->wait.reason);
+            if (t->state == TASK_BLOCKED) break;  // the continuation waits again
+            hal_uctx_set_return(&t->uctx, (uint64_t)r);
+        }
+        if (unlikely(t->kill_requested)) {
+            t->state = TASK_DEAD;
+            t->runtime_ns += hal_now() - start;
+            current = NULL;
+            kernel_task_exit(t);
+            return;
+        }
+        if (need_resched && !list_empty(&runq)) {
+            need_resched = false;
+            list_add_tail(&runq, &t->run_link);
+            break;
+        }
+        if (unlikely(!entered_user)) {
+            entered_user = true;
+            uint64_t us = (hal_ticks() - hal_boot_ticks()) * 1000000 / hal_ticks_per_second();
+            kprintf("zc: boot: kernel entry to first user instruction %lu us\n", us);
+        }
+        hal_context_run(&t->uctx, &trap);
+        kernel_handle_trap(t, &trap);
+        if (t->state == TASK_BLOCKED || t->state == TASK_SUSPENDED) break;
+    }
+    t->runtime_ns += hal_now() - start;
+    current = NULL;
+}
+
+void sched_run(void) {
+    for (;;) {
+        struct list_node *n = list_pop_head(&runq);
+        if (!n) {
+            slice_end = ZX_TIME_INFINITE;
+            timer_reprogram();
+            hal_idle();
+            continue;
+        }
+        run_task(container_of(n, struct task, run_link));
+    }
+}

@@ -1,0 +1,79 @@
+// The executor (DESIGN.md §2): one kernel stack, user threads as tasks that run until they
+// trap, blocking syscalls as waiters with continuations, and a deadline-ordered timer queue.
+#ifndef ZC_KERNEL_SCHED_H
+#define ZC_KERNEL_SCHED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <zircon/types.h>
+
+#include "hal/hal.h"
+#include "kernel/list.h"
+
+struct task;
+
+// ---- timers ----
+struct timer {
+    struct list_node link;  // in the timer queue, ordered by deadline
+    zx_time_t deadline;
+    void (*fire)(struct timer *t);
+};
+void timer_init(struct timer *t, void (*fire)(struct timer *));
+void timer_arm(struct timer *t, zx_time_t deadline);
+void timer_cancel(struct timer *t);
+static inline bool timer_armed(const struct timer *t) { return t->link.next != NULL; }
+
+// ---- waiters ----
+// A blocked task's pending syscall. Whatever ends the wait first (the awaited event, the
+// deadline, cancellation, the task being killed) calls waiter_wake(), which unlinks the waiter
+// from everything else; the continuation runs when the task next runs, in its address space,
+// and produces the syscall's return value.
+typedef int64_t (*wait_cont_fn)(struct task *t, zx_status_t reason);
+struct waiter {
+    wait_cont_fn cont;
+    void (*unlink)(struct waiter *w);  // detach from the awaited object(s) (called before the
+                                       // continuation, or on kill); may be NULL
+    struct timer deadline_timer;
+    zx_status_t reason;                // why it woke
+    bool active;                       // between wait_block and waiter_wake
+    bool woken;                        // continuation pending
+    uint64_t args[6];                  // the continuation's small arguments
+    void *ptr;                         // ... and one pointer (e.g. an observer array)
+};
+
+enum task_state { TASK_NEW, TASK_RUNNABLE, TASK_BLOCKED, TASK_SUSPENDED, TASK_DEAD };
+
+struct task {
+    struct hal_uctx uctx;
+    struct list_node run_link;
+    enum task_state state;
+    bool kill_requested;
+    struct waiter wait;
+    struct hal_aspace *aspace;
+    uint64_t runtime_ns;
+};
+
+void task_init(struct task *t, struct hal_aspace *as);
+void sched_make_runnable(struct task *t);
+void sched_remove(struct task *t);  // off the run queue (if on it)
+struct task *sched_current(void);
+
+// Called by a syscall handler to block the current task. The handler then returns; its return
+// value is ignored, and the continuation's becomes the syscall's result.
+void wait_block(struct task *t, zx_time_t deadline, wait_cont_fn cont,
+                void (*unlink)(struct waiter *));
+void waiter_wake(struct waiter *w, zx_status_t reason);
+// Kills a task: wakes it from any wait with ZX_ERR_CANCELED semantics and marks it to die
+// before it returns to user mode.
+void task_kill(struct task *t);
+
+__attribute__((noreturn)) void sched_run(void);
+
+// Implemented above the executor (objects/thread.c): what to do with a trap (it may block
+// the task or request its death), and with a task that must die.
+void kernel_handle_trap(struct task *t, const struct hal_trap *trap);
+void kernel_task_exit(struct task *t);
+
+extern uint64_t sched_context_switches;
+
+#endif

@@ -1,0 +1,41 @@
+#include "kernel/user_copy.h"
+
+#include <string.h>
+#include <zircon/errors.h>
+
+#include "hal/hal.h"
+
+// Each retry resolves one fault; a copy never needs more than one per page it touches.
+static size_t max_faults(uintptr_t addr, size_t len) {
+    return ((addr + len + HAL_PAGE_SIZE - 1) / HAL_PAGE_SIZE) - addr / HAL_PAGE_SIZE + 1;
+}
+
+zx_status_t copy_from_user(void *dst, user_in_ptr src, size_t len) {
+    size_t budget = max_faults(src.addr, len);
+    for (;;) {
+        uintptr_t fault;
+        zx_status_t st = hal_copy_from_user(dst, src.addr, len, &fault);
+        if (st != ZX_ERR_UNAVAILABLE) return st;
+        if (budget-- == 0 || vm_resolve_user_fault(fault, 0) != ZX_OK) return ZX_ERR_INVALID_ARGS;
+    }
+}
+
+zx_status_t copy_to_user(user_out_ptr dst, const void *src, size_t len) {
+    size_t budget = max_faults(dst.addr, len);
+    for (;;) {
+        uintptr_t fault;
+        zx_status_t st = hal_copy_to_user(dst.addr, src, len, &fault);
+        if (st != ZX_ERR_UNAVAILABLE) return st;
+        if (budget-- == 0 || vm_resolve_user_fault(fault, HAL_FAULT_WRITE) != ZX_OK)
+            return ZX_ERR_INVALID_ARGS;
+    }
+}
+
+zx_status_t copy_name_from_user(char *dst, size_t max, user_in_ptr src, size_t len) {
+    if (len >= max) len = max - 1;
+    zx_status_t st = copy_from_user(dst, src, len);
+    if (st != ZX_OK) return st;
+    dst[len] = 0;
+    dst[strnlen(dst, len)] = 0;
+    return ZX_OK;
+}

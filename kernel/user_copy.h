@@ -1,0 +1,27 @@
+// Copying between the kernel and user memory. The only way the kernel reads or writes user
+// memory: a bad pointer (kernel address, unmapped, no permission) gives ZX_ERR_INVALID_ARGS.
+// Pages that are mapped but not yet committed are faulted in on the way.
+#ifndef ZC_KERNEL_USER_COPY_H
+#define ZC_KERNEL_USER_COPY_H
+
+#include <stddef.h>
+#include <zircon/types.h>
+
+#include "kernel/user_ptr.h"
+
+zx_status_t copy_from_user(void *dst, user_in_ptr src, size_t len) __attribute__((warn_unused_result));
+zx_status_t copy_to_user(user_out_ptr dst, const void *src, size_t len) __attribute__((warn_unused_result));
+// Reads a user string of at most max-1 bytes into dst (NUL-terminated); for names.
+zx_status_t copy_name_from_user(char *dst, size_t max, user_in_ptr src, size_t len) __attribute__((warn_unused_result));
+
+static inline user_in_ptr user_in(user_inout_ptr p) { return (user_in_ptr){p.addr}; }
+static inline user_out_ptr user_out(user_inout_ptr p) { return (user_out_ptr){p.addr}; }
+static inline user_in_ptr user_in_off(user_in_ptr p, size_t off) { return (user_in_ptr){p.addr + off}; }
+static inline user_out_ptr user_out_off(user_out_ptr p, size_t off) { return (user_out_ptr){p.addr + off}; }
+static inline bool user_ptr_null(uintptr_t a) { return a == 0; }
+
+// Implemented by the VM layer (objects/vmar.c): make the current process's page at `addr`
+// present with the access in `fault_flags` (HAL_FAULT_*), or fail.
+zx_status_t vm_resolve_user_fault(uintptr_t addr, unsigned fault_flags);
+
+#endif

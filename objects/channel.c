@@ -1,0 +1,92 @@
+#include "objects/channel.h"
+
+#include <string.h>
+#include <zircon/errors.h>
+
+#include "kernel/debug.h"
+#include "kernel/heap.h"
+#include "objects/handle.h"
+
+static struct slab_cache channel_cache;
+static bool cache_ready;
+
+struct message *message_alloc(uint32_t num_bytes, uint32_t num_handles) {
+    size_t hoff = (sizeof(struct message) + num_bytes + 7) & ~7ul;
+    struct message *m = kmalloc(hoff + num_handles * sizeof(struct msg_handle));
+    if (!m) return NULL;
+    m->num_bytes = num_bytes;
+    m->num_handles = num_handles;
+    m->handles = (struct msg_handle *)((char *)m + hoff);
+    return m;
+}
+
+void message_free(struct message *m) {
+    for (uint32_t i = 0; i < m->num_handles; i++)
+        if (m->handles[i].obj) handle_release(m->handles[i].obj);
+    kfree(m);
+}
+
+static void channel_on_zero_handles(struct kobj *o) {
+    struct channel *ch = to_channel(o);
+    struct kobj *peer = o->peer;
+    if (peer) {
+        peer->peer = NULL;
+        kobj_signal(peer, ZX_CHANNEL_WRITABLE, ZX_CHANNEL_PEER_CLOSED);
+        kobj_unref(peer);  // each end held a reference on the other
+        o->peer = NULL;
+        kobj_unref(o);
+    }
+    struct list_node *n;
+    while ((n = list_pop_head(&ch->messages))) message_free(container_of(n, struct message, link));
+    ch->count = 0;
+}
+
+static void channel_destroy(struct kobj *o) { slab_free(to_channel(o)); }
+
+static const struct kobj_ops channel_ops = {.on_zero_handles = channel_on_zero_handles,
+                                            .destroy = channel_destroy};
+
+zx_status_t channel_create_pair(struct channel **a, struct channel **b) {
+    if (!cache_ready) {
+        slab_cache_init(&channel_cache, "channel", sizeof(struct channel));
+        cache_ready = true;
+    }
+    struct channel *x = slab_alloc(&channel_cache), *y = slab_alloc(&channel_cache);
+    if (!x || !y) {
+        if (x) slab_free(x);
+        if (y) slab_free(y);
+        return ZX_ERR_NO_MEMORY;
+    }
+    kobj_init(&x->obj, ZX_OBJ_TYPE_CHANNEL, &channel_ops);
+    kobj_init(&y->obj, ZX_OBJ_TYPE_CHANNEL, &channel_ops);
+    list_init(&x->messages);
+    list_init(&y->messages);
+    x->count = y->count = 0;
+    x->obj.peer = &y->obj;
+    y->obj.peer = &x->obj;
+    kobj_ref(&x->obj);
+    kobj_ref(&y->obj);
+    x->obj.signals = y->obj.signals = ZX_CHANNEL_WRITABLE;
+    *a = x;
+    *b = y;
+    return ZX_OK;
+}
+
+zx_status_t channel_send(struct channel *ch, struct message *m) {
+    struct kobj *peer = ch->obj.peer;
+    if (!peer) return ZX_ERR_PEER_CLOSED;
+    struct channel *dst = to_channel(peer);
+    list_add_tail(&dst->messages, &m->link);
+    if (dst->count++ == 0) kobj_signal(peer, 0, ZX_CHANNEL_READABLE);
+    return ZX_OK;
+}
+
+struct message *channel_peek(struct channel *ch) {
+    if (list_empty(&ch->messages)) return NULL;
+    return container_of(ch->messages.next, struct message, link);
+}
+
+void channel_pop(struct channel *ch) {
+    list_pop_head(&ch->messages);
+    if (--ch->count == 0) kobj_signal(&ch->obj, ZX_CHANNEL_READABLE, 0);
+}

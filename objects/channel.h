@@ -1,0 +1,39 @@
+// Channels: bidirectional message queues carrying bytes and handles.
+#ifndef ZC_OBJECTS_CHANNEL_H
+#define ZC_OBJECTS_CHANNEL_H
+
+#include <stdint.h>
+#include <zircon/types.h>
+
+#include "objects/kobj.h"
+
+struct msg_handle {
+    struct kobj *obj;  // owns a handle reference
+    zx_rights_t rights;
+};
+
+struct message {
+    struct list_node link;
+    uint32_t num_bytes;
+    uint32_t num_handles;
+    struct msg_handle *handles;  // points into the same allocation, after the bytes
+    uint8_t data[];
+};
+
+struct channel {
+    struct kobj obj;             // obj.peer = the other end, NULL once closed
+    struct list_node messages;
+    uint32_t count;
+};
+
+static inline struct channel *to_channel(struct kobj *o) { return (struct channel *)o; }
+
+zx_status_t channel_create_pair(struct channel **a, struct channel **b) __attribute__((warn_unused_result));
+struct message *message_alloc(uint32_t num_bytes, uint32_t num_handles);
+void message_free(struct message *m);  // releases the handles it still holds
+// Queues m on the peer of ch. ZX_ERR_PEER_CLOSED (m untouched) when there is none.
+zx_status_t channel_send(struct channel *ch, struct message *m) __attribute__((warn_unused_result));
+struct message *channel_peek(struct channel *ch);
+void channel_pop(struct channel *ch);  // removes the head message (not freed)
+
+#endif

@@ -1,0 +1,131 @@
+#include "objects/handle.h"
+
+#include <string.h>
+#include <zircon/errors.h>
+
+#include "hal/hal.h"
+#include "kernel/debug.h"
+#include "kernel/heap.h"
+
+#define IDX_BITS 18
+#define GEN_MASK 0xfffu
+#define VALUE_MASK ((1u << 30) - 1)
+
+static inline zx_handle_t encode(const struct handle_table *ht, uint32_t idx, uint32_t gen) {
+    uint32_t v = (((gen & GEN_MASK) << IDX_BITS) | idx) ^ ht->secret;
+    return ((v & VALUE_MASK) << 2) | ZX_HANDLE_FIXED_BITS_MASK;
+}
+
+struct handle_slot *handle_slot_of(struct handle_table *ht, zx_handle_t h) {
+    if ((h & ZX_HANDLE_FIXED_BITS_MASK) != ZX_HANDLE_FIXED_BITS_MASK) return NULL;
+    uint32_t v = ((h >> 2) ^ ht->secret) & VALUE_MASK;
+    uint32_t idx = v & ((1u << IDX_BITS) - 1), gen = v >> IDX_BITS;
+    if (idx >= ht->cap) return NULL;
+    struct handle_slot *s = &ht->slots[idx];
+    if (!s->obj || (s->gen & GEN_MASK) != gen) return NULL;
+    return s;
+}
+
+void handle_table_init(struct handle_table *ht, const void *owner) {
+    ht->slots = NULL;
+    ht->cap = ht->count = ht->free_head = 0;
+    ht->secret = (uint32_t)hal_random() & VALUE_MASK;
+    ht->owner = owner;
+}
+
+static bool grow(struct handle_table *ht) {
+    uint32_t ncap = ht->cap ? ht->cap * 2 : 32;
+    if (ncap > HANDLE_MAX_PER_PROCESS) ncap = HANDLE_MAX_PER_PROCESS;
+    if (ncap <= ht->cap) return false;
+    struct handle_slot *n = kmalloc(ncap * sizeof(*n));
+    if (!n) return false;
+    if (ht->slots) memcpy(n, ht->slots, ht->cap * sizeof(*n));
+    for (uint32_t i = ht->cap; i < ncap; i++) {
+        n[i].obj = NULL;
+        n[i].gen = 0;
+        n[i].next_free = (i + 1 < ncap) ? i + 2 : ht->free_head;
+    }
+    ht->free_head = ht->cap + 1;
+    kfree(ht->slots);
+    ht->slots = n;
+    ht->cap = ncap;
+    return true;
+}
+
+zx_status_t handle_install(struct handle_table *ht, struct kobj *obj, zx_rights_t rights,
+                           zx_handle_t *out) {
+    if (!ht->free_head && !grow(ht)) return ZX_ERR_NO_RESOURCES;
+    uint32_t idx = ht->free_head - 1;
+    struct handle_slot *s = &ht->slots[idx];
+    ht->free_head = s->next_free;
+    s->obj = obj;
+    s->rights = rights;
+    ht->count++;
+    *out = encode(ht, idx, s->gen);
+    return ZX_OK;
+}
+
+zx_status_t handle_add(struct handle_table *ht, struct kobj *obj, zx_rights_t rights,
+                       zx_handle_t *out) {
+    zx_status_t st = handle_install(ht, obj, rights, out);
+    if (st == ZX_OK) {
+        kobj_ref(obj);
+        obj->handle_count++;
+    }
+    return st;
+}
+
+zx_status_t handle_get(struct handle_table *ht, zx_handle_t h, uint32_t type, zx_rights_t rights,
+                       struct kobj **out, zx_rights_t *rights_out) {
+    struct handle_slot *s = handle_slot_of(ht, h);
+    if (unlikely(!s)) return ZX_ERR_BAD_HANDLE;
+    if (unlikely(type && s->obj->type != type)) return ZX_ERR_WRONG_TYPE;
+    if (unlikely((s->rights & rights) != rights)) return ZX_ERR_ACCESS_DENIED;
+    kobj_ref(s->obj);
+    *out = s->obj;
+    if (rights_out) *rights_out = s->rights;
+    return ZX_OK;
+}
+
+zx_status_t handle_take(struct handle_table *ht, zx_handle_t h, struct kobj **obj,
+                        zx_rights_t *rights) {
+    struct handle_slot *s = handle_slot_of(ht, h);
+    if (!s) return ZX_ERR_BAD_HANDLE;
+    *obj = s->obj;
+    if (rights) *rights = s->rights;
+    kobj_cancel_handle(s->obj, ht->owner, h);
+    s->obj = NULL;
+    s->gen++;
+    s->next_free = ht->free_head;
+    ht->free_head = (uint32_t)(s - ht->slots) + 1;
+    ht->count--;
+    return ZX_OK;
+}
+
+void handle_release(struct kobj *obj) {
+    ASSERT(obj->handle_count > 0);
+    if (--obj->handle_count == 0 && obj->ops->on_zero_handles) obj->ops->on_zero_handles(obj);
+    kobj_unref(obj);
+}
+
+zx_status_t handle_close(struct handle_table *ht, zx_handle_t h) {
+    struct kobj *obj;
+    zx_status_t st = handle_take(ht, h, &obj, NULL);
+    if (st == ZX_OK) handle_release(obj);
+    return st;
+}
+
+void handle_table_destroy(struct handle_table *ht) {
+    for (uint32_t i = 0; i < ht->cap; i++) {
+        struct handle_slot *s = &ht->slots[i];
+        if (!s->obj) continue;
+        struct kobj *obj = s->obj;
+        kobj_cancel_handle(obj, ht->owner, encode(ht, i, s->gen));
+        s->obj = NULL;
+        ht->count--;
+        handle_release(obj);
+    }
+    kfree(ht->slots);
+    ht->slots = NULL;
+    ht->cap = ht->free_head = 0;
+}

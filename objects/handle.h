@@ -1,0 +1,54 @@
+// Per-process handle tables. A handle value encodes a slot index and the slot's generation,
+// scrambled with a per-process secret, so stale or forged values fail with ZX_ERR_BAD_HANDLE.
+#ifndef ZC_OBJECTS_HANDLE_H
+#define ZC_OBJECTS_HANDLE_H
+
+#include <stdint.h>
+#include <zircon/types.h>
+
+#include "objects/kobj.h"
+
+#define HANDLE_MAX_PER_PROCESS (1u << 18)
+
+struct handle_slot {
+    struct kobj *obj;      // NULL when free
+    zx_rights_t rights;
+    uint32_t gen;          // bumped each time the slot is freed
+    uint32_t next_free;    // free-list link (index + 1; 0 = end)
+};
+
+struct handle_table {
+    struct handle_slot *slots;
+    uint32_t cap;
+    uint32_t count;        // handles in use
+    uint32_t free_head;    // index + 1 of the first free slot; 0 = none
+    uint32_t secret;
+    const void *owner;     // the process (for observer cancellation)
+};
+
+void handle_table_init(struct handle_table *ht, const void *owner);
+// Closes every handle (process death).
+void handle_table_destroy(struct handle_table *ht);
+
+// Installs a new handle to obj; takes a new handle reference (handle_count and refcount).
+zx_status_t handle_add(struct handle_table *ht, struct kobj *obj, zx_rights_t rights,
+                       zx_handle_t *out) __attribute__((warn_unused_result));
+// Installs a handle that already owns its reference (moved from a message or a table).
+zx_status_t handle_install(struct handle_table *ht, struct kobj *obj, zx_rights_t rights,
+                           zx_handle_t *out) __attribute__((warn_unused_result));
+// Type-and-rights checked lookup; returns a held reference (kobj_unref when done).
+// type 0 accepts any type. ZX_ERR_BAD_HANDLE, ZX_ERR_WRONG_TYPE, ZX_ERR_ACCESS_DENIED.
+zx_status_t handle_get(struct handle_table *ht, zx_handle_t h, uint32_t type, zx_rights_t rights,
+                       struct kobj **out, zx_rights_t *rights_out) __attribute__((warn_unused_result));
+// The slot of h, or NULL.
+struct handle_slot *handle_slot_of(struct handle_table *ht, zx_handle_t h);
+// Removes h from the table; the caller now owns its reference (give it to handle_install,
+// a message, or handle_release).
+zx_status_t handle_take(struct handle_table *ht, zx_handle_t h, struct kobj **obj,
+                        zx_rights_t *rights);
+// Drops a handle reference that is not in any table.
+void handle_release(struct kobj *obj);
+// Removes and releases h.
+zx_status_t handle_close(struct handle_table *ht, zx_handle_t h);
+
+#endif

@@ -1,0 +1,65 @@
+#include "objects/kobj.h"
+
+#include <string.h>
+
+#include "kernel/debug.h"
+
+uint64_t kobj_live[KOBJ_TYPE_COUNT];
+static zx_koid_t next_koid = 1024;  // low koids are reserved, as in Zircon
+
+zx_koid_t kobj_new_koid(void) { return next_koid++; }
+
+void kobj_init(struct kobj *o, uint32_t type, const struct kobj_ops *ops) {
+    ASSERT(type < KOBJ_TYPE_COUNT);
+    o->type = type;
+    o->refcount = 1;
+    o->handle_count = 0;
+    o->signals = 0;
+    o->koid = kobj_new_koid();
+    o->ops = ops;
+    list_init(&o->observers);
+    o->peer = NULL;
+    memset(o->name, 0, sizeof(o->name));
+    kobj_live[type]++;
+}
+
+void kobj_unref(struct kobj *o) {
+    ASSERT(o->refcount > 0);
+    if (--o->refcount) return;
+    DEBUG_ASSERT(list_empty(&o->observers));
+    kobj_live[o->type]--;
+    o->ops->destroy(o);
+}
+
+void kobj_signal(struct kobj *o, zx_signals_t clear, zx_signals_t set) {
+    zx_signals_t old = o->signals;
+    o->signals = (old & ~clear) | set;
+    if (o->signals == old || list_empty(&o->observers)) return;
+    // Callbacks may remove their own observer (and only their own).
+    list_for_each_safe(&o->observers, it, tmp) {
+        struct observer *ob = container_of(it, struct observer, link);
+        if (ob->trigger & o->signals) ob->on_signal(ob, o->signals);
+    }
+}
+
+void kobj_observe(struct kobj *o, struct observer *ob) {
+    ob->obj = o;
+    list_add_tail(&o->observers, &ob->link);
+}
+
+void kobj_unobserve(struct observer *ob) {
+    if (ob->link.next) list_delete(&ob->link);
+}
+
+void kobj_cancel_handle(struct kobj *o, const void *owner, zx_handle_t h) {
+    list_for_each_safe(&o->observers, it, tmp) {
+        struct observer *ob = container_of(it, struct observer, link);
+        if (ob->owner == owner && ob->handle == h && ob->on_cancel) ob->on_cancel(ob);
+    }
+}
+
+uint64_t kobj_live_total(void) {
+    uint64_t n = 0;
+    for (int i = 0; i < KOBJ_TYPE_COUNT; i++) n += kobj_live[i];
+    return n;
+}

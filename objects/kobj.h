@@ -1,0 +1,65 @@
+// The base of every kernel object: type, koid, reference and handle counts, signals and the
+// observers waiting on them.
+#ifndef ZC_OBJECTS_KOBJ_H
+#define ZC_OBJECTS_KOBJ_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <zircon/types.h>
+
+#include "kernel/list.h"
+
+#define KOBJ_TYPE_COUNT 64  // covers every ZX_OBJ_TYPE_* value
+
+struct kobj;
+struct kobj_ops {
+    // The last handle went away (the object may live on through kernel references).
+    void (*on_zero_handles)(struct kobj *o);
+    // The last reference went away: free everything.
+    void (*destroy)(struct kobj *o);
+    // Called when a user handle to the object is closed (handle-bound cleanups). May be NULL.
+};
+
+struct kobj {
+    uint32_t type;          // ZX_OBJ_TYPE_*
+    uint32_t refcount;      // kernel references, including one per handle
+    uint32_t handle_count;
+    zx_signals_t signals;
+    zx_koid_t koid;
+    const struct kobj_ops *ops;
+    struct list_node observers;  // struct observer.link
+    struct kobj *peer;           // peered objects: the other end, NULL once it is gone
+    char name[ZX_MAX_NAME_LEN];
+};
+
+// Something waiting for signals on an object: a thread in wait_one/wait_many, a port.
+struct observer {
+    struct list_node link;
+    struct kobj *obj;
+    zx_signals_t trigger;
+    const void *owner;   // the process whose handle registered it (for cancellation)
+    zx_handle_t handle;  // ... and that handle's value
+    // Called when the object's signals intersect trigger; the observer stays registered
+    // unless the callback removes it.
+    void (*on_signal)(struct observer *ob, zx_signals_t signals);
+    // Called when the handle it was registered through is closed.
+    void (*on_cancel)(struct observer *ob);
+};
+
+void kobj_init(struct kobj *o, uint32_t type, const struct kobj_ops *ops);
+zx_koid_t kobj_new_koid(void);
+static inline void kobj_ref(struct kobj *o) { o->refcount++; }
+void kobj_unref(struct kobj *o);
+
+// Change signals and notify matching observers.
+void kobj_signal(struct kobj *o, zx_signals_t clear, zx_signals_t set);
+void kobj_observe(struct kobj *o, struct observer *ob);
+void kobj_unobserve(struct observer *ob);
+// The handle `h` of process `owner` to o is being closed: cancel its observers.
+void kobj_cancel_handle(struct kobj *o, const void *owner, zx_handle_t h);
+
+// Live objects per type, for ZX_INFO_KMEM_STATS and leak checks.
+extern uint64_t kobj_live[KOBJ_TYPE_COUNT];
+uint64_t kobj_live_total(void);
+
+#endif

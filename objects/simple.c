@@ -1,0 +1,59 @@
+#include "objects/simple.h"
+
+#include <zircon/errors.h>
+
+#include "kernel/heap.h"
+
+static void kobj_free(struct kobj *o) { kfree(o); }
+static const struct kobj_ops event_ops = {.destroy = kobj_free};
+
+zx_status_t event_create(struct kobj **out) {
+    struct kobj *e = kmalloc(sizeof(*e));
+    if (!e) return ZX_ERR_NO_MEMORY;
+    kobj_init(e, ZX_OBJ_TYPE_EVENT, &event_ops);
+    *out = e;
+    return ZX_OK;
+}
+
+static void eventpair_on_zero_handles(struct kobj *o) {
+    struct kobj *peer = o->peer;
+    if (!peer) return;
+    peer->peer = NULL;
+    kobj_signal(peer, 0, ZX_EVENTPAIR_PEER_CLOSED);
+    kobj_unref(peer);
+    o->peer = NULL;
+    kobj_unref(o);
+}
+static const struct kobj_ops eventpair_ops = {.on_zero_handles = eventpair_on_zero_handles,
+                                              .destroy = kobj_free};
+
+zx_status_t eventpair_create(struct kobj **a, struct kobj **b) {
+    struct kobj *x = kmalloc(sizeof(*x)), *y = kmalloc(sizeof(*y));
+    if (!x || !y) {
+        kfree(x);
+        kfree(y);
+        return ZX_ERR_NO_MEMORY;
+    }
+    kobj_init(x, ZX_OBJ_TYPE_EVENTPAIR, &eventpair_ops);
+    kobj_init(y, ZX_OBJ_TYPE_EVENTPAIR, &eventpair_ops);
+    x->peer = y;
+    y->peer = x;
+    kobj_ref(x);
+    kobj_ref(y);
+    *a = x;
+    *b = y;
+    return ZX_OK;
+}
+
+static const struct kobj_ops debuglog_ops = {.destroy = kobj_free};
+
+zx_status_t debuglog_create(uint32_t flags, struct debuglog **out) {
+    struct debuglog *d = kmalloc(sizeof(*d));
+    if (!d) return ZX_ERR_NO_MEMORY;
+    kobj_init(&d->obj, ZX_OBJ_TYPE_LOG, &debuglog_ops);
+    d->flags = flags;
+    d->cursor = 0;
+    d->obj.signals = ZX_LOG_READABLE;
+    *out = d;
+    return ZX_OK;
+}

@@ -1,0 +1,19 @@
+// Objects with no state beyond struct kobj: events, event pairs, debuglogs.
+#ifndef ZC_OBJECTS_SIMPLE_H
+#define ZC_OBJECTS_SIMPLE_H
+
+#include <zircon/types.h>
+
+#include "objects/kobj.h"
+
+struct debuglog {
+    struct kobj obj;
+    uint32_t flags;     // ZX_LOG_FLAG_READABLE
+    uint64_t cursor;    // next record sequence to read
+};
+
+zx_status_t event_create(struct kobj **out) __attribute__((warn_unused_result));
+zx_status_t eventpair_create(struct kobj **a, struct kobj **b) __attribute__((warn_unused_result));
+zx_status_t debuglog_create(uint32_t flags, struct debuglog **out) __attribute__((warn_unused_result));
+
+#endif

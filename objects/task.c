@@ -1,0 +1,179 @@
+// Jobs, processes and threads: lifecycle and death.
+#include "objects/task.h"
+
+#include <string.h>
+#include <zircon/errors.h>
+#include <zircon/syscalls/object.h>
+
+#include "kernel/debug.h"
+#include "kernel/heap.h"
+
+static struct slab_cache job_cache, process_cache, thread_cache;
+uint64_t kmem_thread_bytes;
+
+// ---- jobs ----
+
+static void job_destroy(struct kobj *o) {
+    struct job *j = to_job(o);
+    if (j->parent) kobj_unref(&j->parent->obj);
+    slab_free(j);
+}
+static const struct kobj_ops job_ops = {.destroy = job_destroy};
+
+zx_status_t job_create(struct job *parent, struct job **out) {
+    struct job *j = slab_alloc(&job_cache);
+    if (!j) return ZX_ERR_NO_MEMORY;
+    kobj_init(&j->obj, ZX_OBJ_TYPE_JOB, &job_ops);
+    j->parent = parent;
+    if (parent) kobj_ref(&parent->obj);
+    list_init(&j->processes);
+    *out = j;
+    return ZX_OK;
+}
+
+// ---- processes ----
+
+static void process_finish(struct process *p);
+
+static void process_on_zero_handles(struct kobj *o) {
+    struct process *p = to_process(o);
+    // A process that never started has nothing to keep it alive.
+    if (p->state == PROC_INITIAL) {
+        p->return_code = 0;
+        process_finish(p);
+    }
+}
+
+static void process_destroy(struct kobj *o) {
+    struct process *p = to_process(o);
+    ASSERT(p->state == PROC_DEAD);
+    vm_aspace_unref(p->as);
+    kobj_unref(&p->job->obj);
+    slab_free(p);
+}
+static const struct kobj_ops process_ops = {.on_zero_handles = process_on_zero_handles,
+                                            .destroy = process_destroy};
+
+zx_status_t process_create(struct job *job, const char *name, struct process **out) {
+    struct process *p = slab_alloc(&process_cache);
+    if (!p) return ZX_ERR_NO_MEMORY;
+    zx_status_t st = vm_aspace_create(&p->as);
+    if (st != ZX_OK) {
+        slab_free(p);
+        return st;
+    }
+    kobj_init(&p->obj, ZX_OBJ_TYPE_PROCESS, &process_ops);
+    strlcpy(p->obj.name, name, sizeof(p->obj.name));
+    p->job = job;
+    kobj_ref(&job->obj);
+    list_add_tail(&job->processes, &p->job_link);
+    kobj_ref(&p->obj);  // the job's list reference
+    handle_table_init(&p->handles, p);
+    list_init(&p->threads);
+    p->live_threads = 0;
+    p->state = PROC_INITIAL;
+    p->return_code = 0;
+    p->is_root = false;
+    *out = p;
+    return ZX_OK;
+}
+
+// The last thread died (or the process never ran): release everything it holds.
+static void process_finish(struct process *p) {
+    if (p->state == PROC_DEAD) return;
+    p->state = PROC_DEAD;
+    // Threads that were created but never started die with it.
+    list_for_each_safe(&p->threads, it, tmp) {
+        struct thread *t = container_of(it, struct thread, proc_link);
+        if (t->task.state != TASK_DEAD) task_kill(&t->task);
+    }
+    handle_table_destroy(&p->handles);
+    vm_aspace_destroy_mappings(p->as);
+    kobj_signal(&p->obj, 0, ZX_TASK_TERMINATED);
+    if (p->is_root) {
+        kprintf("zc: userboot exited with status %ld\n", p->return_code);
+        int64_t c = p->return_code;
+        hal_shutdown(c >= 0 && c <= 124 ? (int)c : 125);
+    }
+    list_delete(&p->job_link);
+    kobj_unref(&p->obj);  // the job's list reference
+}
+
+void process_kill(struct process *p, int64_t code) {
+    if (p->state == PROC_DYING || p->state == PROC_DEAD) return;
+    bool was_running = p->state == PROC_RUNNING && p->live_threads > 0;
+    p->return_code = code;
+    p->state = PROC_DYING;
+    if (!was_running) {
+        process_finish(p);
+        return;
+    }
+    list_for_each_safe(&p->threads, it, tmp) {
+        struct thread *t = container_of(it, struct thread, proc_link);
+        task_kill(&t->task);
+    }
+}
+
+// ---- threads ----
+
+static void thread_destroy(struct kobj *o) {
+    struct thread *t = to_thread(o);
+    hal_uctx_release(&t->task.uctx);
+    kobj_unref(&t->proc->obj);
+    slab_free(t);
+}
+static const struct kobj_ops thread_ops = {.destroy = thread_destroy};
+
+zx_status_t thread_create(struct process *p, const char *name, struct thread **out) {
+    if (p->state == PROC_DYING || p->state == PROC_DEAD) return ZX_ERR_BAD_STATE;
+    struct thread *t = slab_alloc(&thread_cache);
+    if (!t) return ZX_ERR_NO_MEMORY;
+    kobj_init(&t->obj, ZX_OBJ_TYPE_THREAD, &thread_ops);
+    strlcpy(t->obj.name, name, sizeof(t->obj.name));
+    task_init(&t->task, &p->as->hal);
+    t->proc = p;
+    kobj_ref(&p->obj);
+    list_add_tail(&p->threads, &t->proc_link);
+    kobj_ref(&t->obj);  // the process's list reference, dropped when the thread dies
+    t->started = false;
+    *out = t;
+    return ZX_OK;
+}
+
+zx_status_t thread_start(struct thread *t, uintptr_t pc, uintptr_t sp, uint64_t arg1, uint64_t arg2) {
+    struct process *p = t->proc;
+    if (t->started || t->task.state == TASK_DEAD) return ZX_ERR_BAD_STATE;
+    if (p->state == PROC_DYING || p->state == PROC_DEAD) return ZX_ERR_BAD_STATE;
+    t->started = true;
+    hal_uctx_init(&t->task.uctx, pc, sp, arg1, arg2);
+    p->state = PROC_RUNNING;
+    p->live_threads++;
+    kobj_signal(&t->obj, 0, ZX_THREAD_RUNNING);
+    sched_make_runnable(&t->task);
+    return ZX_OK;
+}
+
+void thread_kill(struct thread *t) { task_kill(&t->task); }
+
+// The executor calls this when a task dies (after exit or kill).
+void kernel_task_exit(struct task *task) {
+    struct thread *t = task_thread(task);
+    struct process *p = t->proc;
+    task->state = TASK_DEAD;
+    sched_remove(task);
+    kobj_signal(&t->obj, ZX_THREAD_RUNNING | ZX_THREAD_SUSPENDED, ZX_THREAD_TERMINATED);
+    list_delete(&t->proc_link);
+    bool was_started = t->started;
+    kobj_unref(&t->obj);  // the process's list reference
+    if (was_started && --p->live_threads == 0) {
+        if (p->state == PROC_RUNNING) p->state = PROC_DYING;  // last thread exited: return code 0
+        process_finish(p);
+    }
+}
+
+void task_global_init(void) {
+    slab_cache_init(&job_cache, "job", sizeof(struct job));
+    slab_cache_init(&process_cache, "process", sizeof(struct process));
+    slab_cache_init(&thread_cache, "thread", sizeof(struct thread));
+    kmem_thread_bytes = thread_cache.obj_size;
+}

@@ -1,0 +1,64 @@
+// Jobs, processes and threads.
+#ifndef ZC_OBJECTS_TASK_H
+#define ZC_OBJECTS_TASK_H
+
+#include <stdint.h>
+#include <zircon/types.h>
+
+#include "kernel/sched.h"
+#include "objects/handle.h"
+#include "objects/kobj.h"
+#include "objects/vmar.h"
+
+struct job {
+    struct kobj obj;
+    struct job *parent;
+    struct list_node processes;  // struct process.job_link (each holds a reference)
+};
+
+enum process_state { PROC_INITIAL, PROC_RUNNING, PROC_DYING, PROC_DEAD };
+
+struct process {
+    struct kobj obj;
+    struct job *job;             // holds a reference
+    struct list_node job_link;
+    struct handle_table handles;
+    struct vm_aspace *as;
+    struct list_node threads;    // struct thread.proc_link (each holds a reference)
+    uint32_t live_threads;       // started, not yet dead
+    enum process_state state;
+    int64_t return_code;
+    bool is_root;                // userboot: its death ends the system
+    zx_time_t start_time;
+};
+
+struct thread {
+    struct kobj obj;
+    struct task task;
+    struct process *proc;        // holds a reference
+    struct list_node proc_link;
+    bool started;
+    struct observer wait_obs;    // zx_object_wait_one's observer
+    zx_time_t start_time;
+};
+
+static inline struct job *to_job(struct kobj *o) { return (struct job *)o; }
+static inline struct process *to_process(struct kobj *o) { return (struct process *)o; }
+static inline struct thread *to_thread(struct kobj *o) { return (struct thread *)o; }
+static inline struct thread *task_thread(struct task *t) { return container_of(t, struct thread, task); }
+
+static inline struct thread *current_thread(void) { return task_thread(sched_current()); }
+static inline struct process *current_process(void) { return current_thread()->proc; }
+
+void task_global_init(void);
+zx_status_t job_create(struct job *parent, struct job **out) __attribute__((warn_unused_result));
+zx_status_t process_create(struct job *job, const char *name, struct process **out) __attribute__((warn_unused_result));
+zx_status_t thread_create(struct process *p, const char *name, struct thread **out) __attribute__((warn_unused_result));
+zx_status_t thread_start(struct thread *t, uintptr_t pc, uintptr_t sp, uint64_t arg1, uint64_t arg2) __attribute__((warn_unused_result));
+// Ends the process with `code` (kills every thread; the last one to die finishes it).
+void process_kill(struct process *p, int64_t code);
+void thread_kill(struct thread *t);
+
+extern uint64_t kmem_thread_bytes;  // kernel bytes held per live thread object (slab size)
+
+#endif

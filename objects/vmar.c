@@ -1,0 +1,505 @@
+// VMARs: a tree of regions per address space; mappings of VMOs at the leaves.
+#include "objects/vmar.h"
+
+#include <string.h>
+#include <zircon/errors.h>
+#include <zircon/rights.h>
+
+#include "kernel/debug.h"
+#include "kernel/heap.h"
+#include "kernel/sched.h"
+#include "kernel/user_copy.h"
+
+#define PAGE HAL_PAGE_SIZE
+#define PERMS (ZX_VM_PERM_READ | ZX_VM_PERM_WRITE | ZX_VM_PERM_EXECUTE)
+#define CAN_MAP (ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_WRITE | ZX_VM_CAN_MAP_EXECUTE | ZX_VM_CAN_MAP_SPECIFIC)
+
+static struct slab_cache vmar_cache, mapping_cache;
+static bool caches_ready;
+
+static inline uint64_t round_up(uint64_t x) { return (x + PAGE - 1) & ~(PAGE - 1); }
+static inline uintptr_t region_end(const struct vm_region *r) { return r->base + r->size; }
+static inline struct vm_region *region_of(struct list_node *n) { return container_of(n, struct vm_region, link); }
+static inline struct vmar *vmar_of(struct vm_region *r) { return container_of(r, struct vmar, r); }
+static inline struct vm_mapping *mapping_of(struct vm_region *r) { return container_of(r, struct vm_mapping, r); }
+
+static unsigned hal_flags(uint32_t perms) {
+    return ((perms & ZX_VM_PERM_READ) ? HAL_MMU_READ : 0) | ((perms & ZX_VM_PERM_WRITE) ? HAL_MMU_WRITE : 0) |
+           ((perms & ZX_VM_PERM_EXECUTE) ? HAL_MMU_EXEC : 0);
+}
+
+zx_rights_t vmar_rights_for(uint32_t flags) {
+    zx_rights_t r = ZX_DEFAULT_VMAR_RIGHTS & ~(ZX_RIGHT_READ | ZX_RIGHT_WRITE | ZX_RIGHT_EXECUTE);
+    if (flags & ZX_VM_CAN_MAP_READ) r |= ZX_RIGHT_READ;
+    if (flags & ZX_VM_CAN_MAP_WRITE) r |= ZX_RIGHT_WRITE;
+    if (flags & ZX_VM_CAN_MAP_EXECUTE) r |= ZX_RIGHT_EXECUTE;
+    return r;
+}
+
+// ---- objects ----
+
+static void vmar_obj_destroy(struct kobj *o) {
+    struct vmar *v = to_vmar(o);
+    vm_aspace_unref(v->as);
+    slab_free(v);
+}
+static const struct kobj_ops vmar_ops = {.destroy = vmar_obj_destroy};
+
+static struct vmar *vmar_new(struct vm_aspace *as, struct vmar *parent, uintptr_t base, size_t size,
+                             uint32_t flags) {
+    struct vmar *v = slab_alloc(&vmar_cache);
+    if (!v) return NULL;
+    kobj_init(&v->obj, ZX_OBJ_TYPE_VMAR, &vmar_ops);
+    v->r.kind = VM_REGION_VMAR;
+    v->r.base = base;
+    v->r.size = size;
+    v->r.parent = parent;
+    list_clear_node(&v->r.link);
+    v->as = as;
+    as->refcount++;
+    v->flags = flags;
+    v->destroyed = false;
+    list_init(&v->children);
+    return v;
+}
+
+zx_status_t vm_aspace_create(struct vm_aspace **out) {
+    if (!caches_ready) {
+        slab_cache_init(&vmar_cache, "vmar", sizeof(struct vmar));
+        slab_cache_init(&mapping_cache, "vm_mapping", sizeof(struct vm_mapping));
+        caches_ready = true;
+    }
+    struct vm_aspace *as = kzalloc(sizeof(*as));
+    if (!as) return ZX_ERR_NO_MEMORY;
+    if (hal_aspace_init(&as->hal) != ZX_OK) {
+        kfree(as);
+        return ZX_ERR_NO_MEMORY;
+    }
+    as->refcount = 1;
+    as->root = vmar_new(as, NULL, HAL_USER_BASE, HAL_USER_END - HAL_USER_BASE, CAN_MAP);
+    if (!as->root) {
+        hal_aspace_destroy(&as->hal);
+        kfree(as);
+        return ZX_ERR_NO_MEMORY;
+    }
+    *out = as;
+    return ZX_OK;
+}
+
+void vm_aspace_unref(struct vm_aspace *as) {
+    if (--as->refcount) return;
+    hal_aspace_destroy(&as->hal);
+    kfree(as);
+}
+
+// ---- region bookkeeping ----
+
+static void insert_region(struct vmar *v, struct vm_region *r) {
+    struct list_node *pos = &v->children;
+    list_for_each(&v->children, it) {
+        if (region_of(it)->base > r->base) break;
+        pos = it;
+    }
+    list_insert_after(pos, &r->link);
+    r->parent = v;
+}
+
+static bool range_free(struct vmar *v, uintptr_t base, size_t size) {
+    list_for_each(&v->children, it) {
+        struct vm_region *c = region_of(it);
+        if (c->base >= base + size) break;
+        if (region_end(c) > base) return false;
+    }
+    return true;
+}
+
+// First fit, lowest address, honouring alignment.
+static bool find_gap(struct vmar *v, size_t size, size_t align, uintptr_t *out) {
+    uintptr_t cur = (v->r.base + align - 1) & ~(align - 1);
+    list_for_each(&v->children, it) {
+        struct vm_region *c = region_of(it);
+        if (cur + size <= c->base && cur + size >= cur) {
+            *out = cur;
+            return true;
+        }
+        if (region_end(c) > cur) cur = (region_end(c) + align - 1) & ~(align - 1);
+    }
+    if (cur + size >= cur && cur + size <= region_end(&v->r)) {
+        *out = cur;
+        return true;
+    }
+    return false;
+}
+
+struct unmap_ctx {
+    struct vm_aspace *as;
+};
+
+static void mapping_unmap_range(struct vm_mapping *m, uintptr_t base, size_t len) {
+    hal_aspace_unmap(&m->r.parent->as->hal, base, len, NULL, NULL);
+}
+
+static void mapping_destroy(struct vm_mapping *m) {
+    mapping_unmap_range(m, m->r.base, m->r.size);
+    list_delete(&m->r.link);
+    list_delete(&m->vmo_link);
+    struct vm_aspace *as = m->r.parent->as;
+    if (as->vdso_base && as->vdso_base == m->r.base) as->vdso_base = as->vdso_end = 0;
+    kobj_unref(&m->vmo->obj);
+    slab_free(m);
+}
+
+static void vmar_destroy_tree(struct vmar *v) {
+    list_for_each_safe(&v->children, it, tmp) {
+        struct vm_region *c = region_of(it);
+        if (c->kind == VM_REGION_MAPPING) {
+            mapping_destroy(mapping_of(c));
+        } else {
+            struct vmar *child = vmar_of(c);
+            vmar_destroy_tree(child);
+        }
+    }
+    v->destroyed = true;
+    if (v->r.parent) {
+        list_delete(&v->r.link);
+        v->r.parent = NULL;
+        kobj_unref(&v->obj);  // the parent's reference
+    }
+}
+
+void vm_aspace_destroy_mappings(struct vm_aspace *as) {
+    if (as->dead) return;
+    as->dead = true;
+    struct vmar *root = as->root;
+    vmar_destroy_tree(root);
+    as->root = NULL;
+    kobj_unref(&root->obj);  // the aspace's reference to its root
+}
+
+// Splits m at `at` (strictly inside); the upper part becomes a new mapping.
+static zx_status_t mapping_split(struct vm_mapping *m, uintptr_t at) {
+    struct vm_mapping *n = slab_alloc(&mapping_cache);
+    if (!n) return ZX_ERR_NO_MEMORY;
+    *n = *m;
+    n->r.base = at;
+    n->r.size = region_end(&m->r) - at;
+    n->vmo_offset = m->vmo_offset + (at - m->r.base);
+    m->r.size = at - m->r.base;
+    list_insert_after(&m->r.link, &n->r.link);
+    list_insert_after(&m->vmo_link, &n->vmo_link);
+    kobj_ref(&n->vmo->obj);
+    return ZX_OK;
+}
+
+// Makes [base, end) fall on mapping boundaries. Sub-VMARs partly inside: INVALID_ARGS.
+static zx_status_t split_at_edges(struct vmar *v, uintptr_t base, uintptr_t end) {
+    list_for_each(&v->children, it) {
+        struct vm_region *c = region_of(it);
+        if (c->base >= end) break;
+        if (region_end(c) <= base) continue;
+        bool partial = c->base < base || region_end(c) > end;
+        if (!partial) continue;
+        if (c->kind == VM_REGION_VMAR) return ZX_ERR_INVALID_ARGS;
+    }
+    list_for_each(&v->children, it) {
+        struct vm_region *c = region_of(it);
+        if (c->base >= end) break;
+        if (region_end(c) <= base || c->kind != VM_REGION_MAPPING) continue;
+        if (c->base < base) {
+            zx_status_t st = mapping_split(mapping_of(c), base);
+            if (st != ZX_OK) return st;
+            continue;  // the upper part is next in the list
+        }
+        if (region_end(c) > end) {
+            zx_status_t st = mapping_split(mapping_of(c), end);
+            if (st != ZX_OK) return st;
+        }
+    }
+    return ZX_OK;
+}
+
+// ---- map ----
+
+struct populate_ctx {
+    struct vm_mapping *m;
+    uint64_t first;
+};
+
+static void populate_page(void *ctx, uint64_t idx, paddr_t pa) {
+    struct populate_ctx *p = ctx;
+    struct vm_mapping *m = p->m;
+    uintptr_t va = m->r.base + (idx * PAGE - m->vmo_offset);
+    (void)hal_aspace_map(&m->r.parent->as->hal, va, pa, hal_flags(m->perms));
+}
+
+static uint32_t max_perms_for(zx_rights_t vmo_rights) {
+    return ((vmo_rights & ZX_RIGHT_READ) ? ZX_VM_PERM_READ : 0) |
+           ((vmo_rights & ZX_RIGHT_WRITE) ? ZX_VM_PERM_WRITE : 0) |
+           ((vmo_rights & ZX_RIGHT_EXECUTE) ? ZX_VM_PERM_EXECUTE : 0);
+}
+
+static bool perms_allowed(const struct vmar *v, uint32_t perms) {
+    if ((perms & ZX_VM_PERM_READ) && !(v->flags & ZX_VM_CAN_MAP_READ)) return false;
+    if ((perms & ZX_VM_PERM_WRITE) && !(v->flags & ZX_VM_CAN_MAP_WRITE)) return false;
+    if ((perms & ZX_VM_PERM_EXECUTE) && !(v->flags & ZX_VM_CAN_MAP_EXECUTE)) return false;
+    return true;
+}
+
+static bool rights_allow(zx_rights_t rights, uint32_t perms) {
+    if ((perms & ZX_VM_PERM_READ) && !(rights & ZX_RIGHT_READ)) return false;
+    if ((perms & ZX_VM_PERM_WRITE) && !(rights & ZX_RIGHT_WRITE)) return false;
+    if ((perms & ZX_VM_PERM_EXECUTE) && !(rights & ZX_RIGHT_EXECUTE)) return false;
+    return true;
+}
+
+static zx_status_t align_from_options(zx_vm_option_t options, size_t *align) {
+    uint32_t a = (options >> ZX_VM_ALIGN_BASE) & 0x1f;
+    if (a == 0) {
+        *align = PAGE;
+        return ZX_OK;
+    }
+    if (a < 10 || a > 32) return ZX_ERR_INVALID_ARGS;
+    *align = (size_t)1 << a;
+    if (*align < PAGE) *align = PAGE;
+    return ZX_OK;
+}
+
+// Where a new region of `size` goes: SPECIFIC at the offset, else the first fitting gap.
+static zx_status_t place(struct vmar *v, zx_vm_option_t options, size_t offset, size_t size,
+                         bool overwrite, uintptr_t *base) {
+    size_t align;
+    zx_status_t st = align_from_options(options, &align);
+    if (st != ZX_OK) return st;
+    if (options & (ZX_VM_SPECIFIC | ZX_VM_SPECIFIC_OVERWRITE)) {
+        if (!(v->flags & ZX_VM_CAN_MAP_SPECIFIC)) return ZX_ERR_ACCESS_DENIED;
+        if (offset % PAGE) return ZX_ERR_INVALID_ARGS;
+        if (offset > v->r.size || size > v->r.size - offset) return ZX_ERR_INVALID_ARGS;
+        uintptr_t b = v->r.base + offset;
+        if (b & (align - 1)) return ZX_ERR_INVALID_ARGS;
+        if (!overwrite && !range_free(v, b, size)) return ZX_ERR_ALREADY_EXISTS;
+        *base = b;
+        return ZX_OK;
+    }
+    if (offset != 0) return ZX_ERR_INVALID_ARGS;
+    if (!find_gap(v, size, align, base)) return ZX_ERR_NO_RESOURCES;
+    return ZX_OK;
+}
+
+zx_status_t vmar_map(struct vmar *v, zx_vm_option_t options, size_t vmar_offset, struct vmo *vmo,
+                     uint64_t vmo_offset, size_t len, zx_rights_t vmo_rights, zx_rights_t vmar_rights,
+                     uintptr_t *mapped) {
+    const zx_vm_option_t known = PERMS | ZX_VM_SPECIFIC | ZX_VM_SPECIFIC_OVERWRITE | ZX_VM_MAP_RANGE |
+                                 ZX_VM_REQUIRE_NON_RESIZABLE | ZX_VM_ALLOW_FAULTS |
+                                 ZX_VM_PERM_READ_IF_XOM_UNSUPPORTED | (0x1fu << ZX_VM_ALIGN_BASE);
+    if (options & ~known) return ZX_ERR_INVALID_ARGS;
+    if (v->destroyed || v->as->dead) return ZX_ERR_BAD_STATE;
+    uint32_t perms = options & PERMS;
+    if (options & ZX_VM_PERM_READ_IF_XOM_UNSUPPORTED) perms |= ZX_VM_PERM_READ;  // no XOM on x86
+    if (!rights_allow(vmar_rights, perms) || !rights_allow(vmo_rights, perms)) return ZX_ERR_ACCESS_DENIED;
+    if (!perms_allowed(v, perms)) return ZX_ERR_ACCESS_DENIED;
+    if (len == 0 || vmo_offset % PAGE) return ZX_ERR_INVALID_ARGS;
+    size_t size = round_up(len);
+    if (size < len || vmo_offset + size < vmo_offset) return ZX_ERR_INVALID_ARGS;
+    if ((options & ZX_VM_REQUIRE_NON_RESIZABLE) && (vmo->flags & VMO_F_RESIZABLE)) return ZX_ERR_NOT_SUPPORTED;
+    if (!(options & ZX_VM_ALLOW_FAULTS) && !(vmo->flags & VMO_F_RESIZABLE) && vmo_offset + size > vmo->size)
+        return ZX_ERR_BUFFER_TOO_SMALL;
+    bool overwrite = options & ZX_VM_SPECIFIC_OVERWRITE;
+    uintptr_t base;
+    zx_status_t st = place(v, options, vmar_offset, size, overwrite, &base);
+    if (st != ZX_OK) return st;
+
+    struct vm_mapping *m = slab_alloc(&mapping_cache);
+    if (!m) return ZX_ERR_NO_MEMORY;
+    if (overwrite) {
+        st = split_at_edges(v, base, base + size);
+        if (st == ZX_OK) {
+            list_for_each_safe(&v->children, it, tmp) {
+                struct vm_region *c = region_of(it);
+                if (c->base >= base + size || region_end(c) <= base) continue;
+                if (c->kind == VM_REGION_MAPPING) mapping_destroy(mapping_of(c));
+                else { st = ZX_ERR_INVALID_ARGS; break; }
+            }
+        }
+        if (st != ZX_OK) {
+            slab_free(m);
+            return st;
+        }
+    }
+    m->r.kind = VM_REGION_MAPPING;
+    m->r.base = base;
+    m->r.size = size;
+    m->vmo = vmo;
+    kobj_ref(&vmo->obj);
+    m->vmo_offset = vmo_offset;
+    m->perms = perms;
+    m->max_perms = max_perms_for(vmo_rights);
+    insert_region(v, &m->r);
+    list_add_tail(&vmo->mappings, &m->vmo_link);
+
+    if ((vmo->flags & VMO_F_VDSO) && (perms & ZX_VM_PERM_EXECUTE) && !v->as->vdso_base) {
+        v->as->vdso_base = base;
+        v->as->vdso_end = base + size;
+    }
+
+    uint64_t first = vmo_offset / PAGE;
+    uint64_t last = (vmo_offset + size) / PAGE - 1;
+    if (options & ZX_VM_MAP_RANGE) {
+        uint64_t end_idx = vmo->size / PAGE;
+        for (uint64_t i = first; i <= last && i < end_idx; i++) {
+            paddr_t pa;
+            if (vmo_commit_page(vmo, i, &pa) != ZX_OK) break;
+        }
+    }
+    struct populate_ctx pc = {m, first};
+    vmo_for_each_page(vmo, first, last, populate_page, &pc);
+    *mapped = base;
+    return ZX_OK;
+}
+
+// ---- unmap / protect / allocate / destroy ----
+
+static zx_status_t check_range(struct vmar *v, uintptr_t addr, size_t len, size_t *size) {
+    if (v->destroyed || v->as->dead) return ZX_ERR_BAD_STATE;
+    if (addr % PAGE || len == 0) return ZX_ERR_INVALID_ARGS;
+    *size = round_up(len);
+    if (*size < len || addr + *size < addr) return ZX_ERR_INVALID_ARGS;
+    if (addr < v->r.base || addr + *size > region_end(&v->r)) return ZX_ERR_INVALID_ARGS;
+    return ZX_OK;
+}
+
+zx_status_t vmar_unmap(struct vmar *v, uintptr_t addr, size_t len) {
+    size_t size;
+    zx_status_t st = check_range(v, addr, len, &size);
+    if (st != ZX_OK) return st;
+    uintptr_t end = addr + size;
+    st = split_at_edges(v, addr, end);
+    if (st != ZX_OK) return st;
+    list_for_each_safe(&v->children, it, tmp) {
+        struct vm_region *c = region_of(it);
+        if (c->base >= end) break;
+        if (region_end(c) <= addr) continue;
+        if (c->kind == VM_REGION_MAPPING) mapping_destroy(mapping_of(c));
+        else vmar_destroy_tree(vmar_of(c));
+    }
+    return ZX_OK;
+}
+
+zx_status_t vmar_protect(struct vmar *v, zx_vm_option_t options, uintptr_t addr, size_t len,
+                         zx_rights_t vmar_rights) {
+    if (options & ~(PERMS | ZX_VM_PERM_READ_IF_XOM_UNSUPPORTED)) return ZX_ERR_INVALID_ARGS;
+    uint32_t perms = options & PERMS;
+    if (options & ZX_VM_PERM_READ_IF_XOM_UNSUPPORTED) perms |= ZX_VM_PERM_READ;
+    if (!rights_allow(vmar_rights, perms)) return ZX_ERR_ACCESS_DENIED;
+    size_t size;
+    zx_status_t st = check_range(v, addr, len, &size);
+    if (st != ZX_OK) return st;
+    uintptr_t end = addr + size;
+    // The range must be covered by mappings of this VMAR without gaps.
+    uintptr_t cur = addr;
+    list_for_each(&v->children, it) {
+        struct vm_region *c = region_of(it);
+        if (c->base >= end) break;
+        if (region_end(c) <= cur) continue;
+        if (c->base > cur || c->kind != VM_REGION_MAPPING) return ZX_ERR_NOT_FOUND;
+        if ((perms & ~mapping_of(c)->max_perms) || !perms_allowed(v, perms)) return ZX_ERR_ACCESS_DENIED;
+        cur = region_end(c);
+    }
+    if (cur < end) return ZX_ERR_NOT_FOUND;
+    st = split_at_edges(v, addr, end);
+    if (st != ZX_OK) return st;
+    list_for_each(&v->children, it) {
+        struct vm_region *c = region_of(it);
+        if (c->base >= end) break;
+        if (region_end(c) <= addr) continue;
+        struct vm_mapping *m = mapping_of(c);
+        m->perms = perms;
+        hal_aspace_protect(&v->as->hal, c->base, c->size, hal_flags(perms));
+    }
+    return ZX_OK;
+}
+
+zx_status_t vmar_allocate(struct vmar *parent, zx_vm_option_t options, size_t offset, size_t size,
+                          struct vmar **out) {
+    const zx_vm_option_t known = CAN_MAP | ZX_VM_COMPACT | ZX_VM_SPECIFIC | ZX_VM_OFFSET_IS_UPPER_LIMIT |
+                                 (0x1fu << ZX_VM_ALIGN_BASE);
+    if (options & ~known) return ZX_ERR_INVALID_ARGS;
+    if (parent->destroyed || parent->as->dead) return ZX_ERR_BAD_STATE;
+    if (size == 0) return ZX_ERR_INVALID_ARGS;
+    size_t rsize = round_up(size);
+    if (rsize < size) return ZX_ERR_INVALID_ARGS;
+    uint32_t can = options & CAN_MAP;
+    if ((can & ~parent->flags) != 0) return ZX_ERR_ACCESS_DENIED;
+    uintptr_t base;
+    zx_status_t st = place(parent, options & ~ZX_VM_OFFSET_IS_UPPER_LIMIT, offset, rsize, false, &base);
+    if (st != ZX_OK) return st;
+    struct vmar *child = vmar_new(parent->as, parent, base, rsize, options & (CAN_MAP | ZX_VM_COMPACT));
+    if (!child) return ZX_ERR_NO_MEMORY;
+    insert_region(parent, &child->r);  // the parent's list keeps the initial reference
+    kobj_ref(&child->obj);             // ... and the caller gets one
+    *out = child;
+    return ZX_OK;
+}
+
+zx_status_t vmar_destroy(struct vmar *v) {
+    if (v->destroyed || v->as->dead) return ZX_ERR_BAD_STATE;
+    if (v == v->as->root) {
+        // Destroying the root VMAR empties the address space but keeps it usable-dead.
+        list_for_each_safe(&v->children, it, tmp) {
+            struct vm_region *c = region_of(it);
+            if (c->kind == VM_REGION_MAPPING) mapping_destroy(mapping_of(c));
+            else vmar_destroy_tree(vmar_of(c));
+        }
+        v->destroyed = true;
+        return ZX_OK;
+    }
+    vmar_destroy_tree(v);
+    return ZX_OK;
+}
+
+// ---- faults ----
+
+static struct vm_mapping *find_mapping(struct vmar *v, uintptr_t addr) {
+    for (;;) {
+        struct vm_region *hit = NULL;
+        list_for_each(&v->children, it) {
+            struct vm_region *c = region_of(it);
+            if (c->base > addr) break;
+            if (addr < region_end(c)) {
+                hit = c;
+                break;
+            }
+        }
+        if (!hit) return NULL;
+        if (hit->kind == VM_REGION_MAPPING) return mapping_of(hit);
+        v = vmar_of(hit);
+    }
+}
+
+zx_status_t vm_fault(struct vm_aspace *as, uintptr_t addr, unsigned fault_flags) {
+    if (as->dead || !as->root) return ZX_ERR_NOT_FOUND;
+    struct vm_mapping *m = find_mapping(as->root, addr);
+    if (!m) return ZX_ERR_NOT_FOUND;
+    if ((fault_flags & HAL_FAULT_WRITE) && !(m->perms & ZX_VM_PERM_WRITE)) return ZX_ERR_ACCESS_DENIED;
+    if ((fault_flags & HAL_FAULT_EXEC) && !(m->perms & ZX_VM_PERM_EXECUTE)) return ZX_ERR_ACCESS_DENIED;
+    if (!(fault_flags & (HAL_FAULT_WRITE | HAL_FAULT_EXEC)) && !(m->perms & ZX_VM_PERM_READ))
+        return ZX_ERR_ACCESS_DENIED;
+    uintptr_t page_va = addr & ~(PAGE - 1);
+    uint64_t off = m->vmo_offset + (page_va - m->r.base);
+    if (off >= m->vmo->size) return ZX_ERR_OUT_OF_RANGE;
+    paddr_t pa;
+    zx_status_t st = vmo_commit_page(m->vmo, off / PAGE, &pa);
+    if (st != ZX_OK) return st;
+    // Map every mapping of this VMO lazily; here just the faulting one.
+    return hal_aspace_map(&as->hal, page_va, pa, hal_flags(m->perms));
+}
+
+void vm_mappings_unmap_vmo_range(struct vmo *v, uint64_t offset, uint64_t len) {
+    list_for_each(&v->mappings, it) {
+        struct vm_mapping *m = container_of(it, struct vm_mapping, vmo_link);
+        uint64_t ms = m->vmo_offset, me = m->vmo_offset + m->r.size;
+        uint64_t s = offset > ms ? offset : ms, e = offset + len < me ? offset + len : me;
+        if (s >= e) continue;
+        uint64_t s_page = s & ~(PAGE - 1), e_page = round_up(e);
+        mapping_unmap_range(m, m->r.base + (s_page - ms), e_page - s_page);
+    }
+}

@@ -1,0 +1,73 @@
+// Virtual memory address regions and mappings; one vm_aspace per process.
+#ifndef ZC_OBJECTS_VMAR_H
+#define ZC_OBJECTS_VMAR_H
+
+#include <stdint.h>
+#include <zircon/types.h>
+
+#include "hal/hal.h"
+#include "objects/kobj.h"
+#include "objects/vmo.h"
+
+struct vmar;
+
+struct vm_aspace {
+    uint32_t refcount;       // the process + every VMAR of it
+    bool dead;               // torn down: no mappings can be made
+    struct hal_aspace hal;
+    struct vmar *root;
+    uintptr_t vdso_base, vdso_end;  // the vDSO's executable mapping (0 = none yet)
+};
+
+enum { VM_REGION_VMAR, VM_REGION_MAPPING };
+
+struct vm_region {
+    uint32_t kind;
+    uintptr_t base;
+    size_t size;
+    struct list_node link;   // in parent->children, sorted by base
+    struct vmar *parent;
+};
+
+struct vmar {
+    struct kobj obj;
+    struct vm_region r;
+    struct vm_aspace *as;
+    uint32_t flags;          // ZX_VM_CAN_MAP_* and ZX_VM_COMPACT / SPECIFIC bits it was made with
+    bool destroyed;
+    struct list_node children;
+};
+
+struct vm_mapping {
+    struct vm_region r;
+    struct vmo *vmo;         // holds a reference
+    uint64_t vmo_offset;
+    uint32_t perms;          // ZX_VM_PERM_READ | WRITE | EXECUTE
+    uint32_t max_perms;      // what the VMO handle's rights allowed at map time
+    struct list_node vmo_link;
+};
+
+static inline struct vmar *to_vmar(struct kobj *o) { return (struct vmar *)o; }
+
+zx_status_t vm_aspace_create(struct vm_aspace **out) __attribute__((warn_unused_result));
+void vm_aspace_destroy_mappings(struct vm_aspace *as);  // process death
+void vm_aspace_unref(struct vm_aspace *as);
+
+zx_status_t vmar_map(struct vmar *vmar, zx_vm_option_t options, size_t vmar_offset, struct vmo *vmo,
+                     uint64_t vmo_offset, size_t len, zx_rights_t vmo_rights, zx_rights_t vmar_rights,
+                     uintptr_t *mapped) __attribute__((warn_unused_result));
+zx_status_t vmar_unmap(struct vmar *vmar, uintptr_t addr, size_t len);
+zx_status_t vmar_protect(struct vmar *vmar, zx_vm_option_t options, uintptr_t addr, size_t len,
+                         zx_rights_t vmar_rights) __attribute__((warn_unused_result));
+zx_status_t vmar_allocate(struct vmar *parent, zx_vm_option_t options, size_t offset, size_t size,
+                          struct vmar **child) __attribute__((warn_unused_result));
+zx_status_t vmar_destroy(struct vmar *vmar);
+zx_status_t vm_fault(struct vm_aspace *as, uintptr_t addr, unsigned fault_flags) __attribute__((warn_unused_result));
+
+// For VMO resize/decommit: remove the pages of [offset, offset+len) of v from every mapping.
+void vm_mappings_unmap_vmo_range(struct vmo *v, uint64_t offset, uint64_t len);
+
+// Rights a VMAR handle gets from its mapping permissions.
+zx_rights_t vmar_rights_for(uint32_t flags);
+
+#endif

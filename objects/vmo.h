@@ -1,0 +1,53 @@
+// Virtual memory objects: pages in a hash table keyed by page index, committed on first
+// write or fault; reads of uncommitted pages see zeros.
+#ifndef ZC_OBJECTS_VMO_H
+#define ZC_OBJECTS_VMO_H
+
+#include <stdint.h>
+#include <zircon/types.h>
+
+#include "hal/hal.h"
+#include "kernel/user_ptr.h"
+#include "objects/kobj.h"
+
+struct page_map {
+    uint64_t *keys;   // page index, or PAGE_MAP_EMPTY
+    paddr_t *frames;
+    uint32_t cap;     // power of two (or 0)
+    uint32_t count;
+};
+
+#define VMO_F_RESIZABLE  1u
+#define VMO_F_VDSO       2u  // the vDSO image: mapping it marks the process's vDSO range
+#define VMO_F_EXECUTABLE 4u  // handles to it may carry ZX_RIGHT_EXECUTE
+
+struct vmo {
+    struct kobj obj;
+    uint64_t size;              // bytes, page aligned
+    uint32_t flags;
+    struct page_map pages;
+    struct list_node mappings;  // struct vm_mapping.vmo_link
+    uint32_t cache_policy;
+};
+
+zx_status_t vmo_create(uint64_t size, uint32_t flags, struct vmo **out) __attribute__((warn_unused_result));
+static inline struct vmo *to_vmo(struct kobj *o) { return (struct vmo *)o; }
+
+// Copies between user memory and the VMO (one copy, through the physmap).
+zx_status_t vmo_read_user(struct vmo *v, user_out_ptr dst, uint64_t offset, size_t len) __attribute__((warn_unused_result));
+zx_status_t vmo_write_user(struct vmo *v, user_in_ptr src, uint64_t offset, size_t len) __attribute__((warn_unused_result));
+zx_status_t vmo_write_kernel(struct vmo *v, uint64_t offset, const void *src, size_t len) __attribute__((warn_unused_result));
+zx_status_t vmo_read_kernel(struct vmo *v, uint64_t offset, void *dst, size_t len) __attribute__((warn_unused_result));
+// The frame backing page `idx`, committing a zeroed one when needed.
+zx_status_t vmo_commit_page(struct vmo *v, uint64_t idx, paddr_t *pa) __attribute__((warn_unused_result));
+bool vmo_lookup_page(struct vmo *v, uint64_t idx, paddr_t *pa);
+// Calls fn for each committed page with index in [first, last].
+void vmo_for_each_page(struct vmo *v, uint64_t first, uint64_t last,
+                       void (*fn)(void *ctx, uint64_t idx, paddr_t pa), void *ctx);
+zx_status_t vmo_set_size(struct vmo *v, uint64_t size) __attribute__((warn_unused_result));
+uint64_t vmo_committed_bytes(const struct vmo *v);
+
+extern paddr_t zero_page;  // shared, never written
+void vmo_global_init(void);
+
+#endif

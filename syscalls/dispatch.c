@@ -1,0 +1,62 @@
+// From a trap to a syscall handler, a resolved page fault, or a dead process.
+#include "syscalls/numbers.h"
+#include "syscalls/priv.h"
+#include "syscalls/syscall_table.h"
+
+uint64_t syscall_count;
+
+static void kill_for_fault(struct thread *t, const struct hal_trap *trap, const char *what) {
+    struct process *p = t->proc;
+    if (trap->kind == HAL_TRAP_PAGE_FAULT)
+        kprintf("zc: process %lu (%s) killed: %s at rip %#lx, address %#lx\n", p->obj.koid, p->obj.name,
+                what, trap->pc, trap->fault_addr);
+    else
+        kprintf("zc: process %lu (%s) killed: %s at rip %#lx\n", p->obj.koid, p->obj.name, what, trap->pc);
+    process_kill(p, ZX_TASK_RETCODE_EXCEPTION_KILL);
+}
+
+static const char *page_fault_name(unsigned f) {
+    if (f & HAL_FAULT_EXEC) return (f & HAL_FAULT_PRESENT) ? "page fault (execute, protection)" : "page fault (execute, not present)";
+    if (f & HAL_FAULT_WRITE) return (f & HAL_FAULT_PRESENT) ? "page fault (write, protection)" : "page fault (write, not present)";
+    return (f & HAL_FAULT_PRESENT) ? "page fault (read, protection)" : "page fault (read, not present)";
+}
+
+static void do_syscall(struct thread *t) {
+    struct process *p = t->proc;
+    uintptr_t pc = hal_uctx_pc(&t->task.uctx);
+    if (unlikely(pc < p->as->vdso_base || pc >= p->as->vdso_end)) {
+        kprintf("zc: process %lu (%s): syscall from outside the vDSO at %#lx\n", p->obj.koid, p->obj.name, pc);
+        process_kill(p, ZX_TASK_RETCODE_VDSO_KILL);
+        return;
+    }
+    uint64_t args[8];
+    uint64_t num = hal_uctx_syscall(&t->task.uctx, args);
+    syscall_count++;
+    if (unlikely(num >= ZX_SYS_COUNT)) {
+        hal_uctx_set_return(&t->task.uctx, (uint64_t)(int64_t)ZX_ERR_BAD_SYSCALL);
+        return;
+    }
+    int64_t r = syscall_table[num].fn(args);
+    if (t->task.state == TASK_BLOCKED) return;  // the continuation will produce the result
+    hal_uctx_set_return(&t->task.uctx, (uint64_t)r);
+}
+
+void kernel_handle_trap(struct task *task, const struct hal_trap *trap) {
+    struct thread *t = task_thread(task);
+    switch (trap->kind) {
+    case HAL_TRAP_SYSCALL:
+        do_syscall(t);
+        return;
+    case HAL_TRAP_INTERRUPT:
+        return;
+    case HAL_TRAP_PAGE_FAULT:
+        if (trap->fault_addr < HAL_USER_END &&
+            vm_fault(t->proc->as, trap->fault_addr, trap->fault_flags) == ZX_OK)
+            return;
+        kill_for_fault(t, trap, page_fault_name(trap->fault_flags));
+        return;
+    case HAL_TRAP_EXCEPTION:
+        kill_for_fault(t, trap, trap->name);
+        return;
+    }
+}

@@ -1,0 +1,44 @@
+// Shared helpers of the syscall handlers (syscalls/sys_*.c).
+#ifndef ZC_SYSCALLS_PRIV_H
+#define ZC_SYSCALLS_PRIV_H
+
+#include <string.h>
+#include <zircon/errors.h>
+#include <zircon/rights.h>
+#include <zircon/types.h>
+
+#include "kernel/debug.h"
+#include "kernel/user_copy.h"
+#include "objects/handle.h"
+#include "objects/task.h"
+#include "syscalls/sys_decls.h"
+
+static inline struct handle_table *cur_handles(void) { return &current_process()->handles; }
+
+// Type-and-rights checked lookup in the caller's table; returns a held reference.
+static inline zx_status_t get_obj(zx_handle_t h, uint32_t type, zx_rights_t rights, void *out) {
+    return handle_get(cur_handles(), h, type, rights, (struct kobj **)out, NULL);
+}
+static inline zx_status_t get_obj_rights(zx_handle_t h, uint32_t type, zx_rights_t rights, void *out,
+                                         zx_rights_t *have) {
+    return handle_get(cur_handles(), h, type, rights, (struct kobj **)out, have);
+}
+
+// Gives the caller new handles to objs[i] with rights[i], writing each value to outs[i]:
+// all or nothing (a bad out pointer leaves no handle behind).
+zx_status_t give_handles(size_t n, struct kobj *const *objs, const zx_rights_t *rights,
+                         const user_out_ptr *outs) __attribute__((warn_unused_result));
+static inline zx_status_t give_handle(struct kobj *obj, zx_rights_t rights, user_out_ptr out) {
+    return give_handles(1, &obj, &rights, &out);
+}
+
+// Writes a plain value to user memory if the pointer is non-NULL... no: Zircon requires the
+// pointer; this writes it and maps faults to ZX_ERR_INVALID_ARGS.
+static inline zx_status_t put_u32(user_out_ptr p, uint32_t v) { return copy_to_user(p, &v, sizeof(v)); }
+static inline zx_status_t put_u64(user_out_ptr p, uint64_t v) { return copy_to_user(p, &v, sizeof(v)); }
+
+// Blocking helpers (sys_object.c): wait for `signals` on obj through handle h.
+int64_t wait_one_block(struct kobj *obj, zx_handle_t h, zx_signals_t signals, zx_time_t deadline,
+                       user_out_ptr observed);
+
+#endif

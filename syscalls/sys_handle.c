@@ -1,0 +1,99 @@
+// Handle syscalls.
+#include "syscalls/priv.h"
+
+zx_status_t give_handles(size_t n, struct kobj *const *objs, const zx_rights_t *rights,
+                         const user_out_ptr *outs) {
+    struct handle_table *ht = cur_handles();
+    zx_handle_t vals[4];
+    ASSERT(n <= countof(vals));
+    size_t i;
+    zx_status_t st = ZX_OK;
+    for (i = 0; i < n; i++) {
+        st = handle_add(ht, objs[i], rights[i], &vals[i]);
+        if (st != ZX_OK) break;
+    }
+    if (st == ZX_OK) {
+        for (size_t j = 0; j < n; j++) {
+            st = copy_to_user(outs[j], &vals[j], sizeof(zx_handle_t));
+            if (st != ZX_OK) break;
+        }
+        if (st == ZX_OK) return ZX_OK;
+    }
+    // Undo: the caller never learned the values.
+    while (i--) (void)handle_close(ht, vals[i]);
+    return st;
+}
+
+// zx_status_t zx_handle_close(zx_handle_t handle);
+int64_t sys_handle_close(zx_handle_t handle) {
+    if (handle == ZX_HANDLE_INVALID) return ZX_OK;
+    return handle_close(cur_handles(), handle);
+}
+
+// zx_status_t zx_handle_close_many(const zx_handle_t* handles, size_t num_handles);
+int64_t sys_handle_close_many(user_in_ptr handles, size_t num_handles) {
+    zx_handle_t buf[64];
+    zx_status_t result = ZX_OK;
+    size_t done = 0;
+    if (num_handles > SIZE_MAX / sizeof(zx_handle_t)) return ZX_ERR_INVALID_ARGS;
+    while (done < num_handles) {
+        size_t n = num_handles - done < countof(buf) ? num_handles - done : countof(buf);
+        zx_status_t st = copy_from_user(buf, user_in_off(handles, done * sizeof(zx_handle_t)),
+                                        n * sizeof(zx_handle_t));
+        if (st != ZX_OK) return st;
+        for (size_t i = 0; i < n; i++) {
+            if (buf[i] == ZX_HANDLE_INVALID) continue;
+            if (handle_close(cur_handles(), buf[i]) != ZX_OK) result = ZX_ERR_BAD_HANDLE;
+        }
+        done += n;
+    }
+    return result;
+}
+
+static zx_status_t new_rights(zx_rights_t have, zx_rights_t want, zx_rights_t *out) {
+    if (want == ZX_RIGHT_SAME_RIGHTS) {
+        *out = have;
+        return ZX_OK;
+    }
+    if (want & ~have) return ZX_ERR_INVALID_ARGS;  // rights only ever shrink
+    *out = want;
+    return ZX_OK;
+}
+
+// zx_status_t zx_handle_duplicate(zx_handle_t handle, zx_rights_t rights, zx_handle_t* out);
+int64_t sys_handle_duplicate(zx_handle_t handle, zx_rights_t rights, user_out_ptr out) {
+    struct kobj *obj;
+    zx_rights_t have;
+    zx_status_t st = get_obj_rights(handle, 0, ZX_RIGHT_DUPLICATE, &obj, &have);
+    if (st != ZX_OK) return st;
+    zx_rights_t r;
+    st = new_rights(have, rights, &r);
+    if (st == ZX_OK) st = give_handle(obj, r, out);
+    kobj_unref(obj);
+    return st;
+}
+
+// zx_status_t zx_handle_replace(zx_handle_t handle, zx_rights_t rights, zx_handle_t* out);
+int64_t sys_handle_replace(zx_handle_t handle, zx_rights_t rights, user_out_ptr out) {
+    struct handle_table *ht = cur_handles();
+    struct handle_slot *s = handle_slot_of(ht, handle);
+    if (!s) return ZX_ERR_BAD_HANDLE;
+    zx_rights_t r;
+    zx_status_t st = new_rights(s->rights, rights, &r);
+    struct kobj *obj;
+    zx_rights_t old;
+    (void)handle_take(ht, handle, &obj, &old);  // consumed whatever happens
+    if (st != ZX_OK) {
+        handle_release(obj);
+        return st;
+    }
+    zx_handle_t v;
+    st = handle_install(ht, obj, r, &v);
+    if (st != ZX_OK) {
+        handle_release(obj);
+        return st;
+    }
+    st = copy_to_user(out, &v, sizeof(v));
+    if (st != ZX_OK) (void)handle_close(ht, v);
+    return st;
+}

@@ -1,0 +1,112 @@
+// Debuglog, sleeping and the test syscalls.
+#include <zircon/syscalls/log.h>
+
+#include "kernel/klog.h"
+#include "objects/simple.h"
+#include "syscalls/priv.h"
+
+// zx_status_t zx_debuglog_create(zx_handle_t resource, uint32_t options, zx_handle_t* out);
+int64_t sys_debuglog_create(zx_handle_t resource, uint32_t options, user_out_ptr out) {
+    if (options & ~ZX_LOG_FLAG_READABLE) return ZX_ERR_INVALID_ARGS;
+    // Resources do not exist yet: reading the log needs the root resource, which nobody holds.
+    if (resource != ZX_HANDLE_INVALID) {
+        struct kobj *r;
+        zx_status_t st = get_obj(resource, 0, 0, &r);
+        if (st != ZX_OK) return st;
+        kobj_unref(r);
+        return ZX_ERR_WRONG_TYPE;
+    }
+    if (options & ZX_LOG_FLAG_READABLE) return ZX_ERR_ACCESS_DENIED;
+    struct debuglog *d;
+    zx_status_t st = debuglog_create(options, &d);
+    if (st != ZX_OK) return st;
+    st = give_handle(&d->obj, ZX_DEFAULT_LOG_RIGHTS, out);
+    kobj_unref(&d->obj);
+    return st;
+}
+
+// zx_status_t zx_debuglog_write(zx_handle_t handle, uint32_t options, const void* buffer,
+//                               size_t buffer_size);
+int64_t sys_debuglog_write(zx_handle_t handle, uint32_t options, user_in_ptr buffer, size_t buffer_size) {
+    if (options & ~0x7u) return ZX_ERR_INVALID_ARGS;  // severity bits only
+    struct debuglog *d;
+    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_LOG, ZX_RIGHT_WRITE, &d);
+    if (st != ZX_OK) return st;
+    char buf[ZX_LOG_RECORD_DATA_MAX];
+    size_t n = buffer_size < sizeof(buf) ? buffer_size : sizeof(buf);
+    st = copy_from_user(buf, buffer, n);
+    if (st == ZX_OK) {
+        struct thread *t = current_thread();
+        klog_append(t->proc->obj.koid, t->obj.koid, ZX_LOG_INFO, 0, buf, n);
+    }
+    kobj_unref(&d->obj);
+    return st;
+}
+
+// zx_status_t zx_debuglog_read(zx_handle_t handle, uint32_t options, void* buffer, size_t buffer_size);
+int64_t sys_debuglog_read(zx_handle_t handle, uint32_t options, user_out_ptr buffer, size_t buffer_size) {
+    if (options != 0) return ZX_ERR_INVALID_ARGS;
+    struct debuglog *d;
+    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_LOG, ZX_RIGHT_READ, &d);
+    if (st != ZX_OK) return st;
+    struct klog_record r;
+    if (!klog_read(&d->cursor, &r)) {
+        kobj_unref(&d->obj);
+        return ZX_ERR_SHOULD_WAIT;
+    }
+    zx_log_record_t rec = {0};
+    rec.sequence = r.sequence;
+    rec.datalen = r.datalen;
+    rec.severity = r.severity;
+    rec.flags = r.flags;
+    rec.timestamp = r.timestamp;
+    rec.pid = r.pid;
+    rec.tid = r.tid;
+    memcpy(rec.data, r.data, r.datalen);
+    size_t n = offsetof(zx_log_record_t, data) + r.datalen;
+    if (n > buffer_size) n = buffer_size;
+    st = copy_to_user(buffer, &rec, n);
+    kobj_unref(&d->obj);
+    return st == ZX_OK ? (int64_t)n : st;
+}
+
+static int64_t sleep_cont(struct task *t, zx_status_t reason) {
+    return reason == ZX_ERR_TIMED_OUT ? ZX_OK : reason;
+}
+
+// zx_status_t zx_nanosleep(zx_time_t deadline);
+int64_t sys_nanosleep(zx_time_t deadline) {
+    if (deadline <= hal_now()) return ZX_OK;
+    wait_block(sched_current(), deadline, sleep_cont, NULL);
+    return 0;
+}
+
+// zx_status_t zx_syscall_test_N(...): the sum of the arguments.
+int64_t sys_syscall_test_0(void) { return 0; }
+int64_t sys_syscall_test_1(int32_t a) { return a; }
+int64_t sys_syscall_test_2(int32_t a, int32_t b) { return a + b; }
+int64_t sys_syscall_test_3(int32_t a, int32_t b, int32_t c) { return a + b + c; }
+int64_t sys_syscall_test_4(int32_t a, int32_t b, int32_t c, int32_t d) { return a + b + c + d; }
+int64_t sys_syscall_test_5(int32_t a, int32_t b, int32_t c, int32_t d, int32_t e) { return a + b + c + d + e; }
+int64_t sys_syscall_test_6(int32_t a, int32_t b, int32_t c, int32_t d, int32_t e, int32_t f) {
+    return a + b + c + d + e + f;
+}
+int64_t sys_syscall_test_7(int32_t a, int32_t b, int32_t c, int32_t d, int32_t e, int32_t f, int32_t g) {
+    return a + b + c + d + e + f + g;
+}
+int64_t sys_syscall_test_8(int32_t a, int32_t b, int32_t c, int32_t d, int32_t e, int32_t f, int32_t g,
+                           int32_t h) {
+    return a + b + c + d + e + f + g + h;
+}
+int64_t sys_syscall_test_wrapper(int32_t a, int32_t b, int32_t c) { return a + b + c; }
+
+// zx_status_t zx_syscall_test_handle_create(zx_status_t return_value, zx_handle_t* out);
+int64_t sys_syscall_test_handle_create(zx_status_t return_value, user_out_ptr out) {
+    if (return_value != ZX_OK) return return_value;
+    struct kobj *e;
+    zx_status_t st = event_create(&e);
+    if (st != ZX_OK) return st;
+    st = give_handle(e, ZX_DEFAULT_EVENT_RIGHTS, out);
+    kobj_unref(e);
+    return st;
+}

@@ -1,0 +1,359 @@
+// Waiting on, signalling and inspecting objects.
+#include <zircon/syscalls/object.h>
+
+#include "kernel/heap.h"
+#include "objects/channel.h"
+#include "objects/vmo.h"
+#include "syscalls/priv.h"
+
+#define USER_SIGNALS ZX_USER_SIGNAL_ALL
+
+// ---- zx_object_wait_one ----
+
+static void wait_obs_signal(struct observer *ob, zx_signals_t signals) {
+    struct thread *t = container_of(ob, struct thread, wait_obs);
+    waiter_wake(&t->task.wait, ZX_OK);
+}
+static void wait_obs_cancel(struct observer *ob) {
+    struct thread *t = container_of(ob, struct thread, wait_obs);
+    waiter_wake(&t->task.wait, ZX_ERR_CANCELED);
+}
+static void wait_one_unlink(struct waiter *w) {
+    struct thread *t = task_thread(container_of(w, struct task, wait));
+    kobj_unobserve(&t->wait_obs);
+    kobj_unref(t->wait_obs.obj);
+}
+// The observed value reported is the object's signals when the wait ends: record it in the
+// unlink step, which runs right before the continuation.
+static void wait_one_unlink_record(struct waiter *w) {
+    struct thread *t = task_thread(container_of(w, struct task, wait));
+    w->args[1] = t->wait_obs.obj->signals;
+    wait_one_unlink(w);
+}
+
+static int64_t wait_one_cont(struct task *task, zx_status_t reason) {
+    struct thread *t = task_thread(task);
+    zx_signals_t observed = (zx_signals_t)task->wait.args[1];
+    user_out_ptr out = {task->wait.args[0]};
+    if (out.addr && copy_to_user(out, &observed, sizeof(observed)) != ZX_OK) return ZX_ERR_INVALID_ARGS;
+    (void)t;
+    return reason;
+}
+
+int64_t wait_one_block(struct kobj *obj, zx_handle_t h, zx_signals_t signals, zx_time_t deadline,
+                       user_out_ptr observed) {
+    struct thread *t = current_thread();
+    struct observer *ob = &t->wait_obs;
+    ob->trigger = signals;
+    ob->owner = t->proc;
+    ob->handle = h;
+    ob->on_signal = wait_obs_signal;
+    ob->on_cancel = wait_obs_cancel;
+    kobj_observe(obj, ob);  // keeps the caller's reference on obj until unlink
+    t->task.wait.args[0] = observed.addr;
+    wait_block(&t->task, deadline, wait_one_cont, wait_one_unlink_record);
+    return 0;
+}
+
+
+// zx_status_t zx_object_wait_one(zx_handle_t handle, zx_signals_t signals, zx_time_t deadline,
+//                                zx_signals_t* observed);
+int64_t sys_object_wait_one(zx_handle_t handle, zx_signals_t signals, zx_time_t deadline,
+                            user_out_ptr observed) {
+    struct kobj *obj;
+    zx_status_t st = get_obj(handle, 0, ZX_RIGHT_WAIT, &obj);
+    if (st != ZX_OK) return st;
+    zx_signals_t now = obj->signals;
+    if ((now & signals) || deadline <= hal_now()) {
+        kobj_unref(obj);
+        if (observed.addr && copy_to_user(observed, &now, sizeof(now)) != ZX_OK) return ZX_ERR_INVALID_ARGS;
+        return (now & signals) ? ZX_OK : ZX_ERR_TIMED_OUT;
+    }
+    return wait_one_block(obj, handle, signals, deadline, observed);
+}
+
+// ---- zx_object_wait_many ----
+
+struct many_obs {
+    struct observer ob;
+    struct task *task;
+};
+
+static void many_signal(struct observer *ob, zx_signals_t signals) {
+    waiter_wake(&container_of(ob, struct many_obs, ob)->task->wait, ZX_OK);
+}
+static void many_cancel(struct observer *ob) {
+    waiter_wake(&container_of(ob, struct many_obs, ob)->task->wait, ZX_ERR_CANCELED);
+}
+
+// Snapshot of each item's signals, written back by the continuation.
+static void many_unlink(struct waiter *w) {
+    struct many_obs *obs = w->ptr;
+    size_t n = w->args[1];
+    zx_signals_t *snap = (zx_signals_t *)(obs + n);
+    for (size_t i = 0; i < n; i++) {
+        snap[i] = obs[i].ob.obj->signals;
+        kobj_unobserve(&obs[i].ob);
+        kobj_unref(obs[i].ob.obj);
+    }
+}
+
+static zx_status_t many_write_back(user_inout_ptr items, size_t n, const zx_signals_t *snap) {
+    for (size_t i = 0; i < n; i++) {
+        user_out_ptr p = {items.addr + i * sizeof(zx_wait_item_t) + offsetof(zx_wait_item_t, pending)};
+        zx_status_t st = copy_to_user(p, &snap[i], sizeof(zx_signals_t));
+        if (st != ZX_OK) return st;
+    }
+    return ZX_OK;
+}
+
+static int64_t many_cont(struct task *task, zx_status_t reason) {
+    struct waiter *w = &task->wait;
+    struct many_obs *obs = w->ptr;
+    size_t n = w->args[1];
+    zx_status_t st = many_write_back((user_inout_ptr){w->args[0]}, n, (zx_signals_t *)(obs + n));
+    kfree(obs);
+    return st != ZX_OK ? ZX_ERR_INVALID_ARGS : reason;
+}
+
+// zx_status_t zx_object_wait_many(zx_wait_item_t* items, size_t num_items, zx_time_t deadline);
+int64_t sys_object_wait_many(user_inout_ptr items, size_t num_items, zx_time_t deadline) {
+    if (num_items > ZX_WAIT_MANY_MAX_ITEMS) return ZX_ERR_OUT_OF_RANGE;
+    if (num_items == 0) {
+        // Just a sleep.
+        if (deadline <= hal_now()) return ZX_ERR_TIMED_OUT;
+        struct task *t = sched_current();
+        t->wait.args[1] = 0;
+        t->wait.ptr = NULL;
+        wait_block(t, deadline, many_cont, NULL);
+        return 0;
+    }
+    zx_wait_item_t buf[ZX_WAIT_MANY_MAX_ITEMS];
+    zx_status_t st = copy_from_user(buf, user_in(items), num_items * sizeof(zx_wait_item_t));
+    if (st != ZX_OK) return st;
+    struct kobj *objs[ZX_WAIT_MANY_MAX_ITEMS];
+    size_t got = 0;
+    for (; got < num_items; got++) {
+        st = get_obj(buf[got].handle, 0, ZX_RIGHT_WAIT, &objs[got]);
+        if (st != ZX_OK) break;
+    }
+    if (st != ZX_OK) {
+        while (got--) kobj_unref(objs[got]);
+        return st;
+    }
+    bool satisfied = false;
+    zx_signals_t snap[ZX_WAIT_MANY_MAX_ITEMS];
+    for (size_t i = 0; i < num_items; i++) {
+        snap[i] = objs[i]->signals;
+        if (snap[i] & buf[i].waitfor) satisfied = true;
+    }
+    if (satisfied || deadline <= hal_now()) {
+        for (size_t i = 0; i < num_items; i++) kobj_unref(objs[i]);
+        st = many_write_back(items, num_items, snap);
+        if (st != ZX_OK) return st;
+        return satisfied ? ZX_OK : ZX_ERR_TIMED_OUT;
+    }
+    struct many_obs *obs = kmalloc(num_items * (sizeof(struct many_obs) + sizeof(zx_signals_t)));
+    if (!obs) {
+        for (size_t i = 0; i < num_items; i++) kobj_unref(objs[i]);
+        return ZX_ERR_NO_MEMORY;
+    }
+    struct task *t = sched_current();
+    for (size_t i = 0; i < num_items; i++) {
+        obs[i].task = t;
+        obs[i].ob.trigger = buf[i].waitfor;
+        obs[i].ob.owner = current_process();
+        obs[i].ob.handle = buf[i].handle;
+        obs[i].ob.on_signal = many_signal;
+        obs[i].ob.on_cancel = many_cancel;
+        kobj_observe(objs[i], &obs[i].ob);
+    }
+    t->wait.args[0] = items.addr;
+    t->wait.args[1] = num_items;
+    t->wait.ptr = obs;
+    wait_block(t, deadline, many_cont, many_unlink);
+    return 0;
+}
+
+// ---- signals ----
+
+static zx_signals_t user_settable(uint32_t type) {
+    switch (type) {
+    case ZX_OBJ_TYPE_EVENT:
+    case ZX_OBJ_TYPE_EVENTPAIR:
+        return USER_SIGNALS | ZX_EVENT_SIGNALED;
+    default:
+        return USER_SIGNALS;
+    }
+}
+
+// zx_status_t zx_object_signal(zx_handle_t handle, uint32_t clear_mask, uint32_t set_mask);
+int64_t sys_object_signal(zx_handle_t handle, uint32_t clear_mask, uint32_t set_mask) {
+    struct kobj *obj;
+    zx_status_t st = get_obj(handle, 0, ZX_RIGHT_SIGNAL, &obj);
+    if (st != ZX_OK) return st;
+    zx_signals_t allowed = user_settable(obj->type);
+    if ((clear_mask | set_mask) & ~allowed) st = ZX_ERR_INVALID_ARGS;
+    else kobj_signal(obj, clear_mask, set_mask);
+    kobj_unref(obj);
+    return st;
+}
+
+// zx_status_t zx_object_signal_peer(zx_handle_t handle, uint32_t clear_mask, uint32_t set_mask);
+int64_t sys_object_signal_peer(zx_handle_t handle, uint32_t clear_mask, uint32_t set_mask) {
+    struct kobj *obj;
+    zx_status_t st = get_obj(handle, 0, ZX_RIGHT_SIGNAL_PEER, &obj);
+    if (st != ZX_OK) return st;
+    if (obj->type != ZX_OBJ_TYPE_EVENTPAIR && obj->type != ZX_OBJ_TYPE_CHANNEL &&
+        obj->type != ZX_OBJ_TYPE_SOCKET && obj->type != ZX_OBJ_TYPE_FIFO) {
+        st = ZX_ERR_NOT_SUPPORTED;
+    } else if ((clear_mask | set_mask) & ~user_settable(obj->type)) {
+        st = ZX_ERR_INVALID_ARGS;
+    } else if (!obj->peer) {
+        st = ZX_ERR_PEER_CLOSED;
+    } else {
+        kobj_signal(obj->peer, clear_mask, set_mask);
+    }
+    kobj_unref(obj);
+    return st;
+}
+
+// ---- info ----
+
+static zx_status_t write_info(user_out_ptr buffer, size_t buffer_size, const void *rec, size_t rec_size,
+                              user_out_ptr actual, user_out_ptr avail) {
+    size_t n = buffer_size >= rec_size ? 1 : 0;
+    if (actual.addr && put_u64(actual, n) != ZX_OK) return ZX_ERR_INVALID_ARGS;
+    if (avail.addr && put_u64(avail, 1) != ZX_OK) return ZX_ERR_INVALID_ARGS;
+    if (!n) return ZX_ERR_BUFFER_TOO_SMALL;
+    return copy_to_user(buffer, rec, rec_size);
+}
+
+static zx_koid_t related_koid(struct kobj *o) {
+    switch (o->type) {
+    case ZX_OBJ_TYPE_THREAD:
+        return to_thread(o)->proc->obj.koid;
+    case ZX_OBJ_TYPE_PROCESS:
+        return to_process(o)->job->obj.koid;
+    case ZX_OBJ_TYPE_JOB:
+        return to_job(o)->parent ? to_job(o)->parent->obj.koid : 0;
+    default:
+        return o->peer ? o->peer->koid : 0;
+    }
+}
+
+// zx_status_t zx_object_get_info(zx_handle_t handle, uint32_t topic, void* buffer,
+//                                size_t buffer_size, size_t* actual, size_t* avail);
+int64_t sys_object_get_info(zx_handle_t handle, uint32_t topic, user_out_ptr buffer, size_t buffer_size,
+                            user_out_ptr actual, user_out_ptr avail) {
+    struct kobj *obj;
+    zx_rights_t rights;
+    zx_status_t st;
+    switch (topic) {
+    case ZX_INFO_HANDLE_VALID:
+        return handle_slot_of(cur_handles(), handle) ? ZX_OK : ZX_ERR_BAD_HANDLE;
+    case ZX_INFO_HANDLE_BASIC: {
+        st = get_obj_rights(handle, 0, 0, &obj, &rights);
+        if (st != ZX_OK) return st;
+        zx_info_handle_basic_t info = {0};
+        info.koid = obj->koid;
+        info.rights = rights;
+        info.type = obj->type;
+        info.related_koid = related_koid(obj);
+        kobj_unref(obj);
+        return write_info(buffer, buffer_size, &info, sizeof(info), actual, avail);
+    }
+    case ZX_INFO_HANDLE_COUNT: {
+        st = get_obj(handle, 0, ZX_RIGHT_INSPECT, &obj);
+        if (st != ZX_OK) return st;
+        zx_info_handle_count_t info = {.handle_count = obj->handle_count};
+        kobj_unref(obj);
+        return write_info(buffer, buffer_size, &info, sizeof(info), actual, avail);
+    }
+    case ZX_INFO_PROCESS: {
+        st = get_obj(handle, ZX_OBJ_TYPE_PROCESS, ZX_RIGHT_INSPECT, &obj);
+        if (st != ZX_OK) return st;
+        struct process *p = to_process(obj);
+        zx_info_process_t info = {0};
+        info.return_code = p->return_code;
+        info.start_time = p->start_time;
+        if (p->state != PROC_INITIAL) info.flags |= ZX_INFO_PROCESS_FLAG_STARTED;
+        if (p->state == PROC_DEAD) info.flags |= ZX_INFO_PROCESS_FLAG_EXITED;
+        kobj_unref(obj);
+        return write_info(buffer, buffer_size, &info, sizeof(info), actual, avail);
+    }
+    case ZX_INFO_VMAR: {
+        st = get_obj(handle, ZX_OBJ_TYPE_VMAR, ZX_RIGHT_INSPECT, &obj);
+        if (st != ZX_OK) return st;
+        zx_info_vmar_t info = {.base = to_vmar(obj)->r.base, .len = to_vmar(obj)->r.size};
+        kobj_unref(obj);
+        return write_info(buffer, buffer_size, &info, sizeof(info), actual, avail);
+    }
+    default:
+        st = get_obj(handle, 0, 0, &obj);
+        if (st != ZX_OK) return st;
+        kobj_unref(obj);
+        return ZX_ERR_NOT_SUPPORTED;
+    }
+}
+
+// ---- properties ----
+
+static bool has_name(uint32_t type) {
+    return type == ZX_OBJ_TYPE_PROCESS || type == ZX_OBJ_TYPE_THREAD || type == ZX_OBJ_TYPE_VMO ||
+           type == ZX_OBJ_TYPE_JOB || type == ZX_OBJ_TYPE_EVENT || type == ZX_OBJ_TYPE_EVENTPAIR ||
+           type == ZX_OBJ_TYPE_CHANNEL || type == ZX_OBJ_TYPE_VMAR;
+}
+
+// zx_status_t zx_object_get_property(zx_handle_t handle, uint32_t property, void* value,
+//                                    size_t value_size);
+int64_t sys_object_get_property(zx_handle_t handle, uint32_t property, user_out_ptr value, size_t value_size) {
+    struct kobj *obj;
+    zx_status_t st = get_obj(handle, 0, ZX_RIGHT_GET_PROPERTY, &obj);
+    if (st != ZX_OK) return st;
+    switch (property) {
+    case ZX_PROP_NAME:
+        if (!has_name(obj->type)) st = ZX_ERR_NOT_SUPPORTED;
+        else if (value_size < ZX_MAX_NAME_LEN) st = ZX_ERR_BUFFER_TOO_SMALL;
+        else st = copy_to_user(value, obj->name, ZX_MAX_NAME_LEN);
+        break;
+    case ZX_PROP_PROCESS_VDSO_BASE_ADDRESS:
+        if (obj->type != ZX_OBJ_TYPE_PROCESS) st = ZX_ERR_NOT_SUPPORTED;
+        else if (value_size < sizeof(uintptr_t)) st = ZX_ERR_BUFFER_TOO_SMALL;
+        else st = put_u64(value, to_process(obj)->as->vdso_base);
+        break;
+    case ZX_PROP_VMO_CONTENT_SIZE:
+        if (obj->type != ZX_OBJ_TYPE_VMO) st = ZX_ERR_NOT_SUPPORTED;
+        else if (value_size < sizeof(uint64_t)) st = ZX_ERR_BUFFER_TOO_SMALL;
+        else st = put_u64(value, to_vmo(obj)->size);
+        break;
+    default:
+        st = ZX_ERR_NOT_SUPPORTED;
+    }
+    kobj_unref(obj);
+    return st;
+}
+
+// zx_status_t zx_object_set_property(zx_handle_t handle, uint32_t property, const void* value,
+//                                    size_t value_size);
+int64_t sys_object_set_property(zx_handle_t handle, uint32_t property, user_in_ptr value, size_t value_size) {
+    struct kobj *obj;
+    zx_status_t st = get_obj(handle, 0, ZX_RIGHT_SET_PROPERTY, &obj);
+    if (st != ZX_OK) return st;
+    switch (property) {
+    case ZX_PROP_NAME: {
+        char name[ZX_MAX_NAME_LEN];
+        if (!has_name(obj->type)) {
+            st = ZX_ERR_NOT_SUPPORTED;
+            break;
+        }
+        st = copy_name_from_user(name, sizeof(name), value, value_size);
+        if (st == ZX_OK) memcpy(obj->name, name, sizeof(name));
+        break;
+    }
+    default:
+        st = ZX_ERR_NOT_SUPPORTED;
+    }
+    kobj_unref(obj);
+    return st;
+}

@@ -1,0 +1,131 @@
+// Processes and threads.
+#include <zircon/syscalls/object.h>
+
+#include "syscalls/priv.h"
+
+static bool user_pc_ok(uintptr_t pc) { return pc >= HAL_USER_BASE && pc < HAL_USER_END; }
+
+// zx_status_t zx_process_create(zx_handle_t job, const char* name, size_t name_size,
+//                               uint32_t options, zx_handle_t* proc_handle, zx_handle_t* vmar_handle);
+int64_t sys_process_create(zx_handle_t job, user_in_ptr name, size_t name_size, uint32_t options,
+                           user_out_ptr proc_handle, user_out_ptr vmar_handle) {
+    struct job *j;
+    zx_status_t st = get_obj(job, ZX_OBJ_TYPE_JOB, ZX_RIGHT_MANAGE_PROCESS, &j);
+    if (st != ZX_OK) return st;
+    char buf[ZX_MAX_NAME_LEN];
+    if (options != 0) st = ZX_ERR_INVALID_ARGS;
+    if (st == ZX_OK) st = copy_name_from_user(buf, sizeof(buf), name, name_size);
+    struct process *p = NULL;
+    if (st == ZX_OK) st = process_create(j, buf, &p);
+    kobj_unref(&j->obj);
+    if (st != ZX_OK) return st;
+    struct kobj *objs[2] = {&p->obj, &p->as->root->obj};
+    zx_rights_t rights[2] = {ZX_DEFAULT_PROCESS_RIGHTS, vmar_rights_for(p->as->root->flags)};
+    user_out_ptr outs[2] = {proc_handle, vmar_handle};
+    st = give_handles(2, objs, rights, outs);
+    kobj_unref(&p->obj);  // the handle (if any) keeps it now
+    return st;
+}
+
+// zx_status_t zx_process_start(zx_handle_t handle, zx_handle_t thread, zx_vaddr_t entry,
+//                              zx_vaddr_t stack, zx_handle_t arg1, uintptr_t arg2);
+int64_t sys_process_start(zx_handle_t handle, zx_handle_t thread, zx_vaddr_t entry, zx_vaddr_t stack,
+                          zx_handle_t arg1, uintptr_t arg2) {
+    struct handle_table *ht = cur_handles();
+    struct process *p = NULL;
+    struct thread *t = NULL;
+    struct kobj *arg_obj = NULL;
+    zx_rights_t arg_rights = 0;
+    // arg1 is consumed whatever happens.
+    zx_status_t st_arg = ZX_OK;
+    if (arg1 != ZX_HANDLE_INVALID) {
+        struct handle_slot *s = handle_slot_of(ht, arg1);
+        if (!s) st_arg = ZX_ERR_BAD_HANDLE;
+        else if (!(s->rights & ZX_RIGHT_TRANSFER)) st_arg = ZX_ERR_ACCESS_DENIED;
+        if (s) (void)handle_take(ht, arg1, &arg_obj, &arg_rights);
+    }
+    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_PROCESS, ZX_RIGHT_WRITE, &p);
+    if (st == ZX_OK) st = get_obj(thread, ZX_OBJ_TYPE_THREAD, ZX_RIGHT_WRITE, &t);
+    if (st == ZX_OK) st = st_arg;
+    if (st == ZX_OK && t->proc != p) st = ZX_ERR_ACCESS_DENIED;
+    if (st == ZX_OK && (p->state != PROC_INITIAL || t->started)) st = ZX_ERR_BAD_STATE;
+    if (st == ZX_OK && (!user_pc_ok(entry))) st = ZX_ERR_INVALID_ARGS;
+    zx_handle_t child_value = ZX_HANDLE_INVALID;
+    if (st == ZX_OK && arg_obj) {
+        st = handle_install(&p->handles, arg_obj, arg_rights, &child_value);
+        if (st == ZX_OK) arg_obj = NULL;
+    }
+    if (st == ZX_OK) {
+        p->start_time = hal_now();
+        st = thread_start(t, entry, stack, child_value, arg2);
+    }
+    if (arg_obj) handle_release(arg_obj);
+    if (t) kobj_unref(&t->obj);
+    if (p) kobj_unref(&p->obj);
+    return st;
+}
+
+// void zx_process_exit(int64_t retcode);
+int64_t sys_process_exit(int64_t retcode) {
+    process_kill(current_process(), retcode);
+    return 0;
+}
+
+// zx_status_t zx_thread_create(zx_handle_t process, const char* name, size_t name_size,
+//                              uint32_t options, zx_handle_t* out);
+int64_t sys_thread_create(zx_handle_t process, user_in_ptr name, size_t name_size, uint32_t options,
+                          user_out_ptr out) {
+    struct process *p;
+    zx_status_t st = get_obj(process, ZX_OBJ_TYPE_PROCESS, ZX_RIGHT_MANAGE_THREAD, &p);
+    if (st != ZX_OK) return st;
+    char buf[ZX_MAX_NAME_LEN];
+    struct thread *t = NULL;
+    if (options != 0) st = ZX_ERR_INVALID_ARGS;
+    if (st == ZX_OK) st = copy_name_from_user(buf, sizeof(buf), name, name_size);
+    if (st == ZX_OK) st = thread_create(p, buf, &t);
+    kobj_unref(&p->obj);
+    if (st != ZX_OK) return st;
+    st = give_handle(&t->obj, ZX_DEFAULT_THREAD_RIGHTS, out);
+    if (st != ZX_OK && !t->started) thread_kill(t);
+    kobj_unref(&t->obj);
+    return st;
+}
+
+// zx_status_t zx_thread_start(zx_handle_t handle, zx_vaddr_t thread_entry, zx_vaddr_t stack,
+//                             uintptr_t arg1, uintptr_t arg2);
+int64_t sys_thread_start(zx_handle_t handle, zx_vaddr_t thread_entry, zx_vaddr_t stack, uintptr_t arg1,
+                         uintptr_t arg2) {
+    struct thread *t;
+    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_THREAD, ZX_RIGHT_MANAGE_THREAD, &t);
+    if (st != ZX_OK) return st;
+    if (!user_pc_ok(thread_entry)) st = ZX_ERR_INVALID_ARGS;
+    else if (t->proc->state != PROC_RUNNING || t->started) st = ZX_ERR_BAD_STATE;
+    else st = thread_start(t, thread_entry, stack, arg1, arg2);
+    kobj_unref(&t->obj);
+    return st;
+}
+
+// void zx_thread_exit(void);
+int64_t sys_thread_exit(void) {
+    thread_kill(current_thread());
+    return 0;
+}
+
+// zx_status_t zx_task_kill(zx_handle_t handle);
+int64_t sys_task_kill(zx_handle_t handle) {
+    struct kobj *obj;
+    zx_status_t st = get_obj(handle, 0, ZX_RIGHT_DESTROY, &obj);
+    if (st != ZX_OK) return st;
+    switch (obj->type) {
+    case ZX_OBJ_TYPE_PROCESS:
+        process_kill(to_process(obj), ZX_TASK_RETCODE_SYSCALL_KILL);
+        break;
+    case ZX_OBJ_TYPE_THREAD:
+        thread_kill(to_thread(obj));
+        break;
+    default:
+        st = ZX_ERR_WRONG_TYPE;
+    }
+    kobj_unref(obj);
+    return st;
+}

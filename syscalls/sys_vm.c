@@ -1,0 +1,184 @@
+// VMOs and VMARs.
+#include "objects/vmar.h"
+#include "objects/vmo.h"
+#include "syscalls/priv.h"
+
+#define PAGE HAL_PAGE_SIZE
+#define VMO_MAX_SIZE (1ull << 44)  // well below what the page map could index
+
+static zx_rights_t vmo_rights(const struct vmo *v) {
+    zx_rights_t r = ZX_DEFAULT_VMO_RIGHTS;
+    if (v->flags & VMO_F_RESIZABLE) r |= ZX_RIGHT_RESIZE;
+    return r;
+}
+
+// zx_status_t zx_vmo_create(uint64_t size, uint32_t options, zx_handle_t* out);
+int64_t sys_vmo_create(uint64_t size, uint32_t options, user_out_ptr out) {
+    if (options & ~(ZX_VMO_RESIZABLE | ZX_VMO_DISCARDABLE)) return ZX_ERR_INVALID_ARGS;
+    if ((options & ZX_VMO_RESIZABLE) && (options & ZX_VMO_DISCARDABLE)) return ZX_ERR_INVALID_ARGS;
+    if (size > VMO_MAX_SIZE) return ZX_ERR_OUT_OF_RANGE;
+    uint64_t rounded = (size + PAGE - 1) & ~(PAGE - 1);
+    struct vmo *v;
+    zx_status_t st = vmo_create(rounded, (options & ZX_VMO_RESIZABLE) ? VMO_F_RESIZABLE : 0, &v);
+    if (st != ZX_OK) return st;
+    st = give_handle(&v->obj, vmo_rights(v), out);
+    kobj_unref(&v->obj);
+    return st;
+}
+
+// zx_status_t zx_vmo_read(zx_handle_t handle, void* buffer, uint64_t offset, size_t buffer_size);
+int64_t sys_vmo_read(zx_handle_t handle, user_out_ptr buffer, uint64_t offset, size_t buffer_size) {
+    struct vmo *v;
+    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_VMO, ZX_RIGHT_READ, &v);
+    if (st != ZX_OK) return st;
+    st = vmo_read_user(v, buffer, offset, buffer_size);
+    kobj_unref(&v->obj);
+    return st;
+}
+
+// zx_status_t zx_vmo_write(zx_handle_t handle, const void* buffer, uint64_t offset, size_t buffer_size);
+int64_t sys_vmo_write(zx_handle_t handle, user_in_ptr buffer, uint64_t offset, size_t buffer_size) {
+    struct vmo *v;
+    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_VMO, ZX_RIGHT_WRITE, &v);
+    if (st != ZX_OK) return st;
+    st = vmo_write_user(v, buffer, offset, buffer_size);
+    kobj_unref(&v->obj);
+    return st;
+}
+
+// zx_status_t zx_vmo_get_size(zx_handle_t handle, uint64_t* size);
+int64_t sys_vmo_get_size(zx_handle_t handle, user_out_ptr size) {
+    struct vmo *v;
+    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_VMO, 0, &v);
+    if (st != ZX_OK) return st;
+    st = put_u64(size, v->size);
+    kobj_unref(&v->obj);
+    return st;
+}
+
+// zx_status_t zx_vmo_set_size(zx_handle_t handle, uint64_t size);
+int64_t sys_vmo_set_size(zx_handle_t handle, uint64_t size) {
+    struct vmo *v;
+    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_VMO, ZX_RIGHT_WRITE | ZX_RIGHT_RESIZE, &v);
+    if (st != ZX_OK) return st;
+    if (!(v->flags & VMO_F_RESIZABLE)) st = ZX_ERR_UNAVAILABLE;
+    else if (size > VMO_MAX_SIZE) st = ZX_ERR_OUT_OF_RANGE;
+    else st = vmo_set_size(v, (size + PAGE - 1) & ~(PAGE - 1));
+    kobj_unref(&v->obj);
+    return st;
+}
+
+// zx_status_t zx_vmo_replace_as_executable(zx_handle_t handle, zx_handle_t vmex, zx_handle_t* out);
+int64_t sys_vmo_replace_as_executable(zx_handle_t handle, zx_handle_t vmex, user_out_ptr out) {
+    struct handle_table *ht = cur_handles();
+    struct handle_slot *s = handle_slot_of(ht, handle);
+    if (!s) return ZX_ERR_BAD_HANDLE;
+    zx_status_t st = ZX_OK;
+    if (s->obj->type != ZX_OBJ_TYPE_VMO) st = ZX_ERR_WRONG_TYPE;
+    // vmex: no resources yet, so only the ambient form (ZX_HANDLE_INVALID) is accepted.
+    if (st == ZX_OK && vmex != ZX_HANDLE_INVALID) {
+        struct handle_slot *r = handle_slot_of(ht, vmex);
+        st = !r ? ZX_ERR_BAD_HANDLE : ZX_ERR_WRONG_TYPE;
+    }
+    struct kobj *obj;
+    zx_rights_t rights;
+    (void)handle_take(ht, handle, &obj, &rights);  // consumed whatever happens
+    if (st != ZX_OK) {
+        handle_release(obj);
+        return st;
+    }
+    zx_handle_t v;
+    st = handle_install(ht, obj, rights | ZX_RIGHT_EXECUTE, &v);
+    if (st != ZX_OK) {
+        handle_release(obj);
+        return st;
+    }
+    st = copy_to_user(out, &v, sizeof(v));
+    if (st != ZX_OK) (void)handle_close(ht, v);
+    return st;
+}
+
+// zx_status_t zx_vmar_allocate(zx_handle_t parent_vmar, zx_vm_option_t options, size_t offset,
+//                              size_t size, zx_handle_t* child_vmar, zx_vaddr_t* child_addr);
+int64_t sys_vmar_allocate(zx_handle_t parent_vmar, zx_vm_option_t options, size_t offset, size_t size,
+                          user_out_ptr child_vmar, user_out_ptr child_addr) {
+    struct vmar *parent;
+    zx_rights_t have;
+    zx_status_t st = get_obj_rights(parent_vmar, ZX_OBJ_TYPE_VMAR, 0, &parent, &have);
+    if (st != ZX_OK) return st;
+    // Mapping rights requested for the child must be held on the parent handle.
+    zx_rights_t need = ((options & ZX_VM_CAN_MAP_READ) ? ZX_RIGHT_READ : 0) |
+                       ((options & ZX_VM_CAN_MAP_WRITE) ? ZX_RIGHT_WRITE : 0) |
+                       ((options & ZX_VM_CAN_MAP_EXECUTE) ? ZX_RIGHT_EXECUTE : 0);
+    struct vmar *child = NULL;
+    if ((have & need) != need) st = ZX_ERR_ACCESS_DENIED;
+    else st = vmar_allocate(parent, options, offset, size, &child);
+    kobj_unref(&parent->obj);
+    if (st != ZX_OK) return st;
+    st = put_u64(child_addr, child->r.base);
+    if (st == ZX_OK) st = give_handle(&child->obj, vmar_rights_for(child->flags), child_vmar);
+    if (st != ZX_OK) (void)vmar_destroy(child);
+    kobj_unref(&child->obj);
+    return st;
+}
+
+// zx_status_t zx_vmar_destroy(zx_handle_t handle);
+int64_t sys_vmar_destroy(zx_handle_t handle) {
+    struct vmar *v;
+    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_VMAR, ZX_RIGHT_OP_CHILDREN, &v);
+    if (st != ZX_OK) return st;
+    st = vmar_destroy(v);
+    kobj_unref(&v->obj);
+    return st;
+}
+
+// zx_status_t zx_vmar_map(zx_handle_t handle, zx_vm_option_t options, size_t vmar_offset,
+//                         zx_handle_t vmo, uint64_t vmo_offset, size_t len, zx_vaddr_t* mapped_addr);
+int64_t sys_vmar_map(zx_handle_t handle, zx_vm_option_t options, size_t vmar_offset, zx_handle_t vmo,
+                     uint64_t vmo_offset, size_t len, user_out_ptr mapped_addr) {
+    struct vmar *v;
+    struct vmo *o;
+    zx_rights_t vr, orr;
+    zx_status_t st = get_obj_rights(handle, ZX_OBJ_TYPE_VMAR, 0, &v, &vr);
+    if (st != ZX_OK) return st;
+    st = get_obj_rights(vmo, ZX_OBJ_TYPE_VMO, ZX_RIGHT_MAP, &o, &orr);
+    if (st != ZX_OK) {
+        kobj_unref(&v->obj);
+        return st;
+    }
+    uintptr_t addr = 0;
+    st = vmar_map(v, options, vmar_offset, o, vmo_offset, len, orr, vr, &addr);
+    if (st == ZX_OK && copy_to_user(mapped_addr, &addr, sizeof(addr)) != ZX_OK) {
+        (void)vmar_unmap(v, addr, len);
+        st = ZX_ERR_INVALID_ARGS;
+    }
+    kobj_unref(&o->obj);
+    kobj_unref(&v->obj);
+    return st;
+}
+
+// zx_status_t zx_vmar_unmap(zx_handle_t handle, zx_vaddr_t addr, size_t len);
+int64_t sys_vmar_unmap(zx_handle_t handle, zx_vaddr_t addr, size_t len) {
+    struct vmar *v;
+    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_VMAR, 0, &v);
+    if (st != ZX_OK) return st;
+    st = vmar_unmap(v, addr, len);
+    kobj_unref(&v->obj);
+    return st;
+}
+
+// zx_status_t zx_vmar_protect(zx_handle_t handle, zx_vm_option_t options, zx_vaddr_t addr, size_t len);
+int64_t sys_vmar_protect(zx_handle_t handle, zx_vm_option_t options, zx_vaddr_t addr, size_t len) {
+    struct vmar *v;
+    zx_rights_t have;
+    zx_status_t st = get_obj_rights(handle, ZX_OBJ_TYPE_VMAR, 0, &v, &have);
+    if (st != ZX_OK) return st;
+    st = vmar_protect(v, options, addr, len, have);
+    kobj_unref(&v->obj);
+    return st;
+}
+
+// The VM side of user copies: resolve a fault in the current process.
+zx_status_t vm_resolve_user_fault(uintptr_t addr, unsigned fault_flags) {
+    return vm_fault(current_process()->as, addr, fault_flags);
+}

@@ -1,0 +1,88 @@
+# user/: crt, the user library, userboot, programs and in-guest test suites, and the bootfs.
+# Included by the top Makefile after libc-opt/build.mk and syscalls/build.mk.
+#
+# Every program is a static ELF (ET_EXEC) linked at 0x20000000 by user/lib/user.ld:
+#   crt (user/crt) + the program's objects + the user library (an archive) + the generated
+#   zx_* jump stubs and vDSO name table (syscalls/) + libc-opt.
+# Output: $(BUILD)/user/<prog>.elf. Programs listed in BOOTFS_FILES land in the bootfs as
+# bin/<prog> (the file name without .elf); userboot is embedded by the kernel instead.
+
+-include user/vdso/build.mk
+
+USER_CFLAGS := -O2 -g -std=c11 -ffreestanding -fno-stack-protector -fno-pic -fno-pie \
+	-fno-builtin-printf -Wall -Wextra -Werror \
+	-I include -I $(GEN)/include -I $(GEN) -I . -I user/lib
+USER_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=4096 \
+	-Wl,-z,noexecstack -T user/lib/user.ld
+
+USER_OUT := $(BUILD)/user
+
+# The generated user side of the syscall interface (syscalls/build.mk): the zx_* jump stubs
+# through zc_vdso_table and the names crt resolves in the vDSO (USER_ZX_JUMP_SRCS).
+USER_GEN_HEADERS := $(SYSCALLS_GEN_HDRS)
+USER_STUB_OBJS := $(patsubst $(GEN)/user/%,$(USER_OUT)/gen/%.o,$(basename $(USER_ZX_JUMP_SRCS)))
+
+USER_CRT_OBJS := $(USER_OUT)/crt/start.o
+USER_LIB_SRCS := $(wildcard user/lib/*.c)
+USER_LIB_OBJS := $(USER_LIB_SRCS:user/%.c=$(USER_OUT)/%.o)
+USER_LIB := $(USER_OUT)/libzcuser.a
+USER_LINK_DEPS := $(USER_CRT_OBJS) $(USER_LIB) $(USER_STUB_OBJS) user/lib/user.ld
+
+$(USER_OUT)/%.o: user/%.c | $(USER_GEN_HEADERS)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(USER_CFLAGS) -MMD -MP -c $< -o $@
+
+$(USER_OUT)/gen/%.o: $(GEN)/user/%.S | $(USER_GEN_HEADERS)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(USER_CFLAGS) -MMD -MP -c $< -o $@
+$(USER_OUT)/gen/%.o: $(GEN)/user/%.c | $(USER_GEN_HEADERS)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(USER_CFLAGS) -MMD -MP -c $< -o $@
+
+$(USER_LIB): $(USER_LIB_OBJS)
+	@mkdir -p $(@D)
+	$(Q)rm -f $@ && ar rcsD $@ $^
+
+# $(call user_program,NAME,OBJECTS): links $(USER_OUT)/NAME.elf.
+define user_program
+$(USER_OUT)/$(1).elf: $(2) $(USER_LINK_DEPS) $(LIBC_OPT_USER_OBJS)
+	@mkdir -p $$(@D)
+	$$(Q)$$(CC) $$(USER_LDFLAGS) -o $$@ $(USER_CRT_OBJS) $(2) $(USER_LIB) $(USER_STUB_OBJS) \
+		$$(LIBC_OPT_USER_OBJS) -lgcc
+USER_PROGRAMS += $(USER_OUT)/$(1).elf
+USER_DEPS += $(2:.o=.d)
+endef
+
+USER_PROGRAMS :=
+USER_DEPS := $(USER_CRT_OBJS:.o=.d) $(USER_LIB_OBJS:.o=.d) $(USER_STUB_OBJS:.o=.d)
+
+FOUNDATION_TEST_SRCS := $(wildcard user/tests/foundation/*.c)
+
+$(eval $(call user_program,userboot,$(USER_OUT)/userboot/userboot.o))
+$(eval $(call user_program,hello,$(USER_OUT)/bin/hello.o))
+$(eval $(call user_program,fault-child,$(USER_OUT)/tests/fault-child.o))
+$(eval $(call user_program,foundation-test,$(FOUNDATION_TEST_SRCS:user/%.c=$(USER_OUT)/%.o)))
+
+USERBOOT_ELF := $(USER_OUT)/userboot.elf
+BOOTFS_FILES += $(USER_OUT)/hello.elf $(USER_OUT)/fault-child.elf $(USER_OUT)/foundation-test.elf
+QEMU_SUITES += bin/foundation-test
+ALL_TARGETS += $(USER_PROGRAMS) $(BUILD)/bootfs.cpio
+
+# The bootfs: a cpio "newc" archive of $(BUILD)/bootfs/, which holds bin/<name> for every
+# file of BOOTFS_FILES (name = file name without .elf). Fragments included after this one
+# may still append to BOOTFS_FILES (second expansion). Reproducible: sorted names, fixed
+# modes, owner and times; the copies are stripped ($(BUILD)/user/*.elf keep their symbols).
+.SECONDEXPANSION:
+$(BUILD)/bootfs.cpio: $$(BOOTFS_FILES) user/build.mk
+	@mkdir -p $(@D)
+	$(Q)rm -rf $(BUILD)/bootfs && mkdir -p $(BUILD)/bootfs/bin
+	$(Q)for f in $(BOOTFS_FILES); do \
+		install -s -m 0755 $$f $(BUILD)/bootfs/bin/$$(basename $$f .elf) || exit 1; \
+	done
+	$(Q)find $(BUILD)/bootfs -type d -exec chmod 0755 {} + && \
+		find $(BUILD)/bootfs -exec touch -h -d @0 {} +
+	$(Q)cd $(BUILD)/bootfs && find . -mindepth 1 | sed 's|^\./||' | LC_ALL=C sort | \
+		cpio -o -H newc --reproducible --owner=0:0 --quiet > $(abspath $@).tmp && \
+		mv $(abspath $@).tmp $(abspath $@)
+
+-include $(USER_DEPS)
