@@ -46,6 +46,15 @@ static void memcpy_level(void) {
 KERNEL_INIT(memcpy_level, INIT_LEVEL_PLATFORM);
 
 void kernel_main(void) {
-    for (const struct kernel_init *k = __kinit_start; k < __kinit_end; k++) k->fn();
+    char line[256];
+    int n = ksnprintf(line, sizeof(line), "zc: init (us since entry %lu):",
+                      (hal_ticks() - hal_boot_ticks()) * 1000000 / hal_ticks_per_second());
+    for (const struct kernel_init *k = __kinit_start; k < __kinit_end; k++) {
+        uint64_t t0 = hal_ticks();
+        k->fn();
+        uint64_t us = (hal_ticks() - t0) * 1000000 / hal_ticks_per_second();
+        if (n < (int)sizeof(line)) n += ksnprintf(line + n, sizeof(line) - n, " %s %lu", k->name, us);
+    }
+    kprintf("%s\n", line);
     sched_run();
 }

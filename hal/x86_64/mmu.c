@@ -14,6 +14,8 @@
 #define PTE_PWT  (1ul << 3)
 #define PTE_PCD  (1ul << 4)
 #define PTE_PS   (1ul << 7)
+#define PTE_A    (1ul << 5)
+#define PTE_D    (1ul << 6)
 #define PTE_G    (1ul << 8)
 #define PTE_NX   (1ul << 63)
 #define PTE_ADDR 0x000ffffffffff000ul
@@ -51,7 +53,7 @@ void x86_mmu_init(uint64_t max_phys) {
         k_pdpt_upper[0][g] = image_pa(k_pd_physmap[g]) | PTE_P | PTE_W;
         for (uint64_t i = 0; i < 512; i++) {
             uint64_t pa = (g << 30) | (i << 21);
-            uint64_t flags = PTE_P | PTE_W | PTE_PS | PTE_G | nx_bit;
+            uint64_t flags = PTE_P | PTE_W | PTE_PS | PTE_G | PTE_A | PTE_D | nx_bit;
             if (g == 3) flags |= PTE_PCD | PTE_PWT;
             k_pd_physmap[g][i] = pa | flags;
         }

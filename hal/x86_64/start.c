@@ -96,7 +96,10 @@ static void read_start_info(uint64_t si_pa, uint64_t *max_phys) {
     }
     reserve(0, 0x100000);  // real-mode area, boot structures
     reserve(0x100000, (uintptr_t)__kernel_end - KERNEL_VBASE - 0x100000);
-    if (initrd_size) reserve(initrd_base & ~4095ul, initrd_size + (initrd_base & 4095) + 4095);
+    if (initrd_size) {
+        paddr_t b = initrd_base & ~4095ul, e = (initrd_base + initrd_size + 4095) & ~4095ul;
+        reserve(b, e - b);
+    }
 }
 
 void x86_start(uint32_t start_info_pa) {
