@@ -2,10 +2,11 @@
 """Report of a `make bench-memcpy` run: our memcpy variants beside glibc and beside the zCore
 thesis's rlibc -> optimized memcpy speedups (Table 4.3).
 
-usage: memcpy_report.py [--write-meta] RUN_DIR
+usage: memcpy_report.py [--write-meta [--commit=SHORT]] RUN_DIR
 
 RUN_DIR holds memcpy.gbench.json (Google Benchmark JSON from build/host/libc-opt-bench).
---write-meta also writes RUN_DIR/meta.json (commit, date, host CPU, mode "host").
+--write-meta also writes RUN_DIR/meta.json (commit, date, host CPU, mode "host"; fields as in
+docs/results.md); --commit gives the commit the run was built from (default: HEAD now).
 Writes RUN_DIR/memcpy-report.txt and RUN_DIR/memcpy-summary.csv and prints the report.
 Baseline: results/baselines/memcpy-rlibc-vs-musl-2020.csv (label,rlibc_ns,rlibc_opt_ns).
 """
@@ -46,21 +47,34 @@ def cpu_model():
     return platform.processor() or "unknown"
 
 
-def write_meta(run_dir, context):
+def run_date(context):
+    """When the benchmark started (Google Benchmark's context), in UTC; else now."""
+    try:
+        d = datetime.datetime.fromisoformat(context["date"])
+        if d.tzinfo:
+            return d.astimezone(datetime.timezone.utc)
+    except (KeyError, ValueError):
+        pass
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+def write_meta(run_dir, context, commit=None):
     path = os.path.join(run_dir, "meta.json")
     meta = {}
     if os.path.exists(path):
         with open(path) as f:
             meta = json.load(f)
     status = git("status", "--porcelain", "--untracked-files=no")
+    commit = commit or git("rev-parse", "--short", "HEAD") or "nocommit"
     meta.update({
-        "commit": git("rev-parse", "--short", "HEAD") or "nocommit",
-        "commit_full": git("rev-parse", "HEAD"),
+        "commit": commit,
+        "commit_subject": git("log", "-1", "--format=%s", commit) if commit != "nocommit"
+        else None,
         "dirty": bool(status) if status is not None else None,
-        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "date": run_date(context).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "mode": "host",
         "host_cpu": cpu_model(),
-        "host_cpus": os.cpu_count(),
+        "host_cores": os.cpu_count(),
         "host_kernel": platform.release(),
         "benchmarks": sorted(set(meta.get("benchmarks", [])) | {"memcpy"}),
         "memcpy_chosen": context.get("memcpy_chosen"),
@@ -127,6 +141,10 @@ def fmt_x(x):
     return "-" if x is None else "%.2fx" % x
 
 
+def verdict(value, ok):
+    return "not measured" if value is None else ("met" if ok else "NOT met")
+
+
 def report(run_dir):
     res, context, cvs = load_results(os.path.join(run_dir, "memcpy.gbench.json"))
     thesis = load_thesis()
@@ -150,12 +168,16 @@ def report(run_dir):
     rows = []
     sizes = sorted({k[2] for k in res})
     for mode in ("hot", "cold"):
+        if not any(k[1] == mode for k in res):
+            continue
         out("")
         out("%s cache" % mode)
         hdr = ["size"] + IMPLS + ["musl/bytes", "chosen/glibc", "thesis rd/wr"]
         table = []
         for n in sizes:
             t = {i: res.get((i, mode, n)) for i in IMPLS}
+            if all(v is None for v in t.values()):
+                continue
             speed = ratio(t["bytes"], t["musl"])
             vs_glibc = ratio(t["dispatch"], t["glibc"])
             th = ""
@@ -179,10 +201,10 @@ def report(run_dir):
     big = 2 << 20
     s = ratio(res.get(("bytes", "hot", big)), res.get(("musl", "hot", big)))
     out("  musl variant >= 4x the byte loop: %s -> %s" %
-        (fmt_x(s), "met" if s is not None and s >= 4 else "NOT met"))
+        (fmt_x(s), verdict(s, s is not None and s >= 4)))
     g = ratio(res.get(("dispatch", "hot", big)), res.get(("glibc", "hot", big)))
     out("  chosen variant (%s) within 10%% of glibc: time %s of glibc's -> %s" %
-        (chosen, fmt_x(g), "met" if g is not None and g <= 1.10 else "NOT met"))
+        (chosen, fmt_x(g), verdict(g, g is not None and g <= 1.10)))
 
     text = "\n".join(lines) + "\n"
     with open(os.path.join(run_dir, "memcpy-report.txt"), "w") as f:
@@ -204,7 +226,8 @@ def main(argv):
     run_dir = args[0]
     if "--write-meta" in argv:
         _, context, _ = load_results(os.path.join(run_dir, "memcpy.gbench.json"))
-        write_meta(run_dir, context)
+        commit = [a.split("=", 1)[1] for a in argv if a.startswith("--commit=")]
+        write_meta(run_dir, context, commit[-1] if commit else None)
     report(run_dir)
     return 0
 

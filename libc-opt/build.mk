@@ -75,13 +75,17 @@ test-libc-opt: $(BUILD)/host/libc-opt-test
 	$(Q)$<
 
 # make bench-memcpy [MEMCPY_BENCH_ARGS='--benchmark_filter=hot']
+# Writes results/runs/<YYYYMMDD-HHMMSS>-<short commit>-host/ (docs/results.md).
 MEMCPY_BENCH_ARGS ?=
 bench-memcpy: $(BUILD)/host/libc-opt-bench | $(SETUP_STAMP)
-	$(Q)run=results/runs/$$(date -u +%Y%m%d-%H%M)-$$(git rev-parse --short HEAD 2>/dev/null || echo nocommit)-host; \
+	$(Q)commit=$$(git rev-parse --short HEAD 2>/dev/null || echo nocommit); \
+	run=results/runs/$$(date -u +%Y%m%d-%H%M%S)-$$commit-host; \
 	mkdir -p $$run && \
-	$(BUILD)/host/libc-opt-bench --benchmark_out=$$run/memcpy.gbench.json \
-	    --benchmark_out_format=json $(MEMCPY_BENCH_ARGS) && \
-	$(PY) harness/memcpy_report.py --write-meta $$run
+	if ! $(BUILD)/host/libc-opt-bench --benchmark_out=$$run/memcpy.gbench.json \
+	        --benchmark_out_format=json $(MEMCPY_BENCH_ARGS); then \
+	    rm -rf $$run; exit 1; \
+	fi && \
+	$(PY) harness/memcpy_report.py --write-meta --commit=$$commit $$run
 
 -include $(wildcard $(BUILD)/kernel/libc-opt/*.d $(BUILD)/user/libc-opt/*.d \
                     $(LIBC_OPT_HOST_DIR)/*.d $(LIBC_OPT_HOST_DIR)/*/*.d)

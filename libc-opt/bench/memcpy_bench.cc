@@ -180,7 +180,11 @@ int main(int argc, char **argv)
                     benchmark::RegisterBenchmark(name.c_str(), copy_cold, im.fn, size, im.nt);
             }
 
-    benchmark::RunSpecifiedBenchmarks();
+    size_t ran = benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
+    if (!ran) {
+        std::fprintf(stderr, "libc-opt-bench: no benchmark ran\n");
+        return 1;
+    }
     return 0;
 }
