@@ -85,6 +85,8 @@ void task_init(struct task *t, struct hal_aspace *as) {
     t->aspace = as;
     t->runtime_ns = 0;
     t->wait.active = t->wait.woken = false;
+    t->wait.unlink = NULL;
+    t->wait.cleanup = NULL;
     timer_init(&t->wait.deadline_timer, deadline_fire);
 }
 
@@ -143,6 +145,8 @@ void task_kill(struct task *t) {
         timer_cancel(&w->deadline_timer);
         if (w->unlink) w->unlink(w);
         w->unlink = NULL;
+        if (w->cleanup) w->cleanup(w);
+        w->cleanup = NULL;
     }
     w->woken = false;  // the pending syscall never completes
     if (t->state == TASK_NEW) {
@@ -169,6 +173,8 @@ static void run_task(struct task *t) {
             t->wait.unlink = NULL;
             int64_t r = t->wait.cont(t, t->wait.reason);
             if (t->state == TASK_BLOCKED) break;  // the continuation waits again
+            if (t->wait.cleanup) t->wait.cleanup(&t->wait);
+            t->wait.cleanup = NULL;
             hal_uctx_set_return(&t->uctx, (uint64_t)r);
         }
         if (unlikely(t->kill_requested)) {

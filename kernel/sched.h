@@ -33,6 +33,10 @@ struct waiter {
     wait_cont_fn cont;
     void (*unlink)(struct waiter *w);  // detach from the awaited object(s) (called before the
                                        // continuation, or on kill); may be NULL
+    // Releases what the wait holds (references, memory): runs once, after the continuation
+    // (unless it blocked again, which carries the resources over) or when the task is killed.
+    // Set it before wait_block. May be NULL.
+    void (*cleanup)(struct waiter *w);
     struct timer deadline_timer;
     zx_status_t reason;                // why it woke
     bool active;                       // between wait_block and waiter_wake

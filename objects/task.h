@@ -39,6 +39,8 @@ struct thread {
     struct list_node proc_link;
     bool started;
     struct observer wait_obs;    // zx_object_wait_one's observer
+    struct list_node port_link;  // in port->waiters while blocked in zx_port_wait
+    struct list_node call_link;  // in a channel's callers while blocked in zx_channel_call
     zx_time_t start_time;
 };
 

@@ -98,6 +98,8 @@ static void many_unlink(struct waiter *w) {
     }
 }
 
+static void many_cleanup(struct waiter *w) { kfree(w->ptr); }
+
 static zx_status_t many_write_back(user_inout_ptr items, size_t n, const zx_signals_t *snap) {
     for (size_t i = 0; i < n; i++) {
         user_out_ptr p = {items.addr + i * sizeof(zx_wait_item_t) + offsetof(zx_wait_item_t, pending)};
@@ -112,7 +114,6 @@ static int64_t many_cont(struct task *task, zx_status_t reason) {
     struct many_obs *obs = w->ptr;
     size_t n = w->args[1];
     zx_status_t st = many_write_back((user_inout_ptr){w->args[0]}, n, (zx_signals_t *)(obs + n));
-    kfree(obs);
     return st != ZX_OK ? ZX_ERR_INVALID_ARGS : reason;
 }
 
@@ -171,6 +172,7 @@ int64_t sys_object_wait_many(user_inout_ptr items, size_t num_items, zx_time_t d
     t->wait.args[0] = items.addr;
     t->wait.args[1] = num_items;
     t->wait.ptr = obs;
+    t->wait.cleanup = many_cleanup;
     wait_block(t, deadline, many_cont, many_unlink);
     return 0;
 }

@@ -1,0 +1,139 @@
+#include "objects/port.h"
+
+#include <string.h>
+#include <zircon/errors.h>
+
+#include "kernel/debug.h"
+#include "kernel/heap.h"
+#include "objects/task.h"
+
+static void port_wake_one(struct port *p) {
+    struct list_node *n = list_pop_head(&p->waiters);
+    if (!n) return;
+    list_clear_node(n);
+    struct thread *t = container_of(n, struct thread, port_link);
+    waiter_wake(&t->task.wait, ZX_OK);
+}
+
+static void enqueue(struct port *p, struct port_packet *pp) {
+    list_add_tail(&p->packets, &pp->link);
+    p->count++;
+    port_wake_one(p);
+}
+
+static void async_free(struct port_observer *po) {
+    kobj_unobserve(&po->ob);
+    list_delete(&po->port_link);
+    struct port *p = po->port;
+    kfree(po);
+    kobj_unref(&p->obj);
+}
+
+static void async_signal(struct observer *ob, zx_signals_t signals) {
+    struct port_observer *po = container_of(ob, struct port_observer, ob);
+    struct port_packet *pp = kmalloc(sizeof(*pp));
+    if (pp) {
+        memset(&pp->pkt, 0, sizeof(pp->pkt));
+        pp->pkt.key = po->key;
+        pp->pkt.type = ZX_PKT_TYPE_SIGNAL_ONE;
+        pp->pkt.status = ZX_OK;
+        pp->pkt.signal.trigger = ob->trigger;
+        pp->pkt.signal.observed = signals;
+        pp->pkt.signal.count = 1;
+        if (po->options & ZX_WAIT_ASYNC_TIMESTAMP) pp->pkt.signal.timestamp = (uint64_t)hal_now();
+        pp->source = ob->obj;
+        enqueue(po->port, pp);
+    }
+    async_free(po);  // one shot
+}
+
+static void async_cancel(struct observer *ob) { async_free(container_of(ob, struct port_observer, ob)); }
+
+static void port_on_zero_handles(struct kobj *o) {
+    struct port *p = to_port(o);
+    // Waits that would deliver here are pointless now.
+    list_for_each_safe(&p->asyncs, it, tmp) async_free(container_of(it, struct port_observer, port_link));
+    struct list_node *n;
+    while ((n = list_pop_head(&p->packets))) kfree(container_of(n, struct port_packet, link));
+    p->count = 0;
+}
+
+static void port_destroy(struct kobj *o) { kfree(to_port(o)); }
+
+static const struct kobj_ops port_ops = {.on_zero_handles = port_on_zero_handles, .destroy = port_destroy};
+
+zx_status_t port_create(struct port **out) {
+    struct port *p = kmalloc(sizeof(*p));
+    if (!p) return ZX_ERR_NO_MEMORY;
+    kobj_init(&p->obj, ZX_OBJ_TYPE_PORT, &port_ops);
+    list_init(&p->packets);
+    list_init(&p->waiters);
+    list_init(&p->asyncs);
+    p->count = 0;
+    *out = p;
+    return ZX_OK;
+}
+
+zx_status_t port_queue_user(struct port *p, const zx_port_packet_t *pkt) {
+    if (p->count >= PORT_MAX_PACKETS) return ZX_ERR_SHOULD_WAIT;
+    struct port_packet *pp = kmalloc(sizeof(*pp));
+    if (!pp) return ZX_ERR_NO_MEMORY;
+    pp->pkt = *pkt;
+    pp->pkt.type = ZX_PKT_TYPE_USER;
+    pp->pkt.status = pkt->status;
+    pp->source = NULL;
+    enqueue(p, pp);
+    return ZX_OK;
+}
+
+bool port_dequeue(struct port *p, zx_port_packet_t *out) {
+    struct list_node *n = list_pop_head(&p->packets);
+    if (!n) return false;
+    p->count--;
+    struct port_packet *pp = container_of(n, struct port_packet, link);
+    *out = pp->pkt;
+    kfree(pp);
+    return true;
+}
+
+zx_status_t port_wait_async(struct port *p, struct kobj *obj, const void *owner, zx_handle_t h, uint64_t key,
+                            zx_signals_t signals, uint32_t options) {
+    struct port_observer *po = kmalloc(sizeof(*po));
+    if (!po) return ZX_ERR_NO_MEMORY;
+    po->ob.trigger = signals;
+    po->ob.owner = owner;
+    po->ob.handle = h;
+    po->ob.on_signal = async_signal;
+    po->ob.on_cancel = async_cancel;
+    po->port = p;
+    kobj_ref(&p->obj);
+    po->key = key;
+    po->options = options;
+    list_add_tail(&p->asyncs, &po->port_link);
+    kobj_observe(obj, &po->ob);
+    if (!(options & ZX_WAIT_ASYNC_EDGE) && (obj->signals & signals)) async_signal(&po->ob, obj->signals);
+    return ZX_OK;
+}
+
+zx_status_t port_cancel(struct port *p, struct kobj *source, uint64_t key) {
+    bool found = false;
+    list_for_each_safe(&p->asyncs, it, tmp) {
+        struct port_observer *po = container_of(it, struct port_observer, port_link);
+        if (po->ob.obj == source && po->key == key) {
+            async_free(po);
+            found = true;
+        }
+    }
+    list_for_each_safe(&p->packets, it, tmp) {
+        struct port_packet *pp = container_of(it, struct port_packet, link);
+        if (pp->source == source && pp->pkt.key == key) {
+            list_delete(&pp->link);
+            p->count--;
+            kfree(pp);
+            found = true;
+        }
+    }
+    return found ? ZX_OK : ZX_ERR_NOT_FOUND;
+}
+
+void port_add_waiter(struct port *p, struct list_node *n) { list_add_tail(&p->waiters, n); }

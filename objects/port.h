@@ -1,0 +1,50 @@
+// Ports: packet queues fed by zx_port_queue and by asynchronous waits on objects.
+#ifndef ZC_OBJECTS_PORT_H
+#define ZC_OBJECTS_PORT_H
+
+#include <zircon/syscalls/port.h>
+#include <zircon/types.h>
+
+#include "kernel/sched.h"
+#include "objects/kobj.h"
+
+#define PORT_MAX_PACKETS 4096
+
+struct port_packet {
+    struct list_node link;
+    zx_port_packet_t pkt;
+    const void *source;  // the observed object for signal packets (for zx_port_cancel), else NULL
+};
+
+struct port {
+    struct kobj obj;
+    struct list_node packets;  // struct port_packet
+    uint32_t count;
+    struct list_node waiters;  // struct thread.port_link: threads blocked in zx_port_wait
+    struct list_node asyncs;   // struct port_observer.port_link: waits that target this port
+};
+
+// An asynchronous wait (zx_object_wait_async) registered on some object.
+struct port_observer {
+    struct observer ob;
+    struct list_node port_link;
+    struct port *port;         // holds a reference
+    uint64_t key;
+    uint32_t options;
+};
+
+static inline struct port *to_port(struct kobj *o) { return (struct port *)o; }
+
+zx_status_t port_create(struct port **out) __attribute__((warn_unused_result));
+zx_status_t port_queue_user(struct port *p, const zx_port_packet_t *pkt) __attribute__((warn_unused_result));
+// Dequeues the first packet into *out; false when empty.
+bool port_dequeue(struct port *p, zx_port_packet_t *out);
+zx_status_t port_wait_async(struct port *p, struct kobj *obj, const void *owner, zx_handle_t h, uint64_t key,
+                            zx_signals_t signals, uint32_t options) __attribute__((warn_unused_result));
+// Cancels waits on `source` with `key` (and their queued packets). ZX_ERR_NOT_FOUND if none.
+zx_status_t port_cancel(struct port *p, struct kobj *source, uint64_t key);
+
+// Blocked port_wait callers: the syscall layer links a waiting thread's node here.
+void port_add_waiter(struct port *p, struct list_node *n);
+
+#endif

@@ -1,0 +1,107 @@
+// Ports and asynchronous waits.
+#include "objects/port.h"
+#include "syscalls/priv.h"
+
+// zx_status_t zx_port_create(uint32_t options, zx_handle_t* out);
+int64_t sys_port_create(uint32_t options, user_out_ptr out) {
+    if (options & ~ZX_PORT_BIND_TO_INTERRUPT) return ZX_ERR_INVALID_ARGS;
+    struct port *p;
+    zx_status_t st = port_create(&p);
+    if (st != ZX_OK) return st;
+    st = give_handle(&p->obj, ZX_DEFAULT_PORT_RIGHTS, out);
+    kobj_unref(&p->obj);
+    return st;
+}
+
+// zx_status_t zx_port_queue(zx_handle_t handle, const zx_port_packet_t* packet);
+int64_t sys_port_queue(zx_handle_t handle, user_in_ptr packet) {
+    struct port *p;
+    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_PORT, ZX_RIGHT_WRITE, &p);
+    if (st != ZX_OK) return st;
+    zx_port_packet_t pkt;
+    st = copy_from_user(&pkt, packet, sizeof(pkt));
+    if (st == ZX_OK) st = port_queue_user(p, &pkt);
+    kobj_unref(&p->obj);
+    return st;
+}
+
+static void port_wait_unlink(struct waiter *w) {
+    struct thread *t = task_thread(container_of(w, struct task, wait));
+    if (t->port_link.next) list_delete(&t->port_link);
+}
+
+static void port_wait_cleanup(struct waiter *w) { kobj_unref((struct kobj *)w->ptr); }
+
+static int64_t port_wait_cont(struct task *task, zx_status_t reason) {
+    struct waiter *w = &task->wait;
+    struct port *p = w->ptr;  // still referenced: the cleanup runs after us
+    if (reason == ZX_OK) {
+        zx_port_packet_t pkt;
+        if (port_dequeue(p, &pkt)) {
+            return copy_to_user((user_out_ptr){w->args[0]}, &pkt, sizeof(pkt)) == ZX_OK ? ZX_OK
+                                                                                      : ZX_ERR_INVALID_ARGS;
+        }
+        // Another thread took the packet first: wait again.
+        port_add_waiter(p, &task_thread(task)->port_link);
+        wait_block(task, (zx_time_t)w->args[1], port_wait_cont, port_wait_unlink);
+        return 0;
+    }
+    return reason;
+}
+
+// zx_status_t zx_port_wait(zx_handle_t handle, zx_time_t deadline, zx_port_packet_t* packet);
+int64_t sys_port_wait(zx_handle_t handle, zx_time_t deadline, user_out_ptr packet) {
+    struct port *p;
+    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_PORT, ZX_RIGHT_READ, &p);
+    if (st != ZX_OK) return st;
+    zx_port_packet_t pkt;
+    if (port_dequeue(p, &pkt)) {
+        kobj_unref(&p->obj);
+        return copy_to_user(packet, &pkt, sizeof(pkt)) == ZX_OK ? ZX_OK : ZX_ERR_INVALID_ARGS;
+    }
+    if (deadline <= hal_now()) {
+        kobj_unref(&p->obj);
+        return ZX_ERR_TIMED_OUT;
+    }
+    struct thread *t = current_thread();
+    t->task.wait.ptr = p;  // our reference, dropped by the unlink
+    t->task.wait.args[0] = packet.addr;
+    t->task.wait.args[1] = (uint64_t)deadline;
+    port_add_waiter(p, &t->port_link);
+    t->task.wait.cleanup = port_wait_cleanup;
+    wait_block(&t->task, deadline, port_wait_cont, port_wait_unlink);
+    return 0;
+}
+
+// zx_status_t zx_port_cancel(zx_handle_t handle, zx_handle_t source, uint64_t key);
+int64_t sys_port_cancel(zx_handle_t handle, zx_handle_t source, uint64_t key) {
+    struct port *p;
+    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_PORT, ZX_RIGHT_WRITE, &p);
+    if (st != ZX_OK) return st;
+    struct kobj *src;
+    st = get_obj(source, 0, ZX_RIGHT_WAIT, &src);
+    if (st == ZX_OK) {
+        st = port_cancel(p, src, key);
+        kobj_unref(src);
+    }
+    kobj_unref(&p->obj);
+    return st;
+}
+
+// zx_status_t zx_object_wait_async(zx_handle_t handle, zx_handle_t port, uint64_t key,
+//                                  zx_signals_t signals, uint32_t options);
+int64_t sys_object_wait_async(zx_handle_t handle, zx_handle_t port, uint64_t key, zx_signals_t signals,
+                              uint32_t options) {
+    if (options & ~(ZX_WAIT_ASYNC_TIMESTAMP | ZX_WAIT_ASYNC_EDGE)) return ZX_ERR_INVALID_ARGS;
+    struct kobj *obj;
+    zx_status_t st = get_obj(handle, 0, ZX_RIGHT_WAIT, &obj);
+    if (st != ZX_OK) return st;
+    struct port *p;
+    st = get_obj(port, ZX_OBJ_TYPE_PORT, ZX_RIGHT_WRITE, &p);
+    if (st == ZX_OK) {
+        st = port_wait_async(p, obj, current_process(), handle, key, signals, options);
+        kobj_unref(&p->obj);
+    }
+    kobj_unref(obj);
+    return st;
+}
