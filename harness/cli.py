@@ -4,7 +4,7 @@ import argparse
 import shlex
 import sys
 
-from . import qemu, testrun
+from . import compare, qemu, testrun
 
 
 class _Parser(argparse.ArgumentParser):
@@ -54,6 +54,10 @@ def parser():
                    help="where <name>.expect files of serial-log regexes live (%(default)s)")
     t.add_argument("--log-dir", default="build/test-logs", help="logs go here (%(default)s)")
     t.add_argument("--verbose", action="store_true", help="echo the serial output of suites")
+
+    c = sub.add_parser("compare", help="compare two benchmark runs label by label (exit 1 when "
+                       "something is slower)", description="Compare two benchmark runs.")
+    compare.add_arguments(c)
     return p
 
 
@@ -78,6 +82,9 @@ def cmd_test(a) -> int:
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["compare"]:  # its own usage errors exit 2 (compare.EXIT_ERROR)
+        return compare.main(argv[1:])
     a = parser().parse_args(argv)
     try:
         return {"boot": cmd_boot, "test": cmd_test}[a.command](a)

@@ -6,6 +6,7 @@
 #include "kernel/debug.h"
 #include "kernel/heap.h"
 #include "objects/handle.h"
+#include "objects/task.h"
 
 static struct slab_cache channel_cache;
 static bool cache_ready;
@@ -26,10 +27,25 @@ void message_free(struct message *m) {
     kfree(m);
 }
 
+static void wake_callers(struct channel *ch, zx_status_t reason) {
+    list_for_each_safe(&ch->callers, it, tmp) {
+        struct thread *t = container_of(it, struct thread, call_link);
+        list_delete(&t->call_link);
+        waiter_wake(&t->task.wait, reason);
+    }
+}
+
+uint32_t channel_next_txid(void) {
+    static uint32_t next;
+    return 0x80000000u | (++next & 0x7fffffffu);
+}
+
 static void channel_on_zero_handles(struct kobj *o) {
     struct channel *ch = to_channel(o);
     struct kobj *peer = o->peer;
+    wake_callers(ch, ZX_ERR_CANCELED);
     if (peer) {
+        wake_callers(to_channel(peer), ZX_ERR_PEER_CLOSED);
         peer->peer = NULL;
         kobj_signal(peer, ZX_CHANNEL_WRITABLE, ZX_CHANNEL_PEER_CLOSED);
         kobj_unref(peer);  // each end held a reference on the other
@@ -61,6 +77,8 @@ zx_status_t channel_create_pair(struct channel **a, struct channel **b) {
     kobj_init(&y->obj, ZX_OBJ_TYPE_CHANNEL, &channel_ops);
     list_init(&x->messages);
     list_init(&y->messages);
+    list_init(&x->callers);
+    list_init(&y->callers);
     x->count = y->count = 0;
     x->obj.peer = &y->obj;
     y->obj.peer = &x->obj;
@@ -76,6 +94,18 @@ zx_status_t channel_send(struct channel *ch, struct message *m) {
     struct kobj *peer = ch->obj.peer;
     if (!peer) return ZX_ERR_PEER_CLOSED;
     struct channel *dst = to_channel(peer);
+    if (!list_empty(&dst->callers) && m->num_bytes >= sizeof(uint32_t)) {
+        uint32_t txid;
+        memcpy(&txid, m->data, sizeof(txid));
+        list_for_each(&dst->callers, it) {
+            struct thread *t = container_of(it, struct thread, call_link);
+            if (t->call_txid != txid) continue;
+            list_delete(&t->call_link);
+            t->call_reply = m;
+            waiter_wake(&t->task.wait, ZX_OK);
+            return ZX_OK;
+        }
+    }
     list_add_tail(&dst->messages, &m->link);
     if (dst->count++ == 0) kobj_signal(peer, 0, ZX_CHANNEL_READABLE);
     return ZX_OK;

@@ -24,6 +24,7 @@ struct channel {
     struct kobj obj;             // obj.peer = the other end, NULL once closed
     struct list_node messages;
     uint32_t count;
+    struct list_node callers;    // struct thread.call_link: zx_channel_call waiting for replies
 };
 
 static inline struct channel *to_channel(struct kobj *o) { return (struct channel *)o; }
@@ -35,5 +36,7 @@ void message_free(struct message *m);  // releases the handles it still holds
 zx_status_t channel_send(struct channel *ch, struct message *m) __attribute__((warn_unused_result));
 struct message *channel_peek(struct channel *ch);
 void channel_pop(struct channel *ch);  // removes the head message (not freed)
+// The txid that the next zx_channel_call uses (never 0, high bit set like Zircon's kernel ids).
+uint32_t channel_next_txid(void);
 
 #endif

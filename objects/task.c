@@ -136,6 +136,11 @@ zx_status_t thread_create(struct process *p, const char *name, struct thread **o
     list_add_tail(&p->threads, &t->proc_link);
     kobj_ref(&t->obj);  // the process's list reference, dropped when the thread dies
     t->started = false;
+    list_clear_node(&t->port_link);
+    list_clear_node(&t->call_link);
+    list_clear_node(&t->wait_obs.link);
+    t->call_reply = NULL;
+    t->start_time = 0;
     *out = t;
     return ZX_OK;
 }

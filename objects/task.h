@@ -8,6 +8,8 @@
 #include "kernel/sched.h"
 #include "objects/handle.h"
 #include "objects/kobj.h"
+
+struct message;
 #include "objects/vmar.h"
 
 struct job {
@@ -41,6 +43,8 @@ struct thread {
     struct observer wait_obs;    // zx_object_wait_one's observer
     struct list_node port_link;  // in port->waiters while blocked in zx_port_wait
     struct list_node call_link;  // in a channel's callers while blocked in zx_channel_call
+    uint32_t call_txid;
+    struct message *call_reply;
     zx_time_t start_time;
 };
 

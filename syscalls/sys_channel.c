@@ -19,22 +19,109 @@ int64_t sys_channel_create(uint32_t options, user_out_ptr out0, user_out_ptr out
     return st;
 }
 
-// Moves the caller's handles into m (all consumed, whatever happens). `self` is the channel
-// being written, which may not travel through itself.
-static zx_status_t take_handles(const zx_handle_t *hs, uint32_t n, struct kobj *self, struct message *m) {
+// ---- building a message from user memory ----
+
+// The handles a write sends: plain values (zx_channel_write) or dispositions (write_etc).
+struct send_list {
+    uint32_t n;
+    bool etc;
+    zx_handle_t values[ZX_CHANNEL_MAX_MSG_HANDLES];
+    zx_handle_disposition_t disp[ZX_CHANNEL_MAX_MSG_HANDLES];
+};
+
+static zx_status_t read_send_list(struct send_list *sl, user_in_ptr handles, uint32_t n, bool etc) {
+    sl->n = n;
+    sl->etc = etc;
+    if (n == 0) return ZX_OK;
+    zx_status_t st = etc ? copy_from_user(sl->disp, handles, n * sizeof(zx_handle_disposition_t))
+                         : copy_from_user(sl->values, handles, n * sizeof(zx_handle_t));
+    if (st != ZX_OK) return ZX_ERR_INVALID_ARGS;
+    if (etc)
+        for (uint32_t i = 0; i < n; i++) sl->values[i] = sl->disp[i].handle;
+    return ZX_OK;
+}
+
+// Fills m->handles from the caller's table. Moved handles are consumed whatever happens;
+// duplicated ones stay. Per-handle results go to sl->disp[i].result (write_etc).
+static zx_status_t take_handles(struct send_list *sl, struct kobj *self, struct message *m) {
     struct handle_table *ht = cur_handles();
     zx_status_t st = ZX_OK;
-    for (uint32_t i = 0; i < n; i++) {
+    for (uint32_t i = 0; i < sl->n; i++) {
         m->handles[i].obj = NULL;
-        struct handle_slot *s = handle_slot_of(ht, hs[i]);
-        if (!s) {
-            if (st == ZX_OK) st = ZX_ERR_BAD_HANDLE;
+        zx_handle_disposition_t *d = sl->etc ? &sl->disp[i] : NULL;
+        uint32_t op = d ? d->operation : ZX_HANDLE_OP_MOVE;
+        struct handle_slot *s = handle_slot_of(ht, sl->values[i]);
+        zx_status_t r = ZX_OK;
+        if (!s) r = ZX_ERR_BAD_HANDLE;
+        else if (op != ZX_HANDLE_OP_MOVE && op != ZX_HANDLE_OP_DUPLICATE) r = ZX_ERR_INVALID_ARGS;
+        else if (s->obj == self) r = ZX_ERR_NOT_SUPPORTED;
+        else if (d && d->type != ZX_OBJ_TYPE_NONE && d->type != s->obj->type) r = ZX_ERR_WRONG_TYPE;
+        else if (op == ZX_HANDLE_OP_MOVE && !(s->rights & ZX_RIGHT_TRANSFER)) r = ZX_ERR_ACCESS_DENIED;
+        else if (op == ZX_HANDLE_OP_DUPLICATE && !(s->rights & (ZX_RIGHT_DUPLICATE))) r = ZX_ERR_ACCESS_DENIED;
+        else if (d && d->rights != ZX_RIGHT_SAME_RIGHTS && (d->rights & ~s->rights)) r = ZX_ERR_INVALID_ARGS;
+        if (d) d->result = r;
+        if (r != ZX_OK && st == ZX_OK) st = r;
+        if (!s) continue;
+        zx_rights_t rights = (d && d->rights != ZX_RIGHT_SAME_RIGHTS) ? d->rights : s->rights;
+        if (op == ZX_HANDLE_OP_DUPLICATE) {
+            if (r == ZX_OK) {
+                kobj_ref(s->obj);
+                s->obj->handle_count++;
+                m->handles[i].obj = s->obj;
+                m->handles[i].rights = rights;
+            }
             continue;
         }
-        if (st == ZX_OK && s->obj == self) st = ZX_ERR_NOT_SUPPORTED;
-        if (st == ZX_OK && !(s->rights & ZX_RIGHT_TRANSFER)) st = ZX_ERR_ACCESS_DENIED;
-        (void)handle_take(ht, hs[i], &m->handles[i].obj, &m->handles[i].rights);
+        if (op != ZX_HANDLE_OP_MOVE) continue;  // a bad operation consumes nothing
+        (void)handle_take(ht, sl->values[i], &m->handles[i].obj, NULL);
+        m->handles[i].rights = rights;
     }
+    return st;
+}
+
+// Builds the message a write sends; consumes the moved handles even when it fails.
+static zx_status_t build_message(struct channel *ch, user_in_ptr bytes, uint32_t num_bytes,
+                                 struct send_list *sl, struct message **out) {
+    struct message *m = message_alloc(num_bytes <= ZX_CHANNEL_MAX_MSG_BYTES ? num_bytes : 0, sl->n);
+    if (!m) {
+        for (uint32_t i = 0; i < sl->n; i++)
+            if (!sl->etc || sl->disp[i].operation == ZX_HANDLE_OP_MOVE) (void)handle_close(cur_handles(), sl->values[i]);
+        return ZX_ERR_NO_MEMORY;
+    }
+    zx_status_t st = take_handles(sl, &ch->obj, m);
+    if (st == ZX_OK && num_bytes > ZX_CHANNEL_MAX_MSG_BYTES) st = ZX_ERR_OUT_OF_RANGE;
+    if (st == ZX_OK && num_bytes && copy_from_user(m->data, bytes, num_bytes) != ZX_OK) st = ZX_ERR_INVALID_ARGS;
+    if (st != ZX_OK) {
+        message_free(m);
+        return st;
+    }
+    *out = m;
+    return ZX_OK;
+}
+
+static int64_t do_write(zx_handle_t handle, uint32_t options, user_in_ptr bytes, uint32_t num_bytes,
+                        user_inout_ptr handles, uint32_t num_handles, bool etc) {
+    if (num_handles > ZX_CHANNEL_MAX_MSG_HANDLES) return ZX_ERR_OUT_OF_RANGE;
+    struct send_list sl;
+    zx_status_t st = read_send_list(&sl, user_in(handles), num_handles, etc);
+    if (st != ZX_OK) return st;
+    struct channel *ch = NULL;
+    st = get_obj(handle, ZX_OBJ_TYPE_CHANNEL, ZX_RIGHT_WRITE, &ch);
+    if (st == ZX_OK && options != 0) st = ZX_ERR_INVALID_ARGS;
+    struct message *m = NULL;
+    if (st == ZX_OK) {
+        st = build_message(ch, bytes, num_bytes, &sl, &m);
+    } else {
+        for (uint32_t i = 0; i < sl.n; i++)
+            if (!etc || sl.disp[i].operation == ZX_HANDLE_OP_MOVE) (void)handle_close(cur_handles(), sl.values[i]);
+    }
+    if (st == ZX_OK) {
+        st = channel_send(ch, m);
+        if (st != ZX_OK) message_free(m);
+    }
+    if (etc && num_handles && copy_to_user(user_out(handles), sl.disp, num_handles * sizeof(zx_handle_disposition_t)) != ZX_OK && st == ZX_OK)
+        st = ZX_ERR_INVALID_ARGS;
+    if (ch) kobj_unref(&ch->obj);
     return st;
 }
 
@@ -42,38 +129,55 @@ static zx_status_t take_handles(const zx_handle_t *hs, uint32_t n, struct kobj *
 //                              uint32_t num_bytes, const zx_handle_t* handles, uint32_t num_handles);
 int64_t sys_channel_write(zx_handle_t handle, uint32_t options, user_in_ptr bytes, uint32_t num_bytes,
                           user_in_ptr handles, uint32_t num_handles) {
-    zx_handle_t hs[ZX_CHANNEL_MAX_MSG_HANDLES];
-    if (num_handles > ZX_CHANNEL_MAX_MSG_HANDLES) {
-        // Zircon still consumes what it can read of them.
-        return ZX_ERR_OUT_OF_RANGE;
-    }
-    if (num_handles && copy_from_user(hs, handles, num_handles * sizeof(zx_handle_t)) != ZX_OK)
-        return ZX_ERR_INVALID_ARGS;
-    struct channel *ch = NULL;
-    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_CHANNEL, ZX_RIGHT_WRITE, &ch);
-    if (st == ZX_OK && options != 0) st = ZX_ERR_INVALID_ARGS;
-    if (st == ZX_OK && num_bytes > ZX_CHANNEL_MAX_MSG_BYTES) st = ZX_ERR_OUT_OF_RANGE;
-    struct message *m = message_alloc(st == ZX_OK ? num_bytes : 0, num_handles);
-    if (!m) {
-        if (ch) kobj_unref(&ch->obj);
-        for (uint32_t i = 0; i < num_handles; i++) (void)handle_close(cur_handles(), hs[i]);
-        return ZX_ERR_NO_MEMORY;
-    }
-    zx_status_t hst = take_handles(hs, num_handles, ch ? &ch->obj : NULL, m);
-    if (st == ZX_OK) st = hst;
-    if (st == ZX_OK && num_bytes && copy_from_user(m->data, bytes, num_bytes) != ZX_OK) st = ZX_ERR_INVALID_ARGS;
-    if (st == ZX_OK) st = channel_send(ch, m);
-    if (st != ZX_OK) message_free(m);
-    if (ch) kobj_unref(&ch->obj);
-    return st;
+    return do_write(handle, options, bytes, num_bytes, (user_inout_ptr){handles.addr}, num_handles, false);
 }
 
-// zx_status_t zx_channel_read(zx_handle_t handle, uint32_t options, void* bytes, zx_handle_t* handles,
-//                             uint32_t num_bytes, uint32_t num_handles, uint32_t* actual_bytes,
-//                             uint32_t* actual_handles);
-int64_t sys_channel_read(zx_handle_t handle, uint32_t options, user_out_ptr bytes, user_out_ptr handles,
-                         uint32_t num_bytes, uint32_t num_handles, user_out_ptr actual_bytes,
-                         user_out_ptr actual_handles) {
+// zx_status_t zx_channel_write_etc(zx_handle_t handle, uint32_t options, const void* bytes,
+//                                  uint32_t num_bytes, zx_handle_disposition_t* handles,
+//                                  uint32_t num_handles);
+int64_t sys_channel_write_etc(zx_handle_t handle, uint32_t options, user_in_ptr bytes, uint32_t num_bytes,
+                              user_inout_ptr handles, uint32_t num_handles) {
+    return do_write(handle, options, bytes, num_bytes, handles, num_handles, true);
+}
+
+// ---- delivering a message to user memory ----
+
+// Copies m's bytes and installs its handles in the caller's table, publishing the values (or
+// zx_handle_info_t records). On failure nothing is installed and m keeps its handles.
+static zx_status_t deliver(struct message *m, user_out_ptr bytes, user_out_ptr handles, bool etc) {
+    if (m->num_bytes && copy_to_user(bytes, m->data, m->num_bytes) != ZX_OK) return ZX_ERR_INVALID_ARGS;
+    if (!m->num_handles) return ZX_OK;
+    struct handle_table *ht = cur_handles();
+    zx_handle_t vals[ZX_CHANNEL_MAX_MSG_HANDLES];
+    zx_status_t st = ZX_OK;
+    uint32_t i;
+    for (i = 0; i < m->num_handles; i++) {
+        st = handle_install(ht, m->handles[i].obj, m->handles[i].rights, &vals[i]);
+        if (st != ZX_OK) break;
+    }
+    if (st == ZX_OK) {
+        if (etc) {
+            zx_handle_info_t info[ZX_CHANNEL_MAX_MSG_HANDLES];
+            for (uint32_t j = 0; j < m->num_handles; j++) {
+                info[j] = (zx_handle_info_t){.handle = vals[j], .type = m->handles[j].obj->type,
+                                             .rights = m->handles[j].rights};
+            }
+            if (copy_to_user(handles, info, m->num_handles * sizeof(info[0])) != ZX_OK) st = ZX_ERR_INVALID_ARGS;
+        } else if (copy_to_user(handles, vals, m->num_handles * sizeof(zx_handle_t)) != ZX_OK) {
+            st = ZX_ERR_INVALID_ARGS;
+        }
+    }
+    if (st != ZX_OK) {
+        while (i--) (void)handle_take(ht, vals[i], &m->handles[i].obj, &m->handles[i].rights);
+        return st;
+    }
+    for (i = 0; i < m->num_handles; i++) m->handles[i].obj = NULL;
+    return ZX_OK;
+}
+
+static int64_t do_read(zx_handle_t handle, uint32_t options, user_out_ptr bytes, user_out_ptr handles,
+                       uint32_t num_bytes, uint32_t num_handles, user_out_ptr actual_bytes,
+                       user_out_ptr actual_handles, bool etc) {
     struct channel *ch;
     zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_CHANNEL, ZX_RIGHT_READ, &ch);
     if (st != ZX_OK) return st;
@@ -97,31 +201,130 @@ int64_t sys_channel_read(zx_handle_t handle, uint32_t options, user_out_ptr byte
         }
         st = ZX_ERR_BUFFER_TOO_SMALL;
     }
-    if (st == ZX_OK && m->num_bytes && copy_to_user(bytes, m->data, m->num_bytes) != ZX_OK)
-        st = ZX_ERR_INVALID_ARGS;
-    if (st == ZX_OK && m->num_handles) {
-        // Install, then publish the values; on a bad pointer take them back into the message.
-        struct handle_table *ht = cur_handles();
-        zx_handle_t vals[ZX_CHANNEL_MAX_MSG_HANDLES];
-        uint32_t i;
-        for (i = 0; i < m->num_handles; i++) {
-            st = handle_install(ht, m->handles[i].obj, m->handles[i].rights, &vals[i]);
-            if (st != ZX_OK) break;
-        }
-        if (st == ZX_OK && copy_to_user(handles, vals, m->num_handles * sizeof(zx_handle_t)) != ZX_OK)
-            st = ZX_ERR_INVALID_ARGS;
-        if (st != ZX_OK) {
-            while (i--) (void)handle_take(ht, vals[i], &m->handles[i].obj, &m->handles[i].rights);
-        } else {
-            for (i = 0; i < m->num_handles; i++) m->handles[i].obj = NULL;
-        }
-    }
+    if (st == ZX_OK) st = deliver(m, bytes, handles, etc);
     if (st == ZX_OK) {
         channel_pop(ch);
         message_free(m);
     }
     kobj_unref(&ch->obj);
     return st;
+}
+
+// zx_status_t zx_channel_read(zx_handle_t handle, uint32_t options, void* bytes, zx_handle_t* handles,
+//                             uint32_t num_bytes, uint32_t num_handles, uint32_t* actual_bytes,
+//                             uint32_t* actual_handles);
+int64_t sys_channel_read(zx_handle_t handle, uint32_t options, user_out_ptr bytes, user_out_ptr handles,
+                         uint32_t num_bytes, uint32_t num_handles, user_out_ptr actual_bytes,
+                         user_out_ptr actual_handles) {
+    return do_read(handle, options, bytes, handles, num_bytes, num_handles, actual_bytes, actual_handles, false);
+}
+
+// zx_status_t zx_channel_read_etc(zx_handle_t handle, uint32_t options, void* bytes,
+//                                 zx_handle_info_t* handles, uint32_t num_bytes, uint32_t num_handles,
+//                                 uint32_t* actual_bytes, uint32_t* actual_handles);
+int64_t sys_channel_read_etc(zx_handle_t handle, uint32_t options, user_out_ptr bytes, user_out_ptr handles,
+                             uint32_t num_bytes, uint32_t num_handles, user_out_ptr actual_bytes,
+                             user_out_ptr actual_handles) {
+    return do_read(handle, options, bytes, handles, num_bytes, num_handles, actual_bytes, actual_handles, true);
+}
+
+// ---- zx_channel_call ----
+// The wait's args: [0] rd_bytes, [1] rd_handles, [2] rd_num_bytes | rd_num_handles << 32,
+// [3] actual_bytes, [4] actual_handles, [5] etc; ptr = the channel (referenced).
+
+static void call_unlink(struct waiter *w) {
+    struct thread *t = task_thread(container_of(w, struct task, wait));
+    if (t->call_link.next) list_delete(&t->call_link);
+}
+
+static void call_cleanup(struct waiter *w) {
+    struct thread *t = task_thread(container_of(w, struct task, wait));
+    if (t->call_reply) message_free(t->call_reply);
+    t->call_reply = NULL;
+    kobj_unref((struct kobj *)w->ptr);
+}
+
+static int64_t call_cont(struct task *task, zx_status_t reason) {
+    struct waiter *w = &task->wait;
+    struct thread *t = task_thread(task);
+    struct message *m = t->call_reply;
+    if (reason != ZX_OK || !m) return reason != ZX_OK ? reason : ZX_ERR_INTERNAL;
+    uint32_t rd_num_bytes = (uint32_t)w->args[2], rd_num_handles = (uint32_t)(w->args[2] >> 32);
+    user_out_ptr ab = {w->args[3]}, ah = {w->args[4]};
+    if ((ab.addr && put_u32(ab, m->num_bytes) != ZX_OK) || (ah.addr && put_u32(ah, m->num_handles) != ZX_OK))
+        return ZX_ERR_INVALID_ARGS;
+    if (rd_num_bytes < m->num_bytes || rd_num_handles < m->num_handles) return ZX_ERR_BUFFER_TOO_SMALL;
+    return deliver(m, (user_out_ptr){w->args[0]}, (user_out_ptr){w->args[1]}, w->args[5]);
+}
+
+static int64_t do_call(zx_handle_t handle, uint32_t options, zx_time_t deadline, user_in_ptr args,
+                       user_out_ptr actual_bytes, user_out_ptr actual_handles, bool etc) {
+    zx_channel_call_args_t a;  // same layout as zx_channel_call_etc_args_t
+    _Static_assert(sizeof(zx_channel_call_args_t) == sizeof(zx_channel_call_etc_args_t), "call args");
+    if (copy_from_user(&a, args, sizeof(a)) != ZX_OK) return ZX_ERR_INVALID_ARGS;
+    if (a.wr_num_handles > ZX_CHANNEL_MAX_MSG_HANDLES) return ZX_ERR_OUT_OF_RANGE;
+    struct send_list sl;
+    user_in_ptr wr_handles = {(uintptr_t)a.wr_handles};
+    zx_status_t st = read_send_list(&sl, wr_handles, a.wr_num_handles, etc);
+    if (st != ZX_OK) return st;
+    struct channel *ch = NULL;
+    st = get_obj(handle, ZX_OBJ_TYPE_CHANNEL, ZX_RIGHT_READ | ZX_RIGHT_WRITE, &ch);
+    if (st == ZX_OK && options != 0) st = ZX_ERR_INVALID_ARGS;
+    if (st == ZX_OK && a.wr_num_bytes < sizeof(zx_txid_t)) st = ZX_ERR_INVALID_ARGS;
+    struct message *m = NULL;
+    if (st == ZX_OK) {
+        st = build_message(ch, (user_in_ptr){(uintptr_t)a.wr_bytes}, a.wr_num_bytes, &sl, &m);
+    } else {
+        for (uint32_t i = 0; i < sl.n; i++)
+            if (!etc || sl.disp[i].operation == ZX_HANDLE_OP_MOVE) (void)handle_close(cur_handles(), sl.values[i]);
+    }
+    if (etc && a.wr_num_handles &&
+        copy_to_user((user_out_ptr){(uintptr_t)a.wr_handles}, sl.disp,
+                     a.wr_num_handles * sizeof(zx_handle_disposition_t)) != ZX_OK && st == ZX_OK)
+        st = ZX_ERR_INVALID_ARGS;
+    if (st != ZX_OK) {
+        if (ch) kobj_unref(&ch->obj);
+        return st;
+    }
+    struct thread *t = current_thread();
+    uint32_t txid = channel_next_txid();
+    memcpy(m->data, &txid, sizeof(txid));
+    st = channel_send(ch, m);
+    if (st != ZX_OK) {
+        message_free(m);
+        kobj_unref(&ch->obj);
+        return st;
+    }
+    t->call_txid = txid;
+    t->call_reply = NULL;
+    list_add_tail(&ch->callers, &t->call_link);
+    struct waiter *w = &t->task.wait;
+    w->ptr = ch;
+    w->args[0] = (uintptr_t)a.rd_bytes;
+    w->args[1] = (uintptr_t)a.rd_handles;
+    w->args[2] = a.rd_num_bytes | ((uint64_t)a.rd_num_handles << 32);
+    w->args[3] = actual_bytes.addr;
+    w->args[4] = actual_handles.addr;
+    w->args[5] = etc;
+    w->cleanup = call_cleanup;
+    wait_block(&t->task, deadline, call_cont, call_unlink);
+    return 0;
+}
+
+// zx_status_t zx_channel_call(zx_handle_t handle, uint32_t options, zx_time_t deadline,
+//                             const zx_channel_call_args_t* args, uint32_t* actual_bytes,
+//                             uint32_t* actual_handles);
+int64_t sys_channel_call(zx_handle_t handle, uint32_t options, zx_time_t deadline, user_in_ptr args,
+                         user_out_ptr actual_bytes, user_out_ptr actual_handles) {
+    return do_call(handle, options, deadline, args, actual_bytes, actual_handles, false);
+}
+
+// zx_status_t zx_channel_call_etc(zx_handle_t handle, uint32_t options, zx_time_t deadline,
+//                                 zx_channel_call_etc_args_t* args, uint32_t* actual_bytes,
+//                                 uint32_t* actual_handles);
+int64_t sys_channel_call_etc(zx_handle_t handle, uint32_t options, zx_time_t deadline, user_inout_ptr args,
+                             user_out_ptr actual_bytes, user_out_ptr actual_handles) {
+    return do_call(handle, options, deadline, user_in(args), actual_bytes, actual_handles, true);
 }
 
 // zx_status_t zx_event_create(uint32_t options, zx_handle_t* out);
