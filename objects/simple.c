@@ -2,6 +2,9 @@
 
 #include <zircon/errors.h>
 
+#include <string.h>
+#include <zircon/syscalls/resource.h>
+
 #include "kernel/heap.h"
 
 static void kobj_free(struct kobj *o) { kfree(o); }
@@ -55,5 +58,15 @@ zx_status_t debuglog_create(uint32_t flags, struct debuglog **out) {
     d->cursor = 0;
     d->obj.signals = ZX_LOG_READABLE;
     *out = d;
+    return ZX_OK;
+}
+
+zx_status_t resource_create_root(struct resource **out) {
+    struct resource *r = kmalloc(sizeof(*r));
+    if (!r) return ZX_ERR_NO_MEMORY;
+    kobj_init(&r->obj, ZX_OBJ_TYPE_RESOURCE, &event_ops);
+    strlcpy(r->obj.name, "root", sizeof(r->obj.name));
+    r->kind = ZX_RSRC_KIND_ROOT;
+    *out = r;
     return ZX_OK;
 }

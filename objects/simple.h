@@ -16,4 +16,12 @@ zx_status_t event_create(struct kobj **out) __attribute__((warn_unused_result));
 zx_status_t eventpair_create(struct kobj **a, struct kobj **b) __attribute__((warn_unused_result));
 zx_status_t debuglog_create(uint32_t flags, struct debuglog **out) __attribute__((warn_unused_result));
 
+// Resources: for now only the root resource exists (zx_resource_create comes later).
+struct resource {
+    struct kobj obj;
+    uint32_t kind;  // ZX_RSRC_KIND_*
+};
+zx_status_t resource_create_root(struct resource **out) __attribute__((warn_unused_result));
+static inline struct resource *to_resource(struct kobj *o) { return (struct resource *)o; }
+
 #endif

@@ -487,13 +487,27 @@ zx_status_t vm_fault(struct vm_aspace *as, uintptr_t addr, unsigned fault_flags)
     uint64_t off = m->vmo_offset + (page_va - m->r.base);
     if (off >= m->vmo->size) return ZX_ERR_OUT_OF_RANGE;
     paddr_t pa;
-    zx_status_t st = vmo_commit_page(m->vmo, off / PAGE, &pa);
+    bool writable;
+    zx_status_t st = vmo_fault_page(m->vmo, off / PAGE, fault_flags & HAL_FAULT_WRITE, &pa, &writable);
     if (st != ZX_OK) return st;
-    // Map every mapping of this VMO lazily; here just the faulting one.
-    return hal_aspace_map(&as->hal, page_va, pa, hal_flags(m->perms));
+    uint32_t perms = writable ? m->perms : (m->perms & ~ZX_VM_PERM_WRITE);
+    return hal_aspace_map(&as->hal, page_va, pa, hal_flags(perms));
+}
+
+void vm_mapping_write_protect(struct vm_mapping *m) {
+    if (m->perms & ZX_VM_PERM_WRITE)
+        hal_aspace_protect(&m->r.parent->as->hal, m->r.base, m->r.size, hal_flags(m->perms & ~ZX_VM_PERM_WRITE));
 }
 
 void vm_mappings_unmap_vmo_range(struct vmo *v, uint64_t offset, uint64_t len) {
+    // Slices of v map v's pages too.
+    list_for_each(&v->user_children, it) {
+        struct vmo *c = container_of(it, struct vmo, user_link);
+        if (c->slice_of != v) continue;
+        uint64_t s = offset > c->slice_offset ? offset : c->slice_offset;
+        uint64_t e = offset + len < c->slice_offset + c->size ? offset + len : c->slice_offset + c->size;
+        if (s < e) vm_mappings_unmap_vmo_range(c, s - c->slice_offset, e - s);
+    }
     list_for_each(&v->mappings, it) {
         struct vm_mapping *m = container_of(it, struct vm_mapping, vmo_link);
         uint64_t ms = m->vmo_offset, me = m->vmo_offset + m->r.size;
@@ -501,5 +515,15 @@ void vm_mappings_unmap_vmo_range(struct vmo *v, uint64_t offset, uint64_t len) {
         if (s >= e) continue;
         uint64_t s_page = s & ~(PAGE - 1), e_page = round_up(e);
         mapping_unmap_range(m, m->r.base + (s_page - ms), e_page - s_page);
+    }
+}
+
+void vmar_walk(struct vmar *v, size_t depth, void (*fn)(void *ctx, struct vm_region *r, size_t depth),
+               void *ctx) {
+    fn(ctx, &v->r, depth);
+    list_for_each(&v->children, it) {
+        struct vm_region *c = region_of(it);
+        if (c->kind == VM_REGION_VMAR) vmar_walk(vmar_of(c), depth + 1, fn, ctx);
+        else fn(ctx, c, depth + 1);
     }
 }

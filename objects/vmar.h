@@ -67,6 +67,13 @@ zx_status_t vm_fault(struct vm_aspace *as, uintptr_t addr, unsigned fault_flags)
 // For VMO resize/decommit: remove the pages of [offset, offset+len) of v from every mapping.
 void vm_mappings_unmap_vmo_range(struct vmo *v, uint64_t offset, uint64_t len);
 
+// Makes the mapping's present pages read-only (its VMO just became a COW clone's source).
+void vm_mapping_write_protect(struct vm_mapping *m);
+
+// Visits the regions of v's subtree depth-first, pre-order (v itself at `depth`).
+void vmar_walk(struct vmar *v, size_t depth, void (*fn)(void *ctx, struct vm_region *r, size_t depth),
+               void *ctx);
+
 // Rights a VMAR handle gets from its mapping permissions.
 zx_rights_t vmar_rights_for(uint32_t flags);
 

@@ -103,11 +103,26 @@ static void pm_destroy(struct page_map *pm) {
 
 // ---- VMO ----
 
+static void hidden_child_gone(struct vmo *h, struct vmo *child);
+
 static void vmo_destroy(struct kobj *o) {
     struct vmo *v = to_vmo(o);
     DEBUG_ASSERT(list_empty(&v->mappings));
     pm_destroy(&v->pages);
+    list_for_each_safe(&v->user_children, it, tmp) {
+        struct vmo *c = container_of(it, struct vmo, user_link);
+        list_delete(&c->user_link);
+        c->user_parent = NULL;
+    }
+    if (v->user_parent) {
+        struct vmo *up = v->user_parent;
+        list_delete(&v->user_link);
+        if (--up->user_child_count == 0) kobj_signal(&up->obj, 0, ZX_VMO_ZERO_CHILDREN);
+    }
+    if (v->slice_of) kobj_unref(&v->slice_of->obj);
+    struct vmo *parent = v->parent;
     slab_free(v);
+    if (parent) hidden_child_gone(parent, v);
 }
 
 static const struct kobj_ops vmo_ops = {.destroy = vmo_destroy};
@@ -126,17 +141,127 @@ zx_status_t vmo_create(uint64_t size, uint32_t flags, struct vmo **out) {
     v->pages = (struct page_map){0};
     list_init(&v->mappings);
     v->cache_policy = 0;
-    v->obj.signals = 0;
+    v->obj.signals = ZX_VMO_ZERO_CHILDREN;
+    v->parent = NULL;
+    v->parent_offset = v->parent_limit = 0;
+    v->kids[0] = v->kids[1] = NULL;
+    v->slice_of = NULL;
+    v->slice_offset = 0;
+    v->user_parent = NULL;
+    list_clear_node(&v->user_link);
+    list_init(&v->user_children);
+    v->user_child_count = 0;
     *out = v;
     return ZX_OK;
 }
 
-bool vmo_lookup_page(struct vmo *v, uint64_t idx, paddr_t *pa) { return pm_lookup(&v->pages, idx, pa); }
+// ---- the COW chain ----
 
-zx_status_t vmo_commit_page(struct vmo *v, uint64_t idx, paddr_t *pa) {
+// The frame page idx of v shows, walking up hidden parents. False: it reads as zero.
+static bool chain_lookup(const struct vmo *v, uint64_t idx, paddr_t *pa) {
+    for (;;) {
+        if (pm_lookup(&v->pages, idx, pa)) return true;
+        if (!v->parent || idx * PAGE >= v->parent_limit) return false;
+        idx += v->parent_offset / PAGE;
+        v = v->parent;
+    }
+}
+
+// Slices resolve to the VMO that owns the pages.
+static struct vmo *slice_root(struct vmo *v, uint64_t *offset) {
+    while (v->slice_of) {
+        *offset += v->slice_offset;
+        v = v->slice_of;
+    }
+    return v;
+}
+
+static void replace_kid(struct vmo *h, struct vmo *old, struct vmo *new) {
+    for (int i = 0; i < 2; i++)
+        if (h->kids[i] == old) h->kids[i] = new;
+}
+
+// Folds hidden node h into its only child c: c takes the pages of h it can still see and
+// h's place in the chain. Costs the pages c owns when c sees all of h (the common case).
+static void fold_into_child(struct vmo *h, struct vmo *c) {
+    uint64_t off = c->parent_offset / PAGE;
+    bool covers = off == 0 && c->parent_limit >= h->size;
+    if (covers && c->pages.count <= h->pages.count) {
+        // c's own pages override h's: move them into h's map, then take the map over.
+        for (uint32_t i = 0; i < c->pages.cap; i++) {
+            uint64_t k = c->pages.keys[i];
+            if (k == PAGE_MAP_EMPTY) continue;
+            paddr_t old;
+            if (pm_lookup(&h->pages, k, &old)) pmm_free_page(old);
+            if (!pm_put(&h->pages, k, c->pages.frames[i])) panic("vmo: out of memory folding a clone");
+        }
+        kfree(c->pages.keys);
+        kfree(c->pages.frames);
+        c->pages = h->pages;
+        h->pages = (struct page_map){0};
+    } else {
+        // Move the pages of h that c sees and does not own; the rest die with h.
+        uint32_t i = 0;
+        while (i < h->pages.cap) {
+            uint64_t k = h->pages.keys[i];
+            paddr_t mine;
+            if (k == PAGE_MAP_EMPTY || k < off || (k - off) * PAGE >= c->parent_limit ||
+                pm_lookup(&c->pages, k - off, &mine)) {
+                i++;
+                continue;
+            }
+            if (!pm_put(&c->pages, k - off, h->pages.frames[i])) panic("vmo: out of memory folding a clone");
+            pm_remove_at(&h->pages, i);  // may shift a later entry into slot i
+        }
+    }
+    // c now hangs where h hung.
+    uint64_t limit = c->parent_limit;
+    if (h->parent_limit > c->parent_offset) {
+        uint64_t up = h->parent_limit - c->parent_offset;
+        if (up < limit) limit = up;
+    } else {
+        limit = 0;
+    }
+    c->parent = h->parent;
+    c->parent_offset += h->parent_offset;
+    c->parent_limit = h->parent ? limit : 0;
+    if (h->parent) replace_kid(h->parent, h, c);
+    h->parent = NULL;  // c inherited h's reference on its parent
+    h->kids[0] = h->kids[1] = NULL;
+    kobj_unref(&h->obj);  // c's reference on h
+}
+
+static void hidden_child_gone(struct vmo *h, struct vmo *child) {
+    replace_kid(h, child, NULL);
+    struct vmo *survivor = h->kids[0] ? h->kids[0] : h->kids[1];
+    if (survivor) {
+        kobj_ref(&h->obj);  // keep h alive through the fold
+        kobj_unref(&h->obj);  // the departed child's reference
+        fold_into_child(h, survivor);
+        kobj_unref(&h->obj);
+        return;
+    }
+    kobj_unref(&h->obj);
+}
+
+bool vmo_lookup_page(struct vmo *v, uint64_t idx, paddr_t *pa) {
+    uint64_t off = idx * PAGE;
+    v = slice_root(v, &off);
+    return chain_lookup(v, off / PAGE, pa);
+}
+
+// Makes page idx of v (not a slice) owned by v: a copy of what it shows, or a zeroed frame.
+static zx_status_t own_page(struct vmo *v, uint64_t idx, paddr_t *pa) {
     if (pm_lookup(&v->pages, idx, pa)) return ZX_OK;
+    paddr_t from;
+    bool copy = v->parent && chain_lookup(v, idx, &from);
     paddr_t f;
-    if (!kernel_alloc_frame(&f)) return ZX_ERR_NO_MEMORY;
+    if (copy) {
+        if (!pmm_alloc_page(&f)) return ZX_ERR_NO_MEMORY;
+        memcpy(paddr_to_kva(f), paddr_to_kva(from), PAGE);
+    } else if (!kernel_alloc_frame(&f)) {
+        return ZX_ERR_NO_MEMORY;
+    }
     if (!pm_put(&v->pages, idx, f)) {
         pmm_free_page(f);
         return ZX_ERR_NO_MEMORY;
@@ -145,12 +270,35 @@ zx_status_t vmo_commit_page(struct vmo *v, uint64_t idx, paddr_t *pa) {
     return ZX_OK;
 }
 
+zx_status_t vmo_commit_page(struct vmo *v, uint64_t idx, paddr_t *pa) {
+    uint64_t off = idx * PAGE;
+    v = slice_root(v, &off);
+    return own_page(v, off / PAGE, pa);
+}
+
+zx_status_t vmo_fault_page(struct vmo *v, uint64_t idx, bool write, paddr_t *pa, bool *writable) {
+    uint64_t off = idx * PAGE;
+    v = slice_root(v, &off);
+    idx = off / PAGE;
+    if (pm_lookup(&v->pages, idx, pa)) {
+        *writable = true;
+        return ZX_OK;
+    }
+    if (!write && v->parent && chain_lookup(v, idx, pa)) {
+        *writable = false;  // an ancestor's page: the first write copies it
+        return ZX_OK;
+    }
+    *writable = true;
+    return own_page(v, idx, pa);
+}
+
 // Walks [offset, offset+len) page by page; fn gets the kernel address of the bytes.
 typedef zx_status_t (*chunk_fn)(void *ctx, void *kva, size_t done, size_t n);
 
 static zx_status_t vmo_walk(struct vmo *v, uint64_t offset, size_t len, bool commit, chunk_fn fn,
                             void *ctx) {
     if (offset > v->size || len > v->size - offset) return ZX_ERR_OUT_OF_RANGE;
+    v = slice_root(v, &offset);
     size_t done = 0;
     while (done < len) {
         uint64_t off = offset + done;
@@ -160,9 +308,9 @@ static zx_status_t vmo_walk(struct vmo *v, uint64_t offset, size_t len, bool com
         if (n > len - done) n = len - done;
         paddr_t pa;
         if (commit) {
-            zx_status_t st = vmo_commit_page(v, idx, &pa);
+            zx_status_t st = own_page(v, idx, &pa);
             if (st != ZX_OK) return st;
-        } else if (!pm_lookup(&v->pages, idx, &pa)) {
+        } else if (!chain_lookup(v, idx, &pa)) {
             pa = zero_page;
         }
         zx_status_t st = fn(ctx, (char *)paddr_to_kva(pa) + in_page, done, n);
@@ -186,6 +334,10 @@ static zx_status_t from_kernel_chunk(void *ctx, void *kva, size_t done, size_t n
     memcpy(kva, (const char *)ctx + done, n);
     return ZX_OK;
 }
+static zx_status_t zero_chunk(void *ctx, void *kva, size_t done, size_t n) {
+    memset(kva, 0, n);
+    return ZX_OK;
+}
 
 zx_status_t vmo_read_user(struct vmo *v, user_out_ptr dst, uint64_t offset, size_t len) {
     return vmo_walk(v, offset, len, false, to_user_chunk, &dst);
@@ -203,7 +355,7 @@ zx_status_t vmo_write_kernel(struct vmo *v, uint64_t offset, const void *src, si
 void vmo_for_each_page(struct vmo *v, uint64_t first, uint64_t last,
                        void (*fn)(void *ctx, uint64_t idx, paddr_t pa), void *ctx) {
     const struct page_map *pm = &v->pages;
-    if (!pm->count || last < first) return;
+    if (v->slice_of || !pm->count || last < first) return;  // slices fault their pages in
     if (last - first + 1 <= pm->count) {
         for (uint64_t i = first; i <= last; i++) {
             paddr_t pa;
@@ -217,13 +369,141 @@ void vmo_for_each_page(struct vmo *v, uint64_t first, uint64_t last,
     }
 }
 
+// Frees the owned pages in [first, last] (page indices).
+static void free_own_pages(struct vmo *v, uint64_t first, uint64_t last) {
+    struct page_map *pm = &v->pages;
+    if (!pm->count) return;
+    if (last - first + 1 <= pm->count) {
+        for (uint64_t k = first; k <= last; k++) {
+            for (uint32_t i = pm_hash(k, pm->cap);; i = (i + 1) & (pm->cap - 1)) {
+                if (pm->keys[i] == PAGE_MAP_EMPTY) break;
+                if (pm->keys[i] == k) {
+                    pmm_free_page(pm->frames[i]);
+                    pm_remove_at(pm, i);
+                    break;
+                }
+            }
+        }
+        return;
+    }
+    uint32_t i = 0;
+    while (i < pm->cap) {
+        uint64_t k = pm->keys[i];
+        if (k != PAGE_MAP_EMPTY && k >= first && k <= last) {
+            pmm_free_page(pm->frames[i]);
+            pm_remove_at(pm, i);
+            continue;
+        }
+        i++;
+    }
+}
+
 zx_status_t vmo_set_size(struct vmo *v, uint64_t size) {
     if (size < v->size) {
         vm_mappings_unmap_vmo_range(v, size, v->size - size);
-        pm_free_from(&v->pages, size / PAGE);
+        free_own_pages(v, size / PAGE, v->size / PAGE);
+        if (v->parent && v->parent_limit > size) v->parent_limit = size;  // regrowth reads zeros
     }
     v->size = size;
     return ZX_OK;
 }
 
 uint64_t vmo_committed_bytes(const struct vmo *v) { return (uint64_t)v->pages.count * PAGE; }
+
+zx_status_t vmo_commit_range(struct vmo *v, uint64_t offset, uint64_t len) {
+    if (offset > v->size || len > v->size - offset) return ZX_ERR_OUT_OF_RANGE;
+    uint64_t end = (offset + len + PAGE - 1) / PAGE;
+    for (uint64_t i = offset / PAGE; i < end; i++) {
+        paddr_t pa;
+        zx_status_t st = vmo_commit_page(v, i, &pa);
+        if (st != ZX_OK) return st;
+    }
+    return ZX_OK;
+}
+
+zx_status_t vmo_decommit_range(struct vmo *v, uint64_t offset, uint64_t len) {
+    if (offset > v->size || len > v->size - offset) return ZX_ERR_OUT_OF_RANGE;
+    if (v->parent || v->slice_of) return ZX_ERR_NOT_SUPPORTED;
+    if (!len) return ZX_OK;
+    uint64_t first = offset / PAGE, last = (offset + len - 1) / PAGE;
+    vm_mappings_unmap_vmo_range(v, first * PAGE, (last - first + 1) * PAGE);
+    free_own_pages(v, first, last);
+    return ZX_OK;
+}
+
+zx_status_t vmo_zero_range(struct vmo *v, uint64_t offset, uint64_t len) {
+    if (offset > v->size || len > v->size - offset) return ZX_ERR_OUT_OF_RANGE;
+    if (!len) return ZX_OK;
+    uint64_t first_full = (offset + PAGE - 1) / PAGE, end_full = (offset + len) / PAGE;
+    struct vmo *root = v;
+    uint64_t roff = offset;
+    root = slice_root(root, &roff);
+    // Whole pages of a VMO without ancestors simply go away (they read as zero again).
+    if (!root->parent && first_full < end_full && roff % PAGE == offset % PAGE) {
+        uint64_t rf = (roff + PAGE - 1) / PAGE;
+        uint64_t n = end_full - first_full;
+        vm_mappings_unmap_vmo_range(root, rf * PAGE, n * PAGE);
+        free_own_pages(root, rf, rf + n - 1);
+        zx_status_t st = ZX_OK;
+        if (offset < first_full * PAGE) st = vmo_walk(v, offset, first_full * PAGE - offset, true, zero_chunk, NULL);
+        if (st == ZX_OK && offset + len > end_full * PAGE)
+            st = vmo_walk(v, end_full * PAGE, offset + len - end_full * PAGE, true, zero_chunk, NULL);
+        return st;
+    }
+    return vmo_walk(v, offset, len, true, zero_chunk, NULL);
+}
+
+zx_status_t vmo_create_child(struct vmo *v, enum vmo_child_kind kind, uint64_t offset, uint64_t size,
+                             bool resizable, struct vmo **out) {
+    struct vmo *c;
+    zx_status_t st = vmo_create(size, resizable ? VMO_F_RESIZABLE : 0, &c);
+    if (st != ZX_OK) return st;
+    if (kind == VMO_CHILD_SLICE) {
+        c->slice_of = v;
+        kobj_ref(&v->obj);
+        c->slice_offset = offset;
+        c->flags |= v->flags & VMO_F_EXECUTABLE;
+    } else {
+        struct vmo *src = v;
+        uint64_t soff = offset;
+        src = slice_root(src, &soff);
+        uint64_t limit = src->size > soff ? src->size - soff : 0;
+        if (limit > size) limit = size;
+        if (src->pages.count == 0 && !src->parent) {
+            // Nothing to share: the snapshot is all zeros.
+        } else {
+            struct vmo *h;
+            st = vmo_create(src->size, VMO_F_HIDDEN, &h);
+            if (st != ZX_OK) {
+                kobj_unref(&c->obj);
+                return st;
+            }
+            strlcpy(h->obj.name, "hidden", sizeof(h->obj.name));
+            h->pages = src->pages;  // src's pages move up: O(1)
+            src->pages = (struct page_map){0};
+            h->parent = src->parent;
+            h->parent_offset = src->parent_offset;
+            h->parent_limit = src->parent_limit;
+            if (h->parent) replace_kid(h->parent, src, h);
+            src->parent = h;
+            src->parent_offset = 0;
+            src->parent_limit = src->size;
+            h->obj.refcount = 2;  // src and c
+            h->kids[0] = src;
+            h->kids[1] = c;
+            c->parent = h;
+            c->parent_offset = soff;
+            c->parent_limit = limit;
+            // src's mapped pages now belong to h: map them read-only so writes copy.
+            list_for_each(&src->mappings, it) {
+                struct vm_mapping *m = container_of(it, struct vm_mapping, vmo_link);
+                vm_mapping_write_protect(m);
+            }
+        }
+    }
+    c->user_parent = v;
+    list_add_tail(&v->user_children, &c->user_link);
+    if (v->user_child_count++ == 0) kobj_signal(&v->obj, ZX_VMO_ZERO_CHILDREN, 0);
+    *out = c;
+    return ZX_OK;
+}

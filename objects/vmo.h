@@ -20,14 +20,33 @@ struct page_map {
 #define VMO_F_RESIZABLE  1u
 #define VMO_F_VDSO       2u  // the vDSO image: mapping it marks the process's vDSO range
 #define VMO_F_EXECUTABLE 4u  // handles to it may carry ZX_RIGHT_EXECUTE
+#define VMO_F_HIDDEN     8u  // an internal COW node, never visible to user space
 
+// Copy-on-write clones use hidden parents: cloning A moves A's pages into a new hidden node H
+// (a pointer swap), and A and the clone both become H's children with empty page maps. Lookups
+// walk up the chain; the first write to a page copies it into the writer. Closing a child
+// merges H back into its only remaining child, costing what that child wrote, not the VMO size.
 struct vmo {
     struct kobj obj;
     uint64_t size;              // bytes, page aligned
     uint32_t flags;
-    struct page_map pages;
+    struct page_map pages;      // pages this VMO owns, keyed by its own page index
     struct list_node mappings;  // struct vm_mapping.vmo_link
     uint32_t cache_policy;
+    // COW chain: page i of this VMO, if not owned, is page i + parent_offset/PAGE of parent,
+    // for i * PAGE < parent_limit; beyond, it reads as zero.
+    struct vmo *parent;         // hidden node (referenced) or NULL
+    uint64_t parent_offset;
+    uint64_t parent_limit;
+    struct vmo *kids[2];        // for hidden nodes: the (at most two) children still attached
+    // Slices: a window onto another VMO's pages.
+    struct vmo *slice_of;       // referenced; NULL for ordinary VMOs
+    uint64_t slice_offset;
+    // The user-visible parent/child relation (ZX_VMO_ZERO_CHILDREN, get_child).
+    struct vmo *user_parent;    // not referenced; cleared when the parent goes
+    struct list_node user_link;
+    struct list_node user_children;
+    uint32_t user_child_count;
 };
 
 zx_status_t vmo_create(uint64_t size, uint32_t flags, struct vmo **out) __attribute__((warn_unused_result));
@@ -46,6 +65,17 @@ void vmo_for_each_page(struct vmo *v, uint64_t first, uint64_t last,
                        void (*fn)(void *ctx, uint64_t idx, paddr_t pa), void *ctx);
 zx_status_t vmo_set_size(struct vmo *v, uint64_t size) __attribute__((warn_unused_result));
 uint64_t vmo_committed_bytes(const struct vmo *v);
+
+// zx_vmo_create_child's kinds.
+enum vmo_child_kind { VMO_CHILD_SNAPSHOT, VMO_CHILD_SLICE };
+zx_status_t vmo_create_child(struct vmo *v, enum vmo_child_kind kind, uint64_t offset, uint64_t size,
+                             bool resizable, struct vmo **out) __attribute__((warn_unused_result));
+// Frees (or, in clones, zeroes) whole pages and zeroes partial ones in [offset, offset+len).
+zx_status_t vmo_zero_range(struct vmo *v, uint64_t offset, uint64_t len) __attribute__((warn_unused_result));
+zx_status_t vmo_commit_range(struct vmo *v, uint64_t offset, uint64_t len) __attribute__((warn_unused_result));
+zx_status_t vmo_decommit_range(struct vmo *v, uint64_t offset, uint64_t len) __attribute__((warn_unused_result));
+// Pages a fault may map: the frame for page idx and whether it may be mapped writable (own page).
+zx_status_t vmo_fault_page(struct vmo *v, uint64_t idx, bool write, paddr_t *pa, bool *writable) __attribute__((warn_unused_result));
 
 extern paddr_t zero_page;  // shared, never written
 void vmo_global_init(void);

@@ -1,8 +1,12 @@
 // Waiting on, signalling and inspecting objects.
 #include <zircon/syscalls/object.h>
+#include <zircon/syscalls/resource.h>
 
 #include "kernel/heap.h"
 #include "objects/channel.h"
+#include "kernel/heap.h"
+#include "kernel/pmm.h"
+#include "objects/simple.h"
 #include "objects/vmo.h"
 #include "syscalls/priv.h"
 
@@ -231,6 +235,84 @@ static zx_status_t write_info(user_out_ptr buffer, size_t buffer_size, const voi
     return copy_to_user(buffer, rec, rec_size);
 }
 
+// Multi-record topics: as many records as fit; actual/avail tell how many there are.
+struct info_out {
+    user_out_ptr buffer;
+    size_t buffer_size;
+    size_t rec_size;
+    size_t count;   // records produced
+    zx_status_t st;
+};
+
+static void info_put(struct info_out *o, const void *rec) {
+    if (o->st == ZX_OK && (o->count + 1) * o->rec_size <= o->buffer_size)
+        o->st = copy_to_user(user_out_off(o->buffer, o->count * o->rec_size), rec, o->rec_size);
+    o->count++;
+}
+
+static zx_status_t info_finish(struct info_out *o, user_out_ptr actual, user_out_ptr avail) {
+    if (o->st != ZX_OK) return o->st;
+    size_t fit = o->buffer_size / o->rec_size;
+    size_t n = o->count < fit ? o->count : fit;
+    if (actual.addr && put_u64(actual, n) != ZX_OK) return ZX_ERR_INVALID_ARGS;
+    if (avail.addr && put_u64(avail, o->count) != ZX_OK) return ZX_ERR_INVALID_ARGS;
+    return ZX_OK;
+}
+
+struct maps_ctx {
+    struct info_out *out;
+};
+
+static void maps_visit(void *ctx, struct vm_region *r, size_t depth) {
+    struct maps_ctx *mc = ctx;
+    zx_info_maps_t m;
+    memset(&m, 0, sizeof(m));
+    m.base = r->base;
+    m.size = r->size;
+    m.depth = depth;
+    if (r->kind == VM_REGION_VMAR) {
+        struct vmar *v = container_of(r, struct vmar, r);
+        m.type = ZX_INFO_MAPS_TYPE_VMAR;
+        memcpy(m.name, v->obj.name, sizeof(m.name));
+        if (!m.name[0]) strlcpy(m.name, depth == 1 ? "root" : "vmar", sizeof(m.name));
+    } else {
+        struct vm_mapping *mp = container_of(r, struct vm_mapping, r);
+        m.type = ZX_INFO_MAPS_TYPE_MAPPING;
+        memcpy(m.name, mp->vmo->obj.name, sizeof(m.name));
+        m.u.mapping.mmu_flags = mp->perms;
+        m.u.mapping.vmo_koid = mp->vmo->obj.koid;
+        m.u.mapping.vmo_offset = mp->vmo_offset;
+        size_t committed = 0;
+        for (uint64_t off = 0; off < r->size; off += HAL_PAGE_SIZE) {
+            paddr_t pa;
+            if (vmo_lookup_page(mp->vmo, (mp->vmo_offset + off) / HAL_PAGE_SIZE, &pa)) committed++;
+        }
+        m.u.mapping.committed_pages = committed;
+        m.u.mapping.populated_pages = committed;
+    }
+    info_put(mc->out, &m);
+}
+
+static void fill_vmo_info(struct vmo *v, zx_rights_t rights, zx_info_vmo_t *info) {
+    memset(info, 0, sizeof(*info));
+    info->koid = v->obj.koid;
+    memcpy(info->name, v->obj.name, sizeof(info->name));
+    info->size_bytes = v->size;
+    info->parent_koid = v->user_parent ? v->user_parent->obj.koid : 0;
+    info->num_children = v->user_child_count;
+    size_t maps = 0;
+    list_for_each(&v->mappings, it) maps++;
+    info->num_mappings = maps;
+    info->share_count = maps;
+    info->flags = ZX_INFO_VMO_TYPE_PAGED | ZX_INFO_VMO_VIA_HANDLE;
+    if (v->flags & VMO_F_RESIZABLE) info->flags |= ZX_INFO_VMO_RESIZABLE;
+    if (v->parent) info->flags |= ZX_INFO_VMO_IS_COW_CLONE;
+    info->committed_bytes = vmo_committed_bytes(v);
+    info->populated_bytes = info->committed_bytes;
+    info->handle_rights = rights;
+    info->cache_policy = v->cache_policy;
+}
+
 static zx_koid_t related_koid(struct kobj *o) {
     switch (o->type) {
     case ZX_OBJ_TYPE_THREAD:
@@ -283,6 +365,82 @@ int64_t sys_object_get_info(zx_handle_t handle, uint32_t topic, user_out_ptr buf
         if (p->state == PROC_DEAD) info.flags |= ZX_INFO_PROCESS_FLAG_EXITED;
         kobj_unref(obj);
         return write_info(buffer, buffer_size, &info, sizeof(info), actual, avail);
+    }
+    case ZX_INFO_VMO: {
+        st = get_obj_rights(handle, ZX_OBJ_TYPE_VMO, 0, &obj, &rights);
+        if (st != ZX_OK) return st;
+        zx_info_vmo_t info;
+        fill_vmo_info(to_vmo(obj), rights, &info);
+        kobj_unref(obj);
+        return write_info(buffer, buffer_size, &info, sizeof(info), actual, avail);
+    }
+    case ZX_INFO_PROCESS_HANDLE_STATS: {
+        st = get_obj(handle, ZX_OBJ_TYPE_PROCESS, ZX_RIGHT_INSPECT, &obj);
+        if (st != ZX_OK) return st;
+        zx_info_process_handle_stats_t info;
+        memset(&info, 0, sizeof(info));
+        struct handle_table *ht = &to_process(obj)->handles;
+        for (uint32_t i = 0; i < ht->cap; i++)
+            if (ht->slots[i].obj && ht->slots[i].obj->type < ZX_OBJ_TYPE_UPPER_BOUND)
+                info.handle_count[ht->slots[i].obj->type]++;
+        kobj_unref(obj);
+        return write_info(buffer, buffer_size, &info, sizeof(info), actual, avail);
+    }
+    case ZX_INFO_KMEM_STATS: {
+        st = get_obj(handle, ZX_OBJ_TYPE_RESOURCE, 0, &obj);
+        if (st != ZX_OK) return st;
+        bool root = to_resource(obj)->kind == ZX_RSRC_KIND_ROOT;
+        kobj_unref(obj);
+        if (!root) return ZX_ERR_ACCESS_DENIED;
+        zx_info_kmem_stats_t info;
+        memset(&info, 0, sizeof(info));
+        info.total_bytes = pmm_total_pages() * HAL_PAGE_SIZE;
+        info.free_bytes = pmm_free_pages() * HAL_PAGE_SIZE;
+        info.total_heap_bytes = heap_bytes_in_use();
+        info.other_bytes = kobj_live_total();  // live kernel objects (a count, see docs)
+        info.wired_bytes = info.total_bytes - info.free_bytes - info.total_heap_bytes;
+        return write_info(buffer, buffer_size, &info, sizeof(info), actual, avail);
+    }
+    case ZX_INFO_PROCESS_MAPS: {
+        st = get_obj(handle, ZX_OBJ_TYPE_PROCESS, ZX_RIGHT_INSPECT, &obj);
+        if (st != ZX_OK) return st;
+        struct process *p = to_process(obj);
+        struct info_out out = {buffer, buffer_size, sizeof(zx_info_maps_t), 0, ZX_OK};
+        if (p->state != PROC_DEAD && p->as->root) {
+            zx_info_maps_t top;
+            memset(&top, 0, sizeof(top));
+            strlcpy(top.name, "aspace", sizeof(top.name));
+            top.base = HAL_USER_BASE;
+            top.size = HAL_USER_END - HAL_USER_BASE;
+            top.type = ZX_INFO_MAPS_TYPE_ASPACE;
+            info_put(&out, &top);
+            struct maps_ctx mc = {&out};
+            vmar_walk(p->as->root, 1, maps_visit, &mc);
+        }
+        kobj_unref(obj);
+        return info_finish(&out, actual, avail);
+    }
+    case ZX_INFO_PROCESS_THREADS: {
+        st = get_obj(handle, ZX_OBJ_TYPE_PROCESS, ZX_RIGHT_ENUMERATE, &obj);
+        if (st != ZX_OK) return st;
+        struct info_out out = {buffer, buffer_size, sizeof(zx_koid_t), 0, ZX_OK};
+        list_for_each(&to_process(obj)->threads, it) {
+            struct thread *t = container_of(it, struct thread, proc_link);
+            info_put(&out, &t->obj.koid);
+        }
+        kobj_unref(obj);
+        return info_finish(&out, actual, avail);
+    }
+    case ZX_INFO_JOB_PROCESSES: {
+        st = get_obj(handle, ZX_OBJ_TYPE_JOB, ZX_RIGHT_ENUMERATE, &obj);
+        if (st != ZX_OK) return st;
+        struct info_out out = {buffer, buffer_size, sizeof(zx_koid_t), 0, ZX_OK};
+        list_for_each(&to_job(obj)->processes, it) {
+            struct process *p = container_of(it, struct process, job_link);
+            info_put(&out, &p->obj.koid);
+        }
+        kobj_unref(obj);
+        return info_finish(&out, actual, avail);
     }
     case ZX_INFO_VMAR: {
         st = get_obj(handle, ZX_OBJ_TYPE_VMAR, ZX_RIGHT_INSPECT, &obj);
@@ -355,6 +513,38 @@ int64_t sys_object_set_property(zx_handle_t handle, uint32_t property, user_in_p
     }
     default:
         st = ZX_ERR_NOT_SUPPORTED;
+    }
+    kobj_unref(obj);
+    return st;
+}
+
+// zx_status_t zx_object_get_child(zx_handle_t handle, uint64_t koid, zx_rights_t rights,
+//                                 zx_handle_t* out);
+int64_t sys_object_get_child(zx_handle_t handle, uint64_t koid, zx_rights_t rights, user_out_ptr out) {
+    struct kobj *obj;
+    zx_rights_t have;
+    zx_status_t st = get_obj_rights(handle, 0, ZX_RIGHT_ENUMERATE, &obj, &have);
+    if (st != ZX_OK) return st;
+    struct kobj *child = NULL;
+    if (obj->type == ZX_OBJ_TYPE_JOB) {
+        list_for_each(&to_job(obj)->processes, it) {
+            struct process *p = container_of(it, struct process, job_link);
+            if (p->obj.koid == koid) child = &p->obj;
+        }
+    } else if (obj->type == ZX_OBJ_TYPE_PROCESS) {
+        list_for_each(&to_process(obj)->threads, it) {
+            struct thread *t = container_of(it, struct thread, proc_link);
+            if (t->obj.koid == koid) child = &t->obj;
+        }
+    } else {
+        st = ZX_ERR_WRONG_TYPE;
+    }
+    if (st == ZX_OK && !child) st = ZX_ERR_NOT_FOUND;
+    if (st == ZX_OK) {
+        zx_rights_t deflt = child->type == ZX_OBJ_TYPE_PROCESS ? ZX_DEFAULT_PROCESS_RIGHTS : ZX_DEFAULT_THREAD_RIGHTS;
+        zx_rights_t r = rights == ZX_RIGHT_SAME_RIGHTS ? (have & deflt) : rights;
+        if (rights != ZX_RIGHT_SAME_RIGHTS && (rights & ~have)) st = ZX_ERR_ACCESS_DENIED;
+        else st = give_handle(child, r, out);
     }
     kobj_unref(obj);
     return st;

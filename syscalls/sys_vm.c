@@ -182,3 +182,118 @@ int64_t sys_vmar_protect(zx_handle_t handle, zx_vm_option_t options, zx_vaddr_t 
 zx_status_t vm_resolve_user_fault(uintptr_t addr, unsigned fault_flags) {
     return vm_fault(current_process()->as, addr, fault_flags);
 }
+
+// zx_status_t zx_vmo_create_child(zx_handle_t handle, uint32_t options, uint64_t offset,
+//                                 uint64_t size, zx_handle_t* out);
+int64_t sys_vmo_create_child(zx_handle_t handle, uint32_t options, uint64_t offset, uint64_t size,
+                             user_out_ptr out) {
+    struct vmo *v;
+    zx_rights_t have;
+    zx_status_t st = get_obj_rights(handle, ZX_OBJ_TYPE_VMO, ZX_RIGHT_DUPLICATE | ZX_RIGHT_READ, &v, &have);
+    if (st != ZX_OK) return st;
+    const uint32_t kinds = ZX_VMO_CHILD_SNAPSHOT | ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE | ZX_VMO_CHILD_SLICE |
+                           ZX_VMO_CHILD_REFERENCE;
+    uint32_t kind = options & kinds;
+    bool resizable = options & ZX_VMO_CHILD_RESIZABLE;
+    struct vmo *c = NULL;
+    uint64_t rsize = (size + PAGE - 1) & ~(PAGE - 1);
+    if ((options & ~(kinds | ZX_VMO_CHILD_RESIZABLE | ZX_VMO_CHILD_NO_WRITE)) || kind == 0 || (kind & (kind - 1)))
+        st = ZX_ERR_INVALID_ARGS;
+    else if (kind == ZX_VMO_CHILD_REFERENCE)
+        st = ZX_ERR_NOT_SUPPORTED;
+    else if (offset % PAGE)
+        st = ZX_ERR_INVALID_ARGS;
+    else if (rsize < size || offset + rsize < offset || rsize > VMO_MAX_SIZE)
+        st = ZX_ERR_OUT_OF_RANGE;
+    else if (kind == ZX_VMO_CHILD_SLICE && resizable)
+        st = ZX_ERR_INVALID_ARGS;
+    else if (kind == ZX_VMO_CHILD_SLICE && (v->flags & VMO_F_RESIZABLE))
+        st = ZX_ERR_NOT_SUPPORTED;
+    else if (kind == ZX_VMO_CHILD_SLICE && offset + rsize > v->size)
+        st = ZX_ERR_OUT_OF_RANGE;
+    else
+        st = vmo_create_child(v, kind == ZX_VMO_CHILD_SLICE ? VMO_CHILD_SLICE : VMO_CHILD_SNAPSHOT, offset, rsize,
+                              resizable, &c);
+    if (st == ZX_OK) {
+        zx_rights_t r = have & ~ZX_RIGHT_RESIZE;
+        if (kind != ZX_VMO_CHILD_SLICE) r |= ZX_RIGHT_WRITE;
+        if (options & ZX_VMO_CHILD_NO_WRITE) r &= ~ZX_RIGHT_WRITE;
+        if (resizable) r |= ZX_RIGHT_RESIZE;
+        st = give_handle(&c->obj, r, out);
+        kobj_unref(&c->obj);
+    }
+    kobj_unref(&v->obj);
+    return st;
+}
+
+// zx_status_t zx_vmo_op_range(zx_handle_t handle, uint32_t op, uint64_t offset, uint64_t size,
+//                             void* buffer, size_t buffer_size);
+int64_t sys_vmo_op_range(zx_handle_t handle, uint32_t op, uint64_t offset, uint64_t size, user_inout_ptr buffer,
+                         size_t buffer_size) {
+    zx_rights_t need;
+    switch (op) {
+    case ZX_VMO_OP_COMMIT:
+    case ZX_VMO_OP_DECOMMIT:
+    case ZX_VMO_OP_ZERO:
+    case ZX_VMO_OP_CACHE_INVALIDATE:
+        need = ZX_RIGHT_WRITE;
+        break;
+    case ZX_VMO_OP_CACHE_SYNC:
+    case ZX_VMO_OP_CACHE_CLEAN:
+    case ZX_VMO_OP_CACHE_CLEAN_INVALIDATE:
+    case ZX_VMO_OP_DONT_NEED:
+    case ZX_VMO_OP_ALWAYS_NEED:
+    case ZX_VMO_OP_LOCK:
+    case ZX_VMO_OP_TRY_LOCK:
+    case ZX_VMO_OP_UNLOCK:
+        need = ZX_RIGHT_READ;
+        break;
+    default:
+        need = 0;
+    }
+    struct vmo *v;
+    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_VMO, need, &v);
+    if (st != ZX_OK) return st;
+    bool in_range = offset + size >= offset && offset + size <= v->size;
+    switch (op) {
+    case ZX_VMO_OP_COMMIT:
+        st = vmo_commit_range(v, offset, size);
+        break;
+    case ZX_VMO_OP_DECOMMIT:
+        st = vmo_decommit_range(v, offset, size);
+        break;
+    case ZX_VMO_OP_ZERO:
+        st = vmo_zero_range(v, offset, size);
+        break;
+    case ZX_VMO_OP_CACHE_SYNC:
+    case ZX_VMO_OP_CACHE_INVALIDATE:
+    case ZX_VMO_OP_CACHE_CLEAN:
+    case ZX_VMO_OP_CACHE_CLEAN_INVALIDATE:
+    case ZX_VMO_OP_DONT_NEED:
+    case ZX_VMO_OP_ALWAYS_NEED:
+        st = in_range ? ZX_OK : ZX_ERR_OUT_OF_RANGE;  // coherent caches, no reclaim: nothing to do
+        break;
+    case ZX_VMO_OP_LOCK:
+    case ZX_VMO_OP_TRY_LOCK:
+    case ZX_VMO_OP_UNLOCK:
+        st = ZX_ERR_NOT_SUPPORTED;  // only discardable VMOs can be locked
+        break;
+    default:
+        st = ZX_ERR_INVALID_ARGS;
+    }
+    kobj_unref(&v->obj);
+    return st;
+}
+
+// zx_status_t zx_vmo_set_cache_policy(zx_handle_t handle, uint32_t cache_policy);
+int64_t sys_vmo_set_cache_policy(zx_handle_t handle, uint32_t cache_policy) {
+    struct vmo *v;
+    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_VMO, ZX_RIGHT_MAP, &v);
+    if (st != ZX_OK) return st;
+    if (cache_policy & ~ZX_CACHE_POLICY_MASK) st = ZX_ERR_INVALID_ARGS;
+    else if (v->pages.count || !list_empty(&v->mappings) || v->parent || v->slice_of || v->user_child_count)
+        st = ZX_ERR_BAD_STATE;
+    else v->cache_policy = cache_policy;
+    kobj_unref(&v->obj);
+    return st;
+}

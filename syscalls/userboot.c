@@ -201,19 +201,23 @@ static void userboot_level(void) {
 
     struct debuglog *log;
     struct channel *ours, *theirs;
-    if (debuglog_create(0, &log) != ZX_OK || channel_create_pair(&ours, &theirs) != ZX_OK)
+    struct resource *root_resource;
+    if (debuglog_create(0, &log) != ZX_OK || channel_create_pair(&ours, &theirs) != ZX_OK ||
+        resource_create_root(&root_resource) != ZX_OK)
         panic("userboot: no memory");
     struct kobj *objs[] = {&p->obj, &p->as->root->obj, &t->obj, &vdso_vmo->obj, &bootfs_vmo->obj,
-                           &root_job->obj, &log->obj};
+                           &root_job->obj, &log->obj, &root_resource->obj};
     zx_rights_t rights[] = {ZX_DEFAULT_PROCESS_RIGHTS, vmar_rights_for(p->as->root->flags),
                             ZX_DEFAULT_THREAD_RIGHTS,
                             (ZX_DEFAULT_VMO_RIGHTS & ~ZX_RIGHT_WRITE) | ZX_RIGHT_EXECUTE,
-                            ZX_DEFAULT_VMO_RIGHTS, ZX_DEFAULT_JOB_RIGHTS, ZX_DEFAULT_LOG_RIGHTS};
+                            ZX_DEFAULT_VMO_RIGHTS, ZX_DEFAULT_JOB_RIGHTS, ZX_DEFAULT_LOG_RIGHTS,
+                            ZX_DEFAULT_RESOURCE_RIGHTS};
     uint32_t tags[] = {ZC_HND_PROC_SELF, ZC_HND_VMAR_ROOT, ZC_HND_THREAD_SELF, ZC_HND_VDSO_VMO,
-                       ZC_HND_BOOTFS_VMO, ZC_HND_JOB, ZC_HND_DEBUGLOG};
+                       ZC_HND_BOOTFS_VMO, ZC_HND_JOB, ZC_HND_DEBUGLOG, ZC_HND_RESOURCE};
     struct message *m = bootstrap_message(objs, rights, tags, countof(objs));
     if (channel_send(ours, m) != ZX_OK) panic("userboot: bootstrap channel");
     kobj_unref(&log->obj);
+    kobj_unref(&root_resource->obj);
 
     // Userboot's end of the channel goes into its table; ours is closed (the message stays).
     zx_handle_t boot_h;

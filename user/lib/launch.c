@@ -16,7 +16,7 @@
 #define STACK_SIZE (256u * 1024u)
 #define MAX_PHDRS 64u
 #define MSG_MAX_BYTES (64u * 1024u)
-#define NUM_CHILD_HANDLES 7u
+#define NUM_CHILD_HANDLES 8u
 
 static uint64_t page_down(uint64_t v) { return v & ~(uint64_t)(PAGE_SIZE - 1); }
 static uint64_t page_up(uint64_t v) { return (v + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1); }
@@ -257,10 +257,11 @@ static zx_status_t send_procargs(struct launch *l, zx_handle_t bootfs_vmo, zx_ha
                                  zx_handle_t job, zx_handle_t debuglog, zx_handle_t *peer_out) {
     static const uint32_t tags[NUM_CHILD_HANDLES] = {
         ZC_HND_PROC_SELF, ZC_HND_VMAR_ROOT, ZC_HND_THREAD_SELF, ZC_HND_VDSO_VMO,
-        ZC_HND_BOOTFS_VMO, ZC_HND_JOB, ZC_HND_DEBUGLOG,
+        ZC_HND_BOOTFS_VMO, ZC_HND_JOB, ZC_HND_DEBUGLOG, ZC_HND_RESOURCE,
     };
     const zx_handle_t sources[NUM_CHILD_HANDLES] = {
         l->proc, ZX_HANDLE_INVALID, l->thread, vdso_vmo, bootfs_vmo, job, debuglog,
+        zc_get_handle(ZC_HND_RESOURCE),  // the root resource, passed down when we hold it
     };
     zx_handle_t handles[NUM_CHILD_HANDLES];
     uint32_t n = 0;
