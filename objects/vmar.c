@@ -527,3 +527,96 @@ void vmar_walk(struct vmar *v, size_t depth, void (*fn)(void *ctx, struct vm_reg
         else fn(ctx, c, depth + 1);
     }
 }
+
+// Visits the mappings (at any depth) covering [addr, end) of v, which must have no holes.
+static zx_status_t covered_mappings(struct vmar *v, uintptr_t addr, uintptr_t end,
+                                    zx_status_t (*fn)(void *ctx, struct vm_mapping *m, uintptr_t s, uintptr_t e),
+                                    void *ctx, uintptr_t *cursor) {
+    list_for_each(&v->children, it) {
+        struct vm_region *c = region_of(it);
+        if (c->base >= end) break;
+        if (region_end(c) <= *cursor) continue;
+        if (c->base > *cursor) return ZX_ERR_BAD_STATE;  // a hole
+        uintptr_t e = region_end(c) < end ? region_end(c) : end;
+        zx_status_t st;
+        if (c->kind == VM_REGION_VMAR) st = covered_mappings(vmar_of(c), *cursor, e, fn, ctx, cursor);
+        else {
+            st = fn ? fn(ctx, mapping_of(c), *cursor, e) : ZX_OK;
+            *cursor = e;
+        }
+        if (st != ZX_OK) return st;
+    }
+    return *cursor >= end ? ZX_OK : ZX_ERR_BAD_STATE;
+}
+
+static zx_status_t op_check_write(void *ctx, struct vm_mapping *m, uintptr_t s, uintptr_t e) {
+    return (m->perms & ZX_VM_PERM_WRITE) ? ZX_OK : ZX_ERR_ACCESS_DENIED;
+}
+
+static zx_status_t op_commit(void *ctx, struct vm_mapping *m, uintptr_t s, uintptr_t e) {
+    for (uintptr_t va = s; va < e; va += PAGE) {
+        uint64_t off = m->vmo_offset + (va - m->r.base);
+        if (off >= m->vmo->size) break;
+        paddr_t pa;
+        bool writable;
+        zx_status_t st = vmo_fault_page(m->vmo, off / PAGE, true, &pa, &writable);
+        if (st != ZX_OK) return st;
+        st = hal_aspace_map(&m->r.parent->as->hal, va, pa, hal_flags(m->perms));
+        if (st != ZX_OK) return st;
+    }
+    return ZX_OK;
+}
+
+static zx_status_t op_decommit(void *ctx, struct vm_mapping *m, uintptr_t s, uintptr_t e) {
+    uint64_t off = m->vmo_offset + (s - m->r.base);
+    if (off >= m->vmo->size) return ZX_OK;
+    uint64_t len = e - s;
+    if (off + len > m->vmo->size) len = m->vmo->size - off;
+    return vmo_decommit_range(m->vmo, off, len);
+}
+
+static zx_status_t op_map_range(void *ctx, struct vm_mapping *m, uintptr_t s, uintptr_t e) {
+    for (uintptr_t va = s; va < e; va += PAGE) {
+        uint64_t off = m->vmo_offset + (va - m->r.base);
+        paddr_t pa;
+        if (off >= m->vmo->size || !vmo_lookup_page(m->vmo, off / PAGE, &pa)) continue;
+        zx_status_t st = hal_aspace_map(&m->r.parent->as->hal, va, pa, hal_flags(m->perms & ~ZX_VM_PERM_WRITE));
+        if (st != ZX_OK) return st;
+    }
+    return ZX_OK;
+}
+
+zx_status_t vmar_op_range(struct vmar *v, uint32_t op, uintptr_t addr, size_t len, zx_rights_t vmar_rights) {
+    if (v->destroyed || v->as->dead) return ZX_ERR_BAD_STATE;
+    if (addr % PAGE || len == 0) return ZX_ERR_INVALID_ARGS;
+    size_t size = round_up(len);
+    if (size < len || addr + size < addr) return ZX_ERR_INVALID_ARGS;
+    if (addr < v->r.base || addr + size > region_end(&v->r)) return ZX_ERR_OUT_OF_RANGE;
+    uintptr_t end = addr + size, cur;
+    zx_status_t (*fn)(void *, struct vm_mapping *, uintptr_t, uintptr_t);
+    switch (op) {
+    case ZX_VMAR_OP_COMMIT:
+    case ZX_VMAR_OP_DECOMMIT:
+        if (!(vmar_rights & ZX_RIGHT_WRITE)) return ZX_ERR_ACCESS_DENIED;
+        cur = addr;
+        if (covered_mappings(v, addr, end, op_check_write, NULL, &cur) != ZX_OK) {
+            cur = addr;
+            zx_status_t st = covered_mappings(v, addr, end, NULL, NULL, &cur);
+            return st != ZX_OK ? st : ZX_ERR_ACCESS_DENIED;
+        }
+        fn = op == ZX_VMAR_OP_COMMIT ? op_commit : op_decommit;
+        break;
+    case ZX_VMAR_OP_MAP_RANGE:
+        if (!(vmar_rights & ZX_RIGHT_READ)) return ZX_ERR_ACCESS_DENIED;
+        fn = op_map_range;
+        break;
+    case ZX_VMAR_OP_DONT_NEED:
+    case ZX_VMAR_OP_ALWAYS_NEED:
+        fn = NULL;  // hints: nothing is ever reclaimed
+        break;
+    default:
+        return ZX_ERR_INVALID_ARGS;
+    }
+    cur = addr;
+    return covered_mappings(v, addr, end, fn, NULL, &cur);
+}

@@ -62,6 +62,8 @@ zx_status_t vmar_protect(struct vmar *vmar, zx_vm_option_t options, uintptr_t ad
 zx_status_t vmar_allocate(struct vmar *parent, zx_vm_option_t options, size_t offset, size_t size,
                           struct vmar **child) __attribute__((warn_unused_result));
 zx_status_t vmar_destroy(struct vmar *vmar);
+zx_status_t vmar_op_range(struct vmar *v, uint32_t op, uintptr_t addr, size_t len, zx_rights_t vmar_rights)
+    __attribute__((warn_unused_result));
 zx_status_t vm_fault(struct vm_aspace *as, uintptr_t addr, unsigned fault_flags) __attribute__((warn_unused_result));
 
 // For VMO resize/decommit: remove the pages of [offset, offset+len) of v from every mapping.

@@ -297,3 +297,16 @@ int64_t sys_vmo_set_cache_policy(zx_handle_t handle, uint32_t cache_policy) {
     kobj_unref(&v->obj);
     return st;
 }
+
+// zx_status_t zx_vmar_op_range(zx_handle_t handle, uint32_t op, zx_vaddr_t address, size_t size,
+//                              void* buffer, size_t buffer_size);
+int64_t sys_vmar_op_range(zx_handle_t handle, uint32_t op, zx_vaddr_t address, size_t size, user_inout_ptr buffer,
+                          size_t buffer_size) {
+    struct vmar *v;
+    zx_rights_t have;
+    zx_status_t st = get_obj_rights(handle, ZX_OBJ_TYPE_VMAR, 0, &v, &have);
+    if (st != ZX_OK) return st;
+    st = vmar_op_range(v, op, address, size, have);
+    kobj_unref(&v->obj);
+    return st;
+}
