@@ -80,10 +80,7 @@ zx_status_t channel_create_pair(struct channel **a, struct channel **b) {
     list_init(&x->callers);
     list_init(&y->callers);
     x->count = y->count = 0;
-    x->obj.peer = &y->obj;
-    y->obj.peer = &x->obj;
-    kobj_ref(&x->obj);
-    kobj_ref(&y->obj);
+    kobj_pair(&x->obj, &y->obj);
     x->obj.signals = y->obj.signals = ZX_CHANNEL_WRITABLE;
     *a = x;
     *b = y;

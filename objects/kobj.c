@@ -19,6 +19,7 @@ void kobj_init(struct kobj *o, uint32_t type, const struct kobj_ops *ops) {
     o->ops = ops;
     list_init(&o->observers);
     o->peer = NULL;
+    o->peer_koid = 0;
     memset(o->name, 0, sizeof(o->name));
     kobj_live[type]++;
 }
@@ -62,4 +63,13 @@ uint64_t kobj_live_total(void) {
     uint64_t n = 0;
     for (int i = 0; i < KOBJ_TYPE_COUNT; i++) n += kobj_live[i];
     return n;
+}
+
+void kobj_pair(struct kobj *a, struct kobj *b) {
+    a->peer = b;
+    b->peer = a;
+    a->peer_koid = b->koid;
+    b->peer_koid = a->koid;
+    kobj_ref(a);
+    kobj_ref(b);
 }

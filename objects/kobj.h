@@ -29,8 +29,12 @@ struct kobj {
     const struct kobj_ops *ops;
     struct list_node observers;  // struct observer.link
     struct kobj *peer;           // peered objects: the other end, NULL once it is gone
+    zx_koid_t peer_koid;         // ... and its koid, which outlives it (ZX_INFO_HANDLE_BASIC)
     char name[ZX_MAX_NAME_LEN];
 };
+
+// Links two freshly made objects as peers (each holds a reference on the other).
+void kobj_pair(struct kobj *a, struct kobj *b);
 
 // Something waiting for signals on an object: a thread in wait_one/wait_many, a port.
 struct observer {

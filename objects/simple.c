@@ -39,10 +39,7 @@ zx_status_t eventpair_create(struct kobj **a, struct kobj **b) {
     }
     kobj_init(x, ZX_OBJ_TYPE_EVENTPAIR, &eventpair_ops);
     kobj_init(y, ZX_OBJ_TYPE_EVENTPAIR, &eventpair_ops);
-    x->peer = y;
-    y->peer = x;
-    kobj_ref(x);
-    kobj_ref(y);
+    kobj_pair(x, y);
     *a = x;
     *b = y;
     return ZX_OK;

@@ -322,7 +322,7 @@ static zx_koid_t related_koid(struct kobj *o) {
     case ZX_OBJ_TYPE_JOB:
         return to_job(o)->parent ? to_job(o)->parent->obj.koid : 0;
     default:
-        return o->peer ? o->peer->koid : 0;
+        return o->peer_koid;
     }
 }
 
