@@ -2,7 +2,7 @@
 # the vDSO embedded.
 KERNEL_ELF := $(BUILD)/kernel/zc.elf
 GCC_INCLUDE := $(shell $(CC) -print-file-name=include)
-KERNEL_CFLAGS = -std=gnu11 -O2 -g -ffreestanding -nostdinc -isystem $(GCC_INCLUDE) \
+KERNEL_CFLAGS = -std=gnu11 -O2 -g -D_KERNEL -ffreestanding -nostdinc -isystem $(GCC_INCLUDE) \
     -mno-red-zone -mcmodel=kernel -mno-sse -mno-mmx -mno-80387 -fno-pic -fno-pie \
     -fno-stack-protector -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
     -Wall -Wextra -Werror -Wno-unused-parameter \

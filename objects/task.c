@@ -7,6 +7,7 @@
 
 #include "kernel/debug.h"
 #include "kernel/heap.h"
+#include "objects/futex.h"
 
 static struct slab_cache job_cache, process_cache, thread_cache;
 uint64_t kmem_thread_bytes;
@@ -141,6 +142,9 @@ zx_status_t thread_create(struct process *p, const char *name, struct thread **o
     list_clear_node(&t->wait_obs.link);
     t->call_reply = NULL;
     t->start_time = 0;
+    list_clear_node(&t->futex_link);
+    t->futex = NULL;
+    t->owned_futexes = 0;
     *out = t;
     return ZX_OK;
 }
@@ -167,6 +171,7 @@ void kernel_task_exit(struct task *task) {
     task->state = TASK_DEAD;
     sched_remove(task);
     kobj_signal(&t->obj, ZX_THREAD_RUNNING | ZX_THREAD_SUSPENDED, ZX_THREAD_TERMINATED);
+    futex_owner_died(t);
     list_delete(&t->proc_link);
     bool was_started = t->started;
     kobj_unref(&t->obj);  // the process's list reference

@@ -10,6 +10,7 @@
 #include "objects/kobj.h"
 
 struct message;
+struct futex;
 #include "objects/vmar.h"
 
 struct job {
@@ -45,6 +46,9 @@ struct thread {
     struct list_node call_link;  // in a channel's callers while blocked in zx_channel_call
     uint32_t call_txid;
     struct message *call_reply;
+    struct list_node futex_link; // in futex->waiters while blocked in zx_futex_wait
+    struct futex *futex;         // the futex it waits on
+    uint32_t owned_futexes;
     zx_time_t start_time;
 };
 

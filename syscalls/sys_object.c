@@ -6,6 +6,7 @@
 #include "objects/channel.h"
 #include "kernel/heap.h"
 #include "kernel/pmm.h"
+#include "objects/ipc.h"
 #include "objects/simple.h"
 #include "objects/vmo.h"
 #include "syscalls/priv.h"
@@ -442,6 +443,21 @@ int64_t sys_object_get_info(zx_handle_t handle, uint32_t topic, user_out_ptr buf
         kobj_unref(obj);
         return info_finish(&out, actual, avail);
     }
+    case ZX_INFO_SOCKET: {
+        st = get_obj(handle, ZX_OBJ_TYPE_SOCKET, ZX_RIGHT_INSPECT, &obj);
+        if (st != ZX_OK) return st;
+        struct socket *so = to_socket(obj);
+        zx_info_socket_t info;
+        memset(&info, 0, sizeof(info));
+        info.options = so->options;
+        info.rx_buf_max = SOCKET_CAPACITY;
+        info.rx_buf_size = so->bytes;
+        info.rx_buf_available = socket_rx_available(so);
+        info.tx_buf_max = so->obj.peer ? SOCKET_CAPACITY : 0;
+        info.tx_buf_size = so->obj.peer ? to_socket(so->obj.peer)->bytes : 0;
+        kobj_unref(obj);
+        return write_info(buffer, buffer_size, &info, sizeof(info), actual, avail);
+    }
     case ZX_INFO_VMAR: {
         st = get_obj(handle, ZX_OBJ_TYPE_VMAR, ZX_RIGHT_INSPECT, &obj);
         if (st != ZX_OK) return st;
@@ -482,6 +498,13 @@ int64_t sys_object_get_property(zx_handle_t handle, uint32_t property, user_out_
         else if (value_size < sizeof(uintptr_t)) st = ZX_ERR_BUFFER_TOO_SMALL;
         else st = put_u64(value, to_process(obj)->as->vdso_base);
         break;
+    case ZX_PROP_SOCKET_RX_THRESHOLD:
+    case ZX_PROP_SOCKET_TX_THRESHOLD:
+        if (obj->type != ZX_OBJ_TYPE_SOCKET) st = ZX_ERR_WRONG_TYPE;
+        else if (value_size < sizeof(size_t)) st = ZX_ERR_BUFFER_TOO_SMALL;
+        else st = put_u64(value, property == ZX_PROP_SOCKET_RX_THRESHOLD ? to_socket(obj)->rx_threshold
+                                                                         : to_socket(obj)->tx_threshold);
+        break;
     case ZX_PROP_VMO_CONTENT_SIZE:
         if (obj->type != ZX_OBJ_TYPE_VMO) st = ZX_ERR_NOT_SUPPORTED;
         else if (value_size < sizeof(uint64_t)) st = ZX_ERR_BUFFER_TOO_SMALL;
@@ -509,6 +532,21 @@ int64_t sys_object_set_property(zx_handle_t handle, uint32_t property, user_in_p
         }
         st = copy_name_from_user(name, sizeof(name), value, value_size);
         if (st == ZX_OK) memcpy(obj->name, name, sizeof(name));
+        break;
+    }
+    case ZX_PROP_SOCKET_RX_THRESHOLD:
+    case ZX_PROP_SOCKET_TX_THRESHOLD: {
+        uint64_t v;
+        if (obj->type != ZX_OBJ_TYPE_SOCKET) st = ZX_ERR_WRONG_TYPE;
+        else if (value_size < sizeof(size_t)) st = ZX_ERR_BUFFER_TOO_SMALL;
+        else st = copy_from_user(&v, value, sizeof(v));
+        if (st == ZX_OK && v > SOCKET_CAPACITY) st = ZX_ERR_INVALID_ARGS;
+        if (st == ZX_OK) {
+            struct socket *so = to_socket(obj);
+            if (property == ZX_PROP_SOCKET_RX_THRESHOLD) so->rx_threshold = (uint32_t)v;
+            else so->tx_threshold = (uint32_t)v;
+            socket_update_signals(so);
+        }
         break;
     }
     default:

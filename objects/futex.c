@@ -1,0 +1,97 @@
+#include "objects/futex.h"
+
+#include <zircon/errors.h>
+
+#include "kernel/heap.h"
+#include "objects/task.h"
+
+#define BUCKETS 256
+
+static struct list_node buckets[BUCKETS];
+static bool ready;
+static struct slab_cache futex_cache;
+
+static struct list_node *bucket(const struct vm_aspace *as, uintptr_t addr) {
+    uint64_t h = ((uintptr_t)as ^ (addr >> 2)) * 0x9e3779b97f4a7c15ull;
+    return &buckets[h >> 56];
+}
+
+struct futex *futex_get(const struct vm_aspace *as, uintptr_t addr, bool create) {
+    if (!ready) {
+        for (int i = 0; i < BUCKETS; i++) list_init(&buckets[i]);
+        slab_cache_init(&futex_cache, "futex", sizeof(struct futex));
+        ready = true;
+    }
+    struct list_node *b = bucket(as, addr);
+    list_for_each(b, it) {
+        struct futex *f = container_of(it, struct futex, bucket_link);
+        if (f->as == as && f->addr == addr) return f;
+    }
+    if (!create) return NULL;
+    struct futex *f = slab_alloc(&futex_cache);
+    if (!f) return NULL;
+    f->as = as;
+    f->addr = addr;
+    list_init(&f->waiters);
+    f->nwaiters = 0;
+    f->owner = NULL;
+    list_add_tail(b, &f->bucket_link);
+    return f;
+}
+
+void futex_put(struct futex *f) {
+    if (f->nwaiters || f->owner) return;
+    list_delete(&f->bucket_link);
+    slab_free(f);
+}
+
+void futex_set_owner(struct futex *f, struct thread *t) {
+    if (f->owner == t) return;
+    if (f->owner) {
+        f->owner->owned_futexes--;
+        kobj_unref(&f->owner->obj);
+    }
+    f->owner = t;
+    if (t) {
+        kobj_ref(&t->obj);
+        t->owned_futexes++;
+    }
+}
+
+uint32_t futex_wake(struct futex *f, uint32_t n, bool own) {
+    uint32_t woken = 0;
+    futex_set_owner(f, NULL);
+    while (woken < n && !list_empty(&f->waiters)) {
+        struct thread *t = container_of(f->waiters.next, struct thread, futex_link);
+        list_delete(&t->futex_link);
+        f->nwaiters--;
+        t->futex = NULL;
+        if (own && woken == 0) futex_set_owner(f, t);
+        waiter_wake(&t->task.wait, ZX_OK);
+        woken++;
+    }
+    return woken;
+}
+
+void futex_requeue(struct futex *from, struct futex *to, uint32_t n) {
+    while (n-- && !list_empty(&from->waiters)) {
+        struct thread *t = container_of(from->waiters.next, struct thread, futex_link);
+        list_delete(&t->futex_link);
+        from->nwaiters--;
+        list_add_tail(&to->waiters, &t->futex_link);
+        to->nwaiters++;
+        t->futex = to;
+    }
+}
+
+void futex_owner_died(struct thread *t) {
+    if (!t->owned_futexes || !ready) return;
+    for (int i = 0; i < BUCKETS; i++) {
+        list_for_each_safe(&buckets[i], it, tmp) {
+            struct futex *f = container_of(it, struct futex, bucket_link);
+            if (f->owner != t) continue;
+            futex_set_owner(f, NULL);
+            futex_put(f);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+// Futexes: wait queues keyed by (address space, user address), made on demand.
+#ifndef ZC_OBJECTS_FUTEX_H
+#define ZC_OBJECTS_FUTEX_H
+
+#include <stdint.h>
+#include <zircon/types.h>
+
+#include "kernel/list.h"
+
+struct thread;
+struct vm_aspace;
+
+struct futex {
+    struct list_node bucket_link;
+    const struct vm_aspace *as;
+    uintptr_t addr;
+    struct list_node waiters;  // struct thread.futex_link, FIFO
+    uint32_t nwaiters;
+    struct thread *owner;      // referenced; NULL = none
+};
+
+// The futex for (as, addr); created when `create`. NULL when absent or out of memory.
+struct futex *futex_get(const struct vm_aspace *as, uintptr_t addr, bool create);
+// Frees f if nobody waits and nobody owns it.
+void futex_put(struct futex *f);
+void futex_set_owner(struct futex *f, struct thread *t);
+// Wakes up to n waiters (the first one gets ownership when `own`). Returns how many.
+uint32_t futex_wake(struct futex *f, uint32_t n, bool own);
+// Moves up to n waiters of `from` to `to`.
+void futex_requeue(struct futex *from, struct futex *to, uint32_t n);
+// A thread that dies releases the futexes it owns.
+void futex_owner_died(struct thread *t);
+
+#endif

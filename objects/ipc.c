@@ -1,0 +1,302 @@
+#include "objects/ipc.h"
+
+#include <string.h>
+#include <zircon/errors.h>
+
+#include "kernel/debug.h"
+#include "kernel/heap.h"
+#include "kernel/user_copy.h"
+
+#define CHUNK_DATA (4096 - 64)
+
+struct sock_chunk {
+    struct list_node link;
+    uint32_t start, end;  // valid bytes are data[start, end)
+    uint32_t cap;
+    uint8_t data[];
+};
+
+// ---- sockets ----
+
+static void socket_free_chunks(struct socket *s) {
+    struct list_node *n;
+    while ((n = list_pop_head(&s->chunks))) kfree(container_of(n, struct sock_chunk, link));
+    s->bytes = 0;
+}
+
+static void peer_closed_common(struct kobj *o, zx_signals_t closed_signal, zx_signals_t clear) {
+    struct kobj *peer = o->peer;
+    if (!peer) return;
+    peer->peer = NULL;
+    kobj_signal(peer, clear, closed_signal);
+    kobj_unref(peer);
+    o->peer = NULL;
+    kobj_unref(o);
+}
+
+static void socket_on_zero_handles(struct kobj *o) {
+    peer_closed_common(o, ZX_SOCKET_PEER_CLOSED, ZX_SOCKET_WRITABLE | ZX_SOCKET_WRITE_THRESHOLD);
+    socket_free_chunks(to_socket(o));
+}
+static void socket_destroy(struct kobj *o) { kfree(to_socket(o)); }
+static const struct kobj_ops socket_ops = {.on_zero_handles = socket_on_zero_handles, .destroy = socket_destroy};
+
+size_t socket_rx_available(const struct socket *s) {
+    if (!(s->options & ZX_SOCKET_DATAGRAM)) return s->bytes;
+    if (list_empty(&s->chunks)) return 0;
+    const struct sock_chunk *c = container_of(s->chunks.next, struct sock_chunk, link);
+    return c->end - c->start;
+}
+
+// Recomputes s's signals from its own queue and its peer's.
+void socket_update_signals(struct socket *s) {
+    zx_signals_t set = 0, clear = 0;
+    if (s->bytes) set |= ZX_SOCKET_READABLE;
+    else clear |= ZX_SOCKET_READABLE;
+    if (s->rx_threshold && s->bytes >= s->rx_threshold) set |= ZX_SOCKET_READ_THRESHOLD;
+    else clear |= ZX_SOCKET_READ_THRESHOLD;
+    struct socket *p = s->obj.peer ? to_socket(s->obj.peer) : NULL;
+    uint32_t space = p ? SOCKET_CAPACITY - p->bytes : 0;
+    if (p && space && !s->write_disabled) set |= ZX_SOCKET_WRITABLE;
+    else clear |= ZX_SOCKET_WRITABLE;
+    if (p && s->tx_threshold && space >= s->tx_threshold) set |= ZX_SOCKET_WRITE_THRESHOLD;
+    else clear |= ZX_SOCKET_WRITE_THRESHOLD;
+    kobj_signal(&s->obj, clear, set);
+}
+
+zx_status_t socket_create_pair(uint32_t options, struct socket **a, struct socket **b) {
+    struct socket *x = kzalloc(sizeof(*x)), *y = kzalloc(sizeof(*y));
+    if (!x || !y) {
+        kfree(x);
+        kfree(y);
+        return ZX_ERR_NO_MEMORY;
+    }
+    struct socket *s[2] = {x, y};
+    for (int i = 0; i < 2; i++) {
+        kobj_init(&s[i]->obj, ZX_OBJ_TYPE_SOCKET, &socket_ops);
+        s[i]->options = options;
+        list_init(&s[i]->chunks);
+    }
+    kobj_pair(&x->obj, &y->obj);
+    socket_update_signals(x);
+    socket_update_signals(y);
+    *a = x;
+    *b = y;
+    return ZX_OK;
+}
+
+static struct sock_chunk *chunk_new(uint32_t cap) {
+    struct sock_chunk *c = kmalloc(sizeof(*c) + cap);
+    if (!c) return NULL;
+    c->start = c->end = 0;
+    c->cap = cap;
+    return c;
+}
+
+zx_status_t socket_write(struct socket *s, user_in_ptr buf, size_t len, size_t *actual) {
+    if (s->write_disabled) return ZX_ERR_BAD_STATE;
+    if (!s->obj.peer) return ZX_ERR_PEER_CLOSED;
+    struct socket *p = to_socket(s->obj.peer);
+    uint32_t space = SOCKET_CAPACITY - p->bytes;
+    if (s->options & ZX_SOCKET_DATAGRAM) {
+        if (len == 0) return ZX_ERR_INVALID_ARGS;
+        if (len > SOCKET_CAPACITY) return ZX_ERR_OUT_OF_RANGE;
+        if (len > space) return ZX_ERR_SHOULD_WAIT;
+        struct sock_chunk *c = chunk_new((uint32_t)len);
+        if (!c) return ZX_ERR_NO_MEMORY;
+        if (copy_from_user(c->data, buf, len) != ZX_OK) {
+            kfree(c);
+            return ZX_ERR_INVALID_ARGS;
+        }
+        c->end = (uint32_t)len;
+        list_add_tail(&p->chunks, &c->link);
+        p->bytes += (uint32_t)len;
+        *actual = len;
+    } else {
+        if (len == 0) {
+            *actual = 0;
+            return ZX_OK;
+        }
+        if (space == 0) return ZX_ERR_SHOULD_WAIT;
+        size_t n = len < space ? len : space, done = 0;
+        while (done < n) {
+            struct sock_chunk *c = list_empty(&p->chunks) ? NULL : container_of(p->chunks.prev, struct sock_chunk, link);
+            if (!c || c->end == c->cap) {
+                c = chunk_new(CHUNK_DATA);
+                if (!c) break;
+                list_add_tail(&p->chunks, &c->link);
+            }
+            size_t k = c->cap - c->end;
+            if (k > n - done) k = n - done;
+            if (copy_from_user(c->data + c->end, user_in_off(buf, done), k) != ZX_OK) {
+                if (c->start == c->end) {
+                    list_delete(&c->link);
+                    kfree(c);
+                }
+                if (!done) return ZX_ERR_INVALID_ARGS;
+                break;
+            }
+            c->end += (uint32_t)k;
+            done += k;
+        }
+        if (!done) return ZX_ERR_NO_MEMORY;
+        p->bytes += (uint32_t)done;
+        *actual = done;
+    }
+    socket_update_signals(p);
+    socket_update_signals(s);
+    return ZX_OK;
+}
+
+zx_status_t socket_read(struct socket *s, bool peek, user_out_ptr buf, size_t len, size_t *actual) {
+    if (!s->bytes) {
+        if (!s->obj.peer) return ZX_ERR_PEER_CLOSED;
+        if (to_socket(s->obj.peer)->write_disabled) return ZX_ERR_BAD_STATE;
+        return ZX_ERR_SHOULD_WAIT;
+    }
+    if (s->options & ZX_SOCKET_DATAGRAM) {
+        struct sock_chunk *c = container_of(s->chunks.next, struct sock_chunk, link);
+        size_t dlen = c->end - c->start;
+        size_t n = len < dlen ? len : dlen;
+        if (n && copy_to_user(buf, c->data + c->start, n) != ZX_OK) return ZX_ERR_INVALID_ARGS;
+        if (!peek) {
+            list_delete(&c->link);
+            s->bytes -= (uint32_t)dlen;
+            kfree(c);
+        }
+        *actual = n;
+    } else {
+        size_t done = 0;
+        struct list_node *it = s->chunks.next;
+        while (done < len && it != &s->chunks) {
+            struct sock_chunk *c = container_of(it, struct sock_chunk, link);
+            size_t k = c->end - c->start;
+            if (k > len - done) k = len - done;
+            if (copy_to_user(user_out_off(buf, done), c->data + c->start, k) != ZX_OK) {
+                if (!done) return ZX_ERR_INVALID_ARGS;
+                break;
+            }
+            done += k;
+            it = it->next;
+            if (!peek) {
+                c->start += (uint32_t)k;
+                if (c->start == c->end) {
+                    list_delete(&c->link);
+                    kfree(c);
+                }
+            }
+        }
+        if (!peek) s->bytes -= (uint32_t)done;
+        *actual = done;
+    }
+    if (!peek) {
+        socket_update_signals(s);
+        if (s->obj.peer) socket_update_signals(to_socket(s->obj.peer));
+    }
+    return ZX_OK;
+}
+
+zx_status_t socket_set_disposition(struct socket *s, uint32_t mine, uint32_t peers) {
+    const uint32_t ok = ZX_SOCKET_DISPOSITION_WRITE_DISABLED | ZX_SOCKET_DISPOSITION_WRITE_ENABLED;
+    if ((mine & ~ok) || (peers & ~ok) || mine == ok || peers == ok) return ZX_ERR_INVALID_ARGS;
+    if (!s->obj.peer) return ZX_ERR_PEER_CLOSED;
+    struct socket *p = to_socket(s->obj.peer);
+    // Re-enabling writes is refused while the direction still holds data of the disabled era.
+    if ((mine & ZX_SOCKET_DISPOSITION_WRITE_ENABLED) && s->write_disabled && p->bytes) return ZX_ERR_BAD_STATE;
+    if ((peers & ZX_SOCKET_DISPOSITION_WRITE_ENABLED) && p->write_disabled && s->bytes) return ZX_ERR_BAD_STATE;
+    if (mine) {
+        s->write_disabled = mine & ZX_SOCKET_DISPOSITION_WRITE_DISABLED;
+        kobj_signal(&s->obj, s->write_disabled ? 0 : ZX_SOCKET_WRITE_DISABLED,
+                    s->write_disabled ? ZX_SOCKET_WRITE_DISABLED : 0);
+        kobj_signal(&p->obj, s->write_disabled ? 0 : ZX_SOCKET_PEER_WRITE_DISABLED,
+                    s->write_disabled ? ZX_SOCKET_PEER_WRITE_DISABLED : 0);
+    }
+    if (peers) {
+        p->write_disabled = peers & ZX_SOCKET_DISPOSITION_WRITE_DISABLED;
+        kobj_signal(&p->obj, p->write_disabled ? 0 : ZX_SOCKET_WRITE_DISABLED,
+                    p->write_disabled ? ZX_SOCKET_WRITE_DISABLED : 0);
+        kobj_signal(&s->obj, p->write_disabled ? 0 : ZX_SOCKET_PEER_WRITE_DISABLED,
+                    p->write_disabled ? ZX_SOCKET_PEER_WRITE_DISABLED : 0);
+    }
+    socket_update_signals(s);
+    socket_update_signals(p);
+    return ZX_OK;
+}
+
+// ---- FIFOs ----
+
+static void fifo_on_zero_handles(struct kobj *o) {
+    peer_closed_common(o, ZX_FIFO_PEER_CLOSED, ZX_FIFO_WRITABLE);
+}
+static void fifo_destroy(struct kobj *o) {
+    kfree(to_fifo(o)->ring);
+    kfree(to_fifo(o));
+}
+static const struct kobj_ops fifo_ops = {.on_zero_handles = fifo_on_zero_handles, .destroy = fifo_destroy};
+
+zx_status_t fifo_create_pair(uint32_t elem_count, uint32_t elem_size, struct fifo **a, struct fifo **b) {
+    struct fifo *f[2] = {kzalloc(sizeof(struct fifo)), kzalloc(sizeof(struct fifo))};
+    uint8_t *r0 = kmalloc((size_t)elem_count * elem_size), *r1 = kmalloc((size_t)elem_count * elem_size);
+    if (!f[0] || !f[1] || !r0 || !r1) {
+        kfree(f[0]);
+        kfree(f[1]);
+        kfree(r0);
+        kfree(r1);
+        return ZX_ERR_NO_MEMORY;
+    }
+    f[0]->ring = r0;
+    f[1]->ring = r1;
+    for (int i = 0; i < 2; i++) {
+        kobj_init(&f[i]->obj, ZX_OBJ_TYPE_FIFO, &fifo_ops);
+        f[i]->elem_size = elem_size;
+        f[i]->elem_count = elem_count;
+        f[i]->obj.signals = ZX_FIFO_WRITABLE;
+    }
+    kobj_pair(&f[0]->obj, &f[1]->obj);
+    *a = f[0];
+    *b = f[1];
+    return ZX_OK;
+}
+
+zx_status_t fifo_write(struct fifo *f, user_in_ptr data, size_t count, size_t *actual) {
+    if (!f->obj.peer) return ZX_ERR_PEER_CLOSED;
+    struct fifo *p = to_fifo(f->obj.peer);
+    uint32_t space = p->elem_count - p->count;
+    if (space == 0) return ZX_ERR_SHOULD_WAIT;
+    size_t n = count < space ? count : space;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t slot = (p->head + p->count) % p->elem_count;
+        if (copy_from_user(p->ring + (size_t)slot * p->elem_size, user_in_off(data, i * p->elem_size),
+                           p->elem_size) != ZX_OK) {
+            if (i == 0) return ZX_ERR_INVALID_ARGS;
+            n = i;
+            break;
+        }
+        p->count++;
+    }
+    *actual = n;
+    if (p->count == n) kobj_signal(&p->obj, 0, ZX_FIFO_READABLE);
+    if (p->count == p->elem_count) kobj_signal(&f->obj, ZX_FIFO_WRITABLE, 0);
+    return ZX_OK;
+}
+
+zx_status_t fifo_read(struct fifo *f, user_out_ptr data, size_t count, size_t *actual) {
+    if (f->count == 0) return f->obj.peer ? ZX_ERR_SHOULD_WAIT : ZX_ERR_PEER_CLOSED;
+    size_t n = count < f->count ? count : f->count;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t slot = (f->head + (uint32_t)i) % f->elem_count;
+        if (copy_to_user(user_out_off(data, i * f->elem_size), f->ring + (size_t)slot * f->elem_size,
+                         f->elem_size) != ZX_OK) {
+            if (i == 0) return ZX_ERR_INVALID_ARGS;
+            n = i;
+            break;
+        }
+    }
+    bool was_full = f->count == f->elem_count;
+    f->head = (f->head + (uint32_t)n) % f->elem_count;
+    f->count -= (uint32_t)n;
+    *actual = n;
+    if (f->count == 0) kobj_signal(&f->obj, ZX_FIFO_READABLE, 0);
+    if (was_full && f->obj.peer) kobj_signal(f->obj.peer, 0, ZX_FIFO_WRITABLE);
+    return ZX_OK;
+}

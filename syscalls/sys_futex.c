@@ -1,0 +1,140 @@
+// Futexes.
+#include "objects/futex.h"
+#include "syscalls/priv.h"
+
+static zx_status_t check_ptr(uintptr_t p) {
+    return (p == 0 || (p & 3)) ? ZX_ERR_INVALID_ARGS : ZX_OK;
+}
+
+// The thread named by an owner handle (ZX_HANDLE_INVALID = none). Returns a reference.
+static zx_status_t owner_thread(zx_handle_t h, struct thread **out) {
+    *out = NULL;
+    if (h == ZX_HANDLE_INVALID) return ZX_OK;
+    return get_obj(h, ZX_OBJ_TYPE_THREAD, 0, out);
+}
+
+static void futex_unlink(struct waiter *w) {
+    struct thread *t = task_thread(container_of(w, struct task, wait));
+    struct futex *f = t->futex;
+    if (!f) return;
+    list_delete(&t->futex_link);
+    f->nwaiters--;
+    t->futex = NULL;
+    futex_put(f);
+}
+
+static int64_t futex_cont(struct task *t, zx_status_t reason) { return reason; }
+
+// zx_status_t zx_futex_wait(const zx_futex_t* value_ptr, zx_futex_t current_value,
+//                           zx_handle_t new_futex_owner, zx_time_t deadline);
+int64_t sys_futex_wait(user_in_ptr value_ptr, zx_futex_t current_value, zx_handle_t new_futex_owner,
+                       zx_time_t deadline) {
+    zx_status_t st = check_ptr(value_ptr.addr);
+    if (st != ZX_OK) return st;
+    struct thread *self = current_thread();
+    struct thread *owner;
+    st = owner_thread(new_futex_owner, &owner);
+    if (st != ZX_OK) return st;
+    if (owner == self) {
+        kobj_unref(&owner->obj);
+        return ZX_ERR_INVALID_ARGS;
+    }
+    int32_t v;
+    st = copy_from_user(&v, value_ptr, sizeof(v));
+    if (st == ZX_OK && v != (int32_t)current_value) st = ZX_ERR_BAD_STATE;
+    struct futex *f = NULL;
+    if (st == ZX_OK && !(f = futex_get(self->proc->as, value_ptr.addr, true))) st = ZX_ERR_NO_MEMORY;
+    if (st != ZX_OK) {
+        if (owner) kobj_unref(&owner->obj);
+        return st;
+    }
+    futex_set_owner(f, owner);
+    if (owner) kobj_unref(&owner->obj);
+    list_add_tail(&f->waiters, &self->futex_link);
+    f->nwaiters++;
+    self->futex = f;
+    wait_block(&self->task, deadline, futex_cont, futex_unlink);
+    return 0;
+}
+
+// zx_status_t zx_futex_wake(const zx_futex_t* value_ptr, uint32_t wake_count);
+int64_t sys_futex_wake(user_in_ptr value_ptr, uint32_t wake_count) {
+    zx_status_t st = check_ptr(value_ptr.addr);
+    if (st != ZX_OK) return st;
+    struct futex *f = futex_get(current_process()->as, value_ptr.addr, false);
+    if (f) {
+        futex_wake(f, wake_count, false);
+        futex_put(f);
+    }
+    return ZX_OK;
+}
+
+// zx_status_t zx_futex_wake_single_owner(const zx_futex_t* value_ptr);
+int64_t sys_futex_wake_single_owner(user_in_ptr value_ptr) {
+    zx_status_t st = check_ptr(value_ptr.addr);
+    if (st != ZX_OK) return st;
+    struct futex *f = futex_get(current_process()->as, value_ptr.addr, false);
+    if (f) {
+        futex_wake(f, 1, true);
+        futex_put(f);
+    }
+    return ZX_OK;
+}
+
+static int64_t do_requeue(user_in_ptr value_ptr, uint32_t wake_count, zx_futex_t current_value,
+                          user_in_ptr requeue_ptr, uint32_t requeue_count, zx_handle_t new_requeue_owner,
+                          bool own) {
+    zx_status_t st = check_ptr(value_ptr.addr);
+    if (st == ZX_OK) st = check_ptr(requeue_ptr.addr);
+    if (st == ZX_OK && value_ptr.addr == requeue_ptr.addr) st = ZX_ERR_INVALID_ARGS;
+    if (st != ZX_OK) return st;
+    struct thread *owner;
+    st = owner_thread(new_requeue_owner, &owner);
+    if (st != ZX_OK) return st;
+    int32_t v;
+    st = copy_from_user(&v, value_ptr, sizeof(v));
+    if (st == ZX_OK && v != (int32_t)current_value) st = ZX_ERR_BAD_STATE;
+    if (st == ZX_OK) {
+        struct vm_aspace *as = current_process()->as;
+        struct futex *f = futex_get(as, value_ptr.addr, false);
+        struct futex *to = futex_get(as, requeue_ptr.addr, true);
+        if (!to) {
+            st = ZX_ERR_NO_MEMORY;
+        } else {
+            if (f) {
+                futex_wake(f, own ? 1 : wake_count, own);
+                futex_requeue(f, to, requeue_count);
+            }
+            futex_set_owner(to, owner);
+            futex_put(to);
+            if (f) futex_put(f);
+        }
+    }
+    if (owner) kobj_unref(&owner->obj);
+    return st;
+}
+
+// zx_status_t zx_futex_requeue(const zx_futex_t* value_ptr, uint32_t wake_count,
+//                              zx_futex_t current_value, const zx_futex_t* requeue_ptr,
+//                              uint32_t requeue_count, zx_handle_t new_requeue_owner);
+int64_t sys_futex_requeue(user_in_ptr value_ptr, uint32_t wake_count, zx_futex_t current_value,
+                          user_in_ptr requeue_ptr, uint32_t requeue_count, zx_handle_t new_requeue_owner) {
+    return do_requeue(value_ptr, wake_count, current_value, requeue_ptr, requeue_count, new_requeue_owner, false);
+}
+
+// zx_status_t zx_futex_requeue_single_owner(const zx_futex_t* value_ptr, zx_futex_t current_value,
+//                                           const zx_futex_t* requeue_ptr, uint32_t requeue_count,
+//                                           zx_handle_t new_requeue_owner);
+int64_t sys_futex_requeue_single_owner(user_in_ptr value_ptr, zx_futex_t current_value, user_in_ptr requeue_ptr,
+                                       uint32_t requeue_count, zx_handle_t new_requeue_owner) {
+    return do_requeue(value_ptr, 1, current_value, requeue_ptr, requeue_count, new_requeue_owner, true);
+}
+
+// zx_status_t zx_futex_get_owner(const zx_futex_t* value_ptr, zx_koid_t* koid);
+int64_t sys_futex_get_owner(user_in_ptr value_ptr, user_out_ptr koid) {
+    zx_status_t st = check_ptr(value_ptr.addr);
+    if (st != ZX_OK) return st;
+    struct futex *f = futex_get(current_process()->as, value_ptr.addr, false);
+    zx_koid_t k = (f && f->owner) ? f->owner->obj.koid : 0;
+    return copy_to_user(koid, &k, sizeof(k));
+}

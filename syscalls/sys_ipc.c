@@ -1,0 +1,113 @@
+// Sockets and FIFOs.
+#include "objects/ipc.h"
+#include "syscalls/priv.h"
+
+static zx_status_t put_size(user_out_ptr p, size_t v) {
+    return p.addr ? copy_to_user(p, &v, sizeof(v)) : ZX_OK;
+}
+
+// zx_status_t zx_socket_create(uint32_t options, zx_handle_t* out0, zx_handle_t* out1);
+int64_t sys_socket_create(uint32_t options, user_out_ptr out0, user_out_ptr out1) {
+    if (options & ~ZX_SOCKET_CREATE_MASK) return ZX_ERR_INVALID_ARGS;
+    struct socket *a, *b;
+    zx_status_t st = socket_create_pair(options, &a, &b);
+    if (st != ZX_OK) return st;
+    struct kobj *objs[2] = {&a->obj, &b->obj};
+    zx_rights_t rights[2] = {ZX_DEFAULT_SOCKET_RIGHTS, ZX_DEFAULT_SOCKET_RIGHTS};
+    user_out_ptr outs[2] = {out0, out1};
+    st = give_handles(2, objs, rights, outs);
+    kobj_unref(&a->obj);
+    kobj_unref(&b->obj);
+    return st;
+}
+
+// zx_status_t zx_socket_write(zx_handle_t handle, uint32_t options, const void* buffer,
+//                             size_t buffer_size, size_t* actual);
+int64_t sys_socket_write(zx_handle_t handle, uint32_t options, user_in_ptr buffer, size_t buffer_size,
+                         user_out_ptr actual) {
+    struct socket *s;
+    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_SOCKET, ZX_RIGHT_WRITE, &s);
+    if (st != ZX_OK) return st;
+    size_t n = 0;
+    if (options != 0) st = ZX_ERR_INVALID_ARGS;
+    else st = socket_write(s, buffer, buffer_size, &n);
+    if (st == ZX_OK) st = put_size(actual, n);
+    kobj_unref(&s->obj);
+    return st;
+}
+
+// zx_status_t zx_socket_read(zx_handle_t handle, uint32_t options, void* buffer, size_t buffer_size,
+//                            size_t* actual);
+int64_t sys_socket_read(zx_handle_t handle, uint32_t options, user_out_ptr buffer, size_t buffer_size,
+                        user_out_ptr actual) {
+    struct socket *s;
+    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_SOCKET, ZX_RIGHT_READ, &s);
+    if (st != ZX_OK) return st;
+    size_t n = 0;
+    if (options & ~ZX_SOCKET_PEEK) st = ZX_ERR_INVALID_ARGS;
+    else st = socket_read(s, options & ZX_SOCKET_PEEK, buffer, buffer_size, &n);
+    if (st == ZX_OK) st = put_size(actual, n);
+    kobj_unref(&s->obj);
+    return st;
+}
+
+// zx_status_t zx_socket_set_disposition(zx_handle_t handle, uint32_t disposition,
+//                                       uint32_t disposition_peer);
+int64_t sys_socket_set_disposition(zx_handle_t handle, uint32_t disposition, uint32_t disposition_peer) {
+    struct socket *s;
+    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_SOCKET, ZX_RIGHT_MANAGE_SOCKET, &s);
+    if (st != ZX_OK) return st;
+    st = socket_set_disposition(s, disposition, disposition_peer);
+    kobj_unref(&s->obj);
+    return st;
+}
+
+// zx_status_t zx_fifo_create(size_t elem_count, size_t elem_size, uint32_t options,
+//                            zx_handle_t* out0, zx_handle_t* out1);
+int64_t sys_fifo_create(size_t elem_count, size_t elem_size, uint32_t options, user_out_ptr out0,
+                        user_out_ptr out1) {
+    if (options != 0) return ZX_ERR_INVALID_ARGS;
+    if (!elem_count || !elem_size || elem_count > ZX_FIFO_MAX_SIZE_BYTES || elem_size > ZX_FIFO_MAX_SIZE_BYTES ||
+        elem_count * elem_size > ZX_FIFO_MAX_SIZE_BYTES)
+        return ZX_ERR_OUT_OF_RANGE;
+    struct fifo *a, *b;
+    zx_status_t st = fifo_create_pair((uint32_t)elem_count, (uint32_t)elem_size, &a, &b);
+    if (st != ZX_OK) return st;
+    struct kobj *objs[2] = {&a->obj, &b->obj};
+    zx_rights_t rights[2] = {ZX_DEFAULT_FIFO_RIGHTS, ZX_DEFAULT_FIFO_RIGHTS};
+    user_out_ptr outs[2] = {out0, out1};
+    st = give_handles(2, objs, rights, outs);
+    kobj_unref(&a->obj);
+    kobj_unref(&b->obj);
+    return st;
+}
+
+// zx_status_t zx_fifo_write(zx_handle_t handle, size_t elem_size, const void* data, size_t count,
+//                           size_t* actual_count);
+int64_t sys_fifo_write(zx_handle_t handle, size_t elem_size, user_in_ptr data, size_t count,
+                       user_out_ptr actual_count) {
+    struct fifo *f;
+    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_FIFO, ZX_RIGHT_WRITE, &f);
+    if (st != ZX_OK) return st;
+    size_t n = 0;
+    if (elem_size != f->elem_size || count == 0) st = ZX_ERR_OUT_OF_RANGE;
+    else st = fifo_write(f, data, count, &n);
+    if (st == ZX_OK) st = put_size(actual_count, n);
+    kobj_unref(&f->obj);
+    return st;
+}
+
+// zx_status_t zx_fifo_read(zx_handle_t handle, size_t elem_size, void* data, size_t count,
+//                          size_t* actual_count);
+int64_t sys_fifo_read(zx_handle_t handle, size_t elem_size, user_out_ptr data, size_t count,
+                      user_out_ptr actual_count) {
+    struct fifo *f;
+    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_FIFO, ZX_RIGHT_READ, &f);
+    if (st != ZX_OK) return st;
+    size_t n = 0;
+    if (elem_size != f->elem_size || count == 0) st = ZX_ERR_OUT_OF_RANGE;
+    else st = fifo_read(f, data, count, &n);
+    if (st == ZX_OK) st = put_size(actual_count, n);
+    kobj_unref(&f->obj);
+    return st;
+}
