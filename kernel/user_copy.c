@@ -35,7 +35,7 @@ zx_status_t copy_name_from_user(char *dst, size_t max, user_in_ptr src, size_t l
     if (len >= max) len = max - 1;
     zx_status_t st = copy_from_user(dst, src, len);
     if (st != ZX_OK) return st;
-    dst[len] = 0;
-    dst[strnlen(dst, len)] = 0;
+    size_t n = strnlen(dst, len);
+    memset(dst + n, 0, max - n);  // nothing after the first NUL is kept
     return ZX_OK;
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <zircon/errors.h>
 #include <zircon/syscalls/object.h>
+#include <zircon/syscalls/policy.h>
 
 #include "kernel/debug.h"
 #include "kernel/heap.h"
@@ -16,7 +17,16 @@ uint64_t kmem_thread_bytes;
 
 static void job_destroy(struct kobj *o) {
     struct job *j = to_job(o);
-    if (j->parent) kobj_unref(&j->parent->obj);
+    list_for_each_safe(&j->jobs, it, tmp) {
+        struct job *c = container_of(it, struct job, sibling_link);
+        list_delete(&c->sibling_link);
+        list_clear_node(&c->sibling_link);
+    }
+    if (j->parent) {
+        if (j->sibling_link.next) list_delete(&j->sibling_link);
+        kobj_unref(&j->parent->obj);
+    }
+    if (j->critical) kobj_unref(&j->critical->obj);
     slab_free(j);
 }
 static const struct kobj_ops job_ops = {.destroy = job_destroy};
@@ -24,12 +34,62 @@ static const struct kobj_ops job_ops = {.destroy = job_destroy};
 zx_status_t job_create(struct job *parent, struct job **out) {
     struct job *j = slab_alloc(&job_cache);
     if (!j) return ZX_ERR_NO_MEMORY;
+    if (parent && parent->dead) {
+        slab_free(j);
+        return ZX_ERR_BAD_STATE;
+    }
     kobj_init(&j->obj, ZX_OBJ_TYPE_JOB, &job_ops);
     j->parent = parent;
-    if (parent) kobj_ref(&parent->obj);
     list_init(&j->processes);
+    list_init(&j->jobs);
+    list_clear_node(&j->sibling_link);
+    j->dead = false;
+    j->return_code = 0;
+    j->critical = NULL;
+    j->critical_nonzero_only = false;
+    if (parent) {
+        kobj_ref(&parent->obj);
+        list_add_tail(&parent->jobs, &j->sibling_link);
+        memcpy(j->policy, parent->policy, sizeof(j->policy));
+        memcpy(j->override, parent->override, sizeof(j->override));
+        j->slack_mode = parent->slack_mode;
+        j->min_slack = parent->min_slack;
+    } else {
+        memset(j->policy, 0, sizeof(j->policy));     // ALLOW
+        memset(j->override, 0, sizeof(j->override)); // children may change everything
+        j->slack_mode = 0;
+        j->min_slack = 0;
+    }
     *out = j;
     return ZX_OK;
+}
+
+void job_kill(struct job *j, int64_t code) {
+    if (j->dead) return;
+    j->dead = true;
+    j->return_code = code;
+    kobj_ref(&j->obj);
+    list_for_each_safe(&j->jobs, it, tmp) job_kill(container_of(it, struct job, sibling_link), code);
+    list_for_each_safe(&j->processes, it, tmp) {
+        struct process *p = container_of(it, struct process, job_link);
+        process_kill(p, code);
+    }
+    kobj_signal(&j->obj, 0, ZX_TASK_TERMINATED);
+    kobj_unref(&j->obj);
+}
+
+zx_status_t job_policy_check(struct process *p, uint32_t cond) {
+    uint8_t action = cond < JOB_POLICY_COUNT ? p->job->policy[cond] : ZX_POL_ACTION_ALLOW;
+    switch (action) {
+    case ZX_POL_ACTION_ALLOW:
+    case ZX_POL_ACTION_ALLOW_EXCEPTION:
+        return ZX_OK;
+    case ZX_POL_ACTION_KILL:
+        process_kill(p, ZX_TASK_RETCODE_POLICY_KILL);
+        return ZX_ERR_ACCESS_DENIED;
+    default:
+        return ZX_ERR_ACCESS_DENIED;
+    }
 }
 
 // ---- processes ----
@@ -56,6 +116,7 @@ static const struct kobj_ops process_ops = {.on_zero_handles = process_on_zero_h
                                             .destroy = process_destroy};
 
 zx_status_t process_create(struct job *job, const char *name, struct process **out) {
+    if (job->dead) return ZX_ERR_BAD_STATE;
     struct process *p = slab_alloc(&process_cache);
     if (!p) return ZX_ERR_NO_MEMORY;
     zx_status_t st = vm_aspace_create(&p->as);
@@ -96,7 +157,12 @@ static void process_finish(struct process *p) {
         int64_t c = p->return_code;
         hal_shutdown(c >= 0 && c <= 124 ? (int)c : 125);
     }
+    struct job *j = p->job;
     list_delete(&p->job_link);
+    // A critical process takes its job down with it.
+    for (struct job *a = j; a; a = a->parent)
+        if (a->critical == p && (!a->critical_nonzero_only || p->return_code != 0))
+            job_kill(a, ZX_TASK_RETCODE_CRITICAL_PROCESS_KILL);
     kobj_unref(&p->obj);  // the job's list reference
 }
 

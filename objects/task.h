@@ -13,10 +13,22 @@ struct message;
 struct futex;
 #include "objects/vmar.h"
 
+#define JOB_POLICY_COUNT 17  // ZX_POL_MAX
+
 struct job {
     struct kobj obj;
-    struct job *parent;
+    struct job *parent;          // referenced
     struct list_node processes;  // struct process.job_link (each holds a reference)
+    struct list_node jobs;       // child jobs: struct job.sibling_link (not referenced)
+    struct list_node sibling_link;
+    bool dead;                   // killed: no new children
+    int64_t return_code;
+    uint8_t policy[JOB_POLICY_COUNT];    // ZX_POL_ACTION_* per ZX_POL_* condition
+    uint8_t override[JOB_POLICY_COUNT];  // ZX_POL_OVERRIDE_*: may children change it?
+    uint32_t slack_mode;
+    zx_duration_t min_slack;
+    struct process *critical;    // referenced: its death kills this job
+    bool critical_nonzero_only;
 };
 
 enum process_state { PROC_INITIAL, PROC_RUNNING, PROC_DYING, PROC_DEAD };
@@ -67,6 +79,11 @@ zx_status_t thread_create(struct process *p, const char *name, struct thread **o
 zx_status_t thread_start(struct thread *t, uintptr_t pc, uintptr_t sp, uint64_t arg1, uint64_t arg2) __attribute__((warn_unused_result));
 // Ends the process with `code` (kills every thread; the last one to die finishes it).
 void process_kill(struct process *p, int64_t code);
+// Kills every process and job below j (and j): ZX_TASK_TERMINATED, no new children.
+void job_kill(struct job *j, int64_t code);
+// The action the caller's job takes for policy condition `cond` (ZX_POL_*): ZX_OK to go on,
+// ZX_ERR_ACCESS_DENIED to refuse (the process may also have been killed).
+zx_status_t job_policy_check(struct process *p, uint32_t cond);
 void thread_kill(struct thread *t);
 
 extern uint64_t kmem_thread_bytes;  // kernel bytes held per live thread object (slab size)

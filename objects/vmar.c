@@ -339,6 +339,7 @@ zx_status_t vmar_map(struct vmar *v, zx_vm_option_t options, size_t vmar_offset,
     if ((vmo->flags & VMO_F_VDSO) && (perms & ZX_VM_PERM_EXECUTE) && !v->as->vdso_base) {
         v->as->vdso_base = base;
         v->as->vdso_end = base + size;
+        v->as->vdso_image_base = base - vmo_offset;
     }
 
     uint64_t first = vmo_offset / PAGE;

@@ -17,6 +17,7 @@ struct vm_aspace {
     struct hal_aspace hal;
     struct vmar *root;
     uintptr_t vdso_base, vdso_end;  // the vDSO's executable mapping (0 = none yet)
+    uintptr_t vdso_image_base;      // where the vDSO image starts (ZX_PROP_PROCESS_VDSO_BASE_ADDRESS)
 };
 
 enum { VM_REGION_VMAR, VM_REGION_MAPPING };

@@ -13,6 +13,7 @@
 #define PAGE HAL_PAGE_SIZE
 
 paddr_t zero_page;
+uint64_t vmo_committed_pages;
 static struct slab_cache vmo_cache;
 
 // ---- page map: open addressing, linear probing, backward-shift deletion ----
@@ -35,7 +36,10 @@ static bool pm_lookup(const struct page_map *pm, uint64_t k, paddr_t *pa) {
 static void pm_put_nogrow(struct page_map *pm, uint64_t k, paddr_t pa) {
     uint32_t i = pm_hash(k, pm->cap);
     while (pm->keys[i] != PAGE_MAP_EMPTY && pm->keys[i] != k) i = (i + 1) & (pm->cap - 1);
-    if (pm->keys[i] == PAGE_MAP_EMPTY) pm->count++;
+    if (pm->keys[i] == PAGE_MAP_EMPTY) {
+        pm->count++;
+        vmo_committed_pages++;
+    }
     pm->keys[i] = k;
     pm->frames[i] = pa;
 }
@@ -52,6 +56,7 @@ static bool pm_put(struct page_map *pm, uint64_t k, paddr_t pa) {
         }
         memset(nk, 0xff, ncap * sizeof(uint64_t));
         struct page_map old = *pm;
+        vmo_committed_pages -= old.count;  // re-added by the rehash below
         pm->keys = nk;
         pm->frames = nf;
         pm->cap = ncap;
@@ -68,12 +73,14 @@ static bool pm_put(struct page_map *pm, uint64_t k, paddr_t pa) {
 static void pm_remove_at(struct page_map *pm, uint32_t i) {
     pm->keys[i] = PAGE_MAP_EMPTY;
     pm->count--;
+    vmo_committed_pages--;
     for (uint32_t j = (i + 1) & (pm->cap - 1); pm->keys[j] != PAGE_MAP_EMPTY;
          j = (j + 1) & (pm->cap - 1)) {
         uint64_t k = pm->keys[j];
         paddr_t pa = pm->frames[j];
         pm->keys[j] = PAGE_MAP_EMPTY;
         pm->count--;
+        vmo_committed_pages--;
         pm_put_nogrow(pm, k, pa);
     }
 }
@@ -137,6 +144,7 @@ zx_status_t vmo_create(uint64_t size, uint32_t flags, struct vmo **out) {
     if (!v) return ZX_ERR_NO_MEMORY;
     kobj_init(&v->obj, ZX_OBJ_TYPE_VMO, &vmo_ops);
     v->size = size;
+    v->content_size = size;
     v->flags = flags;
     v->pages = (struct page_map){0};
     list_init(&v->mappings);
@@ -423,7 +431,8 @@ zx_status_t vmo_commit_range(struct vmo *v, uint64_t offset, uint64_t len) {
 
 zx_status_t vmo_decommit_range(struct vmo *v, uint64_t offset, uint64_t len) {
     if (offset > v->size || len > v->size - offset) return ZX_ERR_OUT_OF_RANGE;
-    if (v->parent || v->slice_of) return ZX_ERR_NOT_SUPPORTED;
+    v = slice_root(v, &offset);
+    if (v->parent) return ZX_ERR_NOT_SUPPORTED;
     if (!len) return ZX_OK;
     uint64_t first = offset / PAGE, last = (offset + len - 1) / PAGE;
     vm_mappings_unmap_vmo_range(v, first * PAGE, (last - first + 1) * PAGE);

@@ -29,6 +29,7 @@ struct page_map {
 struct vmo {
     struct kobj obj;
     uint64_t size;              // bytes, page aligned
+    uint64_t content_size;      // bytes as created or last resized (ZX_PROP_VMO_CONTENT_SIZE)
     uint32_t flags;
     struct page_map pages;      // pages this VMO owns, keyed by its own page index
     struct list_node mappings;  // struct vm_mapping.vmo_link
@@ -78,6 +79,7 @@ zx_status_t vmo_decommit_range(struct vmo *v, uint64_t offset, uint64_t len) __a
 zx_status_t vmo_fault_page(struct vmo *v, uint64_t idx, bool write, paddr_t *pa, bool *writable) __attribute__((warn_unused_result));
 
 extern paddr_t zero_page;  // shared, never written
+extern uint64_t vmo_committed_pages;  // owned by any VMO (incl. hidden nodes)
 void vmo_global_init(void);
 
 #endif

@@ -2,11 +2,17 @@
 #include "kernel/heap.h"
 #include "objects/channel.h"
 #include "objects/simple.h"
+#include <zircon/syscalls/policy.h>
+
 #include "syscalls/priv.h"
 
 // zx_status_t zx_channel_create(uint32_t options, zx_handle_t* out0, zx_handle_t* out1);
 int64_t sys_channel_create(uint32_t options, user_out_ptr out0, user_out_ptr out1) {
     if (options != 0) return ZX_ERR_INVALID_ARGS;
+    {
+        zx_status_t pst = job_policy_check(current_process(), ZX_POL_NEW_CHANNEL);
+        if (pst != ZX_OK) return pst;
+    }
     struct channel *a, *b;
     zx_status_t st = channel_create_pair(&a, &b);
     if (st != ZX_OK) return st;
@@ -330,6 +336,10 @@ int64_t sys_channel_call_etc(zx_handle_t handle, uint32_t options, zx_time_t dea
 // zx_status_t zx_event_create(uint32_t options, zx_handle_t* out);
 int64_t sys_event_create(uint32_t options, user_out_ptr out) {
     if (options != 0) return ZX_ERR_INVALID_ARGS;
+    {
+        zx_status_t pst = job_policy_check(current_process(), ZX_POL_NEW_EVENT);
+        if (pst != ZX_OK) return pst;
+    }
     struct kobj *e;
     zx_status_t st = event_create(&e);
     if (st != ZX_OK) return st;
@@ -341,6 +351,10 @@ int64_t sys_event_create(uint32_t options, user_out_ptr out) {
 // zx_status_t zx_eventpair_create(uint32_t options, zx_handle_t* out0, zx_handle_t* out1);
 int64_t sys_eventpair_create(uint32_t options, user_out_ptr out0, user_out_ptr out1) {
     if (options != 0) return ZX_ERR_NOT_SUPPORTED;
+    {
+        zx_status_t pst = job_policy_check(current_process(), ZX_POL_NEW_EVENTPAIR);
+        if (pst != ZX_OK) return pst;
+    }
     struct kobj *a, *b;
     zx_status_t st = eventpair_create(&a, &b);
     if (st != ZX_OK) return st;

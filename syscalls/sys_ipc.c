@@ -1,5 +1,7 @@
 // Sockets and FIFOs.
 #include "objects/ipc.h"
+#include <zircon/syscalls/policy.h>
+
 #include "syscalls/priv.h"
 
 static zx_status_t put_size(user_out_ptr p, size_t v) {
@@ -9,6 +11,10 @@ static zx_status_t put_size(user_out_ptr p, size_t v) {
 // zx_status_t zx_socket_create(uint32_t options, zx_handle_t* out0, zx_handle_t* out1);
 int64_t sys_socket_create(uint32_t options, user_out_ptr out0, user_out_ptr out1) {
     if (options & ~ZX_SOCKET_CREATE_MASK) return ZX_ERR_INVALID_ARGS;
+    {
+        zx_status_t pst = job_policy_check(current_process(), ZX_POL_NEW_SOCKET);
+        if (pst != ZX_OK) return pst;
+    }
     struct socket *a, *b;
     zx_status_t st = socket_create_pair(options, &a, &b);
     if (st != ZX_OK) return st;
@@ -71,6 +77,10 @@ int64_t sys_fifo_create(size_t elem_count, size_t elem_size, uint32_t options, u
         elem_count * elem_size > ZX_FIFO_MAX_SIZE_BYTES)
         return ZX_ERR_OUT_OF_RANGE;
     struct fifo *a, *b;
+    {
+        zx_status_t pst = job_policy_check(current_process(), ZX_POL_NEW_FIFO);
+        if (pst != ZX_OK) return pst;
+    }
     zx_status_t st = fifo_create_pair((uint32_t)elem_count, (uint32_t)elem_size, &a, &b);
     if (st != ZX_OK) return st;
     struct kobj *objs[2] = {&a->obj, &b->obj};

@@ -301,13 +301,22 @@ static void fill_vmo_info(struct vmo *v, zx_rights_t rights, zx_info_vmo_t *info
     info->size_bytes = v->size;
     info->parent_koid = v->user_parent ? v->user_parent->obj.koid : 0;
     info->num_children = v->user_child_count;
-    size_t maps = 0;
-    list_for_each(&v->mappings, it) maps++;
+    size_t maps = 0, spaces = 0;
+    list_for_each(&v->mappings, it) {
+        maps++;
+        struct vm_mapping *m = container_of(it, struct vm_mapping, vmo_link);
+        bool seen = false;
+        list_for_each(&v->mappings, it2) {
+            if (it2 == it) break;
+            if (container_of(it2, struct vm_mapping, vmo_link)->r.parent->as == m->r.parent->as) seen = true;
+        }
+        if (!seen) spaces++;
+    }
     info->num_mappings = maps;
-    info->share_count = maps;
+    info->share_count = spaces;
     info->flags = ZX_INFO_VMO_TYPE_PAGED | ZX_INFO_VMO_VIA_HANDLE;
     if (v->flags & VMO_F_RESIZABLE) info->flags |= ZX_INFO_VMO_RESIZABLE;
-    if (v->parent) info->flags |= ZX_INFO_VMO_IS_COW_CLONE;
+    if (v->user_parent && !v->slice_of) info->flags |= ZX_INFO_VMO_IS_COW_CLONE;
     info->committed_bytes = vmo_committed_bytes(v);
     info->populated_bytes = info->committed_bytes;
     info->handle_rights = rights;
@@ -398,6 +407,7 @@ int64_t sys_object_get_info(zx_handle_t handle, uint32_t topic, user_out_ptr buf
         info.total_bytes = pmm_total_pages() * HAL_PAGE_SIZE;
         info.free_bytes = pmm_free_pages() * HAL_PAGE_SIZE;
         info.total_heap_bytes = heap_bytes_in_use();
+        info.vmo_bytes = vmo_committed_pages * HAL_PAGE_SIZE;
         info.other_bytes = kobj_live_total();  // live kernel objects (a count, see docs)
         info.wired_bytes = info.total_bytes - info.free_bytes - info.total_heap_bytes;
         return write_info(buffer, buffer_size, &info, sizeof(info), actual, avail);
@@ -489,14 +499,14 @@ int64_t sys_object_get_property(zx_handle_t handle, uint32_t property, user_out_
     if (st != ZX_OK) return st;
     switch (property) {
     case ZX_PROP_NAME:
-        if (!has_name(obj->type)) st = ZX_ERR_NOT_SUPPORTED;
+        if (!has_name(obj->type)) st = ZX_ERR_WRONG_TYPE;
         else if (value_size < ZX_MAX_NAME_LEN) st = ZX_ERR_BUFFER_TOO_SMALL;
         else st = copy_to_user(value, obj->name, ZX_MAX_NAME_LEN);
         break;
     case ZX_PROP_PROCESS_VDSO_BASE_ADDRESS:
-        if (obj->type != ZX_OBJ_TYPE_PROCESS) st = ZX_ERR_NOT_SUPPORTED;
+        if (obj->type != ZX_OBJ_TYPE_PROCESS) st = ZX_ERR_WRONG_TYPE;
         else if (value_size < sizeof(uintptr_t)) st = ZX_ERR_BUFFER_TOO_SMALL;
-        else st = put_u64(value, to_process(obj)->as->vdso_base);
+        else st = put_u64(value, to_process(obj)->as->vdso_image_base);
         break;
     case ZX_PROP_SOCKET_RX_THRESHOLD:
     case ZX_PROP_SOCKET_TX_THRESHOLD:
@@ -506,9 +516,9 @@ int64_t sys_object_get_property(zx_handle_t handle, uint32_t property, user_out_
                                                                          : to_socket(obj)->tx_threshold);
         break;
     case ZX_PROP_VMO_CONTENT_SIZE:
-        if (obj->type != ZX_OBJ_TYPE_VMO) st = ZX_ERR_NOT_SUPPORTED;
+        if (obj->type != ZX_OBJ_TYPE_VMO) st = ZX_ERR_WRONG_TYPE;
         else if (value_size < sizeof(uint64_t)) st = ZX_ERR_BUFFER_TOO_SMALL;
-        else st = put_u64(value, to_vmo(obj)->size);
+        else st = put_u64(value, to_vmo(obj)->content_size);
         break;
     default:
         st = ZX_ERR_NOT_SUPPORTED;
@@ -525,13 +535,22 @@ int64_t sys_object_set_property(zx_handle_t handle, uint32_t property, user_in_p
     if (st != ZX_OK) return st;
     switch (property) {
     case ZX_PROP_NAME: {
-        char name[ZX_MAX_NAME_LEN];
+        char name[ZX_MAX_NAME_LEN] = {0};
         if (!has_name(obj->type)) {
-            st = ZX_ERR_NOT_SUPPORTED;
+            st = ZX_ERR_WRONG_TYPE;
             break;
         }
         st = copy_name_from_user(name, sizeof(name), value, value_size);
         if (st == ZX_OK) memcpy(obj->name, name, sizeof(name));
+        break;
+    }
+    case ZX_PROP_VMO_CONTENT_SIZE: {
+        uint64_t v;
+        if (obj->type != ZX_OBJ_TYPE_VMO) st = ZX_ERR_WRONG_TYPE;
+        else if (value_size < sizeof(uint64_t)) st = ZX_ERR_BUFFER_TOO_SMALL;
+        else st = copy_from_user(&v, value, sizeof(v));
+        if (st == ZX_OK && v > to_vmo(obj)->size) st = ZX_ERR_OUT_OF_RANGE;
+        if (st == ZX_OK) to_vmo(obj)->content_size = v;
         break;
     }
     case ZX_PROP_SOCKET_RX_THRESHOLD:
@@ -561,10 +580,12 @@ int64_t sys_object_set_property(zx_handle_t handle, uint32_t property, user_in_p
 int64_t sys_object_get_child(zx_handle_t handle, uint64_t koid, zx_rights_t rights, user_out_ptr out) {
     struct kobj *obj;
     zx_rights_t have;
-    zx_status_t st = get_obj_rights(handle, 0, ZX_RIGHT_ENUMERATE, &obj, &have);
+    zx_status_t st = get_obj_rights(handle, 0, 0, &obj, &have);
     if (st != ZX_OK) return st;
     struct kobj *child = NULL;
-    if (obj->type == ZX_OBJ_TYPE_JOB) {
+    if (obj->type != ZX_OBJ_TYPE_JOB && obj->type != ZX_OBJ_TYPE_PROCESS) st = ZX_ERR_WRONG_TYPE;
+    else if (!(have & ZX_RIGHT_ENUMERATE)) st = ZX_ERR_ACCESS_DENIED;
+    else if (obj->type == ZX_OBJ_TYPE_JOB) {
         list_for_each(&to_job(obj)->processes, it) {
             struct process *p = container_of(it, struct process, job_link);
             if (p->obj.koid == koid) child = &p->obj;
@@ -574,13 +595,10 @@ int64_t sys_object_get_child(zx_handle_t handle, uint64_t koid, zx_rights_t righ
             struct thread *t = container_of(it, struct thread, proc_link);
             if (t->obj.koid == koid) child = &t->obj;
         }
-    } else {
-        st = ZX_ERR_WRONG_TYPE;
     }
     if (st == ZX_OK && !child) st = ZX_ERR_NOT_FOUND;
     if (st == ZX_OK) {
-        zx_rights_t deflt = child->type == ZX_OBJ_TYPE_PROCESS ? ZX_DEFAULT_PROCESS_RIGHTS : ZX_DEFAULT_THREAD_RIGHTS;
-        zx_rights_t r = rights == ZX_RIGHT_SAME_RIGHTS ? (have & deflt) : rights;
+        zx_rights_t r = rights == ZX_RIGHT_SAME_RIGHTS ? have : rights;
         if (rights != ZX_RIGHT_SAME_RIGHTS && (rights & ~have)) st = ZX_ERR_ACCESS_DENIED;
         else st = give_handle(child, r, out);
     }

@@ -1,10 +1,16 @@
 // Ports and asynchronous waits.
 #include "objects/port.h"
+#include <zircon/syscalls/policy.h>
+
 #include "syscalls/priv.h"
 
 // zx_status_t zx_port_create(uint32_t options, zx_handle_t* out);
 int64_t sys_port_create(uint32_t options, user_out_ptr out) {
     if (options & ~ZX_PORT_BIND_TO_INTERRUPT) return ZX_ERR_INVALID_ARGS;
+    {
+        zx_status_t pst = job_policy_check(current_process(), ZX_POL_NEW_PORT);
+        if (pst != ZX_OK) return pst;
+    }
     struct port *p;
     zx_status_t st = port_create(&p);
     if (st != ZX_OK) return st;

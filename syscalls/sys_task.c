@@ -1,5 +1,6 @@
 // Processes and threads.
 #include <zircon/syscalls/object.h>
+#include <zircon/syscalls/policy.h>
 
 #include "syscalls/priv.h"
 
@@ -14,6 +15,7 @@ int64_t sys_process_create(zx_handle_t job, user_in_ptr name, size_t name_size, 
     if (st != ZX_OK) return st;
     char buf[ZX_MAX_NAME_LEN];
     if (options != 0) st = ZX_ERR_INVALID_ARGS;
+    if (st == ZX_OK) st = job_policy_check(current_process(), ZX_POL_NEW_PROCESS);
     if (st == ZX_OK) st = copy_name_from_user(buf, sizeof(buf), name, name_size);
     struct process *p = NULL;
     if (st == ZX_OK) st = process_create(j, buf, &p);
@@ -122,6 +124,9 @@ int64_t sys_task_kill(zx_handle_t handle) {
         break;
     case ZX_OBJ_TYPE_THREAD:
         thread_kill(to_thread(obj));
+        break;
+    case ZX_OBJ_TYPE_JOB:
+        job_kill(to_job(obj), ZX_TASK_RETCODE_SYSCALL_KILL);
         break;
     default:
         st = ZX_ERR_WRONG_TYPE;

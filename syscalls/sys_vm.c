@@ -1,4 +1,6 @@
 // VMOs and VMARs.
+#include <zircon/syscalls/policy.h>
+
 #include "objects/vmar.h"
 #include "objects/vmo.h"
 #include "syscalls/priv.h"
@@ -19,8 +21,11 @@ int64_t sys_vmo_create(uint64_t size, uint32_t options, user_out_ptr out) {
     if (size > VMO_MAX_SIZE) return ZX_ERR_OUT_OF_RANGE;
     uint64_t rounded = (size + PAGE - 1) & ~(PAGE - 1);
     struct vmo *v;
-    zx_status_t st = vmo_create(rounded, (options & ZX_VMO_RESIZABLE) ? VMO_F_RESIZABLE : 0, &v);
+    zx_status_t st = job_policy_check(current_process(), ZX_POL_NEW_VMO);
     if (st != ZX_OK) return st;
+    st = vmo_create(rounded, (options & ZX_VMO_RESIZABLE) ? VMO_F_RESIZABLE : 0, &v);
+    if (st != ZX_OK) return st;
+    v->content_size = size;
     st = give_handle(&v->obj, vmo_rights(v), out);
     kobj_unref(&v->obj);
     return st;
@@ -59,11 +64,18 @@ int64_t sys_vmo_get_size(zx_handle_t handle, user_out_ptr size) {
 // zx_status_t zx_vmo_set_size(zx_handle_t handle, uint64_t size);
 int64_t sys_vmo_set_size(zx_handle_t handle, uint64_t size) {
     struct vmo *v;
-    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_VMO, ZX_RIGHT_WRITE | ZX_RIGHT_RESIZE, &v);
+    zx_rights_t have;
+    zx_status_t st = get_obj_rights(handle, ZX_OBJ_TYPE_VMO, ZX_RIGHT_WRITE, &v, &have);
     if (st != ZX_OK) return st;
     if (!(v->flags & VMO_F_RESIZABLE)) st = ZX_ERR_UNAVAILABLE;
+    else if (!(have & ZX_RIGHT_RESIZE)) st = ZX_ERR_ACCESS_DENIED;
     else if (size > VMO_MAX_SIZE) st = ZX_ERR_OUT_OF_RANGE;
     else st = vmo_set_size(v, (size + PAGE - 1) & ~(PAGE - 1));
+    if (st == ZX_OK) {
+        // The bytes between the new size and the page end read as zero.
+        if (size % PAGE) st = vmo_zero_range(v, size, PAGE - size % PAGE);
+        v->content_size = size;
+    }
     kobj_unref(&v->obj);
     return st;
 }
@@ -75,10 +87,12 @@ int64_t sys_vmo_replace_as_executable(zx_handle_t handle, zx_handle_t vmex, user
     if (!s) return ZX_ERR_BAD_HANDLE;
     zx_status_t st = ZX_OK;
     if (s->obj->type != ZX_OBJ_TYPE_VMO) st = ZX_ERR_WRONG_TYPE;
-    // vmex: no resources yet, so only the ambient form (ZX_HANDLE_INVALID) is accepted.
+    // vmex: a root resource, or ZX_HANDLE_INVALID where the job's policy allows it.
     if (st == ZX_OK && vmex != ZX_HANDLE_INVALID) {
         struct handle_slot *r = handle_slot_of(ht, vmex);
-        st = !r ? ZX_ERR_BAD_HANDLE : ZX_ERR_WRONG_TYPE;
+        st = !r ? ZX_ERR_BAD_HANDLE : r->obj->type != ZX_OBJ_TYPE_RESOURCE ? ZX_ERR_WRONG_TYPE : ZX_OK;
+    } else if (st == ZX_OK) {
+        st = job_policy_check(current_process(), ZX_POL_AMBIENT_MARK_VMO_EXEC);
     }
     struct kobj *obj;
     zx_rights_t rights;
@@ -199,6 +213,8 @@ int64_t sys_vmo_create_child(zx_handle_t handle, uint32_t options, uint64_t offs
     uint64_t rsize = (size + PAGE - 1) & ~(PAGE - 1);
     if ((options & ~(kinds | ZX_VMO_CHILD_RESIZABLE | ZX_VMO_CHILD_NO_WRITE)) || kind == 0 || (kind & (kind - 1)))
         st = ZX_ERR_INVALID_ARGS;
+    else if (resizable && (options & ZX_VMO_CHILD_NO_WRITE))
+        st = ZX_ERR_INVALID_ARGS;
     else if (kind == ZX_VMO_CHILD_REFERENCE)
         st = ZX_ERR_NOT_SUPPORTED;
     else if (offset % PAGE)
@@ -210,13 +226,14 @@ int64_t sys_vmo_create_child(zx_handle_t handle, uint32_t options, uint64_t offs
     else if (kind == ZX_VMO_CHILD_SLICE && (v->flags & VMO_F_RESIZABLE))
         st = ZX_ERR_NOT_SUPPORTED;
     else if (kind == ZX_VMO_CHILD_SLICE && offset + rsize > v->size)
-        st = ZX_ERR_OUT_OF_RANGE;
+        st = ZX_ERR_INVALID_ARGS;  // a slice must be a subrange of its parent
     else
         st = vmo_create_child(v, kind == ZX_VMO_CHILD_SLICE ? VMO_CHILD_SLICE : VMO_CHILD_SNAPSHOT, offset, rsize,
                               resizable, &c);
     if (st == ZX_OK) {
         zx_rights_t r = have & ~ZX_RIGHT_RESIZE;
-        if (kind != ZX_VMO_CHILD_SLICE) r |= ZX_RIGHT_WRITE;
+        if (kind != ZX_VMO_CHILD_SLICE) r = (r | ZX_RIGHT_WRITE) & ~ZX_RIGHT_EXECUTE;
+        c->content_size = size;
         if (options & ZX_VMO_CHILD_NO_WRITE) r &= ~ZX_RIGHT_WRITE;
         if (resizable) r |= ZX_RIGHT_RESIZE;
         st = give_handle(&c->obj, r, out);
@@ -255,6 +272,9 @@ int64_t sys_vmo_op_range(zx_handle_t handle, uint32_t op, uint64_t offset, uint6
     zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_VMO, need, &v);
     if (st != ZX_OK) return st;
     bool in_range = offset + size >= offset && offset + size <= v->size;
+    bool cache_op = op >= ZX_VMO_OP_CACHE_SYNC && op <= ZX_VMO_OP_CACHE_CLEAN_INVALIDATE;
+    if (op == ZX_VMO_OP_DECOMMIT && ((offset | size) % PAGE)) op = 0;   // -> INVALID_ARGS
+    if (cache_op && size == 0) op = 0;
     switch (op) {
     case ZX_VMO_OP_COMMIT:
         st = vmo_commit_range(v, offset, size);
