@@ -106,6 +106,11 @@ uint64_t hal_uctx_syscall(const struct hal_uctx *u, uint64_t args[8]);  // retur
 void hal_uctx_set_return(struct hal_uctx *u, uint64_t value);
 uintptr_t hal_uctx_pc(const struct hal_uctx *u);
 void hal_uctx_release(struct hal_uctx *u);  // before the uctx's memory is freed
+// zx_thread_read_state / write_state for a stopped thread: kind is ZX_THREAD_STATE_*.
+// Read: ZX_ERR_INVALID_ARGS (unknown kind), ZX_ERR_BUFFER_TOO_SMALL; *len = bytes produced.
+// Write: ZX_ERR_INVALID_ARGS (kind, size or values), ZX_ERR_NOT_SUPPORTED.
+zx_status_t hal_uctx_read_state(struct hal_uctx *u, uint32_t kind, void *buf, size_t *len);
+zx_status_t hal_uctx_write_state(struct hal_uctx *u, uint32_t kind, const void *buf, size_t len);
 // The memcpy routine user copies use (one that leaves SSE registers alone if the kernel
 // does not save user SSE state on entry).
 void hal_set_user_copy_routine(void *(*fn)(void *, const void *, size_t));

@@ -84,6 +84,7 @@ void task_init(struct task *t, struct hal_aspace *as) {
     t->kill_requested = false;
     t->aspace = as;
     t->runtime_ns = 0;
+    t->suspend_count = 0;
     t->wait.active = t->wait.woken = false;
     t->wait.unlink = NULL;
     t->wait.cleanup = NULL;
@@ -157,6 +158,10 @@ void task_kill(struct task *t) {
     if (t->state == TASK_BLOCKED || t->state == TASK_SUSPENDED) sched_make_runnable(t);
 }
 
+void task_resume(struct task *t) {
+    if (t->suspend_count == 0 && t->state == TASK_SUSPENDED) sched_make_runnable(t);
+}
+
 static void run_task(struct task *t) {
     current = t;
     sched_context_switches++;
@@ -183,6 +188,11 @@ static void run_task(struct task *t) {
             current = NULL;
             kernel_task_exit(t);
             return;
+        }
+        if (unlikely(t->suspend_count)) {
+            t->state = TASK_SUSPENDED;
+            kernel_task_suspended(t);
+            break;
         }
         if (need_resched && !list_empty(&runq)) {
             need_resched = false;

@@ -55,6 +55,7 @@ struct task {
     struct waiter wait;
     struct hal_aspace *aspace;
     uint64_t runtime_ns;
+    uint32_t suspend_count;  // > 0: stop before returning to user mode
 };
 
 void task_init(struct task *t, struct hal_aspace *as);
@@ -71,12 +72,16 @@ void waiter_wake(struct waiter *w, zx_status_t reason);
 // before it returns to user mode.
 void task_kill(struct task *t);
 
+// Undoes a suspension once suspend_count is back to 0.
+void task_resume(struct task *t);
+
 __attribute__((noreturn)) void sched_run(void);
 
 // Implemented above the executor (objects/thread.c): what to do with a trap (it may block
 // the task or request its death), and with a task that must die.
 void kernel_handle_trap(struct task *t, const struct hal_trap *trap);
 void kernel_task_exit(struct task *t);
+void kernel_task_suspended(struct task *t);  // it stopped for a suspension (signals)
 
 extern uint64_t sched_context_switches;
 

@@ -45,6 +45,7 @@ struct process {
     int64_t return_code;
     bool is_root;                // userboot: its death ends the system
     zx_time_t start_time;
+    uint32_t suspend_count;      // process-wide suspensions (tokens on the process)
 };
 
 struct thread {
@@ -85,6 +86,9 @@ void job_kill(struct job *j, int64_t code);
 // ZX_ERR_ACCESS_DENIED to refuse (the process may also have been killed).
 zx_status_t job_policy_check(struct process *p, uint32_t cond);
 void thread_kill(struct thread *t);
+// zx_task_suspend: a token object; the task stays suspended while the token lives.
+zx_status_t task_suspend(struct kobj *task, struct kobj **token) __attribute__((warn_unused_result));
+static inline bool thread_stopped(const struct thread *t) { return t->task.state == TASK_SUSPENDED; }
 
 extern uint64_t kmem_thread_bytes;  // kernel bytes held per live thread object (slab size)
 

@@ -369,6 +369,7 @@ static zx_status_t check_range(struct vmar *v, uintptr_t addr, size_t len, size_
 }
 
 zx_status_t vmar_unmap(struct vmar *v, uintptr_t addr, size_t len) {
+    if (len % PAGE) return ZX_ERR_INVALID_ARGS;
     size_t size;
     zx_status_t st = check_range(v, addr, len, &size);
     if (st != ZX_OK) return st;
@@ -620,4 +621,32 @@ zx_status_t vmar_op_range(struct vmar *v, uint32_t op, uintptr_t addr, size_t le
     }
     cur = addr;
     return covered_mappings(v, addr, end, fn, NULL, &cur);
+}
+
+zx_status_t vm_aspace_access(struct vm_aspace *as, uintptr_t va, void *kbuf, size_t len, bool write,
+                             size_t *done) {
+    *done = 0;
+    if (as->dead || !as->root) return ZX_ERR_BAD_STATE;
+    while (*done < len) {
+        uintptr_t a = va + *done;
+        struct vm_mapping *m = find_mapping(as->root, a);
+        if (!m) break;
+        uint64_t off = m->vmo_offset + (a - m->r.base);
+        if (off >= m->vmo->size) break;
+        size_t n = PAGE - (a % PAGE);
+        if (n > len - *done) n = len - *done;
+        paddr_t pa;
+        if (write) {
+            bool writable;
+            zx_status_t st = vmo_fault_page(m->vmo, off / PAGE, true, &pa, &writable);
+            if (st != ZX_OK) return st;
+            memcpy((char *)paddr_to_kva(pa) + off % PAGE, (const char *)kbuf + *done, n);
+        } else if (vmo_lookup_page(m->vmo, off / PAGE, &pa)) {
+            memcpy((char *)kbuf + *done, (char *)paddr_to_kva(pa) + off % PAGE, n);
+        } else {
+            memset((char *)kbuf + *done, 0, n);
+        }
+        *done += n;
+    }
+    return *done ? ZX_OK : ZX_ERR_NO_MEMORY;
 }

@@ -65,6 +65,10 @@ zx_status_t vmar_allocate(struct vmar *parent, zx_vm_option_t options, size_t of
 zx_status_t vmar_destroy(struct vmar *vmar);
 zx_status_t vmar_op_range(struct vmar *v, uint32_t op, uintptr_t addr, size_t len, zx_rights_t vmar_rights)
     __attribute__((warn_unused_result));
+// Debugger access to another address space: copies up to len bytes at va through the VMOs
+// (ignoring mapping permissions); stops at the first unmapped page. *done = bytes copied.
+zx_status_t vm_aspace_access(struct vm_aspace *as, uintptr_t va, void *kbuf, size_t len, bool write,
+                             size_t *done) __attribute__((warn_unused_result));
 zx_status_t vm_fault(struct vm_aspace *as, uintptr_t addr, unsigned fault_flags) __attribute__((warn_unused_result));
 
 // For VMO resize/decommit: remove the pages of [offset, offset+len) of v from every mapping.

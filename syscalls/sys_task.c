@@ -134,3 +134,96 @@ int64_t sys_task_kill(zx_handle_t handle) {
     kobj_unref(obj);
     return st;
 }
+
+// zx_status_t zx_task_suspend(zx_handle_t handle, zx_handle_t* token);
+int64_t sys_task_suspend(zx_handle_t handle, user_out_ptr token) {
+    struct kobj *obj;
+    zx_status_t st = get_obj(handle, 0, ZX_RIGHT_WRITE, &obj);
+    if (st != ZX_OK) return st;
+    struct kobj *tk;
+    st = task_suspend(obj, &tk);
+    kobj_unref(obj);
+    if (st != ZX_OK) return st;
+    st = give_handle(tk, ZX_DEFAULT_SUSPEND_TOKEN_RIGHTS, token);
+    kobj_unref(tk);
+    return st;
+}
+
+// zx_status_t zx_task_suspend_token(zx_handle_t handle, zx_handle_t* token);
+int64_t sys_task_suspend_token(zx_handle_t handle, user_out_ptr token) { return sys_task_suspend(handle, token); }
+
+#define STATE_MAX 2112  // the largest state struct (vector registers)
+
+// zx_status_t zx_thread_read_state(zx_handle_t handle, uint32_t kind, void* buffer, size_t buffer_size);
+int64_t sys_thread_read_state(zx_handle_t handle, uint32_t kind, user_out_ptr buffer, size_t buffer_size) {
+    struct thread *t;
+    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_THREAD, ZX_RIGHT_READ, &t);
+    if (st != ZX_OK) return st;
+    static uint8_t buf[STATE_MAX];  // one CPU, interrupts off: no concurrent user
+    size_t len = buffer_size < sizeof(buf) ? buffer_size : sizeof(buf);
+    if (!thread_stopped(t)) st = ZX_ERR_BAD_STATE;
+    else st = hal_uctx_read_state(&t->task.uctx, kind, buf, &len);
+    if (st == ZX_OK) st = copy_to_user(buffer, buf, len);
+    kobj_unref(&t->obj);
+    return st;
+}
+
+// zx_status_t zx_thread_write_state(zx_handle_t handle, uint32_t kind, const void* buffer,
+//                                   size_t buffer_size);
+int64_t sys_thread_write_state(zx_handle_t handle, uint32_t kind, user_in_ptr buffer, size_t buffer_size) {
+    struct thread *t;
+    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_THREAD, ZX_RIGHT_WRITE, &t);
+    if (st != ZX_OK) return st;
+    static uint8_t buf[STATE_MAX];
+    if (buffer_size > sizeof(buf)) st = ZX_ERR_INVALID_ARGS;
+    else if (!thread_stopped(t)) st = ZX_ERR_BAD_STATE;
+    else st = copy_from_user(buf, buffer, buffer_size);
+    if (st == ZX_OK) st = hal_uctx_write_state(&t->task.uctx, kind, buf, buffer_size);
+    kobj_unref(&t->obj);
+    return st;
+}
+
+#define MEMORY_ACCESS_MAX (64u << 20)
+
+static int64_t process_memory(zx_handle_t handle, zx_rights_t rights, uintptr_t vaddr, uintptr_t ubuf,
+                              size_t size, user_out_ptr actual, bool write) {
+    struct process *p;
+    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_PROCESS, rights, &p);
+    if (st != ZX_OK) return st;
+    if (size == 0 || size > MEMORY_ACCESS_MAX) st = ZX_ERR_INVALID_ARGS;
+    else if (p->state == PROC_DEAD) st = ZX_ERR_BAD_STATE;
+    static uint8_t chunk[4096];
+    size_t total = 0;
+    while (st == ZX_OK && total < size) {
+        size_t n = size - total < sizeof(chunk) ? size - total : sizeof(chunk);
+        size_t done;
+        if (write) {
+            st = copy_from_user(chunk, (user_in_ptr){ubuf + total}, n);
+            if (st == ZX_OK) st = vm_aspace_access(p->as, vaddr + total, chunk, n, true, &done);
+        } else {
+            st = vm_aspace_access(p->as, vaddr + total, chunk, n, false, &done);
+            if (st == ZX_OK) st = copy_to_user((user_out_ptr){ubuf + total}, chunk, done);
+        }
+        if (st == ZX_ERR_NO_MEMORY && total) st = ZX_OK;  // a partial transfer is a success
+        if (st != ZX_OK) break;
+        total += done;
+        if (done < n) break;
+    }
+    if (st == ZX_OK && actual.addr) st = put_u64(actual, total);
+    kobj_unref(&p->obj);
+    return st;
+}
+
+// zx_status_t zx_process_read_memory(zx_handle_t handle, zx_vaddr_t vaddr, void* buffer,
+//                                    size_t buffer_size, size_t* actual);
+int64_t sys_process_read_memory(zx_handle_t handle, zx_vaddr_t vaddr, user_out_ptr buffer, size_t buffer_size,
+                                user_out_ptr actual) {
+    return process_memory(handle, ZX_RIGHT_READ | ZX_RIGHT_WRITE, vaddr, buffer.addr, buffer_size, actual, false);
+}
+
+// zx_status_t zx_process_write_memory(zx_handle_t handle, zx_vaddr_t vaddr, const void* buffer,
+//                                     size_t buffer_size, size_t* actual);
+int64_t sys_process_write_memory(zx_handle_t handle, zx_vaddr_t vaddr, user_in_ptr buffer, size_t buffer_size,
+                                 user_out_ptr actual) {
+    return process_memory(handle, ZX_RIGHT_WRITE, vaddr, buffer.addr, buffer_size, actual, true);
+}

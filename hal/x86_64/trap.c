@@ -83,6 +83,14 @@ void hal_uctx_init(struct hal_uctx *u, uintptr_t pc, uintptr_t sp, uint64_t arg1
     x86_fpu_init_state(u->fpu);
 }
 
+// Brings u's FPU area up to date if the registers still hold its state.
+void x86_fpu_flush(struct hal_uctx *u) {
+    if (fpu_owner == u) {
+        __asm__ volatile("fxsave64 %0" : "=m"(*(uint8_t(*)[512])u->fpu));
+        fpu_owner = NULL;  // the next run reloads it, with any change made meanwhile
+    }
+}
+
 void hal_uctx_release(struct hal_uctx *u) {
     if (fpu_owner == u) fpu_owner = NULL;
 }

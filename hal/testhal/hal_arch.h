@@ -1,0 +1,40 @@
+// The test HAL (hal/testhal): hal/hal.h implemented inside an ordinary host process, so the
+// portable kernel (kernel/, objects/, syscalls/) runs in unit tests (tests/host/). Same names
+// as hal/x86_64/hal_arch.h; nothing here is to be used field-by-field outside hal/ and tests/.
+#ifndef ZC_HAL_ARCH_H
+#define ZC_HAL_ARCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define HAL_PAGE_SIZE  4096ul
+#define HAL_PAGE_SHIFT 12
+
+// The user half of the address space (as on x86_64).
+#define HAL_USER_BASE 0x0000000001000000ul
+#define HAL_USER_END  0x00007ffffffff000ul  // exclusive
+
+struct th_mmu;  // hal/testhal/testhal.c: a hash map page -> (frame, flags)
+
+struct hal_aspace {
+    struct th_mmu *mmu;
+    uint64_t table_pages;  // 1: the frame taken from the kernel at init (as a PML4 would be)
+    uint64_t root_pa;
+};
+
+struct th_prog;  // hal/testhal/testhal.h: a scripted user thread
+
+// A user thread's context: what hal_uctx_init got, plus the trap the scripted program
+// (if any) issues next.
+struct hal_uctx {
+    uint64_t pc, sp, arg1, arg2;
+    uint64_t ret;          // the last value hal_uctx_set_return stored
+    uint64_t rets_set;     // how many times it was stored
+    uint64_t sysno;        // the pending syscall
+    uint64_t args[8];
+    struct th_prog *prog;  // NULL: no program (entering user mode raises an exception)
+    uint32_t runs;         // hal_context_run calls so far
+    bool released;         // hal_uctx_release was called
+};
+
+#endif
