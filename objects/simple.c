@@ -58,12 +58,20 @@ zx_status_t debuglog_create(uint32_t flags, struct debuglog **out) {
     return ZX_OK;
 }
 
-zx_status_t resource_create_root(struct resource **out) {
+zx_status_t resource_create(uint32_t kind, uint32_t flags, uint64_t base, uint64_t size, const char *name,
+                            struct resource **out) {
     struct resource *r = kmalloc(sizeof(*r));
     if (!r) return ZX_ERR_NO_MEMORY;
     kobj_init(&r->obj, ZX_OBJ_TYPE_RESOURCE, &event_ops);
-    strlcpy(r->obj.name, "root", sizeof(r->obj.name));
-    r->kind = ZX_RSRC_KIND_ROOT;
+    strlcpy(r->obj.name, name, sizeof(r->obj.name));
+    r->kind = kind;
+    r->flags = flags;
+    r->base = base;
+    r->size = size;
     *out = r;
     return ZX_OK;
+}
+
+zx_status_t resource_create_root(struct resource **out) {
+    return resource_create(ZX_RSRC_KIND_ROOT, 0, 0, 0, "root", out);
 }
