@@ -265,8 +265,9 @@ static zx_status_t align_from_options(zx_vm_option_t options, size_t *align) {
 }
 
 // Where a new region of `size` goes: SPECIFIC at the offset, else the first fitting gap.
+// no_space: what a full region reports (mappings: NO_RESOURCES, sub-regions: NO_MEMORY).
 static zx_status_t place(struct vmar *v, zx_vm_option_t options, size_t offset, size_t size,
-                         bool overwrite, uintptr_t *base) {
+                         bool overwrite, zx_status_t no_space, uintptr_t *base) {
     size_t align;
     zx_status_t st = align_from_options(options, &align);
     if (st != ZX_OK) return st;
@@ -280,8 +281,8 @@ static zx_status_t place(struct vmar *v, zx_vm_option_t options, size_t offset, 
         *base = b;
         return ZX_OK;
     }
-    if (offset != 0) return ZX_ERR_INVALID_ARGS;
-    if (!find_gap(v, size, align, base)) return ZX_ERR_NO_RESOURCES;
+    if (offset != 0 || size > v->r.size) return ZX_ERR_INVALID_ARGS;
+    if (!find_gap(v, size, align, base)) return no_space;
     return ZX_OK;
 }
 
@@ -297,15 +298,18 @@ zx_status_t vmar_map(struct vmar *v, zx_vm_option_t options, size_t vmar_offset,
     if (options & ZX_VM_PERM_READ_IF_XOM_UNSUPPORTED) perms |= ZX_VM_PERM_READ;  // no XOM on x86
     if (!rights_allow(vmar_rights, perms) || !rights_allow(vmo_rights, perms)) return ZX_ERR_ACCESS_DENIED;
     if (!perms_allowed(v, perms)) return ZX_ERR_ACCESS_DENIED;
-    if (len == 0 || vmo_offset % PAGE) return ZX_ERR_INVALID_ARGS;
-    size_t size = round_up(len);
-    if (size < len || vmo_offset + size < vmo_offset) return ZX_ERR_INVALID_ARGS;
-    if ((options & ZX_VM_REQUIRE_NON_RESIZABLE) && (vmo->flags & VMO_F_RESIZABLE)) return ZX_ERR_NOT_SUPPORTED;
+    if (len == 0 || len % PAGE || vmo_offset % PAGE) return ZX_ERR_INVALID_ARGS;
+    if ((options & ZX_VM_SPECIFIC_OVERWRITE) && (options & ZX_VM_MAP_RANGE)) return ZX_ERR_INVALID_ARGS;
+    size_t size = len;
+    if (vmo_offset + size < vmo_offset) return ZX_ERR_OUT_OF_RANGE;
+    if ((vmo->flags & VMO_F_RESIZABLE) &&
+        ((options & ZX_VM_REQUIRE_NON_RESIZABLE) || !(options & ZX_VM_ALLOW_FAULTS)))
+        return ZX_ERR_NOT_SUPPORTED;
     if (!(options & ZX_VM_ALLOW_FAULTS) && !(vmo->flags & VMO_F_RESIZABLE) && vmo_offset + size > vmo->size)
         return ZX_ERR_BUFFER_TOO_SMALL;
     bool overwrite = options & ZX_VM_SPECIFIC_OVERWRITE;
     uintptr_t base;
-    zx_status_t st = place(v, options, vmar_offset, size, overwrite, &base);
+    zx_status_t st = place(v, options, vmar_offset, size, overwrite, ZX_ERR_NO_RESOURCES, &base);
     if (st != ZX_OK) return st;
 
     struct vm_mapping *m = slab_alloc(&mapping_cache);
@@ -391,6 +395,7 @@ zx_status_t vmar_protect(struct vmar *v, zx_vm_option_t options, uintptr_t addr,
     if (options & ~(PERMS | ZX_VM_PERM_READ_IF_XOM_UNSUPPORTED)) return ZX_ERR_INVALID_ARGS;
     uint32_t perms = options & PERMS;
     if (options & ZX_VM_PERM_READ_IF_XOM_UNSUPPORTED) perms |= ZX_VM_PERM_READ;
+    if ((perms & ZX_VM_PERM_WRITE) && !(perms & ZX_VM_PERM_READ)) return ZX_ERR_INVALID_ARGS;
     if (!rights_allow(vmar_rights, perms)) return ZX_ERR_ACCESS_DENIED;
     size_t size;
     zx_status_t st = check_range(v, addr, len, &size);
@@ -426,13 +431,14 @@ zx_status_t vmar_allocate(struct vmar *parent, zx_vm_option_t options, size_t of
                                  (0x1fu << ZX_VM_ALIGN_BASE);
     if (options & ~known) return ZX_ERR_INVALID_ARGS;
     if (parent->destroyed || parent->as->dead) return ZX_ERR_BAD_STATE;
-    if (size == 0) return ZX_ERR_INVALID_ARGS;
-    size_t rsize = round_up(size);
-    if (rsize < size) return ZX_ERR_INVALID_ARGS;
+    if (size == 0 || size % PAGE) return ZX_ERR_INVALID_ARGS;
+    size_t rsize = size;
     uint32_t can = options & CAN_MAP;
-    if ((can & ~parent->flags) != 0) return ZX_ERR_ACCESS_DENIED;
+    // CAN_MAP_SPECIFIC is about the child's own placement rules, not inherited.
+    if ((can & ~parent->flags & ~ZX_VM_CAN_MAP_SPECIFIC) != 0) return ZX_ERR_ACCESS_DENIED;
     uintptr_t base;
-    zx_status_t st = place(parent, options & ~ZX_VM_OFFSET_IS_UPPER_LIMIT, offset, rsize, false, &base);
+    zx_status_t st = place(parent, options & ~ZX_VM_OFFSET_IS_UPPER_LIMIT, offset, rsize, false, ZX_ERR_NO_MEMORY,
+                           &base);
     if (st != ZX_OK) return st;
     struct vmar *child = vmar_new(parent->as, parent, base, rsize, options & (CAN_MAP | ZX_VM_COMPACT));
     if (!child) return ZX_ERR_NO_MEMORY;
@@ -444,16 +450,7 @@ zx_status_t vmar_allocate(struct vmar *parent, zx_vm_option_t options, size_t of
 
 zx_status_t vmar_destroy(struct vmar *v) {
     if (v->destroyed || v->as->dead) return ZX_ERR_BAD_STATE;
-    if (v == v->as->root) {
-        // Destroying the root VMAR empties the address space but keeps it usable-dead.
-        list_for_each_safe(&v->children, it, tmp) {
-            struct vm_region *c = region_of(it);
-            if (c->kind == VM_REGION_MAPPING) mapping_destroy(mapping_of(c));
-            else vmar_destroy_tree(vmar_of(c));
-        }
-        v->destroyed = true;
-        return ZX_OK;
-    }
+    if (v == v->as->root) return ZX_ERR_NOT_SUPPORTED;  // the address space's own region
     vmar_destroy_tree(v);
     return ZX_OK;
 }

@@ -63,7 +63,9 @@ static zx_status_t take_handles(struct send_list *sl, struct kobj *self, struct 
         else if (s->obj == self) r = ZX_ERR_NOT_SUPPORTED;
         else if (d && d->type != ZX_OBJ_TYPE_NONE && d->type != s->obj->type) r = ZX_ERR_WRONG_TYPE;
         else if (op == ZX_HANDLE_OP_MOVE && !(s->rights & ZX_RIGHT_TRANSFER)) r = ZX_ERR_ACCESS_DENIED;
-        else if (op == ZX_HANDLE_OP_DUPLICATE && !(s->rights & (ZX_RIGHT_DUPLICATE))) r = ZX_ERR_ACCESS_DENIED;
+        else if (op == ZX_HANDLE_OP_DUPLICATE && (s->rights & (ZX_RIGHT_DUPLICATE | ZX_RIGHT_TRANSFER)) !=
+                                                     (ZX_RIGHT_DUPLICATE | ZX_RIGHT_TRANSFER))
+            r = ZX_ERR_ACCESS_DENIED;
         else if (d && d->rights != ZX_RIGHT_SAME_RIGHTS && (d->rights & ~s->rights)) r = ZX_ERR_INVALID_ARGS;
         if (d) d->result = r;
         if (r != ZX_OK && st == ZX_OK) st = r;

@@ -6,6 +6,10 @@ zx_status_t give_handles(size_t n, struct kobj *const *objs, const zx_rights_t *
     struct handle_table *ht = cur_handles();
     zx_handle_t vals[4];
     ASSERT(n <= countof(vals));
+    // Refuse pointers outside the user half before anything is written.
+    for (size_t j = 0; j < n; j++)
+        if (outs[j].addr + sizeof(zx_handle_t) < outs[j].addr || outs[j].addr + sizeof(zx_handle_t) > HAL_USER_END)
+            return ZX_ERR_INVALID_ARGS;
     size_t i;
     zx_status_t st = ZX_OK;
     for (i = 0; i < n; i++) {
