@@ -94,6 +94,7 @@ struct hal_trap {
     uint32_t vector;
     uint32_t fault_flags;
     uintptr_t fault_addr;
+    uint64_t error_code;  // the CPU's error code, 0 when it has none
     uintptr_t pc;
     const char *name;  // "general protection fault", ...
 };

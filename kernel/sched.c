@@ -115,6 +115,7 @@ void wait_block(struct task *t, zx_time_t deadline, wait_cont_fn cont,
     w->unlink = unlink;
     w->active = true;
     w->woken = false;
+    w->keep_regs = false;
     t->state = TASK_BLOCKED;
     if (deadline != ZX_TIME_INFINITE) {
         if (deadline <= hal_now()) {
@@ -180,7 +181,7 @@ static void run_task(struct task *t) {
             if (t->state == TASK_BLOCKED) break;  // the continuation waits again
             if (t->wait.cleanup) t->wait.cleanup(&t->wait);
             t->wait.cleanup = NULL;
-            hal_uctx_set_return(&t->uctx, (uint64_t)r);
+            if (!t->wait.keep_regs) hal_uctx_set_return(&t->uctx, (uint64_t)r);
         }
         if (unlikely(t->kill_requested)) {
             t->state = TASK_DEAD;

@@ -41,6 +41,7 @@ struct waiter {
     zx_status_t reason;                // why it woke
     bool active;                       // between wait_block and waiter_wake
     bool woken;                        // continuation pending
+    bool keep_regs;                    // the continuation's value is not the syscall's result
     uint64_t args[6];                  // the continuation's small arguments
     void *ptr;                         // ... and one pointer (e.g. an observer array)
 };

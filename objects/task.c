@@ -27,6 +27,7 @@ static void job_destroy(struct kobj *o) {
         kobj_unref(&j->parent->obj);
     }
     if (j->critical) kobj_unref(&j->critical->obj);
+    exc_port_release(&j->exc);
     slab_free(j);
 }
 static const struct kobj_ops job_ops = {.destroy = job_destroy};
@@ -47,6 +48,7 @@ zx_status_t job_create(struct job *parent, struct job **out) {
     j->return_code = 0;
     j->critical = NULL;
     j->critical_nonzero_only = false;
+    j->exc.chan = NULL;
     if (parent) {
         kobj_ref(&parent->obj);
         list_add_tail(&parent->jobs, &j->sibling_link);
@@ -138,6 +140,8 @@ zx_status_t process_create(struct job *job, const char *name, struct process **o
     p->is_root = false;
     p->suspend_count = 0;
     p->start_time = 0;
+    p->exc.chan = p->exc_debugger.chan = NULL;
+    p->dead_runtime = 0;
     *out = p;
     return ZX_OK;
 }
@@ -151,6 +155,8 @@ static void process_finish(struct process *p) {
         struct thread *t = container_of(it, struct thread, proc_link);
         if (t->task.state != TASK_DEAD) task_kill(&t->task);
     }
+    exc_port_release(&p->exc);
+    exc_port_release(&p->exc_debugger);
     handle_table_destroy(&p->handles);
     vm_aspace_destroy_mappings(p->as);
     kobj_signal(&p->obj, 0, ZX_TASK_TERMINATED);
@@ -213,6 +219,9 @@ zx_status_t thread_create(struct process *p, const char *name, struct thread **o
     list_clear_node(&t->futex_link);
     t->futex = NULL;
     t->owned_futexes = 0;
+    t->exc.chan = NULL;
+    t->cur_exc = NULL;
+    t->blocked_reason = 0;
     *out = t;
     return ZX_OK;
 }
@@ -241,7 +250,14 @@ void kernel_task_exit(struct task *task) {
     sched_remove(task);
     kobj_signal(&t->obj, ZX_THREAD_RUNNING | ZX_THREAD_SUSPENDED, ZX_THREAD_TERMINATED);
     futex_owner_died(t);
+    exc_port_release(&t->exc);
+    if (t->cur_exc) {
+        struct exception *e = t->cur_exc;
+        t->cur_exc = NULL;
+        kobj_unref(&e->obj);
+    }
     list_delete(&t->proc_link);
+    p->dead_runtime += task->runtime_ns;
     bool was_started = t->started;
     kobj_unref(&t->obj);  // the process's list reference
     if (was_started && --p->live_threads == 0) {

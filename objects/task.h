@@ -6,6 +6,7 @@
 #include <zircon/types.h>
 
 #include "kernel/sched.h"
+#include "objects/exception.h"
 #include "objects/handle.h"
 #include "objects/kobj.h"
 
@@ -29,6 +30,7 @@ struct job {
     zx_duration_t min_slack;
     struct process *critical;    // referenced: its death kills this job
     bool critical_nonzero_only;
+    struct exc_port exc;
 };
 
 enum process_state { PROC_INITIAL, PROC_RUNNING, PROC_DYING, PROC_DEAD };
@@ -46,6 +48,8 @@ struct process {
     bool is_root;                // userboot: its death ends the system
     zx_time_t start_time;
     uint32_t suspend_count;      // process-wide suspensions (tokens on the process)
+    struct exc_port exc, exc_debugger;
+    uint64_t dead_runtime;       // CPU time of its threads that are gone
 };
 
 struct thread {
@@ -62,6 +66,9 @@ struct thread {
     struct list_node futex_link; // in futex->waiters while blocked in zx_futex_wait
     struct futex *futex;         // the futex it waits on
     uint32_t owned_futexes;
+    struct exc_port exc;
+    struct exception *cur_exc;   // referenced while the thread waits in an exception
+    uint32_t blocked_reason;     // ZX_THREAD_STATE_BLOCKED_* of its current wait
     zx_time_t start_time;
 };
 
@@ -88,7 +95,9 @@ zx_status_t job_policy_check(struct process *p, uint32_t cond);
 void thread_kill(struct thread *t);
 // zx_task_suspend: a token object; the task stays suspended while the token lives.
 zx_status_t task_suspend(struct kobj *task, struct kobj **token) __attribute__((warn_unused_result));
-static inline bool thread_stopped(const struct thread *t) { return t->task.state == TASK_SUSPENDED; }
+static inline bool thread_stopped(const struct thread *t) {
+    return t->task.state == TASK_SUSPENDED || t->cur_exc != NULL;
+}
 
 extern uint64_t kmem_thread_bytes;  // kernel bytes held per live thread object (slab size)
 

@@ -1,5 +1,6 @@
 // From a trap to a syscall handler, a resolved page fault, or a dead process.
 #include "syscalls/numbers.h"
+#include "objects/exception.h"
 #include "syscalls/priv.h"
 #include "syscalls/syscall_table.h"
 
@@ -41,6 +42,26 @@ static void do_syscall(struct thread *t) {
     hal_uctx_set_return(&t->task.uctx, (uint64_t)r);
 }
 
+// Offers the fault to exception handlers; true when one took it (the thread now waits).
+static bool raise_exception(struct thread *t, const struct hal_trap *trap, zx_status_t fault_status) {
+    uint32_t type;
+    switch (trap->vector) {
+    case 14: type = ZX_EXCP_FATAL_PAGE_FAULT; break;
+    case 6: type = ZX_EXCP_UNDEFINED_INSTRUCTION; break;
+    case 3: type = ZX_EXCP_SW_BREAKPOINT; break;
+    case 1: type = ZX_EXCP_HW_BREAKPOINT; break;
+    case 17: type = ZX_EXCP_UNALIGNED_ACCESS; break;
+    default: type = ZX_EXCP_GENERAL; break;
+    }
+    zx_exception_context_t ctx;
+    memset(&ctx, 0, sizeof(ctx));
+    ctx.arch.u.x86_64.vector = trap->vector;
+    ctx.arch.u.x86_64.err_code = trap->error_code;
+    ctx.arch.u.x86_64.cr2 = trap->fault_addr;
+    if (type == ZX_EXCP_FATAL_PAGE_FAULT) ctx.synth_code = (uint32_t)fault_status;
+    return exception_raise(t, type, &ctx);
+}
+
 void kernel_handle_trap(struct task *task, const struct hal_trap *trap) {
     struct thread *t = task_thread(task);
     switch (trap->kind) {
@@ -49,13 +70,15 @@ void kernel_handle_trap(struct task *task, const struct hal_trap *trap) {
         return;
     case HAL_TRAP_INTERRUPT:
         return;
-    case HAL_TRAP_PAGE_FAULT:
-        if (trap->fault_addr < HAL_USER_END &&
-            vm_fault(t->proc->as, trap->fault_addr, trap->fault_flags) == ZX_OK)
-            return;
+    case HAL_TRAP_PAGE_FAULT: {
+        zx_status_t st = ZX_ERR_NOT_FOUND;
+        if (trap->fault_addr < HAL_USER_END) st = vm_fault(t->proc->as, trap->fault_addr, trap->fault_flags);
+        if (st == ZX_OK || raise_exception(t, trap, st)) return;
         kill_for_fault(t, trap, page_fault_name(trap->fault_flags));
         return;
+    }
     case HAL_TRAP_EXCEPTION:
+        if (raise_exception(t, trap, ZX_OK)) return;
         kill_for_fault(t, trap, trap->name);
         return;
     }

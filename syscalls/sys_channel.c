@@ -1,4 +1,6 @@
 // Channels, events and event pairs.
+#include <zircon/syscalls/object.h>
+
 #include "kernel/heap.h"
 #include "objects/channel.h"
 #include "objects/simple.h"
@@ -315,6 +317,7 @@ static int64_t do_call(zx_handle_t handle, uint32_t options, zx_time_t deadline,
     w->args[4] = actual_handles.addr;
     w->args[5] = etc;
     w->cleanup = call_cleanup;
+    t->blocked_reason = ZX_THREAD_STATE_BLOCKED_CHANNEL;
     wait_block(&t->task, deadline, call_cont, call_unlink);
     return 0;
 }

@@ -1,4 +1,6 @@
 // Futexes.
+#include <zircon/syscalls/object.h>
+
 #include "objects/futex.h"
 #include "syscalls/priv.h"
 
@@ -53,6 +55,7 @@ int64_t sys_futex_wait(user_in_ptr value_ptr, zx_futex_t current_value, zx_handl
     list_add_tail(&f->waiters, &self->futex_link);
     f->nwaiters++;
     self->futex = f;
+    self->blocked_reason = ZX_THREAD_STATE_BLOCKED_FUTEX;
     wait_block(&self->task, deadline, futex_cont, futex_unlink);
     return 0;
 }

@@ -1,6 +1,8 @@
 // Debuglog, sleeping and the test syscalls.
 #include <zircon/syscalls/log.h>
 
+#include <zircon/syscalls/object.h>
+
 #include "kernel/klog.h"
 #include "objects/simple.h"
 #include "syscalls/priv.h"
@@ -77,6 +79,7 @@ static int64_t sleep_cont(struct task *t, zx_status_t reason) {
 // zx_status_t zx_nanosleep(zx_time_t deadline);
 int64_t sys_nanosleep(zx_time_t deadline) {
     if (deadline <= hal_now()) return ZX_OK;
+    current_thread()->blocked_reason = ZX_THREAD_STATE_BLOCKED_SLEEPING;
     wait_block(sched_current(), deadline, sleep_cont, NULL);
     return 0;
 }

@@ -6,6 +6,7 @@
 #include "objects/channel.h"
 #include "kernel/heap.h"
 #include "kernel/pmm.h"
+#include "objects/exception.h"
 #include "objects/ipc.h"
 #include "objects/simple.h"
 #include "objects/vmo.h"
@@ -56,6 +57,7 @@ int64_t wait_one_block(struct kobj *obj, zx_handle_t h, zx_signals_t signals, zx
     ob->on_cancel = wait_obs_cancel;
     kobj_observe(obj, ob);  // keeps the caller's reference on obj until unlink
     t->task.wait.args[0] = observed.addr;
+    t->blocked_reason = ZX_THREAD_STATE_BLOCKED_WAIT_ONE;
     wait_block(&t->task, deadline, wait_one_cont, wait_one_unlink_record);
     return 0;
 }
@@ -131,6 +133,7 @@ int64_t sys_object_wait_many(user_inout_ptr items, size_t num_items, zx_time_t d
         struct task *t = sched_current();
         t->wait.args[1] = 0;
         t->wait.ptr = NULL;
+        current_thread()->blocked_reason = ZX_THREAD_STATE_BLOCKED_SLEEPING;
         wait_block(t, deadline, many_cont, NULL);
         return 0;
     }
@@ -178,6 +181,7 @@ int64_t sys_object_wait_many(user_inout_ptr items, size_t num_items, zx_time_t d
     t->wait.args[1] = num_items;
     t->wait.ptr = obs;
     t->wait.cleanup = many_cleanup;
+    current_thread()->blocked_reason = ZX_THREAD_STATE_BLOCKED_WAIT_MANY;
     wait_block(t, deadline, many_cont, many_unlink);
     return 0;
 }
@@ -323,6 +327,34 @@ static void fill_vmo_info(struct vmo *v, zx_rights_t rights, zx_info_vmo_t *info
     info->cache_policy = v->cache_policy;
 }
 
+struct stats_ctx {
+    zx_info_task_stats_t *info;
+};
+
+static void stats_visit(void *ctx, struct vm_region *r, size_t depth) {
+    if (r->kind != VM_REGION_MAPPING) return;
+    struct vm_mapping *m = container_of(r, struct vm_mapping, r);
+    zx_info_task_stats_t *info = ((struct stats_ctx *)ctx)->info;
+    info->mem_mapped_bytes += r->size;
+    size_t committed = 0;
+    for (uint64_t off = 0; off < r->size; off += HAL_PAGE_SIZE) {
+        paddr_t pa;
+        if (vmo_lookup_page(m->vmo, (m->vmo_offset + off) / HAL_PAGE_SIZE, &pa)) committed += HAL_PAGE_SIZE;
+    }
+    size_t spaces = 0;
+    list_for_each(&m->vmo->mappings, it) spaces++;
+    if (spaces <= 1) info->mem_private_bytes += committed;
+    else {
+        info->mem_shared_bytes += committed;
+        info->mem_scaled_shared_bytes += committed / spaces;
+    }
+}
+
+static void task_stats(struct process *p, zx_info_task_stats_t *info) {
+    struct stats_ctx c = {info};
+    if (p->as->root) vmar_walk(p->as->root, 0, stats_visit, &c);
+}
+
 static zx_koid_t related_koid(struct kobj *o) {
     switch (o->type) {
     case ZX_OBJ_TYPE_THREAD:
@@ -453,6 +485,91 @@ int64_t sys_object_get_info(zx_handle_t handle, uint32_t topic, user_out_ptr buf
         kobj_unref(obj);
         return info_finish(&out, actual, avail);
     }
+    case ZX_INFO_THREAD: {
+        st = get_obj(handle, ZX_OBJ_TYPE_THREAD, ZX_RIGHT_INSPECT, &obj);
+        if (st != ZX_OK) return st;
+        struct thread *t = to_thread(obj);
+        zx_info_thread_t info;
+        memset(&info, 0, sizeof(info));
+        switch (t->task.state) {
+        case TASK_NEW: info.state = ZX_THREAD_STATE_NEW; break;
+        case TASK_RUNNABLE: info.state = ZX_THREAD_STATE_RUNNING; break;
+        case TASK_SUSPENDED: info.state = ZX_THREAD_STATE_SUSPENDED; break;
+        case TASK_BLOCKED: info.state = t->task.suspend_count ? ZX_THREAD_STATE_SUSPENDED : t->blocked_reason; break;
+        case TASK_DEAD: info.state = ZX_THREAD_STATE_DEAD; break;
+        }
+        if (t->cur_exc) info.wait_exception_channel_type = t->cur_exc->channel_type;
+        info.cpu_affinity_mask.mask[0] = 1;
+        kobj_unref(obj);
+        return write_info(buffer, buffer_size, &info, sizeof(info), actual, avail);
+    }
+    case ZX_INFO_THREAD_EXCEPTION_REPORT: {
+        st = get_obj(handle, ZX_OBJ_TYPE_THREAD, ZX_RIGHT_INSPECT, &obj);
+        if (st != ZX_OK) return st;
+        struct thread *t = to_thread(obj);
+        zx_exception_report_t rep;
+        bool have = t->cur_exc != NULL;
+        if (have) rep = t->cur_exc->report;
+        kobj_unref(obj);
+        if (!have) return ZX_ERR_BAD_STATE;
+        return write_info(buffer, buffer_size, &rep, sizeof(rep), actual, avail);
+    }
+    case ZX_INFO_THREAD_STATS: {
+        st = get_obj(handle, ZX_OBJ_TYPE_THREAD, ZX_RIGHT_INSPECT, &obj);
+        if (st != ZX_OK) return st;
+        zx_info_thread_stats_t info = {.total_runtime = (zx_duration_t)to_thread(obj)->task.runtime_ns,
+                                       .last_scheduled_cpu = 0};
+        kobj_unref(obj);
+        return write_info(buffer, buffer_size, &info, sizeof(info), actual, avail);
+    }
+    case ZX_INFO_TASK_RUNTIME: {
+        st = get_obj(handle, 0, ZX_RIGHT_INSPECT, &obj);
+        if (st != ZX_OK) return st;
+        zx_info_task_runtime_t info;
+        memset(&info, 0, sizeof(info));
+        if (obj->type == ZX_OBJ_TYPE_THREAD) {
+            info.cpu_time = (zx_duration_t)to_thread(obj)->task.runtime_ns;
+        } else if (obj->type == ZX_OBJ_TYPE_PROCESS) {
+            list_for_each(&to_process(obj)->threads, it)
+                info.cpu_time += (zx_duration_t)container_of(it, struct thread, proc_link)->task.runtime_ns;
+            info.cpu_time += to_process(obj)->dead_runtime;
+        } else if (obj->type != ZX_OBJ_TYPE_JOB) {
+            st = ZX_ERR_WRONG_TYPE;
+        }
+        kobj_unref(obj);
+        if (st != ZX_OK) return st;
+        return write_info(buffer, buffer_size, &info, sizeof(info), actual, avail);
+    }
+    case ZX_INFO_TASK_STATS: {
+        st = get_obj(handle, ZX_OBJ_TYPE_PROCESS, ZX_RIGHT_INSPECT, &obj);
+        if (st != ZX_OK) return st;
+        struct process *p = to_process(obj);
+        zx_info_task_stats_t info;
+        memset(&info, 0, sizeof(info));
+        if (p->state == PROC_DEAD) st = ZX_ERR_BAD_STATE;
+        else task_stats(p, &info);
+        kobj_unref(obj);
+        if (st != ZX_OK) return st;
+        return write_info(buffer, buffer_size, &info, sizeof(info), actual, avail);
+    }
+    case ZX_INFO_JOB: {
+        st = get_obj(handle, ZX_OBJ_TYPE_JOB, ZX_RIGHT_INSPECT, &obj);
+        if (st != ZX_OK) return st;
+        zx_info_job_t info;
+        memset(&info, 0, sizeof(info));
+        info.return_code = to_job(obj)->return_code;
+        info.exited = to_job(obj)->dead;
+        kobj_unref(obj);
+        return write_info(buffer, buffer_size, &info, sizeof(info), actual, avail);
+    }
+    case ZX_INFO_JOB_CHILDREN: {
+        st = get_obj(handle, ZX_OBJ_TYPE_JOB, ZX_RIGHT_ENUMERATE, &obj);
+        if (st != ZX_OK) return st;
+        struct info_out out = {buffer, buffer_size, sizeof(zx_koid_t), 0, ZX_OK};
+        list_for_each(&to_job(obj)->jobs, it) info_put(&out, &container_of(it, struct job, sibling_link)->obj.koid);
+        kobj_unref(obj);
+        return info_finish(&out, actual, avail);
+    }
     case ZX_INFO_SOCKET: {
         st = get_obj(handle, ZX_OBJ_TYPE_SOCKET, ZX_RIGHT_INSPECT, &obj);
         if (st != ZX_OK) return st;
@@ -508,6 +625,13 @@ int64_t sys_object_get_property(zx_handle_t handle, uint32_t property, user_out_
         else if (value_size < sizeof(uintptr_t)) st = ZX_ERR_BUFFER_TOO_SMALL;
         else st = put_u64(value, to_process(obj)->as->vdso_image_base);
         break;
+    case ZX_PROP_EXCEPTION_STATE:
+    case ZX_PROP_EXCEPTION_STRATEGY:
+        if (obj->type != ZX_OBJ_TYPE_EXCEPTION) st = ZX_ERR_WRONG_TYPE;
+        else if (value_size < sizeof(uint32_t)) st = ZX_ERR_BUFFER_TOO_SMALL;
+        else st = put_u32(value, property == ZX_PROP_EXCEPTION_STATE ? to_exception(obj)->state
+                                                                     : to_exception(obj)->strategy);
+        break;
     case ZX_PROP_SOCKET_RX_THRESHOLD:
     case ZX_PROP_SOCKET_TX_THRESHOLD:
         if (obj->type != ZX_OBJ_TYPE_SOCKET) st = ZX_ERR_WRONG_TYPE;
@@ -542,6 +666,24 @@ int64_t sys_object_set_property(zx_handle_t handle, uint32_t property, user_in_p
         }
         st = copy_name_from_user(name, sizeof(name), value, value_size);
         if (st == ZX_OK) memcpy(obj->name, name, sizeof(name));
+        break;
+    }
+    case ZX_PROP_EXCEPTION_STATE:
+    case ZX_PROP_EXCEPTION_STRATEGY: {
+        uint32_t v;
+        if (obj->type != ZX_OBJ_TYPE_EXCEPTION) st = ZX_ERR_WRONG_TYPE;
+        else if (value_size < sizeof(uint32_t)) st = ZX_ERR_BUFFER_TOO_SMALL;
+        else st = copy_from_user(&v, value, sizeof(v));
+        if (st != ZX_OK) break;
+        struct exception *e = to_exception(obj);
+        if (property == ZX_PROP_EXCEPTION_STATE) {
+            if (v > ZX_EXCEPTION_STATE_THREAD_EXIT) st = ZX_ERR_INVALID_ARGS;
+            else e->state = v;
+        } else {
+            if (v > ZX_EXCEPTION_STRATEGY_SECOND_CHANCE) st = ZX_ERR_INVALID_ARGS;
+            else if (e->channel_type != ZX_EXCEPTION_CHANNEL_TYPE_DEBUGGER) st = ZX_ERR_BAD_STATE;
+            else e->strategy = v;
+        }
         break;
     }
     case ZX_PROP_VMO_CONTENT_SIZE: {

@@ -1,4 +1,6 @@
 // Ports and asynchronous waits.
+#include <zircon/syscalls/object.h>
+
 #include "objects/port.h"
 #include <zircon/syscalls/policy.h>
 
@@ -75,6 +77,7 @@ int64_t sys_port_wait(zx_handle_t handle, zx_time_t deadline, user_out_ptr packe
     t->task.wait.args[1] = (uint64_t)deadline;
     port_add_waiter(p, &t->port_link);
     t->task.wait.cleanup = port_wait_cleanup;
+    t->blocked_reason = ZX_THREAD_STATE_BLOCKED_PORT;
     wait_block(&t->task, deadline, port_wait_cont, port_wait_unlink);
     return 0;
 }

@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include <zircon/errors.h>
+#include <zircon/syscalls/debug.h>
 
 #define PAGE HAL_PAGE_SIZE
 
@@ -447,6 +448,49 @@ void hal_uctx_set_return(struct hal_uctx *u, uint64_t value) {
 }
 
 uintptr_t hal_uctx_pc(const struct hal_uctx *u) { return u->pc; }
+
+// Register state: the general registers carry pc, sp and the two arguments (rip, rsp, rdi,
+// rsi); the other kinds read as zeros and cannot be written.
+static size_t state_size(uint32_t kind) {
+    switch (kind) {
+    case ZX_THREAD_STATE_GENERAL_REGS: return sizeof(zx_thread_state_general_regs_t);
+    case ZX_THREAD_STATE_FP_REGS: return sizeof(zx_thread_state_fp_regs_t);
+    case ZX_THREAD_STATE_VECTOR_REGS: return sizeof(zx_thread_state_vector_regs_t);
+    case ZX_THREAD_STATE_DEBUG_REGS: return sizeof(zx_thread_state_debug_regs_t);
+    case ZX_THREAD_STATE_SINGLE_STEP: return sizeof(zx_thread_state_single_step_t);
+    default: return 0;
+    }
+}
+
+zx_status_t hal_uctx_read_state(struct hal_uctx *u, uint32_t kind, void *buf, size_t *len) {
+    size_t n = state_size(kind);
+    if (!n) return ZX_ERR_INVALID_ARGS;
+    if (*len < n) return ZX_ERR_BUFFER_TOO_SMALL;
+    memset(buf, 0, n);
+    if (kind == ZX_THREAD_STATE_GENERAL_REGS) {
+        zx_thread_state_general_regs_t *r = buf;
+        r->rip = u->pc;
+        r->rsp = u->sp;
+        r->rdi = u->arg1;
+        r->rsi = u->arg2;
+        r->rax = u->ret;
+    }
+    *len = n;
+    return ZX_OK;
+}
+
+zx_status_t hal_uctx_write_state(struct hal_uctx *u, uint32_t kind, const void *buf, size_t len) {
+    size_t n = state_size(kind);
+    if (!n || len != n) return ZX_ERR_INVALID_ARGS;
+    if (kind != ZX_THREAD_STATE_GENERAL_REGS) return ZX_ERR_NOT_SUPPORTED;
+    const zx_thread_state_general_regs_t *r = buf;
+    if (r->rip >= HAL_USER_END) return ZX_ERR_INVALID_ARGS;
+    u->pc = r->rip;
+    u->sp = r->rsp;
+    u->arg1 = r->rdi;
+    u->arg2 = r->rsi;
+    return ZX_OK;
+}
 void hal_uctx_release(struct hal_uctx *u) { u->released = true; }
 
 static struct hal_trap pending;

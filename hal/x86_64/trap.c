@@ -133,6 +133,7 @@ void hal_context_run(struct hal_uctx *u, struct hal_trap *trap) {
     trap->vector = (uint32_t)v;
     trap->fault_addr = 0;
     trap->fault_flags = 0;
+    trap->error_code = u->error_code;
     if (likely(v == X86_VEC_SYSCALL)) {
         trap->kind = HAL_TRAP_SYSCALL;
         trap->name = "syscall";
