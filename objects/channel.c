@@ -18,12 +18,21 @@ struct message *message_alloc(uint32_t num_bytes, uint32_t num_handles) {
     m->num_bytes = num_bytes;
     m->num_handles = num_handles;
     m->handles = (struct msg_handle *)((char *)m + hoff);
+    for (uint32_t i = 0; i < num_handles; i++) m->handles[i] = (struct msg_handle){0};
     return m;
 }
 
+void msg_handle_arrived(struct msg_handle *h) {
+    if (h->obj && h->from_owner) kobj_cancel_handle(h->obj, h->from_owner, h->from_value);
+    h->from_owner = NULL;
+}
+
 void message_free(struct message *m) {
-    for (uint32_t i = 0; i < m->num_handles; i++)
-        if (m->handles[i].obj) handle_release(m->handles[i].obj);
+    for (uint32_t i = 0; i < m->num_handles; i++) {
+        if (!m->handles[i].obj) continue;
+        msg_handle_arrived(&m->handles[i]);
+        handle_release(m->handles[i].obj);
+    }
     kfree(m);
 }
 

@@ -10,7 +10,12 @@
 struct msg_handle {
     struct kobj *obj;  // owns a handle reference
     zx_rights_t rights;
+    const void *from_owner;  // the table it left, and its value there: waits registered
+    zx_handle_t from_value;  // through it end when it arrives or dies (NULL owner: none)
 };
+
+// The handle in slot h of m arrived in a table (or is being destroyed): end its old waits.
+void msg_handle_arrived(struct msg_handle *h);
 
 struct message {
     struct list_node link;

@@ -87,19 +87,27 @@ zx_status_t handle_get(struct handle_table *ht, zx_handle_t h, uint32_t type, zx
     return ZX_OK;
 }
 
-zx_status_t handle_take(struct handle_table *ht, zx_handle_t h, struct kobj **obj,
-                        zx_rights_t *rights) {
+static zx_status_t remove_slot(struct handle_table *ht, zx_handle_t h, struct kobj **obj, zx_rights_t *rights,
+                               bool cancel) {
     struct handle_slot *s = handle_slot_of(ht, h);
     if (!s) return ZX_ERR_BAD_HANDLE;
     *obj = s->obj;
     if (rights) *rights = s->rights;
-    kobj_cancel_handle(s->obj, ht->owner, h);
+    if (cancel) kobj_cancel_handle(s->obj, ht->owner, h);
     s->obj = NULL;
     s->gen++;
     s->next_free = ht->free_head;
     ht->free_head = (uint32_t)(s - ht->slots) + 1;
     ht->count--;
     return ZX_OK;
+}
+
+zx_status_t handle_take(struct handle_table *ht, zx_handle_t h, struct kobj **obj, zx_rights_t *rights) {
+    return remove_slot(ht, h, obj, rights, true);
+}
+
+zx_status_t handle_detach(struct handle_table *ht, zx_handle_t h, struct kobj **obj, zx_rights_t *rights) {
+    return remove_slot(ht, h, obj, rights, false);
 }
 
 void handle_release(struct kobj *obj) {

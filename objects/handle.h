@@ -46,6 +46,9 @@ struct handle_slot *handle_slot_of(struct handle_table *ht, zx_handle_t h);
 // a message, or handle_release).
 zx_status_t handle_take(struct handle_table *ht, zx_handle_t h, struct kobj **obj,
                         zx_rights_t *rights);
+// Like handle_take, but waits registered through h stay: the handle is travelling (a channel
+// message) and its waits end when it arrives (handle_arrived) or is destroyed.
+zx_status_t handle_detach(struct handle_table *ht, zx_handle_t h, struct kobj **obj, zx_rights_t *rights);
 // Drops a handle reference that is not in any table.
 void handle_release(struct kobj *obj);
 // Removes and releases h.

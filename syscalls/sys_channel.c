@@ -83,8 +83,10 @@ static zx_status_t take_handles(struct send_list *sl, struct kobj *self, struct 
             continue;
         }
         if (op != ZX_HANDLE_OP_MOVE) continue;  // a bad operation consumes nothing
-        (void)handle_take(ht, sl->values[i], &m->handles[i].obj, NULL);
+        (void)handle_detach(ht, sl->values[i], &m->handles[i].obj, NULL);
         m->handles[i].rights = rights;
+        m->handles[i].from_owner = ht->owner;
+        m->handles[i].from_value = sl->values[i];
     }
     return st;
 }
@@ -178,10 +180,13 @@ static zx_status_t deliver(struct message *m, user_out_ptr bytes, user_out_ptr h
         }
     }
     if (st != ZX_OK) {
-        while (i--) (void)handle_take(ht, vals[i], &m->handles[i].obj, &m->handles[i].rights);
+        while (i--) (void)handle_detach(ht, vals[i], &m->handles[i].obj, &m->handles[i].rights);
         return st;
     }
-    for (i = 0; i < m->num_handles; i++) m->handles[i].obj = NULL;
+    for (i = 0; i < m->num_handles; i++) {
+        msg_handle_arrived(&m->handles[i]);
+        m->handles[i].obj = NULL;
+    }
     return ZX_OK;
 }
 
