@@ -156,12 +156,50 @@ x86_context_enter:
     mov 40(%rsp), %rsp
     sysretq
 
-// zx_status_t x86_user_memcpy(void *dst, const void *src, size_t len)
+// int x86_user_memcpy(void *dst, const void *src, size_t len): 0, or 1 after a page fault.
 // Copies with user access enabled (SMAP). A page fault inside the copy resumes at the
-// recovery point below with ZX_ERR_UNAVAILABLE (-28... see errors.h: we return 1 and let C map).
+// recovery point below (x86_kernel_trap restores the stack pointer recorded here).
+// Up to 64 bytes are copied inline with scratch registers only; longer copies call the
+// selected memcpy variant, saving the callee-saved registers it might leave half-updated.
     .globl x86_user_memcpy
 x86_user_memcpy:
-    push %rbx
+    cmp $64, %rdx
+    ja 10f
+    lea 5f(%rip), %rax
+    mov %rax, x86_cpu+24(%rip)
+    mov %rsp, x86_cpu+32(%rip)
+    cmpb $0, x86_feat+2(%rip)    // smap
+    je 1f
+    stac
+1:  mov %rdx, %rcx
+    shr $3, %rcx
+    jz 3f
+2:  mov (%rsi), %rax
+    mov %rax, (%rdi)
+    add $8, %rsi
+    add $8, %rdi
+    dec %rcx
+    jnz 2b
+3:  and $7, %edx
+    jz 6f
+4:  movb (%rsi), %al
+    movb %al, (%rdi)
+    inc %rsi
+    inc %rdi
+    dec %edx
+    jnz 4b
+    jmp 6f
+5:  mov $1, %ecx                  // resumed here after a fault
+    jmp 7f
+6:  xor %ecx, %ecx
+7:  cmpb $0, x86_feat+2(%rip)
+    je 8f
+    clac
+8:  movq $0, x86_cpu+24(%rip)
+    mov %ecx, %eax
+    ret
+
+10: push %rbx
     push %rbp
     push %r12
     push %r13
