@@ -316,7 +316,7 @@ def check_syscall(sc):
     if "blocking" in a and sc.ret != "zx_status_t":
         raise DefError("a blocking syscall must return zx_status_t")
     if sc.is_vdsocall:
-        for bad in ("blocking", "noreturn", "wrapped"):
+        for bad in ("blocking", "wrapped"):
             if bad in a:
                 raise DefError("'%s' makes no sense for a vdsocall" % bad)
     else:

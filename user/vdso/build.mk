@@ -7,7 +7,9 @@ ZC_VDSO_BUILD_MK := 1
 VDSO_SO     := $(BUILD)/user/vdso.so
 VDSO_OBJDIR := $(BUILD)/user/vdso
 VDSO_C_SRCS := $(wildcard user/vdso/*.c)
-VDSO_OBJS   := $(VDSO_C_SRCS:user/vdso/%.c=$(VDSO_OBJDIR)/%.o) $(VDSO_OBJDIR)/vdso_stubs.o
+VDSO_S_SRCS := $(wildcard user/vdso/*.S)
+VDSO_OBJS   := $(VDSO_C_SRCS:user/vdso/%.c=$(VDSO_OBJDIR)/%.o) $(VDSO_S_SRCS:user/vdso/%.S=$(VDSO_OBJDIR)/%.o) \
+    $(VDSO_OBJDIR)/vdso_stubs.o
 
 VDSO_CFLAGS := -std=gnu11 -O2 -fPIC -ffreestanding -nostdlib -fvisibility=hidden \
     -fno-stack-protector -fno-builtin -fno-tree-loop-distribute-patterns -fno-plt \
@@ -18,6 +20,10 @@ VDSO_LDFLAGS := -nostdlib -shared -Wl,--hash-style=sysv -Wl,-z,norelro \
     -Wl,-z,max-page-size=4096 -Wl,-z,noexecstack
 
 $(VDSO_OBJDIR)/%.o: user/vdso/%.c | $(SYSCALLS_GEN_HDRS)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(VDSO_CFLAGS) -MMD -MP -c $< -o $@
+
+$(VDSO_OBJDIR)/%.o: user/vdso/%.S | $(SYSCALLS_GEN_HDRS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(VDSO_CFLAGS) -MMD -MP -c $< -o $@
 

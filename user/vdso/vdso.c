@@ -127,3 +127,24 @@ VDSO_EXPORT zx_status_t zx_syscall_test_wrapper(int32_t a, int32_t b, int32_t c)
 }
 VDSO_ALIAS(syscall_test_wrapper)
 #endif
+
+#ifdef ZC_VDSO_HAS_cprng_draw
+#include "syscalls/numbers.h"
+
+// zx_cprng_draw: any length, in draws of at most ZX_CPRNG_DRAW_MAX_LEN; it cannot fail (a
+// failure of the kernel call means a bad buffer: crash, as Zircon's does).
+VDSO_EXPORT void zx_cprng_draw(void* buffer, size_t buffer_size) {
+  char* p = buffer;
+  while (buffer_size) {
+    size_t n = buffer_size < ZX_CPRNG_DRAW_MAX_LEN ? buffer_size : ZX_CPRNG_DRAW_MAX_LEN;
+    register uint64_t rax __asm__("rax") = ZX_SYS_cprng_draw_once;
+    register uint64_t rdi __asm__("rdi") = (uint64_t)(uintptr_t)p;
+    register uint64_t rsi __asm__("rsi") = n;
+    __asm__ volatile("syscall" : "+r"(rax) : "r"(rdi), "r"(rsi) : "rcx", "r11", "memory");
+    if ((zx_status_t)rax != ZX_OK) __builtin_trap();
+    p += n;
+    buffer_size -= n;
+  }
+}
+VDSO_ALIAS(cprng_draw)
+#endif
