@@ -26,7 +26,6 @@ static void job_destroy(struct kobj *o) {
         if (j->sibling_link.next) list_delete(&j->sibling_link);
         kobj_unref(&j->parent->obj);
     }
-    if (j->critical) kobj_unref(&j->critical->obj);
     exc_port_release(&j->exc);
     slab_free(j);
 }
@@ -46,8 +45,6 @@ zx_status_t job_create(struct job *parent, struct job **out) {
     list_clear_node(&j->sibling_link);
     j->dead = false;
     j->return_code = 0;
-    j->critical = NULL;
-    j->critical_nonzero_only = false;
     j->exc.chan = NULL;
     if (parent) {
         kobj_ref(&parent->obj);
@@ -142,6 +139,8 @@ zx_status_t process_create(struct job *job, const char *name, struct process **o
     p->start_time = 0;
     p->exc.chan = p->exc_debugger.chan = NULL;
     p->dead_runtime = 0;
+    p->critical_to = NULL;
+    p->critical_nonzero_only = false;
     *out = p;
     return ZX_OK;
 }
@@ -165,12 +164,14 @@ static void process_finish(struct process *p) {
         int64_t c = p->return_code;
         hal_shutdown(c >= 0 && c <= 124 ? (int)c : 125);
     }
-    struct job *j = p->job;
     list_delete(&p->job_link);
     // A critical process takes its job down with it.
-    for (struct job *a = j; a; a = a->parent)
-        if (a->critical == p && (!a->critical_nonzero_only || p->return_code != 0))
-            job_kill(a, ZX_TASK_RETCODE_CRITICAL_PROCESS_KILL);
+    if (p->critical_to) {
+        struct job *cj = p->critical_to;
+        p->critical_to = NULL;
+        if (!p->critical_nonzero_only || p->return_code != 0) job_kill(cj, ZX_TASK_RETCODE_CRITICAL_PROCESS_KILL);
+        kobj_unref(&cj->obj);
+    }
     kobj_unref(&p->obj);  // the job's list reference
 }
 

@@ -28,8 +28,6 @@ struct job {
     uint8_t override[JOB_POLICY_COUNT];  // ZX_POL_OVERRIDE_*: may children change it?
     uint32_t slack_mode;
     zx_duration_t min_slack;
-    struct process *critical;    // referenced: its death kills this job
-    bool critical_nonzero_only;
     struct exc_port exc;
 };
 
@@ -50,6 +48,8 @@ struct process {
     uint32_t suspend_count;      // process-wide suspensions (tokens on the process)
     struct exc_port exc, exc_debugger;
     uint64_t dead_runtime;       // CPU time of its threads that are gone
+    struct job *critical_to;     // referenced: its death kills that job (zx_job_set_critical)
+    bool critical_nonzero_only;
 };
 
 struct thread {

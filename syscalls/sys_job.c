@@ -116,11 +116,11 @@ int64_t sys_job_set_critical(zx_handle_t job, uint32_t options, zx_handle_t proc
         struct job *a = p->job;
         while (a && a != j) a = a->parent;
         if (!a) st = ZX_ERR_INVALID_ARGS;
-        else if (j->critical) st = ZX_ERR_ALREADY_BOUND;
+        else if (p->critical_to) st = ZX_ERR_ALREADY_BOUND;
         else {
-            j->critical = p;
-            kobj_ref(&p->obj);
-            j->critical_nonzero_only = options & ZX_JOB_CRITICAL_PROCESS_RETCODE_NONZERO;
+            p->critical_to = j;
+            kobj_ref(&j->obj);
+            p->critical_nonzero_only = options & ZX_JOB_CRITICAL_PROCESS_RETCODE_NONZERO;
         }
         kobj_unref(&p->obj);
     }

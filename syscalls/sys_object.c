@@ -732,6 +732,10 @@ int64_t sys_object_get_child(zx_handle_t handle, uint64_t koid, zx_rights_t righ
             struct process *p = container_of(it, struct process, job_link);
             if (p->obj.koid == koid) child = &p->obj;
         }
+        list_for_each(&to_job(obj)->jobs, it) {
+            struct job *c = container_of(it, struct job, sibling_link);
+            if (c->obj.koid == koid) child = &c->obj;
+        }
     } else if (obj->type == ZX_OBJ_TYPE_PROCESS) {
         list_for_each(&to_process(obj)->threads, it) {
             struct thread *t = container_of(it, struct thread, proc_link);
@@ -741,6 +745,7 @@ int64_t sys_object_get_child(zx_handle_t handle, uint64_t koid, zx_rights_t righ
     if (st == ZX_OK && !child) st = ZX_ERR_NOT_FOUND;
     if (st == ZX_OK) {
         zx_rights_t r = rights == ZX_RIGHT_SAME_RIGHTS ? have : rights;
+        if (child->type == ZX_OBJ_TYPE_JOB && rights == ZX_RIGHT_SAME_RIGHTS) r = have;
         if (rights != ZX_RIGHT_SAME_RIGHTS && (rights & ~have)) st = ZX_ERR_ACCESS_DENIED;
         else st = give_handle(child, r, out);
     }
