@@ -68,7 +68,8 @@ void kernel_free_frame(paddr_t pa);
 // struct hal_aspace is defined in hal_arch.h so the kernel can embed it.
 zx_status_t hal_aspace_init(struct hal_aspace *as);
 void hal_aspace_destroy(struct hal_aspace *as);  // frees page-table pages, not mapped frames
-// Map one page (replacing any mapping there). ZX_ERR_NO_MEMORY if a table page is missing.
+// Map one page (replacing any mapping there); flags 0 (no access) leaves it unmapped.
+// ZX_ERR_NO_MEMORY if a table page is missing.
 zx_status_t hal_aspace_map(struct hal_aspace *as, uintptr_t va, paddr_t pa, unsigned flags);
 // Unmap [va, va+len); calls fn(ctx, va, pa) for each page that was mapped (may be NULL).
 void hal_aspace_unmap(struct hal_aspace *as, uintptr_t va, size_t len,
@@ -119,8 +120,8 @@ void hal_set_user_copy_routine(void *(*fn)(void *, const void *, size_t));
 
 // ---- user copy (fault-safe) ----
 // ZX_OK; ZX_ERR_INVALID_ARGS when the range is not entirely in the user half;
-// ZX_ERR_UNAVAILABLE when a page faulted (*fault_addr set, *fault_write set): the caller may
-// resolve the fault and retry. Partial copies may have happened.
+// ZX_ERR_UNAVAILABLE when a page faulted (*fault_addr set): the caller may resolve the fault
+// and retry. Partial copies may have happened.
 zx_status_t hal_copy_from_user(void *dst, uintptr_t usrc, size_t len, uintptr_t *fault_addr);
 zx_status_t hal_copy_to_user(uintptr_t udst, const void *src, size_t len, uintptr_t *fault_addr);
 

@@ -125,8 +125,6 @@ def compare_runs(path_a: str, path_b: str, system: str = "zc", alpha: float = AL
 
 
 def _ns(v: float) -> str:
-    if v >= 1e5:
-        return f"{v:,.0f}"
     return f"{v:.1f}" if v < 1e3 else f"{v:.0f}"
 
 

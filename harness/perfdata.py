@@ -40,8 +40,9 @@ def median(values) -> Optional[float]:
 
 
 def family(label: str) -> str:
-    """The benchmark family: the label up to its first '/' or '.' (Vmo, Channel, Syscall ...)."""
-    return re.split(r"[/.]", label, 1)[0]
+    """The benchmark family: the label up to its first '/' or '.', and there up to its first
+    '_' (Vmo, Channel, Syscall, HandleCreate, RoundTrip ...)."""
+    return re.split(r"[/.]", label, 1)[0].split("_", 1)[0]
 
 
 def load_fuchsiaperf(path: str) -> Dict[str, List[float]]:

@@ -21,7 +21,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from typing import List, Optional, Tuple
 
-from . import qemu
+from . import coretests, qemu
 
 DEFAULT_SUITE_TIMEOUT = 300.0
 PYTEST_TIMEOUT = 1800.0
@@ -344,14 +344,17 @@ def area_counts(results: List[SuiteResult]):
     return areas
 
 
-def report(results: List[SuiteResult], out=sys.stdout) -> Tuple[int, int]:
-    """The closing block: counts per area, then the totals line, which is the last line."""
+def report(results: List[SuiteResult], out=sys.stdout, extra: List[str] = ()) -> Tuple[int, int]:
+    """The closing block: counts per area, the `extra` lines (the core-tests vs zCore table),
+    then the totals line, which is the last line."""
     areas = area_counts(results)
     if areas:
         width = max(len(a) for a in areas)
         out.write("By area:\n")
         for a in sorted(areas):
             out.write(f"  {a:<{width}}  {areas[a][0]} passed, {areas[a][1]} failed\n")
+    for line in extra:
+        out.write(line + "\n")
     passed = sum(r.passed for r in results)
     failed = sum(r.failed for r in results)
     out.write(f"{passed} passed, {failed} failed\n")
@@ -391,6 +394,6 @@ def run(a) -> int:
             done(run_suite(suite, a, mode_error))
     if not results:
         print("harness: nothing to test (no --suite, --host-test or --pytest)")
-    passed, failed = report(results)
+    passed, failed = report(results, extra=coretests.table(results))
     write_summary_json(os.path.join(a.log_dir, "summary.json"), results, passed, failed)
     return 1 if failed else 0

@@ -118,6 +118,7 @@ void heap_init(void) {
 void *kmalloc(size_t size) {
     for (size_t i = 0; i < countof(class_sizes); i++)
         if (size <= class_sizes[i]) return slab_alloc(&classes[i]);
+    if (size > (HAL_PAGE_SIZE << PMM_MAX_ORDER) - HDR_BYTES) return NULL;
     unsigned order = SLAB_ORDER;
     while ((HAL_PAGE_SIZE << order) < size + HDR_BYTES) {
         if (++order > PMM_MAX_ORDER) return NULL;

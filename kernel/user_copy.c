@@ -32,6 +32,7 @@ zx_status_t copy_to_user(user_out_ptr dst, const void *src, size_t len) {
 }
 
 zx_status_t copy_name_from_user(char *dst, size_t max, user_in_ptr src, size_t len) {
+    if (max == 0) return ZX_ERR_INVALID_ARGS;
     if (len >= max) len = max - 1;
     zx_status_t st = copy_from_user(dst, src, len);
     if (st != ZX_OK) return st;

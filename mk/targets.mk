@@ -12,6 +12,9 @@ HARNESS_MACHINE = --kernel $(ZC_KERNEL) --initrd $(ZC_INITRD) --mode $(MODE) \
 
 .PHONY: run test bench clean
 
+# The Linux peer of make bench: its static /init and initramfs (LINUX_INITRAMFS).
+include microbenchmarks/linux/build.mk
+
 # make run PROG=hello [ARGS="x y"] [MODE=auto|kvm|tcg|icount] [TIMEOUT=s]
 ifneq ($(filter run,$(MAKECMDGOALS)),)
 ifeq ($(PROG),)
@@ -21,19 +24,28 @@ endif
 run: all | $(SETUP_STAMP)
 	$(Q)$(HARNESS) boot $(HARNESS_MACHINE) --cmdline "init=bin/$(PROG)$(if $(ARGS), $(ARGS))"
 
-test: all $(HOST_TESTS) | $(SETUP_STAMP)
+# The Linux peer's initramfs is built for the one harness test that boots it.
+test: all $(HOST_TESTS) $(LINUX_INITRAMFS) | $(SETUP_STAMP)
 	$(Q)$(HARNESS) test $(HARNESS_MACHINE) --log-dir $(BUILD)/test-logs \
 		--suite $(QEMU_SUITES) --host-test $(HOST_TESTS) --pytest tests
 
-# Runs the benchmarks that exist so far.
-bench: | $(SETUP_STAMP)
-	@echo "bench: the Fuchsia microbenchmarks (microbenchmarks/) are not there yet;" \
-	      "running the host memcpy benchmark (bench-memcpy) only."
-	$(Q)if $(MAKE) -n bench-memcpy >/dev/null 2>&1; then \
-		$(MAKE) --no-print-directory bench-memcpy; \
-	else \
-		echo "bench: bench-memcpy is not defined yet (libc-opt/): nothing to run"; \
-	fi
+# make bench [QUICK=1] [MODE=auto|kvm|tcg|icount] [FILTER=regex] [BENCH_ARGS='...']
+# zc (bin/zc-bench) and the Linux peer (microbenchmarks/linux) in the same QEMU mode, one run
+# folder results/runs/<date>-<commit>-<mode>/ and the report (docs/bench.md, harness/bench.py).
+
+QUICK      ?=
+FILTER     ?=
+BENCH_ARGS ?=
+ifneq ($(filter bench,$(MAKECMDGOALS)),)
+ifneq ($(filter-out auto kvm tcg icount,$(MODE)),)
+$(error make bench: unknown MODE=$(MODE) (choose from auto, kvm, tcg, icount))
+endif
+endif
+bench: all $(LINUX_INITRAMFS) $(LINUX_KERNEL_STAMP) | $(SETUP_STAMP)
+	$(Q)$(PY) -m harness.bench --mode $(MODE) $(if $(filter-out 0 no false,$(QUICK)),--quick) \
+		$(if $(FILTER),--filter '$(FILTER)') --kernel $(ZC_KERNEL) --initrd $(ZC_INITRD) \
+		--linux-dir $(LINUX_DIR) --linux-initrd $(LINUX_INITRAMFS) \
+		$(if $(TIMEOUT),--timeout $(TIMEOUT)) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(BUILD) $(CLEAN_EXTRA)

@@ -8,7 +8,7 @@
 
 #include "objects/kobj.h"
 
-#define HANDLE_MAX_PER_PROCESS (1u << 18)
+#define HANDLE_MAX_PER_PROCESS (1u << 17)  // the slot array must fit one 4 MiB allocation
 
 struct handle_slot {
     struct kobj *obj;      // NULL when free

@@ -113,18 +113,18 @@ static bool range_free(struct vmar *v, uintptr_t base, size_t size) {
     return true;
 }
 
-// First fit, lowest address, honouring alignment.
-static bool find_gap(struct vmar *v, size_t size, size_t align, uintptr_t *out) {
+// First fit, lowest address, honouring alignment, ending at or below `limit`.
+static bool find_gap(struct vmar *v, size_t size, size_t align, uintptr_t limit, uintptr_t *out) {
     uintptr_t cur = (v->r.base + align - 1) & ~(align - 1);
     list_for_each(&v->children, it) {
         struct vm_region *c = region_of(it);
-        if (cur + size <= c->base && cur + size >= cur) {
+        if (cur + size <= c->base && cur + size >= cur && cur + size <= limit) {
             *out = cur;
             return true;
         }
         if (region_end(c) > cur) cur = (region_end(c) + align - 1) & ~(align - 1);
     }
-    if (cur + size >= cur && cur + size <= region_end(&v->r)) {
+    if (cur + size >= cur && cur + size <= region_end(&v->r) && cur + size <= limit) {
         *out = cur;
         return true;
     }
@@ -272,6 +272,7 @@ static zx_status_t place(struct vmar *v, zx_vm_option_t options, size_t offset, 
     zx_status_t st = align_from_options(options, &align);
     if (st != ZX_OK) return st;
     if (options & (ZX_VM_SPECIFIC | ZX_VM_SPECIFIC_OVERWRITE)) {
+        if (options & ZX_VM_OFFSET_IS_UPPER_LIMIT) return ZX_ERR_INVALID_ARGS;
         if (!(v->flags & ZX_VM_CAN_MAP_SPECIFIC)) return ZX_ERR_ACCESS_DENIED;
         if (offset % PAGE) return ZX_ERR_INVALID_ARGS;
         if (offset > v->r.size || size > v->r.size - offset) return ZX_ERR_INVALID_ARGS;
@@ -281,8 +282,16 @@ static zx_status_t place(struct vmar *v, zx_vm_option_t options, size_t offset, 
         *base = b;
         return ZX_OK;
     }
-    if (offset != 0 || size > v->r.size) return ZX_ERR_INVALID_ARGS;
-    if (!find_gap(v, size, align, base)) return no_space;
+    uintptr_t limit = region_end(&v->r);
+    if (options & ZX_VM_OFFSET_IS_UPPER_LIMIT) {
+        // offset bounds where the region may end, relative to the VMAR's base.
+        if (offset % PAGE || offset > v->r.size) return ZX_ERR_INVALID_ARGS;
+        limit = v->r.base + offset;
+    } else if (offset != 0) {
+        return ZX_ERR_INVALID_ARGS;
+    }
+    if (size > v->r.size) return ZX_ERR_INVALID_ARGS;
+    if (!find_gap(v, size, align, limit, base)) return no_space;
     return ZX_OK;
 }
 
@@ -290,7 +299,7 @@ zx_status_t vmar_map(struct vmar *v, zx_vm_option_t options, size_t vmar_offset,
                      uint64_t vmo_offset, size_t len, zx_rights_t vmo_rights, zx_rights_t vmar_rights,
                      uintptr_t *mapped) {
     const zx_vm_option_t known = PERMS | ZX_VM_SPECIFIC | ZX_VM_SPECIFIC_OVERWRITE | ZX_VM_MAP_RANGE |
-                                 ZX_VM_REQUIRE_NON_RESIZABLE | ZX_VM_ALLOW_FAULTS |
+                                 ZX_VM_REQUIRE_NON_RESIZABLE | ZX_VM_ALLOW_FAULTS | ZX_VM_OFFSET_IS_UPPER_LIMIT |
                                  ZX_VM_PERM_READ_IF_XOM_UNSUPPORTED | (0x1fu << ZX_VM_ALIGN_BASE);
     if (options & ~known) return ZX_ERR_INVALID_ARGS;
     if (v->destroyed || v->as->dead) return ZX_ERR_BAD_STATE;
@@ -420,7 +429,11 @@ zx_status_t vmar_protect(struct vmar *v, zx_vm_option_t options, uintptr_t addr,
         if (region_end(c) <= addr) continue;
         struct vm_mapping *m = mapping_of(c);
         m->perms = perms;
-        hal_aspace_protect(&v->as->hal, c->base, c->size, hal_flags(perms));
+        // Pages a clone has not copied yet belong to an ancestor: leave write access to the
+        // fault path, which copies first.
+        uint64_t root_off = 0;
+        bool cow = vmo_has_ancestors(m->vmo, &root_off);
+        hal_aspace_protect(&v->as->hal, c->base, c->size, hal_flags(cow ? perms & ~ZX_VM_PERM_WRITE : perms));
     }
     return ZX_OK;
 }
@@ -437,8 +450,7 @@ zx_status_t vmar_allocate(struct vmar *parent, zx_vm_option_t options, size_t of
     // CAN_MAP_SPECIFIC is about the child's own placement rules, not inherited.
     if ((can & ~parent->flags & ~ZX_VM_CAN_MAP_SPECIFIC) != 0) return ZX_ERR_ACCESS_DENIED;
     uintptr_t base;
-    zx_status_t st = place(parent, options & ~ZX_VM_OFFSET_IS_UPPER_LIMIT, offset, rsize, false, ZX_ERR_NO_MEMORY,
-                           &base);
+    zx_status_t st = place(parent, options, offset, rsize, false, ZX_ERR_NO_MEMORY, &base);
     if (st != ZX_OK) return st;
     struct vmar *child = vmar_new(parent->as, parent, base, rsize, options & (CAN_MAP | ZX_VM_COMPACT));
     if (!child) return ZX_ERR_NO_MEMORY;

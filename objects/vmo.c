@@ -44,28 +44,35 @@ static void pm_put_nogrow(struct page_map *pm, uint64_t k, paddr_t pa) {
     pm->frames[i] = pa;
 }
 
-static bool pm_put(struct page_map *pm, uint64_t k, paddr_t pa) {
-    if ((pm->count + 1) * 4 > pm->cap * 3) {  // keep the load under 3/4
-        uint32_t ncap = pm->cap ? pm->cap * 2 : 16;
-        uint64_t *nk = kmalloc(ncap * sizeof(uint64_t));
-        paddr_t *nf = kmalloc(ncap * sizeof(paddr_t));
-        if (!nk || !nf) {
-            kfree(nk);
-            kfree(nf);
-            return false;
-        }
-        memset(nk, 0xff, ncap * sizeof(uint64_t));
-        struct page_map old = *pm;
-        vmo_committed_pages -= old.count;  // re-added by the rehash below
-        pm->keys = nk;
-        pm->frames = nf;
-        pm->cap = ncap;
-        pm->count = 0;
-        for (uint32_t i = 0; i < old.cap; i++)
-            if (old.keys[i] != PAGE_MAP_EMPTY) pm_put_nogrow(pm, old.keys[i], old.frames[i]);
-        kfree(old.keys);
-        kfree(old.frames);
+// Grows the table so that `n` entries fit under the 3/4 load limit.
+static bool pm_reserve(struct page_map *pm, uint64_t n) {
+    if (n * 4 <= (uint64_t)pm->cap * 3) return true;
+    uint64_t ncap = pm->cap ? pm->cap : 16;
+    while (ncap * 3 < n * 4) ncap *= 2;
+    if (ncap > (1ull << 31)) return false;
+    uint64_t *nk = kmalloc(ncap * sizeof(uint64_t));
+    paddr_t *nf = kmalloc(ncap * sizeof(paddr_t));
+    if (!nk || !nf) {
+        kfree(nk);
+        kfree(nf);
+        return false;
     }
+    memset(nk, 0xff, ncap * sizeof(uint64_t));
+    struct page_map old = *pm;
+    vmo_committed_pages -= old.count;  // re-added by the rehash below
+    pm->keys = nk;
+    pm->frames = nf;
+    pm->cap = (uint32_t)ncap;
+    pm->count = 0;
+    for (uint32_t i = 0; i < old.cap; i++)
+        if (old.keys[i] != PAGE_MAP_EMPTY) pm_put_nogrow(pm, old.keys[i], old.frames[i]);
+    kfree(old.keys);
+    kfree(old.frames);
+    return true;
+}
+
+static bool pm_put(struct page_map *pm, uint64_t k, paddr_t pa) {
+    if (!pm_reserve(pm, (uint64_t)pm->count + 1)) return false;
     pm_put_nogrow(pm, k, pa);
     return true;
 }
@@ -191,24 +198,29 @@ static void replace_kid(struct vmo *h, struct vmo *old, struct vmo *new) {
 
 // Folds hidden node h into its only child c: c takes the pages of h it can still see and
 // h's place in the chain. Costs the pages c owns when c sees all of h (the common case).
-static void fold_into_child(struct vmo *h, struct vmo *c) {
+static bool fold_into_child(struct vmo *h, struct vmo *c) {
     uint64_t off = c->parent_offset / PAGE;
     bool covers = off == 0 && c->parent_limit >= h->size;
     if (covers && c->pages.count <= h->pages.count) {
         // c's own pages override h's: move them into h's map, then take the map over.
+        if (!pm_reserve(&h->pages, (uint64_t)h->pages.count + c->pages.count)) return false;
         for (uint32_t i = 0; i < c->pages.cap; i++) {
             uint64_t k = c->pages.keys[i];
             if (k == PAGE_MAP_EMPTY) continue;
             paddr_t old;
-            if (pm_lookup(&h->pages, k, &old)) pmm_free_page(old);
-            if (!pm_put(&h->pages, k, c->pages.frames[i])) panic("vmo: out of memory folding a clone");
+            if (pm_lookup(&h->pages, k, &old)) pmm_free_page(old);  // overridden by c's copy
+            pm_put_nogrow(&h->pages, k, c->pages.frames[i]);    // counts only new keys
         }
+        // c's entries were counted in c; in h, new keys counted again, replaced ones replaced a
+        // counted page: either way each of c's pages is now counted once too often.
+        vmo_committed_pages -= c->pages.count;
         kfree(c->pages.keys);
         kfree(c->pages.frames);
         c->pages = h->pages;
         h->pages = (struct page_map){0};
     } else {
         // Move the pages of h that c sees and does not own; the rest die with h.
+        if (!pm_reserve(&c->pages, (uint64_t)c->pages.count + h->pages.count)) return false;
         uint32_t i = 0;
         while (i < h->pages.cap) {
             uint64_t k = h->pages.keys[i];
@@ -218,7 +230,7 @@ static void fold_into_child(struct vmo *h, struct vmo *c) {
                 i++;
                 continue;
             }
-            if (!pm_put(&c->pages, k - off, h->pages.frames[i])) panic("vmo: out of memory folding a clone");
+            pm_put_nogrow(&c->pages, k - off, h->pages.frames[i]);
             pm_remove_at(&h->pages, i);  // may shift a later entry into slot i
         }
     }
@@ -237,6 +249,7 @@ static void fold_into_child(struct vmo *h, struct vmo *c) {
     h->parent = NULL;  // c inherited h's reference on its parent
     h->kids[0] = h->kids[1] = NULL;
     kobj_unref(&h->obj);  // c's reference on h
+    return true;
 }
 
 static void hidden_child_gone(struct vmo *h, struct vmo *child) {
@@ -245,12 +258,15 @@ static void hidden_child_gone(struct vmo *h, struct vmo *child) {
     if (survivor) {
         kobj_ref(&h->obj);  // keep h alive through the fold
         kobj_unref(&h->obj);  // the departed child's reference
-        fold_into_child(h, survivor);
+        // Out of memory: h simply stays as the survivor's parent (a longer chain, still right).
+        (void)fold_into_child(h, survivor);
         kobj_unref(&h->obj);
         return;
     }
     kobj_unref(&h->obj);
 }
+
+bool vmo_has_ancestors(struct vmo *v, uint64_t *offset) { return slice_root(v, offset)->parent != NULL; }
 
 bool vmo_lookup_page(struct vmo *v, uint64_t idx, paddr_t *pa) {
     uint64_t off = idx * PAGE;
@@ -274,6 +290,8 @@ static zx_status_t own_page(struct vmo *v, uint64_t idx, paddr_t *pa) {
         pmm_free_page(f);
         return ZX_ERR_NO_MEMORY;
     }
+    // Mappings of v (and its slices) may still show the ancestor's frame: they fault again.
+    if (copy) vm_mappings_unmap_vmo_range(v, idx * PAGE, PAGE);
     *pa = f;
     return ZX_OK;
 }
@@ -364,7 +382,7 @@ void vmo_for_each_page(struct vmo *v, uint64_t first, uint64_t last,
                        void (*fn)(void *ctx, uint64_t idx, paddr_t pa), void *ctx) {
     const struct page_map *pm = &v->pages;
     if (v->slice_of || !pm->count || last < first) return;  // slices fault their pages in
-    if (last - first + 1 <= pm->count) {
+    if (last - first < pm->count) {
         for (uint64_t i = first; i <= last; i++) {
             paddr_t pa;
             if (pm_lookup(pm, i, &pa)) fn(ctx, i, pa);
@@ -380,8 +398,8 @@ void vmo_for_each_page(struct vmo *v, uint64_t first, uint64_t last,
 // Frees the owned pages in [first, last] (page indices).
 static void free_own_pages(struct vmo *v, uint64_t first, uint64_t last) {
     struct page_map *pm = &v->pages;
-    if (!pm->count) return;
-    if (last - first + 1 <= pm->count) {
+    if (!pm->count || last < first) return;
+    if (last - first < pm->count) {
         for (uint64_t k = first; k <= last; k++) {
             for (uint32_t i = pm_hash(k, pm->cap);; i = (i + 1) & (pm->cap - 1)) {
                 if (pm->keys[i] == PAGE_MAP_EMPTY) break;
@@ -462,6 +480,14 @@ zx_status_t vmo_zero_range(struct vmo *v, uint64_t offset, uint64_t len) {
     return vmo_walk(v, offset, len, true, zero_chunk, NULL);
 }
 
+static void write_protect_all(struct vmo *v) {
+    list_for_each(&v->mappings, it) vm_mapping_write_protect(container_of(it, struct vm_mapping, vmo_link));
+    list_for_each(&v->user_children, it) {
+        struct vmo *c = container_of(it, struct vmo, user_link);
+        if (c->slice_of == v) write_protect_all(c);
+    }
+}
+
 zx_status_t vmo_create_child(struct vmo *v, enum vmo_child_kind kind, uint64_t offset, uint64_t size,
                              bool resizable, struct vmo **out) {
     struct vmo *c;
@@ -503,11 +529,9 @@ zx_status_t vmo_create_child(struct vmo *v, enum vmo_child_kind kind, uint64_t o
             c->parent = h;
             c->parent_offset = soff;
             c->parent_limit = limit;
-            // src's mapped pages now belong to h: map them read-only so writes copy.
-            list_for_each(&src->mappings, it) {
-                struct vm_mapping *m = container_of(it, struct vm_mapping, vmo_link);
-                vm_mapping_write_protect(m);
-            }
+            // src's mapped pages now belong to h: map them read-only (here and in src's
+            // slices) so writes copy.
+            write_protect_all(src);
         }
     }
     c->user_parent = v;

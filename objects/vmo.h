@@ -67,6 +67,9 @@ void vmo_for_each_page(struct vmo *v, uint64_t first, uint64_t last,
 zx_status_t vmo_set_size(struct vmo *v, uint64_t size) __attribute__((warn_unused_result));
 uint64_t vmo_committed_bytes(const struct vmo *v);
 
+// True when (slices resolved) v shows pages of hidden ancestors (a COW clone).
+bool vmo_has_ancestors(struct vmo *v, uint64_t *offset);
+
 // zx_vmo_create_child's kinds.
 enum vmo_child_kind { VMO_CHILD_SNAPSHOT, VMO_CHILD_SLICE };
 zx_status_t vmo_create_child(struct vmo *v, enum vmo_child_kind kind, uint64_t offset, uint64_t size,

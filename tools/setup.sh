@@ -22,6 +22,7 @@ PACKAGES=(
 	libbenchmark-dev             # host-side benchmarks
 	musl-tools busybox-static    # Linux comparison guests
 	libc6-dev                    # the Linux peer's /init: gcc -static with glibc (libc.a)
+	chromium fonts-dejavu-core   # the dashboard test (headless browser) and its fonts
 )
 LINUX_META_PACKAGE=linux-image-cloud-amd64
 

@@ -66,6 +66,13 @@ $(eval $(call user_program,foundation-test,$(FOUNDATION_TEST_SRCS:user/%.c=$(USE
 USERBOOT_ELF := $(USER_OUT)/userboot.elf
 BOOTFS_FILES += $(USER_OUT)/hello.elf $(USER_OUT)/fault-child.elf $(USER_OUT)/foundation-test.elf
 QEMU_SUITES += bin/foundation-test
+
+# core-tests: the object-model conformance suite (user/tests/core, docs/core-tests.md).
+CORE_TEST_SRCS := $(wildcard user/tests/core/*.c)
+$(eval $(call user_program,core-tests,$(CORE_TEST_SRCS:user/%.c=$(USER_OUT)/%.o)))
+BOOTFS_FILES += $(USER_OUT)/core-tests.elf
+QEMU_SUITES += bin/core-tests
+
 ALL_TARGETS += $(USER_PROGRAMS) $(BUILD)/bootfs.cpio
 
 # The bootfs: a cpio "newc" archive of $(BUILD)/bootfs/, which holds bin/<name> for every

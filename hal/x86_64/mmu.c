@@ -143,6 +143,11 @@ static inline void flush_page(struct hal_aspace *as, uintptr_t va) {
 }
 
 zx_status_t hal_aspace_map(struct hal_aspace *as, uintptr_t va, paddr_t pa, unsigned flags) {
+    // x86 cannot express a present page without read access: no access means not present.
+    if (!(flags & (HAL_MMU_READ | HAL_MMU_WRITE | HAL_MMU_EXEC))) {
+        hal_aspace_unmap(as, va, HAL_PAGE_SIZE, NULL, NULL);
+        return ZX_OK;
+    }
     uint64_t *pte = walk(as, va, true);
     if (!pte) return ZX_ERR_NO_MEMORY;
     bool was = *pte & PTE_P;
@@ -185,7 +190,8 @@ void hal_aspace_protect(struct hal_aspace *as, uintptr_t va, size_t len, unsigne
     for (uintptr_t p = va; p < va + len; p += 4096) {
         uint64_t *pte = walk(as, p, false);
         if (!pte || !(*pte & PTE_P)) continue;
-        *pte = (*pte & PTE_ADDR) | leaf_flags(flags);
+        if (!(flags & (HAL_MMU_READ | HAL_MMU_WRITE | HAL_MMU_EXEC))) *pte = 0;  // no access: not present
+        else *pte = (*pte & PTE_ADDR) | leaf_flags(flags);
         flush_page(as, p);
     }
 }

@@ -31,6 +31,8 @@ enum {
     ZC_HND_JOB         = 6,   // a job to create processes in
     ZC_HND_DEBUGLOG    = 7,   // a debuglog for output
     ZC_HND_RESOURCE    = 8,   // the root resource
+    ZC_HND_USER0       = 16,  // extra handles of zc_launch_args (user/lib/launch.h):
+                              // ZC_HND_USER0 + i by convention
 };
 
 #endif

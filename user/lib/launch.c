@@ -32,6 +32,7 @@ struct launch {
     uintptr_t entry;
     uintptr_t sp;
     uintptr_t vdso_base;
+    bool extras_taken;     // args->extra_handles moved into the procargs message
 };
 
 static zx_status_t report(const struct launch *l, zx_status_t st, const char *what) {
@@ -263,9 +264,9 @@ static zx_status_t send_procargs(struct launch *l, zx_handle_t bootfs_vmo, zx_ha
         l->proc, ZX_HANDLE_INVALID, l->thread, vdso_vmo, bootfs_vmo, job, debuglog,
         zc_get_handle(ZC_HND_RESOURCE),  // the root resource, passed down when we hold it
     };
-    zx_handle_t handles[NUM_CHILD_HANDLES];
+    zx_handle_t handles[NUM_CHILD_HANDLES + ZC_LAUNCH_MAX_EXTRA];
     uint32_t n = 0;
-    uint32_t sent_tags[NUM_CHILD_HANDLES];
+    uint32_t sent_tags[NUM_CHILD_HANDLES + ZC_LAUNCH_MAX_EXTRA];
     zx_status_t st = ZX_OK;
 
     for (uint32_t i = 0; i < NUM_CHILD_HANDLES; i++) {
@@ -284,6 +285,13 @@ static zx_status_t send_procargs(struct launch *l, zx_handle_t bootfs_vmo, zx_ha
         }
         sent_tags[n++] = tags[i];
     }
+    // The caller's extra handles move into the message (zc_launch closes them if we fail
+    // before this point).
+    for (uint32_t i = 0; i < l->args->num_extra; i++) {
+        sent_tags[n] = l->args->extra_tags[i];
+        handles[n++] = l->args->extra_handles[i];
+    }
+    l->extras_taken = true;
 
     void *msg;
     uint32_t len;
@@ -382,8 +390,13 @@ static zx_status_t launch_steps(struct launch *l, const struct bootfs *bfs) {
 
 zx_status_t zc_launch(const struct zc_launch_args *args, zx_handle_t *proc_out) {
     struct launch l = {.args = args, .path = args && args->path ? args->path : "(null)"};
-    if (!args || !args->path || !proc_out || args->argc < 0 || (args->argc > 0 && !args->argv))
+    if (!args || !args->path || !proc_out || args->argc < 0 || (args->argc > 0 && !args->argv) ||
+        args->num_extra > ZC_LAUNCH_MAX_EXTRA ||
+        (args->num_extra && (!args->extra_handles || !args->extra_tags))) {
+        if (args && args->extra_handles && args->num_extra <= ZC_LAUNCH_MAX_EXTRA)
+            zx_handle_close_many(args->extra_handles, args->num_extra);
         return report(&l, ZX_ERR_INVALID_ARGS, "bad launch arguments");
+    }
 
     struct bootfs own_bfs = {0};
     const struct bootfs *bfs = args->bootfs;
@@ -391,12 +404,17 @@ zx_status_t zc_launch(const struct zc_launch_args *args, zx_handle_t *proc_out) 
     if (!bfs) {
         zx_handle_t vmo = args->bootfs_vmo ? args->bootfs_vmo : zc_get_handle(ZC_HND_BOOTFS_VMO);
         st = bootfs_open(vmo, &own_bfs);
-        if (st != ZX_OK)
+        if (st != ZX_OK) {
+            if (args->num_extra)
+                zx_handle_close_many(args->extra_handles, args->num_extra);
             return report(&l, st, "cannot map the bootfs");
+        }
         bfs = &own_bfs;
     }
 
     st = launch_steps(&l, bfs);
+    if (!l.extras_taken && args->num_extra)
+        zx_handle_close_many(args->extra_handles, args->num_extra);
 
     if (l.thread != ZX_HANDLE_INVALID)
         zx_handle_close(l.thread);

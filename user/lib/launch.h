@@ -22,7 +22,16 @@ struct zc_launch_args {
 
     const struct bootfs *bootfs;  // an open bootfs to load from; NULL = open bootfs_vmo
     bool quiet;                   // do not print why a launch failed
+
+    // Extra handles moved (not duplicated) into the child's procargs message, extra_handles[i]
+    // with tag extra_tags[i] (e.g. ZC_HND_USER0 + i; the child takes it with zc_take_handle).
+    // zc_launch consumes them whether it succeeds or not. At most ZC_LAUNCH_MAX_EXTRA.
+    const zx_handle_t *extra_handles;
+    const uint32_t *extra_tags;
+    uint32_t num_extra;
 };
+
+#define ZC_LAUNCH_MAX_EXTRA 16u
 
 // Creates a process, loads args->path into it (each PT_LOAD in its own VMO, mapped at its
 // address with its permissions), maps the vDSO (each segment with its permissions, in a

@@ -1,0 +1,978 @@
+"""`make bench`: the Fuchsia microbenchmarks on zc and on Linux, in one run (docs/bench.md).
+
+Boots zc with `init=bin/zc-bench <options>`, then the Linux peer (Debian's stock cloud kernel with
+an initramfs whose /init is microbenchmarks/linux) with the same options, in the same QEMU mode
+and machine (harness/qemu.py: q35, `-cpu max`, one CPU). Streams progress, extracts the
+fuchsiaperf JSON between the markers of docs/results.md from each serial log, writes
+results/runs/<YYYYMMDD-HHMMSS>-<short commit>-<mode>/ and prints the report: perftest's table
+for zc, zc vs Linux, zc vs limits, zc vs the 2020 Zircon/zCore figures, and the verdict.
+
+    /usr/bin/python3 -m harness.bench [--mode auto|kvm|tcg|icount] [--quick] [--filter REGEX]
+    /usr/bin/python3 -m harness.bench --report RUN_DIR     # the report of a recorded run
+
+Exit status: 0 when both guests ran and reported (whatever the verdict), 1 when a guest failed
+(the run folder is still written when zc reported), 2 for bad arguments (unknown mode, a filter
+that matches nothing, ...; nothing is written under results/).
+"""
+
+import argparse
+import csv
+import datetime
+import io
+import json
+import math
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
+
+from . import qemu
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BASELINE = os.path.join(ROOT, "results", "baselines", "zircon-zcore-2020.csv")
+
+MARK_BEGIN = "==== fuchsiaperf begin ===="
+MARK_END = "==== fuchsiaperf end ===="
+PROGRESS = re.compile(r"^bench: \[(\d+)/(\d+)\]\s+(\S+)")
+LINUX_EXIT = re.compile(r"^linux-bench: exit status (-?\d+)\s*$", re.M)
+# perftest_main's words for a filter that selects nothing (exit status 2).
+NO_MATCH = re.compile(r"matches no test|no tests to run")
+FAILED_TEST = re.compile(r"^bench: FAILED (\S+): (.*)$", re.M)
+# Lines another writer may interleave with the JSON: kernel messages (printk with a timestamp,
+# zc's own `zc: ...`). Dropped from the block only when it does not parse as it is.
+NOISE = re.compile(r"^(\[\s*\d+\.\d+\]|zc: |<\d>)")
+
+UNIT_NS = {"nanoseconds": 1.0, "ns": 1.0, "microseconds": 1e3, "us": 1e3,
+           "milliseconds": 1e6, "ms": 1e6, "seconds": 1e9, "s": 1e9}
+
+SYSTEMS = ("zc", "linux")
+SUITES = {"zc": "fuchsia.microbenchmarks", "linux": "linux.microbenchmarks"}
+
+# --- what a run measures ------------------------------------------------------------------------
+# Full run: adaptive run counts; QUICK: the labels the verdict needs plus one of each family,
+# fewer runs. The budget is guest time per test (under TCG that is close to wall time).
+# Measured here (2 cores, TCG): `make bench` from a clean clone 2.5-3 minutes (zc ~40 s, Linux
+# ~80 s, the rest build and kernel download); most tests stop at 1000 runs (perftest's default
+# count), the slow ones (2 MiB copies and maps on Linux) at the 3 s budget with 300+ runs.
+# More runs would mostly grow the run folders (~3 MB of JSON per system now), not the precision:
+# under TCG the spread between boots is larger than within one. QUICK: ~15 s after a build.
+FULL_OPTIONS = ["--min-runs", "20", "--max-runs", "1000", "--budget-ms", "3000"]
+QUICK_OPTIONS = ["--min-runs", "10", "--max-runs", "500", "--budget-ms", "300"]
+# POSIX ERE (the guests' own engine: no \d).
+QUICK_FILTER = ("^(Syscall/Null"
+                "|Limit/Memcpy/(128|2048)kbytes"
+                "|Vmo/(Read|Write)/[0-9]+kbytes"
+                "|Vmo/Clone/(128|2048)kbytes"
+                "|VmoMap/(Read|Write)/128kbytes"
+                "|Channel/WriteRead/[0-9]+bytes/[01]handles"
+                "|HandleCreate_(Vmo|Event)"
+                "|Event/(Signal|Duplicate)"
+                "|Port/QueueWait"
+                "|Socket/WriteRead/(64|65536)bytes"
+                "|RoundTrip_(Futex|BasicChannel)_SingleProcess"
+                "|Thread/CreateAndJoin"
+                "|Mmu/MapUnmap"
+                ")$")
+DEFAULT_TIMEOUT = {False: 780.0, True: 170.0}   # per boot, full / quick
+
+# --- the verdict (issue 6) ----------------------------------------------------------------------
+#   kind "limit": zc's label <= factor x zc's reference label (same guest)
+#   kind "linux": zc's label faster than Linux's (ratio < 1), per label of a family
+TARGETS = [
+    {"id": "1", "title": "Vmo/Read|Write/2048kbytes <= 1.2x Limit/Memcpy/2048kbytes",
+     "kind": "limit", "factor": 1.2,
+     "pairs": [("Vmo/Read/2048kbytes", "Limit/Memcpy/2048kbytes"),
+               ("Vmo/Write/2048kbytes", "Limit/Memcpy/2048kbytes")]},
+    {"id": "2", "title": "Vmo/Clone/2048kbytes .clone and .close <= 1.5x the 128kbytes figures",
+     "kind": "limit", "factor": 1.5,
+     "pairs": [("Vmo/Clone/2048kbytes.clone", "Vmo/Clone/128kbytes.clone"),
+               ("Vmo/Clone/2048kbytes.close", "Vmo/Clone/128kbytes.close")]},
+    {"id": "3", "title": "Channel/WriteRead/64bytes/0handles <= 4x Syscall/Null",
+     "kind": "limit", "factor": 4.0,
+     "pairs": [("Channel/WriteRead/64bytes/0handles", "Syscall/Null")]},
+    {"id": "4", "title": "zc faster than Linux (same run)", "kind": "linux", "factor": 1.0,
+     "families": ["Syscall/Null",
+                  r"re:^Channel/WriteRead/\d+bytes/\d+handles$",
+                  r"re:^Vmo/(Read|Write)/\d+kbytes$",
+                  "HandleCreate_Vmo",
+                  r"re:^VmoMap/(Read|Write)/\d+kbytes$",
+                  "Event/Signal",
+                  "Port/QueueWait",
+                  r"re:^Socket/WriteRead/\d+bytes$",
+                  "RoundTrip_Futex_SingleProcess"]},
+]
+FAMILY_NAMES = {
+    r"re:^Channel/WriteRead/\d+bytes/\d+handles$": "Channel/WriteRead/*",
+    r"re:^Vmo/(Read|Write)/\d+kbytes$": "Vmo/Read|Write/*",
+    r"re:^VmoMap/(Read|Write)/\d+kbytes$": "VmoMap/Read|Write/*",
+    r"re:^Socket/WriteRead/\d+bytes$": "Socket/WriteRead/*",
+}
+MET, NOT_MET, NO_DATA = "met", "not met", "no data"
+
+MEMCPY_LIMITED = re.compile(
+    r"^(Vmo/(Read|Write)(/ZeroPage)?|VmoMap(Range)?/(Read|Write)(/Kernel)?)/(\d+kbytes)$")
+
+SUMMARY_COLUMNS = ["label", "zc_median_ns", "zc_mean_ns", "zc_runs", "linux_median_ns",
+                   "linux_runs", "zc_over_linux", "limit_label", "limit_median_ns",
+                   "zc_over_limit", "zircon_2020_ns", "zcore_2020_ns"]
+
+
+class BenchError(Exception):
+    """A run that cannot go on; the message says why (and what to do)."""
+
+    def __init__(self, message: str, code: int = 1):
+        super().__init__(message)
+        self.code = code
+
+
+# --- fuchsiaperf JSON ---------------------------------------------------------------------------
+@dataclass
+class Entry:
+    label: str
+    values: List[float]          # nanoseconds, one per run
+    bytes_per_run: Optional[int] = None
+    unit: str = "nanoseconds"
+    test_suite: str = ""
+
+
+def extract_json_text(log_text: str, source: str = "log") -> str:
+    """The text between the last begin marker and the end marker after it."""
+    lines = log_text.replace("\r", "").split("\n")
+    begins = [i for i, ln in enumerate(lines) if ln.strip() == MARK_BEGIN]
+    if not begins:
+        raise BenchError(f"{source}: no '{MARK_BEGIN}' line in the serial log "
+                         "(the benchmark program did not finish)")
+    start = begins[-1] + 1
+    for i in range(start, len(lines)):
+        if lines[i].strip() == MARK_END:
+            return "\n".join(lines[start:i])
+    raise BenchError(f"{source}: the fuchsiaperf JSON is cut off: '{MARK_BEGIN}' without "
+                     f"'{MARK_END}' after it")
+
+
+def parse_fuchsiaperf(text: str, source: str = "JSON") -> List[Entry]:
+    """fuchsiaperf JSON text -> entries (values in ns). Raises BenchError when malformed."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise BenchError(f"{source}: malformed fuchsiaperf JSON: {e.msg} at line {e.lineno} "
+                         f"column {e.colno}") from None
+    if not isinstance(data, list):
+        raise BenchError(f"{source}: fuchsiaperf JSON must be a list of results, "
+                         f"not {type(data).__name__}")
+    out = []
+    for n, d in enumerate(data):
+        where = f"{source}: result {n}"
+        if not isinstance(d, dict):
+            raise BenchError(f"{where} is not an object")
+        for key in ("label", "unit", "values"):
+            if key not in d:
+                raise BenchError(f"{where} ({d.get('label', '?')}) has no '{key}'")
+        label, unit, values = d["label"], d["unit"], d["values"]
+        if not isinstance(label, str) or not label:
+            raise BenchError(f"{where}: 'label' must be a non-empty string")
+        if unit not in UNIT_NS:
+            raise BenchError(f"{where} ({label}): unknown unit '{unit}'")
+        if not isinstance(values, list) or not all(
+                v is None or (isinstance(v, (int, float)) and not isinstance(v, bool))
+                for v in values):
+            raise BenchError(f"{where} ({label}): 'values' must be a list of numbers")
+        # The runner writes null for a value that is not finite; such runs are dropped.
+        values = [v for v in values if v is not None and math.isfinite(v)]
+        if not values:
+            raise BenchError(f"{where} ({label}): no finite value in 'values'")
+        b = d.get("bytes_processed_per_run")
+        out.append(Entry(label, [float(v) * UNIT_NS[unit] for v in values],
+                         int(b) if isinstance(b, (int, float)) and b else None, unit,
+                         d.get("test_suite", "")))
+    return out
+
+
+def extract_results(log_text: str, source: str = "log") -> List[Entry]:
+    """The fuchsiaperf entries a benchmark program printed on its console (docs/results.md)."""
+    text = extract_json_text(log_text, source)
+    try:
+        return parse_fuchsiaperf(text, source)
+    except BenchError as first:
+        cleaned = "\n".join(ln for ln in text.split("\n") if not NOISE.match(ln))
+        if cleaned == text:
+            raise
+        try:
+            return parse_fuchsiaperf(cleaned, source)
+        except BenchError:
+            raise first from None
+
+
+def to_json(entries: Sequence[Entry], suite: str) -> list:
+    out = []
+    for e in entries:
+        d = {"label": e.label, "test_suite": e.test_suite or suite, "unit": "nanoseconds",
+             "values": e.values}
+        if e.bytes_per_run:
+            d["bytes_processed_per_run"] = e.bytes_per_run
+        out.append(d)
+    return out
+
+
+def load_json_file(path: str) -> List[Entry]:
+    with open(path) as f:
+        return parse_fuchsiaperf(f.read(), os.path.basename(path))
+
+
+# --- statistics ---------------------------------------------------------------------------------
+def median(values: Sequence[float]) -> float:
+    """perftest's median: the middle value, or the mean of the two middle ones."""
+    s = sorted(values)
+    n = len(s)
+    if n == 0:
+        raise ValueError("median of nothing")
+    return s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2
+
+
+def mean(values: Sequence[float]) -> float:
+    return sum(values) / len(values)
+
+
+def std_dev(values: Sequence[float]) -> float:
+    m = mean(values)
+    return math.sqrt(sum((v - m) ** 2 for v in values) / len(values))
+
+
+@dataclass
+class Value:
+    """A label's figure: the median of its per-run values. `how` tells when it was derived."""
+    median: float
+    runs: int
+    how: str = ""
+
+
+def as_dict(entries: Sequence[Entry]) -> Dict[str, Entry]:
+    return {e.label: e for e in entries}
+
+
+def value_of(results: Dict[str, Entry], label: str) -> Optional[Value]:
+    """The median of `label`; for a multi-step test without an overall entry (e.g.
+    HandleCreate_Vmo = .create + .close) the median of the per-run sums of its steps."""
+    e = results.get(label)
+    if e:
+        return Value(median(e.values), len(e.values))
+    steps = [x for k, x in results.items() if k.startswith(label + ".") and "." not in
+             k[len(label) + 1:]]
+    if steps and len({len(x.values) for x in steps}) == 1:
+        sums = [sum(vals) for vals in zip(*(x.values for x in steps))]
+        names = "+".join(x.label[len(label):] for x in steps)
+        return Value(median(sums), len(sums), f"sum of steps {names}")
+    return None
+
+
+def ratio(a: Optional[float], b: Optional[float]) -> Optional[float]:
+    if a is None or b is None or b <= 0:
+        return None
+    return a / b
+
+
+# --- baselines ----------------------------------------------------------------------------------
+def load_baseline(path: str = BASELINE) -> Dict[str, Tuple[Optional[float], Optional[float]]]:
+    out = {}
+    try:
+        with open(path) as f:
+            for row in csv.DictReader(f):
+                def num(s):
+                    try:
+                        return float(s)
+                    except (TypeError, ValueError):
+                        return None
+                out[row["label"]] = (num(row.get("zircon_ns")), num(row.get("zcore_ns")))
+    except OSError:
+        pass
+    return out
+
+
+# --- summary.csv --------------------------------------------------------------------------------
+def limit_label_for(label: str, zc: Dict[str, Entry]) -> Optional[str]:
+    """The floor a label is compared with in the same guest: memcpy of the same size for VMO
+    copies and maps, else Syscall/Null (none for the limits themselves)."""
+    if label.startswith("Limit/") or label == "Syscall/Null":
+        return None
+    m = MEMCPY_LIMITED.match(label)
+    if m:
+        limit = f"Limit/Memcpy/{m.group(7)}"
+        return limit if limit in zc else None
+    return "Syscall/Null" if "Syscall/Null" in zc else None
+
+
+def fmt_num(x: Optional[float], digits: int = 1) -> str:
+    return "" if x is None else f"{x:.{digits}f}"
+
+
+def summary_rows(zc_entries: Sequence[Entry], linux_entries: Sequence[Entry],
+                 baseline: Dict[str, Tuple[Optional[float], Optional[float]]]) -> List[dict]:
+    zc, linux = as_dict(zc_entries), as_dict(linux_entries)
+    labels = [e.label for e in zc_entries] + [e.label for e in linux_entries
+                                              if e.label not in zc]
+    rows = []
+    for label in labels:
+        z, l = zc.get(label), linux.get(label)
+        zmed = median(z.values) if z else None
+        lmed = median(l.values) if l else None
+        limit = limit_label_for(label, zc) if z else None
+        limmed = median(zc[limit].values) if limit else None
+        zircon, zcore = baseline.get(label, (None, None))
+        rows.append({
+            "label": label,
+            "zc_median_ns": fmt_num(zmed), "zc_mean_ns": fmt_num(mean(z.values) if z else None),
+            "zc_runs": str(len(z.values)) if z else "",
+            "linux_median_ns": fmt_num(lmed), "linux_runs": str(len(l.values)) if l else "",
+            "zc_over_linux": fmt_num(ratio(zmed, lmed), 3),
+            "limit_label": limit or "", "limit_median_ns": fmt_num(limmed),
+            "zc_over_limit": fmt_num(ratio(zmed, limmed), 3),
+            "zircon_2020_ns": fmt_num(zircon, 0), "zcore_2020_ns": fmt_num(zcore, 0),
+        })
+    return rows
+
+
+def write_summary_csv(path: str, rows: List[dict]):
+    with open(path, "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=SUMMARY_COLUMNS, lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+
+
+# --- verdict ------------------------------------------------------------------------------------
+def _bases(results: Dict[str, Entry]) -> List[str]:
+    """Every label plus every multi-step test name (the part before the step)."""
+    out = list(results)
+    for k in results:
+        if "." in k:
+            base = k.rsplit(".", 1)[0]
+            if base not in out:
+                out.append(base)
+    return out
+
+
+def _family_labels(family: str, zc: Dict[str, Entry], linux: Dict[str, Entry]) -> List[str]:
+    if not family.startswith("re:"):
+        return [family]
+    rx = re.compile(family[3:])
+    seen: List[str] = []
+    for label in _bases(zc) + _bases(linux):
+        if rx.match(label) and label not in seen:
+            seen.append(label)
+    return seen
+
+
+def _row(label, value, ref_label, ref, factor, strict, system_ref) -> dict:
+    r = ratio(value.median if value else None, ref.median if ref else None)
+    if r is None:
+        status = NO_DATA
+        missing = [f"{sys_} {lbl}" for sys_, lbl, v in
+                   (("zc", label, value), (system_ref, ref_label, ref)) if v is None]
+        note = "missing: " + ", ".join(missing) if missing else ""
+    else:
+        ok = r < factor if strict else r <= factor
+        status = MET if ok else NOT_MET
+        note = "; ".join(x for x in ((value.how and f"zc {value.how}"),
+                                     (ref.how and f"{system_ref} {ref.how}")) if x)
+    return {"label": label, "value_ns": value.median if value else None,
+            "reference": f"{system_ref} {ref_label}", "reference_ns": ref.median if ref else None,
+            "ratio": r, "threshold": factor, "comparison": "<" if strict else "<=",
+            "status": status, "note": note}
+
+
+def group_status(rows: List[dict]) -> str:
+    statuses = {r["status"] for r in rows}
+    if not rows:
+        return NO_DATA
+    if NOT_MET in statuses:
+        return NOT_MET
+    if NO_DATA in statuses:
+        return NO_DATA
+    return MET
+
+
+def compute_verdict(zc_entries: Sequence[Entry], linux_entries: Sequence[Entry]) -> dict:
+    """The targets of issue 6 with their ratios and met / not met / no data. A target is met
+    only when every one of its comparisons has data and holds."""
+    zc, linux = as_dict(zc_entries), as_dict(linux_entries)
+    targets = []
+    for t in TARGETS:
+        rows = []
+        if t["kind"] == "limit":
+            for label, ref in t["pairs"]:
+                rows.append(_row(label, value_of(zc, label), ref, value_of(zc, ref),
+                                 t["factor"], False, "zc"))
+        else:
+            for fam in t["families"]:
+                labels = _family_labels(fam, zc, linux)
+                if not labels:
+                    name = FAMILY_NAMES.get(fam, fam)
+                    rows.append({"label": name, "value_ns": None, "reference": f"linux {name}",
+                                 "reference_ns": None, "ratio": None, "threshold": t["factor"],
+                                 "comparison": "<", "status": NO_DATA,
+                                 "note": "no such label on either system"})
+                for label in labels:
+                    rows.append(_row(label, value_of(zc, label), label, value_of(linux, label),
+                                     t["factor"], True, "linux"))
+        targets.append({"id": t["id"], "title": t["title"], "status": group_status(rows),
+                        "rows": rows})
+    counts = {s: sum(1 for t in targets if t["status"] == s) for s in (MET, NOT_MET, NO_DATA)}
+    return {"statistic": "median of the per-run values (ns); ratio = value / reference",
+            "targets": targets, "counts": counts}
+
+
+# --- the report ---------------------------------------------------------------------------------
+def test_name(label: str, results: Dict[str, Entry]) -> str:
+    """The test a label belongs to: `Test.step` -> `Test` when other steps or `Test` exist."""
+    if "." in label:
+        base = label.rsplit(".", 1)[0]
+        if base in results or any(k != label and k.startswith(base + ".") for k in results):
+            return base
+    return label
+
+def fmt_ns(x: Optional[float]) -> str:
+    if x is None:
+        return "-"
+    return f"{x:.0f}" if x >= 100 else f"{x:.1f}"
+
+
+def fmt_ratio(x: Optional[float]) -> str:
+    return "-" if x is None else f"{x:.2f}"
+
+
+def perftest_table(entries: Sequence[Entry]) -> str:
+    """perftest's summary table (ResultsSet::PrintSummaryStatistics)."""
+    out = io.StringIO()
+    out.write("%10s %10s %10s %10s %10s %-12s %15s %s\n" % (
+        "Mean", "Std dev", "Min", "Max", "Median", "Unit", "Mean Mbytes/sec", "Test case"))
+    if not entries:
+        out.write("(No test results)\n")
+    for e in entries:
+        m = mean(e.values)
+        out.write("%10.0f %10.0f %10.0f %10.0f %10.0f %-12s" % (
+            m, std_dev(e.values), min(e.values), max(e.values), median(e.values), "nanoseconds"))
+        if e.bytes_per_run and m > 0:
+            out.write(" %15.3f" % (e.bytes_per_run / m * 1e9 / (1024 * 1024)))
+        else:
+            out.write(" %15s" % "N/A")
+        out.write(f" {e.label}\n")
+    return out.getvalue()
+
+
+def table(headers: List[str], rows: List[List[str]], left: Sequence[int] = (0,)) -> str:
+    """Plain text columns; the columns in `left` left-aligned, the others right-aligned."""
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
+
+    def line(cells):
+        return "  ".join(c.ljust(w) if i in left else c.rjust(w)
+                         for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+    return "\n".join([line(headers), line(["-" * w for w in widths])] +
+                     [line(r) for r in rows]) + "\n"
+
+
+def verdict_table(verdict: dict) -> str:
+    rows = []
+    for t in verdict["targets"]:
+        rows.append([f"({t['id']}) {t['title']}", "", "", "", "", "", t["status"].upper()])
+        for r in t["rows"]:
+            ref = r["reference"]
+            if ref.endswith(" " + r["label"]):   # zc vs Linux: the same label
+                ref = ref[:-len(r["label"])] + "(same)"
+            rows.append([f"    {r['label']}", fmt_ns(r["value_ns"]), ref,
+                         fmt_ns(r["reference_ns"]), fmt_ratio(r["ratio"]),
+                         f"{r['comparison']} {r['threshold']:g}", r["status"]])
+    c = verdict["counts"]
+    return (table(["target", "zc ns", "reference", "ref ns", "ratio", "needs", "verdict"], rows,
+                  left=(0, 2, 6)) +
+            f"targets: {c[MET]} met, {c[NOT_MET]} not met, {c[NO_DATA]} no data "
+            "(medians; a target is met only when all its comparisons have data and hold)\n")
+
+
+def report(zc_entries: Sequence[Entry], linux_entries: Sequence[Entry], mode: str,
+           baseline: Dict[str, Tuple[Optional[float], Optional[float]]],
+           verdict: dict, rows: Optional[List[dict]] = None) -> str:
+    zc, linux = as_dict(zc_entries), as_dict(linux_entries)
+    rows = rows if rows is not None else summary_rows(zc_entries, linux_entries, baseline)
+    out = io.StringIO()
+    out.write(f"== zc ({mode}): perftest summary\n")
+    out.write(perftest_table(zc_entries))
+
+    out.write(f"\n== zc vs Linux, same run ({mode}); ratio = zc median / Linux median, "
+              "< 1 means zc is faster\n")
+    lr = []
+    for r in rows:
+        if r["zc_over_linux"]:
+            rr = float(r["zc_over_linux"])
+            lr.append([r["label"], r["zc_median_ns"], r["linux_median_ns"], fmt_ratio(rr),
+                       "faster" if rr < 1 else "slower"])
+    out.write(table(["label", "zc ns", "linux ns", "zc/linux", "zc is"], lr, left=(0, 4))
+              if lr else "(no label measured on both)\n")
+    for what, have, lack in (("no Linux analogue (microbenchmarks/linux/README.md)", zc, linux),
+                             ("Linux only (not in zc's set)", linux, zc)):
+        tests = sorted({test_name(k, have) for k in have} - {test_name(k, lack) for k in lack})
+        if tests:
+            out.write(f"{what}: {len(tests)} tests: {', '.join(tests)}\n")
+
+    out.write(f"\n== zc vs limits (same guest): Vmo/VmoMap copies vs Limit/Memcpy of the same "
+              "size, everything else vs Syscall/Null\n")
+    # steps only for tests without an overall entry (HandleCreate_*, Port/QueueWait, ...)
+    lim = [[r["label"], r["zc_median_ns"], r["limit_label"], r["limit_median_ns"],
+            fmt_ratio(float(r["zc_over_limit"]))] for r in rows
+           if r["zc_over_limit"] and (test_name(r["label"], zc) == r["label"] or
+                                      test_name(r["label"], zc) not in zc)]
+    out.write(table(["label", "zc ns", "limit", "limit ns", "zc/limit"], lim, left=(0, 2))
+              if lim
+              else "(no limit labels in this run)\n")
+
+    comparable = mode == "kvm"
+    out.write("\n== zc vs the 2020 Zircon and zCore figures (zCore thesis, KVM)" +
+              ("" if comparable else f": NOT COMPARABLE, this run is {mode}, not kvm") + "\n")
+    br = []
+    for label, (zircon, zcore) in baseline.items():
+        v = value_of(zc, label)
+        if v is None:
+            continue
+        if comparable:
+            br.append([label, fmt_ns(v.median), fmt_ns(zircon), fmt_ns(zcore),
+                       fmt_ratio(ratio(v.median, zircon)), fmt_ratio(ratio(v.median, zcore))])
+        else:
+            br.append([label, fmt_ns(v.median), fmt_ns(zircon), fmt_ns(zcore),
+                       "not comparable", "not comparable"])
+    out.write(table(["label", "zc ns", "zircon ns", "zcore ns", "zc/zircon", "zc/zcore"], br)
+              if br else "(no label of the baseline in this run)\n")
+
+    out.write(f"\n== verdict ({mode})\n")
+    out.write(verdict_table(verdict))
+    return out.getvalue()
+
+
+# --- run metadata -------------------------------------------------------------------------------
+def git(*args) -> Optional[str]:
+    try:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True,
+                              check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
+def host_cpu() -> str:
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def qemu_version(binary: str) -> Optional[str]:
+    try:
+        out = subprocess.run([binary, "--version"], capture_output=True, text=True,
+                             timeout=30).stdout
+        m = re.search(r"version (\S+)", out)
+        return m.group(1) if m else out.splitlines()[0] if out else None
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+
+
+def load_linux_kernel_info(linux_dir: str) -> dict:
+    path = os.path.join(linux_dir, "kernel.json")
+    try:
+        with open(path) as f:
+            info = json.load(f)
+    except (OSError, ValueError):
+        raise BenchError(f"the Linux peer's kernel is not there ({path} missing): run "
+                         "`make setup` or `make linux-kernel`") from None
+    vmlinuz = os.path.join(linux_dir, info.get("vmlinuz", ""))
+    if not os.path.isfile(vmlinuz):
+        raise BenchError(f"{vmlinuz} not found: run `make linux-kernel` again")
+    info["vmlinuz_path"] = vmlinuz
+    return info
+
+
+# --- running the guests -------------------------------------------------------------------------
+class Progress:
+    """A text sink for the serial console that turns `bench: [i/N] LABEL` lines into progress
+    lines with elapsed time and an estimate of what is left."""
+
+    def __init__(self, system: str, out, run_start: float, verbose: bool = False,
+                 clock: Callable[[], float] = time.monotonic):
+        self.system, self.out, self.verbose, self.clock = system, out, verbose, clock
+        self.run_start = run_start
+        self.start = clock()
+        self.first_test: Optional[float] = None
+        self.buf = ""
+        self.tests = 0
+        self.tail: List[str] = []
+
+    def write(self, text: str):
+        self.buf += text
+        while "\n" in self.buf:
+            line, self.buf = self.buf.split("\n", 1)
+            self.line(line)
+
+    def flush(self):
+        pass
+
+    def line(self, line: str):
+        self.tail = (self.tail + [line])[-15:]
+        if self.verbose:
+            self.out.write(f"{self.system}| {line}\n")
+        m = PROGRESS.match(line)
+        if not m:
+            return
+        i, n, label = int(m.group(1)), int(m.group(2)), m.group(3)
+        now = self.clock()
+        if self.first_test is None:
+            self.first_test = now
+        self.tests = n
+        done = i - 1
+        per = (now - self.first_test) / done if done else None
+        left = f", ~{fmt_duration(per * (n - done))} left" if per is not None else ""
+        self.out.write(f"bench: {self.system:<5} [{i:>3}/{n}] {label:<48} "
+                       f"{fmt_duration(now - self.start)}{left} "
+                       f"(run {fmt_duration(now - self.run_start)})\n")
+        self.out.flush()
+
+
+def fmt_duration(s: float) -> str:
+    s = int(round(s))
+    return f"{s // 60}m{s % 60:02d}s" if s >= 60 else f"{s}s"
+
+
+def linux_decode(result: qemu.BootResult) -> qemu.BootResult:
+    """harness.qemu decodes zc's exit protocol; the Linux peer says its status on the console
+    (`linux-bench: exit status N`) and writes it to the same isa-debug-exit port."""
+    rc = result.qemu_returncode
+    said = None
+    for m in LINUX_EXIT.finditer(result.log_text):
+        said = int(m.group(1))
+    if result.timed_out:
+        result.outcome = "timeout"
+    elif rc is not None and rc > 0 and rc % 2 == 1 and said is not None and \
+            qemu.exit_value_for(said) == rc >> 1:
+        result.outcome, result.exit_value, result.status, result.note = \
+            "exited", rc >> 1, said, ""
+    elif rc == 0:
+        result.outcome = "reset"
+        result.note = ("the guest powered off or rebooted without the exit port "
+                       "(a Linux panic reboots: panic=-1)")
+    elif rc is not None and rc % 2 == 1 and said is None and rc > 1:
+        result.outcome, result.exit_value, result.status = "exited", rc >> 1, rc >> 1
+        result.note = "no 'linux-bench: exit status' line"
+    else:
+        result.outcome = "qemu-error"
+        lines = result.qemu_stderr.strip().splitlines()
+        result.note = f"QEMU exit status {rc}" + (f": {lines[-1]}" if lines else "")
+    return result
+
+
+@dataclass
+class GuestRun:
+    system: str
+    result: Optional[qemu.BootResult] = None
+    entries: List[Entry] = field(default_factory=list)
+    error: Optional[str] = None
+    no_match: bool = False     # exit 2 with "matches nothing": no label of the filter here
+    bad_args: Optional[str] = None   # exit 2 for another reason: the guest's message
+    message: str = ""                # what the guest said before exiting with status 2
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.bad_args is None
+
+
+def guest_message(log_text: str, lines: int = 6) -> str:
+    """The last lines a guest printed before it exited (its error message)."""
+    tail = [ln for ln in log_text.replace("\r", "").split("\n") if ln.strip() and
+            not LINUX_EXIT.match(ln) and not qemu.EXIT_LINE.search(ln)]
+    return "\n".join(tail[-lines:])
+
+
+def run_guest(system: str, kernel: str, initrd: str, cmdline: str, mode: str, timeout: float,
+              memory: str, log_path: str, progress: Progress,
+              qemu_binary: Optional[str]) -> GuestRun:
+    run = GuestRun(system)
+    try:
+        res = qemu.boot(kernel, initrd, cmdline, mode=mode, timeout=timeout, memory=memory,
+                        log_path=log_path, echo=progress, qemu=qemu_binary)
+    except qemu.HarnessError as e:
+        run.error = str(e)
+        return run
+    if system == "linux":
+        res = linux_decode(res)
+    run.result = res
+    if res.outcome == "exited" and res.status == 2:
+        msg = guest_message(res.log_text)
+        run.message = msg
+        if NO_MATCH.search(msg):
+            run.no_match = True
+        else:
+            run.bad_args = msg or "exit status 2"
+        return run
+    try:
+        run.entries = extract_results(res.log_text, f"{system}.log")
+    except BenchError as e:
+        run.error = str(e)
+    if res.outcome != "exited" or res.status != 0:
+        why = {"exited": f"exited with status {res.status}",
+               "panic": "kernel panic", "timeout": f"timed out after {timeout:g} s",
+               "reset": "reset", "qemu-error": "QEMU failed"}.get(res.outcome, res.outcome)
+        run.error = f"{system} {why}" + (f": {res.note}" if res.note else "") + \
+            (f"; {run.error}" if run.error else "")
+    return run
+
+
+def build_options(a) -> List[str]:
+    opts: List[str] = []
+    if a.runs:
+        opts += ["--runs", str(a.runs)]
+    else:
+        base = QUICK_OPTIONS if a.quick else FULL_OPTIONS
+        given = {"--min-runs": a.min_runs, "--max-runs": a.max_runs, "--budget-ms": a.budget_ms}
+        for i in range(0, len(base), 2):
+            v = given.get(base[i])
+            opts += [base[i], str(v) if v else base[i + 1]]
+    flt = a.filter if a.filter else (QUICK_FILTER if a.quick else None)
+    if flt:
+        opts += ["--filter", flt]
+    return opts
+
+
+def check_filter(flt: Optional[str]):
+    """Reject what neither guest could take: a regex that does not compile, or characters the
+    kernel command line cannot carry."""
+    if not flt:
+        return
+    try:
+        re.compile(flt)
+    except re.error as e:
+        raise BenchError(f"bad filter '{flt}': {e}", 2) from None
+    if any(c in flt for c in "\"'\n") or any(c.isspace() for c in flt):
+        raise BenchError(f"bad filter '{flt}': no spaces or quotes (it travels on the kernel "
+                         "command line)", 2)
+
+
+def run_name(start: datetime.datetime, commit: str, mode: str) -> str:
+    return f"{start.strftime('%Y%m%d-%H%M%S')}-{commit}-{mode}"
+
+
+def write_fuchsiaperf(path: str, data: list):
+    """fuchsiaperf JSON, one result per line (values inline: a run has ~300 x 1000 of them)."""
+    def compact(v):
+        return int(v) if float(v).is_integer() and abs(v) < 2 ** 53 else v
+    with open(path, "w") as f:
+        f.write("[\n" + ",\n".join(
+            json.dumps(dict(d, values=[compact(v) for v in d["values"]]),
+                       separators=(", ", ": ")) for d in data) + "\n]\n")
+
+
+def write_json(path: str, data):
+    with open(path, "w") as f:
+        json.dump(data, f, indent=1)
+        f.write("\n")
+
+
+def main_run(a) -> int:
+    out = sys.stdout
+    wall_start = time.monotonic()
+    check_filter(a.filter)
+    if a.mode not in qemu.MODES:
+        raise BenchError(f"unknown mode '{a.mode}' (choose from {', '.join(qemu.MODES)})", 2)
+    systems = [s for s in SYSTEMS if s in a.systems.split(",")]
+    if not systems or set(a.systems.split(",")) - set(SYSTEMS):
+        raise BenchError(f"--systems takes zc, linux or zc,linux, not '{a.systems}'", 2)
+    try:
+        binary = qemu.find_qemu(a.qemu)
+        mode = qemu.select_mode(a.mode, binary)
+    except qemu.HarnessError as e:
+        raise BenchError(str(e), 2) from None
+    linux_info = load_linux_kernel_info(a.linux_dir) if "linux" in systems else {}
+    linux_initrd = a.linux_initrd or os.path.join(a.linux_dir, "initramfs.cpio")
+    for what, path in ((("zc kernel", a.kernel), ("zc bootfs", a.initrd)) if "zc" in systems
+                       else ()) + ((("Linux initramfs", linux_initrd),) if "linux" in systems
+                                   else ()):
+        if not os.path.isfile(path):
+            raise BenchError(f"{what} {path} not found (build it with `make`)", 2)
+
+    opts = build_options(a)
+    start = datetime.datetime.now(datetime.timezone.utc)
+    commit = git("rev-parse", "--short", "HEAD") or "nocommit"
+    name = run_name(start, commit, mode)
+    work = os.path.join(a.work_dir, name)
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    guest_opts = " ".join(opts)
+    cmdlines = {"zc": f"init=bin/zc-bench {guest_opts}".strip(),
+                "linux": f"console=ttyS0 quiet panic=-1 -- {guest_opts}".strip()}
+    boot = {"zc": (a.kernel, a.initrd),
+            "linux": (linux_info.get("vmlinuz_path"), linux_initrd)}
+    timeout = a.timeout or DEFAULT_TIMEOUT[bool(a.quick)]
+    out.write(f"bench: {name}: {', '.join(systems)} in QEMU {mode} (q35, -cpu max, {a.memory}), "
+              f"{'QUICK, ' if a.quick else ''}options: {guest_opts}\n")
+    if "linux" in systems:
+        out.write(f"bench: Linux peer: {linux_info.get('package')} {linux_info.get('version')}\n")
+    out.flush()
+
+    runs: Dict[str, GuestRun] = {}
+    for system in systems:
+        kernel, initrd = boot[system]
+        out.write(f"bench: booting {system}: {cmdlines[system]}\n")
+        out.flush()
+        progress = Progress(system, out, wall_start, a.verbose)
+        g = run_guest(system, kernel, initrd, cmdlines[system], mode, timeout, a.memory,
+                      os.path.join(work, f"{system}.log"), progress, a.qemu)
+        runs[system] = g
+        secs = g.result.seconds if g.result else 0.0
+        if g.bad_args or (g.no_match and system == systems[0]):
+            shutil.rmtree(work, ignore_errors=True)
+            msg = g.message or "exit status 2"
+            raise BenchError(f"{system} refused the options ({guest_opts}):\n  " +
+                             msg.replace("\n", "\n  "), 2)
+        if g.no_match:
+            out.write(f"bench: {system}: no benchmark matches the filter here "
+                      f"(no analogue); {secs:.1f} s\n")
+        elif g.error:
+            out.write(f"bench: {system}: FAILED: {g.error} ({secs:.1f} s)\n")
+            for m in FAILED_TEST.finditer(g.result.log_text if g.result else ""):
+                out.write(f"bench: {system}: test {m.group(1)} failed: {m.group(2)}\n")
+            tail = guest_message(g.result.log_text, 12) if g.result else ""
+            if tail:
+                out.write("bench: its last lines:\n    " + tail.replace("\n", "\n    ") + "\n")
+        else:
+            out.write(f"bench: {system}: {len(g.entries)} results in {secs:.1f} s\n")
+        out.flush()
+        if system == "zc" and not g.entries:
+            out.write(f"bench: zc reported nothing; Linux not booted, no run folder written. "
+                      f"Logs: {work}/\n")
+            return 1
+
+    zc_run = runs.get("zc")
+    zc_entries = zc_run.entries if zc_run else []
+    linux_entries = runs["linux"].entries if "linux" in runs else []
+    baseline = load_baseline()
+    rows = summary_rows(zc_entries, linux_entries, baseline)
+    verdict = compute_verdict(zc_entries, linux_entries)
+    verdict.update({"mode": mode, "quick": bool(a.quick), "run": name})
+
+    dest = os.path.join(a.results_dir, name)
+    os.makedirs(dest, exist_ok=True)
+    for system in systems:
+        write_fuchsiaperf(os.path.join(dest, f"{system}.fuchsiaperf.json"),
+                          to_json(runs[system].entries, SUITES[system]))
+        log = os.path.join(work, f"{system}.log")
+        if os.path.exists(log):
+            shutil.copyfile(log, os.path.join(dest, f"{system}.log"))
+    write_summary_csv(os.path.join(dest, "summary.csv"), rows)
+    write_json(os.path.join(dest, "verdict.json"), verdict)
+    status = git("status", "--porcelain", "--untracked-files=no")
+    meta = {
+        "commit": commit,
+        "commit_subject": git("log", "-1", "--format=%s") if commit != "nocommit" else None,
+        "dirty": bool(status) if status is not None else None,
+        "mode": mode, "quick": bool(a.quick),
+        "date": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "qemu_version": qemu_version(binary), "qemu_cpu": f"-cpu {qemu.CPU}",
+        "machine": qemu.MACHINE, "memory": a.memory,
+        "host_cpu": host_cpu(), "host_cores": os.cpu_count(),
+        "linux_kernel": (f"{linux_info.get('package')} {linux_info.get('version')}"
+                         if linux_info else None),
+        "zc_runs": {e.label: len(e.values) for e in zc_entries},
+        "linux_runs": {e.label: len(e.values) for e in linux_entries},
+        "wall_seconds": None,
+        "options": opts, "filter": a.filter or (QUICK_FILTER if a.quick else None),
+        "cmdlines": {s: cmdlines[s] for s in systems},
+        "guests": {s: {"outcome": runs[s].result.outcome if runs[s].result else "not booted",
+                       "status": runs[s].result.status if runs[s].result else None,
+                       "seconds": round(runs[s].result.seconds, 2) if runs[s].result else None,
+                       "results": len(runs[s].entries), "no_match": runs[s].no_match,
+                       "error": runs[s].error} for s in systems},
+    }
+    failed = [s for s in systems if runs[s].error]
+    meta["wall_seconds"] = round(time.monotonic() - wall_start, 1)
+    write_json(os.path.join(dest, "meta.json"), meta)
+    shutil.rmtree(work, ignore_errors=True)
+
+    out.write("\n" + report(zc_entries, linux_entries, mode, baseline, verdict, rows))
+    out.write(f"\nbench: run folder {os.path.relpath(dest, ROOT) if dest.startswith(ROOT) else dest}"
+              f" ({meta['wall_seconds']:.0f} s)\n")
+    for s in failed:
+        out.write(f"bench: FAILED: {runs[s].error} (see {s}.log in the run folder)\n")
+    if failed:
+        return 1
+    return 0
+
+
+def main_report(run_dir: str) -> int:
+    def load(name):
+        p = os.path.join(run_dir, name)
+        return load_json_file(p) if os.path.exists(p) else []
+    try:
+        with open(os.path.join(run_dir, "meta.json")) as f:
+            meta = json.load(f)
+    except (OSError, ValueError) as e:
+        raise BenchError(f"{run_dir}: no readable meta.json ({e})", 2) from None
+    zc_entries, linux_entries = load("zc.fuchsiaperf.json"), load("linux.fuchsiaperf.json")
+    baseline = load_baseline()
+    verdict = compute_verdict(zc_entries, linux_entries)
+    sys.stdout.write(report(zc_entries, linux_entries, meta.get("mode", "?"), baseline, verdict))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="harness.bench", description=__doc__.split("\n\n")[0])
+    p.add_argument("--mode", default="auto", help="auto (kvm when usable, else tcg), kvm, tcg "
+                   "or icount (%(default)s)")
+    p.add_argument("--quick", action="store_true",
+                   help="representative subset (the verdict's labels), fewer runs")
+    p.add_argument("--filter", default=None, help="POSIX extended regex on the label (replaces "
+                   "the QUICK subset when both are given)")
+    p.add_argument("--runs", type=int, default=None, help="fixed run count per test")
+    p.add_argument("--min-runs", type=int, default=None)
+    p.add_argument("--max-runs", type=int, default=None)
+    p.add_argument("--budget-ms", type=int, default=None, help="guest time budget per test")
+    p.add_argument("--systems", default="zc,linux", help="zc, linux or zc,linux (%(default)s)")
+    p.add_argument("--kernel", default="build/kernel/zc.elf")
+    p.add_argument("--initrd", default="build/bootfs.cpio")
+    p.add_argument("--linux-dir", default="build/linux",
+                   help="where tools/setup.sh --linux-kernel put the kernel (%(default)s)")
+    p.add_argument("--linux-initrd", default=None,
+                   help="the peer's initramfs (default LINUX_DIR/initramfs.cpio)")
+    p.add_argument("--results-dir", default=os.path.join(ROOT, "results", "runs"))
+    p.add_argument("--work-dir", default="build/bench",
+                   help="logs of a run until it is complete (%(default)s)")
+    p.add_argument("--timeout", type=float, default=None,
+                   help=f"seconds per boot (default {DEFAULT_TIMEOUT[False]:g}, "
+                   f"QUICK {DEFAULT_TIMEOUT[True]:g})")
+    p.add_argument("--memory", default=qemu.DEFAULT_MEMORY)
+    p.add_argument("--qemu", default=None)
+    p.add_argument("--verbose", action="store_true", help="echo the serial consoles")
+    p.add_argument("--report", metavar="RUN_DIR", help="print the report of a recorded run")
+    return p
+
+
+def main(argv=None) -> int:
+    a = parser().parse_args(argv)
+    try:
+        if a.report:
+            return main_report(a.report)
+        for n in ("runs", "min_runs", "max_runs", "budget_ms"):
+            v = getattr(a, n)
+            if v is not None and v <= 0:
+                raise BenchError(f"--{n.replace('_', '-')} must be positive", 2)
+        return main_run(a)
+    except BenchError as e:
+        print(f"bench: error: {e}", file=sys.stderr)
+        return e.code
+    except KeyboardInterrupt:
+        print("bench: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,416 @@
+// VMARs and mappings: placement, unmap/protect splitting, sub-regions, faults (objects/vmar.c),
+// checked against the test HAL's MMU.
+#include <string.h>
+#include <zircon/rights.h>
+
+#include "kernel/pmm.h"
+#include "tests/host/kt_vm.h"
+
+#define PAGE HAL_PAGE_SIZE
+
+static size_t nchildren(struct vmar *v) {
+    size_t n = 0;
+    list_for_each(&v->children, it) n++;
+    return n;
+}
+
+static struct vm_region *child(struct vmar *v, size_t i) {
+    list_for_each(&v->children, it) if (i-- == 0) return container_of(it, struct vm_region, link);
+    return NULL;
+}
+
+struct fixture {
+    struct vm_aspace *as;
+    struct vmo *vmo;
+    zx_rights_t rr;  // the root VMAR's rights
+};
+
+static void setup(struct fixture *f, uint64_t vmo_pages) {
+    if (vm_aspace_create(&f->as) != ZX_OK || vmo_create(vmo_pages * PAGE, 0, &f->vmo) != ZX_OK)
+        kt_fail(__FILE__, __LINE__, "setup");
+    f->rr = KT_ROOT_RIGHTS(f->as);
+}
+static void teardown(struct fixture *f) {
+    kt_aspace_destroy(f->as);
+    kobj_unref(&f->vmo->obj);
+}
+static zx_status_t map(struct fixture *f, struct vmar *v, zx_vm_option_t opts, size_t off, uint64_t vmo_off,
+                       size_t len, uintptr_t *a) {
+    return vmar_map(v ? v : f->as->root, opts, off, f->vmo, vmo_off, len, ZX_DEFAULT_VMO_RIGHTS,
+                    v ? vmar_rights_for(v->flags) : f->rr, a);
+}
+
+TEST(Vmar, FirstFitPlacement) {
+    struct fixture f;
+    setup(&f, 4);
+    uintptr_t a, b, c;
+    ASSERT_OK(map(&f, NULL, KT_RW, 0, 0, 4 * PAGE, &a));
+    ASSERT_OK(map(&f, NULL, KT_RW, 0, 0, 2 * PAGE, &b));
+    EXPECT_EQ(a, HAL_USER_BASE);
+    EXPECT_EQ(b, a + 4 * PAGE);
+    ASSERT_OK(vmar_unmap(f.as->root, a, 4 * PAGE));
+    ASSERT_OK(map(&f, NULL, KT_RW, 0, 0, 3 * PAGE, &c));  // the hole is reused
+    EXPECT_EQ(c, a);
+    EXPECT_EQ(nchildren(f.as->root), 2);
+    EXPECT_EQ(f.vmo->obj.refcount, 3);  // each mapping holds the VMO
+    teardown(&f);
+}
+
+TEST(Vmar, MapChecksArguments) {
+    struct fixture f;
+    setup(&f, 4);
+    uintptr_t a;
+    EXPECT_STATUS(map(&f, NULL, KT_RW, 0, 0, 0, &a), ZX_ERR_INVALID_ARGS);            // empty
+    EXPECT_STATUS(map(&f, NULL, KT_RW, 0, 100, PAGE, &a), ZX_ERR_INVALID_ARGS);       // vmo offset
+    EXPECT_STATUS(map(&f, NULL, KT_RW, PAGE, 0, PAGE, &a), ZX_ERR_INVALID_ARGS);      // offset, not SPECIFIC
+    EXPECT_STATUS(map(&f, NULL, KT_RW | (1u << 20), 0, 0, PAGE, &a), ZX_ERR_INVALID_ARGS);  // unknown option
+    EXPECT_STATUS(map(&f, NULL, KT_RW, 0, 0, 5 * PAGE, &a), ZX_ERR_BUFFER_TOO_SMALL);  // beyond the VMO
+    EXPECT_STATUS(vmar_map(f.as->root, KT_RW, 0, f.vmo, 0, PAGE, ZX_RIGHT_READ | ZX_RIGHT_MAP, f.rr, &a),
+                  ZX_ERR_ACCESS_DENIED);  // the VMO handle cannot write
+    EXPECT_STATUS(vmar_map(f.as->root, KT_RW, 0, f.vmo, 0, PAGE, ZX_DEFAULT_VMO_RIGHTS,
+                           f.rr & ~ZX_RIGHT_WRITE, &a), ZX_ERR_ACCESS_DENIED);  // nor the VMAR handle
+    EXPECT_EQ(nchildren(f.as->root), 0);
+    EXPECT_OK(map(&f, NULL, KT_RW | ZX_VM_ALLOW_FAULTS, 0, 0, 5 * PAGE, &a));  // beyond, if asked
+    teardown(&f);
+}
+
+TEST(Vmar, SpecificPlacementAndOverlap) {
+    struct fixture f;
+    setup(&f, 8);
+    uintptr_t a, b;
+    ASSERT_OK(map(&f, NULL, KT_RW | ZX_VM_SPECIFIC, 16 * PAGE, 0, 4 * PAGE, &a));
+    EXPECT_EQ(a, HAL_USER_BASE + 16 * PAGE);
+    EXPECT_STATUS(map(&f, NULL, KT_RW | ZX_VM_SPECIFIC, 18 * PAGE, 0, 4 * PAGE, &b), ZX_ERR_ALREADY_EXISTS);
+    EXPECT_STATUS(map(&f, NULL, KT_RW | ZX_VM_SPECIFIC, 13 * PAGE, 0, 4 * PAGE, &b), ZX_ERR_ALREADY_EXISTS);
+    EXPECT_STATUS(map(&f, NULL, KT_RW | ZX_VM_SPECIFIC, 16 * PAGE + 1, 0, PAGE, &b), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(map(&f, NULL, KT_RW | ZX_VM_SPECIFIC, HAL_USER_END - HAL_USER_BASE, 0, PAGE, &b),
+                  ZX_ERR_INVALID_ARGS);  // past the end of the VMAR
+    ASSERT_OK(map(&f, NULL, KT_RW | ZX_VM_SPECIFIC, 12 * PAGE, 0, 4 * PAGE, &b));  // touching is fine
+    ASSERT_OK(map(&f, NULL, KT_RW | ZX_VM_SPECIFIC, 20 * PAGE, 0, 4 * PAGE, &b));
+    EXPECT_EQ(nchildren(f.as->root), 3);
+    // Children stay sorted by address.
+    EXPECT_LT(child(f.as->root, 0)->base, child(f.as->root, 1)->base);
+    EXPECT_LT(child(f.as->root, 1)->base, child(f.as->root, 2)->base);
+    teardown(&f);
+}
+
+TEST(Vmar, SpecificOverwriteReplaces) {
+    struct fixture f;
+    setup(&f, 8);
+    uintptr_t a, b;
+    ASSERT_OK(map(&f, NULL, KT_RW | ZX_VM_MAP_RANGE, 0, 0, 8 * PAGE, &a));
+    EXPECT_EQ(th_mmu_pages(&f.as->hal), 8);
+    ASSERT_OK(map(&f, NULL, ZX_VM_PERM_READ | ZX_VM_SPECIFIC_OVERWRITE, 2 * PAGE, 0, 2 * PAGE, &b));
+    EXPECT_EQ(b, a + 2 * PAGE);
+    EXPECT_EQ(nchildren(f.as->root), 3);  // [0,2) [2,4) new, [4,8)
+    // The replaced pages are gone from the MMU; the new mapping maps the VMO's pages 0..1.
+    unsigned fl;
+    paddr_t p0, pv;
+    ASSERT_TRUE(vmo_lookup_page(f.vmo, 0, &pv));
+    p0 = kt_pte(f.as, b, &fl);
+    EXPECT_EQ(p0, pv);
+    EXPECT_EQ(fl & HAL_MMU_WRITE, 0);
+    EXPECT_VM_COHERENT(f.as);
+    teardown(&f);
+}
+
+TEST(Vmar, AlignmentOption) {
+    struct fixture f;
+    setup(&f, 1);
+    uintptr_t a, b;
+    ASSERT_OK(map(&f, NULL, KT_RW, 0, 0, PAGE, &a));
+    ASSERT_OK(map(&f, NULL, KT_RW | ZX_VM_ALIGN_1MB, 0, 0, PAGE, &b));
+    EXPECT_EQ(b % (1 << 20), 0);
+    EXPECT_GT(b, a);
+    EXPECT_STATUS(map(&f, NULL, KT_RW | (5u << ZX_VM_ALIGN_BASE), 0, 0, PAGE, &b), ZX_ERR_INVALID_ARGS);
+    teardown(&f);
+}
+
+// Unmapping the middle of a mapping leaves two mappings, with the MMU pages on both sides.
+TEST(Vmar, UnmapSplitsAMappingInTwo) {
+    struct fixture f;
+    setup(&f, 8);
+    uintptr_t a;
+    ASSERT_OK(map(&f, NULL, KT_RW | ZX_VM_MAP_RANGE, 0, 0, 8 * PAGE, &a));
+    ASSERT_EQ(th_mmu_pages(&f.as->hal), 8);
+    ASSERT_OK(vmar_unmap(f.as->root, a + 3 * PAGE, 2 * PAGE));
+    ASSERT_EQ(nchildren(f.as->root), 2);
+    struct vm_region *lo = child(f.as->root, 0), *hi = child(f.as->root, 1);
+    EXPECT_EQ(lo->base, a);
+    EXPECT_EQ(lo->size, 3 * PAGE);
+    EXPECT_EQ(hi->base, a + 5 * PAGE);
+    EXPECT_EQ(hi->size, 3 * PAGE);
+    EXPECT_EQ(container_of(hi, struct vm_mapping, r)->vmo_offset, 5 * PAGE);
+    EXPECT_EQ(th_mmu_pages(&f.as->hal), 6);
+    EXPECT_EQ(kt_pte(f.as, a + 3 * PAGE, NULL), 0);
+    EXPECT_EQ(kt_pte(f.as, a + 4 * PAGE, NULL), 0);
+    EXPECT_NE(kt_pte(f.as, a + 5 * PAGE, NULL), 0);
+    EXPECT_VM_COHERENT(f.as);
+    EXPECT_EQ(f.vmo->obj.refcount, 3);  // one per mapping
+    // Faults in the hole fail; on either side they work.
+    EXPECT_STATUS(vm_fault(f.as, a + 4 * PAGE, 0), ZX_ERR_NOT_FOUND);
+    EXPECT_OK(vm_fault(f.as, a + 7 * PAGE + 5, HAL_FAULT_WRITE));
+    teardown(&f);
+}
+
+TEST(Vmar, UnmapAcrossMappingsAndHoles) {
+    struct fixture f;
+    setup(&f, 4);
+    uintptr_t a, b;
+    ASSERT_OK(map(&f, NULL, KT_RW | ZX_VM_SPECIFIC, 0, 0, 4 * PAGE, &a));
+    ASSERT_OK(map(&f, NULL, KT_RW | ZX_VM_SPECIFIC, 6 * PAGE, 0, 4 * PAGE, &b));
+    ASSERT_OK(vmar_unmap(f.as->root, a + 2 * PAGE, 6 * PAGE));  // tail of one, hole, head of other
+    ASSERT_EQ(nchildren(f.as->root), 2);
+    EXPECT_EQ(child(f.as->root, 0)->size, 2 * PAGE);
+    EXPECT_EQ(child(f.as->root, 1)->base, a + 8 * PAGE);
+    EXPECT_EQ(child(f.as->root, 1)->size, 2 * PAGE);
+    EXPECT_OK(vmar_unmap(f.as->root, a + 100 * PAGE, PAGE));  // nothing there: fine
+    EXPECT_STATUS(vmar_unmap(f.as->root, a + 1, PAGE), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(vmar_unmap(f.as->root, a, 0), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(vmar_unmap(f.as->root, HAL_USER_BASE - PAGE, PAGE), ZX_ERR_INVALID_ARGS);
+    teardown(&f);
+}
+
+TEST(Vmar, ProtectSplitsAndChangesTheMmu) {
+    struct fixture f;
+    setup(&f, 6);
+    uintptr_t a;
+    ASSERT_OK(map(&f, NULL, KT_RW | ZX_VM_MAP_RANGE, 0, 0, 6 * PAGE, &a));
+    ASSERT_OK(vmar_protect(f.as->root, ZX_VM_PERM_READ, a + 2 * PAGE, 2 * PAGE, f.rr));
+    ASSERT_EQ(nchildren(f.as->root), 3);
+    struct vm_mapping *mid = container_of(child(f.as->root, 1), struct vm_mapping, r);
+    EXPECT_EQ(mid->r.base, a + 2 * PAGE);
+    EXPECT_EQ(mid->perms, ZX_VM_PERM_READ);
+    unsigned fl;
+    kt_pte(f.as, a + 2 * PAGE, &fl);
+    EXPECT_EQ(fl, HAL_MMU_READ);
+    kt_pte(f.as, a + PAGE, &fl);
+    EXPECT_EQ(fl, HAL_MMU_READ | HAL_MMU_WRITE);
+    EXPECT_STATUS(vm_fault(f.as, a + 3 * PAGE, HAL_FAULT_WRITE | HAL_FAULT_PRESENT), ZX_ERR_ACCESS_DENIED);
+    EXPECT_OK(vm_fault(f.as, a + 5 * PAGE, HAL_FAULT_WRITE | HAL_FAULT_PRESENT));
+    // Back to read-write: the two halves do not merge, but the whole range is writable again.
+    ASSERT_OK(vmar_protect(f.as->root, KT_RW, a, 6 * PAGE, f.rr));
+    kt_pte(f.as, a + 2 * PAGE, &fl);
+    EXPECT_EQ(fl, HAL_MMU_READ | HAL_MMU_WRITE);
+    teardown(&f);
+}
+
+TEST(Vmar, ProtectChecks) {
+    struct fixture f;
+    setup(&f, 4);
+    uintptr_t a, b;
+    ASSERT_OK(map(&f, NULL, KT_RW | ZX_VM_SPECIFIC, 0, 0, 2 * PAGE, &a));
+    ASSERT_OK(map(&f, NULL, KT_RW | ZX_VM_SPECIFIC, 3 * PAGE, 0, 2 * PAGE, &b));
+    EXPECT_STATUS(vmar_protect(f.as->root, ZX_VM_PERM_READ, a, 5 * PAGE, f.rr), ZX_ERR_NOT_FOUND);  // a gap
+    EXPECT_STATUS(vmar_protect(f.as->root, ZX_VM_PERM_READ, a + 10 * PAGE, PAGE, f.rr), ZX_ERR_NOT_FOUND);
+    EXPECT_STATUS(vmar_protect(f.as->root, KT_RW | ZX_VM_PERM_EXECUTE, a, PAGE, f.rr),
+                  ZX_ERR_ACCESS_DENIED);  // the VMO handle had no EXECUTE
+    EXPECT_STATUS(vmar_protect(f.as->root, ZX_VM_PERM_READ, a, PAGE, 0), ZX_ERR_ACCESS_DENIED);
+    EXPECT_STATUS(vmar_protect(f.as->root, ZX_VM_MAP_RANGE, a, PAGE, f.rr), ZX_ERR_INVALID_ARGS);
+    EXPECT_EQ(nchildren(f.as->root), 2);  // failed calls split nothing
+    teardown(&f);
+}
+
+TEST(Vmar, SubregionsHoldMappingsAndDieTogether) {
+    struct fixture f;
+    setup(&f, 4);
+    struct vmar *sub, *subsub;
+    ASSERT_OK(vmar_allocate(f.as->root, ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_WRITE | ZX_VM_CAN_MAP_SPECIFIC, 0,
+                            64 * PAGE, &sub));
+    EXPECT_EQ(sub->r.base, HAL_USER_BASE);
+    EXPECT_EQ(sub->r.size, 64 * PAGE);
+    ASSERT_OK(vmar_allocate(sub, ZX_VM_CAN_MAP_READ | ZX_VM_SPECIFIC, 8 * PAGE, 16 * PAGE, &subsub));
+    EXPECT_EQ(subsub->r.base, sub->r.base + 8 * PAGE);
+    uintptr_t a, b, c;
+    ASSERT_OK(map(&f, sub, KT_RW | ZX_VM_MAP_RANGE, 0, 0, 4 * PAGE, &a));
+    EXPECT_TRUE(a >= sub->r.base && a < sub->r.base + 8 * PAGE);
+    ASSERT_OK(map(&f, subsub, ZX_VM_PERM_READ | ZX_VM_MAP_RANGE, 0, 0, 4 * PAGE, &b));
+    EXPECT_TRUE(b >= subsub->r.base && b < subsub->r.base + subsub->r.size);
+    EXPECT_STATUS(map(&f, subsub, KT_RW, 0, 0, PAGE, &c), ZX_ERR_ACCESS_DENIED);  // no CAN_MAP_WRITE
+    EXPECT_STATUS(map(&f, sub, KT_RW | ZX_VM_SPECIFIC, 10 * PAGE, 0, PAGE, &c), ZX_ERR_ALREADY_EXISTS);
+    EXPECT_STATUS(vmar_allocate(sub, ZX_VM_CAN_MAP_EXECUTE, 0, PAGE, &subsub), ZX_ERR_ACCESS_DENIED);
+    EXPECT_STATUS(vmar_allocate(sub, 0, 0, 60 * PAGE, &subsub), ZX_ERR_NO_MEMORY);  // no room left
+    // The root's mapping elsewhere survives.
+    ASSERT_OK(map(&f, NULL, KT_RW | ZX_VM_MAP_RANGE, 0, 0, PAGE, &c));
+    EXPECT_GE(c, sub->r.base + sub->r.size);
+    EXPECT_EQ(th_mmu_pages(&f.as->hal), 9);
+    ASSERT_OK(vmar_destroy(sub));
+    EXPECT_TRUE(sub->destroyed);
+    EXPECT_TRUE(subsub->destroyed);
+    EXPECT_EQ(th_mmu_pages(&f.as->hal), 1);
+    EXPECT_EQ(nchildren(f.as->root), 1);
+    EXPECT_STATUS(map(&f, subsub, ZX_VM_PERM_READ, 0, 0, PAGE, &c), ZX_ERR_BAD_STATE);
+    EXPECT_STATUS(vmar_destroy(sub), ZX_ERR_BAD_STATE);
+    EXPECT_STATUS(vm_fault(f.as, a, 0), ZX_ERR_NOT_FOUND);
+    kobj_unref(&subsub->obj);
+    kobj_unref(&sub->obj);
+    teardown(&f);
+}
+
+TEST(Vmar, UnmapCannotCutASubregion) {
+    struct fixture f;
+    setup(&f, 1);
+    struct vmar *sub;
+    ASSERT_OK(vmar_allocate(f.as->root, ZX_VM_CAN_MAP_READ | ZX_VM_SPECIFIC, 4 * PAGE, 8 * PAGE, &sub));
+    EXPECT_STATUS(vmar_unmap(f.as->root, sub->r.base + PAGE, 2 * PAGE), ZX_ERR_INVALID_ARGS);
+    EXPECT_FALSE(sub->destroyed);
+    ASSERT_OK(vmar_unmap(f.as->root, sub->r.base - PAGE, 10 * PAGE));  // whole: destroyed
+    EXPECT_TRUE(sub->destroyed);
+    kobj_unref(&sub->obj);
+    teardown(&f);
+}
+
+TEST(Vmar, FaultCommitsAndMapsWithTheMappingsPermissions) {
+    struct fixture f;
+    setup(&f, 4);
+    uintptr_t a, r;
+    ASSERT_OK(map(&f, NULL, KT_RW, 0, 0, 4 * PAGE, &a));
+    ASSERT_OK(map(&f, NULL, ZX_VM_PERM_READ, 0, 0, 4 * PAGE, &r));
+    EXPECT_EQ(th_mmu_pages(&f.as->hal), 0);  // nothing committed, nothing mapped
+    EXPECT_EQ(vmo_committed_bytes(f.vmo), 0);
+    ASSERT_OK(vm_fault(f.as, a + 2 * PAGE + 123, HAL_FAULT_WRITE));
+    EXPECT_EQ(vmo_committed_bytes(f.vmo), PAGE);
+    unsigned fl;
+    paddr_t pa = kt_pte(f.as, a + 2 * PAGE, &fl), want;
+    ASSERT_TRUE(vmo_lookup_page(f.vmo, 2, &want));
+    EXPECT_EQ(pa, want);
+    EXPECT_EQ(fl, HAL_MMU_READ | HAL_MMU_WRITE);
+    // The read-only mapping of the same VMO faults in the same frame, read-only.
+    ASSERT_OK(vm_fault(f.as, r + 2 * PAGE, 0));
+    EXPECT_EQ(kt_pte(f.as, r + 2 * PAGE, &fl), want);
+    EXPECT_EQ(fl, HAL_MMU_READ);
+    EXPECT_STATUS(vm_fault(f.as, r, HAL_FAULT_WRITE), ZX_ERR_ACCESS_DENIED);
+    EXPECT_STATUS(vm_fault(f.as, r, HAL_FAULT_EXEC), ZX_ERR_ACCESS_DENIED);
+    EXPECT_STATUS(vm_fault(f.as, HAL_USER_BASE + (1ull << 40), 0), ZX_ERR_NOT_FOUND);
+    EXPECT_VM_COHERENT(f.as);
+    teardown(&f);
+}
+
+TEST(Vmar, FaultPastTheEndOfTheVmo) {
+    struct fixture f;
+    setup(&f, 2);
+    uintptr_t a;
+    ASSERT_OK(map(&f, NULL, KT_RW | ZX_VM_ALLOW_FAULTS, 0, 0, 4 * PAGE, &a));
+    EXPECT_OK(vm_fault(f.as, a + PAGE, 0));
+    EXPECT_STATUS(vm_fault(f.as, a + 2 * PAGE, 0), ZX_ERR_OUT_OF_RANGE);
+    teardown(&f);
+}
+
+// Committed pages are mapped at map time; uncommitted ones wait for faults.
+TEST(Vmar, MapPopulatesCommittedPages) {
+    struct fixture f;
+    setup(&f, 8);
+    paddr_t pa;
+    ASSERT_OK(vmo_commit_page(f.vmo, 1, &pa));
+    ASSERT_OK(vmo_commit_page(f.vmo, 6, &pa));
+    uintptr_t a;
+    ASSERT_OK(map(&f, NULL, KT_RW, 0, 0, 8 * PAGE, &a));
+    EXPECT_EQ(th_mmu_pages(&f.as->hal), 2);
+    EXPECT_EQ(kt_pte(f.as, a + 6 * PAGE, NULL), pa);
+    uintptr_t b;  // an offset mapping sees the right pages
+    ASSERT_OK(map(&f, NULL, KT_RW, 0, 4 * PAGE, 4 * PAGE, &b));
+    EXPECT_EQ(kt_pte(f.as, b + 2 * PAGE, NULL), pa);
+    EXPECT_EQ(th_mmu_pages(&f.as->hal), 3);
+    EXPECT_VM_COHERENT(f.as);
+    teardown(&f);
+}
+
+TEST(Vmar, ShrinkingTheVmoUnmapsItsPages) {
+    struct fixture f;
+    ASSERT_OK(vm_aspace_create(&f.as));
+    ASSERT_OK(vmo_create(8 * PAGE, VMO_F_RESIZABLE, &f.vmo));
+    f.rr = KT_ROOT_RIGHTS(f.as);
+    uintptr_t a;
+    EXPECT_STATUS(map(&f, NULL, KT_RW, 0, 0, 8 * PAGE, &a), ZX_ERR_NOT_SUPPORTED);  // resizable: needs ALLOW_FAULTS
+    ASSERT_OK(map(&f, NULL, KT_RW | ZX_VM_MAP_RANGE | ZX_VM_ALLOW_FAULTS, 0, 0, 8 * PAGE, &a));
+    EXPECT_EQ(th_mmu_pages(&f.as->hal), 8);
+    uint64_t free_pages = pmm_free_pages();
+    ASSERT_OK(vmo_set_size(f.vmo, 3 * PAGE));
+    EXPECT_EQ(th_mmu_pages(&f.as->hal), 3);
+    EXPECT_EQ(pmm_free_pages(), free_pages + 5);
+    EXPECT_STATUS(vm_fault(f.as, a + 5 * PAGE, 0), ZX_ERR_OUT_OF_RANGE);
+    EXPECT_VM_COHERENT(f.as);
+    teardown(&f);
+}
+
+TEST(Vmar, AspaceTeardownReleasesEverything) {
+    uint64_t free_pages = pmm_free_pages();
+    struct fixture f;
+    setup(&f, 16);
+    struct vmar *sub;
+    ASSERT_OK(vmar_allocate(f.as->root, ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_WRITE, 0, 1 << 20, &sub));
+    uintptr_t a;
+    for (int i = 0; i < 4; i++) ASSERT_OK(map(&f, sub, KT_RW | ZX_VM_MAP_RANGE, 0, 0, 16 * PAGE, &a));
+    EXPECT_EQ(f.vmo->obj.refcount, 5);
+    vm_aspace_destroy_mappings(f.as);
+    EXPECT_TRUE(f.as->dead);
+    EXPECT_EQ(f.vmo->obj.refcount, 1);
+    EXPECT_EQ(th_mmu_pages(&f.as->hal), 0);
+    EXPECT_STATUS(map(&f, sub, KT_RW, 0, 0, PAGE, &a), ZX_ERR_BAD_STATE);
+    EXPECT_STATUS(vm_fault(f.as, a, 0), ZX_ERR_NOT_FOUND);
+    kobj_unref(&sub->obj);
+    vm_aspace_unref(f.as);
+    kobj_unref(&f.vmo->obj);
+    EXPECT_EQ(pmm_free_pages(), free_pages);
+}
+
+TEST(Vmar, MapUnderAllocationFailures) {
+    struct fixture f;
+    setup(&f, 8);
+    for (int64_t n = 0; n < 100; n++) {
+        struct kt_counts before;
+        kt_counts_get(&before);
+        size_t kids = nchildren(f.as->root);
+        uintptr_t a;
+        kt_fail_alloc_at(n);
+        zx_status_t st = map(&f, NULL, KT_RW | ZX_VM_MAP_RANGE, 0, 0, 8 * PAGE, &a);
+        bool injected = kt_injected_failures > 0;
+        kt_fail_alloc_at(-1);
+        if (st != ZX_OK) {
+            EXPECT_STATUS(st, ZX_ERR_NO_MEMORY);
+            EXPECT_EQ(nchildren(f.as->root), kids);
+            EXPECT_NO_LEAKS(&before);
+            continue;
+        }
+        EXPECT_VM_COHERENT(f.as);
+        ASSERT_OK(vmar_unmap(f.as->root, a, 8 * PAGE));
+        kt_injected_failures = 0;
+        if (!injected) break;
+    }
+    teardown(&f);
+}
+
+// Protecting a clone's mapping back to writable must not make the shared (hidden parent's)
+// frames writable.
+TEST(Vmar, ProtectKeepsCopyOnWritePagesReadOnly) {
+    struct vm_aspace *as;
+    ASSERT_OK(vm_aspace_create(&as));
+    struct vmo *v, *c;
+    ASSERT_OK(vmo_create(PAGE, 0, &v));
+    ASSERT_OK(vmo_write_kernel(v, 0, "AAAA", 4));
+    ASSERT_OK(vmo_create_child(v, VMO_CHILD_SNAPSHOT, 0, PAGE, false, &c));
+    uintptr_t a = kt_map(as, c, 0);
+    ASSERT_OK(vm_fault(as, a, 0));  // the shared frame, read-only
+    ASSERT_OK(vmar_protect(as->root, KT_RW, a, PAGE, KT_ROOT_RIGHTS(as)));
+    unsigned fl = 0;
+    paddr_t pa = kt_pte(as, a, &fl);
+    EXPECT_EQ(fl & HAL_MMU_WRITE, 0);
+    if (pa && (fl & HAL_MMU_WRITE)) memcpy(paddr_to_kva(pa), "BBBB", 4);  // the user's store
+    char b[5] = {0};
+    ASSERT_OK(vmo_read_kernel(v, 0, b, 4));
+    EXPECT_EQ(strcmp(b, "AAAA"), 0);  // the parent must not see the clone's write
+    kt_aspace_destroy(as);
+    kobj_unref(&c->obj);
+    kobj_unref(&v->obj);
+}
+
+TEST(Vmar, AllocateHonoursOffsetIsUpperLimit) {
+    struct vm_aspace *as;
+    ASSERT_OK(vm_aspace_create(&as));
+    struct vmar *sub = NULL;
+    ASSERT_OK(vmar_allocate(as->root, ZX_VM_CAN_MAP_READ | ZX_VM_OFFSET_IS_UPPER_LIMIT, 1ul << 30, 16 * PAGE, &sub));
+    EXPECT_LE(sub->r.base + sub->r.size, as->root->r.base + (1ul << 30));
+    ASSERT_OK(vmar_destroy(sub));
+    kobj_unref(&sub->obj);
+    kt_aspace_destroy(as);
+}
