@@ -290,8 +290,10 @@ static void thread_suspend_one(struct thread *t) {
 static void thread_resume_one(struct thread *t) {
     if (t->task.state == TASK_DEAD || t->task.suspend_count == 0) return;
     if (--t->task.suspend_count) return;
-    if (t->started) kobj_signal(&t->obj, ZX_THREAD_SUSPENDED, ZX_THREAD_RUNNING);
-    task_resume(&t->task);
+    if (t->started) {
+        kobj_signal(&t->obj, ZX_THREAD_SUSPENDED, ZX_THREAD_RUNNING);
+        task_resume(&t->task);
+    }
 }
 
 void kernel_task_suspended(struct task *task) {
@@ -319,7 +321,7 @@ static const struct kobj_ops token_ops = {.on_zero_handles = token_on_zero_handl
 zx_status_t task_suspend(struct kobj *target, struct kobj **out) {
     if (target->type == ZX_OBJ_TYPE_THREAD) {
         struct thread *t = to_thread(target);
-        if (t->task.state == TASK_DEAD || !t->started) return ZX_ERR_BAD_STATE;
+        if (t->task.state == TASK_DEAD) return ZX_ERR_BAD_STATE;
     } else if (target->type == ZX_OBJ_TYPE_PROCESS) {
         struct process *p = to_process(target);
         if (p->state == PROC_DYING || p->state == PROC_DEAD) return ZX_ERR_BAD_STATE;

@@ -37,6 +37,16 @@ static inline zx_status_t give_handle(struct kobj *obj, zx_rights_t rights, user
 static inline zx_status_t put_u32(user_out_ptr p, uint32_t v) { return copy_to_user(p, &v, sizeof(v)); }
 static inline zx_status_t put_u64(user_out_ptr p, uint64_t v) { return copy_to_user(p, &v, sizeof(v)); }
 
+// Probes an out pointer by writing zeros: lets a call check its outputs before it acts.
+static inline zx_status_t probe_out(user_out_ptr p, size_t size) {
+    static const uint8_t zeros[16];
+    return copy_to_user(p, zeros, size);
+}
+
+// Stream append mode (sys_stream.c), for ZX_PROP_STREAM_MODE_APPEND.
+bool stream_get_append(struct kobj *o);
+void stream_set_append(struct kobj *o, bool on);
+
 // Blocking helpers (sys_object.c): wait for `signals` on obj through handle h.
 int64_t wait_one_block(struct kobj *obj, zx_handle_t h, zx_signals_t signals, zx_time_t deadline,
                        user_out_ptr observed);

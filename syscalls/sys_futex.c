@@ -9,10 +9,23 @@ static zx_status_t check_ptr(uintptr_t p) {
 }
 
 // The thread named by an owner handle (ZX_HANDLE_INVALID = none). Returns a reference.
+// A thread that has exited counts as no owner; one not started yet is an error.
 static zx_status_t owner_thread(zx_handle_t h, struct thread **out) {
     *out = NULL;
     if (h == ZX_HANDLE_INVALID) return ZX_OK;
-    return get_obj(h, ZX_OBJ_TYPE_THREAD, 0, out);
+    struct thread *t;
+    zx_status_t st = get_obj(h, ZX_OBJ_TYPE_THREAD, 0, &t);
+    if (st != ZX_OK) return st;
+    if (!t->started) {
+        kobj_unref(&t->obj);
+        return ZX_ERR_INVALID_ARGS;
+    }
+    if (t->task.state == TASK_DEAD) {
+        kobj_unref(&t->obj);
+        return ZX_OK;
+    }
+    *out = t;
+    return ZX_OK;
 }
 
 static void futex_unlink(struct waiter *w) {
@@ -34,6 +47,10 @@ int64_t sys_futex_wait(user_in_ptr value_ptr, zx_futex_t current_value, zx_handl
     zx_status_t st = check_ptr(value_ptr.addr);
     if (st != ZX_OK) return st;
     struct thread *self = current_thread();
+    int32_t v;
+    st = copy_from_user(&v, value_ptr, sizeof(v));
+    if (st == ZX_OK && v != (int32_t)current_value) st = ZX_ERR_BAD_STATE;
+    if (st != ZX_OK) return st;
     struct thread *owner;
     st = owner_thread(new_futex_owner, &owner);
     if (st != ZX_OK) return st;
@@ -41,9 +58,6 @@ int64_t sys_futex_wait(user_in_ptr value_ptr, zx_futex_t current_value, zx_handl
         kobj_unref(&owner->obj);
         return ZX_ERR_INVALID_ARGS;
     }
-    int32_t v;
-    st = copy_from_user(&v, value_ptr, sizeof(v));
-    if (st == ZX_OK && v != (int32_t)current_value) st = ZX_ERR_BAD_STATE;
     struct futex *f = NULL;
     if (st == ZX_OK && !(f = futex_get(self->proc->as, value_ptr.addr, true))) st = ZX_ERR_NO_MEMORY;
     if (st != ZX_OK) {
@@ -91,12 +105,13 @@ static int64_t do_requeue(user_in_ptr value_ptr, uint32_t wake_count, zx_futex_t
     if (st == ZX_OK) st = check_ptr(requeue_ptr.addr);
     if (st == ZX_OK && value_ptr.addr == requeue_ptr.addr) st = ZX_ERR_INVALID_ARGS;
     if (st != ZX_OK) return st;
-    struct thread *owner;
-    st = owner_thread(new_requeue_owner, &owner);
-    if (st != ZX_OK) return st;
     int32_t v;
     st = copy_from_user(&v, value_ptr, sizeof(v));
     if (st == ZX_OK && v != (int32_t)current_value) st = ZX_ERR_BAD_STATE;
+    if (st != ZX_OK) return st;
+    struct thread *owner;
+    st = owner_thread(new_requeue_owner, &owner);
+    if (st != ZX_OK) return st;
     if (st == ZX_OK) {
         struct vm_aspace *as = current_process()->as;
         struct futex *f = futex_get(as, value_ptr.addr, false);

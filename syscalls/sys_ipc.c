@@ -36,6 +36,7 @@ int64_t sys_socket_write(zx_handle_t handle, uint32_t options, user_in_ptr buffe
     if (st != ZX_OK) return st;
     size_t n = 0;
     if (options != 0) st = ZX_ERR_INVALID_ARGS;
+    else if (actual.addr && probe_out(actual, sizeof(size_t)) != ZX_OK) st = ZX_ERR_INVALID_ARGS;
     else st = socket_write(s, buffer, buffer_size, &n);
     if (st == ZX_OK) st = put_size(actual, n);
     kobj_unref(&s->obj);
@@ -51,6 +52,7 @@ int64_t sys_socket_read(zx_handle_t handle, uint32_t options, user_out_ptr buffe
     if (st != ZX_OK) return st;
     size_t n = 0;
     if (options & ~ZX_SOCKET_PEEK) st = ZX_ERR_INVALID_ARGS;
+    else if (actual.addr && probe_out(actual, sizeof(size_t)) != ZX_OK) st = ZX_ERR_INVALID_ARGS;
     else st = socket_read(s, options & ZX_SOCKET_PEEK, buffer, buffer_size, &n);
     if (st == ZX_OK) st = put_size(actual, n);
     kobj_unref(&s->obj);
@@ -101,6 +103,7 @@ int64_t sys_fifo_write(zx_handle_t handle, size_t elem_size, user_in_ptr data, s
     if (st != ZX_OK) return st;
     size_t n = 0;
     if (elem_size != f->elem_size || count == 0) st = ZX_ERR_OUT_OF_RANGE;
+    else if (actual_count.addr && probe_out(actual_count, sizeof(size_t)) != ZX_OK) st = ZX_ERR_INVALID_ARGS;
     else st = fifo_write(f, data, count, &n);
     if (st == ZX_OK) st = put_size(actual_count, n);
     kobj_unref(&f->obj);
@@ -116,6 +119,7 @@ int64_t sys_fifo_read(zx_handle_t handle, size_t elem_size, user_out_ptr data, s
     if (st != ZX_OK) return st;
     size_t n = 0;
     if (elem_size != f->elem_size || count == 0) st = ZX_ERR_OUT_OF_RANGE;
+    else if (actual_count.addr && probe_out(actual_count, sizeof(size_t)) != ZX_OK) st = ZX_ERR_INVALID_ARGS;
     else st = fifo_read(f, data, count, &n);
     if (st == ZX_OK) st = put_size(actual_count, n);
     kobj_unref(&f->obj);

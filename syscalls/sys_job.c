@@ -25,8 +25,9 @@ static zx_status_t set_basic(struct job *j, uint32_t options, const uint32_t *co
     memcpy(pol, j->policy, sizeof(pol));
     memcpy(ovr, j->override, sizeof(ovr));
     for (uint32_t i = 0; i < count; i++) {
-        if (cond[i] >= ZX_POL_MAX || action[i] >= ZX_POL_ACTION_MAX || (override && override[i] > ZX_POL_OVERRIDE_DENY))
-            return ZX_ERR_INVALID_ARGS;
+        if (cond[i] >= ZX_POL_MAX) return ZX_ERR_OUT_OF_RANGE;
+        if (action[i] >= ZX_POL_ACTION_MAX) return ZX_ERR_NOT_SUPPORTED;
+        if (override && override[i] > ZX_POL_OVERRIDE_DENY) return ZX_ERR_INVALID_ARGS;
         // NEW_ANY stands for every NEW_* condition.
         uint32_t first = cond[i], last = cond[i];
         if (cond[i] == ZX_POL_NEW_ANY) {
@@ -72,8 +73,12 @@ int64_t sys_job_set_policy(zx_handle_t handle, uint32_t options, uint32_t topic,
             j->slack_mode = ts.default_mode;
         }
     } else if (topic == ZX_JOB_POL_BASIC_V1 || topic == ZX_JOB_POL_BASIC_V2) {
-        if (policy_size == 0 || policy_size > ZX_POL_MAX) {
+        if (policy_size == 0) {
             st = ZX_ERR_INVALID_ARGS;
+            goto out;
+        }
+        if (policy_size > ZX_POL_MAX) {
+            st = ZX_ERR_OUT_OF_RANGE;
             goto out;
         }
         uint32_t cond[ZX_POL_MAX], action[ZX_POL_MAX], ovr[ZX_POL_MAX];

@@ -1,5 +1,6 @@
 // Debuglog, sleeping and the test syscalls.
 #include <zircon/syscalls/log.h>
+#include <zircon/syscalls/resource.h>
 
 #include <zircon/syscalls/object.h>
 
@@ -10,19 +11,22 @@
 // zx_status_t zx_debuglog_create(zx_handle_t resource, uint32_t options, zx_handle_t* out);
 int64_t sys_debuglog_create(zx_handle_t resource, uint32_t options, user_out_ptr out) {
     if (options & ~ZX_LOG_FLAG_READABLE) return ZX_ERR_INVALID_ARGS;
-    // Resources do not exist yet: reading the log needs the root resource, which nobody holds.
+    // A write-only log needs no resource; reading the kernel's log needs the root resource.
     if (resource != ZX_HANDLE_INVALID) {
         struct kobj *r;
-        zx_status_t st = get_obj(resource, 0, 0, &r);
+        zx_status_t st = get_obj(resource, ZX_OBJ_TYPE_RESOURCE, 0, &r);
         if (st != ZX_OK) return st;
+        bool root = to_resource(r)->kind == ZX_RSRC_KIND_ROOT;
         kobj_unref(r);
-        return ZX_ERR_WRONG_TYPE;
+        if (!root) return ZX_ERR_WRONG_TYPE;
+    } else if (options & ZX_LOG_FLAG_READABLE) {
+        return ZX_ERR_ACCESS_DENIED;
     }
-    if (options & ZX_LOG_FLAG_READABLE) return ZX_ERR_ACCESS_DENIED;
     struct debuglog *d;
     zx_status_t st = debuglog_create(options, &d);
     if (st != ZX_OK) return st;
-    st = give_handle(&d->obj, ZX_DEFAULT_LOG_RIGHTS, out);
+    zx_rights_t rights = ZX_DEFAULT_LOG_RIGHTS | ((options & ZX_LOG_FLAG_READABLE) ? ZX_RIGHT_READ : 0);
+    st = give_handle(&d->obj, rights, out);
     kobj_unref(&d->obj);
     return st;
 }
@@ -56,18 +60,23 @@ int64_t sys_debuglog_read(zx_handle_t handle, uint32_t options, user_out_ptr buf
         kobj_unref(&d->obj);
         return ZX_ERR_SHOULD_WAIT;
     }
-    zx_log_record_t rec = {0};
-    rec.sequence = r.sequence;
-    rec.datalen = r.datalen;
-    rec.severity = r.severity;
-    rec.flags = r.flags;
-    rec.timestamp = r.timestamp;
-    rec.pid = r.pid;
-    rec.tid = r.tid;
-    memcpy(rec.data, r.data, r.datalen);
-    size_t n = offsetof(zx_log_record_t, data) + r.datalen;
+    // The record is a header plus its data (a flexible array).
+    static uint8_t buf[ZX_LOG_RECORD_MAX];
+    zx_log_record_t *rec = (zx_log_record_t *)buf;
+    memset(rec, 0, sizeof(*rec));
+    rec->sequence = r.sequence;
+    rec->datalen = r.datalen;
+    rec->severity = r.severity;
+    rec->flags = r.flags;
+    rec->timestamp = r.timestamp;
+    rec->pid = r.pid;
+    rec->tid = r.tid;
+    size_t datalen = r.datalen;
+    if (datalen > ZX_LOG_RECORD_MAX - sizeof(*rec)) datalen = ZX_LOG_RECORD_MAX - sizeof(*rec);
+    memcpy(rec->data, r.data, datalen);
+    size_t n = sizeof(*rec) + datalen;
     if (n > buffer_size) n = buffer_size;
-    st = copy_to_user(buffer, &rec, n);
+    st = copy_to_user(buffer, rec, n);
     kobj_unref(&d->obj);
     return st == ZX_OK ? (int64_t)n : st;
 }

@@ -625,6 +625,16 @@ int64_t sys_object_get_property(zx_handle_t handle, uint32_t property, user_out_
         else if (value_size < sizeof(uintptr_t)) st = ZX_ERR_BUFFER_TOO_SMALL;
         else st = put_u64(value, to_process(obj)->as->vdso_image_base);
         break;
+    case ZX_PROP_STREAM_MODE_APPEND: {
+        uint8_t v;
+        if (obj->type != ZX_OBJ_TYPE_STREAM) st = ZX_ERR_WRONG_TYPE;
+        else if (value_size < sizeof(uint8_t)) st = ZX_ERR_BUFFER_TOO_SMALL;
+        else {
+            v = stream_get_append(obj);
+            st = copy_to_user(value, &v, sizeof(v));
+        }
+        break;
+    }
     case ZX_PROP_EXCEPTION_STATE:
     case ZX_PROP_EXCEPTION_STRATEGY:
         if (obj->type != ZX_OBJ_TYPE_EXCEPTION) st = ZX_ERR_WRONG_TYPE;
@@ -668,6 +678,14 @@ int64_t sys_object_set_property(zx_handle_t handle, uint32_t property, user_in_p
         if (st == ZX_OK) memcpy(obj->name, name, sizeof(name));
         break;
     }
+    case ZX_PROP_STREAM_MODE_APPEND: {
+        uint8_t v;
+        if (obj->type != ZX_OBJ_TYPE_STREAM) st = ZX_ERR_WRONG_TYPE;
+        else if (value_size < sizeof(uint8_t)) st = ZX_ERR_BUFFER_TOO_SMALL;
+        else st = copy_from_user(&v, value, sizeof(v));
+        if (st == ZX_OK) stream_set_append(obj, v != 0);
+        break;
+    }
     case ZX_PROP_EXCEPTION_STATE:
     case ZX_PROP_EXCEPTION_STRATEGY: {
         uint32_t v;
@@ -702,6 +720,7 @@ int64_t sys_object_set_property(zx_handle_t handle, uint32_t property, user_in_p
         else if (value_size < sizeof(size_t)) st = ZX_ERR_BUFFER_TOO_SMALL;
         else st = copy_from_user(&v, value, sizeof(v));
         if (st == ZX_OK && v > SOCKET_CAPACITY) st = ZX_ERR_INVALID_ARGS;
+        if (st == ZX_OK && property == ZX_PROP_SOCKET_TX_THRESHOLD && !obj->peer) st = ZX_ERR_PEER_CLOSED;
         if (st == ZX_OK) {
             struct socket *so = to_socket(obj);
             if (property == ZX_PROP_SOCKET_RX_THRESHOLD) so->rx_threshold = (uint32_t)v;

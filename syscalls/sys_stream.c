@@ -5,6 +5,10 @@
 
 #define IOV_MAX 1024
 
+struct stream;
+bool stream_get_append(struct kobj *o);
+void stream_set_append(struct kobj *o, bool on);
+
 struct stream {
     struct kobj obj;
     struct vmo *vmo;  // referenced
@@ -52,7 +56,7 @@ static zx_status_t transfer(struct stream *s, user_inout_ptr vectors, size_t num
     for (size_t i = 0; i < num_vectors; i++) {
         zx_iovec_t iov;
         zx_status_t st = copy_from_user(&iov, user_in((user_inout_ptr){vectors.addr + i * sizeof(iov)}), sizeof(iov));
-        if (st != ZX_OK) return st;
+        if (st != ZX_OK) return ZX_ERR_NOT_FOUND;  // streams report bad user memory as NOT_FOUND
         if (!iov.capacity) continue;
         uint64_t end = write ? v->size : v->content_size;
         if (write && *off + iov.capacity > v->size && (v->flags & VMO_F_RESIZABLE)) {
@@ -69,7 +73,7 @@ static zx_status_t transfer(struct stream *s, user_inout_ptr vectors, size_t num
         size_t n = end - *off < iov.capacity ? end - *off : iov.capacity;
         st = write ? vmo_write_user(v, (user_in_ptr){(uintptr_t)iov.buffer}, *off, n)
                    : vmo_read_user(v, (user_out_ptr){(uintptr_t)iov.buffer}, *off, n);
-        if (st != ZX_OK) return *actual ? ZX_OK : st;
+        if (st != ZX_OK) return *actual ? ZX_OK : (st == ZX_ERR_INVALID_ARGS ? ZX_ERR_NOT_FOUND : st);
         *off += n;
         *actual += n;
         if (write && *off > v->content_size) v->content_size = *off;
@@ -152,4 +156,11 @@ int64_t sys_stream_seek(zx_handle_t handle, zx_stream_seek_origin_t whence, int6
     }
     kobj_unref(&s->obj);
     return st;
+}
+
+bool stream_get_append(struct kobj *o) { return ((struct stream *)o)->mode & ZX_STREAM_MODE_APPEND; }
+void stream_set_append(struct kobj *o, bool on) {
+    struct stream *s = (struct stream *)o;
+    if (on) s->mode |= ZX_STREAM_MODE_APPEND;
+    else s->mode &= ~ZX_STREAM_MODE_APPEND;
 }

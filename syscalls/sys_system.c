@@ -14,7 +14,7 @@ int64_t sys_resource_create(zx_handle_t parent_rsrc, uint32_t options, uint64_t 
     uint32_t kind = ZX_RSRC_EXTRACT_KIND(options), flags = ZX_RSRC_EXTRACT_FLAGS(options);
     char buf[ZX_MAX_NAME_LEN] = {0};
     if (kind >= ZX_RSRC_KIND_COUNT || (flags & ~ZX_RSRC_FLAGS_MASK)) st = ZX_ERR_INVALID_ARGS;
-    else if (kind == ZX_RSRC_KIND_ROOT) st = ZX_ERR_INVALID_ARGS;  // only the kernel makes the root
+    else if (kind == ZX_RSRC_KIND_ROOT && (base || size)) st = ZX_ERR_INVALID_ARGS;  // a root has no range
     else if (base + size < base) st = ZX_ERR_INVALID_ARGS;
     else if (kind == ZX_RSRC_KIND_SYSTEM && (size != 1 || base >= ZX_RSRC_SYSTEM_COUNT)) st = ZX_ERR_INVALID_ARGS;
     // The parent must be the root resource or a resource of the same kind that covers the range.

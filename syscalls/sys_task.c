@@ -25,6 +25,7 @@ int64_t sys_process_create(zx_handle_t job, user_in_ptr name, size_t name_size, 
     zx_rights_t rights[2] = {ZX_DEFAULT_PROCESS_RIGHTS, vmar_rights_for(p->as->root->flags)};
     user_out_ptr outs[2] = {proc_handle, vmar_handle};
     st = give_handles(2, objs, rights, outs);
+    if (st != ZX_OK) process_kill(p, 0);  // never handed out: it must not linger in the job
     kobj_unref(&p->obj);  // the handle (if any) keeps it now
     return st;
 }
@@ -140,6 +141,13 @@ int64_t sys_task_suspend(zx_handle_t handle, user_out_ptr token) {
     struct kobj *obj;
     zx_status_t st = get_obj(handle, 0, ZX_RIGHT_WRITE, &obj);
     if (st != ZX_OK) return st;
+    struct thread *self = current_thread();
+    if (obj == &self->obj || obj == &self->proc->obj) st = ZX_ERR_NOT_SUPPORTED;  // not oneself
+    else if (probe_out(token, sizeof(zx_handle_t)) != ZX_OK) st = ZX_ERR_INVALID_ARGS;
+    if (st != ZX_OK) {
+        kobj_unref(obj);
+        return st;
+    }
     struct kobj *tk;
     st = task_suspend(obj, &tk);
     kobj_unref(obj);
@@ -152,7 +160,8 @@ int64_t sys_task_suspend(zx_handle_t handle, user_out_ptr token) {
 // zx_status_t zx_task_suspend_token(zx_handle_t handle, zx_handle_t* token);
 int64_t sys_task_suspend_token(zx_handle_t handle, user_out_ptr token) { return sys_task_suspend(handle, token); }
 
-#define STATE_MAX 2112  // the largest state struct (vector registers)
+#include <zircon/syscalls/debug.h>
+#define STATE_MAX sizeof(zx_thread_state_vector_regs_t)  // the largest state struct
 
 // zx_status_t zx_thread_read_state(zx_handle_t handle, uint32_t kind, void* buffer, size_t buffer_size);
 int64_t sys_thread_read_state(zx_handle_t handle, uint32_t kind, user_out_ptr buffer, size_t buffer_size) {
