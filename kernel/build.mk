@@ -2,7 +2,7 @@
 # the vDSO embedded.
 KERNEL_ELF := $(BUILD)/kernel/zc.elf
 GCC_INCLUDE := $(shell $(CC) -print-file-name=include)
-KERNEL_CFLAGS = -std=gnu11 -O2 -g -D_KERNEL -ffreestanding -nostdinc -isystem $(GCC_INCLUDE) \
+KERNEL_CFLAGS = -std=gnu11 -O2 -g -flto=auto -D_KERNEL -ffreestanding -nostdinc -isystem $(GCC_INCLUDE) \
     -mno-red-zone -mcmodel=kernel -mno-sse -mno-mmx -mno-80387 -fno-pic -fno-pie \
     -fno-stack-protector -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
     -Wall -Wextra -Werror -Wno-unused-parameter \
@@ -12,6 +12,9 @@ KERNEL_C_SRCS := $(wildcard hal/x86_64/*.c kernel/*.c objects/*.c syscalls/*.c)
 KERNEL_S_SRCS := $(wildcard hal/x86_64/*.S)
 KERNEL_OBJS := $(KERNEL_C_SRCS:%.c=$(BUILD)/kernel/%.o) $(KERNEL_S_SRCS:%.S=$(BUILD)/kernel/%.o) \
     $(BUILD)/kernel/gen/sys_table.o $(BUILD)/kernel/embed.o
+
+# Flags live here: objects are rebuilt when they change.
+$(KERNEL_OBJS): kernel/build.mk
 
 # Generated headers must exist before any kernel file compiles.
 $(KERNEL_C_SRCS:%.c=$(BUILD)/kernel/%.o): | $(SYSCALLS_GEN_HDRS)
@@ -31,8 +34,8 @@ $(BUILD)/kernel/embed.o: kernel/embed.S $(USERBOOT_ELF) $(VDSO_SO)
 
 $(KERNEL_ELF): $(KERNEL_OBJS) $(LIBC_OPT_KERNEL_OBJS) hal/x86_64/kernel.ld
 	@mkdir -p $(@D)
-	$(Q)ld -nostdlib -z max-page-size=4096 -z noexecstack -T hal/x86_64/kernel.ld -o $@ \
-	    $(KERNEL_OBJS) $(LIBC_OPT_KERNEL_OBJS)
+	$(Q)$(CC) $(KERNEL_CFLAGS) -nostdlib -static -Wl,-z,max-page-size=4096 -Wl,-z,noexecstack \
+	    -Wl,--build-id=none -T hal/x86_64/kernel.ld -o $@ $(KERNEL_OBJS) $(LIBC_OPT_KERNEL_OBJS)
 	@echo "  KERNEL  $@"
 
 ALL_TARGETS += $(KERNEL_ELF)
