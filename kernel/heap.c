@@ -116,8 +116,12 @@ void heap_init(void) {
 }
 
 void *kmalloc(size_t size) {
-    for (size_t i = 0; i < countof(class_sizes); i++)
-        if (size <= class_sizes[i]) return slab_alloc(&classes[i]);
+    // Classes are powers of two from 16 to 4096, then 8160: pick by the highest bit.
+    if (likely(size <= 4096)) {
+        unsigned idx = size <= 16 ? 0 : 60u - (unsigned)__builtin_clzl(size - 1);
+        return slab_alloc(&classes[idx]);
+    }
+    if (size <= class_sizes[countof(class_sizes) - 1]) return slab_alloc(&classes[countof(class_sizes) - 1]);
     if (size > (HAL_PAGE_SIZE << PMM_MAX_ORDER) - HDR_BYTES) return NULL;
     unsigned order = SLAB_ORDER;
     while ((HAL_PAGE_SIZE << order) < size + HDR_BYTES) {

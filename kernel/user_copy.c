@@ -4,6 +4,7 @@
 #include <zircon/errors.h>
 
 #include "hal/hal.h"
+#include "kernel/debug.h"
 
 // Each retry resolves one fault; a copy never needs more than one per page it touches.
 static size_t max_faults(uintptr_t addr, size_t len) {
@@ -11,24 +12,27 @@ static size_t max_faults(uintptr_t addr, size_t len) {
 }
 
 zx_status_t copy_from_user(void *dst, user_in_ptr src, size_t len) {
-    size_t budget = max_faults(src.addr, len);
-    for (;;) {
-        uintptr_t fault;
-        zx_status_t st = hal_copy_from_user(dst, src.addr, len, &fault);
+    uintptr_t fault;
+    zx_status_t st = hal_copy_from_user(dst, src.addr, len, &fault);
+    if (likely(st != ZX_ERR_UNAVAILABLE)) return st;
+    for (size_t budget = max_faults(src.addr, len); budget--;) {
+        if (vm_resolve_user_fault(fault, 0) != ZX_OK) break;
+        st = hal_copy_from_user(dst, src.addr, len, &fault);
         if (st != ZX_ERR_UNAVAILABLE) return st;
-        if (budget-- == 0 || vm_resolve_user_fault(fault, 0) != ZX_OK) return ZX_ERR_INVALID_ARGS;
     }
+    return ZX_ERR_INVALID_ARGS;
 }
 
 zx_status_t copy_to_user(user_out_ptr dst, const void *src, size_t len) {
-    size_t budget = max_faults(dst.addr, len);
-    for (;;) {
-        uintptr_t fault;
-        zx_status_t st = hal_copy_to_user(dst.addr, src, len, &fault);
+    uintptr_t fault;
+    zx_status_t st = hal_copy_to_user(dst.addr, src, len, &fault);
+    if (likely(st != ZX_ERR_UNAVAILABLE)) return st;
+    for (size_t budget = max_faults(dst.addr, len); budget--;) {
+        if (vm_resolve_user_fault(fault, HAL_FAULT_WRITE) != ZX_OK) break;
+        st = hal_copy_to_user(dst.addr, src, len, &fault);
         if (st != ZX_ERR_UNAVAILABLE) return st;
-        if (budget-- == 0 || vm_resolve_user_fault(fault, HAL_FAULT_WRITE) != ZX_OK)
-            return ZX_ERR_INVALID_ARGS;
     }
+    return ZX_ERR_INVALID_ARGS;
 }
 
 zx_status_t copy_name_from_user(char *dst, size_t max, user_in_ptr src, size_t len) {

@@ -171,23 +171,44 @@ x86_user_memcpy:
     cmpb $0, x86_feat+2(%rip)    // smap
     je 1f
     stac
-1:  mov %rdx, %rcx
-    shr $3, %rcx
-    jz 3f
+1:  cmp $8, %rdx
+    jb 4f
+    lea -8(%rsi,%rdx), %r8           // source of the last qword
+    lea -8(%rdi,%rdx), %r9           // its destination
+    cmp $16, %rdx
+    jb 30f
+    // 16..64 bytes: whole 16-byte blocks, then the last 16 bytes again if a tail is left
+    // (overlapping writes of the same bytes are harmless).
+    mov %rdx, %rcx
+    shr $4, %rcx
 2:  mov (%rsi), %rax
+    mov 8(%rsi), %r10
     mov %rax, (%rdi)
-    add $8, %rsi
-    add $8, %rdi
+    mov %r10, 8(%rdi)
+    add $16, %rsi
+    add $16, %rdi
     dec %rcx
     jnz 2b
-3:  and $7, %edx
+    test $15, %dl
     jz 6f
-4:  movb (%rsi), %al
+    mov -8(%r8), %rax
+    mov %rax, -8(%r9)
+    mov (%r8), %rax
+    mov %rax, (%r9)
+    jmp 6f
+30: mov (%rsi), %rax                 // 8..15 bytes: the first and the last qword
+    mov %rax, (%rdi)
+    mov (%r8), %rax
+    mov %rax, (%r9)
+    jmp 6f
+4:  test %rdx, %rdx                  // 0..7 bytes
+    jz 6f
+41: movb (%rsi), %al
     movb %al, (%rdi)
     inc %rsi
     inc %rdi
-    dec %edx
-    jnz 4b
+    dec %rdx
+    jnz 41b
     jmp 6f
 5:  mov $1, %ecx                  // resumed here after a fault
     jmp 7f
