@@ -81,8 +81,13 @@ zx_status_t job_policy_check(struct process *p, uint32_t cond) {
     uint8_t action = cond < JOB_POLICY_COUNT ? p->job->policy[cond] : ZX_POL_ACTION_ALLOW;
     switch (action) {
     case ZX_POL_ACTION_ALLOW:
-    case ZX_POL_ACTION_ALLOW_EXCEPTION:
         return ZX_OK;
+    case ZX_POL_ACTION_ALLOW_EXCEPTION:
+    case ZX_POL_ACTION_DENY_EXCEPTION:
+        // The calling thread raises ZX_EXCP_POLICY_ERROR once the syscall has its result.
+        if (sched_current() && task_thread(sched_current())->proc == p)
+            task_thread(sched_current())->policy_exception = cond + 1;
+        return action == ZX_POL_ACTION_ALLOW_EXCEPTION ? ZX_OK : ZX_ERR_ACCESS_DENIED;
     case ZX_POL_ACTION_KILL:
         process_kill(p, ZX_TASK_RETCODE_POLICY_KILL);
         return ZX_ERR_ACCESS_DENIED;
@@ -223,6 +228,7 @@ zx_status_t thread_create(struct process *p, const char *name, struct thread **o
     t->exc.chan = NULL;
     t->cur_exc = NULL;
     t->blocked_reason = 0;
+    t->policy_exception = 0;
     *out = t;
     return ZX_OK;
 }

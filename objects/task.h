@@ -69,6 +69,7 @@ struct thread {
     struct exc_port exc;
     struct exception *cur_exc;   // referenced while the thread waits in an exception
     uint32_t blocked_reason;     // ZX_THREAD_STATE_BLOCKED_* of its current wait
+    uint32_t policy_exception;   // ZX_POL_* + 1 to raise when the syscall returns (0 = none)
     zx_time_t start_time;
 };
 

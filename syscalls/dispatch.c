@@ -22,6 +22,20 @@ static const char *page_fault_name(unsigned f) {
     return (f & HAL_FAULT_PRESENT) ? "page fault (read, protection)" : "page fault (read, not present)";
 }
 
+// A job policy with an *_EXCEPTION action fired during the syscall: its result is in place;
+// the thread now waits for a handler, and dies with its process if there is none.
+static void raise_policy_exception(struct thread *t) {
+    zx_exception_context_t ctx;
+    memset(&ctx, 0, sizeof(ctx));
+    ctx.synth_code = t->policy_exception - 1;  // ZX_EXCP_POLICY_CODE_* == ZX_POL_* for these
+    t->policy_exception = 0;
+    if (exception_raise(t, ZX_EXCP_POLICY_ERROR, &ctx)) return;
+    struct process *p = t->proc;
+    kprintf("zc: process %lu (%s) killed: unhandled policy exception (condition %u)\n", p->obj.koid, p->obj.name,
+            ctx.synth_code);
+    process_kill(p, ZX_TASK_RETCODE_EXCEPTION_KILL);
+}
+
 static void do_syscall(struct thread *t) {
     struct process *p = t->proc;
     uintptr_t pc = hal_uctx_pc(&t->task.uctx);
@@ -40,6 +54,7 @@ static void do_syscall(struct thread *t) {
     int64_t r = syscall_table[num].fn(args);
     if (t->task.state == TASK_BLOCKED) return;  // the continuation will produce the result
     hal_uctx_set_return(&t->task.uctx, (uint64_t)r);
+    if (unlikely(t->policy_exception)) raise_policy_exception(t);
 }
 
 // Offers the fault to exception handlers; true when one took it (the thread now waits).

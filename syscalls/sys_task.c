@@ -201,6 +201,8 @@ static int64_t process_memory(zx_handle_t handle, zx_rights_t rights, uintptr_t 
     if (st != ZX_OK) return st;
     if (size == 0 || size > MEMORY_ACCESS_MAX) st = ZX_ERR_INVALID_ARGS;
     else if (p->state == PROC_DEAD) st = ZX_ERR_BAD_STATE;
+    else if (write && p->as->vdso_image_base && vaddr < p->as->vdso_end && vaddr + size > p->as->vdso_image_base)
+        st = ZX_ERR_ACCESS_DENIED;  // the vDSO is shared by every process: never written
     static uint8_t chunk[4096];
     size_t total = 0;
     while (st == ZX_OK && total < size) {

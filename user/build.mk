@@ -73,6 +73,13 @@ $(eval $(call user_program,core-tests,$(CORE_TEST_SRCS:user/%.c=$(USER_OUT)/%.o)
 BOOTFS_FILES += $(USER_OUT)/core-tests.elf
 QEMU_SUITES += bin/core-tests
 
+# core-tests-2: the object-model conformance suite, part 2 (user/tests/core2,
+# docs/core-tests-2.md), and bin/leak-child, the victim of its kill-leak test.
+CORE2_TEST_SRCS := $(filter-out user/tests/core2/leak_child.c,$(wildcard user/tests/core2/*.c))
+$(eval $(call user_program,core-tests-2,$(CORE2_TEST_SRCS:user/%.c=$(USER_OUT)/%.o)))
+$(eval $(call user_program,leak-child,$(USER_OUT)/tests/core2/leak_child.o $(USER_OUT)/tests/core2/util.o))
+BOOTFS_FILES += $(USER_OUT)/core-tests-2.elf $(USER_OUT)/leak-child.elf
+QEMU_SUITES += bin/core-tests-2
 ALL_TARGETS += $(USER_PROGRAMS) $(BUILD)/bootfs.cpio
 
 # The bootfs: a cpio "newc" archive of $(BUILD)/bootfs/, which holds bin/<name> for every

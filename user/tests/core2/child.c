@@ -1,0 +1,116 @@
+// The helper process of core-tests-2 (`bin/core-tests-2 --child CASE [ARG]`):
+//   exit N          exits with return code N (may be negative)
+//   sleep           blocks forever (tests kill it)
+//   create TYPE     creates one object of TYPE and exits with the status of the create call
+//                   (0 = ZX_OK); TYPE: vmo channel event eventpair port socket fifo timer process
+//   create-all      tries every TYPE; exits with a bit mask, bit i set when TYPE i was denied
+//                   (ZX_ERR_ACCESS_DENIED), CHILD_SETUP_FAILED on any other failure
+//   thread-exit N   a second thread calls zx_process_exit(N) while the first one blocks
+//   suspend-self T  exits with the status of zx_task_suspend on its own thread (T = thread) or
+//                   process (T = process)
+//   signal-exit N   asserts ZX_USER_SIGNAL_0 on the eventpair it got as ZC_HND_USER0, then
+//                   waits for ZX_USER_SIGNAL_1 from the peer and exits with N
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zircon/syscalls.h>
+
+#include "util.h"
+
+static const char *const kTypes[] = {"vmo",    "channel", "event", "eventpair", "port",
+                                     "socket", "fifo",    "timer", "process"};
+#define NUM_TYPES (sizeof(kTypes) / sizeof(kTypes[0]))
+
+static zx_status_t create_one(const char *type) {
+    zx_handle_t a = ZX_HANDLE_INVALID, b = ZX_HANDLE_INVALID;
+    zx_status_t st;
+    if (strcmp(type, "vmo") == 0)
+        st = zx_vmo_create(PAGE, 0, &a);
+    else if (strcmp(type, "channel") == 0)
+        st = zx_channel_create(0, &a, &b);
+    else if (strcmp(type, "event") == 0)
+        st = zx_event_create(0, &a);
+    else if (strcmp(type, "eventpair") == 0)
+        st = zx_eventpair_create(0, &a, &b);
+    else if (strcmp(type, "port") == 0)
+        st = zx_port_create(0, &a);
+    else if (strcmp(type, "socket") == 0)
+        st = zx_socket_create(0, &a, &b);
+    else if (strcmp(type, "fifo") == 0)
+        st = zx_fifo_create(4, 8, 0, &a, &b);
+    else if (strcmp(type, "timer") == 0)
+        st = zx_timer_create(0, ZX_CLOCK_MONOTONIC, &a);
+    else if (strcmp(type, "process") == 0)
+        st = zx_process_create(zx_job_default(), "p", 1, 0, &a, &b);
+    else
+        return CHILD_UNKNOWN;
+    if (a != ZX_HANDLE_INVALID)
+        zx_handle_close(a);
+    if (b != ZX_HANDLE_INVALID)
+        zx_handle_close(b);
+    return st;
+}
+
+static int create_all(void) {
+    int mask = 0;
+    for (size_t i = 0; i < NUM_TYPES; i++) {
+        zx_status_t st = create_one(kTypes[i]);
+        if (st == ZX_ERR_ACCESS_DENIED)
+            mask |= 1 << i;
+        else if (st != ZX_OK)
+            return CHILD_SETUP_FAILED;
+    }
+    return mask;
+}
+
+static int64_t thread_exit_code;
+
+static void exit_from_thread(void *arg) {
+    (void)arg;
+    zx_process_exit(thread_exit_code);
+}
+
+static int thread_exit(int64_t code) {
+    thread_exit_code = code;
+    struct tthread t;
+    if (tthread_start(&t, "exiter", exit_from_thread, NULL) != ZX_OK)
+        return CHILD_SETUP_FAILED;
+    zx_nanosleep(ZX_TIME_INFINITE);
+    return CHILD_SETUP_FAILED;
+}
+
+static int signal_exit(int64_t code) {
+    zx_handle_t ep = zc_take_handle(ZC_HND_USER0);
+    if (ep == ZX_HANDLE_INVALID || zx_object_signal_peer(ep, 0, ZX_USER_SIGNAL_0) != ZX_OK)
+        return CHILD_SETUP_FAILED;
+    zx_signals_t observed;
+    if (zx_object_wait_one(ep, ZX_USER_SIGNAL_1, ZX_TIME_INFINITE, &observed) != ZX_OK)
+        return CHILD_SETUP_FAILED;
+    return (int)code;
+}
+
+int child_main(int argc, char **argv) {
+    const char *what = argv[2];
+    const char *arg = argc >= 4 ? argv[3] : "";
+    if (strcmp(what, "exit") == 0)
+        return (int)strtol(arg, NULL, 0);
+    if (strcmp(what, "sleep") == 0) {
+        zx_nanosleep(ZX_TIME_INFINITE);
+        return CHILD_SETUP_FAILED;
+    }
+    if (strcmp(what, "create") == 0)
+        return create_one(arg);
+    if (strcmp(what, "create-all") == 0)
+        return create_all();
+    if (strcmp(what, "thread-exit") == 0)
+        return thread_exit(strtol(arg, NULL, 0));
+    if (strcmp(what, "suspend-self") == 0) {
+        zx_handle_t token;
+        zx_handle_t self = strcmp(arg, "process") == 0 ? zx_process_self() : zx_thread_self();
+        return zx_task_suspend(self, &token);
+    }
+    if (strcmp(what, "signal-exit") == 0)
+        return signal_exit(strtol(arg, NULL, 0));
+    printf("core2-child: unknown case '%s'\n", what);
+    return CHILD_UNKNOWN;
+}
