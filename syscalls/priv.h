@@ -31,6 +31,9 @@ zx_status_t give_handles(size_t n, struct kobj *const *objs, const zx_rights_t *
 static inline zx_status_t give_handle(struct kobj *obj, zx_rights_t rights, user_out_ptr out) {
     return give_handles(1, &obj, &rights, &out);
 }
+// The two ends of a fresh peered pair to out0/out1; drops the creation references.
+zx_status_t give_pair(struct kobj *a, struct kobj *b, zx_rights_t rights, user_out_ptr out0,
+                      user_out_ptr out1) __attribute__((warn_unused_result));
 
 // Writes a plain value to user memory if the pointer is non-NULL... no: Zircon requires the
 // pointer; this writes it and maps faults to ZX_ERR_INVALID_ARGS.

@@ -18,13 +18,7 @@ int64_t sys_channel_create(uint32_t options, user_out_ptr out0, user_out_ptr out
     struct channel *a, *b;
     zx_status_t st = channel_create_pair(&a, &b);
     if (st != ZX_OK) return st;
-    struct kobj *objs[2] = {&a->obj, &b->obj};
-    zx_rights_t rights[2] = {ZX_DEFAULT_CHANNEL_RIGHTS, ZX_DEFAULT_CHANNEL_RIGHTS};
-    user_out_ptr outs[2] = {out0, out1};
-    st = give_handles(2, objs, rights, outs);
-    kobj_unref(&a->obj);
-    kobj_unref(&b->obj);
-    return st;
+    return give_pair(&a->obj, &b->obj, ZX_DEFAULT_CHANNEL_RIGHTS, out0, out1);
 }
 
 // ---- building a message from user memory ----
@@ -368,11 +362,5 @@ int64_t sys_eventpair_create(uint32_t options, user_out_ptr out0, user_out_ptr o
     struct kobj *a, *b;
     zx_status_t st = eventpair_create(&a, &b);
     if (st != ZX_OK) return st;
-    struct kobj *objs[2] = {a, b};
-    zx_rights_t rights[2] = {ZX_DEFAULT_EVENTPAIR_RIGHTS, ZX_DEFAULT_EVENTPAIR_RIGHTS};
-    user_out_ptr outs[2] = {out0, out1};
-    st = give_handles(2, objs, rights, outs);
-    kobj_unref(a);
-    kobj_unref(b);
-    return st;
+    return give_pair(a, b, ZX_DEFAULT_EVENTPAIR_RIGHTS, out0, out1);
 }

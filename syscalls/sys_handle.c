@@ -28,6 +28,17 @@ zx_status_t give_handles(size_t n, struct kobj *const *objs, const zx_rights_t *
     return st;
 }
 
+zx_status_t give_pair(struct kobj *a, struct kobj *b, zx_rights_t rights, user_out_ptr out0,
+                      user_out_ptr out1) {
+    struct kobj *objs[2] = {a, b};
+    zx_rights_t r[2] = {rights, rights};
+    user_out_ptr outs[2] = {out0, out1};
+    zx_status_t st = give_handles(2, objs, r, outs);
+    kobj_unref(a);
+    kobj_unref(b);
+    return st;
+}
+
 // zx_status_t zx_handle_close(zx_handle_t handle);
 int64_t sys_handle_close(zx_handle_t handle) {
     if (handle == ZX_HANDLE_INVALID) return ZX_OK;

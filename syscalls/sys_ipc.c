@@ -18,13 +18,7 @@ int64_t sys_socket_create(uint32_t options, user_out_ptr out0, user_out_ptr out1
     struct socket *a, *b;
     zx_status_t st = socket_create_pair(options, &a, &b);
     if (st != ZX_OK) return st;
-    struct kobj *objs[2] = {&a->obj, &b->obj};
-    zx_rights_t rights[2] = {ZX_DEFAULT_SOCKET_RIGHTS, ZX_DEFAULT_SOCKET_RIGHTS};
-    user_out_ptr outs[2] = {out0, out1};
-    st = give_handles(2, objs, rights, outs);
-    kobj_unref(&a->obj);
-    kobj_unref(&b->obj);
-    return st;
+    return give_pair(&a->obj, &b->obj, ZX_DEFAULT_SOCKET_RIGHTS, out0, out1);
 }
 
 // zx_status_t zx_socket_write(zx_handle_t handle, uint32_t options, const void* buffer,
@@ -85,13 +79,7 @@ int64_t sys_fifo_create(size_t elem_count, size_t elem_size, uint32_t options, u
     }
     zx_status_t st = fifo_create_pair((uint32_t)elem_count, (uint32_t)elem_size, &a, &b);
     if (st != ZX_OK) return st;
-    struct kobj *objs[2] = {&a->obj, &b->obj};
-    zx_rights_t rights[2] = {ZX_DEFAULT_FIFO_RIGHTS, ZX_DEFAULT_FIFO_RIGHTS};
-    user_out_ptr outs[2] = {out0, out1};
-    st = give_handles(2, objs, rights, outs);
-    kobj_unref(&a->obj);
-    kobj_unref(&b->obj);
-    return st;
+    return give_pair(&a->obj, &b->obj, ZX_DEFAULT_FIFO_RIGHTS, out0, out1);
 }
 
 // zx_status_t zx_fifo_write(zx_handle_t handle, size_t elem_size, const void* data, size_t count,
