@@ -264,16 +264,14 @@ zx_status_t fifo_write(struct fifo *f, user_in_ptr data, size_t count, size_t *a
     uint32_t space = p->elem_count - p->count;
     if (space == 0) return ZX_ERR_SHOULD_WAIT;
     size_t n = count < space ? count : space;
-    for (size_t i = 0; i < n; i++) {
-        uint32_t slot = (p->head + p->count) % p->elem_count;
-        if (copy_from_user(p->ring + (size_t)slot * p->elem_size, user_in_off(data, i * p->elem_size),
-                           p->elem_size) != ZX_OK) {
-            if (i == 0) return ZX_ERR_INVALID_ARGS;
-            n = i;
-            break;
-        }
-        p->count++;
-    }
+    // At most two contiguous runs of the ring: one copy each. All or nothing.
+    uint32_t tail = (p->head + p->count) % p->elem_count;
+    size_t first = p->elem_count - tail < n ? p->elem_count - tail : n;
+    if (copy_from_user(p->ring + (size_t)tail * p->elem_size, data, first * p->elem_size) != ZX_OK ||
+        (n > first && copy_from_user(p->ring, user_in_off(data, first * p->elem_size),
+                                     (n - first) * p->elem_size) != ZX_OK))
+        return ZX_ERR_INVALID_ARGS;
+    p->count += (uint32_t)n;
     *actual = n;
     if (p->count == n) kobj_signal(&p->obj, 0, ZX_FIFO_READABLE);
     if (p->count == p->elem_count) kobj_signal(&f->obj, ZX_FIFO_WRITABLE, 0);
@@ -283,15 +281,11 @@ zx_status_t fifo_write(struct fifo *f, user_in_ptr data, size_t count, size_t *a
 zx_status_t fifo_read(struct fifo *f, user_out_ptr data, size_t count, size_t *actual) {
     if (f->count == 0) return f->obj.peer ? ZX_ERR_SHOULD_WAIT : ZX_ERR_PEER_CLOSED;
     size_t n = count < f->count ? count : f->count;
-    for (size_t i = 0; i < n; i++) {
-        uint32_t slot = (f->head + (uint32_t)i) % f->elem_count;
-        if (copy_to_user(user_out_off(data, i * f->elem_size), f->ring + (size_t)slot * f->elem_size,
-                         f->elem_size) != ZX_OK) {
-            if (i == 0) return ZX_ERR_INVALID_ARGS;
-            n = i;
-            break;
-        }
-    }
+    size_t first = f->elem_count - f->head < n ? f->elem_count - f->head : n;
+    if (copy_to_user(data, f->ring + (size_t)f->head * f->elem_size, first * f->elem_size) != ZX_OK ||
+        (n > first && copy_to_user(user_out_off(data, first * f->elem_size), f->ring,
+                                   (n - first) * f->elem_size) != ZX_OK))
+        return ZX_ERR_INVALID_ARGS;
     bool was_full = f->count == f->elem_count;
     f->head = (f->head + (uint32_t)n) % f->elem_count;
     f->count -= (uint32_t)n;
