@@ -18,13 +18,16 @@ static zx_time_t armed = ZX_TIME_INFINITE;  // what the hardware timer is set to
 uint64_t sched_context_switches;
 static bool entered_user;
 
+// Programs the hardware timer only when the next deadline moved earlier than what is armed:
+// an interrupt that comes too early just re-evaluates (kernel_timer_interrupt), which is much
+// cheaper than reprogramming the timer on every context switch.
 static void timer_reprogram(void) {
     zx_time_t d = slice_end;
     if (!list_empty(&timerq)) {
         struct timer *first = container_of(timerq.next, struct timer, link);
         if (first->deadline < d) d = first->deadline;
     }
-    if (d != armed) {
+    if (d < armed) {
         hal_timer_set(d);
         armed = d;
     }
