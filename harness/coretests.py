@@ -11,6 +11,7 @@ import os
 from typing import Dict, List, Optional, Sequence, Tuple
 
 SUITE = "core-tests"  # basename of the in-guest suite, bin/core-tests
+SUITES = (SUITE, "core-tests-2")  # the object model, parts 1 and 2
 BASELINE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                         "results", "baselines", "zcore-core-tests-2020.csv")
 
@@ -37,7 +38,7 @@ def area_totals(cases) -> Dict[str, Tuple[int, int]]:
 
 
 def format_table(zc: Dict[str, Tuple[int, int]],
-                 zcore: Dict[str, Tuple[int, int]]) -> List[str]:
+                 zcore: Dict[str, Tuple[int, int]], suite: str = SUITE) -> List[str]:
     """The table lines: a title, a header, one row per zc area (sorted), a total row. The zCore
     total sums the rows shown that zCore has."""
     if not zc:
@@ -55,16 +56,18 @@ def format_table(zc: Dict[str, Tuple[int, int]],
     head = ("area", "zc passed/total", "zCore 2020 passed/total")
     w0 = max(len(head[0]), *(len(r[0]) for r in rows))
     w1 = max(len(head[1]), *(len(r[1]) for r in rows))
-    lines = [f"{SUITE} vs zCore 2020 (results/baselines/zcore-core-tests-2020.csv):"]
+    lines = [f"{suite} vs zCore 2020 (results/baselines/zcore-core-tests-2020.csv):"]
     lines += [f"  {a:<{w0}}  {b:<{w1}}  {c}".rstrip() for a, b, c in (head, *rows)]
     return lines
 
 
 def table(results: Sequence, baseline: Optional[Dict[str, Tuple[int, int]]] = None) -> List[str]:
-    """Table lines for the core-tests suite among `results` (testrun.SuiteResult); [] when the
-    run had no core-tests suite."""
-    cases = [c for r in results
-             if r.kind == "qemu" and os.path.basename(r.name) == SUITE for c in r.cases]
-    if not cases:
-        return []
-    return format_table(area_totals(cases), load_baseline() if baseline is None else baseline)
+    """Table lines for each core-tests suite (parts 1 and 2) among `results`
+    (testrun.SuiteResult); [] when the run had none."""
+    lines: List[str] = []
+    for suite in SUITES:
+        cases = [c for r in results
+                 if r.kind == "qemu" and os.path.basename(r.name) == suite for c in r.cases]
+        if cases:
+            lines += format_table(area_totals(cases), load_baseline() if baseline is None else baseline, suite)
+    return lines
