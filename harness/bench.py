@@ -778,6 +778,29 @@ def write_json(path: str, data):
         f.write("\n")
 
 
+FOOTPRINT = re.compile(r"thread-footprint: result threads=(\d+) kernel_bytes_per_thread=(\d+)"
+                       r" heap_bytes_per_thread=(\d+)")
+
+
+def measure_footprint(a, mode: str, work: str, out) -> dict:
+    """Boots zc once more with bin/thread-footprint (10,000 threads blocked in zx_futex_wait)
+    and returns what it reported, or the reason it did not."""
+    log = os.path.join(work, "thread-footprint.log")
+    try:
+        res = qemu.boot(a.kernel, a.initrd, "init=bin/thread-footprint", mode=mode, timeout=300,
+                        memory=a.memory, log_path=log, echo=None, qemu=a.qemu)
+    except qemu.HarnessError as e:
+        return {"error": str(e)}
+    m = FOOTPRINT.search(res.log_text)
+    if res.outcome != "exited" or res.status != 0 or not m:
+        return {"error": f"thread-footprint {res.outcome} (status {res.status}), no result line"}
+    fp = {"threads": int(m.group(1)), "kernel_bytes_per_thread": int(m.group(2)),
+          "heap_bytes_per_thread": int(m.group(3))}
+    out.write(f"bench: executor footprint: {fp['kernel_bytes_per_thread']} kernel bytes per blocked "
+              f"thread ({fp['threads']} threads in zx_futex_wait; target <= 2048)\n")
+    return fp
+
+
 def main_run(a) -> int:
     out = sys.stdout
     wall_start = time.monotonic()
@@ -852,6 +875,11 @@ def main_run(a) -> int:
                       f"Logs: {work}/\n")
             return 1
 
+    footprint = None
+    if "zc" in systems and not a.filter and not runs["zc"].error:
+        footprint = measure_footprint(a, mode, work, out)
+        out.flush()
+
     zc_run = runs.get("zc")
     zc_entries = zc_run.entries if zc_run else []
     linux_entries = runs["linux"].entries if "linux" in runs else []
@@ -868,6 +896,8 @@ def main_run(a) -> int:
         log = os.path.join(work, f"{system}.log")
         if os.path.exists(log):
             shutil.copyfile(log, os.path.join(dest, f"{system}.log"))
+    if os.path.exists(os.path.join(work, "thread-footprint.log")):
+        shutil.copyfile(os.path.join(work, "thread-footprint.log"), os.path.join(dest, "thread-footprint.log"))
     write_summary_csv(os.path.join(dest, "summary.csv"), rows)
     write_json(os.path.join(dest, "verdict.json"), verdict)
     status = git("status", "--porcelain", "--untracked-files=no")
@@ -885,6 +915,7 @@ def main_run(a) -> int:
         "zc_runs": {e.label: len(e.values) for e in zc_entries},
         "linux_runs": {e.label: len(e.values) for e in linux_entries},
         "wall_seconds": None,
+        "thread_footprint": footprint,
         "options": opts, "filter": a.filter or (QUICK_FILTER if a.quick else None),
         "cmdlines": {s: cmdlines[s] for s in systems},
         "guests": {s: {"outcome": runs[s].result.outcome if runs[s].result else "not booted",

@@ -312,3 +312,12 @@ def test_make_bench_rejects_an_unknown_mode():
                        text=True, timeout=60)
     assert r.returncode != 0
     assert "unknown MODE=fast" in r.stderr
+
+
+def test_thread_footprint_line_is_parsed():
+    from harness import bench
+    log = ("noise\nthread-footprint: result threads=10000 kernel_bytes_per_thread=1261 "
+           "heap_bytes_per_thread=1261\nmore\n")
+    m = bench.FOOTPRINT.search(log)
+    assert m and (int(m.group(1)), int(m.group(2)), int(m.group(3))) == (10000, 1261, 1261)
+    assert bench.FOOTPRINT.search("thread-footprint: 10000 threads started") is None
