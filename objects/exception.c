@@ -134,6 +134,5 @@ void exc_port_release(struct exc_port *port) {
     struct channel *c = port->chan;
     if (!c) return;
     port->chan = NULL;
-    c->obj.handle_count++;  // the kernel's end has no handle: close it the usual way
-    handle_release(&c->obj);
+    handle_release_kernel_ref(&c->obj);  // the kernel's end has no handle
 }

@@ -51,6 +51,12 @@ zx_status_t handle_take(struct handle_table *ht, zx_handle_t h, struct kobj **ob
 zx_status_t handle_detach(struct handle_table *ht, zx_handle_t h, struct kobj **obj, zx_rights_t *rights);
 // Drops a handle reference that is not in any table.
 void handle_release(struct kobj *obj);
+// Runs the last-handle path (on_zero_handles, then the reference drop) for an object the kernel
+// holds by its creation reference alone, e.g. the kernel's end of a channel.
+static inline void handle_release_kernel_ref(struct kobj *obj) {
+    obj->handle_count++;
+    handle_release(obj);
+}
 // Removes and releases h.
 zx_status_t handle_close(struct handle_table *ht, zx_handle_t h);
 

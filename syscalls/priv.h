@@ -31,6 +31,12 @@ zx_status_t give_handles(size_t n, struct kobj *const *objs, const zx_rights_t *
 static inline zx_status_t give_handle(struct kobj *obj, zx_rights_t rights, user_out_ptr out) {
     return give_handles(1, &obj, &rights, &out);
 }
+// Consumes handle h (it is closed whatever happens); when st is ZX_OK, gives the caller a new
+// handle to the same object with `rights` (ZX_RIGHT_SAME_RIGHTS: the old ones plus `add`).
+// The shared tail of zx_handle_replace and zx_vmo_replace_as_executable.
+zx_status_t replace_handle(zx_handle_t h, zx_status_t st, zx_rights_t rights, zx_rights_t add,
+                           user_out_ptr out) __attribute__((warn_unused_result));
+
 // The two ends of a fresh peered pair to out0/out1; drops the creation references.
 zx_status_t give_pair(struct kobj *a, struct kobj *b, zx_rights_t rights, user_out_ptr out0,
                       user_out_ptr out1) __attribute__((warn_unused_result));

@@ -90,20 +90,25 @@ int64_t sys_handle_duplicate(zx_handle_t handle, zx_rights_t rights, user_out_pt
 
 // zx_status_t zx_handle_replace(zx_handle_t handle, zx_rights_t rights, zx_handle_t* out);
 int64_t sys_handle_replace(zx_handle_t handle, zx_rights_t rights, user_out_ptr out) {
-    struct handle_table *ht = cur_handles();
-    struct handle_slot *s = handle_slot_of(ht, handle);
+    struct handle_slot *s = handle_slot_of(cur_handles(), handle);
     if (!s) return ZX_ERR_BAD_HANDLE;
-    zx_rights_t r;
+    zx_rights_t r = 0;
     zx_status_t st = new_rights(s->rights, rights, &r);
+    return replace_handle(handle, st, r, 0, out);
+}
+
+zx_status_t replace_handle(zx_handle_t h, zx_status_t st, zx_rights_t rights, zx_rights_t add,
+                           user_out_ptr out) {
+    struct handle_table *ht = cur_handles();
     struct kobj *obj;
     zx_rights_t old;
-    (void)handle_take(ht, handle, &obj, &old);  // consumed whatever happens
+    if (handle_take(ht, h, &obj, &old) != ZX_OK) return ZX_ERR_BAD_HANDLE;
     if (st != ZX_OK) {
         handle_release(obj);
         return st;
     }
     zx_handle_t v;
-    st = handle_install(ht, obj, r, &v);
+    st = handle_install(ht, obj, (rights == ZX_RIGHT_SAME_RIGHTS ? old : rights) | add, &v);
     if (st != ZX_OK) {
         handle_release(obj);
         return st;

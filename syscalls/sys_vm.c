@@ -94,22 +94,7 @@ int64_t sys_vmo_replace_as_executable(zx_handle_t handle, zx_handle_t vmex, user
     } else if (st == ZX_OK) {
         st = job_policy_check(current_process(), ZX_POL_AMBIENT_MARK_VMO_EXEC);
     }
-    struct kobj *obj;
-    zx_rights_t rights;
-    (void)handle_take(ht, handle, &obj, &rights);  // consumed whatever happens
-    if (st != ZX_OK) {
-        handle_release(obj);
-        return st;
-    }
-    zx_handle_t v;
-    st = handle_install(ht, obj, rights | ZX_RIGHT_EXECUTE, &v);
-    if (st != ZX_OK) {
-        handle_release(obj);
-        return st;
-    }
-    st = copy_to_user(out, &v, sizeof(v));
-    if (st != ZX_OK) (void)handle_close(ht, v);
-    return st;
+    return replace_handle(handle, st, ZX_RIGHT_SAME_RIGHTS, ZX_RIGHT_EXECUTE, out);
 }
 
 // zx_status_t zx_vmar_allocate(zx_handle_t parent_vmar, zx_vm_option_t options, size_t offset,

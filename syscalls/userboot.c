@@ -221,8 +221,7 @@ static void userboot_level(void) {
 
     // Userboot's end of the channel goes into its table; ours is closed (the message stays).
     zx_handle_t boot_h;
-    ours->obj.handle_count++;  // as if we had a handle, so closing it runs the usual path
-    handle_release(&ours->obj);
+    handle_release_kernel_ref(&ours->obj);
     theirs->obj.handle_count++;
     if (handle_install(&p->handles, &theirs->obj, ZX_DEFAULT_CHANNEL_RIGHTS, &boot_h) != ZX_OK)
         panic("userboot: handle table");
