@@ -120,6 +120,23 @@ static void detect_features(void) {
     }
 }
 
+// Some hypervisors run a guest's kernel mode at hardware CPL3 and execute it instruction by
+// instruction in their emulator (KVM's PVM backend does this for guests that do not use its
+// paravirtual ABI, such as zc with its kernel in the upper half). Such an emulator may lack
+// instructions a real CPU has (STAC/CLAC) and may not complete the privilege switch of SYSCALL
+// (docs/kvm.md). Detect it by the cost of a register-only loop: a few TSC ticks per step on a
+// CPU or under TCG, thousands under an instruction emulator.
+#define EMUL_PROBE_STEPS 2000
+#define EMUL_PROBE_TICKS_PER_STEP 200
+
+static bool probe_kernel_emulated(void) {
+    uint64_t n = EMUL_PROBE_STEPS;
+    uint64_t t0 = rdtsc();
+    __asm__ volatile("1: dec %0\n jnz 1b" : "+r"(n));
+    x86_feat.emul_probe_ticks = rdtsc() - t0;
+    return x86_feat.emul_probe_ticks > (uint64_t)EMUL_PROBE_STEPS * EMUL_PROBE_TICKS_PER_STEP;
+}
+
 void x86_set_rsp0(uint64_t rsp0) {
     tss.rsp[0] = rsp0;
     x86_cpu.uctx_top = rsp0;
@@ -127,6 +144,9 @@ void x86_set_rsp0(uint64_t rsp0) {
 
 void x86_cpu_init(void) {
     detect_features();
+    x86_feat.smap_cpuid = x86_feat.smap;
+    x86_feat.kernel_emulated = probe_kernel_emulated();
+    if (x86_feat.kernel_emulated) x86_feat.smap = false;  // its emulator cannot run STAC/CLAC
     load_gdt();
     load_idt();
 

@@ -112,6 +112,10 @@ void x86_start(uint32_t start_info_pa) {
     kprintf("\nzc: booting (x86_64, %lu MiB RAM, nx %d smep %d smap %d erms %d fsrm %d)\n",
             total_ram >> 20, x86_feat.nx, x86_feat.smep, x86_feat.smap, x86_feat.erms,
             x86_feat.fsrm);
+    if (x86_feat.kernel_emulated)
+        kprintf("zc: cpu: kernel code runs in the hypervisor's instruction emulator (%lu ticks for "
+                "a %d-step loop); SMAP %s\n", x86_feat.emul_probe_ticks, 2000,
+                x86_feat.smap_cpuid ? "off (the emulator has no STAC/CLAC)" : "absent");
     x86_timer_init();
     kernel_main();
 }

@@ -6,7 +6,6 @@
 #include "hal/hal.h"
 #include "x86.h"
 
-#define RFLAGS_WRITABLE 0x254dd5ul  // CF PF AF ZF SF TF DF OF AC ID (and NT/RF never)
 
 void x86_fpu_flush(struct hal_uctx *u);
 

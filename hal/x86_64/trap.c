@@ -6,6 +6,8 @@
 #include "kernel/debug.h"
 #include "x86.h"
 
+extern void x86_syscall_entry(void);
+
 _Static_assert(offsetof(struct hal_uctx, vector) == 15 * 8, "uctx layout (entry.S)");
 _Static_assert(offsetof(struct hal_uctx, ss) == 21 * 8, "uctx layout (entry.S)");
 _Static_assert(offsetof(struct hal_uctx, full_restore) == 25 * 8, "uctx layout (entry.S)");
@@ -111,6 +113,25 @@ void hal_uctx_set_return(struct hal_uctx *u, uint64_t value) { u->rax = value; }
 
 uintptr_t hal_uctx_pc(const struct hal_uctx *u) { return u->rip; }
 
+// Under an instruction-emulating hypervisor (x86_feat.kernel_emulated), SYSCALL from user mode
+// can load RIP and RFLAGS from LSTAR and FMASK yet leave the vCPU in user mode, so the fetch of
+// the entry point faults as a user access to a supervisor page (error code P|U|I) with the
+// user's return address and flags already in rcx and r11. That fault is the syscall. Only
+// taken when the boot probe found the emulator: on a real CPU or TCG such a fault is a
+// program jumping at the kernel, and kills it like any other.
+static bool syscall_left_in_user_mode(const struct hal_uctx *u) {
+    static bool logged;
+    if ((u->error_code & 0x1f) != 0x15 || u->rip != (uintptr_t)x86_syscall_entry ||
+        read_cr2() != u->rip)
+        return false;
+    if (!logged) {
+        logged = true;
+        kprintf("zc: cpu: SYSCALL did not leave user mode (hypervisor); taking its page fault "
+                "as the syscall\n");
+    }
+    return true;
+}
+
 void hal_context_run(struct hal_uctx *u, struct hal_trap *trap) {
     if (fpu_owner != u) {
         if (fpu_owner) __asm__ volatile("fxsave64 %0" : "=m"(*(uint8_t(*)[512])fpu_owner->fpu));
@@ -141,6 +162,15 @@ void hal_context_run(struct hal_uctx *u, struct hal_trap *trap) {
         handle_irq(v);
         trap->kind = HAL_TRAP_INTERRUPT;
         trap->name = "interrupt";
+    } else if (v == 14 && unlikely(x86_feat.kernel_emulated) && syscall_left_in_user_mode(u)) {
+        // What SYSCALL would have saved is in rcx and r11; return with iretq as after a trap.
+        u->rip = u->rcx;
+        // Only the flags a user may set: r11 is the program's own value if it jumped here.
+        u->rflags = (u->rflags & ~RFLAGS_WRITABLE) | (u->r11 & RFLAGS_WRITABLE) | RFLAGS_IF | 0x2;
+        trap->pc = u->rip;
+        trap->vector = X86_VEC_SYSCALL;
+        trap->kind = HAL_TRAP_SYSCALL;
+        trap->name = "syscall";
     } else if (v == 14) {
         trap->kind = HAL_TRAP_PAGE_FAULT;
         trap->fault_addr = read_cr2();

@@ -25,6 +25,7 @@
 #define MSR_TSC_DEADLINE  0x6e0
 
 #define RFLAGS_IF 0x200ul
+#define RFLAGS_WRITABLE 0x254dd5ul  // what a user program may set: CF PF AF ZF SF TF DF OF NT RF AC ID
 #define RFLAGS_USER_MASK 0xcd5ul  // CF PF AF ZF SF TF? no: CF,PF,AF,ZF,SF,DF,OF
 
 static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" ::"a"(v), "Nd"(port)); }
@@ -78,7 +79,10 @@ static inline void invlpg(uintptr_t va) { __asm__ volatile("invlpg (%0)" ::"r"(v
 
 struct x86_features {
     bool nx, smep, smap, erms, fsrm, sse2, rdrand, tsc_deadline, pdpe1gb, invariant_tsc;
+    bool smap_cpuid;        // the CPU reports SMAP (smap: zc uses it)
+    bool kernel_emulated;   // kernel-mode code runs in the hypervisor's instruction emulator
     uint32_t clflush_size;
+    uint64_t emul_probe_ticks;  // TSC ticks of the boot probe (x86_cpu_init)
 };
 extern struct x86_features x86_feat;
 
