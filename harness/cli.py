@@ -19,7 +19,8 @@ def _add_machine_args(p, timeout):
     p.add_argument("--kernel", default="build/kernel/zc.elf", help="kernel ELF (%(default)s)")
     p.add_argument("--initrd", default="build/bootfs.cpio", help="bootfs cpio (%(default)s)")
     p.add_argument("--mode", default="auto", choices=qemu.MODES,
-                   help="auto = kvm when /dev/kvm is usable, else tcg (%(default)s)")
+                   help="auto = kvm when /dev/kvm is usable and healthy (a probe boot no slower than "
+                   "under tcg), else tcg (%(default)s)")
     p.add_argument("--timeout", type=float, default=timeout,
                    help="seconds per boot before QEMU is killed (%(default)s)")
     p.add_argument("--memory", default=qemu.DEFAULT_MEMORY, help="guest RAM (%(default)s)")
@@ -50,6 +51,9 @@ def parser():
                    help="host test executables (last line 'N passed, N failed')")
     t.add_argument("--pytest", nargs="*", action="extend", default=[], metavar="DIR",
                    help="directories for pytest")
+    t.add_argument("--suite-elf-dir", default="build/user",
+                   help="where NAME.elf of each suite is, to list its cases before the boot "
+                   "(%(default)s)")
     t.add_argument("--expect-dir", default="user/tests",
                    help="where <name>.expect files of serial-log regexes live (%(default)s)")
     t.add_argument("--log-dir", default="build/test-logs", help="logs go here (%(default)s)")
@@ -63,9 +67,13 @@ def parser():
 
 def cmd_boot(a) -> int:
     try:
-        result = qemu.boot(a.kernel, a.initrd, a.cmdline, mode=a.mode, timeout=a.timeout,
-                           memory=a.memory, log_path=a.log,
-                           echo=None if a.quiet else sys.stdout, qemu=a.qemu,
+        binary = qemu.find_qemu(a.qemu)
+        mode, why = qemu.choose_mode(a.mode, binary, a.kernel, a.initrd)
+        if a.mode == "auto":
+            print(f"harness: {why}", file=sys.stderr)
+        result = qemu.boot(a.kernel, a.initrd, a.cmdline, mode=mode, timeout=a.timeout,
+                           memory=a.memory, log_path=a.log, heartbeat=sys.stderr,
+                           echo=None if a.quiet else sys.stdout, qemu=binary,
                            on_start=(lambda cmd: print("harness: " + shlex.join(cmd),
                                                        file=sys.stderr)) if a.verbose else None)
     except qemu.HarnessError as e:

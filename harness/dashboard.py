@@ -104,7 +104,7 @@ def load_data(runs_dir: str, baselines_dir: str) -> Data:
         runs.append(run)
     guest = [r for r in runs if not r.is_host and r.zc]
     host = [r for r in runs if os.path.exists(os.path.join(r.path, perfdata.MEMCPY_FILE))]
-    kvm = [r for r in guest if r.mode == "kvm"]
+    kvm = [r for r in guest if r.kvm_comparable]
     baseline = perfdata.load_baseline(os.path.join(baselines_dir, "zircon-zcore-2020.csv"))
     thesis = load_thesis_memcpy(os.path.join(baselines_dir, "memcpy-rlibc-vs-musl-2020.csv"))
     return Data(runs, guest, host, guest[-1] if guest else None, kvm[-1] if kvm else None,
@@ -452,7 +452,7 @@ def table_rows(data: Data) -> List[dict]:
         return []
     same_mode = [r for r in data.guest if r.mode == run.mode]
     idx = same_mode.index(run)
-    kvm = run.mode == "kvm"
+    kvm = run.kvm_comparable
     rows = []
     for label, values in run.zc.items():
         zc = perfdata.median(values)

@@ -137,6 +137,14 @@ class Run:
         return os.path.basename(os.path.normpath(self.path))
 
     @property
+    def kvm_comparable(self) -> bool:
+        """A kvm run on a healthy KVM: the only kind whose times stand beside the 2020 KVM
+        figures. A run on a KVM that emulates guest kernel code (meta kvm_health) is not."""
+        health = self.meta.get("kvm_health")
+        return self.meta.get("mode") == "kvm" and not (
+            isinstance(health, dict) and health.get("healthy") is False)
+
+    @property
     def mode(self) -> str:
         return self.meta.get("mode") or "?"
 

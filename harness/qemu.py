@@ -8,7 +8,10 @@ The machine is the same in every mode: q35, `-cpu max`, one CPU. Only the accele
           so guest-visible time is an instruction count. For regression detection, never speed.
 """
 
+import hashlib
+import json
 import os
+import platform
 import re
 import shutil
 import subprocess
@@ -29,6 +32,9 @@ ACCEL_ARGS = {
 }
 DEFAULT_MEMORY = "512M"
 DEFAULT_TIMEOUT = 60.0
+HEARTBEAT_EVERY = 60.0  # seconds of silence between heartbeat lines
+# QEMU's message when KVM cannot run the guest on; the vCPU then stops and QEMU lingers.
+KVM_INTERNAL_ERROR = "KVM internal error"
 
 # Values the kernel writes to the isa-debug-exit port (QEMU then exits with (v << 1) | 1).
 EXIT_CLAMPED = 125  # the status was outside 0..124; the full value is on the serial log
@@ -84,14 +90,120 @@ def select_mode(requested: str, qemu: str, kvm_device: str = "/dev/kvm") -> str:
         raise HarnessError(f"unknown mode '{requested}' (choose from {', '.join(MODES)})")
     if requested in ("tcg", "icount"):
         return requested
-    ok, why = kvm_device_usable(kvm_device)
-    if ok and "kvm" not in qemu_accelerators(qemu):
-        ok, why = False, f"{qemu} does not accept -accel kvm"
+    ok, why = kvm_available(qemu, kvm_device)
     if ok:
         return "kvm"
     if requested == "kvm":
         raise HarnessError(f"mode kvm is not available here: {why}; use --mode tcg or auto")
     return "tcg"
+
+
+def kvm_available(qemu: str, kvm_device: str = "/dev/kvm"):
+    """(True, "") when KVM can be asked for at all: the device opens and QEMU has the
+    accelerator. Says nothing about whether it is fast (kvm_health)."""
+    ok, why = kvm_device_usable(kvm_device)
+    if ok and "kvm" not in qemu_accelerators(qemu):
+        ok, why = False, f"{qemu} does not accept -accel kvm"
+    return ok, why
+
+
+# The health probe: zc's bin/hello booted once under kvm and once under tcg. KVM is healthy when
+# zc boots on it and the boot is not slower than under TCG. A nested or paravirtual KVM that
+# emulates guest kernel code (docs/kvm.md) is tens of times slower than TCG: `auto` then takes
+# tcg. The verdict is cached per (QEMU binary, host kernel, /dev/kvm, zc kernel) in
+# <kernel dir>/kvm-health.json, so the probe costs a few seconds once per kernel build.
+PROBE_CMDLINE = "init=bin/hello"
+PROBE_TIMEOUT = 60.0
+EMULATED_LINE = re.compile(r"zc: cpu: kernel code runs in the hypervisor's instruction emulator")
+
+
+@dataclass
+class Health:
+    healthy: bool
+    reason: str
+    kvm_seconds: Optional[float] = None
+    tcg_seconds: Optional[float] = None
+
+
+def _file_key(path: str) -> str:
+    try:
+        with open(path, "rb") as f:
+            return hashlib.sha256(f.read()).hexdigest()[:16]
+    except OSError:
+        return "missing"
+
+
+def _health_key(qemu: str, kernel: str, initrd: str, kvm_device: str) -> dict:
+    try:
+        st = os.stat(qemu)
+        qemu_id = f"{os.path.realpath(qemu)}:{st.st_size}:{int(st.st_mtime)}"
+    except OSError:
+        qemu_id = qemu
+    return {"qemu": qemu_id, "host_kernel": platform.release(), "kvm_device": kvm_device,
+            "kernel": _file_key(kernel), "initrd": _file_key(initrd)}
+
+
+def kvm_health(qemu: str, kernel: str, initrd: str, kvm_device: str = "/dev/kvm",
+               cache: Optional[str] = None, refresh: bool = False) -> Health:
+    """Whether KVM is worth using here (see above); the verdict is cached."""
+    cache = cache or os.path.join(os.path.dirname(os.path.abspath(kernel)), "kvm-health.json")
+    key = _health_key(qemu, kernel, initrd, kvm_device)
+    if not refresh:
+        try:
+            with open(cache, encoding="utf-8") as f:
+                saved = json.load(f)
+            if saved.get("key") == key:
+                return Health(**saved["health"])
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    runs = {}
+    for m in ("kvm", "tcg"):
+        try:
+            runs[m] = boot(kernel, initrd, PROBE_CMDLINE, mode=m, timeout=PROBE_TIMEOUT,
+                           qemu=qemu, kvm_device=kvm_device)
+        except HarnessError as e:
+            runs[m] = e
+    k, t = runs["kvm"], runs["tcg"]
+    if isinstance(t, HarnessError) or t.outcome != "exited" or t.status != 0:
+        # Without a working TCG boot there is nothing to compare with: say so, keep KVM.
+        h = Health(True, "the TCG reference boot of the probe failed; KVM taken untested")
+    elif isinstance(k, HarnessError):
+        h = Health(False, f"zc cannot boot under KVM here ({k})", None, t.seconds)
+    elif k.outcome != "exited" or k.status != 0:
+        h = Health(False, f"zc's probe boot ({PROBE_CMDLINE}) fails under KVM here: "
+                   f"{k.verdict().replace('harness: ', '')}", k.seconds, t.seconds)
+    elif k.seconds > t.seconds:
+        emulated = " (the hypervisor emulates guest kernel code)" \
+            if EMULATED_LINE.search(k.log_text) else ""
+        h = Health(False, f"KVM is slower than TCG here{emulated}: the probe boot took "
+                   f"{k.seconds:.2f} s under kvm, {t.seconds:.2f} s under tcg",
+                   k.seconds, t.seconds)
+    else:
+        h = Health(True, f"KVM is healthy: the probe boot took {k.seconds:.2f} s under kvm, "
+                   f"{t.seconds:.2f} s under tcg", k.seconds, t.seconds)
+    try:
+        with open(cache, "w", encoding="utf-8") as f:
+            json.dump({"key": key, "health": h.__dict__}, f, indent=1)
+    except OSError:
+        pass
+    return h
+
+
+def choose_mode(requested: str, qemu: str, kernel: Optional[str] = None,
+                initrd: Optional[str] = None, kvm_device: str = "/dev/kvm"):
+    """(mode, why): select_mode, plus for `auto` the health probe when zc's kernel and bootfs
+    are given. `why` is one line for the user, naming how to force KVM when it is not taken."""
+    mode = select_mode(requested, qemu, kvm_device)
+    if requested != "auto":
+        return mode, f"{mode} (asked for)"
+    if mode == "tcg":
+        return mode, f"auto chose tcg: {kvm_available(qemu, kvm_device)[1]}"
+    if not (kernel and initrd and os.path.isfile(kernel) and os.path.isfile(initrd)):
+        return mode, "auto chose kvm (usable; no zc kernel to probe its health with)"
+    h = kvm_health(qemu, kernel, initrd, kvm_device)
+    if h.healthy:
+        return "kvm", f"auto chose kvm: {h.reason}"
+    return "tcg", (f"auto chose tcg: {h.reason}; force KVM with MODE=kvm (--mode kvm)")
 
 
 def qemu_args(kernel: str, initrd: str, cmdline: str, mode: str,
@@ -140,7 +252,8 @@ class BootResult:
         if self.outcome == "panic":
             return f"harness: zc kernel panic {where}{': ' + self.note if self.note else ''}"
         if self.outcome == "timeout":
-            return f"harness: timeout after {self.timeout:g} s ({self.mode}); QEMU killed"
+            what = self.note or f"timeout after {self.timeout:g} s"
+            return f"harness: {what} ({self.mode}); QEMU killed"
         if self.outcome == "reset":
             return f"harness: guest reset {where}: {self.note}"
         return f"harness: QEMU failed {where}: {self.note}"
@@ -207,10 +320,16 @@ def boot(kernel: str, initrd: str, cmdline: str, mode: str = "auto",
          timeout: float = DEFAULT_TIMEOUT, memory: str = DEFAULT_MEMORY,
          log_path: Optional[str] = None, echo: Optional[TextIO] = None,
          qemu: Optional[str] = None, kvm_device: str = "/dev/kvm",
-         on_start: Optional[Callable[[List[str]], None]] = None) -> BootResult:
-    """Boot zc once. Serial lines go to `echo` (a text stream, None = silent) and `log_path` as
-    they arrive; `on_start` gets the QEMU command. Raises HarnessError when the boot cannot
-    start."""
+         on_start: Optional[Callable[[List[str]], None]] = None,
+         name: str = "zc", heartbeat: Optional[TextIO] = None,
+         heartbeat_every: float = HEARTBEAT_EVERY,
+         silence_timeout: Optional[float] = None) -> BootResult:
+    """Boot a guest once (zc unless told otherwise). Serial lines go to `echo` (a text stream,
+    None = silent) and `log_path` as they arrive; `on_start` gets the QEMU command. While the
+    guest prints nothing for `heartbeat_every` seconds, a line goes to `heartbeat` ("harness:
+    still booting linux, 60 s, no output yet"). With `silence_timeout`, a guest that has printed
+    nothing at all after that many seconds is killed (outcome timeout, the note says so).
+    Raises HarnessError when the boot cannot start."""
     for what, path in (("kernel", kernel), ("initrd", initrd)):
         if not os.path.isfile(path):
             raise HarnessError(f"{what} {path} not found (build it with `make`)")
@@ -230,7 +349,10 @@ def boot(kernel: str, initrd: str, cmdline: str, mode: str = "auto",
         except OSError as e:
             raise HarnessError(f"cannot write the log {log_path}: {e.strerror}") from e
 
+    last_output = [None]
+
     def serial_line(line: str):
+        last_output[0] = time.monotonic()
         lines.append(line)
         if log:
             log.write(line + "\n")
@@ -247,15 +369,49 @@ def boot(kernel: str, initrd: str, cmdline: str, mode: str = "auto",
         if log:
             log.close()
         raise HarnessError(f"cannot start {binary}: {e}") from e
+    kvm_error = []
+
+    def stderr_line(line: str):
+        errors.append(line)
+        if KVM_INTERNAL_ERROR in line:  # QEMU stops the vCPU and waits: nothing more will come
+            kvm_error.append(line)
+
     readers = [threading.Thread(target=_pump, args=(proc.stdout, serial_line), daemon=True),
-               threading.Thread(target=_pump, args=(proc.stderr, errors.append), daemon=True)]
+               threading.Thread(target=_pump, args=(proc.stderr, stderr_line), daemon=True)]
     for t in readers:
         t.start()
-    timed_out = False
+    timed_out, silent = False, False
+    last_beat = start
     try:
-        proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        timed_out = True
+        while True:
+            now = time.monotonic()
+            left = start + timeout - now
+            if left <= 0:
+                timed_out = True
+                break
+            try:
+                proc.wait(timeout=min(left, 1.0))
+                break
+            except subprocess.TimeoutExpired:
+                pass
+            if kvm_error:
+                time.sleep(0.5)  # let QEMU finish printing the register dump
+                break
+            now = time.monotonic()
+            quiet_since = last_output[0] or start
+            if silence_timeout and last_output[0] is None and now - start >= silence_timeout:
+                timed_out = silent = True
+                break
+            if heartbeat and now - quiet_since >= heartbeat_every and \
+                    now - last_beat >= heartbeat_every:
+                last_beat = now
+                if last_output[0] is None:
+                    heartbeat.write(f"harness: still booting {name}, {now - start:.0f} s, "
+                                    f"no output yet ({mode})\n")
+                else:
+                    heartbeat.write(f"harness: {name} still running, {now - start:.0f} s, "
+                                    f"nothing printed for {now - quiet_since:.0f} s ({mode})\n")
+                heartbeat.flush()
     finally:
         if proc.poll() is None:  # timeout, or Ctrl-C in the harness
             proc.kill()
@@ -266,10 +422,19 @@ def boot(kernel: str, initrd: str, cmdline: str, mode: str = "auto",
             log.close()
     seconds = time.monotonic() - start
     log_text = "".join(line + "\n" for line in lines)
-    return decode(BootResult(mode=mode, seconds=seconds, log_text=log_text,
-                             timed_out=timed_out, timeout=timeout,
-                             qemu_returncode=None if timed_out else proc.returncode,
-                             qemu_stderr="\n".join(errors), command=command))
+    result = decode(BootResult(mode=mode, seconds=seconds, log_text=log_text,
+                               timed_out=timed_out,
+                               timeout=silence_timeout if silent else timeout,
+                               qemu_returncode=None if timed_out else proc.returncode,
+                               qemu_stderr="\n".join(errors), command=command))
+    if silent:
+        result.note = f"{name} printed nothing in {silence_timeout:g} s under {mode}"
+    if kvm_error:
+        result.outcome = "qemu-error"
+        said = next((ln for ln in errors if "emulation failure" in ln), "")
+        result.note = ("KVM internal error" + (": emulation failure (the hypervisor could not "
+                       "emulate an instruction of the guest; docs/kvm.md)" if said else ""))
+    return result
 
 
 def print_qemu_stderr(result: BootResult, out: TextIO = sys.stderr):

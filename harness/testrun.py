@@ -21,7 +21,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from typing import List, Optional, Tuple
 
-from . import coretests, qemu
+from . import coretests, qemu, zctest_list
 
 DEFAULT_SUITE_TIMEOUT = 300.0
 PYTEST_TIMEOUT = 1800.0
@@ -102,6 +102,7 @@ class SuiteResult:
     info: str = ""
     log: Optional[str] = None
     tail: List[str] = field(default_factory=list)  # end of a troubled suite's serial log
+    mode: Optional[str] = None  # the QEMU mode of an in-guest suite
 
     def add(self, case: Case):
         self.cases.append(case)
@@ -112,9 +113,11 @@ class SuiteResult:
 
 
 def _tally(r: SuiteResult, g: GtestOutput, summary: Optional[Tuple[int, int]],
-           problem: Optional[str]):
+           problem: Optional[str], listed: Optional[List[str]] = None):
     """Counts from the summary when there is one, else from the result lines. A problem (timeout,
-    panic, crash, no summary) that no failing test accounts for becomes one failing case."""
+    panic, crash, no summary) that no failing test accounts for becomes one failing case. With
+    `listed` (the suite's own cases, read before the boot), a suite that ended early also counts
+    every listed case it never reached as a failed "not run" case."""
     r.cases = list(g.cases)
     named = (sum(c.passed for c in r.cases), sum(not c.passed for c in r.cases))
     if summary is not None:
@@ -129,6 +132,14 @@ def _tally(r: SuiteResult, g: GtestOutput, summary: Optional[Tuple[int, int]],
         g.unfinished.detail.append(f"did not finish: {problem or 'no result line'}")
         r.add(g.unfinished)
         accounted = True
+    if summary is None and listed:
+        seen = {c.name for c in r.cases}
+        never = [name for name in listed if name not in seen]
+        for name in never:
+            r.add(Case(name, False, [f"not run: {problem or 'the suite ended early'}"]))
+        if never:
+            r.problems.append(f"{len(never)} of {len(listed)} listed tests not run")
+            accounted = True
     missing = (g.planned or 0) - len(r.cases)
     if summary is None and missing > 0:
         r.failed += missing
@@ -175,19 +186,23 @@ def _boot_problem(b: qemu.BootResult) -> Optional[str]:
 
 def evaluate_suite(suite: str, log_text: str, boot: Optional[qemu.BootResult],
                    error: Optional[str] = None,
-                   expects: List[Tuple[int, str]] = ()) -> SuiteResult:
+                   expects: List[Tuple[int, str]] = (),
+                   listed: Optional[List[str]] = None, mode: Optional[str] = None,
+                   name: Optional[str] = None) -> SuiteResult:
     """Counts for one in-guest suite from its serial log and how the boot ended (or the error
-    that kept it from booting)."""
-    r = SuiteResult("qemu", suite, os.path.basename(suite))
+    that kept it from booting); `listed` = its cases as read from its ELF (zctest_list)."""
+    r = SuiteResult("qemu", name or suite, os.path.basename(suite), mode=mode)
     if boot:
         r.info = f"{boot.mode}, {boot.seconds:.1f} s"
+    elif mode:
+        r.info = f"{mode}, not booted"
     g = parse_gtest(log_text)
     problem = error or _boot_problem(boot)
     if not problem and g.summary is None:
         problem = "no 'zctest: N passed, N failed' summary line"
     elif not problem and boot.status != 0 and g.summary[1] == 0:
         problem = f"exited with status {boot.status} but reported 0 failures"
-    _tally(r, g, g.summary, problem)
+    _tally(r, g, g.summary, problem, listed)
     if problem and log_text:
         r.tail = log_text.splitlines()[-TAIL_LINES:]
     check_expect(r, log_text, expects)
@@ -290,23 +305,44 @@ def run_pytest(dirs: List[str], log_dir: str, timeout: float = PYTEST_TIMEOUT) -
     return r
 
 
-def run_suite(suite: str, a, mode_error: Optional[str]) -> SuiteResult:
+def suite_log_name(short: str, mode: str, first: bool) -> str:
+    """NAME.log for the first mode of the run (tcg when several run), NAME.MODE.log for others."""
+    return f"{short}.log" if first else f"{short}.{mode}.log"
+
+
+def run_suite(suite: str, a, mode: str, mode_error: Optional[str],
+              first: bool = True) -> SuiteResult:
     short = os.path.basename(suite)
-    log = os.path.join(a.log_dir, f"{short}.log")
+    log = os.path.join(a.log_dir, suite_log_name(short, mode, first))
+    listed = zctest_list.cases_or_none(os.path.join(a.suite_elf_dir, f"{short}.elf"))
     boot, error = None, mode_error
     if not error:
         try:
-            boot = qemu.boot(a.kernel, a.initrd, f"init={suite}", mode=a.mode,
+            boot = qemu.boot(a.kernel, a.initrd, f"init={suite}", mode=mode,
                              timeout=a.timeout, memory=a.memory, log_path=log,
-                             echo=sys.stdout if a.verbose else None, qemu=a.qemu)
+                             echo=sys.stdout if a.verbose else None, qemu=a.qemu,
+                             name=short, heartbeat=sys.stdout)
         except qemu.HarnessError as e:
             error = str(e)
     if boot is None:
         _write(log, f"harness: not booted: {error}\n")
     r = evaluate_suite(suite, boot.log_text if boot else "", boot, error,
-                       load_expect(os.path.join(a.expect_dir, f"{short}.expect")))
+                       load_expect(os.path.join(a.expect_dir, f"{short}.expect")),
+                       listed=listed, mode=mode)
     r.log = log
     return r
+
+
+def suite_modes(requested: str, qemu_binary: str, kvm_device: str = "/dev/kvm"):
+    """The modes `make test` runs the in-guest suites under, and one line saying why: a forced
+    mode alone; for auto, always tcg, and kvm too wherever KVM can be asked for at all, however
+    slow (what it checks is correctness under a real CPU's rules, not speed)."""
+    if requested != "auto":
+        return [qemu.select_mode(requested, qemu_binary, kvm_device)], f"{requested} (asked for)"
+    ok, why = qemu.kvm_available(qemu_binary, kvm_device)
+    if ok:
+        return ["tcg", "kvm"], "tcg and kvm (/dev/kvm is usable: the suites run under both)"
+    return ["tcg"], f"tcg only (no kvm: {why})"
 
 
 def format_suite(r: SuiteResult) -> List[str]:
@@ -364,7 +400,7 @@ def report(results: List[SuiteResult], out=sys.stdout, extra: List[str] = ()) ->
 
 def write_summary_json(path: str, results: List[SuiteResult], passed: int, failed: int):
     data = {"passed": passed, "failed": failed, "suites": [
-        {"kind": r.kind, "name": r.name, "passed": r.passed, "failed": r.failed,
+        {"kind": r.kind, "name": r.name, "mode": r.mode, "passed": r.passed, "failed": r.failed,
          "skipped": r.skipped, "problems": r.problems, "log": r.log,
          "failed_cases": [c.name for c in r.cases if not c.passed]} for r in results]}
     _write(path, json.dumps(data, indent=1) + "\n")
@@ -386,14 +422,24 @@ def run(a) -> int:
     if a.suite:
         mode_error = None
         try:  # resolve auto once for all suites
-            a.mode = qemu.select_mode(a.mode, qemu.find_qemu(a.qemu))
+            modes, why = suite_modes(a.mode, qemu.find_qemu(a.qemu))
         except qemu.HarnessError as e:
-            mode_error = str(e)
-        for suite in a.suite:
-            print(f"harness: booting zc with init={suite} ({a.mode}) ...", flush=True)
-            done(run_suite(suite, a, mode_error))
+            modes, why, mode_error = [a.mode], str(e), str(e)
+        print(f"harness: in-guest suites under {why}", flush=True)
+        for i, mode in enumerate(modes):
+            for suite in a.suite:
+                print(f"harness: booting zc with init={suite} ({mode}) ...", flush=True)
+                done(run_suite(suite, a, mode, mode_error, first=i == 0))
     if not results:
         print("harness: nothing to test (no --suite, --host-test or --pytest)")
-    passed, failed = report(results, extra=coretests.table(results))
+    modes_run = []
+    for r in results:
+        if r.kind == "qemu" and r.mode not in modes_run:
+            modes_run.append(r.mode)
+    if modes_run:
+        print(f"harness: in-guest suites ran under {', '.join(modes_run)}", flush=True)
+    # The zCore comparison counts each case once: the first mode's run of each suite.
+    table_results = [r for r in results if r.kind != "qemu" or r.mode == modes_run[0]]
+    passed, failed = report(results, extra=coretests.table(table_results))
     write_summary_json(os.path.join(a.log_dir, "summary.json"), results, passed, failed)
     return 1 if failed else 0

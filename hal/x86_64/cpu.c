@@ -126,15 +126,21 @@ static void detect_features(void) {
 // instructions a real CPU has (STAC/CLAC) and may not complete the privilege switch of SYSCALL
 // (docs/kvm.md). Detect it by the cost of a register-only loop: a few TSC ticks per step on a
 // CPU or under TCG, thousands under an instruction emulator.
-#define EMUL_PROBE_STEPS 2000
 #define EMUL_PROBE_TICKS_PER_STEP 200
 
 static bool probe_kernel_emulated(void) {
-    uint64_t n = EMUL_PROBE_STEPS;
-    uint64_t t0 = rdtsc();
-    __asm__ volatile("1: dec %0\n jnz 1b" : "+r"(n));
-    x86_feat.emul_probe_ticks = rdtsc() - t0;
-    return x86_feat.emul_probe_ticks > (uint64_t)EMUL_PROBE_STEPS * EMUL_PROBE_TICKS_PER_STEP;
+    // The least of three runs: a host that deschedules the vCPU during one run (a loaded CI
+    // machine under TCG) must not look like an emulator.
+    uint64_t best = ~0ull;
+    for (int run = 0; run < 3; run++) {
+        uint64_t n = X86_EMUL_PROBE_STEPS;
+        uint64_t t0 = rdtsc();
+        __asm__ volatile("1: dec %0\n jnz 1b" : "+r"(n));
+        uint64_t dt = rdtsc() - t0;
+        if (dt < best) best = dt;
+    }
+    x86_feat.emul_probe_ticks = best;
+    return best > (uint64_t)X86_EMUL_PROBE_STEPS * EMUL_PROBE_TICKS_PER_STEP;
 }
 
 void x86_set_rsp0(uint64_t rsp0) {

@@ -114,8 +114,11 @@ void x86_start(uint32_t start_info_pa) {
             x86_feat.fsrm);
     if (x86_feat.kernel_emulated)
         kprintf("zc: cpu: kernel code runs in the hypervisor's instruction emulator (%lu ticks for "
-                "a %d-step loop); SMAP %s\n", x86_feat.emul_probe_ticks, 2000,
+                "a %d-step loop); SMAP %s\n", x86_feat.emul_probe_ticks, X86_EMUL_PROBE_STEPS,
                 x86_feat.smap_cpuid ? "off (the emulator has no STAC/CLAC)" : "absent");
+    else
+        kprintf("zc: cpu: kernel code runs natively (%lu ticks for a %d-step loop)\n",
+                x86_feat.emul_probe_ticks, X86_EMUL_PROBE_STEPS);
     x86_timer_init();
     kernel_main();
 }

@@ -77,6 +77,8 @@ static inline uint64_t read_cr0(void) {
 static inline void write_cr0(uint64_t v) { __asm__ volatile("mov %0, %%cr0" ::"r"(v)); }
 static inline void invlpg(uintptr_t va) { __asm__ volatile("invlpg (%0)" ::"r"(va) : "memory"); }
 
+#define X86_EMUL_PROBE_STEPS 2000  // the boot probe's loop (cpu.c)
+
 struct x86_features {
     bool nx, smep, smap, erms, fsrm, sse2, rdrand, tsc_deadline, pdpe1gb, invariant_tsc;
     bool smap_cpuid;        // the CPU reports SMAP (smap: zc uses it)

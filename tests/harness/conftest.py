@@ -4,6 +4,7 @@ triple-fault. QEMU loads multiboot kernels with -kernel/-initrd/-append just as 
 
 import os
 import shutil
+import stat
 import subprocess
 import sys
 
@@ -79,3 +80,16 @@ def run_harness():
         return subprocess.run([sys.executable, "-m", "harness", *args], cwd=ROOT,
                               capture_output=True, text=True, timeout=timeout)
     return run
+
+
+@pytest.fixture
+def fake_qemu(tmp_path):
+    """A 'QEMU' whose `-accel help` lists the given accelerators."""
+    def make(*accels):
+        path = tmp_path / f"qemu-{'-'.join(accels) or 'none'}"
+        lines = "\\n".join(accels)
+        path.write_text("#!/bin/sh\n"
+                        f"printf 'Accelerators supported in QEMU binary:\\n{lines}\\n'\n")
+        path.chmod(path.stat().st_mode | stat.S_IXUSR)
+        return str(path)
+    return make

@@ -1,6 +1,7 @@
 """harness.qemu and `harness boot`: exit-status decoding, mode selection, argument errors, and
 real boots of tiny multiboot guests."""
 
+import io
 import os
 import stat
 
@@ -62,19 +63,6 @@ def test_verdicts_name_the_mode():
 def test_exit_value_for_matches_the_abi():
     assert [qemu.exit_value_for(s) for s in (0, 1, 124, 125, -1, 1 << 40)] == \
         [0, 1, 124, 125, 125, 125]
-
-
-@pytest.fixture
-def fake_qemu(tmp_path):
-    """A 'QEMU' whose `-accel help` lists the given accelerators."""
-    def make(*accels):
-        path = tmp_path / f"qemu-{'-'.join(accels) or 'none'}"
-        lines = "\\n".join(accels)
-        path.write_text("#!/bin/sh\n"
-                        f"printf 'Accelerators supported in QEMU binary:\\n{lines}\\n'\n")
-        path.chmod(path.stat().st_mode | stat.S_IXUSR)
-        return str(path)
-    return make
 
 
 def test_mode_auto_without_kvm_device_is_tcg(tmp_path, fake_qemu):
@@ -243,3 +231,96 @@ def test_boot_qemu_rejects_kernel(need_qemu, tmp_path):
     r = qemu.boot(str(k), str(k), "", mode="tcg", timeout=30)
     assert (r.outcome, r.exit_code) == ("qemu-error", 127)
     assert r.qemu_stderr and r.note.startswith("exit status 1: ")
+
+
+def _fake_boots(monkeypatch, seconds, kvm_outcome="exited", emulated=False):
+    """qemu.boot replaced by one that answers per mode; returns the list of modes booted."""
+    booted = []
+
+    def boot(kernel, initrd, cmdline, mode="auto", **kw):
+        booted.append(mode)
+        log = "zc: cpu: kernel code runs in the hypervisor's instruction emulator\n" \
+            if emulated and mode == "kvm" else ""
+        r = qemu.BootResult(mode=mode, seconds=seconds[mode], log_text=log)
+        r.outcome, r.status = ("exited", 0) if mode == "tcg" else (kvm_outcome, 0)
+        return r
+    monkeypatch.setattr(qemu, "boot", boot)
+    return booted
+
+
+@pytest.fixture
+def kvm_setup(tmp_path, fake_qemu):
+    dev = tmp_path / "kvm"
+    dev.write_text("")
+    kernel, initrd = tmp_path / "zc.elf", tmp_path / "bootfs.cpio"
+    kernel.write_text("kernel")
+    initrd.write_text("bootfs")
+    return fake_qemu("tcg", "kvm"), str(kernel), str(initrd), str(dev)
+
+
+def test_auto_falls_back_to_tcg_when_kvm_is_slower(monkeypatch, kvm_setup):
+    q, k, i, dev = kvm_setup
+    booted = _fake_boots(monkeypatch, {"kvm": 2.5, "tcg": 0.2}, emulated=True)
+    mode, why = qemu.choose_mode("auto", q, k, i, kvm_device=dev)
+    assert mode == "tcg"
+    assert "slower than TCG" in why and "emulates guest kernel code" in why
+    assert "2.50 s under kvm, 0.20 s under tcg" in why and "MODE=kvm" in why
+    assert booted == ["kvm", "tcg"]
+    # The verdict is cached next to the kernel: no second probe for the same kernel.
+    assert qemu.choose_mode("auto", q, k, i, kvm_device=dev)[0] == "tcg" and len(booted) == 2
+    # A rebuilt kernel is probed again.
+    with open(k, "w") as f:
+        f.write("another kernel")
+    qemu.choose_mode("auto", q, k, i, kvm_device=dev)
+    assert len(booted) == 4
+
+
+def test_auto_takes_a_healthy_kvm(monkeypatch, kvm_setup):
+    q, k, i, dev = kvm_setup
+    _fake_boots(monkeypatch, {"kvm": 0.1, "tcg": 0.3})
+    mode, why = qemu.choose_mode("auto", q, k, i, kvm_device=dev)
+    assert mode == "kvm" and "healthy" in why
+
+
+def test_auto_falls_back_when_zc_cannot_boot_on_kvm(monkeypatch, kvm_setup):
+    q, k, i, dev = kvm_setup
+    _fake_boots(monkeypatch, {"kvm": 0.1, "tcg": 0.3}, kvm_outcome="panic")
+    mode, why = qemu.choose_mode("auto", q, k, i, kvm_device=dev)
+    assert mode == "tcg" and "fails under KVM" in why
+
+
+def test_forced_kvm_is_never_probed(monkeypatch, kvm_setup):
+    q, k, i, dev = kvm_setup
+    booted = _fake_boots(monkeypatch, {"kvm": 9.0, "tcg": 0.1})
+    assert qemu.choose_mode("kvm", q, k, i, kvm_device=dev)[0] == "kvm" and booted == []
+
+
+def test_heartbeat_and_silence_timeout(make_guest, need_qemu, tmp_path):
+    k, i = make_guest("", end="hang")
+    beats = io.StringIO()
+    r = qemu.boot(k, i, "", mode="tcg", timeout=60, name="linux", heartbeat=beats,
+                  heartbeat_every=1, silence_timeout=3)
+    assert r.outcome == "timeout" and r.seconds < 30
+    assert r.verdict() == "harness: linux printed nothing in 3 s under tcg (tcg); QEMU killed"
+    assert "harness: still booting linux, 1 s, no output yet (tcg)" in beats.getvalue()
+
+
+def test_heartbeat_after_output(make_guest, need_qemu):
+    k, i = make_guest("started\n", end="hang")
+    beats = io.StringIO()
+    r = qemu.boot(k, i, "", mode="tcg", timeout=3, heartbeat=beats, heartbeat_every=1,
+                  silence_timeout=2)
+    assert r.outcome == "timeout" and r.log_text == "started\n"  # output: no silence cut-off
+    assert "zc still running" in beats.getvalue() and "nothing printed for" in beats.getvalue()
+
+
+def test_kvm_internal_error_ends_the_boot_at_once(tmp_path):
+    fake = tmp_path / "qemu-stuck"
+    fake.write_text("#!/bin/sh\necho 'KVM internal error. Suberror: 1' >&2\n"
+                    "echo 'emulation failure' >&2\nexec sleep 60\n")
+    fake.chmod(0o755)
+    k = tmp_path / "k"
+    k.write_text("x")
+    r = qemu.boot(str(k), str(k), "", mode="tcg", timeout=50, qemu=str(fake))
+    assert r.seconds < 10
+    assert r.outcome == "qemu-error" and "emulation failure" in r.note

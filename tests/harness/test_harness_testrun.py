@@ -5,10 +5,13 @@ import io
 import json
 import os
 import stat
+import subprocess
 
 import pytest
 
 from harness import qemu, testrun
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 GUEST_OUTPUT = """\
 zc: boot: kernel entry to first user instruction 812 us
@@ -206,7 +209,8 @@ def test_aggregator_all_pass_and_missing_kernel(run_harness, tmp_path):
     p = run_harness("test", "--host-test", good, "--log-dir", str(tmp_path / "logs"))
     assert (p.returncode, p.stdout.splitlines()[-1]) == (0, "2 passed, 0 failed")
     p = run_harness("test", "--kernel", str(tmp_path / "zc.elf"), "--initrd", good,
-                    "--suite", "bin/a", "bin/b", "--log-dir", str(tmp_path / "logs"))
+                    "--suite", "bin/a", "bin/b", "--log-dir", str(tmp_path / "logs"),
+                    "--mode", "tcg")
     assert (p.returncode, p.stdout.splitlines()[-1]) == (1, "0 passed, 2 failed")
     assert p.stdout.count(f"kernel {tmp_path}/zc.elf not found (build it with `make`)") >= 2
     assert os.path.exists(tmp_path / "logs" / "a.log")
@@ -217,3 +221,75 @@ def test_suite_test_started_after_the_summary_counts_once():
     r = testrun.evaluate_suite("bin/a-tests", log, boot_result(log, rc=253))
     assert (r.passed, r.failed) == (2, 1)
     assert names(r, False) == ["Late.Test"]
+
+
+LISTED = ["A.one", "A.two", "B.three", "B.four"]
+
+
+def test_a_suite_that_dies_counts_every_listed_case_it_never_ran():
+    log = "[ RUN      ] A.one\n[       OK ] A.one\n[ RUN      ] A.two\n"
+    boot = qemu.BootResult(mode="tcg", seconds=1.0, log_text=log, qemu_returncode=253)
+    boot = qemu.decode(boot)  # v = 126: kernel panic
+    r = testrun.evaluate_suite("bin/s", log, boot, listed=LISTED, mode="tcg")
+    assert (r.passed, r.failed) == (1, 3)
+    assert {c.name for c in r.cases if not c.passed} == {"A.two", "B.three", "B.four"}
+    assert any("2 of 4 listed tests not run" in p for p in r.problems)
+
+
+def test_a_suite_that_never_boots_counts_all_listed_cases():
+    r = testrun.evaluate_suite("bin/s", "", None, error="QEMU missing", listed=LISTED,
+                               mode="kvm")
+    assert (r.passed, r.failed) == (0, 4)
+    assert r.info == "kvm, not booted"
+
+
+def test_a_complete_suite_is_not_padded_by_its_list():
+    log = ("[ RUN      ] A.one\n[       OK ] A.one\nzctest: 1 passed, 0 failed\n"
+           "zc: userboot exited with status 0\n")
+    boot = qemu.decode(qemu.BootResult(mode="tcg", seconds=1.0, log_text=log,
+                                       qemu_returncode=1))
+    r = testrun.evaluate_suite("bin/s", log, boot, listed=LISTED, mode="tcg")
+    assert (r.passed, r.failed) == (1, 0)
+
+
+def test_suite_modes(tmp_path, fake_qemu):
+    dev = tmp_path / "kvm"
+    dev.write_text("")
+    both = fake_qemu("tcg", "kvm")
+    assert testrun.suite_modes("auto", both, kvm_device=str(dev))[0] == ["tcg", "kvm"]
+    assert testrun.suite_modes("auto", both, kvm_device=str(tmp_path / "no"))[0] == ["tcg"]
+    assert testrun.suite_modes("auto", fake_qemu("tcg"), kvm_device=str(dev))[0] == ["tcg"]
+    assert testrun.suite_modes("icount", both, kvm_device=str(dev))[0] == ["icount"]
+    assert testrun.suite_modes("kvm", both, kvm_device=str(dev))[0] == ["kvm"]
+
+
+ZCTEST_C = r"""
+struct zctest_case { const char *area, *name; void (*fn)(void); const char *file; int line; };
+static void f(void) {}
+__attribute__((used, section("zctest_cases"), aligned(8)))
+static const struct zctest_case a = {"Area", "First", f, "x.c", 1};
+__attribute__((used, section("zctest_cases"), aligned(8)))
+static const struct zctest_case b = {"Other", "Second", f, "x.c", 2};
+void _start(void) { for (;;) {} }
+"""
+
+
+def test_zctest_list_reads_the_cases_section(tmp_path):
+    from harness import zctest_list
+    src = tmp_path / "t.c"
+    src.write_text(ZCTEST_C)
+    elf = tmp_path / "t.elf"
+    subprocess.run(["gcc", "-O1", "-no-pie", "-fno-pic", "-nostdlib", "-static", "-o", str(elf),
+                    str(src)], check=True)
+    assert sorted(zctest_list.cases(str(elf))) == ["Area.First", "Other.Second"]
+    assert zctest_list.cases_or_none(str(tmp_path / "missing.elf")) is None
+    src.write_text("not an elf")
+    assert zctest_list.cases_or_none(str(src)) is None
+
+
+@pytest.mark.skipif(not os.path.exists(os.path.join(ROOT, "build", "user", "core-tests.elf")),
+                    reason="zc's suites are not built")
+def test_zctest_list_matches_the_suites_own_count():
+    from harness import zctest_list
+    listed = zctest_list.cases(os.path.join(ROOT, "build", "user", "core-tests.elf"))
+    assert len(listed) > 300 and len(set(listed)) == len(listed)
