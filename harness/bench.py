@@ -674,7 +674,7 @@ def linux_decode(result: qemu.BootResult) -> qemu.BootResult:
         result.outcome = "qemu-error"
         lines = result.qemu_stderr.strip().splitlines()
         result.note = f"QEMU exit status {rc}" + (f": {lines[-1]}" if lines else "")
-    return result
+    return qemu.mark_kvm_error(result)
 
 
 @dataclass

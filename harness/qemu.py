@@ -233,6 +233,7 @@ class BootResult:
     exit_value: Optional[int] = None   # v written to isa-debug-exit
     status: Optional[int] = None       # the program's status (full int64 when the log has it)
     note: str = ""                     # why a reset/qemu-error/mismatch, for the verdict
+    kvm_error: str = ""                # QEMU's "KVM internal error" line, when it printed one
 
     @property
     def panicked(self) -> bool:
@@ -430,10 +431,19 @@ def boot(kernel: str, initrd: str, cmdline: str, mode: str = "auto",
     if silent:
         result.note = f"{name} printed nothing in {silence_timeout:g} s under {mode}"
     if kvm_error:
-        result.outcome = "qemu-error"
-        said = next((ln for ln in errors if "emulation failure" in ln), "")
-        result.note = ("KVM internal error" + (": emulation failure (the hypervisor could not "
-                       "emulate an instruction of the guest; docs/kvm.md)" if said else ""))
+        emulation = any("emulation failure" in ln for ln in errors)
+        result.kvm_error = "KVM internal error" + (
+            ": emulation failure (the hypervisor could not emulate an instruction of the guest; "
+            "docs/kvm.md)" if emulation else "")
+        mark_kvm_error(result)
+    return result
+
+
+def mark_kvm_error(result: BootResult) -> BootResult:
+    """A boot that QEMU's KVM gave up on ends as a qemu-error saying so, whatever the guest's
+    own exit protocol would make of the killed QEMU (decoders call this last)."""
+    if result.kvm_error:
+        result.outcome, result.note = "qemu-error", result.kvm_error
     return result
 
 

@@ -10,18 +10,18 @@
 
 // zx_status_t zx_debuglog_create(zx_handle_t resource, uint32_t options, zx_handle_t* out);
 int64_t sys_debuglog_create(zx_handle_t resource, uint32_t options, user_out_ptr out) {
-    if (options & ~ZX_LOG_FLAG_READABLE) return ZX_ERR_INVALID_ARGS;
-    // A write-only log needs no resource; reading the kernel's log needs the root resource.
-    if (resource != ZX_HANDLE_INVALID) {
+    // As in Zircon: a write-only log (options 0) may be made without a resource (a program's
+    // first output, before it has any handle); anything else needs the root resource, checked
+    // before the options.
+    if (resource != ZX_HANDLE_INVALID || options != 0) {
         struct kobj *r;
         zx_status_t st = get_obj(resource, ZX_OBJ_TYPE_RESOURCE, 0, &r);
         if (st != ZX_OK) return st;
         bool root = to_resource(r)->kind == ZX_RSRC_KIND_ROOT;
         kobj_unref(r);
         if (!root) return ZX_ERR_WRONG_TYPE;
-    } else if (options & ZX_LOG_FLAG_READABLE) {
-        return ZX_ERR_ACCESS_DENIED;
     }
+    if (options & ~ZX_LOG_FLAG_READABLE) return ZX_ERR_INVALID_ARGS;
     struct debuglog *d;
     zx_status_t st = debuglog_create(options, &d);
     if (st != ZX_OK) return st;

@@ -321,3 +321,11 @@ def test_thread_footprint_line_is_parsed():
     m = bench.FOOTPRINT.search(log)
     assert m and (int(m.group(1)), int(m.group(2)), int(m.group(3))) == (10000, 1261, 1261)
     assert bench.FOOTPRINT.search("thread-footprint: 10000 threads started") is None
+
+
+def test_linux_decode_keeps_a_kvm_internal_error():
+    from harness import qemu
+    r = qemu.BootResult(mode="kvm", seconds=130.0, log_text="", qemu_returncode=-9,
+                        kvm_error="KVM internal error: emulation failure (...)")
+    r = bench.linux_decode(r)
+    assert r.outcome == "qemu-error" and r.note.startswith("KVM internal error")

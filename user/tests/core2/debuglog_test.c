@@ -98,6 +98,17 @@ TEST(DebugLogTest, CreateErrors) {
     EXPECT_STATUS(zx_debuglog_create(root_resource(), 0, KERNEL_PTR), ZX_ERR_INVALID_ARGS);
 }
 
+// Without a resource only a write-only log may be made; for anything else the missing
+// resource is reported first (ZX_ERR_BAD_HANDLE), before the options are looked at.
+TEST(DebugLogTest, NoResourceOnlyWriteOnly) {
+    zx_handle_t log;
+    ASSERT_OK(zx_debuglog_create(ZX_HANDLE_INVALID, 0, &log));
+    zx_handle_close(log);
+    EXPECT_STATUS(zx_debuglog_create(ZX_HANDLE_INVALID, ZX_LOG_FLAG_READABLE, &log),
+                  ZX_ERR_BAD_HANDLE);
+    EXPECT_STATUS(zx_debuglog_create(ZX_HANDLE_INVALID, 0x1234, &log), ZX_ERR_BAD_HANDLE);
+}
+
 TEST(DebugLogTest, WriteErrors) {
     zx_handle_t log, ev;
     ASSERT_OK(zx_debuglog_create(root_resource(), 0, &log));
