@@ -15,10 +15,14 @@ struct futex;
 #include "objects/vmar.h"
 
 #define JOB_POLICY_COUNT 17  // ZX_POL_MAX
+// Zircon's job height limit: a job this far below the root job cannot have child jobs
+// (zx_job_create: ZX_ERR_OUT_OF_RANGE). It also bounds every walk of the job tree.
+#define JOB_MAX_HEIGHT 32
 
 struct job {
     struct kobj obj;
     struct job *parent;          // referenced
+    uint32_t height;             // distance from the root job
     struct list_node processes;  // struct process.job_link (each holds a reference)
     struct list_node jobs;       // child jobs: struct job.sibling_link (not referenced)
     struct list_node sibling_link;

@@ -148,7 +148,7 @@ int64_t sys_task_suspend(zx_handle_t handle, user_out_ptr token) {
         kobj_unref(obj);
         return st;
     }
-    struct kobj *tk;
+    struct kobj *tk = NULL;
     st = task_suspend(obj, &tk);
     kobj_unref(obj);
     if (st != ZX_OK) return st;

@@ -1,0 +1,29 @@
+#include "leakcheck.h"
+
+#include <zircon/syscalls.h>
+#include <zircon/syscalls/object.h>
+
+#include "util.h"
+#include <stdio.h>
+
+zx_status_t leakcheck_read(struct leakcheck *lc) {
+    zx_info_kmem_stats_t k;
+    zx_status_t st = kmem_stats(&k);
+    if (st != ZX_OK) return st;
+    lc->live_objects = k.other_bytes;  // zc: live kernel objects
+    lc->free_bytes = k.free_bytes;
+    return ZX_OK;
+}
+
+zx_status_t leakcheck_begin(struct leakcheck *lc) { return leakcheck_read(lc); }
+
+zx_status_t leakcheck_end(const struct leakcheck *lc) {
+    struct leakcheck now;
+    zx_status_t st = leakcheck_read(&now);
+    if (st != ZX_OK) return st;
+    if (now.live_objects == lc->live_objects && now.free_bytes + LEAKCHECK_FREE_SLACK >= lc->free_bytes)
+        return ZX_OK;
+    printf("leakcheck: live objects %lu -> %lu, free bytes %lu -> %lu\n", (unsigned long)lc->live_objects,
+              (unsigned long)now.live_objects, (unsigned long)lc->free_bytes, (unsigned long)now.free_bytes);
+    return ZX_ERR_BAD_STATE;
+}
