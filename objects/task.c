@@ -151,6 +151,9 @@ static void process_on_zero_handles(struct kobj *o) {
 static void process_destroy(struct kobj *o) {
     struct process *p = to_process(o);
     ASSERT(p->state == PROC_DEAD);
+    // Made critical after it died (zx_job_set_critical accepts that, as Zircon does): the
+    // binding never fired, its job reference goes with the process.
+    if (p->critical_to) kobj_unref(&p->critical_to->obj);
     vm_aspace_unref(p->as);
     kobj_unref(&p->job->obj);
     slab_free(p);
