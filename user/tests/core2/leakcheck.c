@@ -5,12 +5,18 @@
 
 #include "util.h"
 #include <stdio.h>
+#include <string.h>
+
+zx_status_t kernel_counters(zc_info_kernel_counters_t *out) {
+    memset(out, 0, sizeof(*out));
+    return zx_object_get_info(root_resource(), ZC_INFO_KERNEL_COUNTERS, out, sizeof(*out), NULL, NULL);
+}
 
 zx_status_t leakcheck_read(struct leakcheck *lc) {
-    zx_info_kmem_stats_t k;
-    zx_status_t st = kmem_stats(&k);
+    zc_info_kernel_counters_t k;
+    zx_status_t st = kernel_counters(&k);
     if (st != ZX_OK) return st;
-    lc->live_objects = k.other_bytes;  // zc: live kernel objects
+    lc->live_objects = k.live_objects;
     lc->free_bytes = k.free_bytes;
     return ZX_OK;
 }

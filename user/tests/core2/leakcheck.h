@@ -3,6 +3,7 @@
 #define ZC_CORE2_LEAKCHECK_H
 
 #include <stdint.h>
+#include <zc/kcounters.h>
 #include <zircon/types.h>
 
 // Slack for free memory: slab caches keep one empty slab each and this process's own heap,
@@ -15,6 +16,8 @@ struct leakcheck {
     uint64_t free_bytes;
 };
 
+// ZC_INFO_KERNEL_COUNTERS through the root resource.
+zx_status_t kernel_counters(zc_info_kernel_counters_t *out);
 // The kernel's counters now (ZX_OK, or why they could not be read).
 zx_status_t leakcheck_read(struct leakcheck *lc);
 zx_status_t leakcheck_begin(struct leakcheck *lc);
