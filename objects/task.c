@@ -116,6 +116,10 @@ void job_kill(struct job *top, int64_t code) {
     }
 }
 
+void current_raise_policy_exception(uint32_t code) {
+    if (sched_current()) task_thread(sched_current())->policy_exception = code + 1;
+}
+
 zx_status_t job_policy_check(struct process *p, uint32_t cond) {
     uint8_t action = cond < JOB_POLICY_COUNT ? p->job->policy[cond] : ZX_POL_ACTION_ALLOW;
     switch (action) {
@@ -124,8 +128,7 @@ zx_status_t job_policy_check(struct process *p, uint32_t cond) {
     case ZX_POL_ACTION_ALLOW_EXCEPTION:
     case ZX_POL_ACTION_DENY_EXCEPTION:
         // The calling thread raises ZX_EXCP_POLICY_ERROR once the syscall has its result.
-        if (sched_current() && task_thread(sched_current())->proc == p)
-            task_thread(sched_current())->policy_exception = cond + 1;
+        if (sched_current() && task_thread(sched_current())->proc == p) current_raise_policy_exception(cond);
         return action == ZX_POL_ACTION_ALLOW_EXCEPTION ? ZX_OK : ZX_ERR_ACCESS_DENIED;
     case ZX_POL_ACTION_KILL:
         process_kill(p, ZX_TASK_RETCODE_POLICY_KILL);

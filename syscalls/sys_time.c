@@ -84,16 +84,16 @@ int64_t sys_cprng_add_entropy(user_in_ptr buffer, size_t buffer_size) {
     return ZX_OK;
 }
 
+#define DEBUG_WRITE_MAX 256  // bytes per zx_debug_write (Zircon's limit)
+
 // zx_status_t zx_debug_write(const char* buffer, size_t buffer_size);
 int64_t sys_debug_write(user_in_ptr buffer, size_t buffer_size) {
-    char buf[256];
-    size_t done = 0;
-    while (done < buffer_size) {
-        size_t n = buffer_size - done < sizeof(buf) ? buffer_size - done : sizeof(buf);
-        zx_status_t st = copy_from_user(buf, user_in_off(buffer, done), n);
-        if (st != ZX_OK) return st;
-        hal_console_write(buf, n);
-        done += n;
-    }
+    // Zircon writes at most 256 bytes per call and drops the rest (ZX_OK): one call cannot hold
+    // the kernel at the serial port for long.
+    char buf[DEBUG_WRITE_MAX];
+    size_t n = buffer_size < sizeof(buf) ? buffer_size : sizeof(buf);
+    zx_status_t st = copy_from_user(buf, buffer, n);
+    if (st != ZX_OK) return st;
+    hal_console_write(buf, n);
     return ZX_OK;
 }
