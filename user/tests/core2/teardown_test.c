@@ -200,3 +200,32 @@ TEST(Teardown, PortWaitRacesCancelOfFiredAsyncWaits) {
     zx_handle_close(port);
     EXPECT_OK(leakcheck_end(&lc));
 }
+
+// Each job of a chain as deep as allowed holds an unstarted process that is critical to the
+// job above: killing the deepest job kills every job up the chain, one nested kill per level.
+TEST(Teardown, CriticalProcessesUpAFullHeightJobChain) {
+    struct leakcheck lc;
+    ASSERT_OK(leakcheck_begin(&lc));
+    zx_handle_t jobs[MAX_JOB_HEIGHT + 1], procs[MAX_JOB_HEIGHT + 1];
+    zx_handle_t top;
+    ASSERT_OK(zx_job_create(zx_job_default(), 0, &top));
+    zx_handle_t parent = top;
+    size_t n = 0;
+    while (n < MAX_JOB_HEIGHT && zx_job_create(parent, 0, &jobs[n]) == ZX_OK) {
+        zx_handle_t vmar;
+        ASSERT_OK(zx_process_create(jobs[n], "crit", 4, 0, &procs[n], &vmar));
+        zx_handle_close(vmar);
+        ASSERT_OK(zx_job_set_critical(parent, 0, procs[n]));
+        parent = jobs[n++];
+    }
+    ASSERT_GT(n, 2u);
+    EXPECT_OK(zx_task_kill(jobs[n - 1]));
+    EXPECT_TRUE(wait_signals(top, ZX_TASK_TERMINATED));  // the chain reached the top
+    for (size_t i = 0; i < n; i++) {
+        EXPECT_NE(signals_now(jobs[i]) & ZX_TASK_TERMINATED, 0u);
+        zx_handle_close(procs[i]);
+        zx_handle_close(jobs[i]);
+    }
+    zx_handle_close(top);
+    EXPECT_OK(leakcheck_end(&lc));
+}
