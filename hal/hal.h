@@ -31,7 +31,11 @@ void hal_time_params(uint64_t *ticks_at_boot, uint64_t *ns_mult, uint32_t *ns_sh
 // ---- interrupts / cpu ----
 // Enable interrupts, wait for one, return with interrupts disabled again.
 void hal_idle(void);
-uint64_t hal_random(void);
+uint64_t hal_random(void);  // cheap, not for secrets that matter (see hal_entropy)
+// Raw entropy from the hardware (64 bits): false when there is no source or it failed. The
+// kernel's CPRNG (kernel/cprng.c) seeds from it plus timing jitter (hal_ticks).
+bool hal_entropy(uint64_t *out);
+const char *hal_entropy_source(void);  // its name, for the boot log ("none" when absent)
 __attribute__((noreturn)) void hal_shutdown(int exit_code);  // exit_code as in docs/abi.md
 __attribute__((noreturn)) void hal_halt(void);
 void hal_cpu_memcpy_features(bool *erms, bool *fsrm, bool *sse2);

@@ -181,7 +181,10 @@ static void run_task(struct task *t) {
             if (t->wait.unlink) t->wait.unlink(&t->wait);
             t->wait.unlink = NULL;
             int64_t r = t->wait.cont(t, t->wait.reason);
-            if (t->state == TASK_BLOCKED) break;  // the continuation waits again
+            // The continuation waited again: its resources carry over. It may have been woken
+            // already (a deadline that had passed): then it runs again, here.
+            if (t->wait.active) break;
+            if (t->wait.woken) continue;
             if (t->wait.cleanup) t->wait.cleanup(&t->wait);
             t->wait.cleanup = NULL;
             if (!t->wait.keep_regs) hal_uctx_set_return(&t->uctx, (uint64_t)r);

@@ -2,6 +2,7 @@
 
 #include <string.h>
 #include <zircon/errors.h>
+#include <zircon/syscalls/exception.h>
 
 #include "kernel/debug.h"
 #include "kernel/heap.h"
@@ -114,6 +115,9 @@ zx_status_t channel_send(struct channel *ch, struct message *m) {
     }
     list_add_tail(&dst->messages, &m->link);
     if (dst->count++ == 0) kobj_signal(peer, 0, ZX_CHANNEL_READABLE);
+    // Zircon's IPC limit: the write succeeds, and the writer gets a policy exception, which
+    // ends the process unless something handles it.
+    if (unlikely(dst->count > CHANNEL_MAX_PENDING)) current_raise_policy_exception(ZX_EXCP_POLICY_CODE_CHANNEL_FULL_WRITE);
     return ZX_OK;
 }
 

@@ -25,6 +25,10 @@ struct message {
     uint8_t data[];
 };
 
+// Messages one endpoint may hold unread (Zircon's limit): a write beyond it still queues, and
+// raises ZX_EXCP_POLICY_CODE_CHANNEL_FULL_WRITE in the writer (docs/limits.md).
+#define CHANNEL_MAX_PENDING 3500
+
 struct channel {
     struct kobj obj;             // obj.peer = the other end, NULL once closed
     struct list_node messages;

@@ -65,6 +65,39 @@ zx_status_t handle_install(struct handle_table *ht, struct kobj *obj, zx_rights_
     return ZX_OK;
 }
 
+zx_status_t handle_reserve(struct handle_table *ht, zx_handle_t *out) {
+    if (!ht->free_head && !grow(ht)) return ZX_ERR_NO_RESOURCES;
+    uint32_t idx = ht->free_head - 1;
+    struct handle_slot *s = &ht->slots[idx];
+    ht->free_head = s->next_free;
+    s->obj = NULL;  // invisible to lookups until committed
+    *out = encode(ht, idx, s->gen);
+    return ZX_OK;
+}
+
+static uint32_t reserved_index(const struct handle_table *ht, zx_handle_t h) {
+    uint32_t idx = (((h >> 2) ^ ht->secret) & VALUE_MASK) & ((1u << IDX_BITS) - 1);
+    ASSERT(idx < ht->cap && !ht->slots[idx].obj);
+    return idx;
+}
+
+void handle_unreserve(struct handle_table *ht, zx_handle_t h) {
+    uint32_t idx = reserved_index(ht, h);
+    struct handle_slot *s = &ht->slots[idx];
+    s->gen++;  // the value may have reached user memory: it must never become valid
+    s->next_free = ht->free_head;
+    ht->free_head = idx + 1;
+}
+
+void handle_commit(struct handle_table *ht, zx_handle_t h, struct kobj *obj, zx_rights_t rights) {
+    struct handle_slot *s = &ht->slots[reserved_index(ht, h)];
+    s->obj = obj;
+    s->rights = rights;
+    ht->count++;
+    kobj_ref(obj);
+    obj->handle_count++;
+}
+
 zx_status_t handle_add(struct handle_table *ht, struct kobj *obj, zx_rights_t rights,
                        zx_handle_t *out) {
     zx_status_t st = handle_install(ht, obj, rights, out);
@@ -112,8 +145,8 @@ zx_status_t handle_detach(struct handle_table *ht, zx_handle_t h, struct kobj **
 
 void handle_release(struct kobj *obj) {
     ASSERT(obj->handle_count > 0);
-    if (--obj->handle_count == 0 && obj->ops->on_zero_handles) obj->ops->on_zero_handles(obj);
-    kobj_unref(obj);
+    if (--obj->handle_count == 0 && obj->ops->on_zero_handles) kobj_reap(obj, KOBJ_REAP_ZERO_HANDLES);
+    else kobj_unref(obj);
 }
 
 zx_status_t handle_close(struct handle_table *ht, zx_handle_t h) {

@@ -36,6 +36,12 @@ zx_status_t handle_add(struct handle_table *ht, struct kobj *obj, zx_rights_t ri
 // Installs a handle that already owns its reference (moved from a message or a table).
 zx_status_t handle_install(struct handle_table *ht, struct kobj *obj, zx_rights_t rights,
                            zx_handle_t *out) __attribute__((warn_unused_result));
+// Two-phase creation of a handle whose value must reach user memory first: reserve a slot
+// (its value is known, it is not usable yet), write the value out, then either commit it
+// (a new handle reference to obj, like handle_add; cannot fail) or unreserve it.
+zx_status_t handle_reserve(struct handle_table *ht, zx_handle_t *out) __attribute__((warn_unused_result));
+void handle_commit(struct handle_table *ht, zx_handle_t h, struct kobj *obj, zx_rights_t rights);
+void handle_unreserve(struct handle_table *ht, zx_handle_t h);
 // Type-and-rights checked lookup; returns a held reference (kobj_unref when done).
 // type 0 accepts any type. ZX_ERR_BAD_HANDLE, ZX_ERR_WRONG_TYPE, ZX_ERR_ACCESS_DENIED.
 zx_status_t handle_get(struct handle_table *ht, zx_handle_t h, uint32_t type, zx_rights_t rights,

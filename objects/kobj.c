@@ -21,16 +21,56 @@ void kobj_init(struct kobj *o, uint32_t type, const struct kobj_ops *ops) {
     o->peer = NULL;
     o->peer_koid = 0;
     memset(o->name, 0, sizeof(o->name));
+    o->reap_next = NULL;
+    o->reap_kind = KOBJ_REAP_NONE;
     kobj_live[type]++;
 }
 
-void kobj_unref(struct kobj *o) {
-    ASSERT(o->refcount > 0);
-    if (--o->refcount) return;
+// The reaper's FIFO (interrupts are off in the kernel: one CPU, no lock).
+static struct kobj *reap_head, *reap_tail;
+static bool reaping;
+
+static inline __attribute__((always_inline)) void reap_one(struct kobj *o, uint8_t kind) {
+    if (kind == KOBJ_REAP_ZERO_HANDLES) {
+        o->ops->on_zero_handles(o);
+        ASSERT(o->refcount > 0);
+        if (--o->refcount) return;
+    }
     DEBUG_ASSERT(list_empty(&o->observers));
     kobj_live[o->type]--;
     o->ops->destroy(o);
 }
+
+void kobj_reap(struct kobj *o, uint8_t kind) {
+    if (unlikely(reaping)) {
+        // A zero-handles entry holds a reference, so o cannot be queued for destruction at the
+        // same time; a second zero-handles request (a handle made and closed again meanwhile)
+        // only drops its reference: on_zero_handles is still to run once.
+        if (o->reap_kind != KOBJ_REAP_NONE) {
+            ASSERT(kind == KOBJ_REAP_ZERO_HANDLES && o->refcount > 1);
+            o->refcount--;
+            return;
+        }
+        o->reap_kind = kind;
+        o->reap_next = NULL;
+        if (reap_tail) reap_tail->reap_next = o;
+        else reap_head = o;
+        reap_tail = o;
+        return;
+    }
+    reaping = true;
+    reap_one(o, kind);
+    while (unlikely(reap_head != NULL)) {
+        struct kobj *n = reap_head;
+        reap_head = n->reap_next;
+        if (!reap_head) reap_tail = NULL;
+        uint8_t k = n->reap_kind;
+        n->reap_kind = KOBJ_REAP_NONE;
+        reap_one(n, k);
+    }
+    reaping = false;
+}
+
 
 void kobj_signal(struct kobj *o, zx_signals_t clear, zx_signals_t set) {
     zx_signals_t old = o->signals;

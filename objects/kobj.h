@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <zircon/types.h>
 
+#include "kernel/debug.h"
 #include "kernel/list.h"
 
 #define KOBJ_TYPE_COUNT 64  // covers every ZX_OBJ_TYPE_* value
@@ -30,6 +31,8 @@ struct kobj {
     struct list_node observers;  // struct observer.link
     struct kobj *peer;           // peered objects: the other end, NULL once it is gone
     zx_koid_t peer_koid;         // ... and its koid, which outlives it (ZX_INFO_HANDLE_BASIC)
+    struct kobj *reap_next;      // in the reaper's queue (see kobj_reap)
+    uint8_t reap_kind;           // KOBJ_REAP_*: what the queue still has to do to it
     char name[ZX_MAX_NAME_LEN];
 };
 
@@ -53,7 +56,22 @@ struct observer {
 void kobj_init(struct kobj *o, uint32_t type, const struct kobj_ops *ops);
 zx_koid_t kobj_new_koid(void);
 static inline void kobj_ref(struct kobj *o) { o->refcount++; }
-void kobj_unref(struct kobj *o);
+static inline void kobj_unref(struct kobj *o);
+
+// The reaper: on_zero_handles and destroy never nest. A destroy that drops the last reference
+// of another object (a channel holding a channel in a message, a clone chain, a job's parent)
+// queues it instead of recursing; the outermost call drains the queue in a loop, so the depth
+// of the kernel stack does not depend on how deep a user nested its objects. Outside a drain
+// both run at once, as a direct call would.
+enum { KOBJ_REAP_NONE, KOBJ_REAP_ZERO_HANDLES, KOBJ_REAP_DESTROY };
+// KOBJ_REAP_ZERO_HANDLES: o's handle count just reached zero and the caller passes the last
+// handle's reference: run on_zero_handles, then drop it. KOBJ_REAP_DESTROY: the reference
+// count reached zero (kobj_unref).
+void kobj_reap(struct kobj *o, uint8_t kind);
+static inline void kobj_unref(struct kobj *o) {
+    DEBUG_ASSERT(o->refcount > 0);
+    if (--o->refcount == 0) kobj_reap(o, KOBJ_REAP_DESTROY);
+}
 
 // Change signals and notify matching observers.
 void kobj_signal(struct kobj *o, zx_signals_t clear, zx_signals_t set);

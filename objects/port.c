@@ -7,12 +7,16 @@
 #include "kernel/heap.h"
 #include "objects/task.h"
 
+// Wakes the first waiter that is still waiting. One whose deadline already woke it stays
+// listed until it runs (unlink is deferred): skip it, or the packet would wake nobody.
 static void port_wake_one(struct port *p) {
-    struct list_node *n = list_pop_head(&p->waiters);
-    if (!n) return;
-    list_clear_node(n);
-    struct thread *t = container_of(n, struct thread, port_link);
-    waiter_wake(&t->task.wait, ZX_OK);
+    struct list_node *n;
+    while ((n = list_pop_head(&p->waiters))) {
+        struct thread *t = container_of(n, struct thread, port_link);
+        bool waiting = t->task.wait.active;
+        waiter_wake(&t->task.wait, ZX_OK);
+        if (waiting) return;
+    }
 }
 
 static void enqueue(struct port *p, struct port_packet *pp) {

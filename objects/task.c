@@ -38,8 +38,13 @@ zx_status_t job_create(struct job *parent, struct job **out) {
         slab_free(j);
         return ZX_ERR_BAD_STATE;
     }
+    if (parent && parent->height >= JOB_MAX_HEIGHT) {
+        slab_free(j);
+        return ZX_ERR_OUT_OF_RANGE;
+    }
     kobj_init(&j->obj, ZX_OBJ_TYPE_JOB, &job_ops);
     j->parent = parent;
+    j->height = parent ? parent->height + 1 : 0;
     list_init(&j->processes);
     list_init(&j->jobs);
     list_clear_node(&j->sibling_link);
@@ -63,18 +68,56 @@ zx_status_t job_create(struct job *parent, struct job **out) {
     return ZX_OK;
 }
 
-void job_kill(struct job *j, int64_t code) {
-    if (j->dead) return;
-    j->dead = true;
-    j->return_code = code;
-    kobj_ref(&j->obj);
-    list_for_each_safe(&j->jobs, it, tmp) job_kill(container_of(it, struct job, sibling_link), code);
-    list_for_each_safe(&j->processes, it, tmp) {
-        struct process *p = container_of(it, struct process, job_link);
-        process_kill(p, code);
+static struct job *first_child_where(struct job *j, bool (*pred)(struct job *c)) {
+    list_for_each(&j->jobs, it) {
+        struct job *c = container_of(it, struct job, sibling_link);
+        if (pred(c)) return c;
     }
-    kobj_signal(&j->obj, 0, ZX_TASK_TERMINATED);
-    kobj_unref(&j->obj);
+    return NULL;
+}
+static bool job_alive(struct job *c) { return !c->dead; }
+static bool job_unfinished(struct job *c) { return !(c->obj.signals & ZX_TASK_TERMINATED); }
+
+// Iterative (no recursion over the tree, whose height JOB_MAX_HEIGHT bounds anyway): first
+// the whole subtree is marked dead, top down, so nothing below gains children and nested kills
+// (a critical process dying) stop at once; then, bottom up, each job's processes are killed and
+// the job signals ZX_TASK_TERMINATED. The walk holds a reference on each job of the path from
+// top to where it is.
+void job_kill(struct job *top, int64_t code) {
+    if (top->dead) return;
+    struct job *j = top;
+    for (;;) {
+        j->dead = true;
+        j->return_code = code;
+        struct job *c = first_child_where(j, job_alive);
+        if (c) {
+            j = c;
+            continue;
+        }
+        if (j == top) break;
+        j = j->parent;
+    }
+    kobj_ref(&top->obj);
+    j = top;
+    for (;;) {
+        struct job *c = first_child_where(j, job_unfinished);
+        if (c) {
+            kobj_ref(&c->obj);
+            j = c;
+            continue;
+        }
+        list_for_each_safe(&j->processes, it, tmp) process_kill(container_of(it, struct process, job_link), code);
+        kobj_signal(&j->obj, 0, ZX_TASK_TERMINATED);
+        struct job *up = j->parent;  // still held: the walk references every job on its path
+        bool last = j == top;
+        kobj_unref(&j->obj);
+        if (last) return;
+        j = up;
+    }
+}
+
+void current_raise_policy_exception(uint32_t code) {
+    if (sched_current()) task_thread(sched_current())->policy_exception = code + 1;
 }
 
 zx_status_t job_policy_check(struct process *p, uint32_t cond) {
@@ -85,8 +128,7 @@ zx_status_t job_policy_check(struct process *p, uint32_t cond) {
     case ZX_POL_ACTION_ALLOW_EXCEPTION:
     case ZX_POL_ACTION_DENY_EXCEPTION:
         // The calling thread raises ZX_EXCP_POLICY_ERROR once the syscall has its result.
-        if (sched_current() && task_thread(sched_current())->proc == p)
-            task_thread(sched_current())->policy_exception = cond + 1;
+        if (sched_current() && task_thread(sched_current())->proc == p) current_raise_policy_exception(cond);
         return action == ZX_POL_ACTION_ALLOW_EXCEPTION ? ZX_OK : ZX_ERR_ACCESS_DENIED;
     case ZX_POL_ACTION_KILL:
         process_kill(p, ZX_TASK_RETCODE_POLICY_KILL);
@@ -112,6 +154,9 @@ static void process_on_zero_handles(struct kobj *o) {
 static void process_destroy(struct kobj *o) {
     struct process *p = to_process(o);
     ASSERT(p->state == PROC_DEAD);
+    // Made critical after it died (zx_job_set_critical accepts that, as Zircon does): the
+    // binding never fired, its job reference goes with the process.
+    if (p->critical_to) kobj_unref(&p->critical_to->obj);
     vm_aspace_unref(p->as);
     kobj_unref(&p->job->obj);
     slab_free(p);

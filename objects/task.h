@@ -15,10 +15,14 @@ struct futex;
 #include "objects/vmar.h"
 
 #define JOB_POLICY_COUNT 17  // ZX_POL_MAX
+// Zircon's job height limit: a job this far below the root job cannot have child jobs
+// (zx_job_create: ZX_ERR_OUT_OF_RANGE). It also bounds every walk of the job tree.
+#define JOB_MAX_HEIGHT 32
 
 struct job {
     struct kobj obj;
     struct job *parent;          // referenced
+    uint32_t height;             // distance from the root job
     struct list_node processes;  // struct process.job_link (each holds a reference)
     struct list_node jobs;       // child jobs: struct job.sibling_link (not referenced)
     struct list_node sibling_link;
@@ -94,6 +98,10 @@ void job_kill(struct job *j, int64_t code);
 // ZX_ERR_ACCESS_DENIED to refuse (the process may also have been killed).
 zx_status_t job_policy_check(struct process *p, uint32_t cond);
 void thread_kill(struct thread *t);
+// The calling thread (if a user thread is running) raises ZX_EXCP_POLICY_ERROR with synth code
+// `code` (ZX_EXCP_POLICY_CODE_*; the ZX_POL_* conditions share their numbers) once its syscall
+// has its result.
+void current_raise_policy_exception(uint32_t code);
 // zx_task_suspend: a token object; the task stays suspended while the token lives.
 zx_status_t task_suspend(struct kobj *task, struct kobj **token) __attribute__((warn_unused_result));
 static inline bool thread_stopped(const struct thread *t) {

@@ -149,21 +149,36 @@ static void mapping_destroy(struct vm_mapping *m) {
     slab_free(m);
 }
 
-static void vmar_destroy_tree(struct vmar *v) {
-    list_for_each_safe(&v->children, it, tmp) {
-        struct vm_region *c = region_of(it);
-        if (c->kind == VM_REGION_MAPPING) {
-            mapping_destroy(mapping_of(c));
-        } else {
-            struct vmar *child = vmar_of(c);
-            vmar_destroy_tree(child);
+// Destroys v and everything below it. Iterative (the tree's depth is the user's choice): go
+// down to the first sub-VMAR after destroying the mappings before it; a VMAR left with no
+// children is finished and the walk resumes in its parent.
+static void vmar_destroy_tree(struct vmar *top) {
+    struct vmar *v = top;
+    for (;;) {
+        struct vmar *down = NULL;
+        list_for_each_safe(&v->children, it, tmp) {
+            struct vm_region *c = region_of(it);
+            if (c->kind == VM_REGION_MAPPING) {
+                mapping_destroy(mapping_of(c));
+            } else {
+                down = vmar_of(c);
+                break;
+            }
         }
-    }
-    v->destroyed = true;
-    if (v->r.parent) {
-        list_delete(&v->r.link);
-        v->r.parent = NULL;
-        kobj_unref(&v->obj);  // the parent's reference
+        if (down) {
+            v = down;
+            continue;
+        }
+        struct vmar *up = v->r.parent;
+        bool last = v == top;
+        v->destroyed = true;
+        if (up) {
+            list_delete(&v->r.link);
+            v->r.parent = NULL;
+            kobj_unref(&v->obj);  // the parent's reference (v may be gone now)
+        }
+        if (last) return;
+        v = up;
     }
 }
 
@@ -510,54 +525,85 @@ void vm_mapping_write_protect(struct vm_mapping *m) {
         hal_aspace_protect(&m->r.parent->as->hal, m->r.base, m->r.size, hal_flags(m->perms & ~ZX_VM_PERM_WRITE));
 }
 
-void vm_mappings_unmap_vmo_range(struct vmo *v, uint64_t offset, uint64_t len) {
-    // Slices of v map v's pages too.
-    list_for_each(&v->user_children, it) {
-        struct vmo *c = container_of(it, struct vmo, user_link);
-        if (c->slice_of != v) continue;
-        uint64_t s = offset > c->slice_offset ? offset : c->slice_offset;
-        uint64_t e = offset + len < c->slice_offset + c->size ? offset + len : c->slice_offset + c->size;
-        if (s < e) vm_mappings_unmap_vmo_range(c, s - c->slice_offset, e - s);
-    }
-    list_for_each(&v->mappings, it) {
-        struct vm_mapping *m = container_of(it, struct vm_mapping, vmo_link);
-        uint64_t ms = m->vmo_offset, me = m->vmo_offset + m->r.size;
-        uint64_t s = offset > ms ? offset : ms, e = offset + len < me ? offset + len : me;
-        if (s >= e) continue;
-        uint64_t s_page = s & ~(PAGE - 1), e_page = round_up(e);
-        mapping_unmap_range(m, m->r.base + (s_page - ms), e_page - s_page);
+void vm_mappings_unmap_vmo_range(struct vmo *top, uint64_t offset, uint64_t len) {
+    // Slices of top (at any depth) map top's pages too; base is where v starts in top.
+    uint64_t base = 0;
+    for (struct vmo *v = top; v; v = vmo_next_slice(top, v, &base)) {
+        uint64_t vs = offset > base ? offset : base;
+        uint64_t ve = offset + len < base + v->size ? offset + len : base + v->size;
+        if (vs >= ve) continue;
+        list_for_each(&v->mappings, it) {
+            struct vm_mapping *m = container_of(it, struct vm_mapping, vmo_link);
+            uint64_t ms = m->vmo_offset, me = m->vmo_offset + m->r.size;
+            uint64_t s = vs - base > ms ? vs - base : ms, e = ve - base < me ? ve - base : me;
+            if (s >= e) continue;
+            uint64_t s_page = s & ~(PAGE - 1), e_page = round_up(e);
+            mapping_unmap_range(m, m->r.base + (s_page - ms), e_page - s_page);
+        }
     }
 }
 
-void vmar_walk(struct vmar *v, size_t depth, void (*fn)(void *ctx, struct vm_region *r, size_t depth),
+// Pre-order over the tree below top, iterative (VMARs nest as deep as a user likes); fn must
+// not change the tree.
+void vmar_walk(struct vmar *top, size_t depth, void (*fn)(void *ctx, struct vm_region *r, size_t depth),
                void *ctx) {
-    fn(ctx, &v->r, depth);
-    list_for_each(&v->children, it) {
+    fn(ctx, &top->r, depth);
+    struct vmar *v = top;
+    struct list_node *it = top->children.next;
+    for (;;) {
+        if (it == &v->children) {
+            if (v == top) return;
+            it = v->r.link.next;
+            v = v->r.parent;
+            depth--;
+            continue;
+        }
         struct vm_region *c = region_of(it);
-        if (c->kind == VM_REGION_VMAR) vmar_walk(vmar_of(c), depth + 1, fn, ctx);
-        else fn(ctx, c, depth + 1);
+        fn(ctx, c, depth + 1);
+        if (c->kind == VM_REGION_VMAR) {
+            v = vmar_of(c);
+            it = v->children.next;
+            depth++;
+        } else {
+            it = it->next;
+        }
     }
 }
 
-// Visits the mappings (at any depth) covering [addr, end) of v, which must have no holes.
-static zx_status_t covered_mappings(struct vmar *v, uintptr_t addr, uintptr_t end,
+// Visits the mappings (at any depth) covering [addr, end) of top, which must have no holes;
+// *cursor is where the visit has got to. Iterative, like vmar_walk.
+static zx_status_t covered_mappings(struct vmar *top, uintptr_t addr, uintptr_t end,
                                     zx_status_t (*fn)(void *ctx, struct vm_mapping *m, uintptr_t s, uintptr_t e),
                                     void *ctx, uintptr_t *cursor) {
-    list_for_each(&v->children, it) {
-        struct vm_region *c = region_of(it);
-        if (c->base >= end) break;
-        if (region_end(c) <= *cursor) continue;
-        if (c->base > *cursor) return ZX_ERR_BAD_STATE;  // a hole
-        uintptr_t e = region_end(c) < end ? region_end(c) : end;
-        zx_status_t st;
-        if (c->kind == VM_REGION_VMAR) st = covered_mappings(vmar_of(c), *cursor, e, fn, ctx, cursor);
-        else {
-            st = fn ? fn(ctx, mapping_of(c), *cursor, e) : ZX_OK;
+    (void)addr;
+    struct vmar *v = top;
+    struct list_node *it = top->children.next;
+    for (;;) {
+        uintptr_t vend = v == top || region_end(&v->r) > end ? end : region_end(&v->r);
+        if (it != &v->children && region_of(it)->base < vend) {
+            struct vm_region *c = region_of(it);
+            if (region_end(c) <= *cursor) {
+                it = it->next;
+                continue;
+            }
+            if (c->base > *cursor) return ZX_ERR_BAD_STATE;  // a hole
+            if (c->kind == VM_REGION_VMAR) {
+                v = vmar_of(c);
+                it = v->children.next;
+                continue;
+            }
+            uintptr_t e = region_end(c) < vend ? region_end(c) : vend;
+            zx_status_t st = fn ? fn(ctx, mapping_of(c), *cursor, e) : ZX_OK;
             *cursor = e;
+            if (st != ZX_OK) return st;
+            it = it->next;
+            continue;
         }
-        if (st != ZX_OK) return st;
+        if (*cursor < vend) return ZX_ERR_BAD_STATE;
+        if (v == top) return ZX_OK;
+        it = v->r.link.next;
+        v = v->r.parent;
     }
-    return *cursor >= end ? ZX_OK : ZX_ERR_BAD_STATE;
 }
 
 static zx_status_t op_check_write(void *ctx, struct vm_mapping *m, uintptr_t s, uintptr_t e) {

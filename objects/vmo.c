@@ -480,12 +480,33 @@ zx_status_t vmo_zero_range(struct vmo *v, uint64_t offset, uint64_t len) {
     return vmo_walk(v, offset, len, true, zero_chunk, NULL);
 }
 
-static void write_protect_all(struct vmo *v) {
-    list_for_each(&v->mappings, it) vm_mapping_write_protect(container_of(it, struct vm_mapping, vmo_link));
+struct vmo *vmo_next_slice(struct vmo *top, struct vmo *v, uint64_t *base) {
     list_for_each(&v->user_children, it) {
         struct vmo *c = container_of(it, struct vmo, user_link);
-        if (c->slice_of == v) write_protect_all(c);
+        if (c->slice_of == v) {
+            *base += c->slice_offset;
+            return c;
+        }
     }
+    while (v != top) {
+        struct vmo *p = v->slice_of;  // a slice keeps its parent (and so user_parent) alive
+        *base -= v->slice_offset;
+        for (struct list_node *it = v->user_link.next; it != &p->user_children; it = it->next) {
+            struct vmo *c = container_of(it, struct vmo, user_link);
+            if (c->slice_of == p) {
+                *base += c->slice_offset;
+                return c;
+            }
+        }
+        v = p;
+    }
+    return NULL;
+}
+
+static void write_protect_all(struct vmo *top) {
+    uint64_t base = 0;
+    for (struct vmo *v = top; v; v = vmo_next_slice(top, v, &base))
+        list_for_each(&v->mappings, it) vm_mapping_write_protect(container_of(it, struct vm_mapping, vmo_link));
 }
 
 zx_status_t vmo_create_child(struct vmo *v, enum vmo_child_kind kind, uint64_t offset, uint64_t size,

@@ -54,6 +54,9 @@ zx_status_t vmo_create(uint64_t size, uint32_t flags, struct vmo **out) __attrib
 static inline struct vmo *to_vmo(struct kobj *o) { return (struct vmo *)o; }
 
 // Copies between user memory and the VMO (one copy, through the physmap).
+// Pre-order walk of the slices below top (slices of slices too), without recursion: the one
+// after v, or NULL. *base (0 for top) follows the offset of the returned VMO inside top.
+struct vmo *vmo_next_slice(struct vmo *top, struct vmo *v, uint64_t *base);
 zx_status_t vmo_read_user(struct vmo *v, user_out_ptr dst, uint64_t offset, size_t len) __attribute__((warn_unused_result));
 zx_status_t vmo_write_user(struct vmo *v, user_in_ptr src, uint64_t offset, size_t len) __attribute__((warn_unused_result));
 zx_status_t vmo_write_kernel(struct vmo *v, uint64_t offset, const void *src, size_t len) __attribute__((warn_unused_result));

@@ -37,7 +37,15 @@ static inline zx_status_t give_handle(struct kobj *obj, zx_rights_t rights, user
 zx_status_t replace_handle(zx_handle_t h, zx_status_t st, zx_rights_t rights, zx_rights_t add,
                            user_out_ptr out) __attribute__((warn_unused_result));
 
-// The two ends of a fresh peered pair to out0/out1; drops the creation references.
+// Like give_handles, for objects just created: consumes their creation references. On failure
+// each object goes through its last-handle path (on_zero_handles: a peered pair comes apart,
+// a suspend token resumes its task), so nothing made by the failed call survives it.
+zx_status_t give_new_handles(size_t n, struct kobj *const *objs, const zx_rights_t *rights,
+                             const user_out_ptr *outs) __attribute__((warn_unused_result));
+static inline zx_status_t give_new_handle(struct kobj *obj, zx_rights_t rights, user_out_ptr out) {
+    return give_new_handles(1, &obj, &rights, &out);
+}
+// The two ends of a fresh peered pair to out0/out1 (give_new_handles).
 zx_status_t give_pair(struct kobj *a, struct kobj *b, zx_rights_t rights, user_out_ptr out0,
                       user_out_ptr out1) __attribute__((warn_unused_result));
 

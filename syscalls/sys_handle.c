@@ -6,25 +6,34 @@ zx_status_t give_handles(size_t n, struct kobj *const *objs, const zx_rights_t *
     struct handle_table *ht = cur_handles();
     zx_handle_t vals[4];
     ASSERT(n <= countof(vals));
-    // Refuse pointers outside the user half before anything is written.
+    // Two phases: reserve the slots and write their values out; only when every value reached
+    // user memory do the handles come into being. A failure leaves no handle and no reference.
+    // Pointers outside the user half are refused before anything is written.
     for (size_t j = 0; j < n; j++)
         if (outs[j].addr + sizeof(zx_handle_t) < outs[j].addr || outs[j].addr + sizeof(zx_handle_t) > HAL_USER_END)
             return ZX_ERR_INVALID_ARGS;
     size_t i;
     zx_status_t st = ZX_OK;
     for (i = 0; i < n; i++) {
-        st = handle_add(ht, objs[i], rights[i], &vals[i]);
+        st = handle_reserve(ht, &vals[i]);
         if (st != ZX_OK) break;
     }
-    if (st == ZX_OK) {
-        for (size_t j = 0; j < n; j++) {
-            st = copy_to_user(outs[j], &vals[j], sizeof(zx_handle_t));
-            if (st != ZX_OK) break;
-        }
-        if (st == ZX_OK) return ZX_OK;
+    for (size_t j = 0; j < n && st == ZX_OK; j++) st = copy_to_user(outs[j], &vals[j], sizeof(zx_handle_t));
+    if (st != ZX_OK) {
+        while (i--) handle_unreserve(ht, vals[i]);
+        return st;
     }
-    // Undo: the caller never learned the values.
-    while (i--) (void)handle_close(ht, vals[i]);
+    for (size_t j = 0; j < n; j++) handle_commit(ht, vals[j], objs[j], rights[j]);
+    return ZX_OK;
+}
+
+zx_status_t give_new_handles(size_t n, struct kobj *const *objs, const zx_rights_t *rights,
+                             const user_out_ptr *outs) {
+    zx_status_t st = give_handles(n, objs, rights, outs);
+    for (size_t j = 0; j < n; j++) {
+        if (st == ZX_OK) kobj_unref(objs[j]);
+        else handle_release_kernel_ref(objs[j]);  // as if its only handle had been closed
+    }
     return st;
 }
 
@@ -33,10 +42,7 @@ zx_status_t give_pair(struct kobj *a, struct kobj *b, zx_rights_t rights, user_o
     struct kobj *objs[2] = {a, b};
     zx_rights_t r[2] = {rights, rights};
     user_out_ptr outs[2] = {out0, out1};
-    zx_status_t st = give_handles(2, objs, r, outs);
-    kobj_unref(a);
-    kobj_unref(b);
-    return st;
+    return give_new_handles(2, objs, r, outs);
 }
 
 // zx_status_t zx_handle_close(zx_handle_t handle);

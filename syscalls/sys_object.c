@@ -1,6 +1,7 @@
 // Waiting on, signalling and inspecting objects.
 #include <zircon/syscalls/object.h>
 #include <zircon/syscalls/resource.h>
+#include <zc/kcounters.h>
 
 #include "kernel/heap.h"
 #include "objects/channel.h"
@@ -231,6 +232,31 @@ int64_t sys_object_signal_peer(zx_handle_t handle, uint32_t clear_mask, uint32_t
 
 // ---- info ----
 
+// Kernel-wide topics want the root resource.
+static zx_status_t get_root_resource(zx_handle_t handle) {
+    struct kobj *obj;
+    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_RESOURCE, 0, &obj);
+    if (st != ZX_OK) return st;
+    bool root = to_resource(obj)->kind == ZX_RSRC_KIND_ROOT;
+    kobj_unref(obj);
+    return root ? ZX_OK : ZX_ERR_ACCESS_DENIED;
+}
+
+// ZC_INFO_KERNEL_COUNTERS (zc-specific, include/zc/kcounters.h).
+static zx_status_t kernel_counters(zx_handle_t handle, zc_info_kernel_counters_t *info) {
+    zx_status_t st = get_root_resource(handle);
+    if (st != ZX_OK) return st;
+    memset(info, 0, sizeof(*info));
+    info->total_bytes = pmm_total_pages() * HAL_PAGE_SIZE;
+    info->free_bytes = pmm_free_pages() * HAL_PAGE_SIZE;
+    info->heap_bytes = heap_bytes_in_use();
+    info->vmo_bytes = vmo_committed_pages * HAL_PAGE_SIZE;
+    info->live_objects = kobj_live_total();
+    _Static_assert(ZC_KCOUNTERS_TYPES == KOBJ_TYPE_COUNT, "one counter per object type");
+    memcpy(info->live_by_type, kobj_live, sizeof(info->live_by_type));
+    return ZX_OK;
+}
+
 static zx_status_t write_info(user_out_ptr buffer, size_t buffer_size, const void *rec, size_t rec_size,
                               user_out_ptr actual, user_out_ptr avail) {
     size_t n = buffer_size >= rec_size ? 1 : 0;
@@ -429,19 +455,21 @@ int64_t sys_object_get_info(zx_handle_t handle, uint32_t topic, user_out_ptr buf
         return write_info(buffer, buffer_size, &info, sizeof(info), actual, avail);
     }
     case ZX_INFO_KMEM_STATS: {
-        st = get_obj(handle, ZX_OBJ_TYPE_RESOURCE, 0, &obj);
+        st = get_root_resource(handle);
         if (st != ZX_OK) return st;
-        bool root = to_resource(obj)->kind == ZX_RSRC_KIND_ROOT;
-        kobj_unref(obj);
-        if (!root) return ZX_ERR_ACCESS_DENIED;
         zx_info_kmem_stats_t info;
         memset(&info, 0, sizeof(info));
         info.total_bytes = pmm_total_pages() * HAL_PAGE_SIZE;
         info.free_bytes = pmm_free_pages() * HAL_PAGE_SIZE;
         info.total_heap_bytes = heap_bytes_in_use();
         info.vmo_bytes = vmo_committed_pages * HAL_PAGE_SIZE;
-        info.other_bytes = kobj_live_total();  // live kernel objects (a count, see docs)
         info.wired_bytes = info.total_bytes - info.free_bytes - info.total_heap_bytes;
+        return write_info(buffer, buffer_size, &info, sizeof(info), actual, avail);
+    }
+    case ZC_INFO_KERNEL_COUNTERS: {
+        zc_info_kernel_counters_t info;
+        st = kernel_counters(handle, &info);
+        if (st != ZX_OK) return st;
         return write_info(buffer, buffer_size, &info, sizeof(info), actual, avail);
     }
     case ZX_INFO_PROCESS_MAPS: {

@@ -49,7 +49,9 @@ static int64_t port_wait_cont(struct task *task, zx_status_t reason) {
             return copy_to_user((user_out_ptr){w->args[0]}, &pkt, sizeof(pkt)) == ZX_OK ? ZX_OK
                                                                                       : ZX_ERR_INVALID_ARGS;
         }
-        // Another thread took the packet first: wait again.
+        // Another thread took the packet first (or zx_port_cancel removed it): wait again,
+        // unless the deadline has passed meanwhile.
+        if ((zx_time_t)w->args[1] <= hal_now()) return ZX_ERR_TIMED_OUT;
         port_add_waiter(p, &task_thread(task)->port_link);
         wait_block(task, (zx_time_t)w->args[1], port_wait_cont, port_wait_unlink);
         return 0;

@@ -148,13 +148,11 @@ int64_t sys_task_suspend(zx_handle_t handle, user_out_ptr token) {
         kobj_unref(obj);
         return st;
     }
-    struct kobj *tk;
+    struct kobj *tk = NULL;
     st = task_suspend(obj, &tk);
     kobj_unref(obj);
     if (st != ZX_OK) return st;
-    st = give_handle(tk, ZX_DEFAULT_SUSPEND_TOKEN_RIGHTS, token);
-    kobj_unref(tk);
-    return st;
+    return give_new_handle(tk, ZX_DEFAULT_SUSPEND_TOKEN_RIGHTS, token);  // a failure resumes the task
 }
 
 // zx_status_t zx_task_suspend_token(zx_handle_t handle, zx_handle_t* token);

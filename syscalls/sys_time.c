@@ -3,6 +3,7 @@
 #include "objects/timer.h"
 #include <zircon/syscalls/policy.h>
 
+#include "kernel/cprng.h"
 #include "syscalls/priv.h"
 
 // zx_status_t zx_timer_create(uint32_t options, zx_clock_t clock_id, zx_handle_t* out);
@@ -48,30 +49,14 @@ int64_t sys_ticks_get_via_kernel(void) { return (int64_t)hal_ticks(); }
 // zx_time_t zx_clock_get_monotonic_via_kernel(void);
 int64_t sys_clock_get_monotonic_via_kernel(void) { return hal_now(); }
 
-// A ChaCha-free, honest-about-it CPRNG: the hardware RNG (RDRAND) when present, mixed with the
-// entropy user space adds, through a 64-bit mixing function. Good enough for tests; a real
-// DRBG is future work (docs/syscalls.md).
-static uint64_t pool = 0x6a09e667f3bcc908ull;
-
-static uint64_t mix64(uint64_t x) {
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ull;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebull;
-    return x ^ (x >> 31);
-}
-
 // zx_status_t zx_cprng_draw_once(void* buffer, size_t buffer_size);
 int64_t sys_cprng_draw_once(user_out_ptr buffer, size_t buffer_size) {
     if (buffer_size > ZX_CPRNG_DRAW_MAX_LEN) return ZX_ERR_INVALID_ARGS;
     uint8_t buf[ZX_CPRNG_DRAW_MAX_LEN];
-    for (size_t i = 0; i < buffer_size; i += 8) {
-        pool = mix64(pool + hal_random() + hal_ticks());
-        uint64_t v = mix64(pool ^ i);
-        size_t n = buffer_size - i < 8 ? buffer_size - i : 8;
-        memcpy(buf + i, &v, n);
-    }
-    return copy_to_user(buffer, buf, buffer_size);
+    cprng_draw(buf, buffer_size);
+    zx_status_t st = copy_to_user(buffer, buf, buffer_size);
+    memset(buf, 0, buffer_size);
+    return st;
 }
 
 // zx_status_t zx_cprng_add_entropy(const void* buffer, size_t buffer_size);
@@ -80,20 +65,21 @@ int64_t sys_cprng_add_entropy(user_in_ptr buffer, size_t buffer_size) {
     uint8_t buf[ZX_CPRNG_ADD_ENTROPY_MAX_LEN];
     zx_status_t st = copy_from_user(buf, buffer, buffer_size);
     if (st != ZX_OK) return st;
-    for (size_t i = 0; i < buffer_size; i++) pool = mix64(pool ^ ((uint64_t)buf[i] << (8 * (i & 7))));
+    cprng_add_entropy(buf, buffer_size);
+    memset(buf, 0, buffer_size);
     return ZX_OK;
 }
 
+#define DEBUG_WRITE_MAX 256  // bytes per zx_debug_write (Zircon's limit)
+
 // zx_status_t zx_debug_write(const char* buffer, size_t buffer_size);
 int64_t sys_debug_write(user_in_ptr buffer, size_t buffer_size) {
-    char buf[256];
-    size_t done = 0;
-    while (done < buffer_size) {
-        size_t n = buffer_size - done < sizeof(buf) ? buffer_size - done : sizeof(buf);
-        zx_status_t st = copy_from_user(buf, user_in_off(buffer, done), n);
-        if (st != ZX_OK) return st;
-        hal_console_write(buf, n);
-        done += n;
-    }
+    // Zircon writes at most 256 bytes per call and drops the rest (ZX_OK): one call cannot hold
+    // the kernel at the serial port for long.
+    char buf[DEBUG_WRITE_MAX];
+    size_t n = buffer_size < sizeof(buf) ? buffer_size : sizeof(buf);
+    zx_status_t st = copy_from_user(buf, buffer, n);
+    if (st != ZX_OK) return st;
+    hal_console_write(buf, n);
     return ZX_OK;
 }

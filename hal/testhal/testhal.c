@@ -124,6 +124,15 @@ uint64_t hal_random(void) {  // xorshift64*: deterministic
     return rnd * 2685821657736338717ull;
 }
 
+// A deterministic "hardware" source, so the CPRNG's tests are repeatable (th_entropy_off stops it).
+bool th_entropy_off;
+bool hal_entropy(uint64_t *out) {
+    if (th_entropy_off) return false;
+    *out = hal_random();
+    return true;
+}
+const char *hal_entropy_source(void) { return th_entropy_off ? "none" : "testhal"; }
+
 void hal_cpu_memcpy_features(bool *erms, bool *fsrm, bool *sse2) { *erms = *fsrm = *sse2 = false; }
 uint32_t hal_dcache_line_size(void) { return 64; }
 

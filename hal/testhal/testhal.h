@@ -120,4 +120,7 @@ extern int th_last_shutdown_code;  // -1 none
 // framework records the failure; the HAL then exits the process.
 extern void (*th_on_fatal)(const char *why);
 
+// hal_entropy: false while set (no hardware source).
+extern bool th_entropy_off;
+
 #endif

@@ -104,6 +104,7 @@ static void detect_features(void) {
     if (max >= 7) {
         cpuid(7, 0, &a, &b, &c, &d);
         x86_feat.smep = b & (1u << 7);
+        x86_feat.rdseed = b & (1u << 18);
         x86_feat.erms = b & (1u << 9);
         x86_feat.smap = b & (1u << 20);
         x86_feat.fsrm = d & (1u << 4);
@@ -199,6 +200,25 @@ uint64_t hal_random(void) {
     uint64_t x = rdtsc() * 0x9e3779b97f4a7c15ull;
     x ^= x >> 31;
     return x * 0xbf58476d1ce4e5b9ull;
+}
+
+// RDSEED (conditioned entropy source) when the CPU has it, else RDRAND (a DRBG the hardware
+// reseeds); both may fail transiently, so each is retried a few times.
+bool hal_entropy(uint64_t *out) {
+    uint8_t ok = 0;
+    if (x86_feat.rdseed) {
+        for (int i = 0; i < 32 && !ok; i++) __asm__ volatile("rdseed %0; setc %1" : "=r"(*out), "=qm"(ok));
+        if (ok) return true;
+    }
+    if (x86_feat.rdrand) {
+        for (int i = 0; i < 10 && !ok; i++) __asm__ volatile("rdrand %0; setc %1" : "=r"(*out), "=qm"(ok));
+        if (ok) return true;
+    }
+    return false;
+}
+
+const char *hal_entropy_source(void) {
+    return x86_feat.rdseed ? "rdseed" : x86_feat.rdrand ? "rdrand" : "none";
 }
 
 void hal_idle(void) { __asm__ volatile("sti; hlt; cli" ::: "memory"); }

@@ -80,7 +80,7 @@ static inline void invlpg(uintptr_t va) { __asm__ volatile("invlpg (%0)" ::"r"(v
 #define X86_EMUL_PROBE_STEPS 2000  // the boot probe's loop (cpu.c)
 
 struct x86_features {
-    bool nx, smep, smap, erms, fsrm, sse2, rdrand, tsc_deadline, pdpe1gb, invariant_tsc;
+    bool nx, smep, smap, erms, fsrm, sse2, rdrand, rdseed, tsc_deadline, pdpe1gb, invariant_tsc;
     bool smap_cpuid;        // the CPU reports SMAP (smap: zc uses it)
     bool kernel_emulated;   // kernel-mode code runs in the hypervisor's instruction emulator
     uint32_t clflush_size;

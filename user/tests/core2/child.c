@@ -10,6 +10,8 @@
 //                   process (T = process)
 //   signal-exit N   asserts ZX_USER_SIGNAL_0 on the eventpair it got as ZC_HND_USER0, then
 //                   waits for ZX_USER_SIGNAL_1 from the peer and exits with N
+//   channel-flood N writes N messages nobody reads into one channel; exits with the number
+//                   written (if the kernel let it live), CHILD_SETUP_FAILED if a write failed
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +91,16 @@ static int signal_exit(int64_t code) {
     return (int)code;
 }
 
+static int channel_flood(long n) {
+    zx_handle_t a, b;
+    if (zx_channel_create(0, &a, &b) != ZX_OK)
+        return CHILD_SETUP_FAILED;
+    for (long i = 0; i < n; i++)
+        if (zx_channel_write(a, 0, &i, sizeof(i), NULL, 0) != ZX_OK)
+            return CHILD_SETUP_FAILED;
+    return (int)n;
+}
+
 int child_main(int argc, char **argv) {
     const char *what = argv[2];
     const char *arg = argc >= 4 ? argv[3] : "";
@@ -111,6 +123,8 @@ int child_main(int argc, char **argv) {
     }
     if (strcmp(what, "signal-exit") == 0)
         return signal_exit(strtol(arg, NULL, 0));
+    if (strcmp(what, "channel-flood") == 0)
+        return channel_flood(strtol(arg, NULL, 0));
     printf("core2-child: unknown case '%s'\n", what);
     return CHILD_UNKNOWN;
 }

@@ -1,8 +1,8 @@
 // The kill-leak test: killing a process that holds handles to every object type, with threads
 // blocked in every blocking call, leaves no live kernel object and no page behind.
 //
-// Measured with ZX_INFO_KMEM_STATS on the root resource: free_bytes (free physical memory) and
-// other_bytes (zc: the number of live kernel objects, syscalls/sys_object.c). One warm-up round
+// Measured with zc's ZC_INFO_KERNEL_COUNTERS on the root resource (include/zc/kcounters.h): free
+// physical memory, live kernel objects, VMO pages and kernel heap. One warm-up round
 // runs first: it lets the kernel's slab caches (which keep one empty slab per cache) and this
 // process's own heap, stack and page tables reach their steady state, so the measured round
 // must match exactly, with no tolerance.
@@ -12,6 +12,7 @@
 #include <zircon/syscalls/resource.h>
 
 #include "launch.h"
+#include "leakcheck.h"
 #include "util.h"
 #include "zctest.h"
 
@@ -62,16 +63,18 @@ TEST(LeakTest, KillMidWaitLeavesNoObjectAndNoPage) {
     // Warm-up.
     ASSERT_OK(leak_round(&rc));
     EXPECT_EQ(rc, ZX_TASK_RETCODE_SYSCALL_KILL);
-    zx_info_kmem_stats_t before, after;
-    ASSERT_OK(kmem_stats(&before));
+    zc_info_kernel_counters_t before, after;
+    ASSERT_OK(kernel_counters(&before));
     zx_status_t st = leak_round(&rc);
-    ASSERT_OK(kmem_stats(&after));
+    ASSERT_OK(kernel_counters(&after));
     ASSERT_OK(st);
     EXPECT_EQ(rc, ZX_TASK_RETCODE_SYSCALL_KILL);
-    EXPECT_EQ(after.other_bytes, before.other_bytes);  // live kernel objects
+    EXPECT_EQ(after.live_objects, before.live_objects);
+    for (int t = 0; t < ZC_KCOUNTERS_TYPES; t++)
+        EXPECT_EQ(after.live_by_type[t], before.live_by_type[t]);
     EXPECT_EQ(after.free_bytes, before.free_bytes);
     EXPECT_EQ(after.vmo_bytes, before.vmo_bytes);
-    EXPECT_EQ(after.total_heap_bytes, before.total_heap_bytes);
+    EXPECT_EQ(after.heap_bytes, before.heap_bytes);
 }
 
 TEST(LeakTest, RepeatedRoundsAreStable) {
@@ -79,12 +82,12 @@ TEST(LeakTest, RepeatedRoundsAreStable) {
     ASSERT_NE(root_resource(), ZX_HANDLE_INVALID);
     int64_t rc;
     ASSERT_OK(leak_round(&rc));
-    zx_info_kmem_stats_t before, after;
-    ASSERT_OK(kmem_stats(&before));
+    zc_info_kernel_counters_t before, after;
+    ASSERT_OK(kernel_counters(&before));
     for (int i = 0; i < 3; i++)
         ASSERT_OK(leak_round(&rc));
-    ASSERT_OK(kmem_stats(&after));
-    EXPECT_EQ(after.other_bytes, before.other_bytes);
+    ASSERT_OK(kernel_counters(&after));
+    EXPECT_EQ(after.live_objects, before.live_objects);
     EXPECT_EQ(after.free_bytes, before.free_bytes);
 }
 
@@ -99,5 +102,33 @@ TEST(LeakTest, KmemStatsNeedsRootResource) {
     EXPECT_OK(kmem_stats(&stats));
     EXPECT_GT(stats.total_bytes, 0);
     EXPECT_LE(stats.free_bytes, stats.total_bytes);
-    EXPECT_GT(stats.other_bytes, 0);  // we hold live objects ourselves
+}
+
+// zc's own topic: root resource only; counts by type add up to the total.
+TEST(LeakTest, KernelCountersTopic) {
+    zc_info_kernel_counters_t c;
+    zx_handle_t mmio, ev;
+    ASSERT_OK(
+        zx_resource_create(root_resource(), ZX_RSRC_KIND_MMIO, 0x40000000, PAGE, "m", 1, &mmio));
+    EXPECT_STATUS(zx_object_get_info(mmio, ZC_INFO_KERNEL_COUNTERS, &c, sizeof(c), NULL, NULL),
+                  ZX_ERR_ACCESS_DENIED);
+    zx_handle_close(mmio);
+    size_t actual = 0, avail = 0;
+    EXPECT_STATUS(zx_object_get_info(root_resource(), ZC_INFO_KERNEL_COUNTERS, &c, sizeof(c) - 1, &actual, &avail),
+                  ZX_ERR_BUFFER_TOO_SMALL);
+    EXPECT_EQ(avail, 1u);
+    ASSERT_OK(kernel_counters(&c));
+    uint64_t sum = 0;
+    for (int t = 0; t < ZC_KCOUNTERS_TYPES; t++)
+        sum += c.live_by_type[t];
+    EXPECT_EQ(sum, c.live_objects);
+    EXPECT_GT(c.live_by_type[ZX_OBJ_TYPE_PROCESS], 0u);
+    EXPECT_LE(c.free_bytes, c.total_bytes);
+    uint64_t events = c.live_by_type[ZX_OBJ_TYPE_EVENT];
+    ASSERT_OK(zx_event_create(0, &ev));
+    ASSERT_OK(kernel_counters(&c));
+    EXPECT_EQ(c.live_by_type[ZX_OBJ_TYPE_EVENT], events + 1);
+    zx_handle_close(ev);
+    ASSERT_OK(kernel_counters(&c));
+    EXPECT_EQ(c.live_by_type[ZX_OBJ_TYPE_EVENT], events);
 }
