@@ -46,6 +46,7 @@ OBJ_TYPES = {
     "vcpu": "VCPU", "timer": "TIMER", "iommu": "IOMMU", "bti": "BTI", "profile": "PROFILE",
     "pmt": "PMT", "suspend_token": "SUSPEND_TOKEN", "pager": "PAGER",
     "exception": "EXCEPTION", "clock": "CLOCK", "stream": "STREAM", "msi": "MSI", "iob": "IOB",
+    "counter": "COUNTER",
 }
 # handle<...:RIGHT> names -> ZX_RIGHT_* suffix.
 RIGHTS = {

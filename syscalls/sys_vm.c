@@ -80,6 +80,39 @@ int64_t sys_vmo_set_size(zx_handle_t handle, uint64_t size) {
     return st;
 }
 
+// zx_status_t zx_vmo_get_stream_size(zx_handle_t handle, uint64_t* size);
+int64_t sys_vmo_get_stream_size(zx_handle_t handle, user_out_ptr size) {
+    struct vmo *v;
+    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_VMO, ZX_RIGHT_READ, &v);
+    if (st != ZX_OK) return st;
+    st = put_u64(size, v->content_size);
+    kobj_unref(&v->obj);
+    return st;
+}
+
+// zx_status_t zx_vmo_set_stream_size(zx_handle_t handle, uint64_t size);
+// The stream size is the content size. A resizable VMO grows (to whole pages) to hold it; the
+// bytes between the old and the new stream size read as zero afterwards.
+int64_t sys_vmo_set_stream_size(zx_handle_t handle, uint64_t size) {
+    struct vmo *v;
+    zx_rights_t have;
+    zx_status_t st = get_obj_rights(handle, ZX_OBJ_TYPE_VMO, ZX_RIGHT_WRITE, &v, &have);
+    if (st != ZX_OK) return st;
+    uint64_t old = v->content_size, rounded = (size + PAGE - 1) & ~(PAGE - 1);
+    if (size > VMO_MAX_SIZE) st = ZX_ERR_OUT_OF_RANGE;
+    else if (rounded > v->size && !(v->flags & VMO_F_RESIZABLE)) st = ZX_ERR_OUT_OF_RANGE;
+    else if (rounded > v->size && !(have & ZX_RIGHT_RESIZE)) st = ZX_ERR_ACCESS_DENIED;
+    else if (rounded > v->size) st = vmo_set_size(v, rounded);
+    if (st == ZX_OK) {
+        uint64_t lo = old < size ? old : size, hi = old < size ? size : old;
+        if (hi > v->size) hi = v->size;
+        if (hi > lo) st = vmo_zero_range(v, lo, hi - lo);
+        if (st == ZX_OK) v->content_size = size;
+    }
+    kobj_unref(&v->obj);
+    return st;
+}
+
 // zx_status_t zx_vmo_replace_as_executable(zx_handle_t handle, zx_handle_t vmex, zx_handle_t* out);
 int64_t sys_vmo_replace_as_executable(zx_handle_t handle, zx_handle_t vmex, user_out_ptr out) {
     struct handle_table *ht = cur_handles();

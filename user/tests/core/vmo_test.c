@@ -367,3 +367,78 @@ TEST(VmoTestCase, DecommitMappedReadsZero) {
 }
 
 #endif  // ZX_SYS_vmo_op_range
+
+#if defined(ZX_SYS_vmo_get_stream_size) && defined(ZX_SYS_vmo_set_stream_size)
+static uint64_t stream_size(zx_handle_t vmo) {
+    uint64_t s = UINT64_MAX;
+    zx_vmo_get_stream_size(vmo, &s);
+    return s;
+}
+
+// The stream size is the content size: what zx_vmo_create was given.
+TEST(VmoTestCase, StreamSizeIsContentSize) {
+    zx_handle_t vmo;
+    ASSERT_OK(zx_vmo_create(PAGE + 10, 0, &vmo));
+    EXPECT_EQ(stream_size(vmo), PAGE + 10);
+    EXPECT_OK(zx_vmo_set_stream_size(vmo, 100));
+    EXPECT_EQ(stream_size(vmo), 100);
+    uint64_t content = 0;
+    ASSERT_OK(zx_object_get_property(vmo, ZX_PROP_VMO_CONTENT_SIZE, &content, sizeof(content)));
+    EXPECT_EQ(content, 100);
+    uint64_t size = 0;
+    ASSERT_OK(zx_vmo_get_size(vmo, &size));
+    EXPECT_EQ(size, 2 * PAGE);  // shrinking the stream leaves the VMO alone
+    EXPECT_OK(zx_handle_close(vmo));
+}
+
+// Bytes past the stream size read as zero once it grows again.
+TEST(VmoTestCase, StreamSizeZeroesBetween) {
+    zx_handle_t vmo;
+    ASSERT_OK(zx_vmo_create(PAGE, 0, &vmo));
+    uint8_t ones[64];
+    memset(ones, 1, sizeof(ones));
+    ASSERT_OK(zx_vmo_write(vmo, ones, 0, sizeof(ones)));
+    EXPECT_OK(zx_vmo_set_stream_size(vmo, 16));
+    EXPECT_OK(zx_vmo_set_stream_size(vmo, 64));
+    uint8_t got[64];
+    ASSERT_OK(zx_vmo_read(vmo, got, 0, sizeof(got)));
+    EXPECT_EQ(got[15], 1);
+    EXPECT_EQ(got[16], 0);
+    EXPECT_EQ(got[63], 0);
+    EXPECT_OK(zx_handle_close(vmo));
+}
+
+// A resizable VMO grows to hold the stream; a fixed one cannot.
+TEST(VmoTestCase, StreamSizeGrowth) {
+    zx_handle_t fixed, resizable;
+    ASSERT_OK(zx_vmo_create(PAGE, 0, &fixed));
+    ASSERT_OK(zx_vmo_create(PAGE, ZX_VMO_RESIZABLE, &resizable));
+    EXPECT_STATUS(zx_vmo_set_stream_size(fixed, PAGE + 1), ZX_ERR_OUT_OF_RANGE);
+    EXPECT_EQ(stream_size(fixed), PAGE);
+    EXPECT_OK(zx_vmo_set_stream_size(resizable, 3 * PAGE + 1));
+    uint64_t size = 0;
+    ASSERT_OK(zx_vmo_get_size(resizable, &size));
+    EXPECT_EQ(size, 4 * PAGE);
+    EXPECT_EQ(stream_size(resizable), 3 * PAGE + 1);
+    EXPECT_OK(zx_handle_close_many((zx_handle_t[]){fixed, resizable}, 2));
+}
+
+TEST(VmoTestCase, StreamSizeErrors) {
+    zx_handle_t vmo, ev;
+    ASSERT_OK(zx_vmo_create(PAGE, 0, &vmo));
+    ASSERT_OK(zx_event_create(0, &ev));
+    uint64_t s;
+    zx_handle_t no_read = dup_rights(vmo, ZX_DEFAULT_VMO_RIGHTS & ~ZX_RIGHT_READ);
+    zx_handle_t no_write = dup_rights(vmo, ZX_DEFAULT_VMO_RIGHTS & ~ZX_RIGHT_WRITE);
+    EXPECT_STATUS(zx_vmo_get_stream_size(no_read, &s), ZX_ERR_ACCESS_DENIED);
+    EXPECT_STATUS(zx_vmo_set_stream_size(no_write, 1), ZX_ERR_ACCESS_DENIED);
+    EXPECT_STATUS(zx_vmo_get_stream_size(ev, &s), ZX_ERR_WRONG_TYPE);
+    EXPECT_STATUS(zx_vmo_set_stream_size(ev, 1), ZX_ERR_WRONG_TYPE);
+    EXPECT_STATUS(zx_vmo_get_stream_size(BOGUS_HANDLE, &s), ZX_ERR_BAD_HANDLE);
+    EXPECT_STATUS(zx_vmo_set_stream_size(BOGUS_HANDLE, 1), ZX_ERR_BAD_HANDLE);
+    EXPECT_STATUS(zx_vmo_get_stream_size(vmo, NULL), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_vmo_get_stream_size(vmo, KERNEL_PTR), ZX_ERR_INVALID_ARGS);
+    EXPECT_EQ(stream_size(vmo), PAGE);
+    EXPECT_OK(zx_handle_close_many((zx_handle_t[]){vmo, ev, no_read, no_write}, 4));
+}
+#endif
