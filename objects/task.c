@@ -61,6 +61,7 @@ zx_status_t job_create(struct job *parent, struct job **out) {
     j->dead = false;
     j->return_code = 0;
     j->exc.chan = NULL;
+    j->kill_on_oom = false;
     j->obj.signals = ZX_JOB_NO_CHILDREN;
     if (parent) {
         kobj_ref(&parent->obj);

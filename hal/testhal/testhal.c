@@ -491,6 +491,11 @@ zx_status_t hal_uctx_write_state(struct hal_uctx *u, uint32_t kind, const void *
     u->arg2 = r->rsi;
     return ZX_OK;
 }
+zx_status_t hal_uctx_set_tls_base(struct hal_uctx *u, enum hal_tls_reg reg, uintptr_t base) {
+    (void)u;
+    (void)reg;
+    return base < HAL_USER_END ? ZX_OK : ZX_ERR_INVALID_ARGS;
+}
 void hal_uctx_release(struct hal_uctx *u) { u->released = true; }
 
 static struct hal_trap pending;
