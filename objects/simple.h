@@ -26,6 +26,16 @@ static inline struct counter *to_counter(struct kobj *o) { return (struct counte
 zx_status_t counter_create(struct counter **out) __attribute__((warn_unused_result));
 void counter_set(struct counter *c, int64_t value);
 
+// A scheduler profile: what zx_profile_create was given (zc has one CPU and one run queue, so
+// applying it records nothing yet).
+struct profile {
+    struct kobj obj;
+    uint32_t flags;
+    int32_t priority;
+};
+zx_status_t profile_create(uint32_t flags, int32_t priority, struct profile **out)
+    __attribute__((warn_unused_result));
+
 // Resources: for now only the root resource exists (zx_resource_create comes later).
 struct resource {
     struct kobj obj;

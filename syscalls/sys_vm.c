@@ -113,6 +113,41 @@ int64_t sys_vmo_set_stream_size(zx_handle_t handle, uint64_t size) {
     return st;
 }
 
+// zx_status_t zx_vmo_transfer_data(zx_handle_t dst_vmo, uint32_t options, uint64_t offset,
+//                                  uint64_t length, zx_handle_t src_vmo, uint64_t src_offset);
+// The same as copying the range and then decommitting it in the source: the source range reads
+// as zero afterwards. Anything but running out of memory leaves both VMOs unchanged.
+int64_t sys_vmo_transfer_data(zx_handle_t dst_vmo, uint32_t options, uint64_t offset, uint64_t length,
+                              zx_handle_t src_vmo, uint64_t src_offset) {
+    struct vmo *dst, *src;
+    zx_status_t st = get_obj(dst_vmo, ZX_OBJ_TYPE_VMO, ZX_RIGHT_WRITE, &dst);
+    if (st != ZX_OK) return st;
+    st = get_obj(src_vmo, ZX_OBJ_TYPE_VMO, ZX_RIGHT_READ | ZX_RIGHT_WRITE, &src);
+    if (st != ZX_OK) {
+        kobj_unref(&dst->obj);
+        return st;
+    }
+    if (options != 0 || (offset | length | src_offset) % PAGE || dst == src)
+        st = ZX_ERR_INVALID_ARGS;
+    else if (offset + length < offset || offset + length > dst->size || src_offset + length < src_offset ||
+             src_offset + length > src->size)
+        st = ZX_ERR_OUT_OF_RANGE;
+    // The source gives up its pages: it may not share them with a parent or children.
+    else if (src->parent || src->slice_of || src->user_parent || src->user_child_count)
+        st = ZX_ERR_BAD_STATE;
+    for (uint64_t done = 0; st == ZX_OK && done < length; done += PAGE) {
+        paddr_t pa;
+        if (vmo_lookup_page(src, (src_offset + done) / PAGE, &pa))
+            st = vmo_write_kernel(dst, offset + done, paddr_to_kva(pa), PAGE);
+        else
+            st = vmo_zero_range(dst, offset + done, PAGE);
+    }
+    if (st == ZX_OK && length) st = vmo_decommit_range(src, src_offset, length);
+    kobj_unref(&src->obj);
+    kobj_unref(&dst->obj);
+    return st;
+}
+
 // zx_status_t zx_vmo_replace_as_executable(zx_handle_t handle, zx_handle_t vmex, zx_handle_t* out);
 int64_t sys_vmo_replace_as_executable(zx_handle_t handle, zx_handle_t vmex, user_out_ptr out) {
     struct handle_table *ht = cur_handles();

@@ -442,3 +442,74 @@ TEST(VmoTestCase, StreamSizeErrors) {
     EXPECT_OK(zx_handle_close_many((zx_handle_t[]){vmo, ev, no_read, no_write}, 4));
 }
 #endif
+
+#if defined(ZX_SYS_vmo_transfer_data)
+// "functionally equivalent to a memcpy from src_vmo to dst_vmo followed by a decommit of the
+// associated pages in src_vmo".
+TEST(VmoTestCase, TransferData) {
+    zx_handle_t src, dst;
+    ASSERT_OK(zx_vmo_create(4 * PAGE, 0, &src));
+    ASSERT_OK(zx_vmo_create(4 * PAGE, 0, &dst));
+    uint8_t a = 0xaa, b = 0xbb, d = 0xdd, got = 0;
+    ASSERT_OK(zx_vmo_write(src, &a, PAGE, 1));
+    ASSERT_OK(zx_vmo_write(src, &b, 2 * PAGE + 5, 1));
+    ASSERT_OK(zx_vmo_write(dst, &d, 0, 1));  // overwritten: the source page 0 is empty
+    ASSERT_OK(zx_vmo_write(dst, &d, 3 * PAGE, 1));  // outside the range: kept
+    EXPECT_OK(zx_vmo_transfer_data(dst, 0, 0, 3 * PAGE, src, 0));
+    ASSERT_OK(zx_vmo_read(dst, &got, 0, 1));
+    EXPECT_EQ(got, 0);
+    ASSERT_OK(zx_vmo_read(dst, &got, PAGE, 1));
+    EXPECT_EQ(got, 0xaa);
+    ASSERT_OK(zx_vmo_read(dst, &got, 2 * PAGE + 5, 1));
+    EXPECT_EQ(got, 0xbb);
+    ASSERT_OK(zx_vmo_read(dst, &got, 3 * PAGE, 1));
+    EXPECT_EQ(got, 0xdd);
+    ASSERT_OK(zx_vmo_read(src, &got, PAGE, 1));
+    EXPECT_EQ(got, 0);
+    zx_info_vmo_t info;
+    ASSERT_OK(zx_object_get_info(src, ZX_INFO_VMO, &info, sizeof(info), NULL, NULL));
+    EXPECT_EQ(info.committed_bytes, 0);
+    EXPECT_OK(zx_handle_close_many((zx_handle_t[]){src, dst}, 2));
+}
+
+TEST(VmoTestCase, TransferDataErrors) {
+    zx_handle_t src, dst, ev, child;
+    ASSERT_OK(zx_vmo_create(2 * PAGE, 0, &src));
+    ASSERT_OK(zx_vmo_create(2 * PAGE, 0, &dst));
+    ASSERT_OK(zx_event_create(0, &ev));
+    uint8_t a = 0xaa, got = 0;
+    ASSERT_OK(zx_vmo_write(src, &a, 0, 1));
+    zx_handle_t dst_ro = dup_rights(dst, ZX_DEFAULT_VMO_RIGHTS & ~ZX_RIGHT_WRITE);
+    zx_handle_t src_ro = dup_rights(src, ZX_DEFAULT_VMO_RIGHTS & ~ZX_RIGHT_WRITE);
+    zx_handle_t src_wo = dup_rights(src, ZX_DEFAULT_VMO_RIGHTS & ~ZX_RIGHT_READ);
+    EXPECT_STATUS(zx_vmo_transfer_data(BOGUS_HANDLE, 0, 0, PAGE, src, 0), ZX_ERR_BAD_HANDLE);
+    EXPECT_STATUS(zx_vmo_transfer_data(dst, 0, 0, PAGE, BOGUS_HANDLE, 0), ZX_ERR_BAD_HANDLE);
+    EXPECT_STATUS(zx_vmo_transfer_data(ev, 0, 0, PAGE, src, 0), ZX_ERR_WRONG_TYPE);
+    EXPECT_STATUS(zx_vmo_transfer_data(dst, 0, 0, PAGE, ev, 0), ZX_ERR_WRONG_TYPE);
+    EXPECT_STATUS(zx_vmo_transfer_data(dst_ro, 0, 0, PAGE, src, 0), ZX_ERR_ACCESS_DENIED);
+    EXPECT_STATUS(zx_vmo_transfer_data(dst, 0, 0, PAGE, src_ro, 0), ZX_ERR_ACCESS_DENIED);
+    EXPECT_STATUS(zx_vmo_transfer_data(dst, 0, 0, PAGE, src_wo, 0), ZX_ERR_ACCESS_DENIED);
+    // "offset, length, or src_offset is not page aligned, or src_vmo and dst_vmo point to the
+    // same VMO".
+    EXPECT_STATUS(zx_vmo_transfer_data(dst, 0, 1, PAGE, src, 0), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_vmo_transfer_data(dst, 0, 0, 1, src, 0), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_vmo_transfer_data(dst, 0, 0, PAGE, src, 8), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_vmo_transfer_data(src, 0, 0, PAGE, src, PAGE), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_vmo_transfer_data(dst, 1, 0, PAGE, src, 0), ZX_ERR_INVALID_ARGS);
+    // "The specified range in dst_vmo or src_vmo is invalid."
+    EXPECT_STATUS(zx_vmo_transfer_data(dst, 0, PAGE, 2 * PAGE, src, 0), ZX_ERR_OUT_OF_RANGE);
+    EXPECT_STATUS(zx_vmo_transfer_data(dst, 0, 0, 2 * PAGE, src, PAGE), ZX_ERR_OUT_OF_RANGE);
+    EXPECT_STATUS(zx_vmo_transfer_data(dst, 0, 0, UINT64_MAX & ~(uint64_t)(PAGE - 1), src, 0),
+                  ZX_ERR_OUT_OF_RANGE);
+    // A source with a child cannot give its pages away.
+    ASSERT_OK(zx_vmo_create_child(src, ZX_VMO_CHILD_SNAPSHOT, 0, PAGE, &child));
+    EXPECT_STATUS(zx_vmo_transfer_data(dst, 0, 0, PAGE, src, 0), ZX_ERR_BAD_STATE);
+    EXPECT_STATUS(zx_vmo_transfer_data(dst, 0, 0, PAGE, child, 0), ZX_ERR_BAD_STATE);
+    // Nothing moved.
+    ASSERT_OK(zx_vmo_read(src, &got, 0, 1));
+    EXPECT_EQ(got, 0xaa);
+    ASSERT_OK(zx_vmo_read(dst, &got, 0, 1));
+    EXPECT_EQ(got, 0);
+    EXPECT_OK(zx_handle_close_many((zx_handle_t[]){src, dst, ev, child, dst_ro, src_ro, src_wo}, 7));
+}
+#endif

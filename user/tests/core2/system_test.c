@@ -1,5 +1,7 @@
-// vDSO-only system calls: zx_cache_flush and zx_system_get_features.
+// System calls outside the object families: zx_cache_flush, zx_system_get_features (vDSO-only),
+// scheduler profiles and CPU performance info.
 #include <stdint.h>
+#include <string.h>
 #include <zircon/features.h>
 #include <zircon/syscalls.h>
 
@@ -37,5 +39,176 @@ TEST(SystemFeatures, Kinds) {
     EXPECT_OK(zx_system_get_features(ZX_FEATURE_KIND_ADDRESS_TAGGING, &f));
     // "ZX_ERR_NOT_SUPPORTED The requested feature kind is not available on this platform."
     EXPECT_STATUS(zx_system_get_features(77, &f), ZX_ERR_NOT_SUPPORTED);
+}
+#endif
+
+// ---- scheduler profiles and CPU performance info: both want a ZX_RSRC_KIND_SYSTEM resource ----
+
+#include <zircon/syscalls/profile.h>
+#include <zircon/syscalls/resource.h>
+#include <zircon/syscalls/system.h>
+
+static zx_handle_t system_resource(uint64_t base) {
+    zx_handle_t r = ZX_HANDLE_INVALID;
+    zx_resource_create(root_resource(), ZX_RSRC_KIND_SYSTEM, base, 1, "sys", 3, &r);
+    return r;
+}
+
+// The resource checks shared by every call here: BAD_HANDLE, WRONG_TYPE for another kind (or
+// another object), OUT_OF_RANGE for another system range.
+static void expect_resource_checks(zx_status_t (*call)(zx_handle_t rsrc), uint64_t other_base) {
+    zx_handle_t mmio = ZX_HANDLE_INVALID, other = system_resource(other_base), ev;
+    ASSERT_OK(zx_resource_create(root_resource(), ZX_RSRC_KIND_MMIO, 0x20000000, PAGE, "m", 1, &mmio));
+    ASSERT_OK(zx_event_create(0, &ev));
+    EXPECT_STATUS(call(ZX_HANDLE_INVALID), ZX_ERR_BAD_HANDLE);
+    EXPECT_STATUS(call(mmio), ZX_ERR_WRONG_TYPE);
+    EXPECT_STATUS(call(ev), ZX_ERR_WRONG_TYPE);
+    EXPECT_STATUS(call(other), ZX_ERR_OUT_OF_RANGE);
+    zx_handle_close_many((zx_handle_t[]){mmio, other, ev}, 3);
+}
+
+#if defined(ZX_SYS_profile_create) && defined(ZX_SYS_object_set_profile)
+static zx_status_t make_profile(zx_handle_t rsrc, uint32_t flags, int32_t priority, zx_handle_t *out) {
+    zx_profile_info_t info;
+    memset(&info, 0, sizeof(info));
+    info.flags = flags;
+    info.priority = priority;
+    return zx_profile_create(rsrc, 0, &info, out);
+}
+
+static zx_status_t profile_with(zx_handle_t rsrc) {
+    zx_handle_t p = ZX_HANDLE_INVALID;
+    zx_status_t st = make_profile(rsrc, ZX_PROFILE_INFO_FLAG_PRIORITY, ZX_PRIORITY_DEFAULT, &p);
+    zx_handle_close(p);
+    return st;
+}
+
+TEST(ProfileTest, CreateAndApply) {
+    zx_handle_t rsrc = system_resource(ZX_RSRC_SYSTEM_PROFILE_BASE), p;
+    ASSERT_OK(make_profile(rsrc, ZX_PROFILE_INFO_FLAG_PRIORITY, ZX_PRIORITY_HIGH, &p));
+    EXPECT_EQ(handle_type(p), ZX_OBJ_TYPE_PROFILE);
+    EXPECT_EQ(handle_rights(p), ZX_DEFAULT_PROFILE_RIGHTS);
+    EXPECT_OK(zx_object_set_profile(zx_thread_self(), p, 0));
+    zx_handle_close_many((zx_handle_t[]){p, rsrc}, 2);
+}
+
+TEST(ProfileTest, CreateErrors) {
+    expect_resource_checks(profile_with, ZX_RSRC_SYSTEM_CPU_BASE);
+    zx_handle_t rsrc = system_resource(ZX_RSRC_SYSTEM_PROFILE_BASE), p = ZX_HANDLE_INVALID;
+    zx_profile_info_t info;
+    memset(&info, 0, sizeof(info));
+    info.flags = ZX_PROFILE_INFO_FLAG_PRIORITY;
+    // "options was not zero", "flags contains an unknown option", "priority was an invalid
+    // priority", "profile or out was an invalid pointer".
+    EXPECT_STATUS(zx_profile_create(rsrc, 1, &info, &p), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(make_profile(rsrc, 1u << 20, 0, &p), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(make_profile(rsrc, ZX_PROFILE_INFO_FLAG_PRIORITY, ZX_PRIORITY_HIGHEST + 1, &p),
+                  ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(make_profile(rsrc, ZX_PROFILE_INFO_FLAG_PRIORITY, -1, &p), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(
+        make_profile(rsrc, ZX_PROFILE_INFO_FLAG_PRIORITY | ZX_PROFILE_INFO_FLAG_DEADLINE, 0, &p),
+        ZX_ERR_INVALID_ARGS);
+    info.flags = ZX_PROFILE_INFO_FLAG_DEADLINE;
+    info.deadline_params = (zx_sched_deadline_params_t){ZX_MSEC(2), ZX_MSEC(1), ZX_MSEC(10)};
+    EXPECT_STATUS(zx_profile_create(rsrc, 0, &info, &p), ZX_ERR_INVALID_ARGS);
+    info.deadline_params = (zx_sched_deadline_params_t){ZX_MSEC(1), ZX_MSEC(2), ZX_MSEC(10)};
+    EXPECT_OK(zx_profile_create(rsrc, 0, &info, &p));
+    zx_handle_close(p);
+    p = ZX_HANDLE_INVALID;
+    EXPECT_STATUS(zx_profile_create(rsrc, 0, NULL, &p), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_profile_create(rsrc, 0, &info, NULL), ZX_ERR_INVALID_ARGS);
+    EXPECT_EQ(p, ZX_HANDLE_INVALID);
+    zx_handle_close(rsrc);
+}
+
+static void nothing(void *arg) { (void)arg; }
+
+TEST(ProfileTest, SetProfileErrors) {
+    zx_handle_t rsrc = system_resource(ZX_RSRC_SYSTEM_PROFILE_BASE), p, ev;
+    ASSERT_OK(make_profile(rsrc, ZX_PROFILE_INFO_FLAG_PRIORITY, ZX_PRIORITY_LOW, &p));
+    ASSERT_OK(zx_event_create(0, &ev));
+    zx_handle_t weak_thread = dup_rights(zx_thread_self(), ZX_RIGHT_DUPLICATE);
+    zx_handle_t weak_profile = dup_rights(p, ZX_RIGHT_DUPLICATE);
+    EXPECT_STATUS(zx_object_set_profile(BOGUS_HANDLE, p, 0), ZX_ERR_BAD_HANDLE);
+    EXPECT_STATUS(zx_object_set_profile(ev, p, 0), ZX_ERR_WRONG_TYPE);
+    EXPECT_STATUS(zx_object_set_profile(weak_thread, p, 0), ZX_ERR_ACCESS_DENIED);
+    EXPECT_STATUS(zx_object_set_profile(zx_thread_self(), ev, 0), ZX_ERR_WRONG_TYPE);
+    EXPECT_STATUS(zx_object_set_profile(zx_thread_self(), weak_profile, 0), ZX_ERR_ACCESS_DENIED);
+    // "The thread is ... dying, or dead".
+    struct tthread t;
+    ASSERT_OK(tthread_start(&t, "short", nothing, NULL));
+    ASSERT_TRUE(wait_signals(t.handle, ZX_THREAD_TERMINATED));
+    EXPECT_STATUS(zx_object_set_profile(t.handle, p, 0), ZX_ERR_BAD_STATE);
+    ASSERT_OK(tthread_join(&t));
+    zx_handle_close_many((zx_handle_t[]){p, ev, weak_thread, weak_profile, rsrc}, 5);
+}
+#endif
+
+#if defined(ZX_SYS_system_get_performance_info) && defined(ZX_SYS_system_set_performance_info)
+static zx_status_t get_perf(zx_handle_t rsrc) {
+    zx_cpu_performance_info_t info;
+    size_t n;
+    return zx_system_get_performance_info(rsrc, ZX_CPU_PERF_SCALE, 1, &info, &n);
+}
+
+static zx_status_t set_perf(zx_handle_t rsrc) {
+    zx_cpu_performance_info_t info = {0, {1, 0}};
+    return zx_system_set_performance_info(rsrc, ZX_CPU_PERF_SCALE, &info, 1);
+}
+
+TEST(SystemCpu, GetAndSetPerformanceInfo) {
+    zx_handle_t rsrc = system_resource(ZX_RSRC_SYSTEM_CPU_BASE);
+    uint32_t cpus = zx_system_get_num_cpus();
+    zx_cpu_performance_info_t info[1];
+    size_t n = 0;
+    ASSERT_EQ(cpus, 1);
+    ASSERT_OK(zx_system_get_performance_info(rsrc, ZX_CPU_DEFAULT_PERF_SCALE, cpus, info, &n));
+    EXPECT_EQ(n, 1);
+    EXPECT_EQ(info[0].logical_cpu_number, 0);
+    EXPECT_EQ(info[0].performance_scale.integral_part, 1);
+    zx_cpu_performance_info_t half = {0, {0, 1u << 31}};
+    ASSERT_OK(zx_system_set_performance_info(rsrc, ZX_CPU_PERF_SCALE, &half, 1));
+    ASSERT_OK(zx_system_get_performance_info(rsrc, ZX_CPU_PERF_SCALE, cpus, info, &n));
+    EXPECT_EQ(info[0].performance_scale.integral_part, 0);
+    EXPECT_EQ(info[0].performance_scale.fractional_part, 1u << 31);
+    ASSERT_OK(zx_system_get_performance_info(rsrc, ZX_CPU_DEFAULT_PERF_SCALE, cpus, info, &n));
+    EXPECT_EQ(info[0].performance_scale.integral_part, 1);
+    EXPECT_OK(set_perf(rsrc));
+    zx_handle_close(rsrc);
+}
+
+TEST(SystemCpu, PerformanceInfoErrors) {
+    expect_resource_checks(get_perf, ZX_RSRC_SYSTEM_INFO_BASE);
+    expect_resource_checks(set_perf, ZX_RSRC_SYSTEM_INFO_BASE);
+    zx_handle_t rsrc = system_resource(ZX_RSRC_SYSTEM_CPU_BASE);
+    zx_cpu_performance_info_t info[2] = {{0, {1, 0}}, {1, {1, 0}}};
+    size_t n;
+    EXPECT_STATUS(zx_system_get_performance_info(rsrc, 99, 1, info, &n), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_system_get_performance_info(rsrc, ZX_CPU_PERF_SCALE, 0, info, &n),
+                  ZX_ERR_OUT_OF_RANGE);
+    EXPECT_STATUS(zx_system_get_performance_info(rsrc, ZX_CPU_PERF_SCALE, 2, info, &n),
+                  ZX_ERR_OUT_OF_RANGE);
+    EXPECT_STATUS(zx_system_get_performance_info(rsrc, ZX_CPU_PERF_SCALE, 1, info, NULL),
+                  ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_system_get_performance_info(rsrc, ZX_CPU_PERF_SCALE, 1, NULL, &n),
+                  ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_system_set_performance_info(rsrc, 99, info, 1), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_system_set_performance_info(rsrc, ZX_CPU_DEFAULT_PERF_SCALE, info, 1),
+                  ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_system_set_performance_info(rsrc, ZX_CPU_PERF_SCALE, NULL, 1),
+                  ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_system_set_performance_info(rsrc, ZX_CPU_PERF_SCALE, info, 0),
+                  ZX_ERR_OUT_OF_RANGE);
+    EXPECT_STATUS(zx_system_set_performance_info(rsrc, ZX_CPU_PERF_SCALE, info, 2),
+                  ZX_ERR_OUT_OF_RANGE);
+    zx_cpu_performance_info_t bad_cpu = {7, {1, 0}}, zero = {0, {0, 0}};
+    EXPECT_STATUS(zx_system_set_performance_info(rsrc, ZX_CPU_PERF_SCALE, &bad_cpu, 1),
+                  ZX_ERR_OUT_OF_RANGE);
+    EXPECT_STATUS(zx_system_set_performance_info(rsrc, ZX_CPU_PERF_SCALE, &zero, 1),
+                  ZX_ERR_OUT_OF_RANGE);
+    // The failed calls changed nothing.
+    ASSERT_OK(zx_system_get_performance_info(rsrc, ZX_CPU_PERF_SCALE, 1, info, &n));
+    EXPECT_EQ(info[0].performance_scale.integral_part, 1);
+    zx_handle_close(rsrc);
 }
 #endif
