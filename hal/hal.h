@@ -77,6 +77,9 @@ void hal_aspace_unmap(struct hal_aspace *as, uintptr_t va, size_t len,
 void hal_aspace_protect(struct hal_aspace *as, uintptr_t va, size_t len, unsigned flags);
 bool hal_aspace_query(struct hal_aspace *as, uintptr_t va, paddr_t *pa, unsigned *flags);
 void hal_aspace_activate(struct hal_aspace *as);  // NULL = kernel only
+// Lets user code of this address space use I/O ports [first, first + count) (allow) or takes
+// them back. ZX_ERR_INVALID_ARGS past port 0xffff; ZX_ERR_NOT_SUPPORTED without port I/O.
+zx_status_t hal_aspace_set_ioports(struct hal_aspace *as, uint32_t first, uint32_t count, bool allow);
 uint64_t hal_aspace_table_pages(const struct hal_aspace *as);
 
 // ---- user context ----

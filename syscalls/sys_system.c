@@ -57,16 +57,24 @@ int64_t sys_system_get_event(zx_handle_t root_job, uint32_t kind, user_out_ptr e
     return give_handle(system_events[kind], ZX_RIGHT_WAIT | ZX_RIGHT_DUPLICATE | ZX_RIGHT_TRANSFER, event);
 }
 
-// A ZX_RSRC_KIND_SYSTEM resource whose range covers `base` (one unit): ZX_ERR_WRONG_TYPE for any
-// other kind (or object), ZX_ERR_OUT_OF_RANGE for another system range.
-static zx_status_t check_system_resource(zx_handle_t handle, uint64_t base) {
+// A resource of `kind` whose range covers [base, base + size), or the root resource (which
+// grants every range): ZX_ERR_WRONG_TYPE for another kind (or object), `outside` when the
+// range is not covered.
+static zx_status_t check_ranged_resource(zx_handle_t handle, uint32_t kind, uint64_t base, uint64_t size,
+                                         zx_status_t outside) {
     struct resource *r;
     zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_RESOURCE, 0, &r);
     if (st != ZX_OK) return st;
-    if (r->kind != ZX_RSRC_KIND_SYSTEM) st = ZX_ERR_WRONG_TYPE;
-    else if (base < r->base || base + 1 > r->base + r->size) st = ZX_ERR_OUT_OF_RANGE;
+    if (r->kind == ZX_RSRC_KIND_ROOT) st = ZX_OK;
+    else if (r->kind != kind) st = ZX_ERR_WRONG_TYPE;
+    else if (base < r->base || base + size < base || base + size > r->base + r->size) st = outside;
     kobj_unref(&r->obj);
     return st;
+}
+
+// One unit of the system resource space: ZX_ERR_OUT_OF_RANGE for another system range.
+static zx_status_t check_system_resource(zx_handle_t handle, uint64_t base) {
+    return check_ranged_resource(handle, ZX_RSRC_KIND_SYSTEM, base, 1, ZX_ERR_OUT_OF_RANGE);
 }
 
 // ---- scheduler profiles ----
@@ -157,4 +165,22 @@ int64_t sys_system_set_performance_info(zx_handle_t resource, uint32_t topic, us
         return ZX_ERR_OUT_OF_RANGE;
     perf_scale = rec.performance_scale;
     return ZX_OK;
+}
+
+// ---- I/O ports ----
+
+static int64_t ioports(zx_handle_t resource, uint16_t io_addr, uint32_t len, bool allow) {
+    zx_status_t st = check_ranged_resource(resource, ZX_RSRC_KIND_IOPORT, io_addr, len, ZX_ERR_OUT_OF_RANGE);
+    if (st != ZX_OK) return st;
+    return hal_aspace_set_ioports(&current_process()->as->hal, io_addr, len, allow);
+}
+
+// zx_status_t zx_ioports_request(zx_handle_t resource, uint16_t io_addr, uint32_t len);
+int64_t sys_ioports_request(zx_handle_t resource, uint16_t io_addr, uint32_t len) {
+    return ioports(resource, io_addr, len, true);
+}
+
+// zx_status_t zx_ioports_release(zx_handle_t resource, uint16_t io_addr, uint32_t len);
+int64_t sys_ioports_release(zx_handle_t resource, uint16_t io_addr, uint32_t len) {
+    return ioports(resource, io_addr, len, false);
 }

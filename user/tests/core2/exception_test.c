@@ -439,6 +439,32 @@ TEST(ExceptionTest, KillThreadThenCloseException) {
     mini_destroy(&m);
 }
 
+#if defined(ZX_SYS_thread_raise_exception)
+// A user exception goes to job debugger channels only; with none listening the thread goes on,
+// and the process's own channel sees nothing.
+TEST(ExceptionTest, RaiseUserException) {
+    zx_handle_t ch;
+    ASSERT_OK(zx_task_create_exception_channel(zx_process_self(), 0, &ch));
+    zx_exception_context_t ctx;
+    memset(&ctx, 0, sizeof(ctx));
+    ctx.synth_code = ZX_EXCP_USER_CODE_USER0;
+    EXPECT_OK(zx_thread_raise_exception(ZX_EXCEPTION_TARGET_JOB_DEBUGGER, ZX_EXCP_USER, &ctx));
+    EXPECT_EQ(signals_now(ch) & ZX_CHANNEL_READABLE, 0);
+    // Only ZX_EXCEPTION_TARGET_JOB_DEBUGGER and ZX_EXCP_USER, with a context.
+    EXPECT_STATUS(zx_thread_raise_exception(0, ZX_EXCP_USER, &ctx), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_thread_raise_exception(2, ZX_EXCP_USER, &ctx), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(
+        zx_thread_raise_exception(ZX_EXCEPTION_TARGET_JOB_DEBUGGER, ZX_EXCP_GENERAL, &ctx),
+        ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_thread_raise_exception(ZX_EXCEPTION_TARGET_JOB_DEBUGGER, ZX_EXCP_USER, NULL),
+                  ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(
+        zx_thread_raise_exception(ZX_EXCEPTION_TARGET_JOB_DEBUGGER, ZX_EXCP_USER, KERNEL_PTR),
+        ZX_ERR_INVALID_ARGS);
+    zx_handle_close(ch);
+}
+#endif
+
 TEST(ExceptionTest, ExceptionAndSuspendTogether) {
     struct mini m;
     ASSERT_OK(ud2_mini(&m, ZX_HANDLE_INVALID));

@@ -212,3 +212,61 @@ TEST(SystemCpu, PerformanceInfoErrors) {
     zx_handle_close(rsrc);
 }
 #endif
+
+#if defined(ZX_SYS_ioports_request) && defined(ZX_SYS_ioports_release)
+// Port 0x80 (the POST diagnostic port) is safe to touch on the emulated machine.
+#define DIAG_PORT 0x80
+
+TEST(IoPorts, RequestThenUse) {
+    zx_handle_t r;
+    ASSERT_OK(zx_resource_create(root_resource(), ZX_RSRC_KIND_IOPORT, DIAG_PORT, 1, "diag", 4, &r));
+    ASSERT_OK(zx_ioports_request(r, DIAG_PORT, 1));
+    // Would fault (and kill this process) if the port were still denied.
+    __asm__ volatile("outb %%al, %%dx" ::"a"(0), "d"(DIAG_PORT));
+    uint8_t v;
+    __asm__ volatile("inb %%dx, %%al" : "=a"(v) : "d"(DIAG_PORT));
+    EXPECT_OK(zx_ioports_release(r, DIAG_PORT, 1));
+    // The root resource grants every port.
+    EXPECT_OK(zx_ioports_request(root_resource(), DIAG_PORT, 1));
+    __asm__ volatile("outb %%al, %%dx" ::"a"(0), "d"(DIAG_PORT));
+    EXPECT_OK(zx_ioports_release(root_resource(), DIAG_PORT, 1));
+    zx_handle_close(r);
+}
+
+// The ports belong to the process that asked, and only until it gives them back.
+TEST(IoPorts, PerProcessAndReleased) {
+    zx_handle_t r, dup, proc;
+    int64_t rc = 0;
+    ASSERT_OK(zx_resource_create(root_resource(), ZX_RSRC_KIND_IOPORT, DIAG_PORT, 1, "diag", 4, &r));
+    ASSERT_OK(zx_handle_duplicate(r, ZX_RIGHT_SAME_RIGHTS, &dup));
+    ASSERT_OK(child_launch(ZX_HANDLE_INVALID, "ioport", "use", dup, &proc));
+    ASSERT_OK(process_wait(proc, &rc));
+    EXPECT_EQ(rc, 0);
+    zx_handle_close(proc);
+    ASSERT_OK(zx_handle_duplicate(r, ZX_RIGHT_SAME_RIGHTS, &dup));
+    ASSERT_OK(child_launch(ZX_HANDLE_INVALID, "ioport", "released", dup, &proc));
+    ASSERT_OK(process_wait(proc, &rc));
+    EXPECT_EQ(rc, ZX_TASK_RETCODE_EXCEPTION_KILL);
+    zx_handle_close_many((zx_handle_t[]){proc, r}, 2);
+}
+
+TEST(IoPorts, Errors) {
+    zx_handle_t r, mmio, ev;
+    ASSERT_OK(zx_resource_create(root_resource(), ZX_RSRC_KIND_IOPORT, 0x100, 0x10, "io", 2, &r));
+    ASSERT_OK(zx_resource_create(root_resource(), ZX_RSRC_KIND_MMIO, 0x20000000, PAGE, "m", 1, &mmio));
+    ASSERT_OK(zx_event_create(0, &ev));
+    EXPECT_STATUS(zx_ioports_request(BOGUS_HANDLE, 0x100, 1), ZX_ERR_BAD_HANDLE);
+    EXPECT_STATUS(zx_ioports_request(ev, 0x100, 1), ZX_ERR_WRONG_TYPE);
+    EXPECT_STATUS(zx_ioports_request(mmio, 0x100, 1), ZX_ERR_WRONG_TYPE);
+    EXPECT_STATUS(zx_ioports_release(mmio, 0x100, 1), ZX_ERR_WRONG_TYPE);
+    // Ports the resource does not cover.
+    EXPECT_STATUS(zx_ioports_request(r, 0xff, 2), ZX_ERR_OUT_OF_RANGE);
+    EXPECT_STATUS(zx_ioports_request(r, 0x10f, 2), ZX_ERR_OUT_OF_RANGE);
+    EXPECT_STATUS(zx_ioports_release(r, 0x200, 1), ZX_ERR_OUT_OF_RANGE);
+    // Past the last port.
+    EXPECT_STATUS(zx_ioports_request(root_resource(), 0xffff, 2), ZX_ERR_INVALID_ARGS);
+    EXPECT_OK(zx_ioports_request(r, 0x100, 0x10));
+    EXPECT_OK(zx_ioports_release(r, 0x100, 0x10));
+    zx_handle_close_many((zx_handle_t[]){r, mmio, ev}, 3);
+}
+#endif
