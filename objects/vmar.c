@@ -641,6 +641,7 @@ zx_status_t vm_aspace_access(struct vm_aspace *as, uintptr_t va, void *kbuf, siz
         uintptr_t a = va + *done;
         struct vm_mapping *m = find_mapping(as->root, a);
         if (!m) break;
+        if (vmo_is_physical(m->vmo)) return *done ? ZX_OK : ZX_ERR_NOT_SUPPORTED;  // not in the physmap
         uint64_t off = m->vmo_offset + (a - m->r.base);
         if (off >= m->vmo->size) break;
         size_t n = PAGE - (a % PAGE);

@@ -318,8 +318,9 @@ static void fill_vmo_info(struct vmo *v, zx_rights_t rights, zx_info_vmo_t *info
     }
     info->num_mappings = maps;
     info->share_count = spaces;
-    info->flags = ZX_INFO_VMO_TYPE_PAGED | ZX_INFO_VMO_VIA_HANDLE;
+    info->flags = (vmo_is_physical(v) ? ZX_INFO_VMO_TYPE_PHYSICAL : ZX_INFO_VMO_TYPE_PAGED) | ZX_INFO_VMO_VIA_HANDLE;
     if (v->flags & VMO_F_RESIZABLE) info->flags |= ZX_INFO_VMO_RESIZABLE;
+    if (v->flags & VMO_F_IMMUTABLE) info->flags |= ZX_INFO_VMO_IMMUTABLE;
     if (v->user_parent && !v->slice_of) info->flags |= ZX_INFO_VMO_IS_COW_CLONE;
     info->committed_bytes = vmo_committed_bytes(v);
     info->populated_bytes = info->committed_bytes;

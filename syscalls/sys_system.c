@@ -57,11 +57,8 @@ int64_t sys_system_get_event(zx_handle_t root_job, uint32_t kind, user_out_ptr e
     return give_handle(system_events[kind], ZX_RIGHT_WAIT | ZX_RIGHT_DUPLICATE | ZX_RIGHT_TRANSFER, event);
 }
 
-// A resource of `kind` whose range covers [base, base + size), or the root resource (which
-// grants every range): ZX_ERR_WRONG_TYPE for another kind (or object), `outside` when the
-// range is not covered.
-static zx_status_t check_ranged_resource(zx_handle_t handle, uint32_t kind, uint64_t base, uint64_t size,
-                                         zx_status_t outside) {
+zx_status_t check_ranged_resource(zx_handle_t handle, uint32_t kind, uint64_t base, uint64_t size,
+                                  zx_status_t outside) {
     struct resource *r;
     zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_RESOURCE, 0, &r);
     if (st != ZX_OK) return st;

@@ -513,3 +513,43 @@ TEST(VmoTestCase, TransferDataErrors) {
     EXPECT_OK(zx_handle_close_many((zx_handle_t[]){src, dst, ev, child, dst_ro, src_ro, src_wo}, 7));
 }
 #endif
+
+TEST(VmoTestCase, CachePolicy) {
+    zx_handle_t vmo;
+    ASSERT_OK(zx_vmo_create(PAGE, 0, &vmo));
+    EXPECT_OK(zx_vmo_set_cache_policy(vmo, ZX_CACHE_POLICY_UNCACHED));
+    EXPECT_OK(zx_vmo_set_cache_policy(vmo, ZX_CACHE_POLICY_CACHED));
+    // "Having committed pages is only allowed if transitioning from a cached state".
+    uint8_t b = 1;
+    ASSERT_OK(zx_vmo_write(vmo, &b, 0, 1));
+    EXPECT_OK(zx_vmo_set_cache_policy(vmo, ZX_CACHE_POLICY_WRITE_COMBINING));
+    EXPECT_STATUS(zx_vmo_set_cache_policy(vmo, ZX_CACHE_POLICY_CACHED), ZX_ERR_BAD_STATE);
+    zx_info_vmo_t info;
+    ASSERT_OK(zx_object_get_info(vmo, ZX_INFO_VMO, &info, sizeof(info), NULL, NULL));
+    EXPECT_EQ(info.cache_policy, ZX_CACHE_POLICY_WRITE_COMBINING);
+    EXPECT_OK(zx_handle_close(vmo));
+}
+
+// "the VMO must not presently be mapped by any process, have any children, be a child itself".
+TEST(VmoTestCase, CachePolicyBadState) {
+    zx_handle_t vmo, child, ev;
+    ASSERT_OK(zx_vmo_create(PAGE, 0, &vmo));
+    ASSERT_OK(zx_event_create(0, &ev));
+    zx_vaddr_t addr;
+    ASSERT_OK(zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ, 0, vmo, 0, PAGE, &addr));
+    EXPECT_STATUS(zx_vmo_set_cache_policy(vmo, ZX_CACHE_POLICY_UNCACHED), ZX_ERR_BAD_STATE);
+    ASSERT_OK(zx_vmar_unmap(zx_vmar_root_self(), addr, PAGE));
+    ASSERT_OK(zx_vmo_create_child(vmo, ZX_VMO_CHILD_SLICE, 0, PAGE, &child));
+    EXPECT_STATUS(zx_vmo_set_cache_policy(vmo, ZX_CACHE_POLICY_UNCACHED), ZX_ERR_BAD_STATE);
+    EXPECT_STATUS(zx_vmo_set_cache_policy(child, ZX_CACHE_POLICY_UNCACHED), ZX_ERR_BAD_STATE);
+    EXPECT_OK(zx_handle_close(child));
+    // "cache_policy contains flags outside of the ones listed above".
+    EXPECT_STATUS(zx_vmo_set_cache_policy(vmo, 4), ZX_ERR_INVALID_ARGS);
+    zx_handle_t no_map = dup_rights(vmo, ZX_DEFAULT_VMO_RIGHTS & ~ZX_RIGHT_MAP);
+    EXPECT_STATUS(zx_vmo_set_cache_policy(no_map, ZX_CACHE_POLICY_UNCACHED), ZX_ERR_ACCESS_DENIED);
+    EXPECT_STATUS(zx_vmo_set_cache_policy(ev, ZX_CACHE_POLICY_UNCACHED), ZX_ERR_WRONG_TYPE);
+    EXPECT_STATUS(zx_vmo_set_cache_policy(BOGUS_HANDLE, ZX_CACHE_POLICY_UNCACHED),
+                  ZX_ERR_BAD_HANDLE);
+    EXPECT_OK(zx_vmo_set_cache_policy(vmo, ZX_CACHE_POLICY_UNCACHED));  // now nothing stands in the way
+    EXPECT_OK(zx_handle_close_many((zx_handle_t[]){no_map, ev, vmo}, 3));
+}

@@ -270,3 +270,71 @@ TEST(IoPorts, Errors) {
     zx_handle_close_many((zx_handle_t[]){r, mmio, ev}, 3);
 }
 #endif
+
+#if defined(ZX_SYS_vmo_create_physical)
+// The q35 machine's HPET: its first register reads back the vendor (0x8086) in bits 16..31.
+#define HPET_BASE 0xfed00000ull
+
+TEST(VmoPhysical, MapDeviceRegisters) {
+    zx_handle_t r, vmo, slice;
+    ASSERT_OK(zx_resource_create(root_resource(), ZX_RSRC_KIND_MMIO, HPET_BASE, PAGE, "hpet", 4, &r));
+    ASSERT_OK(zx_vmo_create_physical(r, HPET_BASE, PAGE, &vmo));
+    EXPECT_EQ(handle_rights(vmo) & (ZX_RIGHT_READ | ZX_RIGHT_WRITE | ZX_RIGHT_MAP | ZX_RIGHT_EXECUTE),
+              ZX_RIGHT_READ | ZX_RIGHT_WRITE | ZX_RIGHT_MAP | ZX_RIGHT_EXECUTE);
+    zx_vaddr_t addr;
+    ASSERT_OK(zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ, 0, vmo, 0, PAGE, &addr));
+    uint32_t cap = *(volatile uint32_t *)addr;
+    EXPECT_EQ(cap >> 16, 0x8086);
+    // A slice of it shows the same registers.
+    ASSERT_OK(zx_vmo_create_child(vmo, ZX_VMO_CHILD_SLICE, 0, PAGE, &slice));
+    zx_vaddr_t addr2;
+    ASSERT_OK(zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ, 0, slice, 0, PAGE, &addr2));
+    EXPECT_EQ(*(volatile uint32_t *)addr2, cap);
+    zx_info_vmo_t info;
+    ASSERT_OK(zx_object_get_info(vmo, ZX_INFO_VMO, &info, sizeof(info), NULL, NULL));
+    EXPECT_EQ(info.flags & ZX_INFO_VMO_TYPE_PAGED, 0);
+    EXPECT_EQ(info.size_bytes, PAGE);
+    EXPECT_OK(zx_vmar_unmap(zx_vmar_root_self(), addr, PAGE));
+    EXPECT_OK(zx_vmar_unmap(zx_vmar_root_self(), addr2, PAGE));
+    zx_handle_close_many((zx_handle_t[]){slice, vmo, r}, 3);
+}
+
+// "The VMOs created by this syscall are not usable with zx_vmo_read() and zx_vmo_write()", and
+// they have no copy-on-write children.
+TEST(VmoPhysical, NotThroughTheKernel) {
+    zx_handle_t vmo, child;
+    ASSERT_OK(zx_vmo_create_physical(root_resource(), HPET_BASE, PAGE, &vmo));
+    uint32_t v = 0;
+    EXPECT_STATUS(zx_vmo_read(vmo, &v, 0, sizeof(v)), ZX_ERR_NOT_SUPPORTED);
+    EXPECT_STATUS(zx_vmo_write(vmo, &v, 0, sizeof(v)), ZX_ERR_NOT_SUPPORTED);
+    EXPECT_STATUS(zx_vmo_create_child(vmo, ZX_VMO_CHILD_SNAPSHOT, 0, PAGE, &child),
+                  ZX_ERR_NOT_SUPPORTED);
+    EXPECT_STATUS(zx_vmo_op_range(vmo, ZX_VMO_OP_COMMIT, 0, PAGE, NULL, 0), ZX_ERR_NOT_SUPPORTED);
+    EXPECT_STATUS(zx_vmo_op_range(vmo, ZX_VMO_OP_DECOMMIT, 0, PAGE, NULL, 0), ZX_ERR_NOT_SUPPORTED);
+    // No streams over physical memory: the stream size reads as zero and cannot be set.
+    uint64_t stream = 1;
+    EXPECT_OK(zx_vmo_get_stream_size(vmo, &stream));
+    EXPECT_EQ(stream, 0);
+    EXPECT_STATUS(zx_vmo_set_stream_size(vmo, 16), ZX_ERR_NOT_SUPPORTED);
+    zx_handle_close(vmo);
+}
+
+TEST(VmoPhysical, CreateErrors) {
+    zx_handle_t r, io, ev, vmo = ZX_HANDLE_INVALID;
+    ASSERT_OK(zx_resource_create(root_resource(), ZX_RSRC_KIND_MMIO, HPET_BASE, PAGE, "hpet", 4, &r));
+    ASSERT_OK(zx_resource_create(root_resource(), ZX_RSRC_KIND_IOPORT, 0x80, 1, "io", 2, &io));
+    ASSERT_OK(zx_event_create(0, &ev));
+    EXPECT_STATUS(zx_vmo_create_physical(BOGUS_HANDLE, HPET_BASE, PAGE, &vmo), ZX_ERR_BAD_HANDLE);
+    EXPECT_STATUS(zx_vmo_create_physical(ev, HPET_BASE, PAGE, &vmo), ZX_ERR_WRONG_TYPE);
+    EXPECT_STATUS(zx_vmo_create_physical(io, HPET_BASE, PAGE, &vmo), ZX_ERR_WRONG_TYPE);
+    // "resource does not grant access to the requested range of memory".
+    EXPECT_STATUS(zx_vmo_create_physical(r, HPET_BASE, 2 * PAGE, &vmo), ZX_ERR_ACCESS_DENIED);
+    EXPECT_STATUS(zx_vmo_create_physical(r, HPET_BASE - PAGE, PAGE, &vmo), ZX_ERR_ACCESS_DENIED);
+    // "paddr or size are not page-aligned", "out is an invalid pointer or NULL".
+    EXPECT_STATUS(zx_vmo_create_physical(r, HPET_BASE + 8, 64, &vmo), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_vmo_create_physical(r, HPET_BASE, 64, &vmo), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_vmo_create_physical(r, HPET_BASE, PAGE, NULL), ZX_ERR_INVALID_ARGS);
+    EXPECT_EQ(vmo, ZX_HANDLE_INVALID);
+    zx_handle_close_many((zx_handle_t[]){r, io, ev}, 3);
+}
+#endif
