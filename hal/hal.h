@@ -81,6 +81,9 @@ void hal_aspace_unmap(struct hal_aspace *as, uintptr_t va, size_t len,
 void hal_aspace_protect(struct hal_aspace *as, uintptr_t va, size_t len, unsigned flags);
 bool hal_aspace_query(struct hal_aspace *as, uintptr_t va, paddr_t *pa, unsigned *flags);
 void hal_aspace_activate(struct hal_aspace *as);  // NULL = kernel only
+// Lets user code of this address space use I/O ports [first, first + count) (allow) or takes
+// them back. ZX_ERR_INVALID_ARGS past port 0xffff; ZX_ERR_NOT_SUPPORTED without port I/O.
+zx_status_t hal_aspace_set_ioports(struct hal_aspace *as, uint32_t first, uint32_t count, bool allow);
 uint64_t hal_aspace_table_pages(const struct hal_aspace *as);
 
 // ---- user context ----
@@ -117,6 +120,10 @@ void hal_uctx_release(struct hal_uctx *u);  // before the uctx's memory is freed
 // Write: ZX_ERR_INVALID_ARGS (kind, size or values), ZX_ERR_NOT_SUPPORTED.
 zx_status_t hal_uctx_read_state(struct hal_uctx *u, uint32_t kind, void *buf, size_t *len);
 zx_status_t hal_uctx_write_state(struct hal_uctx *u, uint32_t kind, const void *buf, size_t len);
+// The thread-pointer base registers user code reads TLS through (x86-64: FS and GS bases).
+// ZX_ERR_INVALID_ARGS for an address user mode could not use.
+enum hal_tls_reg { HAL_TLS_FS, HAL_TLS_GS };
+zx_status_t hal_uctx_set_tls_base(struct hal_uctx *u, enum hal_tls_reg reg, uintptr_t base);
 // The memcpy routine user copies use (one that leaves SSE registers alone if the kernel
 // does not save user SSE state on entry).
 void hal_set_user_copy_routine(void *(*fn)(void *, const void *, size_t));

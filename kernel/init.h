@@ -19,6 +19,6 @@ struct kernel_init {
 #define KINIT_STR(x) KINIT_STR2(x)
 #define KERNEL_INIT(fn, level)                                                                  \
     static const struct kernel_init kinit_##fn                                                 \
-        __attribute__((used, section(".kinit." KINIT_STR(level) "." #fn))) = {fn, #fn}
+        __attribute__((used, aligned(16), section(".kinit." KINIT_STR(level) "." #fn))) = {fn, #fn}
 
 #endif

@@ -162,6 +162,8 @@ void task_kill(struct task *t) {
     if (t->state == TASK_BLOCKED || t->state == TASK_SUSPENDED) sched_make_runnable(t);
 }
 
+void sched_yield(void) { need_resched = true; }
+
 void task_resume(struct task *t) {
     if (t->suspend_count == 0 && t->state == TASK_SUSPENDED) sched_make_runnable(t);
 }

@@ -73,6 +73,10 @@ void waiter_wake(struct waiter *w, zx_status_t reason);
 // before it returns to user mode.
 void task_kill(struct task *t);
 
+// The current task gives up the rest of its time slice when it next returns to user mode
+// (it goes to the back of the run queue if anyone else is runnable).
+void sched_yield(void);
+
 // Undoes a suspension once suspend_count is back to 0.
 void task_resume(struct task *t);
 

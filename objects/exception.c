@@ -68,7 +68,9 @@ static void unhandled(struct thread *t) {
 static void exception_on_zero_handles(struct kobj *o) {
     struct exception *e = to_exception(o);
     struct thread *t = e->thread;
-    if (t->task.state == TASK_DEAD || t->cur_exc != e) return;
+    // A thread that is being killed no longer takes part in exception handling: its death,
+    // not the next handler, ends the exception.
+    if (t->task.state == TASK_DEAD || t->task.kill_requested || t->cur_exc != e) return;
     switch (e->state) {
     case ZX_EXCEPTION_STATE_HANDLED:
         t->cur_exc = NULL;

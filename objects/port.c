@@ -123,14 +123,15 @@ zx_status_t port_cancel(struct port *p, struct kobj *source, uint64_t key) {
     bool found = false;
     list_for_each_safe(&p->asyncs, it, tmp) {
         struct port_observer *po = container_of(it, struct port_observer, port_link);
-        if (po->ob.obj == source && po->key == key) {
+        if ((!source || po->ob.obj == source) && po->key == key) {
             async_free(po);
             found = true;
         }
     }
     list_for_each_safe(&p->packets, it, tmp) {
         struct port_packet *pp = container_of(it, struct port_packet, link);
-        if (pp->source == source && pp->pkt.key == key) {
+        // Packets of zx_port_queue have no source and are never cancelled.
+        if (pp->source && (!source || pp->source == source) && pp->pkt.key == key) {
             list_delete(&pp->link);
             p->count--;
             kfree(pp);

@@ -41,7 +41,8 @@ zx_status_t port_queue_user(struct port *p, const zx_port_packet_t *pkt) __attri
 bool port_dequeue(struct port *p, zx_port_packet_t *out);
 zx_status_t port_wait_async(struct port *p, struct kobj *obj, const void *owner, zx_handle_t h, uint64_t key,
                             zx_signals_t signals, uint32_t options) __attribute__((warn_unused_result));
-// Cancels waits on `source` with `key` (and their queued packets). ZX_ERR_NOT_FOUND if none.
+// Cancels waits on `source` with `key` (and their queued packets); a NULL source matches every
+// object (zx_port_cancel_key). ZX_ERR_NOT_FOUND if none.
 zx_status_t port_cancel(struct port *p, struct kobj *source, uint64_t key);
 
 // Blocked port_wait callers: the syscall layer links a waiting thread's node here.

@@ -45,6 +45,32 @@ zx_status_t eventpair_create(struct kobj **a, struct kobj **b) {
     return ZX_OK;
 }
 
+zx_status_t counter_create(struct counter **out) {
+    struct counter *c = kmalloc(sizeof(*c));
+    if (!c) return ZX_ERR_NO_MEMORY;
+    kobj_init(&c->obj, ZX_OBJ_TYPE_COUNTER, &event_ops);
+    c->value = 0;
+    c->obj.signals = ZX_COUNTER_NON_POSITIVE;
+    *out = c;
+    return ZX_OK;
+}
+
+void counter_set(struct counter *c, int64_t value) {
+    c->value = value;
+    if (value > 0) kobj_signal(&c->obj, ZX_COUNTER_NON_POSITIVE, ZX_COUNTER_POSITIVE);
+    else kobj_signal(&c->obj, ZX_COUNTER_POSITIVE, ZX_COUNTER_NON_POSITIVE);
+}
+
+zx_status_t profile_create(uint32_t flags, int32_t priority, struct profile **out) {
+    struct profile *p = kmalloc(sizeof(*p));
+    if (!p) return ZX_ERR_NO_MEMORY;
+    kobj_init(&p->obj, ZX_OBJ_TYPE_PROFILE, &event_ops);
+    p->flags = flags;
+    p->priority = priority;
+    *out = p;
+    return ZX_OK;
+}
+
 static const struct kobj_ops debuglog_ops = {.destroy = kobj_free};
 
 zx_status_t debuglog_create(uint32_t flags, struct debuglog **out) {

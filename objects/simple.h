@@ -16,6 +16,26 @@ zx_status_t event_create(struct kobj **out) __attribute__((warn_unused_result));
 zx_status_t eventpair_create(struct kobj **a, struct kobj **b) __attribute__((warn_unused_result));
 zx_status_t debuglog_create(uint32_t flags, struct debuglog **out) __attribute__((warn_unused_result));
 
+// A counter: a signed 64-bit value; ZX_COUNTER_POSITIVE while it is above zero, otherwise
+// ZX_COUNTER_NON_POSITIVE.
+struct counter {
+    struct kobj obj;
+    int64_t value;
+};
+static inline struct counter *to_counter(struct kobj *o) { return (struct counter *)o; }
+zx_status_t counter_create(struct counter **out) __attribute__((warn_unused_result));
+void counter_set(struct counter *c, int64_t value);
+
+// A scheduler profile: what zx_profile_create was given (zc has one CPU and one run queue, so
+// applying it records nothing yet).
+struct profile {
+    struct kobj obj;
+    uint32_t flags;
+    int32_t priority;
+};
+zx_status_t profile_create(uint32_t flags, int32_t priority, struct profile **out)
+    __attribute__((warn_unused_result));
+
 // Resources: for now only the root resource exists (zx_resource_create comes later).
 struct resource {
     struct kobj obj;

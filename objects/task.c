@@ -15,6 +15,20 @@ uint64_t kmem_thread_bytes;
 
 // ---- jobs ----
 
+// ZX_JOB_NO_JOBS: no live child job; ZX_JOB_NO_PROCESSES: no process that has not yet died.
+// Called whenever either list, or a child's liveness, changes.
+static void job_update_child_signals(struct job *j) {
+    zx_signals_t set = ZX_JOB_NO_JOBS;
+    list_for_each(&j->jobs, it) {
+        if (!container_of(it, struct job, sibling_link)->dead) {
+            set = 0;
+            break;
+        }
+    }
+    if (list_empty(&j->processes)) set |= ZX_JOB_NO_PROCESSES;
+    kobj_signal(&j->obj, ZX_JOB_NO_CHILDREN & ~set, set);
+}
+
 static void job_destroy(struct kobj *o) {
     struct job *j = to_job(o);
     list_for_each_safe(&j->jobs, it, tmp) {
@@ -24,6 +38,7 @@ static void job_destroy(struct kobj *o) {
     }
     if (j->parent) {
         if (j->sibling_link.next) list_delete(&j->sibling_link);
+        job_update_child_signals(j->parent);
         kobj_unref(&j->parent->obj);
     }
     exc_port_release(&j->exc);
@@ -51,6 +66,8 @@ zx_status_t job_create(struct job *parent, struct job **out) {
     j->dead = false;
     j->return_code = 0;
     j->exc.chan = NULL;
+    j->kill_on_oom = false;
+    j->obj.signals = ZX_JOB_NO_CHILDREN;
     if (parent) {
         kobj_ref(&parent->obj);
         list_add_tail(&parent->jobs, &j->sibling_link);
@@ -58,6 +75,7 @@ zx_status_t job_create(struct job *parent, struct job **out) {
         memcpy(j->override, parent->override, sizeof(j->override));
         j->slack_mode = parent->slack_mode;
         j->min_slack = parent->min_slack;
+        job_update_child_signals(parent);
     } else {
         memset(j->policy, 0, sizeof(j->policy));     // ALLOW
         memset(j->override, 0, sizeof(j->override)); // children may change everything
@@ -108,6 +126,7 @@ void job_kill(struct job *top, int64_t code) {
         }
         list_for_each_safe(&j->processes, it, tmp) process_kill(container_of(it, struct process, job_link), code);
         kobj_signal(&j->obj, 0, ZX_TASK_TERMINATED);
+        if (j->parent) job_update_child_signals(j->parent);
         struct job *up = j->parent;  // still held: the walk references every job on its path
         bool last = j == top;
         kobj_unref(&j->obj);
@@ -178,6 +197,7 @@ zx_status_t process_create(struct job *job, const char *name, struct process **o
     p->job = job;
     kobj_ref(&job->obj);
     list_add_tail(&job->processes, &p->job_link);
+    job_update_child_signals(job);
     kobj_ref(&p->obj);  // the job's list reference
     handle_table_init(&p->handles, p);
     list_init(&p->threads);
@@ -215,6 +235,7 @@ static void process_finish(struct process *p) {
         hal_shutdown(c >= 0 && c <= 124 ? (int)c : 125);
     }
     list_delete(&p->job_link);
+    job_update_child_signals(p->job);
     // A critical process takes its job down with it.
     if (p->critical_to) {
         struct job *cj = p->critical_to;

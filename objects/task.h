@@ -31,6 +31,7 @@ struct job {
     uint8_t policy[JOB_POLICY_COUNT];    // ZX_POL_ACTION_* per ZX_POL_* condition
     uint8_t override[JOB_POLICY_COUNT];  // ZX_POL_OVERRIDE_*: may children change it?
     uint32_t slack_mode;
+    bool kill_on_oom;            // ZX_PROP_JOB_KILL_ON_OOM (zc never runs out: only recorded)
     zx_duration_t min_slack;
     struct exc_port exc;
 };

@@ -322,9 +322,10 @@ zx_status_t vmar_map(struct vmar *v, zx_vm_option_t options, size_t vmar_offset,
     if (options & ZX_VM_PERM_READ_IF_XOM_UNSUPPORTED) perms |= ZX_VM_PERM_READ;  // no XOM on x86
     if (!rights_allow(vmar_rights, perms) || !rights_allow(vmo_rights, perms)) return ZX_ERR_ACCESS_DENIED;
     if (!perms_allowed(v, perms)) return ZX_ERR_ACCESS_DENIED;
-    if (len == 0 || len % PAGE || vmo_offset % PAGE) return ZX_ERR_INVALID_ARGS;
+    // A length that is not a whole number of pages covers the last page it touches.
+    size_t size = round_up(len);
+    if (len == 0 || size < len || vmo_offset % PAGE) return ZX_ERR_INVALID_ARGS;
     if ((options & ZX_VM_SPECIFIC_OVERWRITE) && (options & ZX_VM_MAP_RANGE)) return ZX_ERR_INVALID_ARGS;
-    size_t size = len;
     if (vmo_offset + size < vmo_offset) return ZX_ERR_OUT_OF_RANGE;
     if ((vmo->flags & VMO_F_RESIZABLE) &&
         ((options & ZX_VM_REQUIRE_NON_RESIZABLE) || !(options & ZX_VM_ALLOW_FAULTS)))
@@ -397,7 +398,6 @@ static zx_status_t check_range(struct vmar *v, uintptr_t addr, size_t len, size_
 }
 
 zx_status_t vmar_unmap(struct vmar *v, uintptr_t addr, size_t len) {
-    if (len % PAGE) return ZX_ERR_INVALID_ARGS;
     size_t size;
     zx_status_t st = check_range(v, addr, len, &size);
     if (st != ZX_OK) return st;
@@ -477,7 +477,8 @@ zx_status_t vmar_allocate(struct vmar *parent, zx_vm_option_t options, size_t of
 
 zx_status_t vmar_destroy(struct vmar *v) {
     if (v->destroyed || v->as->dead) return ZX_ERR_BAD_STATE;
-    if (v == v->as->root) return ZX_ERR_NOT_SUPPORTED;  // the address space's own region
+    // The root VMAR too: that empties the address space for good (nothing can be mapped in it
+    // again), a way to tear another process's memory down.
     vmar_destroy_tree(v);
     return ZX_OK;
 }
@@ -686,6 +687,7 @@ zx_status_t vm_aspace_access(struct vm_aspace *as, uintptr_t va, void *kbuf, siz
         uintptr_t a = va + *done;
         struct vm_mapping *m = find_mapping(as->root, a);
         if (!m) break;
+        if (vmo_is_physical(m->vmo)) return *done ? ZX_OK : ZX_ERR_NOT_SUPPORTED;  // not in the physmap
         uint64_t off = m->vmo_offset + (a - m->r.base);
         if (off >= m->vmo->size) break;
         size_t n = PAGE - (a % PAGE);

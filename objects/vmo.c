@@ -166,14 +166,26 @@ zx_status_t vmo_create(uint64_t size, uint32_t flags, struct vmo **out) {
     list_clear_node(&v->user_link);
     list_init(&v->user_children);
     v->user_child_count = 0;
+    v->phys_base = 0;
     *out = v;
     return ZX_OK;
+}
+
+zx_status_t vmo_create_physical(paddr_t base, uint64_t size, struct vmo **out) {
+    zx_status_t st = vmo_create(size, VMO_F_PHYSICAL, out);
+    if (st == ZX_OK) (*out)->phys_base = base;
+    return st;
 }
 
 // ---- the COW chain ----
 
 // The frame page idx of v shows, walking up hidden parents. False: it reads as zero.
 static bool chain_lookup(const struct vmo *v, uint64_t idx, paddr_t *pa) {
+    if (v->flags & VMO_F_PHYSICAL) {
+        if (idx >= v->size / PAGE) return false;
+        *pa = v->phys_base + idx * PAGE;
+        return true;
+    }
     for (;;) {
         if (pm_lookup(&v->pages, idx, pa)) return true;
         if (!v->parent || idx * PAGE >= v->parent_limit) return false;
@@ -268,6 +280,11 @@ static void hidden_child_gone(struct vmo *h, struct vmo *child) {
 
 bool vmo_has_ancestors(struct vmo *v, uint64_t *offset) { return slice_root(v, offset)->parent != NULL; }
 
+bool vmo_is_physical(struct vmo *v) {
+    uint64_t off = 0;
+    return slice_root(v, &off)->flags & VMO_F_PHYSICAL;
+}
+
 bool vmo_lookup_page(struct vmo *v, uint64_t idx, paddr_t *pa) {
     uint64_t off = idx * PAGE;
     v = slice_root(v, &off);
@@ -276,6 +293,7 @@ bool vmo_lookup_page(struct vmo *v, uint64_t idx, paddr_t *pa) {
 
 // Makes page idx of v (not a slice) owned by v: a copy of what it shows, or a zeroed frame.
 static zx_status_t own_page(struct vmo *v, uint64_t idx, paddr_t *pa) {
+    if (v->flags & VMO_F_PHYSICAL) return chain_lookup(v, idx, pa) ? ZX_OK : ZX_ERR_OUT_OF_RANGE;
     if (pm_lookup(&v->pages, idx, pa)) return ZX_OK;
     paddr_t from;
     bool copy = v->parent && chain_lookup(v, idx, &from);
@@ -325,6 +343,7 @@ static zx_status_t vmo_walk(struct vmo *v, uint64_t offset, size_t len, bool com
                             void *ctx) {
     if (offset > v->size || len > v->size - offset) return ZX_ERR_OUT_OF_RANGE;
     v = slice_root(v, &offset);
+    if (v->flags & VMO_F_PHYSICAL) return ZX_ERR_NOT_SUPPORTED;  // may lie outside the physmap
     size_t done = 0;
     while (done < len) {
         uint64_t off = offset + done;
@@ -438,6 +457,7 @@ uint64_t vmo_committed_bytes(const struct vmo *v) { return (uint64_t)v->pages.co
 
 zx_status_t vmo_commit_range(struct vmo *v, uint64_t offset, uint64_t len) {
     if (offset > v->size || len > v->size - offset) return ZX_ERR_OUT_OF_RANGE;
+    if (vmo_is_physical(v)) return ZX_ERR_NOT_SUPPORTED;
     uint64_t end = (offset + len + PAGE - 1) / PAGE;
     for (uint64_t i = offset / PAGE; i < end; i++) {
         paddr_t pa;
@@ -450,7 +470,7 @@ zx_status_t vmo_commit_range(struct vmo *v, uint64_t offset, uint64_t len) {
 zx_status_t vmo_decommit_range(struct vmo *v, uint64_t offset, uint64_t len) {
     if (offset > v->size || len > v->size - offset) return ZX_ERR_OUT_OF_RANGE;
     v = slice_root(v, &offset);
-    if (v->parent) return ZX_ERR_NOT_SUPPORTED;
+    if (v->parent || (v->flags & VMO_F_PHYSICAL)) return ZX_ERR_NOT_SUPPORTED;
     if (!len) return ZX_OK;
     uint64_t first = offset / PAGE, last = (offset + len - 1) / PAGE;
     vm_mappings_unmap_vmo_range(v, first * PAGE, (last - first + 1) * PAGE);
@@ -460,6 +480,7 @@ zx_status_t vmo_decommit_range(struct vmo *v, uint64_t offset, uint64_t len) {
 
 zx_status_t vmo_zero_range(struct vmo *v, uint64_t offset, uint64_t len) {
     if (offset > v->size || len > v->size - offset) return ZX_ERR_OUT_OF_RANGE;
+    if (vmo_is_physical(v)) return ZX_ERR_NOT_SUPPORTED;
     if (!len) return ZX_OK;
     uint64_t first_full = (offset + PAGE - 1) / PAGE, end_full = (offset + len) / PAGE;
     struct vmo *root = v;

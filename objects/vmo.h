@@ -21,6 +21,8 @@ struct page_map {
 #define VMO_F_VDSO       2u  // the vDSO image: mapping it marks the process's vDSO range
 #define VMO_F_EXECUTABLE 4u  // handles to it may carry ZX_RIGHT_EXECUTE
 #define VMO_F_HIDDEN     8u  // an internal COW node, never visible to user space
+#define VMO_F_PHYSICAL  16u  // a window onto physical addresses (phys_base): no page map, no COW
+#define VMO_F_IMMUTABLE 32u  // a read-only snapshot no handle can ever write (ZX_INFO_VMO_IMMUTABLE)
 
 // Copy-on-write clones use hidden parents: cloning A moves A's pages into a new hidden node H
 // (a pointer swap), and A and the clone both become H's children with empty page maps. Lookups
@@ -48,9 +50,15 @@ struct vmo {
     struct list_node user_link;
     struct list_node user_children;
     uint32_t user_child_count;
+    paddr_t phys_base;          // VMO_F_PHYSICAL: page i is the frame at phys_base + i * PAGE
 };
 
 zx_status_t vmo_create(uint64_t size, uint32_t flags, struct vmo **out) __attribute__((warn_unused_result));
+// zx_vmo_create_physical: [base, base + size) of physical memory, page aligned. Such a VMO (and
+// its slices) can be mapped, not read or written through the kernel, nor cloned or decommitted.
+zx_status_t vmo_create_physical(paddr_t base, uint64_t size, struct vmo **out) __attribute__((warn_unused_result));
+// True when v (a slice resolved to its root) shows physical memory.
+bool vmo_is_physical(struct vmo *v);
 static inline struct vmo *to_vmo(struct kobj *o) { return (struct vmo *)o; }
 
 // Copies between user memory and the VMO (one copy, through the physmap).

@@ -32,7 +32,7 @@ SCALAR_TYPES = {
     "size_t", "uintptr_t", "bool",
     "zx_status_t", "zx_rights_t", "zx_signals_t", "zx_koid_t", "zx_time_t", "zx_duration_t",
     "zx_ticks_t", "zx_vaddr_t", "zx_paddr_t", "zx_gpaddr_t", "zx_off_t", "zx_vm_option_t",
-    "zx_obj_type_t", "zx_clock_t", "zx_futex_t", "zx_stream_seek_origin_t",
+    "zx_obj_type_t", "zx_clock_t", "zx_futex_t", "zx_stream_seek_origin_t", "zx_excp_type_t",
 }
 # Return types besides the scalars (zx_string_view_t is returned in rax:rdx by vDSO calls only).
 EXTRA_RETURN_TYPES = {"void", "zx_string_view_t"}
@@ -46,6 +46,7 @@ OBJ_TYPES = {
     "vcpu": "VCPU", "timer": "TIMER", "iommu": "IOMMU", "bti": "BTI", "profile": "PROFILE",
     "pmt": "PMT", "suspend_token": "SUSPEND_TOKEN", "pager": "PAGER",
     "exception": "EXCEPTION", "clock": "CLOCK", "stream": "STREAM", "msi": "MSI", "iob": "IOB",
+    "counter": "COUNTER",
 }
 # handle<...:RIGHT> names -> ZX_RIGHT_* suffix.
 RIGHTS = {

@@ -60,6 +60,12 @@ static inline zx_status_t probe_out(user_out_ptr p, size_t size) {
     return copy_to_user(p, zeros, size);
 }
 
+// A resource of `kind` whose range covers [base, base + size), or the root resource (which
+// grants every range): ZX_ERR_WRONG_TYPE for another kind (or object), `outside` when the range
+// is not covered (sys_system.c).
+zx_status_t check_ranged_resource(zx_handle_t handle, uint32_t kind, uint64_t base, uint64_t size,
+                                  zx_status_t outside) __attribute__((warn_unused_result));
+
 // Stream append mode (sys_stream.c), for ZX_PROP_STREAM_MODE_APPEND.
 bool stream_get_append(struct kobj *o);
 void stream_set_append(struct kobj *o, bool on);

@@ -43,6 +43,28 @@ static zx_status_t read_send_list(struct send_list *sl, user_in_ptr handles, uin
     return ZX_OK;
 }
 
+// A write with more than ZX_CHANNEL_MAX_MSG_HANDLES handles fails, but still consumes every
+// handle it names (the moved ones, for write_etc): read the list in chunks and close them.
+static void close_excess_handles(user_in_ptr handles, uint32_t n, bool etc) {
+    enum { CHUNK = 16 };
+    struct handle_table *ht = cur_handles();
+    for (uint32_t off = 0; off < n; off += CHUNK) {
+        uint32_t k = n - off < CHUNK ? n - off : CHUNK;
+        if (etc) {
+            zx_handle_disposition_t d[CHUNK];
+            user_in_ptr at = {handles.addr + (uintptr_t)off * sizeof(d[0])};
+            if (copy_from_user(d, at, k * sizeof(d[0])) != ZX_OK) return;
+            for (uint32_t i = 0; i < k; i++)
+                if (d[i].operation == ZX_HANDLE_OP_MOVE) (void)handle_close(ht, d[i].handle);
+        } else {
+            zx_handle_t v[CHUNK];
+            user_in_ptr at = {handles.addr + (uintptr_t)off * sizeof(v[0])};
+            if (copy_from_user(v, at, k * sizeof(v[0])) != ZX_OK) return;
+            for (uint32_t i = 0; i < k; i++) (void)handle_close(ht, v[i]);
+        }
+    }
+}
+
 // Fills m->handles from the caller's table. Moved handles are consumed whatever happens;
 // duplicated ones stay. Per-handle results go to sl->disp[i].result (write_etc).
 static zx_status_t take_handles(struct send_list *sl, struct kobj *self, struct message *m) {
@@ -107,7 +129,10 @@ static zx_status_t build_message(struct channel *ch, user_in_ptr bytes, uint32_t
 
 static int64_t do_write(zx_handle_t handle, uint32_t options, user_in_ptr bytes, uint32_t num_bytes,
                         user_inout_ptr handles, uint32_t num_handles, bool etc) {
-    if (num_handles > ZX_CHANNEL_MAX_MSG_HANDLES) return ZX_ERR_OUT_OF_RANGE;
+    if (num_handles > ZX_CHANNEL_MAX_MSG_HANDLES) {
+        close_excess_handles(user_in(handles), num_handles, etc);
+        return ZX_ERR_OUT_OF_RANGE;
+    }
     struct send_list sl;
     zx_status_t st = read_send_list(&sl, user_in(handles), num_handles, etc);
     if (st != ZX_OK) return st;
@@ -271,9 +296,12 @@ static int64_t do_call(zx_handle_t handle, uint32_t options, zx_time_t deadline,
     zx_channel_call_args_t a;  // same layout as zx_channel_call_etc_args_t
     _Static_assert(sizeof(zx_channel_call_args_t) == sizeof(zx_channel_call_etc_args_t), "call args");
     if (copy_from_user(&a, args, sizeof(a)) != ZX_OK) return ZX_ERR_INVALID_ARGS;
-    if (a.wr_num_handles > ZX_CHANNEL_MAX_MSG_HANDLES) return ZX_ERR_OUT_OF_RANGE;
-    struct send_list sl;
     user_in_ptr wr_handles = {(uintptr_t)a.wr_handles};
+    if (a.wr_num_handles > ZX_CHANNEL_MAX_MSG_HANDLES) {
+        close_excess_handles(wr_handles, a.wr_num_handles, etc);
+        return ZX_ERR_OUT_OF_RANGE;
+    }
+    struct send_list sl;
     zx_status_t st = read_send_list(&sl, wr_handles, a.wr_num_handles, etc);
     if (st != ZX_OK) return st;
     struct channel *ch = NULL;

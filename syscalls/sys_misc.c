@@ -93,6 +93,13 @@ int64_t sys_nanosleep(zx_time_t deadline) {
     return 0;
 }
 
+// zx_status_t zx_thread_legacy_yield(uint32_t options);
+int64_t sys_thread_legacy_yield(uint32_t options) {
+    if (options != 0) return ZX_ERR_INVALID_ARGS;
+    sched_yield();
+    return ZX_OK;
+}
+
 // zx_status_t zx_syscall_test_N(...): the sum of the arguments.
 int64_t sys_syscall_test_0(void) { return 0; }
 int64_t sys_syscall_test_1(int32_t a) { return a; }

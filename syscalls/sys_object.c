@@ -344,13 +344,24 @@ static void fill_vmo_info(struct vmo *v, zx_rights_t rights, zx_info_vmo_t *info
     }
     info->num_mappings = maps;
     info->share_count = spaces;
-    info->flags = ZX_INFO_VMO_TYPE_PAGED | ZX_INFO_VMO_VIA_HANDLE;
+    info->flags = (vmo_is_physical(v) ? ZX_INFO_VMO_TYPE_PHYSICAL : ZX_INFO_VMO_TYPE_PAGED) | ZX_INFO_VMO_VIA_HANDLE;
     if (v->flags & VMO_F_RESIZABLE) info->flags |= ZX_INFO_VMO_RESIZABLE;
+    if (v->flags & VMO_F_IMMUTABLE) info->flags |= ZX_INFO_VMO_IMMUTABLE;
     if (v->user_parent && !v->slice_of) info->flags |= ZX_INFO_VMO_IS_COW_CLONE;
     info->committed_bytes = vmo_committed_bytes(v);
     info->populated_bytes = info->committed_bytes;
     info->handle_rights = rights;
     info->cache_policy = v->cache_policy;
+}
+
+// ZX_INFO_PROCESS_VMOS: one record per mapping, flagged as reached through a mapping.
+static void vmos_visit(void *ctx, struct vm_region *r, size_t depth) {
+    (void)depth;
+    if (r->kind != VM_REGION_MAPPING) return;
+    zx_info_vmo_t info;
+    fill_vmo_info(container_of(r, struct vm_mapping, r)->vmo, 0, &info);
+    info.flags = (info.flags & ~ZX_INFO_VMO_VIA_HANDLE) | ZX_INFO_VMO_VIA_MAPPING;
+    info_put(ctx, &info);
 }
 
 struct stats_ctx {
@@ -613,6 +624,40 @@ int64_t sys_object_get_info(zx_handle_t handle, uint32_t topic, user_out_ptr buf
         kobj_unref(obj);
         return write_info(buffer, buffer_size, &info, sizeof(info), actual, avail);
     }
+    case ZX_INFO_PROCESS_VMOS: {
+        // Every VMO the process reaches through a handle, then through a mapping (a VMO can
+        // appear several times).
+        st = get_obj(handle, ZX_OBJ_TYPE_PROCESS, ZX_RIGHT_INSPECT, &obj);
+        if (st != ZX_OK) return st;
+        struct process *p = to_process(obj);
+        struct info_out out = {buffer, buffer_size, sizeof(zx_info_vmo_t), 0, ZX_OK};
+        struct handle_table *ht = &p->handles;
+        for (uint32_t i = 0; i < ht->cap; i++) {
+            struct kobj *o = ht->slots[i].obj;
+            if (!o || o->type != ZX_OBJ_TYPE_VMO) continue;
+            zx_info_vmo_t info;
+            fill_vmo_info(to_vmo(o), ht->slots[i].rights, &info);
+            info_put(&out, &info);
+        }
+        struct info_out *op = &out;
+        if (p->state != PROC_DEAD && p->as->root) vmar_walk(p->as->root, 0, vmos_visit, op);
+        kobj_unref(obj);
+        return info_finish(&out, actual, avail);
+    }
+    case ZX_INFO_RESOURCE: {
+        st = get_obj(handle, ZX_OBJ_TYPE_RESOURCE, ZX_RIGHT_INSPECT, &obj);
+        if (st != ZX_OK) return st;
+        struct resource *r = to_resource(obj);
+        zx_info_resource_t info;
+        memset(&info, 0, sizeof(info));
+        info.kind = r->kind;
+        info.flags = r->flags;
+        info.base = r->base;
+        info.size = r->size;
+        memcpy(info.name, obj->name, sizeof(info.name));
+        kobj_unref(obj);
+        return write_info(buffer, buffer_size, &info, sizeof(info), actual, avail);
+    }
     case ZX_INFO_VMAR: {
         st = get_obj(handle, ZX_OBJ_TYPE_VMAR, ZX_RIGHT_INSPECT, &obj);
         if (st != ZX_OK) return st;
@@ -682,6 +727,11 @@ int64_t sys_object_get_property(zx_handle_t handle, uint32_t property, user_out_
         else if (value_size < sizeof(uint64_t)) st = ZX_ERR_BUFFER_TOO_SMALL;
         else st = put_u64(value, to_vmo(obj)->content_size);
         break;
+    case ZX_PROP_JOB_KILL_ON_OOM:
+        if (obj->type != ZX_OBJ_TYPE_JOB) st = ZX_ERR_WRONG_TYPE;
+        else if (value_size < sizeof(size_t)) st = ZX_ERR_BUFFER_TOO_SMALL;
+        else st = put_u64(value, to_job(obj)->kill_on_oom);
+        break;
     default:
         st = ZX_ERR_NOT_SUPPORTED;
     }
@@ -712,6 +762,28 @@ int64_t sys_object_set_property(zx_handle_t handle, uint32_t property, user_in_p
         else if (value_size < sizeof(uint8_t)) st = ZX_ERR_BUFFER_TOO_SMALL;
         else st = copy_from_user(&v, value, sizeof(v));
         if (st == ZX_OK) stream_set_append(obj, v != 0);
+        break;
+    }
+    case ZX_PROP_JOB_KILL_ON_OOM: {
+        size_t v;
+        if (obj->type != ZX_OBJ_TYPE_JOB) st = ZX_ERR_WRONG_TYPE;
+        else if (value_size < sizeof(size_t)) st = ZX_ERR_BUFFER_TOO_SMALL;
+        else st = copy_from_user(&v, value, sizeof(v));
+        if (st == ZX_OK && v > 1) st = ZX_ERR_INVALID_ARGS;
+        if (st == ZX_OK) to_job(obj)->kill_on_oom = v;
+        break;
+    }
+    case ZX_PROP_REGISTER_FS:
+    case ZX_PROP_REGISTER_GS: {
+        // Only the calling thread's own registers: another thread could be running.
+        uintptr_t v;
+        if (obj->type != ZX_OBJ_TYPE_THREAD) st = ZX_ERR_WRONG_TYPE;
+        else if (value_size < sizeof(uintptr_t)) st = ZX_ERR_BUFFER_TOO_SMALL;
+        else st = copy_from_user(&v, value, sizeof(v));
+        if (st == ZX_OK && to_thread(obj) != current_thread()) st = ZX_ERR_ACCESS_DENIED;
+        if (st == ZX_OK)
+            st = hal_uctx_set_tls_base(&to_thread(obj)->task.uctx,
+                                       property == ZX_PROP_REGISTER_FS ? HAL_TLS_FS : HAL_TLS_GS, v);
         break;
     }
     case ZX_PROP_EXCEPTION_STATE:

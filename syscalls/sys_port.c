@@ -99,6 +99,16 @@ int64_t sys_port_cancel(zx_handle_t handle, zx_handle_t source, uint64_t key) {
     return st;
 }
 
+// zx_status_t zx_port_cancel_key(zx_handle_t handle, uint32_t options, uint64_t key);
+int64_t sys_port_cancel_key(zx_handle_t handle, uint32_t options, uint64_t key) {
+    struct port *p;
+    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_PORT, ZX_RIGHT_WRITE, &p);
+    if (st != ZX_OK) return st;
+    st = options != 0 ? ZX_ERR_INVALID_ARGS : port_cancel(p, NULL, key);
+    kobj_unref(&p->obj);
+    return st;
+}
+
 // zx_status_t zx_object_wait_async(zx_handle_t handle, zx_handle_t port, uint64_t key,
 //                                  zx_signals_t signals, uint32_t options);
 int64_t sys_object_wait_async(zx_handle_t handle, zx_handle_t port, uint64_t key, zx_signals_t signals,

@@ -1,5 +1,7 @@
 // Resources and system events.
+#include <zircon/syscalls/profile.h>
 #include <zircon/syscalls/resource.h>
+#include <zircon/syscalls/system.h>
 
 #include "objects/simple.h"
 #include "syscalls/priv.h"
@@ -53,4 +55,129 @@ int64_t sys_system_get_event(zx_handle_t root_job, uint32_t kind, user_out_ptr e
         if (kind == ZX_SYSTEM_EVENT_MEMORY_PRESSURE_NORMAL) kobj_signal(system_events[kind], 0, ZX_EVENT_SIGNALED);
     }
     return give_handle(system_events[kind], ZX_RIGHT_WAIT | ZX_RIGHT_DUPLICATE | ZX_RIGHT_TRANSFER, event);
+}
+
+zx_status_t check_ranged_resource(zx_handle_t handle, uint32_t kind, uint64_t base, uint64_t size,
+                                  zx_status_t outside) {
+    struct resource *r;
+    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_RESOURCE, 0, &r);
+    if (st != ZX_OK) return st;
+    if (r->kind == ZX_RSRC_KIND_ROOT) st = ZX_OK;
+    else if (r->kind != kind) st = ZX_ERR_WRONG_TYPE;
+    else if (base < r->base || base + size < base || base + size > r->base + r->size) st = outside;
+    kobj_unref(&r->obj);
+    return st;
+}
+
+// One unit of the system resource space: ZX_ERR_OUT_OF_RANGE for another system range.
+static zx_status_t check_system_resource(zx_handle_t handle, uint64_t base) {
+    return check_ranged_resource(handle, ZX_RSRC_KIND_SYSTEM, base, 1, ZX_ERR_OUT_OF_RANGE);
+}
+
+// ---- scheduler profiles ----
+
+// zx_status_t zx_profile_create(zx_handle_t profile_rsrc, uint32_t options,
+//                               const zx_profile_info_t* profile, zx_handle_t* out);
+int64_t sys_profile_create(zx_handle_t profile_rsrc, uint32_t options, user_in_ptr profile, user_out_ptr out) {
+    zx_status_t st = check_system_resource(profile_rsrc, ZX_RSRC_SYSTEM_PROFILE_BASE);
+    if (st != ZX_OK) return st;
+    zx_profile_info_t info;
+    if (options != 0 || copy_from_user(&info, profile, sizeof(info)) != ZX_OK) return ZX_ERR_INVALID_ARGS;
+    const uint32_t known = ZX_PROFILE_INFO_FLAG_PRIORITY | ZX_PROFILE_INFO_FLAG_CPU_MASK |
+                           ZX_PROFILE_INFO_FLAG_DEADLINE | ZX_PROFILE_INFO_FLAG_NO_INHERIT |
+                           ZX_PROFILE_INFO_FLAG_MEMORY_PRIORITY;
+    uint32_t f = info.flags;
+    if (f & ~known) return ZX_ERR_INVALID_ARGS;
+    // A priority, a deadline and a memory priority are alternatives.
+    uint32_t kinds = f & (ZX_PROFILE_INFO_FLAG_PRIORITY | ZX_PROFILE_INFO_FLAG_DEADLINE |
+                          ZX_PROFILE_INFO_FLAG_MEMORY_PRIORITY);
+    if (kinds & (kinds - 1)) return ZX_ERR_INVALID_ARGS;
+    if ((f & ZX_PROFILE_INFO_FLAG_PRIORITY) &&
+        (info.priority < ZX_PRIORITY_LOWEST || info.priority > ZX_PRIORITY_HIGHEST))
+        return ZX_ERR_INVALID_ARGS;
+    if ((f & ZX_PROFILE_INFO_FLAG_MEMORY_PRIORITY) &&
+        info.priority != ZX_PRIORITY_DEFAULT_MEMORY && info.priority != ZX_PRIORITY_HIGH_MEMORY)
+        return ZX_ERR_INVALID_ARGS;
+    if (f & ZX_PROFILE_INFO_FLAG_DEADLINE) {
+        const zx_sched_deadline_params_t *d = &info.deadline_params;
+        if (d->capacity <= 0 || d->capacity > d->relative_deadline || d->relative_deadline > d->period)
+            return ZX_ERR_INVALID_ARGS;
+    }
+    struct profile *p;
+    st = profile_create(f, info.priority, &p);
+    if (st != ZX_OK) return st;
+    st = give_handle(&p->obj, ZX_DEFAULT_PROFILE_RIGHTS, out);
+    kobj_unref(&p->obj);
+    return st;
+}
+
+// zx_status_t zx_object_set_profile(zx_handle_t handle, zx_handle_t profile, uint32_t options);
+int64_t sys_object_set_profile(zx_handle_t handle, zx_handle_t profile, uint32_t options) {
+    (void)options;  // "currently ignored"
+    struct thread *t;
+    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_THREAD, ZX_RIGHT_MANAGE_THREAD, &t);
+    if (st != ZX_OK) return st;
+    struct profile *p;
+    st = get_obj(profile, ZX_OBJ_TYPE_PROFILE, ZX_RIGHT_APPLY_PROFILE, &p);
+    if (st == ZX_OK) {
+        if (t->task.state == TASK_DEAD || t->task.kill_requested) st = ZX_ERR_BAD_STATE;
+        kobj_unref(&p->obj);
+    }
+    kobj_unref(&t->obj);
+    return st;
+}
+
+// ---- CPU performance scales (one CPU; recorded, the executor has no frequency to scale) ----
+
+#define NUM_CPUS 1u  // as userboot tells the vDSO
+
+static zx_cpu_performance_scale_t perf_scale = {1, 0};
+static const zx_cpu_performance_scale_t perf_default_scale = {1, 0};
+
+// zx_status_t zx_system_get_performance_info(zx_handle_t resource, uint32_t topic, size_t count,
+//                                            void* info, size_t* output_count);
+int64_t sys_system_get_performance_info(zx_handle_t resource, uint32_t topic, size_t count, user_out_ptr info,
+                                        user_out_ptr output_count) {
+    zx_status_t st = check_system_resource(resource, ZX_RSRC_SYSTEM_CPU_BASE);
+    if (st != ZX_OK) return st;
+    if (topic != ZX_CPU_PERF_SCALE && topic != ZX_CPU_DEFAULT_PERF_SCALE) return ZX_ERR_INVALID_ARGS;
+    if (count != NUM_CPUS) return ZX_ERR_OUT_OF_RANGE;
+    zx_cpu_performance_info_t rec = {0, topic == ZX_CPU_PERF_SCALE ? perf_scale : perf_default_scale};
+    if (probe_out(output_count, sizeof(size_t)) != ZX_OK) return ZX_ERR_INVALID_ARGS;
+    if (copy_to_user(info, &rec, sizeof(rec)) != ZX_OK) return ZX_ERR_INVALID_ARGS;
+    return put_u64(output_count, 1);
+}
+
+// zx_status_t zx_system_set_performance_info(zx_handle_t resource, uint32_t topic,
+//                                            const void* info, size_t count);
+int64_t sys_system_set_performance_info(zx_handle_t resource, uint32_t topic, user_in_ptr info, size_t count) {
+    zx_status_t st = check_system_resource(resource, ZX_RSRC_SYSTEM_CPU_BASE);
+    if (st != ZX_OK) return st;
+    if (topic != ZX_CPU_PERF_SCALE) return ZX_ERR_INVALID_ARGS;
+    if (count == 0 || count > NUM_CPUS) return ZX_ERR_OUT_OF_RANGE;
+    zx_cpu_performance_info_t rec;
+    if (copy_from_user(&rec, info, sizeof(rec)) != ZX_OK) return ZX_ERR_INVALID_ARGS;
+    if (rec.logical_cpu_number >= NUM_CPUS) return ZX_ERR_OUT_OF_RANGE;
+    if (rec.performance_scale.integral_part == 0 && rec.performance_scale.fractional_part == 0)
+        return ZX_ERR_OUT_OF_RANGE;
+    perf_scale = rec.performance_scale;
+    return ZX_OK;
+}
+
+// ---- I/O ports ----
+
+static int64_t ioports(zx_handle_t resource, uint16_t io_addr, uint32_t len, bool allow) {
+    zx_status_t st = check_ranged_resource(resource, ZX_RSRC_KIND_IOPORT, io_addr, len, ZX_ERR_OUT_OF_RANGE);
+    if (st != ZX_OK) return st;
+    return hal_aspace_set_ioports(&current_process()->as->hal, io_addr, len, allow);
+}
+
+// zx_status_t zx_ioports_request(zx_handle_t resource, uint16_t io_addr, uint32_t len);
+int64_t sys_ioports_request(zx_handle_t resource, uint16_t io_addr, uint32_t len) {
+    return ioports(resource, io_addr, len, true);
+}
+
+// zx_status_t zx_ioports_release(zx_handle_t resource, uint16_t io_addr, uint32_t len);
+int64_t sys_ioports_release(zx_handle_t resource, uint16_t io_addr, uint32_t len) {
+    return ioports(resource, io_addr, len, false);
 }

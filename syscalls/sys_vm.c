@@ -1,5 +1,6 @@
 // VMOs and VMARs.
 #include <zircon/syscalls/policy.h>
+#include <zircon/syscalls/resource.h>
 
 #include "objects/vmar.h"
 #include "objects/vmo.h"
@@ -27,6 +28,22 @@ int64_t sys_vmo_create(uint64_t size, uint32_t options, user_out_ptr out) {
     if (st != ZX_OK) return st;
     v->content_size = size;
     st = give_handle(&v->obj, vmo_rights(v), out);
+    kobj_unref(&v->obj);
+    return st;
+}
+
+// zx_status_t zx_vmo_create_physical(zx_handle_t resource, zx_paddr_t paddr, size_t size,
+//                                    zx_handle_t* out);
+int64_t sys_vmo_create_physical(zx_handle_t resource, zx_paddr_t paddr, size_t size, user_out_ptr out) {
+    // "resource does not grant access to the requested range of memory": ZX_ERR_ACCESS_DENIED.
+    zx_status_t st = check_ranged_resource(resource, ZX_RSRC_KIND_MMIO, paddr, size, ZX_ERR_ACCESS_DENIED);
+    if (st != ZX_OK) return st;
+    if ((paddr | size) % PAGE || size > VMO_MAX_SIZE) return ZX_ERR_INVALID_ARGS;
+    struct vmo *v;
+    st = vmo_create_physical(paddr, size, &v);
+    if (st != ZX_OK) return st;
+    // Unlike zx_vmo_create, physical memory may be mapped executable from the start.
+    st = give_handle(&v->obj, ZX_DEFAULT_VMO_RIGHTS | ZX_RIGHT_EXECUTE, out);
     kobj_unref(&v->obj);
     return st;
 }
@@ -77,6 +94,77 @@ int64_t sys_vmo_set_size(zx_handle_t handle, uint64_t size) {
         v->content_size = size;
     }
     kobj_unref(&v->obj);
+    return st;
+}
+
+// zx_status_t zx_vmo_get_stream_size(zx_handle_t handle, uint64_t* size);
+int64_t sys_vmo_get_stream_size(zx_handle_t handle, user_out_ptr size) {
+    struct vmo *v;
+    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_VMO, ZX_RIGHT_READ, &v);
+    if (st != ZX_OK) return st;
+    st = put_u64(size, vmo_is_physical(v) ? 0 : v->content_size);  // no streams over physical memory
+    kobj_unref(&v->obj);
+    return st;
+}
+
+// zx_status_t zx_vmo_set_stream_size(zx_handle_t handle, uint64_t size);
+// The stream size is the content size. A resizable VMO grows (to whole pages) to hold it; the
+// bytes between the old and the new stream size read as zero afterwards.
+int64_t sys_vmo_set_stream_size(zx_handle_t handle, uint64_t size) {
+    struct vmo *v;
+    zx_rights_t have;
+    zx_status_t st = get_obj_rights(handle, ZX_OBJ_TYPE_VMO, ZX_RIGHT_WRITE, &v, &have);
+    if (st != ZX_OK) return st;
+    uint64_t old = v->content_size, rounded = (size + PAGE - 1) & ~(PAGE - 1);
+    if (vmo_is_physical(v)) st = ZX_ERR_NOT_SUPPORTED;
+    else if (size > VMO_MAX_SIZE) st = ZX_ERR_OUT_OF_RANGE;
+    else if (rounded > v->size && !(v->flags & VMO_F_RESIZABLE)) st = ZX_ERR_OUT_OF_RANGE;
+    else if (rounded > v->size && !(have & ZX_RIGHT_RESIZE)) st = ZX_ERR_ACCESS_DENIED;
+    else if (rounded > v->size) st = vmo_set_size(v, rounded);
+    if (st == ZX_OK) {
+        uint64_t lo = old < size ? old : size, hi = old < size ? size : old;
+        if (hi > v->size) hi = v->size;
+        if (hi > lo) st = vmo_zero_range(v, lo, hi - lo);
+        if (st == ZX_OK) v->content_size = size;
+    }
+    kobj_unref(&v->obj);
+    return st;
+}
+
+// zx_status_t zx_vmo_transfer_data(zx_handle_t dst_vmo, uint32_t options, uint64_t offset,
+//                                  uint64_t length, zx_handle_t src_vmo, uint64_t src_offset);
+// The same as copying the range and then decommitting it in the source: the source range reads
+// as zero afterwards. Anything but running out of memory leaves both VMOs unchanged.
+int64_t sys_vmo_transfer_data(zx_handle_t dst_vmo, uint32_t options, uint64_t offset, uint64_t length,
+                              zx_handle_t src_vmo, uint64_t src_offset) {
+    struct vmo *dst, *src;
+    zx_status_t st = get_obj(dst_vmo, ZX_OBJ_TYPE_VMO, ZX_RIGHT_WRITE, &dst);
+    if (st != ZX_OK) return st;
+    st = get_obj(src_vmo, ZX_OBJ_TYPE_VMO, ZX_RIGHT_READ | ZX_RIGHT_WRITE, &src);
+    if (st != ZX_OK) {
+        kobj_unref(&dst->obj);
+        return st;
+    }
+    if (options != 0 || (offset | length | src_offset) % PAGE || dst == src)
+        st = ZX_ERR_INVALID_ARGS;
+    else if (offset + length < offset || offset + length > dst->size || src_offset + length < src_offset ||
+             src_offset + length > src->size)
+        st = ZX_ERR_OUT_OF_RANGE;
+    else if (vmo_is_physical(dst) || vmo_is_physical(src))
+        st = ZX_ERR_NOT_SUPPORTED;
+    // The source gives up its pages: it may not share them with a parent or children.
+    else if (src->parent || src->slice_of || src->user_parent || src->user_child_count)
+        st = ZX_ERR_BAD_STATE;
+    for (uint64_t done = 0; st == ZX_OK && done < length; done += PAGE) {
+        paddr_t pa;
+        if (vmo_lookup_page(src, (src_offset + done) / PAGE, &pa))
+            st = vmo_write_kernel(dst, offset + done, paddr_to_kva(pa), PAGE);
+        else
+            st = vmo_zero_range(dst, offset + done, PAGE);
+    }
+    if (st == ZX_OK && length) st = vmo_decommit_range(src, src_offset, length);
+    kobj_unref(&src->obj);
+    kobj_unref(&dst->obj);
     return st;
 }
 
@@ -208,6 +296,8 @@ int64_t sys_vmo_create_child(zx_handle_t handle, uint32_t options, uint64_t offs
         st = ZX_ERR_OUT_OF_RANGE;
     else if (kind == ZX_VMO_CHILD_SLICE && resizable)
         st = ZX_ERR_INVALID_ARGS;
+    else if (kind != ZX_VMO_CHILD_SLICE && vmo_is_physical(v))
+        st = ZX_ERR_NOT_SUPPORTED;  // physical memory has no copy-on-write
     else if (kind == ZX_VMO_CHILD_SLICE && (v->flags & VMO_F_RESIZABLE))
         st = ZX_ERR_NOT_SUPPORTED;
     else if (kind == ZX_VMO_CHILD_SLICE && offset + rsize > v->size)
@@ -216,6 +306,12 @@ int64_t sys_vmo_create_child(zx_handle_t handle, uint32_t options, uint64_t offs
         st = vmo_create_child(v, kind == ZX_VMO_CHILD_SLICE ? VMO_CHILD_SLICE : VMO_CHILD_SNAPSHOT, offset, rsize,
                               resizable, &c);
     if (st == ZX_OK) {
+        // The child starts with its parent's name.
+        memcpy(c->obj.name, v->obj.name, sizeof(c->obj.name));
+        // "ZX_VMO_CHILD_SNAPSHOT creates an immutable VMO when the ZX_VMO_CHILD_NO_WRITE option is
+        // enabled and the ZX_VMO_CHILD_RESIZABLE option is disabled."
+        if (kind == ZX_VMO_CHILD_SNAPSHOT && (options & ZX_VMO_CHILD_NO_WRITE) && !resizable)
+            c->flags |= VMO_F_IMMUTABLE;
         zx_rights_t r = have & ~ZX_RIGHT_RESIZE;
         if (kind != ZX_VMO_CHILD_SLICE) r = (r | ZX_RIGHT_WRITE) & ~ZX_RIGHT_EXECUTE;
         c->content_size = size;
@@ -296,7 +392,11 @@ int64_t sys_vmo_set_cache_policy(zx_handle_t handle, uint32_t cache_policy) {
     zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_VMO, ZX_RIGHT_MAP, &v);
     if (st != ZX_OK) return st;
     if (cache_policy & ~ZX_CACHE_POLICY_MASK) st = ZX_ERR_INVALID_ARGS;
-    else if (v->pages.count || !list_empty(&v->mappings) || v->parent || v->slice_of || v->user_child_count)
+    else if (!list_empty(&v->mappings) || v->parent || v->slice_of || v->user_child_count)
+        st = ZX_ERR_BAD_STATE;
+    // "Having committed pages is only allowed if transitioning from a cached state" (x86 keeps
+    // caches coherent, so there is nothing to clean).
+    else if (v->pages.count && v->cache_policy != ZX_CACHE_POLICY_CACHED)
         st = ZX_ERR_BAD_STATE;
     else v->cache_policy = cache_policy;
     kobj_unref(&v->obj);

@@ -500,6 +500,17 @@ zx_status_t hal_uctx_write_state(struct hal_uctx *u, uint32_t kind, const void *
     u->arg2 = r->rsi;
     return ZX_OK;
 }
+zx_status_t hal_aspace_set_ioports(struct hal_aspace *as, uint32_t first, uint32_t count, bool allow) {
+    (void)as;
+    (void)allow;
+    return first > 0x10000 || count > 0x10000 - first ? ZX_ERR_INVALID_ARGS : ZX_OK;
+}
+
+zx_status_t hal_uctx_set_tls_base(struct hal_uctx *u, enum hal_tls_reg reg, uintptr_t base) {
+    (void)u;
+    (void)reg;
+    return base < HAL_USER_END ? ZX_OK : ZX_ERR_INVALID_ARGS;
+}
 void hal_uctx_release(struct hal_uctx *u) { u->released = true; }
 
 static struct hal_trap pending;

@@ -30,7 +30,14 @@ struct idt_entry {
     uint32_t reserved;
 } __attribute__((packed));
 
-static struct tss tss __attribute__((aligned(16)));
+// The TSS and, right after it, the I/O permission bitmap (a set bit denies the port) with the
+// all-ones byte the CPU reads past its end. The bitmap holds the running process's ports.
+static struct {
+    struct tss tss;
+    uint8_t iomap[X86_IOMAP_BYTES + 1];
+} __attribute__((packed, aligned(16))) tss_io;
+#define tss tss_io.tss
+static const void *iomap_owner;  // the bitmap source loaded now (NULL: every port denied)
 static uint64_t gdt[7] __attribute__((aligned(16)));
 static struct idt_entry idt[256] __attribute__((aligned(16)));
 static uint8_t ist_stacks[2][8192] __attribute__((aligned(16)));
@@ -45,7 +52,7 @@ static void load_gdt(void) {
     gdt[3] = 0x00cff2000000ffff;  // 0x18 user data (sysret SS = 0x18|3)
     gdt[4] = 0x00affa000000ffff;  // 0x20 user code 64 (sysret CS = 0x20|3)
     uint64_t base = (uint64_t)&tss;
-    uint64_t limit = sizeof(tss) - 1;
+    uint64_t limit = sizeof(tss_io) - 1;
     gdt[5] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ul << 40) |
              (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
     gdt[6] = base >> 32;
@@ -71,7 +78,8 @@ static void load_gdt(void) {
         : "rax", "memory");
     tss.ist[0] = (uint64_t)&ist_stacks[0][sizeof(ist_stacks[0])];
     tss.ist[1] = (uint64_t)&ist_stacks[1][sizeof(ist_stacks[1])];
-    tss.iomap_base = sizeof(tss);  // no I/O bitmap: user port I/O faults
+    tss.iomap_base = sizeof(tss);  // the bitmap; all ports denied until a process asks
+    memset(tss_io.iomap, 0xff, sizeof(tss_io.iomap));
     __asm__ volatile("ltr %w0" ::"r"(TSS_SEL));
 }
 
@@ -142,6 +150,21 @@ static bool probe_kernel_emulated(void) {
     }
     x86_feat.emul_probe_ticks = best;
     return best > (uint64_t)X86_EMUL_PROBE_STEPS * EMUL_PROBE_TICKS_PER_STEP;
+}
+
+void x86_load_iomap(const void *owner, const uint8_t *const pages[2]) {
+    if (owner == iomap_owner) return;
+    if (owner) {
+        memcpy(tss_io.iomap, pages[0], HAL_PAGE_SIZE);
+        memcpy(tss_io.iomap + HAL_PAGE_SIZE, pages[1], HAL_PAGE_SIZE);
+    } else {
+        memset(tss_io.iomap, 0xff, X86_IOMAP_BYTES);
+    }
+    iomap_owner = owner;
+}
+
+void x86_iomap_changed(const void *owner) {
+    if (owner == iomap_owner) iomap_owner = (const void *)1;  // reload on the next activation
 }
 
 void x86_set_rsp0(uint64_t rsp0) {

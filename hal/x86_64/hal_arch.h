@@ -15,6 +15,7 @@
 struct hal_aspace {
     uint64_t pml4;         // physical address of the top-level table
     uint64_t table_pages;  // page-table pages in use (for the kernel's memory counters)
+    uint64_t iomap[2];     // frames of its I/O permission bitmap; 0: no port allowed
 };
 
 // Register save area of a user thread. The layout is fixed by the entry code in

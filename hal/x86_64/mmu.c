@@ -89,6 +89,7 @@ zx_status_t hal_aspace_init(struct hal_aspace *as) {
     memcpy(pml4 + 256, k_pml4 + 256, 256 * sizeof(uint64_t));
     as->pml4 = pa;
     as->table_pages = 1;
+    as->iomap[0] = as->iomap[1] = 0;
     return ZX_OK;
 }
 
@@ -112,6 +113,13 @@ void hal_aspace_destroy(struct hal_aspace *as) {
     kernel_free_frame(as->pml4);
     as->pml4 = 0;
     as->table_pages = 0;
+    if (as->iomap[0]) {
+        x86_iomap_changed(as);
+        x86_load_iomap(NULL, NULL);
+        kernel_free_frame(as->iomap[0]);
+        kernel_free_frame(as->iomap[1]);
+        as->iomap[0] = as->iomap[1] = 0;
+    }
 }
 
 // Returns the PTE slot for va, creating tables on the way when `create`.
@@ -207,9 +215,45 @@ bool hal_aspace_query(struct hal_aspace *as, uintptr_t va, paddr_t *pa, unsigned
     return true;
 }
 
+static bool iomap_in_use;  // some address space was ever given ports
+
 void hal_aspace_activate(struct hal_aspace *as) {
     uint64_t cr3 = as ? as->pml4 : kernel_cr3;
     if (read_cr3() != cr3) write_cr3(cr3);
+    if (unlikely(iomap_in_use)) {
+        if (as && as->iomap[0]) {
+            const uint8_t *pages[2] = {paddr_to_kva(as->iomap[0]), paddr_to_kva(as->iomap[1])};
+            x86_load_iomap(as, pages);
+        } else {
+            x86_load_iomap(NULL, NULL);
+        }
+    }
+}
+
+zx_status_t hal_aspace_set_ioports(struct hal_aspace *as, uint32_t first, uint32_t count, bool allow) {
+    if (first > 0x10000 || count > 0x10000 - first) return ZX_ERR_INVALID_ARGS;
+    if (!as->iomap[0]) {
+        if (!allow) return ZX_OK;  // nothing was allowed
+        paddr_t a, b;
+        if (!kernel_alloc_frame(&a)) return ZX_ERR_NO_MEMORY;
+        if (!kernel_alloc_frame(&b)) {
+            kernel_free_frame(a);
+            return ZX_ERR_NO_MEMORY;
+        }
+        memset(paddr_to_kva(a), 0xff, HAL_PAGE_SIZE);
+        memset(paddr_to_kva(b), 0xff, HAL_PAGE_SIZE);
+        as->iomap[0] = a;
+        as->iomap[1] = b;
+        iomap_in_use = true;
+    }
+    for (uint32_t port = first; port < first + count; port++) {
+        uint8_t *byte = (uint8_t *)paddr_to_kva(as->iomap[port / (8 * HAL_PAGE_SIZE)]) + (port % (8 * HAL_PAGE_SIZE)) / 8;
+        if (allow) *byte &= (uint8_t)~(1u << (port % 8));
+        else *byte |= (uint8_t)(1u << (port % 8));
+    }
+    x86_iomap_changed(as);
+    if (read_cr3() == as->pml4) hal_aspace_activate(as);
+    return ZX_OK;
 }
 
 uint64_t hal_aspace_table_pages(const struct hal_aspace *as) { return as->table_pages; }

@@ -126,3 +126,10 @@ zx_status_t hal_uctx_write_state(struct hal_uctx *u, uint32_t kind, const void *
         return ZX_ERR_INVALID_ARGS;
     }
 }
+
+zx_status_t hal_uctx_set_tls_base(struct hal_uctx *u, enum hal_tls_reg reg, uintptr_t base) {
+    if (!canonical_user(base)) return ZX_ERR_INVALID_ARGS;
+    if (reg == HAL_TLS_FS) u->fs_base = base;
+    else u->gs_base = base;
+    return ZX_OK;
+}

@@ -102,6 +102,13 @@ extern struct x86_percpu x86_cpu;
 struct hal_uctx;
 void x86_serial_init(void);
 void x86_cpu_init(void);
+// The I/O permission bitmap: 65536 ports, one bit each (set = denied).
+#define X86_IOMAP_BYTES 8192
+// Loads `owner`'s bitmap (two pages) into the TSS unless it is already there; a NULL owner
+// denies every port.
+void x86_load_iomap(const void *owner, const uint8_t *const pages[2]);
+// owner's bitmap changed: the next x86_load_iomap for it copies it again.
+void x86_iomap_changed(const void *owner);
 void x86_set_rsp0(uint64_t rsp0);
 void x86_mmu_init(uint64_t max_phys);
 void x86_timer_init(void);

@@ -30,6 +30,7 @@ typedef int32_t zx_status_t;
 
 typedef uint32_t zx_clock_t;
 #define ZX_CLOCK_MONOTONIC ((zx_clock_t)0)
+#define ZX_CLOCK_BOOT      ((zx_clock_t)1)
 
 // ---- Signals ---------------------------------------------------------------------------------
 
@@ -117,6 +118,11 @@ typedef uint32_t zx_signals_t;
 #define ZX_JOB_TERMINATED   __ZX_OBJECT_SIGNALED
 #define ZX_JOB_NO_JOBS      __ZX_OBJECT_SIGNAL_4
 #define ZX_JOB_NO_PROCESSES __ZX_OBJECT_SIGNAL_5
+#define ZX_JOB_NO_CHILDREN  (ZX_JOB_NO_JOBS | ZX_JOB_NO_PROCESSES)
+
+// Counter: exactly one of the two is asserted at any time
+#define ZX_COUNTER_NON_POSITIVE __ZX_OBJECT_SIGNAL_4
+#define ZX_COUNTER_POSITIVE     __ZX_OBJECT_SIGNAL_5
 
 // Process
 #define ZX_PROCESS_TERMINATED __ZX_OBJECT_SIGNALED
@@ -459,6 +465,7 @@ typedef uint32_t zx_obj_type_t;
 #define ZX_OBJ_TYPE_STREAM        ((zx_obj_type_t)31u)
 #define ZX_OBJ_TYPE_MSI           ((zx_obj_type_t)32u)
 #define ZX_OBJ_TYPE_IOB           ((zx_obj_type_t)33u)
+#define ZX_OBJ_TYPE_COUNTER       ((zx_obj_type_t)34u)
 
 #define ZX_OBJ_TYPE_LOG ZX_OBJ_TYPE_DEBUGLOG  // older name
 

@@ -71,6 +71,57 @@ VDSO_EXPORT zx_time_t zx_clock_get_monotonic(void) { return monotonic_now(); }
 VDSO_ALIAS(clock_get_monotonic)
 #endif
 
+// The boot timeline counts time spent suspended too; zc never suspends, so it is the
+// monotonic one.
+#ifdef ZC_VDSO_HAS_ticks_get_boot
+VDSO_EXPORT zx_ticks_t zx_ticks_get_boot(void) { return (zx_ticks_t)read_tsc(); }
+VDSO_ALIAS(ticks_get_boot)
+#endif
+
+#ifdef ZC_VDSO_HAS_clock_get_boot
+VDSO_EXPORT zx_time_t zx_clock_get_boot(void) { return monotonic_now(); }
+VDSO_ALIAS(clock_get_boot)
+#endif
+
+#ifdef ZC_VDSO_HAS_cache_flush
+// x86 keeps data and instruction caches coherent with memory and with DMA, so a valid request
+// needs only to order earlier stores. Valid: INSN, DATA, and DATA with INSN and/or INVALIDATE.
+VDSO_EXPORT zx_status_t zx_cache_flush(const void* addr, size_t size, uint32_t options) {
+  (void)addr;
+  (void)size;
+  const uint32_t known = ZX_CACHE_FLUSH_INSN | ZX_CACHE_FLUSH_DATA | ZX_CACHE_FLUSH_INVALIDATE;
+  if (options == 0 || (options & ~known))
+    return ZX_ERR_INVALID_ARGS;
+  if ((options & ZX_CACHE_FLUSH_INVALIDATE) && !(options & ZX_CACHE_FLUSH_DATA))
+    return ZX_ERR_INVALID_ARGS;
+  __asm__ volatile("mfence" ::: "memory");
+  return ZX_OK;
+}
+VDSO_ALIAS(cache_flush)
+#endif
+
+#ifdef ZC_VDSO_HAS_system_get_features
+#include <zircon/features.h>
+
+// No hardware breakpoints or watchpoints, no address tagging, no execute-only mappings on x86.
+VDSO_EXPORT zx_status_t zx_system_get_features(uint32_t kind, uint32_t* features) {
+  switch (kind) {
+    case ZX_FEATURE_KIND_CPU:
+      *features = ZX_HAS_CPU_FEATURES;
+      return ZX_OK;
+    case ZX_FEATURE_KIND_HW_BREAKPOINT_COUNT:
+    case ZX_FEATURE_KIND_HW_WATCHPOINT_COUNT:
+    case ZX_FEATURE_KIND_ADDRESS_TAGGING:
+    case ZX_FEATURE_KIND_VM:
+      *features = 0;
+      return ZX_OK;
+    default:
+      return ZX_ERR_NOT_SUPPORTED;
+  }
+}
+VDSO_ALIAS(system_get_features)
+#endif
+
 #ifdef ZC_VDSO_HAS_deadline_after
 // now + nanoseconds, saturating at ZX_TIME_INFINITE (and ZX_TIME_INFINITE_PAST).
 VDSO_EXPORT zx_time_t zx_deadline_after(zx_duration_t nanoseconds) {

@@ -22,6 +22,16 @@ __BEGIN_CDECLS
 #define ZX_EXCP_THREAD_EXITING   ((uint32_t)0x108u | ZX_EXCP_SYNTH)  // to debuggers only
 #define ZX_EXCP_POLICY_ERROR     ((uint32_t)0x208u | ZX_EXCP_SYNTH)  // synth_code = ZX_EXCP_POLICY_CODE_*
 #define ZX_EXCP_PROCESS_STARTING ((uint32_t)0x308u | ZX_EXCP_SYNTH)  // to job debuggers only
+#define ZX_EXCP_USER             ((uint32_t)0x309u | ZX_EXCP_SYNTH)  // zx_thread_raise_exception
+
+// synth_code of ZX_EXCP_USER exceptions: below USER0 reserved for the system.
+#define ZX_EXCP_USER_CODE_PROCESS_NAME_CHANGED ((uint32_t)0x0001u)
+#define ZX_EXCP_USER_CODE_USER0                ((uint32_t)0xF000u)
+#define ZX_EXCP_USER_CODE_USER1                ((uint32_t)0xF001u)
+#define ZX_EXCP_USER_CODE_USER2                ((uint32_t)0xF002u)
+
+// zx_thread_raise_exception() options: where the exception goes.
+#define ZX_EXCEPTION_TARGET_JOB_DEBUGGER ((uint32_t)1u)
 
 #define ZX_EXCP_POLICY_CODE_BAD_HANDLE              0u
 #define ZX_EXCP_POLICY_CODE_WRONG_OBJECT            1u

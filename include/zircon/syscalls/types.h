@@ -2,11 +2,14 @@
 #ifndef ZIRCON_SYSCALLS_TYPES_H_
 #define ZIRCON_SYSCALLS_TYPES_H_
 
+#include <stdint.h>
 #include <zircon/compiler.h>
 
 __BEGIN_CDECLS
 
 typedef struct zx_port_packet zx_port_packet_t;
+typedef struct zx_exception_context zx_exception_context_t;
+typedef uint32_t zx_excp_type_t;
 typedef struct zx_pci_bar zx_pci_bar_t;
 typedef struct zx_pcie_device_info zx_pcie_device_info_t;
 typedef struct zx_pci_init_arg zx_pci_init_arg_t;

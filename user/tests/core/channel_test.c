@@ -176,12 +176,20 @@ TEST(ChannelTest, MaxBytes) {
     EXPECT_OK(zx_handle_close(b));
 }
 
+// A channel pair, an event and n duplicates of it.
+static zx_status_t channel_and_event_copies(zx_handle_t *a, zx_handle_t *b, zx_handle_t *ev,
+                                            zx_handle_t *h, size_t n) {
+    zx_status_t st = zx_channel_create(0, a, b);
+    if (st == ZX_OK)
+        st = zx_event_create(0, ev);
+    for (size_t i = 0; i < n && st == ZX_OK; i++)
+        st = zx_handle_duplicate(*ev, ZX_RIGHT_SAME_RIGHTS, &h[i]);
+    return st;
+}
+
 TEST(ChannelTest, MaxHandles) {
     zx_handle_t a, b, ev, h[ZX_CHANNEL_MAX_MSG_HANDLES + 1];
-    ASSERT_OK(zx_channel_create(0, &a, &b));
-    ASSERT_OK(zx_event_create(0, &ev));
-    for (size_t i = 0; i < ZX_CHANNEL_MAX_MSG_HANDLES + 1; i++)
-        ASSERT_OK(zx_handle_duplicate(ev, ZX_RIGHT_SAME_RIGHTS, &h[i]));
+    ASSERT_OK(channel_and_event_copies(&a, &b, &ev, h, ZX_CHANNEL_MAX_MSG_HANDLES + 1));
     ASSERT_OK(zx_channel_write(a, 0, NULL, 0, h, ZX_CHANNEL_MAX_MSG_HANDLES));
     zx_handle_t got[ZX_CHANNEL_MAX_MSG_HANDLES];
     uint32_t nb = 0, nh = 0;
@@ -190,8 +198,8 @@ TEST(ChannelTest, MaxHandles) {
     for (size_t i = 0; i < ZX_CHANNEL_MAX_MSG_HANDLES; i++)
         EXPECT_EQ(handle_koid(got[i]), handle_koid(ev));
     EXPECT_OK(zx_handle_close_many(got, ZX_CHANNEL_MAX_MSG_HANDLES));
-    // One more than the limit: ZX_ERR_OUT_OF_RANGE and nothing queued. (Whether the 65 handles
-    // survive is not specified for this case; they are closed below either way.)
+    // One more than the limit: ZX_ERR_OUT_OF_RANGE and nothing queued, and (as on every path
+    // of zx_channel_write) the handles are consumed.
     ASSERT_OK(zx_handle_duplicate(ev, ZX_RIGHT_SAME_RIGHTS, &h[0]));
     for (size_t i = 1; i < ZX_CHANNEL_MAX_MSG_HANDLES + 1; i++)
         if (!handle_valid(h[i]))
@@ -199,7 +207,27 @@ TEST(ChannelTest, MaxHandles) {
     EXPECT_STATUS(zx_channel_write(a, 0, NULL, 0, h, ZX_CHANNEL_MAX_MSG_HANDLES + 1),
                   ZX_ERR_OUT_OF_RANGE);
     EXPECT_TRUE(channel_empty(b));
-    zx_handle_close_many(h, ZX_CHANNEL_MAX_MSG_HANDLES + 1);
+    for (size_t i = 0; i < ZX_CHANNEL_MAX_MSG_HANDLES + 1; i++)
+        EXPECT_FALSE(handle_valid(h[i]));
+    EXPECT_EQ(handle_count(ev), 1);
+    EXPECT_OK(zx_handle_close_many((zx_handle_t[]){ev, a, b}, 3));
+}
+
+// zx_channel_call with too many handles also consumes them.
+TEST(ChannelTest, CallTooManyHandlesConsumes) {
+    zx_handle_t a, b, ev, h[ZX_CHANNEL_MAX_MSG_HANDLES + 1];
+    ASSERT_OK(channel_and_event_copies(&a, &b, &ev, h, ZX_CHANNEL_MAX_MSG_HANDLES + 1));
+    uint8_t msg[8] = {0}, reply[8];
+    zx_channel_call_args_t args = {.wr_bytes = msg, .wr_handles = h, .rd_bytes = reply,
+                                   .wr_num_bytes = sizeof(msg),
+                                   .wr_num_handles = ZX_CHANNEL_MAX_MSG_HANDLES + 1,
+                                   .rd_num_bytes = sizeof(reply)};
+    uint32_t nb = 0, nh = 0;
+    EXPECT_STATUS(zx_channel_call(a, 0, zx_deadline_after(ZX_MSEC(5)), &args, &nb, &nh),
+                  ZX_ERR_OUT_OF_RANGE);
+    EXPECT_TRUE(channel_empty(b));
+    for (size_t i = 0; i < ZX_CHANNEL_MAX_MSG_HANDLES + 1; i++)
+        EXPECT_FALSE(handle_valid(h[i]));
     EXPECT_EQ(handle_count(ev), 1);
     EXPECT_OK(zx_handle_close_many((zx_handle_t[]){ev, a, b}, 3));
 }

@@ -403,3 +403,44 @@ TEST(ObjectGetInfoTest, KmemStats) {
     EXPECT_GE(after.vmo_bytes, stats.vmo_bytes + 64 * PAGE);
     EXPECT_OK(zx_handle_close(vmo));
 }
+
+// ZX_INFO_PROCESS_VMOS: the VMOs reached through handles, then those reached through mappings.
+TEST(ObjectGetInfoTest, ProcessVmos) {
+    zx_handle_t vmo, mapped;
+    ASSERT_OK(zx_vmo_create(PAGE, 0, &vmo));
+    ASSERT_OK(zx_vmo_create(2 * PAGE, 0, &mapped));
+    zx_vaddr_t addr;
+    ASSERT_OK(zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ, 0, mapped, 0, 2 * PAGE, &addr));
+    ASSERT_OK(zx_handle_close(mapped));
+    static zx_info_vmo_t infos[256];
+    size_t actual = 0, avail = 0;
+    ASSERT_OK(zx_object_get_info(zx_process_self(), ZX_INFO_PROCESS_VMOS, infos, sizeof(infos),
+                                 &actual, &avail));
+    EXPECT_EQ(actual, avail);
+    bool via_handle = false, via_mapping = false;
+    for (size_t i = 0; i < actual; i++) {
+        if (infos[i].koid == handle_koid(vmo)) {
+            EXPECT_EQ(infos[i].flags & ZX_INFO_VMO_VIA_HANDLE, ZX_INFO_VMO_VIA_HANDLE);
+            EXPECT_EQ(infos[i].handle_rights, ZX_DEFAULT_VMO_RIGHTS);
+            EXPECT_EQ(infos[i].size_bytes, PAGE);
+            via_handle = true;
+        }
+        if ((infos[i].flags & ZX_INFO_VMO_VIA_MAPPING) && infos[i].size_bytes == 2 * PAGE &&
+            infos[i].num_mappings == 1)
+            via_mapping = true;
+    }
+    EXPECT_TRUE(via_handle);
+    EXPECT_TRUE(via_mapping);
+    // A buffer too small for all: as many as fit, avail tells how many there are.
+    ASSERT_OK(zx_object_get_info(zx_process_self(), ZX_INFO_PROCESS_VMOS, infos,
+                                 sizeof(infos[0]), &actual, &avail));
+    EXPECT_EQ(actual, 1);
+    EXPECT_GT(avail, 1);
+    zx_handle_t weak = dup_rights(zx_process_self(), ZX_RIGHT_TRANSFER);
+    EXPECT_STATUS(zx_object_get_info(weak, ZX_INFO_PROCESS_VMOS, infos, sizeof(infos), NULL, NULL),
+                  ZX_ERR_ACCESS_DENIED);
+    EXPECT_STATUS(zx_object_get_info(vmo, ZX_INFO_PROCESS_VMOS, infos, sizeof(infos), NULL, NULL),
+                  ZX_ERR_WRONG_TYPE);
+    EXPECT_OK(zx_vmar_unmap(zx_vmar_root_self(), addr, 2 * PAGE));
+    EXPECT_OK(zx_handle_close_many((zx_handle_t[]){weak, vmo}, 2));
+}

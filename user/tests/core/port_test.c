@@ -395,6 +395,48 @@ TEST(PortTest, CancelErrors) {
     EXPECT_OK(zx_handle_close_many((zx_handle_t[]){ro_port, ev, port}, 3));
 }
 
+#if defined(ZX_SYS_port_cancel_key)
+// zx_port_cancel_key: every wait and signal packet with the key, whatever the source; user
+// packets stay.
+TEST(PortTest, CancelKeyAllSources) {
+    zx_handle_t port, a, b;
+    ASSERT_OK(zx_port_create(0, &port));
+    ASSERT_OK(zx_event_create(0, &a));
+    ASSERT_OK(zx_event_create(0, &b));
+    ASSERT_OK(zx_object_signal(a, 0, ZX_EVENT_SIGNALED));
+    ASSERT_OK(zx_object_wait_async(a, port, 5, ZX_EVENT_SIGNALED, 0));  // queued at once
+    ASSERT_OK(zx_object_wait_async(b, port, 5, ZX_EVENT_SIGNALED, 0));  // pending
+    ASSERT_OK(zx_object_wait_async(b, port, 6, ZX_EVENT_SIGNALED, 0));
+    zx_port_packet_t user = user_packet(5, 0);
+    ASSERT_OK(zx_port_queue(port, &user));
+    EXPECT_OK(zx_port_cancel_key(port, 0, 5));
+    EXPECT_STATUS(zx_port_cancel_key(port, 0, 5), ZX_ERR_NOT_FOUND);
+    ASSERT_OK(zx_object_signal(b, 0, ZX_EVENT_SIGNALED));
+    zx_port_packet_t p;
+    ASSERT_OK(zx_port_wait(port, 0, &p));
+    EXPECT_EQ(p.type, ZX_PKT_TYPE_USER);
+    ASSERT_OK(zx_port_wait(port, 0, &p));
+    EXPECT_EQ(p.key, 6);
+    EXPECT_STATUS(zx_port_wait(port, 0, &p), ZX_ERR_TIMED_OUT);
+    EXPECT_OK(zx_handle_close_many((zx_handle_t[]){a, b, port}, 3));
+}
+
+TEST(PortTest, CancelKeyErrors) {
+    zx_handle_t port, ev, ro_port;
+    ASSERT_OK(zx_port_create(0, &port));
+    ASSERT_OK(zx_event_create(0, &ev));
+    ASSERT_OK(zx_object_wait_async(ev, port, 1, ZX_EVENT_SIGNALED, 0));
+    ro_port = dup_rights(port, ZX_RIGHT_READ);
+    ASSERT_NE(ro_port, ZX_HANDLE_INVALID);
+    EXPECT_STATUS(zx_port_cancel_key(BOGUS_HANDLE, 0, 1), ZX_ERR_BAD_HANDLE);
+    EXPECT_STATUS(zx_port_cancel_key(ev, 0, 1), ZX_ERR_WRONG_TYPE);
+    EXPECT_STATUS(zx_port_cancel_key(ro_port, 0, 1), ZX_ERR_ACCESS_DENIED);
+    EXPECT_STATUS(zx_port_cancel_key(port, 1, 1), ZX_ERR_INVALID_ARGS);
+    EXPECT_OK(zx_port_cancel_key(port, 0, 1));  // the failed calls cancelled nothing
+    EXPECT_OK(zx_handle_close_many((zx_handle_t[]){ro_port, ev, port}, 3));
+}
+#endif
+
 TEST(PortTest, ClosingSourceEndsWaitKeepsQueued) {
     // "If handle is closed, the operation will also be terminated, but packets already in the
     // queue are not affected."

@@ -196,3 +196,81 @@ TEST(Property, VmoContentSize) {
                   ZX_ERR_BUFFER_TOO_SMALL);
     EXPECT_OK(zx_handle_close(vmo));
 }
+
+TEST(Property, JobKillOnOom) {
+    zx_handle_t job, vmo;
+    ASSERT_OK(zx_job_create(zx_job_default(), 0, &job));
+    ASSERT_OK(zx_vmo_create(16, 0, &vmo));
+    size_t v = 7;
+    EXPECT_OK(zx_object_get_property(job, ZX_PROP_JOB_KILL_ON_OOM, &v, sizeof(v)));
+    EXPECT_EQ(v, 0);
+    v = 1;
+    EXPECT_OK(zx_object_set_property(job, ZX_PROP_JOB_KILL_ON_OOM, &v, sizeof(v)));
+    v = 0;
+    EXPECT_OK(zx_object_get_property(job, ZX_PROP_JOB_KILL_ON_OOM, &v, sizeof(v)));
+    EXPECT_EQ(v, 1);
+    // Only 0 and 1 mean something.
+    v = 2;
+    EXPECT_STATUS(zx_object_set_property(job, ZX_PROP_JOB_KILL_ON_OOM, &v, sizeof(v)),
+                  ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_object_set_property(job, ZX_PROP_JOB_KILL_ON_OOM, &v, sizeof(v) - 1),
+                  ZX_ERR_BUFFER_TOO_SMALL);
+    EXPECT_STATUS(zx_object_get_property(vmo, ZX_PROP_JOB_KILL_ON_OOM, &v, sizeof(v)),
+                  ZX_ERR_WRONG_TYPE);
+    EXPECT_STATUS(zx_object_set_property(vmo, ZX_PROP_JOB_KILL_ON_OOM, &v, sizeof(v)),
+                  ZX_ERR_WRONG_TYPE);
+    v = 0;
+    EXPECT_OK(zx_object_get_property(job, ZX_PROP_JOB_KILL_ON_OOM, &v, sizeof(v)));
+    EXPECT_EQ(v, 1);
+    zx_task_kill(job);
+    EXPECT_OK(zx_handle_close_many((zx_handle_t[]){job, vmo}, 2));
+}
+
+// ZX_PROP_REGISTER_FS: user TLS. A second thread points its FS base at a block and reads the
+// block's first word through %fs.
+struct fs_probe {
+    uint64_t magic;        // what %fs:0 must read
+    struct core_thread *self;  // zx_thread_self() is the main thread's handle here
+    uint64_t seen;
+    zx_status_t set_st, bad_st;
+};
+
+static void fs_thread(void *arg) {
+    struct fs_probe *p = arg;
+    uintptr_t base = (uintptr_t)p;
+    zx_handle_t me = p->self->handle;
+    p->set_st = zx_object_set_property(me, ZX_PROP_REGISTER_FS, &base, sizeof(base));
+    uint64_t v = 0;
+    if (p->set_st == ZX_OK)
+        __asm__ volatile("mov %%fs:0, %0" : "=r"(v));
+    p->seen = v;
+    uintptr_t kernel = (uintptr_t)KERNEL_PTR;
+    p->bad_st = zx_object_set_property(me, ZX_PROP_REGISTER_FS, &kernel, sizeof(kernel));
+}
+
+TEST(Property, RegisterFs) {
+    struct core_thread t;
+    struct fs_probe probe = {.magic = 0x1234567887654321ull, .self = &t};
+    ASSERT_OK(core_thread_start(&t, "fs", fs_thread, &probe));
+    ASSERT_OK(core_thread_join(&t));
+    EXPECT_OK(probe.set_st);
+    EXPECT_EQ(probe.seen, probe.magic);
+    EXPECT_STATUS(probe.bad_st, ZX_ERR_INVALID_ARGS);
+}
+
+TEST(Property, RegisterFsErrors) {
+    zx_handle_t vmo, proc, vmar, other;
+    uintptr_t base = 0x10000;
+    ASSERT_OK(zx_vmo_create(16, 0, &vmo));
+    static const char name[] = "fs-other";
+    ASSERT_OK(zx_process_create(zx_job_default(), name, sizeof(name) - 1, 0, &proc, &vmar));
+    ASSERT_OK(zx_thread_create(proc, "t", 1, 0, &other));
+    EXPECT_STATUS(zx_object_set_property(vmo, ZX_PROP_REGISTER_FS, &base, sizeof(base)),
+                  ZX_ERR_WRONG_TYPE);
+    EXPECT_STATUS(zx_object_set_property(zx_thread_self(), ZX_PROP_REGISTER_FS, &base, 4),
+                  ZX_ERR_BUFFER_TOO_SMALL);
+    // Only the calling thread may change its own.
+    EXPECT_STATUS(zx_object_set_property(other, ZX_PROP_REGISTER_FS, &base, sizeof(base)),
+                  ZX_ERR_ACCESS_DENIED);
+    EXPECT_OK(zx_handle_close_many((zx_handle_t[]){other, vmar, proc, vmo}, 4));
+}

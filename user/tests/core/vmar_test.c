@@ -325,14 +325,39 @@ TEST(Vmar, MapBadArgs) {
 }
 
 TEST(Vmar, MapUnalignedLength) {
-    // "len must be non-zero and page-aligned" (ZX_ERR_INVALID_ARGS "len is 0 or not
-    // page-aligned").
+    // A length that is not page-aligned is rounded up: the mapping covers every page it
+    // touches ("vmo_offset + ROUNDUP(len, PAGE_SIZE) overflows" is the only length check
+    // besides len == 0).
     zx_handle_t r, vmo;
-    zx_vaddr_t base, addr = 0;
+    zx_vaddr_t base, addr = 0, other = 0;
     ASSERT_OK(region(8, CAN_ALL, &r, &base));
     ASSERT_OK(zx_vmo_create(4 * PAGE, 0, &vmo));
-    EXPECT_STATUS(zx_vmar_map(r, RW, 0, vmo, 0, PAGE + 1, &addr), ZX_ERR_INVALID_ARGS);
-    EXPECT_EQ(addr, 0);
+    ASSERT_OK(zx_vmar_map(r, RW | ZX_VM_SPECIFIC, 0, vmo, 0, PAGE + 1, &addr));
+    EXPECT_EQ(addr, base);
+    EXPECT_EQ(peek(addr + PAGE + 100), 0);  // the second page is mapped
+    EXPECT_STATUS(zx_vmar_map(r, RW | ZX_VM_SPECIFIC, PAGE, vmo, 0, PAGE, &other),
+                  ZX_ERR_ALREADY_EXISTS);
+    EXPECT_OK(zx_vmar_map(r, RW | ZX_VM_SPECIFIC, 2 * PAGE, vmo, 0, PAGE, &other));
+    EXPECT_STATUS(zx_vmar_map(r, RW, 0, vmo, 0, 0, &other), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_vmar_map(r, RW, 0, vmo, 0, SIZE_MAX, &other), ZX_ERR_INVALID_ARGS);
+    EXPECT_OK(zx_handle_close(vmo));
+    drop_region(r);
+}
+
+// The same rounding for zx_vmar_protect and zx_vmar_unmap.
+TEST(Vmar, ProtectAndUnmapUnalignedLength) {
+    zx_handle_t r, vmo;
+    zx_vaddr_t base, addr = 0, other = 0;
+    ASSERT_OK(region(8, CAN_ALL, &r, &base));
+    ASSERT_OK(zx_vmo_create(4 * PAGE, 0, &vmo));
+    ASSERT_OK(zx_vmar_map(r, RW | ZX_VM_SPECIFIC, 0, vmo, 0, 4 * PAGE, &addr));
+    EXPECT_OK(zx_vmar_protect(r, ZX_VM_PERM_READ, addr, PAGE + 1));
+    EXPECT_OK(zx_vmar_unmap(r, addr, 2 * PAGE - 1));
+    // Pages 0 and 1 are free again, pages 2 and 3 still mapped.
+    EXPECT_OK(zx_vmar_map(r, RW | ZX_VM_SPECIFIC, 0, vmo, 0, 2 * PAGE, &other));
+    EXPECT_STATUS(zx_vmar_map(r, RW | ZX_VM_SPECIFIC, 2 * PAGE, vmo, 0, PAGE, &other),
+                  ZX_ERR_ALREADY_EXISTS);
+    EXPECT_EQ(peek(addr + 3 * PAGE), 0);
     EXPECT_OK(zx_handle_close(vmo));
     drop_region(r);
 }
@@ -520,7 +545,6 @@ TEST(Vmar, UnmapBadArgs) {
     ASSERT_OK(zx_vmar_map(r, RW | ZX_VM_SPECIFIC, 0, vmo, 0, 4 * PAGE, &addr));
     EXPECT_STATUS(zx_vmar_unmap(r, addr + 1, PAGE), ZX_ERR_INVALID_ARGS);
     EXPECT_STATUS(zx_vmar_unmap(r, addr, 0), ZX_ERR_INVALID_ARGS);
-    EXPECT_STATUS(zx_vmar_unmap(r, addr, PAGE + 1), ZX_ERR_INVALID_ARGS);
     EXPECT_EQ(peek(addr), 0);  // still mapped
     EXPECT_STATUS(zx_vmar_unmap(vmo, addr, PAGE), ZX_ERR_WRONG_TYPE);
     EXPECT_STATUS(zx_vmar_unmap(BOGUS_HANDLE, addr, PAGE), ZX_ERR_BAD_HANDLE);
@@ -655,15 +679,20 @@ TEST(Vmar, DestroyIsRecursiveAndFreesRange) {
     drop_region(r);
 }
 
-TEST(Vmar, DestroyRootNotSupported) {
-    // Tried on another (never started) process's root VMAR, not on our own.
+TEST(Vmar, DestroyRootOfOtherProcess) {
+    // Zircon allows destroying another process's root VMAR: its address space is then empty
+    // for good. Tried on another (never started) process, not on our own.
     zx_handle_t proc, root;
     static const char name[] = "vmar-root";
     ASSERT_OK(zx_process_create(zx_job_default(), name, sizeof(name) - 1, 0, &proc, &root));
-    EXPECT_STATUS(zx_vmar_destroy(root), ZX_ERR_NOT_SUPPORTED);
     zx_handle_t child;
     zx_vaddr_t addr;
-    EXPECT_OK(zx_vmar_allocate(root, CAN_RW, 0, PAGE, &child, &addr));
+    ASSERT_OK(zx_vmar_allocate(root, CAN_RW, 0, PAGE, &child, &addr));
+    EXPECT_OK(zx_vmar_destroy(root));
+    zx_handle_t again;
+    EXPECT_STATUS(zx_vmar_allocate(root, CAN_RW, 0, PAGE, &again, &addr), ZX_ERR_BAD_STATE);
+    EXPECT_STATUS(zx_vmar_allocate(child, CAN_RW, 0, PAGE, &again, &addr), ZX_ERR_BAD_STATE);
+    EXPECT_STATUS(zx_vmar_destroy(root), ZX_ERR_BAD_STATE);
     EXPECT_OK(zx_handle_close_many((zx_handle_t[]){child, root, proc}, 3));
 }
 

@@ -471,3 +471,44 @@ TEST(VmoCloneTestCase, NotResizableByDefault) {
 }
 
 #endif  // ZX_SYS_vmo_create_child
+
+// A child starts with its parent's name (and keeps its own afterwards).
+TEST(VmoClone2TestCase, ChildTakesParentName) {
+    zx_handle_t vmo, snap, slice;
+    ASSERT_OK(zx_vmo_create(PAGE, 0, &vmo));
+    ASSERT_OK(zx_object_set_property(vmo, ZX_PROP_NAME, "parent-name", 11));
+    ASSERT_OK(zx_vmo_create_child(vmo, ZX_VMO_CHILD_SNAPSHOT, 0, PAGE, &snap));
+    ASSERT_OK(zx_vmo_create_child(vmo, ZX_VMO_CHILD_SLICE, 0, PAGE, &slice));
+    char name[ZX_MAX_NAME_LEN];
+    ASSERT_OK(zx_object_get_property(snap, ZX_PROP_NAME, name, sizeof(name)));
+    EXPECT_STREQ(name, "parent-name");
+    ASSERT_OK(zx_object_get_property(slice, ZX_PROP_NAME, name, sizeof(name)));
+    EXPECT_STREQ(name, "parent-name");
+    ASSERT_OK(zx_object_set_property(snap, ZX_PROP_NAME, "own", 3));
+    ASSERT_OK(zx_object_get_property(vmo, ZX_PROP_NAME, name, sizeof(name)));
+    EXPECT_STREQ(name, "parent-name");
+    EXPECT_OK(zx_handle_close_many((zx_handle_t[]){slice, snap, vmo}, 3));
+}
+
+// "ZX_VMO_CHILD_SNAPSHOT creates an immutable VMO when the ZX_VMO_CHILD_NO_WRITE option is
+// enabled and the ZX_VMO_CHILD_RESIZABLE option is disabled."
+TEST(VmoClone2TestCase, NoWriteSnapshotIsImmutable) {
+    zx_handle_t vmo, frozen, writable, at_least;
+    ASSERT_OK(zx_vmo_create(PAGE, 0, &vmo));
+    ASSERT_OK(zx_vmo_create_child(vmo, ZX_VMO_CHILD_SNAPSHOT | ZX_VMO_CHILD_NO_WRITE, 0, PAGE,
+                                  &frozen));
+    ASSERT_OK(zx_vmo_create_child(vmo, ZX_VMO_CHILD_SNAPSHOT, 0, PAGE, &writable));
+    ASSERT_OK(zx_vmo_create_child(vmo, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE | ZX_VMO_CHILD_NO_WRITE,
+                                  0, PAGE, &at_least));
+    zx_info_vmo_t info;
+    ASSERT_OK(zx_object_get_info(frozen, ZX_INFO_VMO, &info, sizeof(info), NULL, NULL));
+    EXPECT_EQ(info.flags & ZX_INFO_VMO_IMMUTABLE, ZX_INFO_VMO_IMMUTABLE);
+    EXPECT_EQ(handle_rights(frozen) & ZX_RIGHT_WRITE, 0);
+    ASSERT_OK(zx_object_get_info(writable, ZX_INFO_VMO, &info, sizeof(info), NULL, NULL));
+    EXPECT_EQ(info.flags & ZX_INFO_VMO_IMMUTABLE, 0);
+    ASSERT_OK(zx_object_get_info(at_least, ZX_INFO_VMO, &info, sizeof(info), NULL, NULL));
+    EXPECT_EQ(info.flags & ZX_INFO_VMO_IMMUTABLE, 0);
+    ASSERT_OK(zx_object_get_info(vmo, ZX_INFO_VMO, &info, sizeof(info), NULL, NULL));
+    EXPECT_EQ(info.flags & ZX_INFO_VMO_IMMUTABLE, 0);
+    EXPECT_OK(zx_handle_close_many((zx_handle_t[]){at_least, writable, frozen, vmo}, 4));
+}

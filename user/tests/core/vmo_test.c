@@ -367,3 +367,189 @@ TEST(VmoTestCase, DecommitMappedReadsZero) {
 }
 
 #endif  // ZX_SYS_vmo_op_range
+
+#if defined(ZX_SYS_vmo_get_stream_size) && defined(ZX_SYS_vmo_set_stream_size)
+static uint64_t stream_size(zx_handle_t vmo) {
+    uint64_t s = UINT64_MAX;
+    zx_vmo_get_stream_size(vmo, &s);
+    return s;
+}
+
+// The stream size is the content size: what zx_vmo_create was given.
+TEST(VmoTestCase, StreamSizeIsContentSize) {
+    zx_handle_t vmo;
+    ASSERT_OK(zx_vmo_create(PAGE + 10, 0, &vmo));
+    EXPECT_EQ(stream_size(vmo), PAGE + 10);
+    EXPECT_OK(zx_vmo_set_stream_size(vmo, 100));
+    EXPECT_EQ(stream_size(vmo), 100);
+    uint64_t content = 0;
+    ASSERT_OK(zx_object_get_property(vmo, ZX_PROP_VMO_CONTENT_SIZE, &content, sizeof(content)));
+    EXPECT_EQ(content, 100);
+    uint64_t size = 0;
+    ASSERT_OK(zx_vmo_get_size(vmo, &size));
+    EXPECT_EQ(size, 2 * PAGE);  // shrinking the stream leaves the VMO alone
+    EXPECT_OK(zx_handle_close(vmo));
+}
+
+// Bytes past the stream size read as zero once it grows again.
+TEST(VmoTestCase, StreamSizeZeroesBetween) {
+    zx_handle_t vmo;
+    ASSERT_OK(zx_vmo_create(PAGE, 0, &vmo));
+    uint8_t ones[64];
+    memset(ones, 1, sizeof(ones));
+    ASSERT_OK(zx_vmo_write(vmo, ones, 0, sizeof(ones)));
+    EXPECT_OK(zx_vmo_set_stream_size(vmo, 16));
+    EXPECT_OK(zx_vmo_set_stream_size(vmo, 64));
+    uint8_t got[64];
+    ASSERT_OK(zx_vmo_read(vmo, got, 0, sizeof(got)));
+    EXPECT_EQ(got[15], 1);
+    EXPECT_EQ(got[16], 0);
+    EXPECT_EQ(got[63], 0);
+    EXPECT_OK(zx_handle_close(vmo));
+}
+
+// A resizable VMO grows to hold the stream; a fixed one cannot.
+TEST(VmoTestCase, StreamSizeGrowth) {
+    zx_handle_t fixed, resizable;
+    ASSERT_OK(zx_vmo_create(PAGE, 0, &fixed));
+    ASSERT_OK(zx_vmo_create(PAGE, ZX_VMO_RESIZABLE, &resizable));
+    EXPECT_STATUS(zx_vmo_set_stream_size(fixed, PAGE + 1), ZX_ERR_OUT_OF_RANGE);
+    EXPECT_EQ(stream_size(fixed), PAGE);
+    EXPECT_OK(zx_vmo_set_stream_size(resizable, 3 * PAGE + 1));
+    uint64_t size = 0;
+    ASSERT_OK(zx_vmo_get_size(resizable, &size));
+    EXPECT_EQ(size, 4 * PAGE);
+    EXPECT_EQ(stream_size(resizable), 3 * PAGE + 1);
+    EXPECT_OK(zx_handle_close_many((zx_handle_t[]){fixed, resizable}, 2));
+}
+
+TEST(VmoTestCase, StreamSizeErrors) {
+    zx_handle_t vmo, ev;
+    ASSERT_OK(zx_vmo_create(PAGE, 0, &vmo));
+    ASSERT_OK(zx_event_create(0, &ev));
+    uint64_t s;
+    zx_handle_t no_read = dup_rights(vmo, ZX_DEFAULT_VMO_RIGHTS & ~ZX_RIGHT_READ);
+    zx_handle_t no_write = dup_rights(vmo, ZX_DEFAULT_VMO_RIGHTS & ~ZX_RIGHT_WRITE);
+    EXPECT_STATUS(zx_vmo_get_stream_size(no_read, &s), ZX_ERR_ACCESS_DENIED);
+    EXPECT_STATUS(zx_vmo_set_stream_size(no_write, 1), ZX_ERR_ACCESS_DENIED);
+    EXPECT_STATUS(zx_vmo_get_stream_size(ev, &s), ZX_ERR_WRONG_TYPE);
+    EXPECT_STATUS(zx_vmo_set_stream_size(ev, 1), ZX_ERR_WRONG_TYPE);
+    EXPECT_STATUS(zx_vmo_get_stream_size(BOGUS_HANDLE, &s), ZX_ERR_BAD_HANDLE);
+    EXPECT_STATUS(zx_vmo_set_stream_size(BOGUS_HANDLE, 1), ZX_ERR_BAD_HANDLE);
+    EXPECT_STATUS(zx_vmo_get_stream_size(vmo, NULL), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_vmo_get_stream_size(vmo, KERNEL_PTR), ZX_ERR_INVALID_ARGS);
+    EXPECT_EQ(stream_size(vmo), PAGE);
+    EXPECT_OK(zx_handle_close_many((zx_handle_t[]){vmo, ev, no_read, no_write}, 4));
+}
+#endif
+
+#if defined(ZX_SYS_vmo_transfer_data)
+// "functionally equivalent to a memcpy from src_vmo to dst_vmo followed by a decommit of the
+// associated pages in src_vmo".
+TEST(VmoTestCase, TransferData) {
+    zx_handle_t src, dst;
+    ASSERT_OK(zx_vmo_create(4 * PAGE, 0, &src));
+    ASSERT_OK(zx_vmo_create(4 * PAGE, 0, &dst));
+    uint8_t a = 0xaa, b = 0xbb, d = 0xdd, got = 0;
+    ASSERT_OK(zx_vmo_write(src, &a, PAGE, 1));
+    ASSERT_OK(zx_vmo_write(src, &b, 2 * PAGE + 5, 1));
+    ASSERT_OK(zx_vmo_write(dst, &d, 0, 1));  // overwritten: the source page 0 is empty
+    ASSERT_OK(zx_vmo_write(dst, &d, 3 * PAGE, 1));  // outside the range: kept
+    EXPECT_OK(zx_vmo_transfer_data(dst, 0, 0, 3 * PAGE, src, 0));
+    ASSERT_OK(zx_vmo_read(dst, &got, 0, 1));
+    EXPECT_EQ(got, 0);
+    ASSERT_OK(zx_vmo_read(dst, &got, PAGE, 1));
+    EXPECT_EQ(got, 0xaa);
+    ASSERT_OK(zx_vmo_read(dst, &got, 2 * PAGE + 5, 1));
+    EXPECT_EQ(got, 0xbb);
+    ASSERT_OK(zx_vmo_read(dst, &got, 3 * PAGE, 1));
+    EXPECT_EQ(got, 0xdd);
+    ASSERT_OK(zx_vmo_read(src, &got, PAGE, 1));
+    EXPECT_EQ(got, 0);
+    zx_info_vmo_t info;
+    ASSERT_OK(zx_object_get_info(src, ZX_INFO_VMO, &info, sizeof(info), NULL, NULL));
+    EXPECT_EQ(info.committed_bytes, 0);
+    EXPECT_OK(zx_handle_close_many((zx_handle_t[]){src, dst}, 2));
+}
+
+TEST(VmoTestCase, TransferDataErrors) {
+    zx_handle_t src, dst, ev, child;
+    ASSERT_OK(zx_vmo_create(2 * PAGE, 0, &src));
+    ASSERT_OK(zx_vmo_create(2 * PAGE, 0, &dst));
+    ASSERT_OK(zx_event_create(0, &ev));
+    uint8_t a = 0xaa, got = 0;
+    ASSERT_OK(zx_vmo_write(src, &a, 0, 1));
+    zx_handle_t dst_ro = dup_rights(dst, ZX_DEFAULT_VMO_RIGHTS & ~ZX_RIGHT_WRITE);
+    zx_handle_t src_ro = dup_rights(src, ZX_DEFAULT_VMO_RIGHTS & ~ZX_RIGHT_WRITE);
+    zx_handle_t src_wo = dup_rights(src, ZX_DEFAULT_VMO_RIGHTS & ~ZX_RIGHT_READ);
+    EXPECT_STATUS(zx_vmo_transfer_data(BOGUS_HANDLE, 0, 0, PAGE, src, 0), ZX_ERR_BAD_HANDLE);
+    EXPECT_STATUS(zx_vmo_transfer_data(dst, 0, 0, PAGE, BOGUS_HANDLE, 0), ZX_ERR_BAD_HANDLE);
+    EXPECT_STATUS(zx_vmo_transfer_data(ev, 0, 0, PAGE, src, 0), ZX_ERR_WRONG_TYPE);
+    EXPECT_STATUS(zx_vmo_transfer_data(dst, 0, 0, PAGE, ev, 0), ZX_ERR_WRONG_TYPE);
+    EXPECT_STATUS(zx_vmo_transfer_data(dst_ro, 0, 0, PAGE, src, 0), ZX_ERR_ACCESS_DENIED);
+    EXPECT_STATUS(zx_vmo_transfer_data(dst, 0, 0, PAGE, src_ro, 0), ZX_ERR_ACCESS_DENIED);
+    EXPECT_STATUS(zx_vmo_transfer_data(dst, 0, 0, PAGE, src_wo, 0), ZX_ERR_ACCESS_DENIED);
+    // "offset, length, or src_offset is not page aligned, or src_vmo and dst_vmo point to the
+    // same VMO".
+    EXPECT_STATUS(zx_vmo_transfer_data(dst, 0, 1, PAGE, src, 0), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_vmo_transfer_data(dst, 0, 0, 1, src, 0), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_vmo_transfer_data(dst, 0, 0, PAGE, src, 8), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_vmo_transfer_data(src, 0, 0, PAGE, src, PAGE), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_vmo_transfer_data(dst, 1, 0, PAGE, src, 0), ZX_ERR_INVALID_ARGS);
+    // "The specified range in dst_vmo or src_vmo is invalid."
+    EXPECT_STATUS(zx_vmo_transfer_data(dst, 0, PAGE, 2 * PAGE, src, 0), ZX_ERR_OUT_OF_RANGE);
+    EXPECT_STATUS(zx_vmo_transfer_data(dst, 0, 0, 2 * PAGE, src, PAGE), ZX_ERR_OUT_OF_RANGE);
+    EXPECT_STATUS(zx_vmo_transfer_data(dst, 0, 0, UINT64_MAX & ~(uint64_t)(PAGE - 1), src, 0),
+                  ZX_ERR_OUT_OF_RANGE);
+    // A source with a child cannot give its pages away.
+    ASSERT_OK(zx_vmo_create_child(src, ZX_VMO_CHILD_SNAPSHOT, 0, PAGE, &child));
+    EXPECT_STATUS(zx_vmo_transfer_data(dst, 0, 0, PAGE, src, 0), ZX_ERR_BAD_STATE);
+    EXPECT_STATUS(zx_vmo_transfer_data(dst, 0, 0, PAGE, child, 0), ZX_ERR_BAD_STATE);
+    // Nothing moved.
+    ASSERT_OK(zx_vmo_read(src, &got, 0, 1));
+    EXPECT_EQ(got, 0xaa);
+    ASSERT_OK(zx_vmo_read(dst, &got, 0, 1));
+    EXPECT_EQ(got, 0);
+    EXPECT_OK(zx_handle_close_many((zx_handle_t[]){src, dst, ev, child, dst_ro, src_ro, src_wo}, 7));
+}
+#endif
+
+TEST(VmoTestCase, CachePolicy) {
+    zx_handle_t vmo;
+    ASSERT_OK(zx_vmo_create(PAGE, 0, &vmo));
+    EXPECT_OK(zx_vmo_set_cache_policy(vmo, ZX_CACHE_POLICY_UNCACHED));
+    EXPECT_OK(zx_vmo_set_cache_policy(vmo, ZX_CACHE_POLICY_CACHED));
+    // "Having committed pages is only allowed if transitioning from a cached state".
+    uint8_t b = 1;
+    ASSERT_OK(zx_vmo_write(vmo, &b, 0, 1));
+    EXPECT_OK(zx_vmo_set_cache_policy(vmo, ZX_CACHE_POLICY_WRITE_COMBINING));
+    EXPECT_STATUS(zx_vmo_set_cache_policy(vmo, ZX_CACHE_POLICY_CACHED), ZX_ERR_BAD_STATE);
+    zx_info_vmo_t info;
+    ASSERT_OK(zx_object_get_info(vmo, ZX_INFO_VMO, &info, sizeof(info), NULL, NULL));
+    EXPECT_EQ(info.cache_policy, ZX_CACHE_POLICY_WRITE_COMBINING);
+    EXPECT_OK(zx_handle_close(vmo));
+}
+
+// "the VMO must not presently be mapped by any process, have any children, be a child itself".
+TEST(VmoTestCase, CachePolicyBadState) {
+    zx_handle_t vmo, child, ev;
+    ASSERT_OK(zx_vmo_create(PAGE, 0, &vmo));
+    ASSERT_OK(zx_event_create(0, &ev));
+    zx_vaddr_t addr;
+    ASSERT_OK(zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ, 0, vmo, 0, PAGE, &addr));
+    EXPECT_STATUS(zx_vmo_set_cache_policy(vmo, ZX_CACHE_POLICY_UNCACHED), ZX_ERR_BAD_STATE);
+    ASSERT_OK(zx_vmar_unmap(zx_vmar_root_self(), addr, PAGE));
+    ASSERT_OK(zx_vmo_create_child(vmo, ZX_VMO_CHILD_SLICE, 0, PAGE, &child));
+    EXPECT_STATUS(zx_vmo_set_cache_policy(vmo, ZX_CACHE_POLICY_UNCACHED), ZX_ERR_BAD_STATE);
+    EXPECT_STATUS(zx_vmo_set_cache_policy(child, ZX_CACHE_POLICY_UNCACHED), ZX_ERR_BAD_STATE);
+    EXPECT_OK(zx_handle_close(child));
+    // "cache_policy contains flags outside of the ones listed above".
+    EXPECT_STATUS(zx_vmo_set_cache_policy(vmo, 4), ZX_ERR_INVALID_ARGS);
+    zx_handle_t no_map = dup_rights(vmo, ZX_DEFAULT_VMO_RIGHTS & ~ZX_RIGHT_MAP);
+    EXPECT_STATUS(zx_vmo_set_cache_policy(no_map, ZX_CACHE_POLICY_UNCACHED), ZX_ERR_ACCESS_DENIED);
+    EXPECT_STATUS(zx_vmo_set_cache_policy(ev, ZX_CACHE_POLICY_UNCACHED), ZX_ERR_WRONG_TYPE);
+    EXPECT_STATUS(zx_vmo_set_cache_policy(BOGUS_HANDLE, ZX_CACHE_POLICY_UNCACHED),
+                  ZX_ERR_BAD_HANDLE);
+    EXPECT_OK(zx_vmo_set_cache_policy(vmo, ZX_CACHE_POLICY_UNCACHED));  // now nothing stands in the way
+    EXPECT_OK(zx_handle_close_many((zx_handle_t[]){no_map, ev, vmo}, 3));
+}

@@ -101,6 +101,18 @@ static int channel_flood(long n) {
     return (int)n;
 }
 
+// Port I/O through a resource handed over as ZC_HND_USER0: "use" requests port 0x80 and
+// touches it (exit 0); "released" requests, releases, then touches it (the touch must fault).
+static int ioport_case(const char *arg) {
+    zx_handle_t r = zc_take_handle(ZC_HND_USER0);
+    if (r == ZX_HANDLE_INVALID || zx_ioports_request(r, 0x80, 1) != ZX_OK)
+        return CHILD_SETUP_FAILED;
+    if (strcmp(arg, "released") == 0 && zx_ioports_release(r, 0x80, 1) != ZX_OK)
+        return CHILD_SETUP_FAILED;
+    __asm__ volatile("outb %%al, %%dx" ::"a"(0), "d"(0x80));
+    return 0;
+}
+
 int child_main(int argc, char **argv) {
     const char *what = argv[2];
     const char *arg = argc >= 4 ? argv[3] : "";
@@ -125,6 +137,10 @@ int child_main(int argc, char **argv) {
         return signal_exit(strtol(arg, NULL, 0));
     if (strcmp(what, "channel-flood") == 0)
         return channel_flood(strtol(arg, NULL, 0));
+#if defined(ZX_SYS_ioports_request) && defined(ZX_SYS_ioports_release)
+    if (strcmp(what, "ioport") == 0)
+        return ioport_case(arg);
+#endif
     printf("core2-child: unknown case '%s'\n", what);
     return CHILD_UNKNOWN;
 }

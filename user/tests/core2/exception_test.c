@@ -45,6 +45,26 @@ static zx_status_t ud2_mini(struct mini *m, zx_handle_t job) {
     return mini_create(m, job, MINI_UD2_THEN_COUNT, sizeof(MINI_UD2_THEN_COUNT));
 }
 
+// The mini's thread and then its process ended, and not by an unhandled-exception kill.
+static bool thread_ended_process_without_exception_kill(struct mini *m) {
+    return wait_signals(m->thread, ZX_THREAD_TERMINATED) &&
+           wait_signals(m->proc, ZX_PROCESS_TERMINATED) &&
+           process_rc(m->proc) != ZX_TASK_RETCODE_EXCEPTION_KILL;
+}
+
+// Starts a ud2 mini process with a process exception channel and reads its first exception.
+static zx_status_t start_in_exception(struct mini *m, zx_handle_t *ch, zx_handle_t *exc) {
+    zx_status_t st = ud2_mini(m, ZX_HANDLE_INVALID);
+    if (st == ZX_OK)
+        st = zx_task_create_exception_channel(m->proc, 0, ch);
+    if (st == ZX_OK)
+        st = mini_start(m, ZX_HANDLE_INVALID, 0);
+    zx_exception_info_t info;
+    if (st == ZX_OK)
+        st = read_exception(*ch, &info, exc);
+    return st;
+}
+
 #define EXC_CHANNEL_RIGHTS (ZX_RIGHT_TRANSFER | ZX_RIGHT_WAIT | ZX_RIGHT_READ)
 
 TEST(ExceptionTest, CreateChannels) {
@@ -353,9 +373,7 @@ TEST(ExceptionTest, ThreadExitState) {
     // thread that generated the exception to exit."
     ASSERT_OK(set_state(exc, ZX_EXCEPTION_STATE_THREAD_EXIT));
     zx_handle_close(exc);
-    EXPECT_TRUE(wait_signals(m.thread, ZX_THREAD_TERMINATED));
-    EXPECT_TRUE(wait_signals(m.proc, ZX_PROCESS_TERMINATED));
-    EXPECT_NE(process_rc(m.proc), ZX_TASK_RETCODE_EXCEPTION_KILL);
+    EXPECT_TRUE(thread_ended_process_without_exception_kill(&m));
     zx_handle_close(ch);
     mini_destroy(&m);
 }
@@ -392,12 +410,8 @@ TEST(ExceptionTest, ExceptionHandleProperties) {
 // ZX_OK".
 TEST(ExceptionTest, KillDuringException) {
     struct mini m;
-    ASSERT_OK(ud2_mini(&m, ZX_HANDLE_INVALID));
     zx_handle_t ch, exc;
-    ASSERT_OK(zx_task_create_exception_channel(m.proc, 0, &ch));
-    ASSERT_OK(mini_start(&m, ZX_HANDLE_INVALID, 0));
-    zx_exception_info_t info;
-    ASSERT_OK(read_exception(ch, &info, &exc));
+    ASSERT_OK(start_in_exception(&m, &ch, &exc));
     EXPECT_OK(zx_task_kill(m.proc));
     EXPECT_TRUE(wait_signals(m.proc, ZX_PROCESS_TERMINATED));
     EXPECT_EQ(process_rc(m.proc), ZX_TASK_RETCODE_SYSCALL_KILL);
@@ -410,6 +424,46 @@ TEST(ExceptionTest, KillDuringException) {
     zx_handle_close(ch);
     mini_destroy(&m);
 }
+
+// Killing only the faulting thread, then letting go of its exception before the thread has
+// died: the kill ends the exception, so no other handler sees it and the process is not
+// killed for an unhandled exception.
+TEST(ExceptionTest, KillThreadThenCloseException) {
+    struct mini m;
+    zx_handle_t ch, exc;
+    ASSERT_OK(start_in_exception(&m, &ch, &exc));
+    EXPECT_OK(zx_task_kill(m.thread));
+    zx_handle_close(exc);
+    EXPECT_TRUE(thread_ended_process_without_exception_kill(&m));
+    zx_handle_close(ch);
+    mini_destroy(&m);
+}
+
+#if defined(ZX_SYS_thread_raise_exception)
+// A user exception goes to job debugger channels only; with none listening the thread goes on,
+// and the process's own channel sees nothing.
+TEST(ExceptionTest, RaiseUserException) {
+    zx_handle_t ch;
+    ASSERT_OK(zx_task_create_exception_channel(zx_process_self(), 0, &ch));
+    zx_exception_context_t ctx;
+    memset(&ctx, 0, sizeof(ctx));
+    ctx.synth_code = ZX_EXCP_USER_CODE_USER0;
+    EXPECT_OK(zx_thread_raise_exception(ZX_EXCEPTION_TARGET_JOB_DEBUGGER, ZX_EXCP_USER, &ctx));
+    EXPECT_EQ(signals_now(ch) & ZX_CHANNEL_READABLE, 0);
+    // Only ZX_EXCEPTION_TARGET_JOB_DEBUGGER and ZX_EXCP_USER, with a context.
+    EXPECT_STATUS(zx_thread_raise_exception(0, ZX_EXCP_USER, &ctx), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_thread_raise_exception(2, ZX_EXCP_USER, &ctx), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(
+        zx_thread_raise_exception(ZX_EXCEPTION_TARGET_JOB_DEBUGGER, ZX_EXCP_GENERAL, &ctx),
+        ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_thread_raise_exception(ZX_EXCEPTION_TARGET_JOB_DEBUGGER, ZX_EXCP_USER, NULL),
+                  ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(
+        zx_thread_raise_exception(ZX_EXCEPTION_TARGET_JOB_DEBUGGER, ZX_EXCP_USER, KERNEL_PTR),
+        ZX_ERR_INVALID_ARGS);
+    zx_handle_close(ch);
+}
+#endif
 
 TEST(ExceptionTest, ExceptionAndSuspendTogether) {
     struct mini m;

@@ -127,6 +127,38 @@ TEST(JobTest, CreateUnderDeadJobFails) {
     zx_handle_close(job);
 }
 
+// ---- child signals ----
+
+// "ZX_JOB_NO_JOBS: the job has no more child jobs"; "ZX_JOB_NO_PROCESSES: the job has no more
+// running processes" (a process counts until it has terminated).
+TEST(JobTest, NoChildrenSignals) {
+    zx_handle_t job, child, proc, vmar;
+    ASSERT_OK(zx_job_create(zx_job_default(), 0, &job));
+    zx_signals_t observed = 0;
+    EXPECT_OK(zx_object_wait_one(job, ZX_JOB_NO_CHILDREN, 0, &observed));
+    EXPECT_EQ(observed & ZX_JOB_NO_CHILDREN, ZX_JOB_NO_CHILDREN);
+    ASSERT_OK(zx_job_create(job, 0, &child));
+    EXPECT_EQ(signals_now(job) & ZX_JOB_NO_CHILDREN, ZX_JOB_NO_PROCESSES);
+    EXPECT_EQ(signals_now(child) & ZX_JOB_NO_CHILDREN, ZX_JOB_NO_CHILDREN);
+    ASSERT_OK(zx_process_create(job, "p", 1, 0, &proc, &vmar));
+    EXPECT_EQ(signals_now(job) & ZX_JOB_NO_CHILDREN, 0);
+    // An unstarted process dies when its last handle goes.
+    zx_handle_close(vmar);
+    zx_handle_close(proc);
+    EXPECT_TRUE(wait_signals(job, ZX_JOB_NO_PROCESSES));
+    EXPECT_EQ(signals_now(job) & ZX_JOB_NO_JOBS, 0);
+    ASSERT_OK(zx_task_kill(child));
+    EXPECT_TRUE(wait_signals(job, ZX_JOB_NO_JOBS));
+    zx_handle_close(child);
+    EXPECT_EQ(signals_now(job) & ZX_JOB_NO_CHILDREN, ZX_JOB_NO_CHILDREN);
+    // A child job that goes away with its last handle counts as gone too.
+    ASSERT_OK(zx_job_create(job, 0, &child));
+    EXPECT_EQ(signals_now(job) & ZX_JOB_NO_JOBS, 0);
+    zx_handle_close(child);
+    EXPECT_TRUE(wait_signals(job, ZX_JOB_NO_JOBS));
+    zx_handle_close(job);
+}
+
 // ---- kill ----
 
 TEST(JobTest, KillEmptyJobSignalsTerminated) {

@@ -152,3 +152,31 @@ TEST(Resource, ResourcesAreTransferable) {
     zx_handle_close(a);
     zx_handle_close(b);
 }
+
+TEST(Resource, InfoResource) {
+    zx_handle_t r, ev;
+    ASSERT_OK(zx_resource_create(root_resource(), ZX_RSRC_KIND_MMIO | ZX_RSRC_FLAG_EXCLUSIVE,
+                                 MMIO_BASE, 4 * PAGE, "info-me", 7, &r));
+    zx_info_resource_t info;
+    size_t actual = 0, avail = 0;
+    ASSERT_OK(zx_object_get_info(r, ZX_INFO_RESOURCE, &info, sizeof(info), &actual, &avail));
+    EXPECT_EQ(actual, 1);
+    EXPECT_EQ(avail, 1);
+    EXPECT_EQ(info.kind, ZX_RSRC_KIND_MMIO);
+    EXPECT_EQ(info.flags, ZX_RSRC_FLAG_EXCLUSIVE);
+    EXPECT_EQ(info.base, MMIO_BASE);
+    EXPECT_EQ(info.size, 4 * PAGE);
+    EXPECT_STREQ(info.name, "info-me");
+    ASSERT_OK(zx_object_get_info(root_resource(), ZX_INFO_RESOURCE, &info, sizeof(info), NULL,
+                                 NULL));
+    EXPECT_EQ(info.kind, ZX_RSRC_KIND_ROOT);
+    EXPECT_STATUS(zx_object_get_info(r, ZX_INFO_RESOURCE, &info, sizeof(info) - 1, NULL, NULL),
+                  ZX_ERR_BUFFER_TOO_SMALL);
+    zx_handle_t weak = dup_rights(r, ZX_RIGHT_TRANSFER);
+    EXPECT_STATUS(zx_object_get_info(weak, ZX_INFO_RESOURCE, &info, sizeof(info), NULL, NULL),
+                  ZX_ERR_ACCESS_DENIED);
+    ASSERT_OK(zx_event_create(0, &ev));
+    EXPECT_STATUS(zx_object_get_info(ev, ZX_INFO_RESOURCE, &info, sizeof(info), NULL, NULL),
+                  ZX_ERR_WRONG_TYPE);
+    zx_handle_close_many((zx_handle_t[]){r, weak, ev}, 3);
+}

@@ -423,3 +423,12 @@ TEST(Threads, VmarUnmapHandleCloseThreadExitFailureReturns) {
     zx_vmar_unmap(zx_vmar_root_self(), real_stack, d.stack_size);
 }
 #endif
+
+#if defined(ZX_SYS_thread_legacy_yield)
+TEST(Threads, LegacyYield) {
+    EXPECT_OK(zx_thread_legacy_yield(0));
+    // "options must be zero".
+    EXPECT_STATUS(zx_thread_legacy_yield(1), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_thread_legacy_yield(UINT32_MAX), ZX_ERR_INVALID_ARGS);
+}
+#endif

@@ -67,3 +67,18 @@ TEST(TicksTest, DeadlineAfter) {
     // Saturates instead of overflowing.
     EXPECT_EQ(zx_deadline_after(ZX_TIME_INFINITE), ZX_TIME_INFINITE);
 }
+
+#if defined(ZC_VDSO_IDX_ticks_get_boot) && defined(ZC_VDSO_IDX_clock_get_boot)
+// The boot timeline: zc never suspends, so it runs with the monotonic one.
+TEST(TicksTest, BootTimeline) {
+    zx_ticks_t t0 = zx_ticks_get_boot();
+    zx_time_t m0 = zx_clock_get_monotonic();
+    zx_time_t b = zx_clock_get_boot();
+    zx_time_t m1 = zx_clock_get_monotonic();
+    zx_ticks_t t1 = zx_ticks_get_boot();
+    EXPECT_LE(t0, t1);
+    EXPECT_GE(b, m0);
+    EXPECT_LE(b, m1);
+    EXPECT_GE(zx_ticks_get(), t1);
+}
+#endif
