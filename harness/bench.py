@@ -31,7 +31,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-from . import qemu
+from . import analogues, qemu
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BASELINE = os.path.join(ROOT, "results", "baselines", "zircon-zcore-2020.csv")
@@ -113,13 +113,16 @@ FAMILY_NAMES = {
     r"re:^Socket/WriteRead/\d+bytes$": "Socket/WriteRead/*",
 }
 MET, NOT_MET, NO_DATA = "met", "not met", "no data"
+# A zc/Linux comparison whose two sides do not do the same work (harness/analogues.py): shown,
+# never counted for or against a target.
+UNEQUAL = "not equal work"
 
 MEMCPY_LIMITED = re.compile(
     r"^(Vmo/(Read|Write)(/ZeroPage)?|VmoMap(Range)?/(Read|Write)(/Kernel)?)/(\d+kbytes)$")
 
 SUMMARY_COLUMNS = ["label", "zc_median_ns", "zc_mean_ns", "zc_runs", "linux_median_ns",
                    "linux_runs", "zc_over_linux", "limit_label", "limit_median_ns",
-                   "zc_over_limit", "zircon_2020_ns", "zcore_2020_ns"]
+                   "zc_over_limit", "zircon_2020_ns", "zcore_2020_ns", "equal_work"]
 
 
 class BenchError(Exception):
@@ -332,8 +335,15 @@ def summary_rows(zc_entries: Sequence[Entry], linux_entries: Sequence[Entry],
             "limit_label": limit or "", "limit_median_ns": fmt_num(limmed),
             "zc_over_limit": fmt_num(ratio(zmed, limmed), 3),
             "zircon_2020_ns": fmt_num(zircon, 0), "zcore_2020_ns": fmt_num(zcore, 0),
+            "equal_work": _equal_cell(label) if z and l else "",
         })
     return rows
+
+
+def _equal_cell(label: str) -> str:
+    """summary.csv's equal_work: yes / no (harness/analogues.py) / unknown (no row)."""
+    eq = analogues.equal_work(label)
+    return {True: "yes", False: "no"}.get(eq, "unknown")
 
 
 def write_summary_csv(path: str, rows: List[dict]):
@@ -385,6 +395,7 @@ def _row(label, value, ref_label, ref, factor, strict, system_ref) -> dict:
 
 
 def group_status(rows: List[dict]) -> str:
+    rows = [r for r in rows if r["status"] != UNEQUAL]
     statuses = {r["status"] for r in rows}
     if not rows:
         return NO_DATA
@@ -416,12 +427,18 @@ def compute_verdict(zc_entries: Sequence[Entry], linux_entries: Sequence[Entry])
                                  "comparison": "<", "status": NO_DATA,
                                  "note": "no such label on either system"})
                 for label in labels:
-                    rows.append(_row(label, value_of(zc, label), label, value_of(linux, label),
-                                     t["factor"], True, "linux"))
+                    row = _row(label, value_of(zc, label), label, value_of(linux, label),
+                               t["factor"], True, "linux")
+                    why = analogues.unequal([label]).get(label)
+                    if why:
+                        row["status"] = UNEQUAL
+                        row["note"] = "; ".join(x for x in (row["note"], why) if x)
+                    rows.append(row)
         targets.append({"id": t["id"], "title": t["title"], "status": group_status(rows),
                         "rows": rows})
     counts = {s: sum(1 for t in targets if t["status"] == s) for s in (MET, NOT_MET, NO_DATA)}
-    return {"statistic": "median of the per-run values (ns); ratio = value / reference",
+    return {"statistic": "median of the per-run values (ns); ratio = value / reference; "
+                         "comparisons marked 'not equal work' do not count",
             "targets": targets, "counts": counts}
 
 
@@ -489,7 +506,8 @@ def verdict_table(verdict: dict) -> str:
     return (table(["target", "zc ns", "reference", "ref ns", "ratio", "needs", "verdict"], rows,
                   left=(0, 2, 6)) +
             f"targets: {c[MET]} met, {c[NOT_MET]} not met, {c[NO_DATA]} no data "
-            "(medians; a target is met only when all its comparisons have data and hold)\n")
+            "(medians; a target is met only when all its comparisons have data and hold; "
+            f"'{UNEQUAL}' comparisons do not count)\n")
 
 
 def report(zc_entries: Sequence[Entry], linux_entries: Sequence[Entry], mode: str,
@@ -503,14 +521,22 @@ def report(zc_entries: Sequence[Entry], linux_entries: Sequence[Entry], mode: st
 
     out.write(f"\n== zc vs Linux, same run ({mode}); ratio = zc median / Linux median, "
               "< 1 means zc is faster\n")
-    lr = []
+    lr, unequal_tests = [], {}
     for r in rows:
         if r["zc_over_linux"]:
             rr = float(r["zc_over_linux"])
+            equal = r.get("equal_work", "") != "no"
+            if not equal:
+                a = analogues.analogue_of(r["label"])
+                unequal_tests[analogues.test_of(r["label"])] = a.why if a else ""
             lr.append([r["label"], r["zc_median_ns"], r["linux_median_ns"], fmt_ratio(rr),
-                       "faster" if rr < 1 else "slower"])
+                       ("faster" if rr < 1 else "slower") if equal else "NOT EQUAL WORK"])
     out.write(table(["label", "zc ns", "linux ns", "zc/linux", "zc is"], lr, left=(0, 4))
               if lr else "(no label measured on both)\n")
+    if unequal_tests:
+        out.write("not equal work (harness/analogues.py, docs/bench.md; out of the verdict):\n")
+        for test, why in unequal_tests.items():
+            out.write(f"  {test}: {why}\n")
     for what, have, lack in (("no Linux analogue (microbenchmarks/linux/README.md)", zc, linux),
                              ("Linux only (not in zc's set)", linux, zc)):
         tests = sorted({test_name(k, have) for k in have} - {test_name(k, lack) for k in lack})
