@@ -31,7 +31,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-from . import qemu
+from . import analogues, qemu, stats
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BASELINE = os.path.join(ROOT, "results", "baselines", "zircon-zcore-2020.csv")
@@ -79,6 +79,9 @@ QUICK_FILTER = ("^(Syscall/Null"
                 "|Mmu/MapUnmap"
                 ")$")
 DEFAULT_TIMEOUT = {False: 780.0, True: 170.0}   # per boot, full / quick
+# Boots per system in a full run: the spread between boots (larger than within one under TCG)
+# is what the confidence intervals and `harness compare` need (harness/stats.py).
+FULL_BOOTS = 3
 
 # --- the verdict (issue 6) ----------------------------------------------------------------------
 #   kind "limit": zc's label <= factor x zc's reference label (same guest)
@@ -112,14 +115,20 @@ FAMILY_NAMES = {
     r"re:^VmoMap/(Read|Write)/\d+kbytes$": "VmoMap/Read|Write/*",
     r"re:^Socket/WriteRead/\d+bytes$": "Socket/WriteRead/*",
 }
-MET, NOT_MET, NO_DATA = "met", "not met", "no data"
+MET, NOT_MET, NO_DATA, INCONCLUSIVE = "met", "not met", "no data", "inconclusive"
+# A zc/Linux comparison whose two sides do not do the same work (harness/analogues.py): shown,
+# never counted for or against a target.
+UNEQUAL = "not equal work"
 
 MEMCPY_LIMITED = re.compile(
     r"^(Vmo/(Read|Write)(/ZeroPage)?|VmoMap(Range)?/(Read|Write)(/Kernel)?)/(\d+kbytes)$")
 
 SUMMARY_COLUMNS = ["label", "zc_median_ns", "zc_mean_ns", "zc_runs", "linux_median_ns",
                    "linux_runs", "zc_over_linux", "limit_label", "limit_median_ns",
-                   "zc_over_limit", "zircon_2020_ns", "zcore_2020_ns"]
+                   "zc_over_limit", "zircon_2020_ns", "zcore_2020_ns", "equal_work",
+                   "zc_boots", "linux_boots", "zc_ci_low_ns", "zc_ci_high_ns", "linux_ci_low_ns",
+                   "linux_ci_high_ns", "zc_over_linux_ci_low", "zc_over_linux_ci_high",
+                   "zc_over_limit_ci_low", "zc_over_limit_ci_high"]
 
 
 class BenchError(Exception):
@@ -245,29 +254,67 @@ def std_dev(values: Sequence[float]) -> float:
 
 @dataclass
 class Value:
-    """A label's figure: the median of its per-run values. `how` tells when it was derived."""
+    """A label's figure: the mean over boots of each boot's median of the per-run values (one
+    boot: its median), with its 95% bootstrap interval (harness/stats.py). `how` tells when it
+    was derived."""
     median: float
     runs: int
     how: str = ""
+    low: Optional[float] = None
+    high: Optional[float] = None
+    boots: int = 1
+    est: Optional[stats.Estimate] = None
 
 
 def as_dict(entries: Sequence[Entry]) -> Dict[str, Entry]:
     return {e.label: e for e in entries}
 
 
-def value_of(results: Dict[str, Entry], label: str) -> Optional[Value]:
-    """The median of `label`; for a multi-step test without an overall entry (e.g.
-    HandleCreate_Vmo = .create + .close) the median of the per-run sums of its steps."""
+def run_values(results: Dict[str, Entry], label: str) -> Optional[Tuple[List[float], str]]:
+    """The per-run values of `label`; for a multi-step test without an overall entry (e.g.
+    HandleCreate_Vmo = .create + .close) the per-run sums of its steps, and how they were made."""
     e = results.get(label)
     if e:
-        return Value(median(e.values), len(e.values))
+        return e.values, ""
     steps = [x for k, x in results.items() if k.startswith(label + ".") and "." not in
              k[len(label) + 1:]]
     if steps and len({len(x.values) for x in steps}) == 1:
         sums = [sum(vals) for vals in zip(*(x.values for x in steps))]
         names = "+".join(x.label[len(label):] for x in steps)
-        return Value(median(sums), len(sums), f"sum of steps {names}")
+        return sums, f"sum of steps {names}"
     return None
+
+
+Boots = Sequence[Dict[str, Entry]]
+
+
+def value_of(results, label: str, system: str = "") -> Optional[Value]:
+    """The figure of `label` in one boot's results (a dict) or in several boots (a list of
+    dicts), with its interval."""
+    boots = [results] if isinstance(results, dict) else list(results)
+    key = (system, label, tuple(id(b) for b in boots))
+    if key in _VALUE_CACHE and _VALUE_CACHE[key][0] == boots:
+        return _VALUE_CACHE[key][1]
+    per_boot, how = [], ""
+    for b in boots:
+        rv = run_values(b, label)
+        if rv:
+            per_boot.append(rv[0])
+            how = rv[1]
+    est = stats.estimate(per_boot, f"{system}:{label}")
+    v = Value(est.value, est.runs, how, est.low, est.high, est.boots, est) if est else None
+    _VALUE_CACHE[key] = (boots, v)
+    return v
+
+
+# value_of's results by (system, label, the boots' identities); the boots are kept beside each
+# result so that an id reused by a new dict is never mistaken for the old one.
+_VALUE_CACHE: Dict[tuple, tuple] = {}
+
+
+def ratio_ci(a: Optional[Value], b: Optional[Value]) -> Optional[Tuple[float, float, float]]:
+    """a / b with its 95% interval: (ratio, low, high)."""
+    return stats.ratio(a.est if a else None, b.est if b else None)
 
 
 def ratio(a: Optional[float], b: Optional[float]) -> Optional[float]:
@@ -311,29 +358,51 @@ def fmt_num(x: Optional[float], digits: int = 1) -> str:
 
 
 def summary_rows(zc_entries: Sequence[Entry], linux_entries: Sequence[Entry],
-                 baseline: Dict[str, Tuple[Optional[float], Optional[float]]]) -> List[dict]:
+                 baseline: Dict[str, Tuple[Optional[float], Optional[float]]],
+                 boots: Optional[Dict[str, Boots]] = None) -> List[dict]:
+    """One row per label. `boots` = {"zc": [results of boot 1, ...], "linux": [...]}; without
+    it the entries are one boot. Figures and ratios come with their 95% intervals."""
     zc, linux = as_dict(zc_entries), as_dict(linux_entries)
+    boots = boots or {"zc": [zc], "linux": [linux]}
     labels = [e.label for e in zc_entries] + [e.label for e in linux_entries
                                               if e.label not in zc]
     rows = []
     for label in labels:
-        z, l = zc.get(label), linux.get(label)
-        zmed = median(z.values) if z else None
-        lmed = median(l.values) if l else None
+        z = value_of(boots["zc"], label, "zc") if label in zc else None
+        l = value_of(boots["linux"], label, "linux") if label in linux else None
         limit = limit_label_for(label, zc) if z else None
-        limmed = median(zc[limit].values) if limit else None
+        lim = value_of(boots["zc"], limit, "zc") if limit else None
         zircon, zcore = baseline.get(label, (None, None))
+        zl, zlim = ratio_ci(z, l), ratio_ci(z, lim)
         rows.append({
             "label": label,
-            "zc_median_ns": fmt_num(zmed), "zc_mean_ns": fmt_num(mean(z.values) if z else None),
-            "zc_runs": str(len(z.values)) if z else "",
-            "linux_median_ns": fmt_num(lmed), "linux_runs": str(len(l.values)) if l else "",
-            "zc_over_linux": fmt_num(ratio(zmed, lmed), 3),
-            "limit_label": limit or "", "limit_median_ns": fmt_num(limmed),
-            "zc_over_limit": fmt_num(ratio(zmed, limmed), 3),
+            "zc_median_ns": fmt_num(z.median if z else None),
+            "zc_mean_ns": fmt_num(mean(zc[label].values) if z else None),
+            "zc_runs": str(len(zc[label].values)) if z else "",
+            "linux_median_ns": fmt_num(l.median if l else None),
+            "linux_runs": str(len(linux[label].values)) if l else "",
+            "zc_over_linux": fmt_num(zl[0] if zl else None, 3),
+            "limit_label": limit or "", "limit_median_ns": fmt_num(lim.median if lim else None),
+            "zc_over_limit": fmt_num(zlim[0] if zlim else None, 3),
             "zircon_2020_ns": fmt_num(zircon, 0), "zcore_2020_ns": fmt_num(zcore, 0),
+            "equal_work": _equal_cell(label) if z and l else "",
+            "zc_boots": str(z.boots) if z else "", "linux_boots": str(l.boots) if l else "",
+            "zc_ci_low_ns": fmt_num(z.low if z else None),
+            "zc_ci_high_ns": fmt_num(z.high if z else None),
+            "linux_ci_low_ns": fmt_num(l.low if l else None),
+            "linux_ci_high_ns": fmt_num(l.high if l else None),
+            "zc_over_linux_ci_low": fmt_num(zl[1] if zl else None, 3),
+            "zc_over_linux_ci_high": fmt_num(zl[2] if zl else None, 3),
+            "zc_over_limit_ci_low": fmt_num(zlim[1] if zlim else None, 3),
+            "zc_over_limit_ci_high": fmt_num(zlim[2] if zlim else None, 3),
         })
     return rows
+
+
+def _equal_cell(label: str) -> str:
+    """summary.csv's equal_work: yes / no (harness/analogues.py) / unknown (no row)."""
+    eq = analogues.equal_work(label)
+    return {True: "yes", False: "no"}.get(eq, "unknown")
 
 
 def write_summary_csv(path: str, rows: List[dict]):
@@ -367,45 +436,56 @@ def _family_labels(family: str, zc: Dict[str, Entry], linux: Dict[str, Entry]) -
 
 
 def _row(label, value, ref_label, ref, factor, strict, system_ref) -> dict:
-    r = ratio(value.median if value else None, ref.median if ref else None)
-    if r is None:
+    rc = ratio_ci(value, ref)
+    if rc is None:
         status = NO_DATA
         missing = [f"{sys_} {lbl}" for sys_, lbl, v in
                    (("zc", label, value), (system_ref, ref_label, ref)) if v is None]
         note = "missing: " + ", ".join(missing) if missing else ""
     else:
-        ok = r < factor if strict else r <= factor
-        status = MET if ok else NOT_MET
+        # met / not met only when the whole 95% interval of the ratio says so
+        status = stats.judge(rc[1:], factor, strict)
         note = "; ".join(x for x in ((value.how and f"zc {value.how}"),
                                      (ref.how and f"{system_ref} {ref.how}")) if x)
     return {"label": label, "value_ns": value.median if value else None,
+            "value_ci": [value.low, value.high] if value else None,
             "reference": f"{system_ref} {ref_label}", "reference_ns": ref.median if ref else None,
-            "ratio": r, "threshold": factor, "comparison": "<" if strict else "<=",
+            "reference_ci": [ref.low, ref.high] if ref else None,
+            "ratio": rc[0] if rc else None, "ratio_ci": list(rc[1:]) if rc else None,
+            "boots": [value.boots if value else 0, ref.boots if ref else 0],
+            "threshold": factor, "comparison": "<" if strict else "<=",
             "status": status, "note": note}
 
 
 def group_status(rows: List[dict]) -> str:
+    rows = [r for r in rows if r["status"] != UNEQUAL]
     statuses = {r["status"] for r in rows}
     if not rows:
         return NO_DATA
     if NOT_MET in statuses:
         return NOT_MET
+    if INCONCLUSIVE in statuses:
+        return INCONCLUSIVE
     if NO_DATA in statuses:
         return NO_DATA
     return MET
 
 
-def compute_verdict(zc_entries: Sequence[Entry], linux_entries: Sequence[Entry]) -> dict:
-    """The targets of issue 6 with their ratios and met / not met / no data. A target is met
-    only when every one of its comparisons has data and holds."""
+def compute_verdict(zc_entries: Sequence[Entry], linux_entries: Sequence[Entry],
+                    boots: Optional[Dict[str, Boots]] = None) -> dict:
+    """The targets of issue 6 with their ratios, 95% intervals and met / not met / inconclusive
+    / no data. A comparison is met only when its whole interval meets the threshold, not met
+    when the whole interval fails it; a target is met only when every comparison is met."""
     zc, linux = as_dict(zc_entries), as_dict(linux_entries)
+    boots = boots or {"zc": [zc], "linux": [linux]}
+    bz, bl = boots["zc"], boots["linux"]
     targets = []
     for t in TARGETS:
         rows = []
         if t["kind"] == "limit":
             for label, ref in t["pairs"]:
-                rows.append(_row(label, value_of(zc, label), ref, value_of(zc, ref),
-                                 t["factor"], False, "zc"))
+                rows.append(_row(label, value_of(bz, label, "zc"), ref,
+                                 value_of(bz, ref, "zc"), t["factor"], False, "zc"))
         else:
             for fam in t["families"]:
                 labels = _family_labels(fam, zc, linux)
@@ -416,12 +496,22 @@ def compute_verdict(zc_entries: Sequence[Entry], linux_entries: Sequence[Entry])
                                  "comparison": "<", "status": NO_DATA,
                                  "note": "no such label on either system"})
                 for label in labels:
-                    rows.append(_row(label, value_of(zc, label), label, value_of(linux, label),
-                                     t["factor"], True, "linux"))
+                    row = _row(label, value_of(bz, label, "zc"), label,
+                               value_of(bl, label, "linux"), t["factor"], True, "linux")
+                    why = analogues.unequal([label]).get(label)
+                    if why:
+                        row["status"] = UNEQUAL
+                        row["note"] = "; ".join(x for x in (row["note"], why) if x)
+                    rows.append(row)
         targets.append({"id": t["id"], "title": t["title"], "status": group_status(rows),
                         "rows": rows})
-    counts = {s: sum(1 for t in targets if t["status"] == s) for s in (MET, NOT_MET, NO_DATA)}
-    return {"statistic": "median of the per-run values (ns); ratio = value / reference",
+    counts = {s: sum(1 for t in targets if t["status"] == s)
+              for s in (MET, NOT_MET, INCONCLUSIVE, NO_DATA)}
+    return {"statistic": "per label the mean over boots of each boot's median of the per-run "
+                         "values (ns); ratio = value / reference; *_ci = 95% two-level bootstrap "
+                         "interval (boots, then runs); a comparison is met / not met only when "
+                         "its whole interval is; comparisons marked 'not equal work' do not count",
+            "boots": {"zc": len(bz), "linux": len(bl)},
             "targets": targets, "counts": counts}
 
 
@@ -477,43 +567,69 @@ def table(headers: List[str], rows: List[List[str]], left: Sequence[int] = (0,))
 def verdict_table(verdict: dict) -> str:
     rows = []
     for t in verdict["targets"]:
-        rows.append([f"({t['id']}) {t['title']}", "", "", "", "", "", t["status"].upper()])
+        rows.append([f"({t['id']}) {t['title']}", "", "", "", "", "", "", t["status"].upper()])
         for r in t["rows"]:
             ref = r["reference"]
             if ref.endswith(" " + r["label"]):   # zc vs Linux: the same label
                 ref = ref[:-len(r["label"])] + "(same)"
             rows.append([f"    {r['label']}", fmt_ns(r["value_ns"]), ref,
                          fmt_ns(r["reference_ns"]), fmt_ratio(r["ratio"]),
+                         fmt_interval(r.get("ratio_ci")),
                          f"{r['comparison']} {r['threshold']:g}", r["status"]])
     c = verdict["counts"]
-    return (table(["target", "zc ns", "reference", "ref ns", "ratio", "needs", "verdict"], rows,
-                  left=(0, 2, 6)) +
-            f"targets: {c[MET]} met, {c[NOT_MET]} not met, {c[NO_DATA]} no data "
-            "(medians; a target is met only when all its comparisons have data and hold)\n")
+    b = verdict.get("boots", {})
+    return (table(["target", "zc ns", "reference", "ref ns", "ratio", "95% CI", "needs",
+                   "verdict"], rows, left=(0, 2, 7)) +
+            f"targets: {c[MET]} met, {c[NOT_MET]} not met, {c.get(INCONCLUSIVE, 0)} "
+            f"inconclusive, {c[NO_DATA]} no data (boots: zc {b.get('zc', 1)}, linux "
+            f"{b.get('linux', 1)}; a comparison is met or not met only when its whole 95% "
+            "interval is, else inconclusive; a target is met only when all its comparisons are; "
+            f"'{UNEQUAL}' comparisons do not count)\n")
+
+
+def fmt_interval(ci) -> str:
+    if not ci or ci[0] is None:
+        return "-"
+    return f"[{ci[0]:.2f}, {ci[1]:.2f}]"
 
 
 def report(zc_entries: Sequence[Entry], linux_entries: Sequence[Entry], mode: str,
            baseline: Dict[str, Tuple[Optional[float], Optional[float]]],
            verdict: dict, rows: Optional[List[dict]] = None,
+           boots: Optional[Dict[str, Boots]] = None,
            kvm_unhealthy: Optional[str] = None) -> str:
     """The text report. `kvm_unhealthy`: why this kvm run's KVM is not a real one (its times
     then do not stand beside the 2020 KVM figures)."""
     zc, linux = as_dict(zc_entries), as_dict(linux_entries)
-    rows = rows if rows is not None else summary_rows(zc_entries, linux_entries, baseline)
+    rows = rows if rows is not None else summary_rows(zc_entries, linux_entries, baseline, boots)
     out = io.StringIO()
     out.write(f"== zc ({mode}): perftest summary\n")
     out.write(perftest_table(zc_entries))
 
-    out.write(f"\n== zc vs Linux, same run ({mode}); ratio = zc median / Linux median, "
-              "< 1 means zc is faster\n")
-    lr = []
+    out.write(f"\n== zc vs Linux, same run ({mode}); ratio = zc figure / Linux figure (per "
+              "label the mean over boots of each boot's median), < 1 means zc is faster; "
+              "'faster'/'slower' only when the whole 95% interval says so\n")
+    lr, unequal_tests = [], {}
     for r in rows:
         if r["zc_over_linux"]:
             rr = float(r["zc_over_linux"])
+            equal = r.get("equal_work", "") != "no"
+            if not equal:
+                a = analogues.analogue_of(r["label"])
+                unequal_tests[analogues.test_of(r["label"])] = a.why if a else ""
+            lo, hi = r.get("zc_over_linux_ci_low"), r.get("zc_over_linux_ci_high")
+            ci = [float(lo), float(hi)] if lo and hi else None
+            says = ("faster" if ci[1] < 1 else "slower" if ci[0] > 1 else "inconclusive") \
+                if ci else ("faster" if rr < 1 else "slower")
             lr.append([r["label"], r["zc_median_ns"], r["linux_median_ns"], fmt_ratio(rr),
-                       "faster" if rr < 1 else "slower"])
-    out.write(table(["label", "zc ns", "linux ns", "zc/linux", "zc is"], lr, left=(0, 4))
+                       fmt_interval(ci), says if equal else "NOT EQUAL WORK"])
+    out.write(table(["label", "zc ns", "linux ns", "zc/linux", "95% CI", "zc is"], lr,
+                    left=(0, 5))
               if lr else "(no label measured on both)\n")
+    if unequal_tests:
+        out.write("not equal work (harness/analogues.py, docs/bench.md; out of the verdict):\n")
+        for test, why in unequal_tests.items():
+            out.write(f"  {test}: {why}\n")
     for what, have, lack in (("no Linux analogue (microbenchmarks/linux/README.md)", zc, linux),
                              ("Linux only (not in zc's set)", linux, zc)):
         tests = sorted({test_name(k, have) for k in have} - {test_name(k, lack) for k in lack})
@@ -816,6 +932,55 @@ def measure_footprint(a, mode: str, work: str, out) -> dict:
     return fp
 
 
+BOOTS_DIR = "boots"
+
+
+def boot_log_name(system: str, b: int) -> str:
+    """The serial log of boot b (0-based): `zc.log` for the first, `zc-2.log` ... after it."""
+    return f"{system}.log" if b == 0 else f"{system}-{b + 1}.log"
+
+
+def merge_boots(boots: Sequence[Sequence[Entry]]) -> List[Entry]:
+    """One entry per label with the values of every boot, in boot order (what
+    `<system>.fuchsiaperf.json` holds; the boots themselves go to boots/)."""
+    merged: Dict[str, Entry] = {}
+    for entries in boots:
+        for e in entries:
+            if e.label in merged:
+                merged[e.label].values.extend(e.values)
+            else:
+                merged[e.label] = Entry(e.label, list(e.values), e.bytes_per_run)
+    return list(merged.values())
+
+
+def write_boots(dest: str, work: str, per_boot: Dict[str, List[List[Entry]]],
+                systems: Sequence[str], n_boots: int):
+    """boots/<system>-<i>.fuchsiaperf.json (and its log) for every boot of a multi-boot run."""
+    bdir = os.path.join(dest, BOOTS_DIR)
+    os.makedirs(bdir, exist_ok=True)
+    for s in systems:
+        for i, entries in enumerate(per_boot[s]):
+            write_fuchsiaperf(os.path.join(bdir, f"{s}-{i + 1}.fuchsiaperf.json"),
+                              to_json(entries, SUITES[s]))
+        for b in range(1, n_boots):
+            log = os.path.join(work, boot_log_name(s, b))
+            if os.path.exists(log):
+                shutil.copyfile(log, os.path.join(bdir, boot_log_name(s, b)))
+
+
+def load_boots(run_dir: str, system: str) -> List[Dict[str, Entry]]:
+    """The per-boot results of a run folder: boots/<system>-<i>.fuchsiaperf.json, or the one
+    `<system>.fuchsiaperf.json` of a single-boot run ([{}] when there is none)."""
+    bdir = os.path.join(run_dir, BOOTS_DIR)
+    names = sorted((n for n in (os.listdir(bdir) if os.path.isdir(bdir) else [])
+                    if re.fullmatch(rf"{system}-\d+\.fuchsiaperf\.json", n)),
+                   key=lambda n: int(n.split("-")[-1].split(".")[0]))
+    if names:
+        return [as_dict(load_json_file(os.path.join(bdir, n))) for n in names]
+    p = os.path.join(run_dir, f"{system}.fuchsiaperf.json")
+    return [as_dict(load_json_file(p))] if os.path.exists(p) else [{}]
+
+
 def main_run(a) -> int:
     out = sys.stdout
     wall_start = time.monotonic()
@@ -865,13 +1030,29 @@ def main_run(a) -> int:
     out.flush()
 
     runs: Dict[str, GuestRun] = {}
-    for system in systems:
+    n_boots = a.boots or (1 if a.quick else FULL_BOOTS)
+    boot_runs: Dict[str, List[GuestRun]] = {s: [] for s in systems}
+    # Boots alternate between the systems (zc, linux, zc, linux, ...), so that a slow spell
+    # of the host falls on both.
+    for b, system in [(b, s) for b in range(n_boots) for s in systems]:
+        if system in runs and not runs[system].ok:
+            continue   # a system that failed is not booted again
         kernel, initrd = boot[system]
-        out.write(f"bench: booting {system}: {cmdlines[system]}\n")
+        what = system if n_boots == 1 else f"{system} (boot {b + 1}/{n_boots})"
+        out.write(f"bench: booting {what}: {cmdlines[system]}\n")
         out.flush()
         progress = Progress(system, out, wall_start, a.verbose)
         g = run_guest(system, kernel, initrd, cmdlines[system], mode, timeout, a.memory,
-                      os.path.join(work, f"{system}.log"), progress, a.qemu, heartbeat=out)
+                      os.path.join(work, boot_log_name(system, b)), progress, a.qemu,
+                      heartbeat=out)
+        boot_runs[system].append(g)
+        if b > 0:
+            if g.error:
+                runs[system].error = f"boot {b + 1}: {g.error}"
+            out.write(f"bench: {system}: boot {b + 1}: " +
+                      (f"FAILED: {g.error}" if g.error else f"{len(g.entries)} results") +
+                      f" in {g.result.seconds if g.result else 0.0:.1f} s\n")
+            continue
         runs[system] = g
         secs = g.result.seconds if g.result else 0.0
         if g.bad_args or (g.no_match and system == systems[0]):
@@ -902,12 +1083,16 @@ def main_run(a) -> int:
         footprint = measure_footprint(a, mode, work, out)
         out.flush()
 
+    per_boot = {s: [g.entries for g in boot_runs.get(s, []) if g.entries] for s in SYSTEMS}
+    for s in systems:
+        runs[s].entries = merge_boots(per_boot[s])
     zc_run = runs.get("zc")
     zc_entries = zc_run.entries if zc_run else []
     linux_entries = runs["linux"].entries if "linux" in runs else []
     baseline = load_baseline()
-    rows = summary_rows(zc_entries, linux_entries, baseline)
-    verdict = compute_verdict(zc_entries, linux_entries)
+    boots = {s: [as_dict(e) for e in per_boot[s]] or [{}] for s in SYSTEMS}
+    rows = summary_rows(zc_entries, linux_entries, baseline, boots)
+    verdict = compute_verdict(zc_entries, linux_entries, boots)
     verdict.update({"mode": mode, "quick": bool(a.quick), "run": name})
 
     dest = os.path.join(a.results_dir, name)
@@ -918,6 +1103,8 @@ def main_run(a) -> int:
         log = os.path.join(work, f"{system}.log")
         if os.path.exists(log):
             shutil.copyfile(log, os.path.join(dest, f"{system}.log"))
+    if n_boots > 1:
+        write_boots(dest, work, per_boot, systems, n_boots)
     if os.path.exists(os.path.join(work, "thread-footprint.log")):
         shutil.copyfile(os.path.join(work, "thread-footprint.log"), os.path.join(dest, "thread-footprint.log"))
     write_summary_csv(os.path.join(dest, "summary.csv"), rows)
@@ -934,6 +1121,7 @@ def main_run(a) -> int:
         "host_cpu": host_cpu(), "host_cores": os.cpu_count(),
         "linux_kernel": (f"{linux_info.get('package')} {linux_info.get('version')}"
                          if linux_info else None),
+        "boots": {s: len(per_boot[s]) for s in systems},
         "zc_runs": {e.label: len(e.values) for e in zc_entries},
         "linux_runs": {e.label: len(e.values) for e in linux_entries},
         "wall_seconds": None,
@@ -952,7 +1140,7 @@ def main_run(a) -> int:
     write_json(os.path.join(dest, "meta.json"), meta)
     shutil.rmtree(work, ignore_errors=True)
 
-    out.write("\n" + report(zc_entries, linux_entries, mode, baseline, verdict, rows,
+    out.write("\n" + report(zc_entries, linux_entries, mode, baseline, verdict, rows, boots,
                              kvm_unhealthy=health.reason if health and not health.healthy
                              else None))
     out.write(f"\nbench: run folder {os.path.relpath(dest, ROOT) if dest.startswith(ROOT) else dest}"
@@ -982,8 +1170,10 @@ def main_report(run_dir: str) -> int:
         raise BenchError(f"{run_dir}: no readable meta.json ({e})", 2) from None
     zc_entries, linux_entries = load("zc.fuchsiaperf.json"), load("linux.fuchsiaperf.json")
     baseline = load_baseline()
-    verdict = compute_verdict(zc_entries, linux_entries)
-    sys.stdout.write(report(zc_entries, linux_entries, meta.get("mode", "?"), baseline, verdict))
+    boots = {s: load_boots(run_dir, s) for s in SYSTEMS}
+    verdict = compute_verdict(zc_entries, linux_entries, boots)
+    sys.stdout.write(report(zc_entries, linux_entries, meta.get("mode", "?"), baseline, verdict,
+                            boots=boots))
     return 0
 
 
@@ -996,6 +1186,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--filter", default=None, help="POSIX extended regex on the label (replaces "
                    "the QUICK subset when both are given)")
     p.add_argument("--runs", type=int, default=None, help="fixed run count per test")
+    p.add_argument("--boots", type=int, default=None,
+                   help=f"boots per system (default {FULL_BOOTS}, QUICK 1)")
     p.add_argument("--min-runs", type=int, default=None)
     p.add_argument("--max-runs", type=int, default=None)
     p.add_argument("--budget-ms", type=int, default=None, help="guest time budget per test")
@@ -1024,7 +1216,7 @@ def main(argv=None) -> int:
     try:
         if a.report:
             return main_report(a.report)
-        for n in ("runs", "min_runs", "max_runs", "budget_ms"):
+        for n in ("runs", "min_runs", "max_runs", "budget_ms", "boots"):
             v = getattr(a, n)
             if v is not None and v <= 0:
                 raise BenchError(f"--{n.replace('_', '-')} must be positive", 2)

@@ -1,7 +1,14 @@
 """`/usr/bin/python3 -m harness compare RUN_A RUN_B`: is B faster or slower than A, per label?
 
-For each label both runs have: the medians, B/A, the two-sided Mann-Whitney U p-value of the two
-samples (scipy), and a verdict:
+When both runs have two or more boots (a full `make bench`), the rule is Fuchsia perfcompare's:
+per run and label, one figure per boot (its median) and the 95% Student-t interval of their
+mean (harness/stats.py, boot_interval); a label is faster / slower only when the two intervals
+do not overlap and the means differ by at least the minimum effect (1%). Boots, not runs, are
+the samples: under TCG the spread between boots is larger than inside one, so a test over the
+runs of single boots flags most labels of two runs of one commit.
+
+Otherwise (a run with one boot): the medians, B/A, the two-sided Mann-Whitney U p-value of the
+two samples (scipy), and a verdict:
   faster / slower   p < alpha (0.05) and the medians differ by at least the minimum effect (1%)
   no significant difference   otherwise
 Samples without any spread in both runs (icount runs repeat exactly) are compared by value alone:
@@ -18,7 +25,7 @@ import sys
 from dataclasses import asdict, dataclass
 from typing import Dict, List, Optional
 
-from . import perfdata
+from . import perfdata, stats
 from .perfdata import RunError
 
 ALPHA = 0.05
@@ -39,6 +46,9 @@ class Row:
     b_runs: int
     verdict: str
     exact: bool           # both samples without spread: judged by value
+    rule: str = "mann-whitney"        # or "boots" (perfcompare's intervals over boots)
+    a_ci: Optional[List[float]] = None   # rule "boots": the 95% interval of each run
+    b_ci: Optional[List[float]] = None
 
 
 def mann_whitney_p(a: List[float], b: List[float]) -> Optional[float]:
@@ -66,6 +76,22 @@ def judge(label: str, a: List[float], b: List[float], alpha: float = ALPHA,
     if significant and effect:
         verdict = SLOWER if ratio > 1 else FASTER
     return Row(label, ma, mb, ratio, p, len(a), len(b), verdict, exact)
+
+
+def judge_boots(label: str, a: List[List[float]], b: List[List[float]],
+                min_effect_pct: float = MIN_EFFECT_PCT) -> Row:
+    """perfcompare's rule over boots (two or more on each side): faster / slower only when the
+    two 95% intervals of the mean of the per-boot medians do not overlap."""
+    ia, ib = stats.boot_interval(a), stats.boot_interval(b)
+    ma, mb = ia[0], ib[0]
+    ratio = (mb / ma) if ma > 0 else (1.0 if mb == ma else math.inf)
+    effect = abs(ratio - 1.0) * 100.0 >= min_effect_pct - 1e-9
+    exact = ia[1] == ia[2] and ib[1] == ib[2]
+    verdict = SAME
+    if effect and not stats.overlap(ia[1:], ib[1:]):
+        verdict = SLOWER if ratio > 1 else FASTER
+    return Row(label, ma, mb, ratio, None, sum(map(len, a)), sum(map(len, b)), verdict, exact,
+               "boots", list(ia[1:]), list(ib[1:]))
 
 
 @dataclass
@@ -114,7 +140,14 @@ def compare_runs(path_a: str, path_b: str, system: str = "zc", alpha: float = AL
     except re.error as e:
         raise RunError(f"--filter '{labels}': not a regular expression: {e}") from None
     names = [l for l in sa if l in sb and (keep is None or keep.search(l))]
-    rows = [judge(l, sa[l], sb[l], alpha, min_effect_pct) for l in names]
+    ba, bb = a.boots(system), b.boots(system)
+    rows = []
+    for l in names:
+        xa, xb = stats.by_label(ba, l), stats.by_label(bb, l)
+        if len(xa) >= 2 and len(xb) >= 2:
+            rows.append(judge_boots(l, xa, xb, min_effect_pct))
+        else:
+            rows.append(judge(l, sa[l], sb[l], alpha, min_effect_pct))
     only_a = [l for l in sa if l not in sb and (keep is None or keep.search(l))]
     only_b = [l for l in sb if l not in sa and (keep is None or keep.search(l))]
     if not rows:
@@ -128,9 +161,11 @@ def _ns(v: float) -> str:
     return f"{v:.1f}" if v < 1e3 else f"{v:.0f}"
 
 
-def _p(p: Optional[float], exact: bool) -> str:
+def _p(p: Optional[float], exact: bool, rule: str = "") -> str:
     if exact:
         return "exact"
+    if rule == "boots":
+        return "boots"
     if p is None:
         return "-"
     return f"{p:.2g}" if p >= 0.001 else f"{p:.1e}"
@@ -146,20 +181,27 @@ def _describe(run: perfdata.Run) -> str:
 def format_comparison(c: Comparison) -> List[str]:
     width = max(len("label"), *(len(r.label) for r in c.rows))
     lines = [f"A = {_describe(c.a)}", f"B = {_describe(c.b)}",
-             f"{c.system}, medians in ns; B/A < 1 is faster",
+             f"{c.system}, medians in ns (rule 'boots': mean of the per-boot medians, with the "
+             "95% intervals over boots); B/A < 1 is faster",
              f"{'label':<{width}}  {'A median':>12}  {'B median':>12}  {'B/A':>7}  "
              f"{'p':>7}  verdict"]
     for r in c.rows:
         mark = " !" if r in c.slower_beyond() else ""
+        ci = (f"  A [{_ns(r.a_ci[0])}, {_ns(r.a_ci[1])}] B [{_ns(r.b_ci[0])}, {_ns(r.b_ci[1])}]"
+              if r.rule == "boots" else "")
         lines.append(f"{r.label:<{width}}  {_ns(r.a_median):>12}  {_ns(r.b_median):>12}  "
-                     f"{r.ratio:>7.3f}  {_p(r.p, r.exact):>7}  {r.verdict}{mark}")
+                     f"{r.ratio:>7.3f}  {_p(r.p, r.exact, r.rule):>7}  {r.verdict}{mark}{ci}")
     if c.only_a:
         lines.append(f"only in A ({len(c.only_a)}): " + ", ".join(c.only_a))
     if c.only_b:
         lines.append(f"only in B ({len(c.only_b)}): " + ", ".join(c.only_b))
     n = c.counts()
+    by_boots = sum(1 for r in c.rows if r.rule == "boots")
+    how = (f"{by_boots} labels by intervals over boots (perfcompare), "
+           f"{len(c.rows) - by_boots} by Mann-Whitney p < {c.alpha:g}" if by_boots
+           else f"p < {c.alpha:g}")
     lines.append(f"compare: {n[FASTER]} faster, {n[SLOWER]} slower, {n[SAME]} no significant "
-                 f"difference (minimum effect {c.min_effect_pct:g}%, p < {c.alpha:g})")
+                 f"difference (minimum effect {c.min_effect_pct:g}%, {how})")
     slow = c.slower_beyond()
     if slow:
         lines.append(f"compare: FAIL: {len(slow)} slower by more than {c.threshold_pct:g}%: "

@@ -28,6 +28,7 @@ LINUX_FILE = "linux.fuchsiaperf.json"
 SUMMARY_FILE = "summary.csv"
 META_FILE = "meta.json"
 MEMCPY_FILE = "memcpy.gbench.json"
+BOOTS_DIR = "boots"            # multi-boot runs: boots/<system>-<i>.fuchsiaperf.json
 
 
 class RunError(Exception):
@@ -163,6 +164,18 @@ class Run:
     def files(self) -> List[str]:
         return sorted(f for f in os.listdir(self.path)
                       if os.path.isfile(os.path.join(self.path, f)))
+
+    def boots(self, system: str) -> List[Dict[str, List[float]]]:
+        """The per-boot samples of one system: boots/<system>-<i>.fuchsiaperf.json of a
+        multi-boot run (harness/bench.py), else its one merged file as a single boot."""
+        bdir = os.path.join(self.path, BOOTS_DIR)
+        rx = re.compile(rf"{re.escape(system)}-(\d+)\.fuchsiaperf\.json")
+        found = sorted(((int(m.group(1)), n) for n in (os.listdir(bdir) if os.path.isdir(bdir)
+                                                       else []) for m in [rx.fullmatch(n)] if m))
+        if found:
+            return [load_fuchsiaperf(os.path.join(bdir, n)) for _, n in found]
+        data = self.zc if system == "zc" else self.linux
+        return [data] if data is not None else []
 
     def zc_median(self, label) -> Optional[float]:
         return median(self.zc.get(label, [])) if self.zc else None

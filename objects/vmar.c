@@ -380,8 +380,12 @@ zx_status_t vmar_map(struct vmar *v, zx_vm_option_t options, size_t vmar_offset,
             if (vmo_commit_page(vmo, i, &pa) != ZX_OK) break;
         }
     }
-    struct populate_ctx pc = {m, first};
-    vmo_for_each_page(vmo, first, last, populate_page, &pc);
+    // Page tables are filled now only when asked (ZX_VM_MAP_RANGE); otherwise on fault, as in
+    // Zircon, so that a map costs O(1) in the VMO's size.
+    if (options & ZX_VM_MAP_RANGE) {
+        struct populate_ctx pc = {m, first};
+        vmo_for_each_page(vmo, first, last, populate_page, &pc);
+    }
     *mapped = base;
     return ZX_OK;
 }
@@ -502,6 +506,30 @@ static struct vm_mapping *find_mapping(struct vmar *v, uintptr_t addr) {
     }
 }
 
+// A fault also maps the pages around it that the VMO already has: the aligned window of
+// FAULT_AROUND_PAGES holding the fault, inside the mapping. Pages the VMO would have to commit,
+// and pages already mapped, are left alone; an ancestor's page is mapped read-only, as the
+// fault path maps it. Sequential access then faults once per window, not once per page.
+#define FAULT_AROUND_PAGES 16u
+
+static void fault_around(struct vm_aspace *as, struct vm_mapping *m, uintptr_t fault_va) {
+    const uintptr_t window = (uintptr_t)FAULT_AROUND_PAGES * PAGE;
+    uintptr_t start = fault_va & ~(window - 1), end = start + window;
+    if (start < m->r.base) start = m->r.base;
+    if (end > region_end(&m->r) || end < start) end = region_end(&m->r);
+    for (uintptr_t va = start; va < end; va += PAGE) {
+        if (va == fault_va) continue;
+        uint64_t off = m->vmo_offset + (va - m->r.base);
+        if (off >= m->vmo->size) break;
+        paddr_t pa;
+        bool writable;
+        if (hal_aspace_query(&as->hal, va, NULL, NULL)) continue;
+        if (!vmo_peek_page(m->vmo, off / PAGE, &pa, &writable)) continue;
+        uint32_t perms = writable ? m->perms : (m->perms & ~ZX_VM_PERM_WRITE);
+        if (hal_aspace_map(&as->hal, va, pa, hal_flags(perms)) != ZX_OK) return;  // out of memory: the rest faults
+    }
+}
+
 zx_status_t vm_fault(struct vm_aspace *as, uintptr_t addr, unsigned fault_flags) {
     if (as->dead || !as->root) return ZX_ERR_NOT_FOUND;
     struct vm_mapping *m = find_mapping(as->root, addr);
@@ -518,7 +546,9 @@ zx_status_t vm_fault(struct vm_aspace *as, uintptr_t addr, unsigned fault_flags)
     zx_status_t st = vmo_fault_page(m->vmo, off / PAGE, fault_flags & HAL_FAULT_WRITE, &pa, &writable);
     if (st != ZX_OK) return st;
     uint32_t perms = writable ? m->perms : (m->perms & ~ZX_VM_PERM_WRITE);
-    return hal_aspace_map(&as->hal, page_va, pa, hal_flags(perms));
+    st = hal_aspace_map(&as->hal, page_va, pa, hal_flags(perms));
+    if (st == ZX_OK) fault_around(as, m, page_va);
+    return st;
 }
 
 void vm_mapping_write_protect(struct vm_mapping *m) {

@@ -320,6 +320,18 @@ zx_status_t vmo_commit_page(struct vmo *v, uint64_t idx, paddr_t *pa) {
     return own_page(v, off / PAGE, pa);
 }
 
+bool vmo_peek_page(struct vmo *v, uint64_t idx, paddr_t *pa, bool *writable) {
+    uint64_t off = idx * PAGE;
+    v = slice_root(v, &off);
+    idx = off / PAGE;
+    if (pm_lookup(&v->pages, idx, pa)) {
+        *writable = true;
+        return true;
+    }
+    *writable = false;  // an ancestor's page: the first write copies it
+    return v->parent && chain_lookup(v, idx, pa);
+}
+
 zx_status_t vmo_fault_page(struct vmo *v, uint64_t idx, bool write, paddr_t *pa, bool *writable) {
     uint64_t off = idx * PAGE;
     v = slice_root(v, &off);

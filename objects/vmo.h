@@ -89,6 +89,9 @@ zx_status_t vmo_create_child(struct vmo *v, enum vmo_child_kind kind, uint64_t o
 zx_status_t vmo_zero_range(struct vmo *v, uint64_t offset, uint64_t len) __attribute__((warn_unused_result));
 zx_status_t vmo_commit_range(struct vmo *v, uint64_t offset, uint64_t len) __attribute__((warn_unused_result));
 zx_status_t vmo_decommit_range(struct vmo *v, uint64_t offset, uint64_t len) __attribute__((warn_unused_result));
+// The frame page idx shows now, without committing one: true and whether it may be mapped
+// writable (own page) when there is one, false when only a fault could provide it.
+bool vmo_peek_page(struct vmo *v, uint64_t idx, paddr_t *pa, bool *writable);
 // Pages a fault may map: the frame for page idx and whether it may be mapped writable (own page).
 zx_status_t vmo_fault_page(struct vmo *v, uint64_t idx, bool write, paddr_t *pa, bool *writable) __attribute__((warn_unused_result));
 

@@ -1,8 +1,9 @@
 // IPC round trips on Linux (round_trips.cc): a request to another thread (_SingleProcess,
 // pthread) or process (_MultiProcess, fork) and its reply, with the same primitive both ways.
 //
-//   RoundTrip_BasicChannel    channel = socketpair(SEQPACKET), 4-byte messages; waiting is the
-//                             blocking recv() (Zircon: zx_object_wait_one, then the read)
+//   RoundTrip_BasicChannel    channel = socketpair(SEQPACKET), 4-byte messages; each leg is
+//                             send, poll (= zx_object_wait_one) and a non-blocking recv
+//                             (= zx_channel_read): three calls per leg, as on zc
 //   RoundTrip_ChannelPort     the same channel, waited on through a port = epoll: a one-shot
 //                             registration (EPOLLONESHOT, re-armed with EPOLL_CTL_MOD like
 //                             ZX_WAIT_ASYNC_ONCE), epoll_wait, then the non-blocking recv()
@@ -17,6 +18,7 @@
 // last one.
 #define _GNU_SOURCE
 #include <linux/futex.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <sys/epoll.h>
@@ -111,14 +113,26 @@ static int port_for(int fd) {
 
 // ---- the servers ----------------------------------------------------------------------------
 
+// Waits until fd is readable or its peer has closed (zx_object_wait_one(READABLE |
+// PEER_CLOSED)), then reads one 4-byte message without blocking (zx_channel_read). false when
+// the peer has closed.
+static bool channel_wait_read(int fd, uint32_t *msg) {
+    struct pollfd p = {fd, POLLIN, 0};
+    int r;
+    do {
+        r = poll(&p, 1, -1);
+    } while (r < 0 && errno == EINTR);
+    LB_ASSERT(r == 1, "poll");
+    ssize_t n = recv(fd, msg, sizeof(*msg), MSG_DONTWAIT);
+    if (n == 0) return false;  // the peer closed its end
+    LB_ASSERT(n == sizeof(*msg), "recv");
+    return true;
+}
+
 static void basic_channel_server(const struct server_args *a) {
     uint32_t msg;
-    for (;;) {
-        ssize_t n = recv(a->fds[0], &msg, sizeof(msg), 0);
-        if (n == 0) break;  // the client closed its end
-        LB_ASSERT(n == sizeof(msg), "recv");
+    while (channel_wait_read(a->fds[0], &msg))
         LB_ASSERT(send(a->fds[0], &msg, sizeof(msg), 0) == sizeof(msg), "send");
-    }
 }
 
 static bool channel_port_read(int port, int fd, uint32_t *msg) {
@@ -250,7 +264,7 @@ static bool round_trip(struct perftest_state *state, const void *arg) {
         switch (a->kind) {
         case BASIC_CHANNEL:
             ok = send(client[0], &msg, sizeof(msg), 0) == sizeof(msg) &&
-                 recv(client[0], &msg, sizeof(msg), 0) == sizeof(msg);
+                 channel_wait_read(client[0], &msg);
             break;
         case CHANNEL_PORT:
             ok = send(client[0], &msg, sizeof(msg), 0) == sizeof(msg) &&

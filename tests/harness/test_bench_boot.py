@@ -5,6 +5,7 @@ fixed fuchsiaperf block, conftest.make_guest), and the "filter matches nothing" 
 The Linux tests skip only when the kernel package is not there (make setup fetches it into
 build/linux/); the initramfs is built with make when it is missing."""
 
+import csv
 import json
 import os
 import subprocess
@@ -50,7 +51,7 @@ def run_bench(tmp_path, *args, timeout=120):
 def test_linux_peer_reports_next_to_zc(tmp_path, make_guest, need_qemu, linux_peer):
     linux_dir, initramfs = linux_peer
     kernel, initrd = make_guest(FAKE_ZC, value=0)
-    r = run_bench(tmp_path, "--filter", "^Syscall/Null$", "--runs", "3",
+    r = run_bench(tmp_path, "--filter", "^Syscall/Null$", "--runs", "3", "--boots", "1",
                   "--kernel", kernel, "--initrd", initrd,
                   "--linux-dir", linux_dir, "--linux-initrd", initramfs)
     assert r.returncode == 0, r.stdout + r.stderr
@@ -81,6 +82,26 @@ def test_linux_peer_reports_next_to_zc(tmp_path, make_guest, need_qemu, linux_pe
     assert rows and rows[0]["reference"] == "linux Syscall/Null" and rows[0]["ratio"] > 0
     assert "linux-bench: exit status 0" in (run / "linux.log").read_text()
     assert not os.listdir(tmp_path / "work")
+
+
+def test_three_boots_by_default_each_kept(tmp_path, make_guest, need_qemu):
+    kernel, initrd = make_guest(FAKE_ZC, value=0)
+    r = run_bench(tmp_path, "--systems", "zc", "--filter", "^Syscall/Null$",
+                  "--kernel", kernel, "--initrd", initrd)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "booting zc (boot 3/3)" in r.stdout
+    run = tmp_path / "runs" / os.listdir(tmp_path / "runs")[0]
+    assert sorted(os.listdir(run / "boots")) == [
+        "zc-1.fuchsiaperf.json", "zc-2.fuchsiaperf.json", "zc-2.log", "zc-3.fuchsiaperf.json",
+        "zc-3.log"]
+    zc = json.loads((run / "zc.fuchsiaperf.json").read_text())
+    assert zc[0]["values"] == [100, 120, 110] * 3            # every boot, in boot order
+    meta = json.loads((run / "meta.json").read_text())
+    assert meta["boots"] == {"zc": 3}
+    row = next(csv.DictReader(open(run / "summary.csv")))
+    assert row["zc_boots"] == "3" and float(row["zc_ci_low_ns"]) <= 110 <= \
+        float(row["zc_ci_high_ns"])
+    assert "boots: zc 3" in r.stdout
 
 
 def test_a_filter_matching_nothing_on_linux_is_an_error(tmp_path, need_qemu, linux_peer):

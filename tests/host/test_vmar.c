@@ -103,10 +103,13 @@ TEST(Vmar, SpecificOverwriteReplaces) {
     ASSERT_OK(map(&f, NULL, ZX_VM_PERM_READ | ZX_VM_SPECIFIC_OVERWRITE, 2 * PAGE, 0, 2 * PAGE, &b));
     EXPECT_EQ(b, a + 2 * PAGE);
     EXPECT_EQ(nchildren(f.as->root), 3);  // [0,2) [2,4) new, [4,8)
-    // The replaced pages are gone from the MMU; the new mapping maps the VMO's pages 0..1.
+    // The replaced pages are gone from the MMU; the new mapping (no MAP_RANGE) maps the VMO's
+    // pages 0..1 when they fault.
     unsigned fl;
     paddr_t p0, pv;
     ASSERT_TRUE(vmo_lookup_page(f.vmo, 0, &pv));
+    EXPECT_EQ(kt_pte(f.as, b, NULL), 0);
+    EXPECT_OK(vm_fault(f.as, b, 0));
     p0 = kt_pte(f.as, b, &fl);
     EXPECT_EQ(p0, pv);
     EXPECT_EQ(fl & HAL_MMU_WRITE, 0);
@@ -296,21 +299,26 @@ TEST(Vmar, FaultPastTheEndOfTheVmo) {
     teardown(&f);
 }
 
-// Committed pages are mapped at map time; uncommitted ones wait for faults.
-TEST(Vmar, MapPopulatesCommittedPages) {
+// Without ZX_VM_MAP_RANGE a map fills no page table; a fault maps its page and the committed
+// neighbours in its window (never committing one). With MAP_RANGE committed pages are mapped at
+// map time.
+TEST(Vmar, MapFillsPageTablesOnFaultOrWithMapRange) {
     struct fixture f;
     setup(&f, 8);
-    paddr_t pa;
-    ASSERT_OK(vmo_commit_page(f.vmo, 1, &pa));
+    paddr_t pa, p1;
+    ASSERT_OK(vmo_commit_page(f.vmo, 1, &p1));
     ASSERT_OK(vmo_commit_page(f.vmo, 6, &pa));
     uintptr_t a;
     ASSERT_OK(map(&f, NULL, KT_RW, 0, 0, 8 * PAGE, &a));
-    EXPECT_EQ(th_mmu_pages(&f.as->hal), 2);
+    EXPECT_EQ(th_mmu_pages(&f.as->hal), 0);
+    EXPECT_OK(vm_fault(f.as, a + 6 * PAGE, 0));
     EXPECT_EQ(kt_pte(f.as, a + 6 * PAGE, NULL), pa);
+    EXPECT_EQ(kt_pte(f.as, a + 1 * PAGE, NULL), p1);    // a committed neighbour
+    EXPECT_EQ(th_mmu_pages(&f.as->hal), 2);             // the uncommitted ones stay unmapped
+    EXPECT_EQ(vmo_committed_bytes(f.vmo), 2 * PAGE);
     uintptr_t b;  // an offset mapping sees the right pages
-    ASSERT_OK(map(&f, NULL, KT_RW, 0, 4 * PAGE, 4 * PAGE, &b));
+    ASSERT_OK(map(&f, NULL, KT_RW | ZX_VM_MAP_RANGE, 0, 4 * PAGE, 4 * PAGE, &b));
     EXPECT_EQ(kt_pte(f.as, b + 2 * PAGE, NULL), pa);
-    EXPECT_EQ(th_mmu_pages(&f.as->hal), 3);
     EXPECT_VM_COHERENT(f.as);
     teardown(&f);
 }
