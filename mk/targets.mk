@@ -49,3 +49,13 @@ bench: all $(LINUX_INITRAMFS) $(LINUX_KERNEL_STAMP) | $(SETUP_STAMP)
 
 clean:
 	rm -rf $(BUILD) $(CLEAN_EXTRA)
+
+# make fuzz-guest [SECONDS=60] [SEED=1] [MODE=...]: the in-guest random-syscall fuzzer for
+# SECONDS (bin/fuzz-guest, docs/hostile.md); fails on a leak, a panic or a hang of the kernel.
+SECONDS_FUZZ := $(if $(SECONDS),$(SECONDS),60)
+SEED ?= 1
+.PHONY: fuzz-guest
+fuzz-guest: all | $(SETUP_STAMP)
+	$(Q)$(HARNESS) boot --kernel $(ZC_KERNEL) --initrd $(ZC_INITRD) --mode $(MODE) \
+		--timeout $(shell echo $$(( $(SECONDS_FUZZ) + 300 ))) \
+		--cmdline "init=bin/fuzz-guest --seconds $(SECONDS_FUZZ) --seed $(SEED)"

@@ -80,6 +80,29 @@ $(eval $(call user_program,core-tests-2,$(CORE2_TEST_SRCS:user/%.c=$(USER_OUT)/%
 $(eval $(call user_program,leak-child,$(USER_OUT)/tests/core2/leak_child.o $(USER_OUT)/tests/core2/util.o))
 BOOTFS_FILES += $(USER_OUT)/core-tests-2.elf $(USER_OUT)/leak-child.elf
 QEMU_SUITES += bin/core-tests-2
+# hostile-tests: every kernel syscall with hostile handles and pointers (user/tests/hostile,
+# docs/hostile.md); its case table is generated from syscalls.def.
+HOSTILE_GEN := $(GEN)/user/hostile_table.c $(GEN)/user/hostile_tests.c
+$(GEN)/user/hostile_tests.c: $(GEN)/user/hostile_table.c
+$(GEN)/user/hostile_table.c: syscalls/syscalls.def user/tests/hostile/gen_hostile.py \
+		syscalls/gen_syscalls.py
+	@mkdir -p $(@D)
+	$(Q)$(PY) user/tests/hostile/gen_hostile.py syscalls/syscalls.def $@ $(GEN)/user/hostile_tests.c
+$(USER_OUT)/gen/hostile_%.o: $(GEN)/user/hostile_%.c user/tests/hostile/hostile.h | $(USER_GEN_HEADERS)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(USER_CFLAGS) -MMD -MP -c $< -o $@
+HOSTILE_TABLE_OBJ := $(USER_OUT)/gen/hostile_table.o
+$(eval $(call user_program,hostile-tests,$(USER_OUT)/tests/hostile/hostile.o $(HOSTILE_TABLE_OBJ) $(USER_OUT)/gen/hostile_tests.o))
+BOOTFS_FILES += $(USER_OUT)/hostile-tests.elf
+QEMU_SUITES += bin/hostile-tests
+
+# The in-guest fuzzer: bin/fuzz-guest runs bin/fuzz-child seed after seed (user/tests/fuzz).
+# make test runs a bounded run (FUZZ_TEST_ARGS); make fuzz-guest SECONDS=N a longer one.
+$(eval $(call user_program,fuzz-guest,$(USER_OUT)/tests/fuzz/fuzz.o))
+$(eval $(call user_program,fuzz-child,$(USER_OUT)/tests/fuzz/fuzz_child.o $(HOSTILE_TABLE_OBJ)))
+BOOTFS_FILES += $(USER_OUT)/fuzz-guest.elf $(USER_OUT)/fuzz-child.elf
+QEMU_SUITES += bin/fuzz-guest
+
 ALL_TARGETS += $(USER_PROGRAMS) $(BUILD)/bootfs.cpio
 
 # The bootfs: a cpio "newc" archive of $(BUILD)/bootfs/, which holds bin/<name> for every

@@ -1,0 +1,153 @@
+// bin/fuzz-guest [--calls N] [--seconds S] [--seed X] [--chunk N]: the in-guest random-syscall
+// fuzzer's parent (docs/hostile.md). It runs bin/fuzz-child SEED CHUNK in a fresh job, one seed
+// after another (X, X+1, ...), until N calls were made or S seconds passed. A child that dies
+// (a fault, or it killed itself) or stops making progress for WATCHDOG (blocked with an
+// infinite deadline) is killed and the next seed starts. After every child the kernel's live
+// objects (ZX_INFO_KMEM_STATS other_bytes) must be back where they were before it ran: a
+// difference is a leak, reported with the seed that made it. A kernel panic or hang ends the
+// whole boot, which the harness reports.
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zircon/syscalls.h>
+#include <zircon/syscalls/object.h>
+
+#include "launch.h"
+#include "zcrt.h"
+#include "zctest.h"
+
+#define WATCHDOG ZX_SEC(3)
+
+// The defaults are make test's bounded run: 300,000 calls, or 20 s where the machine is slow
+// (a KVM that emulates kernel code, docs/kvm.md), whichever comes first.
+static uint64_t opt_calls = 300000, opt_seconds = 20, opt_seed = 1, opt_chunk = 20000;
+
+static uint64_t live_objects(void) {
+    zx_info_kmem_stats_t st;
+    memset(&st, 0, sizeof(st));
+    zx_object_get_info(zc_get_handle(ZC_HND_RESOURCE), ZX_INFO_KMEM_STATS, &st, sizeof(st), NULL,
+                       NULL);
+    return st.other_bytes;  // zc: live kernel objects (docs/abi.md)
+}
+
+static uint64_t progress_of(zx_handle_t vmo) {
+    uint64_t n = 0;
+    zx_vmo_read(vmo, &n, 0, sizeof(n));
+    return n;
+}
+
+enum end { END_DONE, END_DIED, END_HUNG, END_NOT_STARTED };
+
+// Runs one child; returns how it ended, *calls = the calls it reported.
+static enum end run_child(uint64_t seed, uint64_t chunk, uint64_t *calls) {
+    *calls = 0;
+    zx_handle_t job, vmo, child_vmo, proc;
+    if (zx_job_create(zx_job_default(), 0, &job) != ZX_OK)
+        return END_NOT_STARTED;
+    if (zx_vmo_create(4096, 0, &vmo) != ZX_OK) {
+        zx_handle_close(job);
+        return END_NOT_STARTED;
+    }
+    zx_handle_duplicate(vmo, ZX_RIGHT_SAME_RIGHTS, &child_vmo);
+    char seed_s[24], chunk_s[24];
+    snprintf(seed_s, sizeof(seed_s), "%llu", (unsigned long long)seed);
+    snprintf(chunk_s, sizeof(chunk_s), "%llu", (unsigned long long)chunk);
+    const char *argv[] = {"bin/fuzz-child", seed_s, chunk_s};
+    uint32_t tag = ZC_HND_USER0;
+    struct zc_launch_args args = {.path = argv[0], .argc = 3, .argv = argv, .job = job,
+                                  .extra_handles = &child_vmo, .extra_tags = &tag,
+                                  .num_extra = 1};
+    enum end how = END_NOT_STARTED;
+    if (zc_launch(&args, &proc) == ZX_OK) {
+        uint64_t last = 0;
+        for (;;) {
+            zx_signals_t seen = 0;
+            zx_status_t st = zx_object_wait_one(proc, ZX_PROCESS_TERMINATED,
+                                                zx_deadline_after(WATCHDOG), &seen);
+            *calls = progress_of(vmo);
+            if (st == ZX_OK) {
+                zx_info_process_t info;
+                zx_object_get_info(proc, ZX_INFO_PROCESS, &info, sizeof(info), NULL, NULL);
+                how = info.return_code == 0 && *calls == chunk ? END_DONE : END_DIED;
+                break;
+            }
+            if (*calls == last) {  // no progress for a whole watchdog period: blocked
+                how = END_HUNG;
+                break;
+            }
+            last = *calls;
+        }
+        zx_handle_close(proc);
+    }
+    zx_task_kill(job);
+    zx_object_wait_one(job, ZX_TASK_TERMINATED, zx_deadline_after(ZX_SEC(10)), NULL);
+    zx_handle_close(job);
+    zx_handle_close(vmo);
+    return how;
+}
+
+TEST(Fuzz, RandomSyscallsLeaveNoObject) {
+    ASSERT_NE(zc_get_handle(ZC_HND_RESOURCE), ZX_HANDLE_INVALID);
+    zx_time_t stop = opt_seconds ? zx_deadline_after(ZX_SEC(opt_seconds)) : ZX_TIME_INFINITE;
+    uint64_t warm;
+    run_child(opt_seed + 1000000, 500, &warm);  // warm-up: the first launch's one-time costs
+    uint64_t base = live_objects();
+    uint64_t total = 0, children = 0, ended[4] = {0}, leaks = 0;
+    uint64_t seed = opt_seed;
+    while (total < opt_calls && zx_clock_get_monotonic() < stop) {
+        uint64_t chunk = opt_calls - total < opt_chunk ? opt_calls - total : opt_chunk;
+        uint64_t calls;
+        enum end how = run_child(seed, chunk, &calls);
+        total += calls;
+        children++;
+        ended[how]++;
+        uint64_t now = live_objects();
+        if (now != base) {
+            leaks++;
+            zctest_fail(__FILE__, __LINE__,
+                        "seed %llu: %lld kernel objects left behind after its child ended",
+                        (unsigned long long)seed, (long long)(now - base));
+            base = now;  // report each leak once
+        }
+        if (how == END_NOT_STARTED) {
+            zctest_fail(__FILE__, __LINE__, "seed %llu: could not start the child",
+                        (unsigned long long)seed);
+            break;
+        }
+        seed++;
+    }
+    printf("fuzz: %llu calls in %llu children (seeds %llu..%llu): %llu finished, %llu died, "
+           "%llu blocked and were killed; %llu leaks\n",
+           (unsigned long long)total, (unsigned long long)children,
+           (unsigned long long)opt_seed, (unsigned long long)(seed - 1),
+           (unsigned long long)ended[END_DONE], (unsigned long long)ended[END_DIED],
+           (unsigned long long)ended[END_HUNG], (unsigned long long)leaks);
+}
+
+int main(int argc, char **argv) {
+    // Our options first; the rest (--filter) goes to zctest.
+    int kept = 1;
+    bool calls_given = false, seconds_given = false;
+    for (int i = 1; i < argc; i++) {
+        uint64_t *opt = !strcmp(argv[i], "--calls")     ? &opt_calls
+                        : !strcmp(argv[i], "--seconds") ? &opt_seconds
+                        : !strcmp(argv[i], "--seed")    ? &opt_seed
+                        : !strcmp(argv[i], "--chunk")   ? &opt_chunk
+                                                        : NULL;
+        if (opt && i + 1 < argc) {
+            *opt = strtoull(argv[++i], NULL, 0);
+            calls_given |= opt == &opt_calls;
+            seconds_given |= opt == &opt_seconds;
+        } else {
+            argv[kept++] = argv[i];
+        }
+    }
+    if (seconds_given && !calls_given)
+        opt_calls = ~0ull;  // a time budget alone: as many calls as fit
+    else if (calls_given && !seconds_given)
+        opt_seconds = 0;    // a call count alone: however long it takes
+    if (!opt_chunk)
+        opt_chunk = 1;
+    return zctest_main(kept, argv);
+}

@@ -1,0 +1,157 @@
+// bin/fuzz-child SEED CALLS: makes CALLS random system calls (from the table generated from
+// syscalls.def, user/tests/hostile) with arguments drawn from live handles, boundary values and
+// hostile pointers, writing its progress (calls made) into the VMO it got as ZC_HND_USER0 every
+// 64 calls. It may die (a fault, a kill of itself) or block forever: bin/fuzz-guest, its
+// parent, restarts it with the next seed. It has no root resource. See docs/hostile.md.
+#include <stdlib.h>
+#include <string.h>
+#include <zircon/syscalls.h>
+
+#include "user/tests/hostile/hostile.h"
+#include "zcrt.h"
+
+#define POOL 48
+#define SCRATCH 8192
+
+static uint64_t rng;
+static zx_handle_t pool[POOL];
+static uint8_t scratch[SCRATCH] __attribute__((aligned(4096)));
+
+static uint64_t next(void) {  // xorshift64*
+    rng ^= rng >> 12;
+    rng ^= rng << 25;
+    rng ^= rng >> 27;
+    return rng * 0x2545f4914f6cdd1dull;
+}
+static uint64_t below(uint64_t n) { return n ? next() % n : 0; }
+
+static void add(zx_handle_t h) {
+    if (h == ZX_HANDLE_INVALID)
+        return;
+    uint32_t slot = (uint32_t)below(POOL);
+    for (uint32_t i = 0; i < POOL; i++)
+        if (pool[i] == ZX_HANDLE_INVALID) {
+            slot = i;
+            break;
+        }
+    if (pool[slot] != ZX_HANDLE_INVALID)
+        zx_handle_close(pool[slot]);
+    pool[slot] = h;
+}
+
+static void seed_pool(void) {
+    zx_handle_t a, b;
+    for (int i = 0; i < 2; i++) {
+        if (zx_vmo_create(4 * 4096, i ? ZX_VMO_RESIZABLE : 0, &a) == ZX_OK) add(a);
+        if (zx_channel_create(0, &a, &b) == ZX_OK) add(a), add(b);
+        if (zx_event_create(0, &a) == ZX_OK) add(a);
+        if (zx_eventpair_create(0, &a, &b) == ZX_OK) add(a), add(b);
+        if (zx_port_create(0, &a) == ZX_OK) add(a);
+        if (zx_socket_create(i ? ZX_SOCKET_DATAGRAM : 0, &a, &b) == ZX_OK) add(a), add(b);
+        if (zx_fifo_create(16, 8, 0, &a, &b) == ZX_OK) add(a), add(b);
+        if (zx_timer_create(0, ZX_CLOCK_MONOTONIC, &a) == ZX_OK) add(a);
+        if (zx_clock_create(0, NULL, &a) == ZX_OK) add(a);
+    }
+    zx_handle_t job, proc, vmar, thread;
+    if (zx_job_create(zx_job_default(), 0, &job) == ZX_OK) {
+        add(job);
+        if (zx_process_create(job, "fuzz-grandchild", 15, 0, &proc, &vmar) == ZX_OK) {
+            add(proc);
+            add(vmar);
+            if (zx_thread_create(proc, "t", 1, 0, &thread) == ZX_OK) add(thread);
+        }
+    }
+    uintptr_t addr;
+    if (zx_vmar_allocate(zx_vmar_root_self(), ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_WRITE, 0,
+                         64 * 4096, &vmar, &addr) == ZX_OK)
+        add(vmar);
+}
+
+static uint64_t handle_value(void) {
+    uint64_t r = below(100);
+    if (r < 80) return pool[below(POOL)];
+    if (r < 88) return ZX_HANDLE_INVALID;
+    if (r < 96) return (uint32_t)next();
+    switch (below(4)) {  // our own task handles, rarely: killing ourselves ends the run
+    case 0: return zx_process_self();
+    case 1: return zx_thread_self();
+    case 2: return zx_vmar_root_self();
+    default: return zx_job_default();
+    }
+}
+
+static uint64_t pointer_value(void) {
+    static const uint64_t hostile[] = {
+        0, 0xffffffff80100000ull, 0xffff800000100000ull, 0x0000800000000000ull,
+        0x8000000000000000ull, 0x1000, 0x7ffffffff000ull, ~0ull};
+    uint64_t r = below(100);
+    if (r < 70) return (uintptr_t)scratch + (below(4) ? 8 * below(SCRATCH / 8 / 2) : below(SCRATCH));
+    if (r < 90) return hostile[below(sizeof(hostile) / sizeof(hostile[0]))];
+    return next();
+}
+
+static bool contains(const char *s, const char *part) {
+    size_t n = strlen(part);
+    for (; *s; s++)
+        if (!strncmp(s, part, n))
+            return true;
+    return false;
+}
+
+static uint64_t scalar_value(const struct hostile_arg *a) {
+    static const uint64_t edges[] = {0, 1, 2, 3, 7, 8, 16, 64, 4096, 4097, 65536, 1u << 20,
+                                     0x7fffffff, 0x80000000u, 0xffffffffu, 1ull << 32,
+                                     1ull << 40, 0x7fffffffffffffffull, 0x8000000000000000ull,
+                                     ~0ull, ~0ull - 4095};
+    if (contains(a->name, "deadline")) {
+        if (!below(4096)) return ZX_TIME_INFINITE;
+        return below(2) ? 0 : zx_deadline_after((zx_duration_t)below(ZX_MSEC(1)));
+    }
+    uint64_t r = below(100);
+    if (r < 30) return a->baseline;
+    if (r < 55) return below(65);
+    if (r < 80) return edges[below(sizeof(edges) / sizeof(edges[0]))];
+    if (r < 90) return 1ull << below(64);
+    return next();
+}
+
+static bool excluded(const struct hostile_call *c) {
+    // Random bytes on the serial console could forge the harness's protocol lines.
+    return !strcmp(c->name, "debug_write") || !strcmp(c->name, "debuglog_write");
+}
+
+int main(int argc, char **argv) {
+    if (argc < 3)
+        return 2;
+    rng = strtoull(argv[1], NULL, 0) * 0x9e3779b97f4a7c15ull + 1;
+    uint64_t calls = strtoull(argv[2], NULL, 0);
+    zx_handle_t progress = zc_take_handle(ZC_HND_USER0);
+    seed_pool();
+    for (uint64_t n = 1; n <= calls; n++) {
+        const struct hostile_call *c = &hostile_calls[below(hostile_num_calls)];
+        if (excluded(c))
+            continue;
+        uint64_t a[8] = {0};
+        for (uint8_t i = 0; i < c->num_args; i++) {
+            const struct hostile_arg *arg = &c->args[i];
+            a[i] = arg->kind == HA_HANDLE ? handle_value()
+                   : arg->kind == HA_SCALAR ? scalar_value(arg)
+                                            : pointer_value();
+        }
+        if (c->fn(a) == ZX_OK) {
+            // Keep the handles a creating call returned into our scratch buffer.
+            for (uint8_t i = 0; i < c->num_args; i++) {
+                uintptr_t p = a[i];
+                if (c->args[i].handle_out && p >= (uintptr_t)scratch &&
+                    p + sizeof(zx_handle_t) <= (uintptr_t)scratch + SCRATCH) {
+                    zx_handle_t h;
+                    memcpy(&h, (void *)p, sizeof(h));
+                    add(h);
+                }
+            }
+        }
+        if ((n & 63) == 0 || n == calls)
+            zx_vmo_write(progress, &n, 0, sizeof(n));
+    }
+    return 0;
+}
