@@ -3,7 +3,7 @@
 // after another (X, X+1, ...), until N calls were made or S seconds passed. A child that dies
 // (a fault, or it killed itself) or stops making progress for WATCHDOG (blocked with an
 // infinite deadline) is killed and the next seed starts. After every child the kernel's live
-// objects (ZX_INFO_KMEM_STATS other_bytes) must be back where they were before it ran: a
+// objects (ZC_INFO_KERNEL_COUNTERS) must be back where they were before it ran: a
 // difference is a leak, reported with the seed that made it. A kernel panic or hang ends the
 // whole boot, which the harness reports.
 #include <stdbool.h>
@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <zircon/syscalls.h>
+#include <zc/kcounters.h>
 #include <zircon/syscalls/object.h>
 
 #include "launch.h"
@@ -24,11 +25,11 @@
 static uint64_t opt_calls = 300000, opt_seconds = 20, opt_seed = 1, opt_chunk = 20000;
 
 static uint64_t live_objects(void) {
-    zx_info_kmem_stats_t st;
+    zc_info_kernel_counters_t st;
     memset(&st, 0, sizeof(st));
-    zx_object_get_info(zc_get_handle(ZC_HND_RESOURCE), ZX_INFO_KMEM_STATS, &st, sizeof(st), NULL,
-                       NULL);
-    return st.other_bytes;  // zc: live kernel objects (docs/abi.md)
+    zx_object_get_info(zc_get_handle(ZC_HND_RESOURCE), ZC_INFO_KERNEL_COUNTERS, &st, sizeof(st),
+                       NULL, NULL);
+    return st.live_objects;  // zc's own counters topic (docs/abi.md)
 }
 
 static uint64_t progress_of(zx_handle_t vmo) {

@@ -11,13 +11,14 @@
 // the baseline's status (the kernel stopped at an earlier check: "masked"; counted separately).
 // NULL may also succeed where the baseline does (Zircon's optional out-pointers).
 // Every syscall's cases run twice; around the second pass the kernel's live objects and free
-// memory (ZX_INFO_KMEM_STATS on the root resource) must come back exactly.
+// memory (ZC_INFO_KERNEL_COUNTERS on the root resource) must come back exactly.
 #include "hostile.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <zircon/syscalls.h>
 #include <zircon/syscalls/clock.h>
+#include <zc/kcounters.h>
 #include <zircon/syscalls/object.h>
 
 #include "launch.h"
@@ -435,10 +436,10 @@ static bool places_ready(void) {
     return true;
 }
 
-static bool snapshot(zx_info_kmem_stats_t *st) {
+static bool snapshot(zc_info_kernel_counters_t *st) {
     memset(st, 0, sizeof(*st));
-    return zx_object_get_info(root_resource(), ZX_INFO_KMEM_STATS, st, sizeof(*st), NULL, NULL) ==
-           ZX_OK;
+    return zx_object_get_info(root_resource(), ZC_INFO_KERNEL_COUNTERS, st, sizeof(*st), NULL,
+                              NULL) == ZX_OK;
 }
 
 void hostile_run(const struct hostile_call *c) {
@@ -446,13 +447,17 @@ void hostile_run(const struct hostile_call *c) {
     ASSERT_NE(root_resource(), ZX_HANDLE_INVALID);
     struct stats warm = {0}, s = {0};
     one_pass(c, &warm);  // warm-up: slab caches, our page tables and heap reach steady state
-    zx_info_kmem_stats_t before, after;
+    zc_info_kernel_counters_t before, after;
     ASSERT_TRUE(snapshot(&before));
     one_pass(c, &s);
     ASSERT_TRUE(snapshot(&after));
-    // other_bytes is zc's count of live kernel objects (docs/abi.md).
-    EXPECT_EQ(after.other_bytes, before.other_bytes);
+    // zc's own counters topic (docs/abi.md): live objects by type, free memory.
+    EXPECT_EQ(after.live_objects, before.live_objects);
     EXPECT_EQ(after.free_bytes, before.free_bytes);
+    for (uint32_t t = 0; t < ZC_KCOUNTERS_TYPES; t++)
+        if (after.live_by_type[t] != before.live_by_type[t])
+            printf("hostile: %s: %lld objects of type %u left behind\n", c->name,
+                   (long long)(after.live_by_type[t] - before.live_by_type[t]), t);
     printf("hostile: %s %s: %u cases, %u exact, %u masked by the baseline\n", c->family, c->name,
            s.cases, s.exact, s.masked);
 }
