@@ -64,6 +64,7 @@ zx_status_t job_create(struct job *parent, struct job **out) {
     list_init(&j->jobs);
     list_clear_node(&j->sibling_link);
     j->dead = false;
+    j->procs_killed = false;
     j->return_code = 0;
     j->exc.chan = NULL;
     j->kill_on_oom = false;
@@ -95,11 +96,25 @@ static struct job *first_child_where(struct job *j, bool (*pred)(struct job *c))
 }
 static bool job_alive(struct job *c) { return !c->dead; }
 static bool job_unfinished(struct job *c) { return !(c->obj.signals & ZX_TASK_TERMINATED); }
+static bool job_procs_alive(struct job *c) { return !c->procs_killed; }
+
+// A killed job terminates once its processes have really died (a killed process with running
+// threads dies when each of them next reaches the kernel) and every child job has terminated;
+// that may complete an ancestor too. Iterative, bounded by JOB_MAX_HEIGHT.
+static void job_check_terminated(struct job *j) {
+    while (j && j->procs_killed && !(j->obj.signals & ZX_TASK_TERMINATED) &&
+           list_empty(&j->processes) && !first_child_where(j, job_unfinished)) {
+        kobj_signal(&j->obj, 0, ZX_TASK_TERMINATED);
+        if (j->parent) job_update_child_signals(j->parent);
+        j = j->parent;
+    }
+}
 
 // Iterative (no recursion over the tree, whose height JOB_MAX_HEIGHT bounds anyway): first
 // the whole subtree is marked dead, top down, so nothing below gains children and nested kills
-// (a critical process dying) stop at once; then, bottom up, each job's processes are killed and
-// the job signals ZX_TASK_TERMINATED. The walk holds a reference on each job of the path from
+// (a critical process dying) stop at once; then, bottom up, each job's processes are killed;
+// each job signals ZX_TASK_TERMINATED when they and its children are gone (job_check_terminated,
+// now or when the last process dies). The walk holds a reference on each job of the path from
 // top to where it is.
 void job_kill(struct job *top, int64_t code) {
     if (top->dead) return;
@@ -118,15 +133,15 @@ void job_kill(struct job *top, int64_t code) {
     kobj_ref(&top->obj);
     j = top;
     for (;;) {
-        struct job *c = first_child_where(j, job_unfinished);
+        struct job *c = first_child_where(j, job_procs_alive);
         if (c) {
             kobj_ref(&c->obj);
             j = c;
             continue;
         }
+        j->procs_killed = true;
         list_for_each_safe(&j->processes, it, tmp) process_kill(container_of(it, struct process, job_link), code);
-        kobj_signal(&j->obj, 0, ZX_TASK_TERMINATED);
-        if (j->parent) job_update_child_signals(j->parent);
+        job_check_terminated(j);
         struct job *up = j->parent;  // still held: the walk references every job on its path
         bool last = j == top;
         kobj_unref(&j->obj);
@@ -236,6 +251,7 @@ static void process_finish(struct process *p) {
     }
     list_delete(&p->job_link);
     job_update_child_signals(p->job);
+    job_check_terminated(p->job);
     // A critical process takes its job down with it.
     if (p->critical_to) {
         struct job *cj = p->critical_to;

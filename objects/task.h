@@ -27,6 +27,7 @@ struct job {
     struct list_node jobs;       // child jobs: struct job.sibling_link (not referenced)
     struct list_node sibling_link;
     bool dead;                   // killed: no new children
+    bool procs_killed;           // job_kill has killed its processes (it may still wait for them)
     int64_t return_code;
     uint8_t policy[JOB_POLICY_COUNT];    // ZX_POL_ACTION_* per ZX_POL_* condition
     uint8_t override[JOB_POLICY_COUNT];  // ZX_POL_OVERRIDE_*: may children change it?

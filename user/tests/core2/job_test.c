@@ -460,3 +460,20 @@ TEST(JobTest, TwoCriticalProcessesInOneJob) {
     mini_destroy(&b);
     zx_handle_close(job);
 }
+
+// A killed job signals ZX_TASK_TERMINATED only once its processes have died: a process whose
+// thread is blocked dies when that thread next reaches the kernel, and until then neither it
+// nor its job is terminated (the fuzzer saw a job terminate with its process still alive).
+TEST(JobTest, TerminatedOnlyAfterItsProcessesDied) {
+    zx_handle_t job, proc;
+    ASSERT_OK(zx_job_create(zx_job_default(), 0, &job));
+    ASSERT_OK(child_launch(job, "sleep", NULL, ZX_HANDLE_INVALID, &proc));
+    sleep_ms(20);  // the child is now blocked in zx_nanosleep
+    ASSERT_OK(zx_task_kill(job));
+    ASSERT_TRUE(wait_signals(job, ZX_TASK_TERMINATED));
+    zx_signals_t seen = 0;
+    EXPECT_OK(zx_object_wait_one(proc, ZX_TASK_TERMINATED, 0, &seen));
+    EXPECT_TRUE(seen & ZX_TASK_TERMINATED);
+    zx_handle_close(proc);
+    zx_handle_close(job);
+}

@@ -24,12 +24,12 @@
 // (a KVM that emulates kernel code, docs/kvm.md), whichever comes first.
 static uint64_t opt_calls = 300000, opt_seconds = 20, opt_seed = 1, opt_chunk = 20000;
 
-static uint64_t live_objects(void) {
+static zc_info_kernel_counters_t counters(void) {
     zc_info_kernel_counters_t st;
     memset(&st, 0, sizeof(st));
     zx_object_get_info(zc_get_handle(ZC_HND_RESOURCE), ZC_INFO_KERNEL_COUNTERS, &st, sizeof(st),
                        NULL, NULL);
-    return st.live_objects;  // zc's own counters topic (docs/abi.md)
+    return st;  // zc's own counters topic (docs/abi.md)
 }
 
 static uint64_t progress_of(zx_handle_t vmo) {
@@ -93,7 +93,7 @@ TEST(Fuzz, RandomSyscallsLeaveNoObject) {
     zx_time_t stop = opt_seconds ? zx_deadline_after(ZX_SEC(opt_seconds)) : ZX_TIME_INFINITE;
     uint64_t warm;
     run_child(opt_seed + 1000000, 500, &warm);  // warm-up: the first launch's one-time costs
-    uint64_t base = live_objects();
+    zc_info_kernel_counters_t base = counters();
     uint64_t total = 0, children = 0, ended[4] = {0}, leaks = 0;
     uint64_t seed = opt_seed;
     while (total < opt_calls && zx_clock_get_monotonic() < stop) {
@@ -103,12 +103,16 @@ TEST(Fuzz, RandomSyscallsLeaveNoObject) {
         total += calls;
         children++;
         ended[how]++;
-        uint64_t now = live_objects();
-        if (now != base) {
+        zc_info_kernel_counters_t now = counters();
+        if (now.live_objects != base.live_objects) {
             leaks++;
             zctest_fail(__FILE__, __LINE__,
                         "seed %llu: %lld kernel objects left behind after its child ended",
-                        (unsigned long long)seed, (long long)(now - base));
+                        (unsigned long long)seed, (long long)(now.live_objects - base.live_objects));
+            for (uint32_t t = 0; t < ZC_KCOUNTERS_TYPES; t++)
+                if (now.live_by_type[t] != base.live_by_type[t])
+                    printf("fuzz: seed %llu: type %u: %lld\n", (unsigned long long)seed, t,
+                           (long long)(now.live_by_type[t] - base.live_by_type[t]));
             base = now;  // report each leak once
         }
         if (how == END_NOT_STARTED) {
