@@ -2,6 +2,7 @@
 #include <zircon/syscalls/clock.h>
 
 #include "kernel/heap.h"
+#include "objects/clock_math.h"
 #include "syscalls/priv.h"
 
 struct kclock {
@@ -22,7 +23,7 @@ static const struct kobj_ops kclock_ops = {.destroy = kclock_destroy};
 
 static int64_t synthetic_at(const struct kclock *c, zx_time_t mono) {
     if (!c->started) return c->backstop;
-    return c->syn_off + (mono - c->ref_off) * (1000000 + (int64_t)c->ppm) / 1000000;
+    return clock_synthetic(c->syn_off, c->ref_off, c->ppm, mono);
 }
 
 // The clock calls report any non-clock handle as ZX_ERR_BAD_HANDLE.
