@@ -340,18 +340,22 @@ zx_status_t vmar_map(struct vmar *v, zx_vm_option_t options, size_t vmar_offset,
     struct vm_mapping *m = slab_alloc(&mapping_cache);
     if (!m) return ZX_ERR_NO_MEMORY;
     if (overwrite) {
-        st = split_at_edges(v, base, base + size);
-        if (st == ZX_OK) {
-            list_for_each_safe(&v->children, it, tmp) {
-                struct vm_region *c = region_of(it);
-                if (c->base >= base + size || region_end(c) <= base) continue;
-                if (c->kind == VM_REGION_MAPPING) mapping_destroy(mapping_of(c));
-                else { st = ZX_ERR_INVALID_ARGS; break; }
-            }
+        // Validate, then act: a sub-VMAR in the range refuses the call before any mapping is
+        // touched (splitting mappings at the edges changes nothing a program can see).
+        list_for_each(&v->children, it) {
+            struct vm_region *c = region_of(it);
+            if (c->base >= base + size || region_end(c) <= base) continue;
+            if (c->kind != VM_REGION_MAPPING) st = ZX_ERR_INVALID_ARGS;
         }
+        if (st == ZX_OK) st = split_at_edges(v, base, base + size);
         if (st != ZX_OK) {
             slab_free(m);
             return st;
+        }
+        list_for_each_safe(&v->children, it, tmp) {
+            struct vm_region *c = region_of(it);
+            if (c->base >= base + size || region_end(c) <= base) continue;
+            mapping_destroy(mapping_of(c));
         }
     }
     m->r.kind = VM_REGION_MAPPING;

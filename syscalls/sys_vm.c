@@ -87,11 +87,15 @@ int64_t sys_vmo_set_size(zx_handle_t handle, uint64_t size) {
     if (!(v->flags & VMO_F_RESIZABLE)) st = ZX_ERR_UNAVAILABLE;
     else if (!(have & ZX_RIGHT_RESIZE)) st = ZX_ERR_ACCESS_DENIED;
     else if (size > VMO_MAX_SIZE) st = ZX_ERR_OUT_OF_RANGE;
-    else st = vmo_set_size(v, (size + PAGE - 1) & ~(PAGE - 1));
     if (st == ZX_OK) {
-        // The bytes between the new size and the page end read as zero.
-        if (size % PAGE) st = vmo_zero_range(v, size, PAGE - size % PAGE);
-        v->content_size = size;
+        // The bytes between the new size and the page end must read as zero. Zeroing them is
+        // the one step that can fail (a clone's shared page needs a private copy), so it goes
+        // first: a failed call leaves the VMO as it was. Growing, they are zero already.
+        uint64_t new_size = (size + PAGE - 1) & ~(PAGE - 1);
+        uint64_t tail_end = new_size < v->size ? new_size : v->size;
+        if (size % PAGE && size < tail_end) st = vmo_zero_range(v, size, tail_end - size);
+        if (st == ZX_OK) st = vmo_set_size(v, new_size);
+        if (st == ZX_OK) v->content_size = size;
     }
     kobj_unref(&v->obj);
     return st;
