@@ -36,7 +36,9 @@ struct channel {
     struct list_node callers;    // struct thread.call_link: zx_channel_call waiting for replies
 };
 
-static inline struct channel *to_channel(struct kobj *o) { return (struct channel *)o; }
+static inline struct channel *to_channel(struct kobj *o) {
+    return (struct channel *)kobj_checked(o, ZX_OBJ_TYPE_CHANNEL);
+}
 
 zx_status_t channel_create_pair(struct channel **a, struct channel **b) __attribute__((warn_unused_result));
 struct message *message_alloc(uint32_t num_bytes, uint32_t num_handles);

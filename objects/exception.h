@@ -21,7 +21,9 @@ struct exception {
     int next_handler;           // where the search goes on after TRY_NEXT
 };
 
-static inline struct exception *to_exception(struct kobj *o) { return (struct exception *)o; }
+static inline struct exception *to_exception(struct kobj *o) {
+    return (struct exception *)kobj_checked(o, ZX_OBJ_TYPE_EXCEPTION);
+}
 
 // The task's exception channel slot: the kernel's end (the user holds the peer).
 struct exc_port {

@@ -26,8 +26,12 @@ struct fifo {
     uint8_t *ring;
 };
 
-static inline struct socket *to_socket(struct kobj *o) { return (struct socket *)o; }
-static inline struct fifo *to_fifo(struct kobj *o) { return (struct fifo *)o; }
+static inline struct socket *to_socket(struct kobj *o) {
+    return (struct socket *)kobj_checked(o, ZX_OBJ_TYPE_SOCKET);
+}
+static inline struct fifo *to_fifo(struct kobj *o) {
+    return (struct fifo *)kobj_checked(o, ZX_OBJ_TYPE_FIFO);
+}
 
 zx_status_t socket_create_pair(uint32_t options, struct socket **a, struct socket **b) __attribute__((warn_unused_result));
 zx_status_t socket_write(struct socket *s, user_in_ptr buf, size_t len, size_t *actual) __attribute__((warn_unused_result));

@@ -36,6 +36,14 @@ struct kobj {
     char name[ZX_MAX_NAME_LEN];
 };
 
+// A downcast's type check (debug builds: the host unit tests): to_vmo(o) and friends go
+// through it, so a wrong cast stops at once instead of corrupting memory.
+static inline struct kobj *kobj_checked(struct kobj *o, uint32_t type) {
+    DEBUG_ASSERT(!o || o->type == type);
+    (void)type;
+    return o;
+}
+
 // Links two freshly made objects as peers (each holds a reference on the other).
 void kobj_pair(struct kobj *a, struct kobj *b);
 

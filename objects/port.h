@@ -33,7 +33,9 @@ struct port_observer {
     uint32_t options;
 };
 
-static inline struct port *to_port(struct kobj *o) { return (struct port *)o; }
+static inline struct port *to_port(struct kobj *o) {
+    return (struct port *)kobj_checked(o, ZX_OBJ_TYPE_PORT);
+}
 
 zx_status_t port_create(struct port **out) __attribute__((warn_unused_result));
 zx_status_t port_queue_user(struct port *p, const zx_port_packet_t *pkt) __attribute__((warn_unused_result));

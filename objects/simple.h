@@ -22,7 +22,9 @@ struct counter {
     struct kobj obj;
     int64_t value;
 };
-static inline struct counter *to_counter(struct kobj *o) { return (struct counter *)o; }
+static inline struct counter *to_counter(struct kobj *o) {
+    return (struct counter *)kobj_checked(o, ZX_OBJ_TYPE_COUNTER);
+}
 zx_status_t counter_create(struct counter **out) __attribute__((warn_unused_result));
 void counter_set(struct counter *c, int64_t value);
 
@@ -46,6 +48,8 @@ struct resource {
 zx_status_t resource_create(uint32_t kind, uint32_t flags, uint64_t base, uint64_t size, const char *name,
                             struct resource **out) __attribute__((warn_unused_result));
 zx_status_t resource_create_root(struct resource **out) __attribute__((warn_unused_result));
-static inline struct resource *to_resource(struct kobj *o) { return (struct resource *)o; }
+static inline struct resource *to_resource(struct kobj *o) {
+    return (struct resource *)kobj_checked(o, ZX_OBJ_TYPE_RESOURCE);
+}
 
 #endif

@@ -79,9 +79,15 @@ struct thread {
     zx_time_t start_time;
 };
 
-static inline struct job *to_job(struct kobj *o) { return (struct job *)o; }
-static inline struct process *to_process(struct kobj *o) { return (struct process *)o; }
-static inline struct thread *to_thread(struct kobj *o) { return (struct thread *)o; }
+static inline struct job *to_job(struct kobj *o) {
+    return (struct job *)kobj_checked(o, ZX_OBJ_TYPE_JOB);
+}
+static inline struct process *to_process(struct kobj *o) {
+    return (struct process *)kobj_checked(o, ZX_OBJ_TYPE_PROCESS);
+}
+static inline struct thread *to_thread(struct kobj *o) {
+    return (struct thread *)kobj_checked(o, ZX_OBJ_TYPE_THREAD);
+}
 static inline struct thread *task_thread(struct task *t) { return container_of(t, struct thread, task); }
 
 static inline struct thread *current_thread(void) { return task_thread(sched_current()); }

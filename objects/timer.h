@@ -14,7 +14,9 @@ struct ktimer {
     zx_time_t deadline;   // 0 when not armed
 };
 
-static inline struct ktimer *to_ktimer(struct kobj *o) { return (struct ktimer *)o; }
+static inline struct ktimer *to_ktimer(struct kobj *o) {
+    return (struct ktimer *)kobj_checked(o, ZX_OBJ_TYPE_TIMER);
+}
 zx_status_t ktimer_create(uint32_t slack_mode, struct ktimer **out) __attribute__((warn_unused_result));
 void ktimer_set(struct ktimer *kt, zx_time_t deadline, zx_duration_t slack);
 void ktimer_cancel(struct ktimer *kt);

@@ -48,7 +48,9 @@ struct vm_mapping {
     struct list_node vmo_link;
 };
 
-static inline struct vmar *to_vmar(struct kobj *o) { return (struct vmar *)o; }
+static inline struct vmar *to_vmar(struct kobj *o) {
+    return (struct vmar *)kobj_checked(o, ZX_OBJ_TYPE_VMAR);
+}
 
 zx_status_t vm_aspace_create(struct vm_aspace **out) __attribute__((warn_unused_result));
 void vm_aspace_destroy_mappings(struct vm_aspace *as);  // process death

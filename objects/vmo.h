@@ -59,7 +59,9 @@ zx_status_t vmo_create(uint64_t size, uint32_t flags, struct vmo **out) __attrib
 zx_status_t vmo_create_physical(paddr_t base, uint64_t size, struct vmo **out) __attribute__((warn_unused_result));
 // True when v (a slice resolved to its root) shows physical memory.
 bool vmo_is_physical(struct vmo *v);
-static inline struct vmo *to_vmo(struct kobj *o) { return (struct vmo *)o; }
+static inline struct vmo *to_vmo(struct kobj *o) {
+    return (struct vmo *)kobj_checked(o, ZX_OBJ_TYPE_VMO);
+}
 
 // Copies between user memory and the VMO (one copy, through the physmap).
 // Pre-order walk of the slices below top (slices of slices too), without recursion: the one
