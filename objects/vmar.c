@@ -601,6 +601,9 @@ static zx_status_t op_map_range(void *ctx, struct vm_mapping *m, uintptr_t s, ui
 zx_status_t vmar_op_range(struct vmar *v, uint32_t op, uintptr_t addr, size_t len, zx_rights_t vmar_rights) {
     if (v->destroyed || v->as->dead) return ZX_ERR_BAD_STATE;
     if (addr % PAGE || len == 0) return ZX_ERR_INVALID_ARGS;
+    // Each op has zx_vmo_op_range's alignment rules: a decommit wants whole pages, the others
+    // cover every page the range touches.
+    if (op == ZX_VMAR_OP_DECOMMIT && len % PAGE) return ZX_ERR_INVALID_ARGS;
     size_t size = round_up(len);
     if (size < len || addr + size < addr) return ZX_ERR_INVALID_ARGS;
     if (addr < v->r.base || addr + size > region_end(&v->r)) return ZX_ERR_OUT_OF_RANGE;
