@@ -788,3 +788,21 @@ TEST(Vmar, OpRangeErrors) {
     zx_handle_close(dead);
     drop_region(r);
 }
+
+// The root VMAR covers [base, base + len) exactly: its last page can be mapped, nothing past it.
+TEST(Vmar, RootExtentEdges) {
+    zx_info_vmar_t info;
+    ASSERT_OK(zx_object_get_info(zx_vmar_root_self(), ZX_INFO_VMAR, &info, sizeof(info), NULL, NULL));
+    zx_handle_t vmo;
+    ASSERT_OK(zx_vmo_create(PAGE, 0, &vmo));
+    zx_vaddr_t addr = 0;
+    EXPECT_OK(zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_SPECIFIC, info.len - PAGE,
+                          vmo, 0, PAGE, &addr));
+    EXPECT_EQ(addr, info.base + info.len - PAGE);
+    EXPECT_EQ(peek(addr), 0);
+    EXPECT_OK(zx_vmar_unmap(zx_vmar_root_self(), addr, PAGE));
+    EXPECT_STATUS(zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_SPECIFIC, info.len,
+                              vmo, 0, PAGE, &addr),
+                  ZX_ERR_INVALID_ARGS);
+    EXPECT_OK(zx_handle_close(vmo));
+}
