@@ -429,10 +429,10 @@ zx_status_t vmar_protect(struct vmar *v, zx_vm_option_t options, uintptr_t addr,
         if (region_end(c) <= addr) continue;
         struct vm_mapping *m = mapping_of(c);
         m->perms = perms;
-        // Pages a clone has not copied yet belong to an ancestor: leave write access to the
-        // fault path, which copies first.
+        // Pages a clone has not copied yet belong to an ancestor, and pages never written may
+        // show the shared zero page: leave write access to the fault path, which copies first.
         uint64_t root_off = 0;
-        bool cow = vmo_has_ancestors(m->vmo, &root_off);
+        bool cow = vmo_has_ancestors(m->vmo, &root_off) || vmo_zero_mapped(m->vmo);
         hal_aspace_protect(&v->as->hal, c->base, c->size, hal_flags(cow ? perms & ~ZX_VM_PERM_WRITE : perms));
     }
     return ZX_OK;
