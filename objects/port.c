@@ -44,7 +44,9 @@ static void async_signal(struct observer *ob, zx_signals_t signals) {
         pp->pkt.signal.trigger = ob->trigger;
         pp->pkt.signal.observed = signals;
         pp->pkt.signal.count = 1;
-        if (po->options & ZX_WAIT_ASYNC_TIMESTAMP) pp->pkt.signal.timestamp = (uint64_t)hal_now();
+        // zc never suspends: the boot timeline is the monotonic one.
+        if (po->options & (ZX_WAIT_ASYNC_TIMESTAMP | ZX_WAIT_ASYNC_BOOT_TIMESTAMP))
+            pp->pkt.signal.timestamp = (uint64_t)hal_now();
         pp->source = ob->obj;
         enqueue(po->port, pp);
     }

@@ -452,10 +452,10 @@ zx_status_t vmar_protect(struct vmar *v, zx_vm_option_t options, uintptr_t addr,
         if (region_end(c) <= addr) continue;
         struct vm_mapping *m = mapping_of(c);
         m->perms = perms;
-        // Pages a clone has not copied yet belong to an ancestor: leave write access to the
-        // fault path, which copies first.
+        // Pages a clone has not copied yet belong to an ancestor, and pages never written may
+        // show the shared zero page: leave write access to the fault path, which copies first.
         uint64_t root_off = 0;
-        bool cow = vmo_has_ancestors(m->vmo, &root_off);
+        bool cow = vmo_has_ancestors(m->vmo, &root_off) || vmo_zero_mapped(m->vmo);
         hal_aspace_protect(&v->as->hal, c->base, c->size, hal_flags(cow ? perms & ~ZX_VM_PERM_WRITE : perms));
     }
     return ZX_OK;
@@ -681,6 +681,9 @@ static zx_status_t op_map_range(void *ctx, struct vm_mapping *m, uintptr_t s, ui
 zx_status_t vmar_op_range(struct vmar *v, uint32_t op, uintptr_t addr, size_t len, zx_rights_t vmar_rights) {
     if (v->destroyed || v->as->dead) return ZX_ERR_BAD_STATE;
     if (addr % PAGE || len == 0) return ZX_ERR_INVALID_ARGS;
+    // Each op has zx_vmo_op_range's alignment rules: a decommit wants whole pages, the others
+    // cover every page the range touches.
+    if (op == ZX_VMAR_OP_DECOMMIT && len % PAGE) return ZX_ERR_INVALID_ARGS;
     size_t size = round_up(len);
     if (size < len || addr + size < addr) return ZX_ERR_INVALID_ARGS;
     if (addr < v->r.base || addr + size > region_end(&v->r)) return ZX_ERR_OUT_OF_RANGE;

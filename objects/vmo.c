@@ -280,6 +280,11 @@ static void hidden_child_gone(struct vmo *h, struct vmo *child) {
 
 bool vmo_has_ancestors(struct vmo *v, uint64_t *offset) { return slice_root(v, offset)->parent != NULL; }
 
+bool vmo_zero_mapped(struct vmo *v) {
+    uint64_t off = 0;
+    return slice_root(v, &off)->flags & VMO_F_ZERO_MAPPED;
+}
+
 bool vmo_is_physical(struct vmo *v) {
     uint64_t off = 0;
     return slice_root(v, &off)->flags & VMO_F_PHYSICAL;
@@ -308,8 +313,9 @@ static zx_status_t own_page(struct vmo *v, uint64_t idx, paddr_t *pa) {
         pmm_free_page(f);
         return ZX_ERR_NO_MEMORY;
     }
-    // Mappings of v (and its slices) may still show the ancestor's frame: they fault again.
-    if (copy) vm_mappings_unmap_vmo_range(v, idx * PAGE, PAGE);
+    // Mappings of v (and its slices) may still show the ancestor's frame, or the zero page a
+    // read fault gave them: they fault again.
+    if (copy || (v->flags & VMO_F_ZERO_MAPPED)) vm_mappings_unmap_vmo_range(v, idx * PAGE, PAGE);
     *pa = f;
     return ZX_OK;
 }
@@ -342,6 +348,14 @@ zx_status_t vmo_fault_page(struct vmo *v, uint64_t idx, bool write, paddr_t *pa,
     }
     if (!write && v->parent && chain_lookup(v, idx, pa)) {
         *writable = false;  // an ancestor's page: the first write copies it
+        return ZX_OK;
+    }
+    if (!write && !(v->flags & VMO_F_PHYSICAL)) {
+        // Reading a page nobody wrote commits nothing: the shared zero page, read-only, until
+        // the first write gives the VMO a page of its own.
+        v->flags |= VMO_F_ZERO_MAPPED;
+        *pa = zero_page;
+        *writable = false;
         return ZX_OK;
     }
     *writable = true;

@@ -23,6 +23,7 @@ struct page_map {
 #define VMO_F_HIDDEN     8u  // an internal COW node, never visible to user space
 #define VMO_F_PHYSICAL  16u  // a window onto physical addresses (phys_base): no page map, no COW
 #define VMO_F_IMMUTABLE 32u  // a read-only snapshot no handle can ever write (ZX_INFO_VMO_IMMUTABLE)
+#define VMO_F_ZERO_MAPPED 64u  // some mapping may show the shared zero page for a page it lacks
 
 // Copy-on-write clones use hidden parents: cloning A moves A's pages into a new hidden node H
 // (a pointer swap), and A and the clone both become H's children with empty page maps. Lookups
@@ -59,6 +60,9 @@ zx_status_t vmo_create(uint64_t size, uint32_t flags, struct vmo **out) __attrib
 zx_status_t vmo_create_physical(paddr_t base, uint64_t size, struct vmo **out) __attribute__((warn_unused_result));
 // True when v (a slice resolved to its root) shows physical memory.
 bool vmo_is_physical(struct vmo *v);
+// True when mappings of v (slices resolved) may show the read-only zero page for pages v lacks:
+// raising such a mapping to writable must leave write access to the fault path.
+bool vmo_zero_mapped(struct vmo *v);
 static inline struct vmo *to_vmo(struct kobj *o) {
     return (struct vmo *)kobj_checked(o, ZX_OBJ_TYPE_VMO);
 }

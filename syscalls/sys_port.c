@@ -113,7 +113,10 @@ int64_t sys_port_cancel_key(zx_handle_t handle, uint32_t options, uint64_t key) 
 //                                  zx_signals_t signals, uint32_t options);
 int64_t sys_object_wait_async(zx_handle_t handle, zx_handle_t port, uint64_t key, zx_signals_t signals,
                               uint32_t options) {
-    if (options & ~(ZX_WAIT_ASYNC_TIMESTAMP | ZX_WAIT_ASYNC_EDGE)) return ZX_ERR_INVALID_ARGS;
+    if (options & ~(ZX_WAIT_ASYNC_TIMESTAMP | ZX_WAIT_ASYNC_EDGE | ZX_WAIT_ASYNC_BOOT_TIMESTAMP))
+        return ZX_ERR_INVALID_ARGS;
+    // One timeline or the other for the packet's timestamp, not both.
+    if ((options & ZX_WAIT_ASYNC_TIMESTAMP) && (options & ZX_WAIT_ASYNC_BOOT_TIMESTAMP)) return ZX_ERR_INVALID_ARGS;
     struct kobj *obj;
     zx_status_t st = get_obj(handle, 0, ZX_RIGHT_WAIT, &obj);
     if (st != ZX_OK) return st;

@@ -9,7 +9,8 @@
 // zx_status_t zx_timer_create(uint32_t options, zx_clock_t clock_id, zx_handle_t* out);
 int64_t sys_timer_create(uint32_t options, zx_clock_t clock_id, user_out_ptr out) {
     if (options > ZX_TIMER_SLACK_LATE) return ZX_ERR_INVALID_ARGS;
-    if (clock_id != ZX_CLOCK_MONOTONIC) return ZX_ERR_INVALID_ARGS;
+    // Boot timers run on the boot timeline, which in zc (never suspended) is the monotonic one.
+    if (clock_id != ZX_CLOCK_MONOTONIC && clock_id != ZX_CLOCK_BOOT) return ZX_ERR_INVALID_ARGS;
     {
         zx_status_t pst = job_policy_check(current_process(), ZX_POL_NEW_TIMER);
         if (pst != ZX_OK) return pst;

@@ -415,7 +415,8 @@ int64_t sys_vmar_op_range(zx_handle_t handle, uint32_t op, zx_vaddr_t address, s
     zx_rights_t have;
     zx_status_t st = get_obj_rights(handle, ZX_OBJ_TYPE_VMAR, 0, &v, &have);
     if (st != ZX_OK) return st;
-    st = vmar_op_range(v, op, address, size, have);
+    // "buffer and buffer_size are currently unused, and must be empty".
+    st = (buffer.addr || buffer_size) ? ZX_ERR_INVALID_ARGS : vmar_op_range(v, op, address, size, have);
     kobj_unref(&v->obj);
     return st;
 }

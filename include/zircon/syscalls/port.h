@@ -11,6 +11,7 @@ __BEGIN_CDECLS
 #define ZX_WAIT_ASYNC_ONCE      ((uint32_t)0u)
 #define ZX_WAIT_ASYNC_TIMESTAMP ((uint32_t)1u)
 #define ZX_WAIT_ASYNC_EDGE      ((uint32_t)2u)
+#define ZX_WAIT_ASYNC_BOOT_TIMESTAMP ((uint32_t)4u)  // the timestamp on the boot timeline
 
 // zx_port_create() options
 #define ZX_PORT_BIND_TO_INTERRUPT ((uint32_t)(0x1u << 0))
@@ -59,7 +60,7 @@ typedef struct zx_packet_signal {
   zx_signals_t trigger;   // the signals waited for
   zx_signals_t observed;  // the signals asserted when the packet was queued
   uint64_t count;
-  uint64_t timestamp;     // with ZX_WAIT_ASYNC_TIMESTAMP
+  uint64_t timestamp;     // with ZX_WAIT_ASYNC_TIMESTAMP or ZX_WAIT_ASYNC_BOOT_TIMESTAMP
   uint64_t reserved1;
 } zx_packet_signal_t;
 

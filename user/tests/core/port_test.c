@@ -303,6 +303,28 @@ TEST(PortTest, WaitAsyncTimestamp) {
     EXPECT_OK(zx_handle_close(port));
 }
 
+// ZX_WAIT_ASYNC_BOOT_TIMESTAMP: the timestamp on the boot timeline; not together with
+// ZX_WAIT_ASYNC_TIMESTAMP.
+TEST(PortTest, WaitAsyncBootTimestamp) {
+    zx_handle_t port, ev;
+    ASSERT_OK(zx_port_create(0, &port));
+    ASSERT_OK(zx_event_create(0, &ev));
+    EXPECT_STATUS(zx_object_wait_async(ev, port, 1, ZX_EVENT_SIGNALED,
+                                       ZX_WAIT_ASYNC_TIMESTAMP | ZX_WAIT_ASYNC_BOOT_TIMESTAMP),
+                  ZX_ERR_INVALID_ARGS);
+    zx_time_t before = zx_clock_get_boot();
+    ASSERT_OK(zx_object_wait_async(ev, port, 1, ZX_EVENT_SIGNALED, ZX_WAIT_ASYNC_BOOT_TIMESTAMP));
+    ASSERT_OK(zx_object_signal(ev, 0, ZX_EVENT_SIGNALED));
+    zx_time_t after = zx_clock_get_boot();
+    zx_port_packet_t p;
+    ASSERT_OK(zx_port_wait(port, 0, &p));
+    EXPECT_GE((zx_time_t)p.signal.timestamp, before);
+    EXPECT_LE((zx_time_t)p.signal.timestamp, after);
+    EXPECT_STATUS(zx_port_wait(port, 0, &p), ZX_ERR_TIMED_OUT);  // the failed call queued nothing
+    EXPECT_OK(zx_handle_close(ev));
+    EXPECT_OK(zx_handle_close(port));
+}
+
 TEST(PortTest, WaitAsyncErrors) {
     zx_handle_t port, ev, weak_ev, ro_port, vmo;
     ASSERT_OK(zx_port_create(0, &port));

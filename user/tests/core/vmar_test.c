@@ -718,3 +718,91 @@ TEST(Vmar, DestroyWrongTypeAndBadHandle) {
     EXPECT_STATUS(zx_vmar_destroy(BOGUS_HANDLE), ZX_ERR_BAD_HANDLE);
     EXPECT_OK(zx_handle_close(vmo));
 }
+
+// ---- zx_vmar_op_range ----
+
+TEST(Vmar, OpRangeCommitAndDecommit) {
+    zx_handle_t r, vmo;
+    zx_vaddr_t base, addr;
+    ASSERT_OK(region(4, CAN_ALL, &r, &base));
+    ASSERT_OK(zx_vmo_create(4 * PAGE, 0, &vmo));
+    ASSERT_OK(zx_vmar_map(r, RW | ZX_VM_SPECIFIC, 0, vmo, 0, 4 * PAGE, &addr));
+    // COMMIT covers every page the range touches.
+    EXPECT_OK(zx_vmar_op_range(r, ZX_VMAR_OP_COMMIT, addr, PAGE + 1, NULL, 0));
+    zx_info_vmo_t info;
+    ASSERT_OK(zx_object_get_info(vmo, ZX_INFO_VMO, &info, sizeof(info), NULL, NULL));
+    EXPECT_EQ(info.committed_bytes, 2 * PAGE);
+    // DECOMMIT wants whole pages (zx_vmo_op_range's rule for it).
+    EXPECT_STATUS(zx_vmar_op_range(r, ZX_VMAR_OP_DECOMMIT, addr, PAGE + 1, NULL, 0),
+                  ZX_ERR_INVALID_ARGS);
+    *(volatile uint8_t *)addr = 7;
+    EXPECT_OK(zx_vmar_op_range(r, ZX_VMAR_OP_DECOMMIT, addr, 2 * PAGE, NULL, 0));
+    ASSERT_OK(zx_object_get_info(vmo, ZX_INFO_VMO, &info, sizeof(info), NULL, NULL));
+    EXPECT_EQ(info.committed_bytes, 0);
+    EXPECT_EQ(peek(addr), 0);
+    EXPECT_OK(zx_vmar_op_range(r, ZX_VMAR_OP_MAP_RANGE, addr, 4 * PAGE, NULL, 0));
+    EXPECT_OK(zx_handle_close(vmo));
+    drop_region(r);
+}
+
+TEST(Vmar, OpRangeErrors) {
+    zx_handle_t r, vmo, ro;
+    zx_vaddr_t base, addr, ro_addr;
+    ASSERT_OK(region(8, CAN_ALL, &r, &base));
+    ASSERT_OK(zx_vmo_create(4 * PAGE, 0, &vmo));
+    ASSERT_OK(zx_vmar_map(r, RW | ZX_VM_SPECIFIC, 0, vmo, 0, 2 * PAGE, &addr));
+    ASSERT_OK(zx_vmar_map(r, ZX_VM_PERM_READ | ZX_VM_SPECIFIC, 4 * PAGE, vmo, 0, PAGE, &ro_addr));
+    uint64_t buf = 0;
+    // "buffer is non-null, or buffer_size is non-zero, op is not a valid operation, size is zero,
+    // or address was not page-aligned".
+    EXPECT_STATUS(zx_vmar_op_range(r, ZX_VMAR_OP_COMMIT, addr, PAGE, &buf, 0), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_vmar_op_range(r, ZX_VMAR_OP_COMMIT, addr, PAGE, NULL, 8), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_vmar_op_range(r, 99, addr, PAGE, NULL, 0), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_vmar_op_range(r, ZX_VMAR_OP_COMMIT, addr, 0, NULL, 0), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_vmar_op_range(r, ZX_VMAR_OP_COMMIT, addr + 1, PAGE, NULL, 0),
+                  ZX_ERR_INVALID_ARGS);
+    // "the range specified by address and size spans un-mapped pages".
+    EXPECT_STATUS(zx_vmar_op_range(r, ZX_VMAR_OP_COMMIT, addr, 3 * PAGE, NULL, 0), ZX_ERR_BAD_STATE);
+    // "not wholly within the VM address range specified by handle".
+    EXPECT_STATUS(zx_vmar_op_range(r, ZX_VMAR_OP_COMMIT, base + 7 * PAGE, 2 * PAGE, NULL, 0),
+                  ZX_ERR_OUT_OF_RANGE);
+    // Decommit "applies only to writable mappings"; COMMIT/DECOMMIT need ZX_RIGHT_WRITE.
+    EXPECT_STATUS(zx_vmar_op_range(r, ZX_VMAR_OP_DECOMMIT, ro_addr, PAGE, NULL, 0),
+                  ZX_ERR_ACCESS_DENIED);
+    ro = dup_rights(r, handle_rights(r) & ~ZX_RIGHT_WRITE);
+    EXPECT_STATUS(zx_vmar_op_range(ro, ZX_VMAR_OP_COMMIT, addr, PAGE, NULL, 0), ZX_ERR_ACCESS_DENIED);
+    EXPECT_STATUS(zx_vmar_op_range(vmo, ZX_VMAR_OP_COMMIT, addr, PAGE, NULL, 0), ZX_ERR_WRONG_TYPE);
+    EXPECT_STATUS(zx_vmar_op_range(BOGUS_HANDLE, ZX_VMAR_OP_COMMIT, addr, PAGE, NULL, 0),
+                  ZX_ERR_BAD_HANDLE);
+    zx_info_vmo_t info;
+    ASSERT_OK(zx_object_get_info(vmo, ZX_INFO_VMO, &info, sizeof(info), NULL, NULL));
+    EXPECT_EQ(info.committed_bytes, 0);  // none of the failed calls committed anything
+    EXPECT_OK(zx_handle_close_many((zx_handle_t[]){ro, vmo}, 2));
+    // "handle is not a live VMAR".
+    zx_handle_t dead;
+    zx_vaddr_t dead_addr;
+    ASSERT_OK(zx_vmar_allocate(r, CAN_RW, 0, PAGE, &dead, &dead_addr));
+    ASSERT_OK(zx_vmar_destroy(dead));
+    EXPECT_STATUS(zx_vmar_op_range(dead, ZX_VMAR_OP_COMMIT, dead_addr, PAGE, NULL, 0),
+                  ZX_ERR_BAD_STATE);
+    zx_handle_close(dead);
+    drop_region(r);
+}
+
+// The root VMAR covers [base, base + len) exactly: its last page can be mapped, nothing past it.
+TEST(Vmar, RootExtentEdges) {
+    zx_info_vmar_t info;
+    ASSERT_OK(zx_object_get_info(zx_vmar_root_self(), ZX_INFO_VMAR, &info, sizeof(info), NULL, NULL));
+    zx_handle_t vmo;
+    ASSERT_OK(zx_vmo_create(PAGE, 0, &vmo));
+    zx_vaddr_t addr = 0;
+    EXPECT_OK(zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_SPECIFIC, info.len - PAGE,
+                          vmo, 0, PAGE, &addr));
+    EXPECT_EQ(addr, info.base + info.len - PAGE);
+    EXPECT_EQ(peek(addr), 0);
+    EXPECT_OK(zx_vmar_unmap(zx_vmar_root_self(), addr, PAGE));
+    EXPECT_STATUS(zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_SPECIFIC, info.len,
+                              vmo, 0, PAGE, &addr),
+                  ZX_ERR_INVALID_ARGS);
+    EXPECT_OK(zx_handle_close(vmo));
+}

@@ -553,3 +553,36 @@ TEST(VmoTestCase, CachePolicyBadState) {
     EXPECT_OK(zx_vmo_set_cache_policy(vmo, ZX_CACHE_POLICY_UNCACHED));  // now nothing stands in the way
     EXPECT_OK(zx_handle_close_many((zx_handle_t[]){no_map, ev, vmo}, 3));
 }
+
+// Reading a page nobody wrote through a mapping commits nothing (it shows zeros); writes do,
+// and a page the kernel writes afterwards is seen through every mapping, slices included.
+TEST(VmoTestCase, ReadFaultCommitsNothing) {
+    zx_handle_t vmo, slice;
+    ASSERT_OK(zx_vmo_create(4 * PAGE, 0, &vmo));
+    ASSERT_OK(zx_vmo_create_child(vmo, ZX_VMO_CHILD_SLICE, 0, 4 * PAGE, &slice));
+    zx_vaddr_t addr, saddr;
+    ASSERT_OK(zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0, vmo, 0,
+                          4 * PAGE, &addr));
+    ASSERT_OK(zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ, 0, slice, 0, 4 * PAGE, &saddr));
+    volatile uint8_t *p = (volatile uint8_t *)addr, *sp = (volatile uint8_t *)saddr;
+    uint32_t sum = 0;
+    for (size_t i = 0; i < 4; i++)
+        sum += p[i * PAGE] + sp[i * PAGE];
+    EXPECT_EQ(sum, 0);
+    zx_info_vmo_t info;
+    ASSERT_OK(zx_object_get_info(vmo, ZX_INFO_VMO, &info, sizeof(info), NULL, NULL));
+    EXPECT_EQ(info.committed_bytes, 0);
+    // A write through the mapping commits one page.
+    p[PAGE] = 5;
+    ASSERT_OK(zx_object_get_info(vmo, ZX_INFO_VMO, &info, sizeof(info), NULL, NULL));
+    EXPECT_EQ(info.committed_bytes, PAGE);
+    EXPECT_EQ(sp[PAGE], 5);
+    // The kernel writes a page both mappings showed as zeros: both see the new byte.
+    uint8_t b = 9;
+    ASSERT_OK(zx_vmo_write(vmo, &b, 2 * PAGE + 3, 1));
+    EXPECT_EQ(p[2 * PAGE + 3], 9);
+    EXPECT_EQ(sp[2 * PAGE + 3], 9);
+    EXPECT_OK(zx_vmar_unmap(zx_vmar_root_self(), addr, 4 * PAGE));
+    EXPECT_OK(zx_vmar_unmap(zx_vmar_root_self(), saddr, 4 * PAGE));
+    EXPECT_OK(zx_handle_close_many((zx_handle_t[]){slice, vmo}, 2));
+}

@@ -180,3 +180,15 @@ TEST(Resource, InfoResource) {
                   ZX_ERR_WRONG_TYPE);
     zx_handle_close_many((zx_handle_t[]){r, weak, ev}, 3);
 }
+
+// "handle is always invalidated"; "ZX_ERR_BAD_HANDLE handle isn't a valid VM object handle, or
+// vmex isn't a valid ZX_RSRC_KIND_VMEX resource handle".
+TEST(Resource, ReplaceAsExecutableBadHandles) {
+    zx_handle_t vmo, out = ZX_HANDLE_INVALID;
+    EXPECT_STATUS(zx_vmo_replace_as_executable(BOGUS_HANDLE, ZX_HANDLE_INVALID, &out),
+                  ZX_ERR_BAD_HANDLE);
+    ASSERT_OK(zx_vmo_create(PAGE, 0, &vmo));
+    EXPECT_STATUS(zx_vmo_replace_as_executable(vmo, BOGUS_HANDLE, &out), ZX_ERR_BAD_HANDLE);
+    EXPECT_FALSE(handle_valid(vmo));
+    EXPECT_EQ(out, ZX_HANDLE_INVALID);
+}

@@ -461,3 +461,63 @@ TEST(ThreadStateTest, StateArgumentErrors) {
     EXPECT_TRUE(wait_u64(&out, 3));
     rthread_kill(&r);
 }
+
+// zx_channel_call across a suspension: Zircon's vDSO finishes an interrupted call
+// (zx_channel_call_finish) so the caller never notices. Here the server answers once after the
+// caller was suspended and resumed, and once while it is suspended.
+struct call_state {
+    zx_handle_t ch;
+    volatile zx_status_t st;
+    volatile uint32_t bytes;
+    uint8_t reply[16];
+};
+
+static void call_once(void *arg) {
+    struct call_state *c = arg;
+    uint8_t msg[8] = {0, 0, 0, 0, 'a', 'b', 'c', 'd'};
+    zx_channel_call_args_t args = {.wr_bytes = msg, .wr_num_bytes = sizeof(msg),
+                                   .rd_bytes = c->reply, .rd_num_bytes = sizeof(c->reply)};
+    uint32_t nb = 0, nh = 0;
+    zx_status_t st = zx_channel_call(c->ch, 0, ZX_TIME_INFINITE, &args, &nb, &nh);
+    c->bytes = nb;
+    c->st = st;
+}
+
+// Answers the pending request on `server` with its txid and "ok".
+static zx_status_t answer(zx_handle_t server) {
+    uint8_t req[16];
+    uint32_t nb = 0, nh = 0;
+    zx_status_t st = zx_channel_read(server, 0, req, NULL, sizeof(req), 0, &nb, &nh);
+    if (st != ZX_OK)
+        return st;
+    uint8_t rep[6] = {req[0], req[1], req[2], req[3], 'o', 'k'};
+    return zx_channel_write(server, 0, rep, sizeof(rep), NULL, 0);
+}
+
+TEST(TaskSuspendTest, ChannelCallSurvivesSuspension) {
+    for (int answer_while_suspended = 0; answer_while_suspended < 2; answer_while_suspended++) {
+        zx_handle_t client, server, token;
+        ASSERT_OK(zx_channel_create(0, &client, &server));
+        struct call_state c = {.ch = client, .st = 12345};
+        struct tthread t;
+        ASSERT_OK(tthread_start(&t, "caller", call_once, &c));
+        ASSERT_TRUE(wait_thread_state(t.handle, ZX_THREAD_STATE_BLOCKED_CHANNEL));
+        ASSERT_OK(suspend_and_wait(t.handle, &token));
+        if (answer_while_suspended) {
+            ASSERT_OK(answer(server));
+            sleep_ms(10);
+            EXPECT_EQ(c.st, 12345);  // still suspended: the call has not returned
+            EXPECT_OK(zx_handle_close(token));
+        } else {
+            EXPECT_OK(zx_handle_close(token));
+            ASSERT_TRUE(wait_thread_state(t.handle, ZX_THREAD_STATE_BLOCKED_CHANNEL));
+            ASSERT_OK(answer(server));
+        }
+        EXPECT_OK(tthread_join(&t));
+        EXPECT_OK(c.st);
+        EXPECT_EQ(c.bytes, 6);
+        EXPECT_EQ(c.reply[4], 'o');
+        EXPECT_EQ(c.reply[5], 'k');
+        zx_handle_close_many((zx_handle_t[]){client, server}, 2);
+    }
+}

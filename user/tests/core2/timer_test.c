@@ -31,6 +31,18 @@ TEST(TimerTest, CreateErrors) {
     EXPECT_STATUS(zx_timer_create(0, ZX_CLOCK_MONOTONIC, UNMAPPED_PTR), ZX_ERR_INVALID_ARGS);
 }
 
+// A timer on the boot timeline (ZX_CLOCK_BOOT) fires at a boot-timeline deadline.
+TEST(TimerTest, BootTimer) {
+    zx_handle_t t;
+    ASSERT_OK(zx_timer_create(0, ZX_CLOCK_BOOT, &t));
+    zx_time_t deadline = zx_clock_get_boot() + ZX_MSEC(5);
+    ASSERT_OK(zx_timer_set(t, deadline, 0));
+    zx_signals_t observed;
+    EXPECT_OK(zx_object_wait_one(t, ZX_TIMER_SIGNALED, zx_deadline_after(LONG_WAIT), &observed));
+    EXPECT_GE(zx_clock_get_boot(), deadline);
+    zx_handle_close(t);
+}
+
 TEST(TimerTest, SignalsAtDeadline) {
     zx_handle_t t;
     ASSERT_OK(zx_timer_create(0, ZX_CLOCK_MONOTONIC, &t));
