@@ -12,11 +12,11 @@
 static struct list_node runq = LIST_INIT(runq);
 static struct list_node timerq = LIST_INIT(timerq);
 static struct task *current;
-static bool need_resched;
+static bool sched_need_resched;  // the slice ended or someone yielded
 static zx_time_t slice_end = ZX_TIME_INFINITE;
 static zx_time_t armed = ZX_TIME_INFINITE;  // what the hardware timer is set to
 uint64_t sched_context_switches;
-static bool entered_user;
+static bool sched_entered_user;  // the first user instruction has run (logged once)
 
 // Programs the hardware timer only when the next deadline moved earlier than what is armed:
 // an interrupt that comes too early just re-evaluates (kernel_timer_interrupt), which is much
@@ -71,7 +71,7 @@ void kernel_timer_interrupt(void) {
     armed = ZX_TIME_INFINITE;  // the one-shot fired
     timers_run();
     if (slice_end != ZX_TIME_INFINITE && hal_now() >= slice_end) {
-        need_resched = true;
+        sched_need_resched = true;
         slice_end = ZX_TIME_INFINITE;
     }
     timer_reprogram();
@@ -141,6 +141,10 @@ void waiter_wake(struct waiter *w, zx_status_t reason) {
     if (t->state == TASK_BLOCKED) sched_make_runnable(t);
 }
 
+static const struct task_ops *task_ops;
+
+void sched_set_task_ops(const struct task_ops *ops) { task_ops = ops; }
+
 void task_kill(struct task *t) {
     if (t->state == TASK_DEAD) return;
     t->kill_requested = true;
@@ -156,80 +160,96 @@ void task_kill(struct task *t) {
     w->woken = false;  // the pending syscall never completes
     if (t->state == TASK_NEW) {
         t->state = TASK_DEAD;
-        kernel_task_exit(t);
+        task_ops->exited(t);
         return;
     }
     if (t->state == TASK_BLOCKED || t->state == TASK_SUSPENDED) sched_make_runnable(t);
 }
 
-void sched_yield(void) { need_resched = true; }
+void sched_yield(void) { sched_need_resched = true; }
 
 void task_resume(struct task *t) {
     if (t->suspend_count == 0 && t->state == TASK_SUSPENDED) sched_make_runnable(t);
 }
 
-static void run_task(struct task *t) {
+// ---- the loop's steps (the loop itself: the trap layer's, see sched.h) ----
+
+static zx_time_t run_start;
+
+struct task *sched_pick(void) {
+    struct list_node *n;
+    while (!(n = list_pop_head(&runq))) {
+        slice_end = ZX_TIME_INFINITE;
+        timer_reprogram();
+        hal_idle();
+    }
+    struct task *t = container_of(n, struct task, run_link);
     current = t;
     sched_context_switches++;
     hal_aspace_activate(t->aspace);
-    zx_time_t start = hal_now();
-    slice_end = list_empty(&runq) ? ZX_TIME_INFINITE : start + SLICE_NS;
-    need_resched = false;
+    run_start = hal_now();
+    slice_end = list_empty(&runq) ? ZX_TIME_INFINITE : run_start + SLICE_NS;
+    sched_need_resched = false;
     timer_reprogram();
-    struct hal_trap trap;
-    for (;;) {
-        if (t->wait.woken) {
-            t->wait.woken = false;
-            if (t->wait.unlink) t->wait.unlink(&t->wait);
-            t->wait.unlink = NULL;
-            int64_t r = t->wait.cont(t, t->wait.reason);
-            // The continuation waited again: its resources carry over. It may have been woken
-            // already (a deadline that had passed): then it runs again, here.
-            if (t->wait.active) break;
-            if (t->wait.woken) continue;
-            if (t->wait.cleanup) t->wait.cleanup(&t->wait);
-            t->wait.cleanup = NULL;
-            if (!t->wait.keep_regs) hal_uctx_set_return(&t->uctx, (uint64_t)r);
-        }
-        if (unlikely(t->kill_requested)) {
-            t->state = TASK_DEAD;
-            t->runtime_ns += hal_now() - start;
-            current = NULL;
-            kernel_task_exit(t);
-            return;
-        }
-        if (unlikely(t->suspend_count)) {
-            t->state = TASK_SUSPENDED;
-            kernel_task_suspended(t);
-            break;
-        }
-        if (need_resched && !list_empty(&runq)) {
-            need_resched = false;
-            list_add_tail(&runq, &t->run_link);
-            break;
-        }
-        if (unlikely(!entered_user)) {
-            entered_user = true;
-            uint64_t us = (hal_ticks() - hal_boot_ticks()) * 1000000 / hal_ticks_per_second();
-            kprintf("zc: boot: kernel entry to first user instruction %lu us\n", us);
-        }
-        hal_context_run(&t->uctx, &trap);
-        kernel_handle_trap(t, &trap);
-        if (t->state == TASK_BLOCKED || t->state == TASK_SUSPENDED) break;
-    }
-    t->runtime_ns += hal_now() - start;
+    return t;
+}
+
+static void stop_running(struct task *t) {
+    t->runtime_ns += hal_now() - run_start;
     current = NULL;
 }
 
-void sched_run(void) {
-    for (;;) {
-        struct list_node *n = list_pop_head(&runq);
-        if (!n) {
-            slice_end = ZX_TIME_INFINITE;
-            timer_reprogram();
-            hal_idle();
-            continue;
+enum sched_step sched_before_user(struct task *t) {
+    while (t->wait.woken) {
+        t->wait.woken = false;
+        if (t->wait.unlink) t->wait.unlink(&t->wait);
+        t->wait.unlink = NULL;
+        int64_t r = t->wait.cont(t, t->wait.reason);
+        // The continuation waited again: its resources carry over. It may have been woken
+        // already (a deadline that had passed): then it runs again, here.
+        if (t->wait.active) {
+            stop_running(t);
+            return SCHED_STOPPED;
         }
-        run_task(container_of(n, struct task, run_link));
+        if (t->wait.woken) continue;
+        if (t->wait.cleanup) t->wait.cleanup(&t->wait);
+        t->wait.cleanup = NULL;
+        if (!t->wait.keep_regs) hal_uctx_set_return(&t->uctx, (uint64_t)r);
     }
+    if (unlikely(t->kill_requested)) {
+        t->state = TASK_DEAD;
+        stop_running(t);
+        task_ops->exited(t);
+        return SCHED_STOPPED;
+    }
+    if (unlikely(t->suspend_count)) {
+        t->state = TASK_SUSPENDED;
+        task_ops->suspended(t);
+        stop_running(t);
+        return SCHED_STOPPED;
+    }
+    if (sched_need_resched && !list_empty(&runq)) {
+        sched_need_resched = false;
+        list_add_tail(&runq, &t->run_link);
+        stop_running(t);
+        return SCHED_STOPPED;
+    }
+    if (unlikely(!sched_entered_user)) {
+        sched_entered_user = true;
+        uint64_t us = (hal_ticks() - hal_boot_ticks()) * 1000000 / hal_ticks_per_second();
+        kprintf("zc: boot: kernel entry to first user instruction %lu us\n", us);
+    }
+    return SCHED_ENTER_USER;
+}
+
+bool sched_after_trap(struct task *t) {
+    if (t->state == TASK_BLOCKED || t->state == TASK_SUSPENDED) {
+        stop_running(t);
+        return false;
+    }
+    return true;
+}
+
+void sched_run(void) {
+    task_ops->run_loop();
 }

@@ -8,6 +8,7 @@
 #include <zircon/types.h>
 
 #include "hal/hal.h"
+#include "kernel/debug.h"
 #include "kernel/list.h"
 
 struct task;
@@ -80,13 +81,37 @@ void sched_yield(void);
 // Undoes a suspension once suspend_count is back to 0.
 void task_resume(struct task *t);
 
+// Starts the executor: the registered task_ops.run_loop, which never returns.
 __attribute__((noreturn)) void sched_run(void);
 
-// Implemented above the executor (objects/thread.c): what to do with a trap (it may block
-// the task or request its death), and with a task that must die.
-void kernel_handle_trap(struct task *t, const struct hal_trap *trap);
-void kernel_task_exit(struct task *t);
-void kernel_task_suspended(struct task *t);  // it stopped for a suspension (signals)
+// The executor's loop lives in the layer that handles traps (syscalls/dispatch.c), as DESIGN.md
+// §2 draws it, so that the hot path calls only downward:
+//   for (;;) {
+//       t = sched_pick();
+//       while (sched_before_user(t) == SCHED_ENTER_USER) {
+//           hal_context_run(&t->uctx, &trap);
+//           handle_trap(t, &trap);
+//           if (!sched_after_trap(t)) break;
+//       }
+//   }
+enum sched_step {
+    SCHED_ENTER_USER,  // run the task in user mode now
+    SCHED_STOPPED,     // it stopped (blocked, suspended, preempted or dead): pick another
+};
+struct task *sched_pick(void);  // the next runnable task, made current (idles until one exists)
+// Finishes a woken wait's continuation and applies a pending kill, suspension or preemption.
+enum sched_step sched_before_user(struct task *t);
+// After the trap was handled: false when the task stopped running (it blocked or suspended).
+bool sched_after_trap(struct task *t);
+
+// What the layers above the executor do for it, registered once at init (syscalls/dispatch.c):
+// the executor never names a higher layer's symbol (docs/layers.md).
+struct task_ops {
+    void (*exited)(struct task *t);     // the task died (after an exit or a kill)
+    void (*suspended)(struct task *t);  // it stopped for a suspension
+    __attribute__((noreturn)) void (*run_loop)(void);  // the executor's loop (see below)
+};
+void sched_set_task_ops(const struct task_ops *ops);
 
 extern uint64_t sched_context_switches;
 

@@ -6,6 +6,10 @@
 #include "hal/hal.h"
 #include "kernel/debug.h"
 
+static user_fault_fn resolve_fault;
+
+void user_copy_set_fault_handler(user_fault_fn fn) { resolve_fault = fn; }
+
 // Each retry resolves one fault; a copy never needs more than one per page it touches.
 static size_t max_faults(uintptr_t addr, size_t len) {
     return ((addr + len + HAL_PAGE_SIZE - 1) / HAL_PAGE_SIZE) - addr / HAL_PAGE_SIZE + 1;
@@ -16,7 +20,7 @@ zx_status_t copy_from_user(void *dst, user_in_ptr src, size_t len) {
     zx_status_t st = hal_copy_from_user(dst, src.addr, len, &fault);
     if (likely(st != ZX_ERR_UNAVAILABLE)) return st;
     for (size_t budget = max_faults(src.addr, len); budget--;) {
-        if (vm_resolve_user_fault(fault, 0) != ZX_OK) break;
+        if (!resolve_fault || resolve_fault(fault, 0) != ZX_OK) break;
         st = hal_copy_from_user(dst, src.addr, len, &fault);
         if (st != ZX_ERR_UNAVAILABLE) return st;
     }
@@ -28,7 +32,7 @@ zx_status_t copy_to_user(user_out_ptr dst, const void *src, size_t len) {
     zx_status_t st = hal_copy_to_user(dst.addr, src, len, &fault);
     if (likely(st != ZX_ERR_UNAVAILABLE)) return st;
     for (size_t budget = max_faults(dst.addr, len); budget--;) {
-        if (vm_resolve_user_fault(fault, HAL_FAULT_WRITE) != ZX_OK) break;
+        if (!resolve_fault || resolve_fault(fault, HAL_FAULT_WRITE) != ZX_OK) break;
         st = hal_copy_to_user(dst.addr, src, len, &fault);
         if (st != ZX_ERR_UNAVAILABLE) return st;
     }

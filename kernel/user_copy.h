@@ -20,8 +20,10 @@ static inline user_in_ptr user_in_off(user_in_ptr p, size_t off) { return (user_
 static inline user_out_ptr user_out_off(user_out_ptr p, size_t off) { return (user_out_ptr){p.addr + off}; }
 static inline bool user_ptr_null(uintptr_t a) { return a == 0; }
 
-// Implemented by the VM layer (objects/vmar.c): make the current process's page at `addr`
-// present with the access in `fault_flags` (HAL_FAULT_*), or fail.
-zx_status_t vm_resolve_user_fault(uintptr_t addr, unsigned fault_flags);
+// Registered by the layer above (syscalls/dispatch.c): make the current process's page at
+// `addr` present with the access in `fault_flags` (HAL_FAULT_*), or fail. A copy that faults
+// retries after each page it resolves.
+typedef zx_status_t (*user_fault_fn)(uintptr_t addr, unsigned fault_flags);
+void user_copy_set_fault_handler(user_fault_fn fn);
 
 #endif

@@ -331,8 +331,8 @@ zx_status_t thread_start(struct thread *t, uintptr_t pc, uintptr_t sp, uint64_t 
 
 void thread_kill(struct thread *t) { task_kill(&t->task); }
 
-// The executor calls this when a task dies (after exit or kill).
-void kernel_task_exit(struct task *task) {
+// The executor calls this (struct task_ops) when a task dies (after exit or kill).
+void thread_task_exited(struct task *task) {
     struct thread *t = task_thread(task);
     struct process *p = t->proc;
     task->state = TASK_DEAD;
@@ -384,7 +384,7 @@ static void thread_resume_one(struct thread *t) {
     }
 }
 
-void kernel_task_suspended(struct task *task) {
+void thread_task_suspended(struct task *task) {
     kobj_signal(&task_thread(task)->obj, ZX_THREAD_RUNNING, ZX_THREAD_SUSPENDED);
 }
 

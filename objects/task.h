@@ -106,6 +106,10 @@ void job_kill(struct job *j, int64_t code);
 // ZX_ERR_ACCESS_DENIED to refuse (the process may also have been killed).
 zx_status_t job_policy_check(struct process *p, uint32_t cond);
 void thread_kill(struct thread *t);
+// The executor's task_ops (registered by syscalls/dispatch.c): a thread's task died, or
+// stopped for a suspension.
+void thread_task_exited(struct task *task);
+void thread_task_suspended(struct task *task);
 // The calling thread (if a user thread is running) raises ZX_EXCP_POLICY_ERROR with synth code
 // `code` (ZX_EXCP_POLICY_CODE_*; the ZX_POL_* conditions share their numbers) once its syscall
 // has its result.

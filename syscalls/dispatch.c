@@ -77,7 +77,7 @@ static bool raise_exception(struct thread *t, const struct hal_trap *trap, zx_st
     return exception_raise(t, type, &ctx);
 }
 
-void kernel_handle_trap(struct task *task, const struct hal_trap *trap) {
+static void handle_trap(struct task *task, const struct hal_trap *trap) {
     struct thread *t = task_thread(task);
     switch (trap->kind) {
     case HAL_TRAP_SYSCALL:
@@ -97,4 +97,37 @@ void kernel_handle_trap(struct task *task, const struct hal_trap *trap) {
         kill_for_fault(t, trap, trap->name);
         return;
     }
+}
+
+// The VM side of user copies: resolve a fault in the current process.
+static zx_status_t resolve_user_fault(uintptr_t addr, unsigned fault_flags) {
+    return vm_fault(current_process()->as, addr, fault_flags);
+}
+
+// The executor's loop (kernel/sched.h): pick a task, run it in user mode until it stops,
+// handling each trap here. The steps it calls are the executor's; only exits and suspensions
+// call back up, through thread_task_ops.
+__attribute__((noreturn)) static void run_loop(void) {
+    struct hal_trap trap;
+    for (;;) {
+        struct task *t = sched_pick();
+        while (sched_before_user(t) == SCHED_ENTER_USER) {
+            hal_context_run(&t->uctx, &trap);
+            handle_trap(t, &trap);
+            if (!sched_after_trap(t)) break;
+        }
+    }
+}
+
+static const struct task_ops thread_task_ops = {
+    .exited = thread_task_exited,
+    .suspended = thread_task_suspended,
+    .run_loop = run_loop,
+};
+
+// Connects the executor and the user copies to the object and syscall layers (the layers
+// below call up only through these).
+void dispatch_global_init(void) {
+    sched_set_task_ops(&thread_task_ops);
+    user_copy_set_fault_handler(resolve_user_fault);
 }

@@ -24,6 +24,9 @@ static inline zx_status_t get_obj_rights(zx_handle_t h, uint32_t type, zx_rights
     return handle_get(cur_handles(), h, type, rights, (struct kobj **)out, have);
 }
 
+// Registers the executor's task_ops and the user-copy fault handler (syscalls/dispatch.c).
+void dispatch_global_init(void);
+
 // Gives the caller new handles to objs[i] with rights[i], writing each value to outs[i]:
 // all or nothing (a bad out pointer leaves no handle behind).
 zx_status_t give_handles(size_t n, struct kobj *const *objs, const zx_rights_t *rights,

@@ -269,10 +269,6 @@ int64_t sys_vmar_protect(zx_handle_t handle, zx_vm_option_t options, zx_vaddr_t 
     return st;
 }
 
-// The VM side of user copies: resolve a fault in the current process.
-zx_status_t vm_resolve_user_fault(uintptr_t addr, unsigned fault_flags) {
-    return vm_fault(current_process()->as, addr, fault_flags);
-}
 
 // zx_status_t zx_vmo_create_child(zx_handle_t handle, uint32_t options, uint64_t offset,
 //                                 uint64_t size, zx_handle_t* out);

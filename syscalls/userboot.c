@@ -23,6 +23,7 @@ static struct vmo *vdso_vmo;
 static struct vmo *bootfs_vmo;
 
 static void objects_level(void) {
+    dispatch_global_init();
     task_global_init();
     vmo_global_init();
     if (job_create(NULL, &root_job) != ZX_OK) panic("no root job");

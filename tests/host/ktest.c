@@ -17,6 +17,7 @@
 #include "objects/kobj.h"
 #include "objects/task.h"
 #include "objects/vmo.h"
+#include "syscalls/priv.h"
 #include "tests/host/kt_env.h"
 
 #ifdef ZC_HOST_NEEDS_STRLCPY
@@ -207,6 +208,7 @@ int main(int argc, char **argv) {
     th_init();
     pmm_init();
     heap_init();
+    dispatch_global_init();
     task_global_init();
     vmo_global_init();
     kt_env_warm_up();
