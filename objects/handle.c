@@ -65,7 +65,8 @@ zx_status_t handle_install(struct handle_table *ht, struct kobj *obj, zx_rights_
     return ZX_OK;
 }
 
-zx_status_t handle_reserve(struct handle_table *ht, zx_handle_t *out) {
+// Always inlined: it sits on every handle-creating path (give_handles, channel reads).
+__attribute__((always_inline)) inline zx_status_t handle_reserve(struct handle_table *ht, zx_handle_t *out) {
     if (!ht->free_head && !grow(ht)) return ZX_ERR_NO_RESOURCES;
     uint32_t idx = ht->free_head - 1;
     struct handle_slot *s = &ht->slots[idx];
@@ -77,7 +78,7 @@ zx_status_t handle_reserve(struct handle_table *ht, zx_handle_t *out) {
 
 static uint32_t reserved_index(const struct handle_table *ht, zx_handle_t h) {
     uint32_t idx = (((h >> 2) ^ ht->secret) & VALUE_MASK) & ((1u << IDX_BITS) - 1);
-    ASSERT(idx < ht->cap && !ht->slots[idx].obj);
+    DEBUG_ASSERT(idx < ht->cap && !ht->slots[idx].obj);
     return idx;
 }
 
@@ -87,6 +88,13 @@ void handle_unreserve(struct handle_table *ht, zx_handle_t h) {
     s->gen++;  // the value may have reached user memory: it must never become valid
     s->next_free = ht->free_head;
     ht->free_head = idx + 1;
+}
+
+void handle_commit_moved(struct handle_table *ht, zx_handle_t h, struct kobj *obj, zx_rights_t rights) {
+    struct handle_slot *s = &ht->slots[reserved_index(ht, h)];
+    s->obj = obj;
+    s->rights = rights;
+    ht->count++;
 }
 
 void handle_commit(struct handle_table *ht, zx_handle_t h, struct kobj *obj, zx_rights_t rights) {

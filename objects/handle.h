@@ -41,6 +41,8 @@ zx_status_t handle_install(struct handle_table *ht, struct kobj *obj, zx_rights_
 // (a new handle reference to obj, like handle_add; cannot fail) or unreserve it.
 zx_status_t handle_reserve(struct handle_table *ht, zx_handle_t *out) __attribute__((warn_unused_result));
 void handle_commit(struct handle_table *ht, zx_handle_t h, struct kobj *obj, zx_rights_t rights);
+// The same for a handle reference the caller already owns (moved out of a message or a table).
+void handle_commit_moved(struct handle_table *ht, zx_handle_t h, struct kobj *obj, zx_rights_t rights);
 void handle_unreserve(struct handle_table *ht, zx_handle_t h);
 // Type-and-rights checked lookup; returns a held reference (kobj_unref when done).
 // type 0 accepts any type. ZX_ERR_BAD_HANDLE, ZX_ERR_WRONG_TYPE, ZX_ERR_ACCESS_DENIED.

@@ -60,6 +60,7 @@ static struct vmar *vmar_new(struct vm_aspace *as, struct vmar *parent, uintptr_
     v->flags = flags;
     v->destroyed = false;
     list_init(&v->children);
+    v->covered = &v->children;
     return v;
 }
 
@@ -94,18 +95,37 @@ void vm_aspace_unref(struct vm_aspace *as) {
 
 // ---- region bookkeeping ----
 
+// Where the gap-free prefix of v's children ends (v->covered, see vmar.h).
+static uintptr_t covered_end(const struct vmar *v) {
+    return v->covered == &v->children ? v->r.base : region_end(region_of(v->covered));
+}
+
+// r is about to leave v: if it is part of the covered prefix, the prefix now ends before it.
+static void covered_forget(struct vmar *v, struct vm_region *r) {
+    if (r->base < covered_end(v)) v->covered = r->link.prev;
+}
+
 static void insert_region(struct vmar *v, struct vm_region *r) {
-    struct list_node *pos = &v->children;
-    list_for_each(&v->children, it) {
+    // r lies in free space, so at or above the covered prefix: the walk starts there.
+    uintptr_t end = covered_end(v);
+    struct list_node *pos = r->base >= end ? v->covered : &v->children;
+    for (struct list_node *it = pos->next; it != &v->children; it = it->next) {
         if (region_of(it)->base > r->base) break;
         pos = it;
     }
     list_insert_after(pos, &r->link);
     r->parent = v;
+    // Extend the prefix over whatever now follows it without a gap.
+    for (struct list_node *n = v->covered->next; n != &v->children && region_of(n)->base == end;
+         n = n->next) {
+        v->covered = n;
+        end = region_end(region_of(n));
+    }
 }
 
 static bool range_free(struct vmar *v, uintptr_t base, size_t size) {
-    list_for_each(&v->children, it) {
+    if (base < covered_end(v)) return false;  // callers pass size > 0, base inside v
+    for (struct list_node *it = v->covered->next; it != &v->children; it = it->next) {
         struct vm_region *c = region_of(it);
         if (c->base >= base + size) break;
         if (region_end(c) > base) return false;
@@ -113,10 +133,11 @@ static bool range_free(struct vmar *v, uintptr_t base, size_t size) {
     return true;
 }
 
-// First fit, lowest address, honouring alignment, ending at or below `limit`.
+// First fit, lowest address, honouring alignment, ending at or below `limit`. Nothing below
+// the covered prefix is free: the search starts at its end.
 static bool find_gap(struct vmar *v, size_t size, size_t align, uintptr_t limit, uintptr_t *out) {
-    uintptr_t cur = (v->r.base + align - 1) & ~(align - 1);
-    list_for_each(&v->children, it) {
+    uintptr_t cur = (covered_end(v) + align - 1) & ~(align - 1);
+    for (struct list_node *it = v->covered->next; it != &v->children; it = it->next) {
         struct vm_region *c = region_of(it);
         if (cur + size <= c->base && cur + size >= cur && cur + size <= limit) {
             *out = cur;
@@ -141,6 +162,7 @@ static void mapping_unmap_range(struct vm_mapping *m, uintptr_t base, size_t len
 
 static void mapping_destroy(struct vm_mapping *m) {
     mapping_unmap_range(m, m->r.base, m->r.size);
+    covered_forget(m->r.parent, &m->r);
     list_delete(&m->r.link);
     list_delete(&m->vmo_link);
     struct vm_aspace *as = m->r.parent->as;
@@ -173,6 +195,7 @@ static void vmar_destroy_tree(struct vmar *top) {
         bool last = v == top;
         v->destroyed = true;
         if (up) {
+            covered_forget(up, &v->r);
             list_delete(&v->r.link);
             v->r.parent = NULL;
             kobj_unref(&v->obj);  // the parent's reference (v may be gone now)
@@ -201,6 +224,8 @@ static zx_status_t mapping_split(struct vm_mapping *m, uintptr_t at) {
     n->vmo_offset = m->vmo_offset + (at - m->r.base);
     m->r.size = at - m->r.base;
     list_insert_after(&m->r.link, &n->r.link);
+    struct vmar *v = m->r.parent;
+    if (v->covered == &m->r.link) v->covered = &n->r.link;  // the prefix still ends where m did
     list_insert_after(&m->vmo_link, &n->vmo_link);
     kobj_ref(&n->vmo->obj);
     return ZX_OK;

@@ -37,6 +37,10 @@ struct vmar {
     uint32_t flags;          // ZX_VM_CAN_MAP_* and ZX_VM_COMPACT / SPECIFIC bits it was made with
     bool destroyed;
     struct list_node children;
+    // The children from the first one up to this node cover [r.base, its end) without a gap
+    // (&children: nothing is covered). Placement and insertion start their walks here, so
+    // mapping again and again into a VMAR that fills from the bottom costs O(1), not O(n).
+    struct list_node *covered;
 };
 
 struct vm_mapping {

@@ -173,8 +173,9 @@ int64_t sys_channel_write_etc(zx_handle_t handle, uint32_t options, user_in_ptr 
 
 // ---- delivering a message to user memory ----
 
-// Copies m's bytes and installs its handles in the caller's table, publishing the values (or
-// zx_handle_info_t records). On failure nothing is installed and m keeps its handles.
+// Copies m's bytes and gives its handles to the caller: the handle values (or
+// zx_handle_info_t records) reach user memory before the handles exist, so on failure nothing is
+// installed and m keeps its handles.
 static zx_status_t deliver(struct message *m, user_out_ptr bytes, user_out_ptr handles, bool etc) {
     if (m->num_bytes && copy_to_user(bytes, m->data, m->num_bytes) != ZX_OK) return ZX_ERR_INVALID_ARGS;
     if (!m->num_handles) return ZX_OK;
@@ -183,7 +184,7 @@ static zx_status_t deliver(struct message *m, user_out_ptr bytes, user_out_ptr h
     zx_status_t st = ZX_OK;
     uint32_t i;
     for (i = 0; i < m->num_handles; i++) {
-        st = handle_install(ht, m->handles[i].obj, m->handles[i].rights, &vals[i]);
+        st = handle_reserve(ht, &vals[i]);
         if (st != ZX_OK) break;
     }
     if (st == ZX_OK) {
@@ -199,10 +200,11 @@ static zx_status_t deliver(struct message *m, user_out_ptr bytes, user_out_ptr h
         }
     }
     if (st != ZX_OK) {
-        while (i--) (void)handle_detach(ht, vals[i], &m->handles[i].obj, &m->handles[i].rights);
+        while (i--) handle_unreserve(ht, vals[i]);
         return st;
     }
     for (i = 0; i < m->num_handles; i++) {
+        handle_commit_moved(ht, vals[i], m->handles[i].obj, m->handles[i].rights);
         msg_handle_arrived(&m->handles[i]);
         m->handles[i].obj = NULL;
     }

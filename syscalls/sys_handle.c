@@ -113,13 +113,17 @@ zx_status_t replace_handle(zx_handle_t h, zx_status_t st, zx_rights_t rights, zx
         handle_release(obj);
         return st;
     }
+    // The new value reaches user memory before the new handle exists.
     zx_handle_t v;
-    st = handle_install(ht, obj, (rights == ZX_RIGHT_SAME_RIGHTS ? old : rights) | add, &v);
+    st = handle_reserve(ht, &v);
+    if (st == ZX_OK) {
+        st = copy_to_user(out, &v, sizeof(v));
+        if (st != ZX_OK) handle_unreserve(ht, v);
+    }
     if (st != ZX_OK) {
-        handle_release(obj);
+        handle_release(obj);  // consumed whatever happens
         return st;
     }
-    st = copy_to_user(out, &v, sizeof(v));
-    if (st != ZX_OK) (void)handle_close(ht, v);
-    return st;
+    handle_commit_moved(ht, v, obj, (rights == ZX_RIGHT_SAME_RIGHTS ? old : rights) | add);
+    return ZX_OK;
 }

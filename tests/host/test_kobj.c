@@ -73,6 +73,48 @@ static void rec_cancel(struct observer *ob) {
     kobj_unobserve(ob);
 }
 
+// Chains of objects where each destroy drops the last reference of the next one, or each
+// on_zero_handles releases the last handle of the next one (a channel carried in a channel):
+// the reaper runs them one after the other, never nested, in chain order.
+#define CHAIN 1000
+static struct kobj chain[CHAIN];
+static int chain_depth, chain_max_depth, chain_destroyed, chain_zero;
+static bool chain_by_handles;
+static int chain_index(struct kobj *o) { return (int)(o - chain); }
+static void chain_destroy(struct kobj *o) {
+    if (++chain_depth > chain_max_depth) chain_max_depth = chain_depth;
+    int i = chain_index(o);
+    EXPECT_EQ(i, chain_destroyed);  // in order
+    chain_destroyed++;
+    if (!chain_by_handles && i + 1 < CHAIN) kobj_unref(&chain[i + 1]);
+    chain_depth--;
+}
+static void chain_zero_handles(struct kobj *o) {
+    if (++chain_depth > chain_max_depth) chain_max_depth = chain_depth;
+    chain_zero++;
+    int i = chain_index(o);
+    if (chain_by_handles && i + 1 < CHAIN) handle_release(&chain[i + 1]);
+    chain_depth--;
+}
+static const struct kobj_ops chain_ops = {.on_zero_handles = chain_zero_handles, .destroy = chain_destroy};
+
+static void run_chain(bool by_handles) {
+    chain_by_handles = by_handles;
+    for (int i = 0; i < CHAIN; i++) {
+        kobj_init(&chain[i], ZX_OBJ_TYPE_CHANNEL, &chain_ops);
+        if (by_handles) chain[i].handle_count = 1;  // the creation reference is the handle's
+    }
+    chain_depth = chain_max_depth = chain_destroyed = chain_zero = 0;
+    if (by_handles) handle_release(&chain[0]);
+    else kobj_unref(&chain[0]);
+    EXPECT_EQ(chain_zero, by_handles ? CHAIN : 0);
+    EXPECT_EQ(chain_destroyed, CHAIN);
+    EXPECT_EQ(chain_max_depth, 1);
+}
+
+TEST(Kobj, NestedDestroysAreQueuedNotRecursive) { run_chain(false); }
+TEST(Kobj, NestedLastHandlesAreQueuedNotRecursive) { run_chain(true); }
+
 TEST(Kobj, ObserversFireOnMatchingChangesOnly) {
     struct kobj *e;
     ASSERT_OK(event_create(&e));

@@ -12,7 +12,7 @@
 #include "util.h"
 #include "zctest.h"
 
-#define ROUNDS 64
+#define ROUNDS 8  // each leaked object shows: the live count must match exactly
 
 // A page mapped read-only: writable by nobody.
 static void *read_only_page(void) {
@@ -260,6 +260,23 @@ TEST(HostileCreate, SetCriticalOnDeadProcessLeavesNothing) {
         EXPECT_OK(zx_job_set_critical(job, 0, proc));
         zx_handle_close(proc);
         zx_handle_close(job);
+    }
+    EXPECT_OK(leakcheck_end(&lc));
+}
+
+// zx_handle_replace consumes its handle even when the new one cannot be written out: the old
+// handle is gone, no new one appears, and the object dies with its last handle.
+TEST(HostileCreate, HandleReplaceWithUnwritableOutConsumesTheHandle) {
+    size_t nb = num_bad();
+    struct leakcheck lc;
+    ASSERT_OK(leakcheck_begin(&lc));
+    for (size_t b = 0; b < nb; b++) {
+        for (int r = 0; r < ROUNDS; r++) {
+            zx_handle_t ev;
+            ASSERT_OK(zx_event_create(0, &ev));
+            EXPECT_STATUS(zx_handle_replace(ev, ZX_RIGHT_SAME_RIGHTS, bad_ptrs[b]), ZX_ERR_INVALID_ARGS);
+            EXPECT_STATUS(zx_handle_close(ev), ZX_ERR_BAD_HANDLE);
+        }
     }
     EXPECT_OK(leakcheck_end(&lc));
 }
