@@ -65,7 +65,7 @@ FULL_OPTIONS = ["--min-runs", "20", "--max-runs", "1000", "--budget-ms", "3000"]
 QUICK_OPTIONS = ["--min-runs", "10", "--max-runs", "500", "--budget-ms", "300"]
 # POSIX ERE (the guests' own engine: no \d).
 QUICK_FILTER = ("^(Syscall/Null"
-                "|Limit/Memcpy/(128|2048)kbytes"
+                "|Limit/Memcpy/(128|512|2048)kbytes"
                 "|Vmo/(Read|Write)/[0-9]+kbytes"
                 "|Vmo/Clone/(128|2048)kbytes"
                 "|VmoMap/(Read|Write)/128kbytes"
@@ -128,7 +128,8 @@ SUMMARY_COLUMNS = ["label", "zc_median_ns", "zc_mean_ns", "zc_runs", "linux_medi
                    "zc_over_limit", "zircon_2020_ns", "zcore_2020_ns", "equal_work",
                    "zc_boots", "linux_boots", "zc_ci_low_ns", "zc_ci_high_ns", "linux_ci_low_ns",
                    "linux_ci_high_ns", "zc_over_linux_ci_low", "zc_over_linux_ci_high",
-                   "zc_over_limit_ci_low", "zc_over_limit_ci_high"]
+                   "zc_over_limit_ci_low", "zc_over_limit_ci_high", "copy_ratio",
+                   "copy_ratio_ci_low", "copy_ratio_ci_high"]
 
 
 class BenchError(Exception):
@@ -353,6 +354,20 @@ def limit_label_for(label: str, zc: Dict[str, Entry]) -> Optional[str]:
     return "Syscall/Null" if "Syscall/Null" in zc else None
 
 
+def copy_ratio(boots: Dict[str, Boots], label: str):
+    """For a bulk copy label (Vmo/Read|Write, VmoMap...): (zc / zc's Limit/Memcpy of the same
+    size) / (Linux / Linux's Limit/Memcpy), with its interval, and the memcpy label; None
+    otherwise. Emulation (TCG, icount) distorts each system's copy instructions differently
+    (Linux's `rep movsb`), so copies are compared through each system's own memcpy."""
+    m = MEMCPY_LIMITED.match(label)
+    if not m:
+        return None
+    limit = f"Limit/Memcpy/{m.group(7)}"
+    vals = [value_of(boots[s], l, s) for s in ("zc", "linux") for l in (label, limit)]
+    r = stats.ratio_of_ratios(*[v.est if v else None for v in vals])
+    return (r, limit) if r else None
+
+
 def fmt_num(x: Optional[float], digits: int = 1) -> str:
     return "" if x is None else f"{x:.{digits}f}"
 
@@ -374,6 +389,7 @@ def summary_rows(zc_entries: Sequence[Entry], linux_entries: Sequence[Entry],
         lim = value_of(boots["zc"], limit, "zc") if limit else None
         zircon, zcore = baseline.get(label, (None, None))
         zl, zlim = ratio_ci(z, l), ratio_ci(z, lim)
+        cr = copy_ratio(boots, label) if z and l else None
         rows.append({
             "label": label,
             "zc_median_ns": fmt_num(z.median if z else None),
@@ -395,6 +411,9 @@ def summary_rows(zc_entries: Sequence[Entry], linux_entries: Sequence[Entry],
             "zc_over_linux_ci_high": fmt_num(zl[2] if zl else None, 3),
             "zc_over_limit_ci_low": fmt_num(zlim[1] if zlim else None, 3),
             "zc_over_limit_ci_high": fmt_num(zlim[2] if zlim else None, 3),
+            "copy_ratio": fmt_num(cr[0][0] if cr else None, 3),
+            "copy_ratio_ci_low": fmt_num(cr[0][1] if cr else None, 3),
+            "copy_ratio_ci_high": fmt_num(cr[0][2] if cr else None, 3),
         })
     return rows
 
@@ -498,6 +517,17 @@ def compute_verdict(zc_entries: Sequence[Entry], linux_entries: Sequence[Entry],
                 for label in labels:
                     row = _row(label, value_of(bz, label, "zc"), label,
                                value_of(bl, label, "linux"), t["factor"], True, "linux")
+                    cr = copy_ratio(boots, label)
+                    if MEMCPY_LIMITED.match(label) and not cr and row["ratio"] is not None:
+                        row.update(status=NO_DATA, raw_ratio=row["ratio"], note="a copy: needs "
+                                   "Limit/Memcpy of its size on both systems")
+                    if cr and row["ratio"] is not None:
+                        (r, lo, hi), limit = cr
+                        row["note"] = "; ".join(x for x in (row["note"], (
+                            f"a copy: (zc / zc {limit}) / (linux / linux {limit}); "
+                            f"raw zc/linux {row['ratio']:.3f}")) if x)
+                        row.update(ratio=r, ratio_ci=[lo, hi], raw_ratio=row["ratio"],
+                                   status=stats.judge((lo, hi), t["factor"], True))
                     why = analogues.unequal([label]).get(label)
                     if why:
                         row["status"] = UNEQUAL
@@ -593,6 +623,22 @@ def fmt_interval(ci) -> str:
     return f"[{ci[0]:.2f}, {ci[1]:.2f}]"
 
 
+def path_length_table(rows: List[dict]) -> str:
+    """icount runs: instructions per run of every label measured on both systems that is not a
+    bulk copy (nor the memcpy floor): the cross-system figure that emulation does not distort."""
+    pl = []
+    for r in rows:
+        if not (r["zc_median_ns"] and r["linux_median_ns"]) or MEMCPY_LIMITED.match(r["label"]) \
+                or r["label"].startswith("Limit/"):
+            continue
+        pl.append([r["label"], f"{float(r['zc_median_ns']):.0f}",
+                   f"{float(r['linux_median_ns']):.0f}", fmt_ratio(float(r["zc_over_linux"])),
+                   {"yes": "", "no": "NOT EQUAL WORK"}.get(r.get("equal_work", ""), "?")])
+    return ("\n== path length (icount): instructions per run, every label that is not a bulk "
+            "copy\n" + (table(["label", "zc instr", "linux instr", "zc/linux", "work"], pl,
+                               left=(0, 4)) if pl else "(no label measured on both)\n"))
+
+
 def report(zc_entries: Sequence[Entry], linux_entries: Sequence[Entry], mode: str,
            baseline: Dict[str, Tuple[Optional[float], Optional[float]]],
            verdict: dict, rows: Optional[List[dict]] = None,
@@ -603,9 +649,17 @@ def report(zc_entries: Sequence[Entry], linux_entries: Sequence[Entry], mode: st
     out.write(f"== zc ({mode}): perftest summary\n")
     out.write(perftest_table(zc_entries))
 
+    icount = mode == "icount"
     out.write(f"\n== zc vs Linux, same run ({mode}); ratio = zc figure / Linux figure (per "
               "label the mean over boots of each boot's median), < 1 means zc is faster; "
-              "'faster'/'slower' only when the whole 95% interval says so\n")
+              "'faster'/'slower' only when the whole 95% interval says so; copy* = for bulk "
+              "copies, (zc / zc's Limit/Memcpy of the size) / (Linux / Linux's), which decides "
+              "them\n")
+    if icount:
+        out.write("   icount: figures are instructions per run (1 ns of guest time = 1 "
+                  "instruction): the path length of each call on each system; bulk copies are "
+                  "compared only through copy* (emulated `rep movs` counts one instruction per "
+                  "element)\n")
     lr, unequal_tests = [], {}
     for r in rows:
         if r["zc_over_linux"]:
@@ -618,10 +672,19 @@ def report(zc_entries: Sequence[Entry], linux_entries: Sequence[Entry], mode: st
             ci = [float(lo), float(hi)] if lo and hi else None
             says = ("faster" if ci[1] < 1 else "slower" if ci[0] > 1 else "inconclusive") \
                 if ci else ("faster" if rr < 1 else "slower")
+            copy = r.get("copy_ratio")
+            if copy:
+                cci = [float(r["copy_ratio_ci_low"]), float(r["copy_ratio_ci_high"])]
+                says = ("faster" if cci[1] < 1 else "slower" if cci[0] > 1 else "inconclusive") \
+                    + " (copy, vs own memcpy)"
+            elif MEMCPY_LIMITED.match(r["label"]):
+                says += " (raw: no memcpy of this size)"
             lr.append([r["label"], r["zc_median_ns"], r["linux_median_ns"], fmt_ratio(rr),
-                       fmt_interval(ci), says if equal else "NOT EQUAL WORK"])
-    out.write(table(["label", "zc ns", "linux ns", "zc/linux", "95% CI", "zc is"], lr,
-                    left=(0, 5))
+                       fmt_interval(ci), fmt_ratio(float(copy)) if copy else "",
+                       fmt_interval(cci) if copy else "", says if equal else "NOT EQUAL WORK"])
+    unit = "instr" if icount else "ns"
+    out.write(table(["label", f"zc {unit}", f"linux {unit}", "zc/linux", "95% CI", "copy*",
+                     "95% CI", "zc is"], lr, left=(0, 7))
               if lr else "(no label measured on both)\n")
     if unequal_tests:
         out.write("not equal work (harness/analogues.py, docs/bench.md; out of the verdict):\n")
@@ -632,6 +695,9 @@ def report(zc_entries: Sequence[Entry], linux_entries: Sequence[Entry], mode: st
         tests = sorted({test_name(k, have) for k in have} - {test_name(k, lack) for k in lack})
         if tests:
             out.write(f"{what}: {len(tests)} tests: {', '.join(tests)}\n")
+
+    if icount:
+        out.write(path_length_table(rows))
 
     out.write(f"\n== zc vs limits (same guest): Vmo/VmoMap copies vs Limit/Memcpy of the same "
               "size, everything else vs Syscall/Null\n")
