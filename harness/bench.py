@@ -50,8 +50,16 @@ NOISE = re.compile(r"^(\[\s*\d+\.\d+\]|zc: |<\d>)")
 UNIT_NS = {"nanoseconds": 1.0, "ns": 1.0, "microseconds": 1e3, "us": 1e3,
            "milliseconds": 1e6, "ms": 1e6, "seconds": 1e9, "s": 1e9}
 
-SYSTEMS = ("zc", "linux")
-SUITES = {"zc": "fuchsia.microbenchmarks", "linux": "linux.microbenchmarks"}
+# linux_nomit: the same Linux peer booted with mitigations=off, the like-for-like peer of a
+# kernel without speculation mitigations (zc has none); "linux" is the kernel as shipped.
+SYSTEMS = ("zc", "linux", "linux_nomit")
+SUITES = {"zc": "fuchsia.microbenchmarks", "linux": "linux.microbenchmarks",
+          "linux_nomit": "linux.microbenchmarks"}
+LINUX_CMDLINE = {"linux": "console=ttyS0 quiet panic=-1",
+                 "linux_nomit": "console=ttyS0 quiet panic=-1 mitigations=off"}
+ZC_MITIGATIONS = {"(all)": "none: zc has no speculation mitigations (no PTI, retpolines, IBRS, "
+                           "verw or RSB filling)"}
+VULNERABILITY = re.compile(r"^linux-bench: vulnerability (\S+): (.*?)\s*$", re.M)
 
 # --- what a run measures ------------------------------------------------------------------------
 # Full run: adaptive run counts; QUICK: the labels the verdict needs plus one of each family,
@@ -99,6 +107,7 @@ TARGETS = [
      "kind": "limit", "factor": 4.0,
      "pairs": [("Channel/WriteRead/64bytes/0handles", "Syscall/Null")]},
     {"id": "4", "title": "zc faster than Linux (same run)", "kind": "linux", "factor": 1.0,
+     "peer": "linux",
      "families": ["Syscall/Null",
                   r"re:^Channel/WriteRead/\d+bytes/\d+handles$",
                   r"re:^Vmo/(Read|Write)/\d+kbytes$",
@@ -109,6 +118,8 @@ TARGETS = [
                   r"re:^Socket/WriteRead/\d+bytes$",
                   "RoundTrip_Futex_SingleProcess"]},
 ]
+TARGETS.append(dict(TARGETS[-1], id="4m", peer="linux_nomit",
+                    title="zc faster than Linux with mitigations=off (same run)"))
 FAMILY_NAMES = {
     r"re:^Channel/WriteRead/\d+bytes/\d+handles$": "Channel/WriteRead/*",
     r"re:^Vmo/(Read|Write)/\d+kbytes$": "Vmo/Read|Write/*",
@@ -129,7 +140,9 @@ SUMMARY_COLUMNS = ["label", "zc_median_ns", "zc_mean_ns", "zc_runs", "linux_medi
                    "zc_boots", "linux_boots", "zc_ci_low_ns", "zc_ci_high_ns", "linux_ci_low_ns",
                    "linux_ci_high_ns", "zc_over_linux_ci_low", "zc_over_linux_ci_high",
                    "zc_over_limit_ci_low", "zc_over_limit_ci_high", "copy_ratio",
-                   "copy_ratio_ci_low", "copy_ratio_ci_high"]
+                   "copy_ratio_ci_low", "copy_ratio_ci_high", "linux_nomit_median_ns",
+                   "zc_over_linux_nomit", "zc_over_linux_nomit_ci_low",
+                   "zc_over_linux_nomit_ci_high"]
 
 
 class BenchError(Exception):
@@ -354,7 +367,7 @@ def limit_label_for(label: str, zc: Dict[str, Entry]) -> Optional[str]:
     return "Syscall/Null" if "Syscall/Null" in zc else None
 
 
-def copy_ratio(boots: Dict[str, Boots], label: str):
+def copy_ratio(boots: Dict[str, Boots], label: str, peer: str = "linux"):
     """For a bulk copy label (Vmo/Read|Write, VmoMap...): (zc / zc's Limit/Memcpy of the same
     size) / (Linux / Linux's Limit/Memcpy), with its interval, and the memcpy label; None
     otherwise. Emulation (TCG, icount) distorts each system's copy instructions differently
@@ -363,7 +376,7 @@ def copy_ratio(boots: Dict[str, Boots], label: str):
     if not m:
         return None
     limit = f"Limit/Memcpy/{m.group(7)}"
-    vals = [value_of(boots[s], l, s) for s in ("zc", "linux") for l in (label, limit)]
+    vals = [value_of(boots.get(s, [{}]), l, s) for s in ("zc", peer) for l in (label, limit)]
     r = stats.ratio_of_ratios(*[v.est if v else None for v in vals])
     return (r, limit) if r else None
 
@@ -390,6 +403,8 @@ def summary_rows(zc_entries: Sequence[Entry], linux_entries: Sequence[Entry],
         zircon, zcore = baseline.get(label, (None, None))
         zl, zlim = ratio_ci(z, l), ratio_ci(z, lim)
         cr = copy_ratio(boots, label) if z and l else None
+        nm = value_of(boots.get("linux_nomit", [{}]), label, "linux_nomit") if z else None
+        znm = ratio_ci(z, nm)
         rows.append({
             "label": label,
             "zc_median_ns": fmt_num(z.median if z else None),
@@ -414,6 +429,10 @@ def summary_rows(zc_entries: Sequence[Entry], linux_entries: Sequence[Entry],
             "copy_ratio": fmt_num(cr[0][0] if cr else None, 3),
             "copy_ratio_ci_low": fmt_num(cr[0][1] if cr else None, 3),
             "copy_ratio_ci_high": fmt_num(cr[0][2] if cr else None, 3),
+            "linux_nomit_median_ns": fmt_num(nm.median if nm else None),
+            "zc_over_linux_nomit": fmt_num(znm[0] if znm else None, 3),
+            "zc_over_linux_nomit_ci_low": fmt_num(znm[1] if znm else None, 3),
+            "zc_over_linux_nomit_ci_high": fmt_num(znm[2] if znm else None, 3),
         })
     return rows
 
@@ -506,6 +525,10 @@ def compute_verdict(zc_entries: Sequence[Entry], linux_entries: Sequence[Entry],
                 rows.append(_row(label, value_of(bz, label, "zc"), ref,
                                  value_of(bz, ref, "zc"), t["factor"], False, "zc"))
         else:
+            peer = t.get("peer", "linux")
+            bp = boots.get(peer) or [{}]
+            if peer != "linux" and not any(bp):
+                continue   # a run without that Linux configuration
             for fam in t["families"]:
                 labels = _family_labels(fam, zc, linux)
                 if not labels:
@@ -516,16 +539,16 @@ def compute_verdict(zc_entries: Sequence[Entry], linux_entries: Sequence[Entry],
                                  "note": "no such label on either system"})
                 for label in labels:
                     row = _row(label, value_of(bz, label, "zc"), label,
-                               value_of(bl, label, "linux"), t["factor"], True, "linux")
-                    cr = copy_ratio(boots, label)
+                               value_of(bp, label, peer), t["factor"], True, peer)
+                    cr = copy_ratio(boots, label, peer)
                     if MEMCPY_LIMITED.match(label) and not cr and row["ratio"] is not None:
                         row.update(status=NO_DATA, raw_ratio=row["ratio"], note="a copy: needs "
                                    "Limit/Memcpy of its size on both systems")
                     if cr and row["ratio"] is not None:
                         (r, lo, hi), limit = cr
                         row["note"] = "; ".join(x for x in (row["note"], (
-                            f"a copy: (zc / zc {limit}) / (linux / linux {limit}); "
-                            f"raw zc/linux {row['ratio']:.3f}")) if x)
+                            f"a copy: (zc / zc {limit}) / ({peer} / {peer} {limit}); "
+                            f"raw zc/{peer} {row['ratio']:.3f}")) if x)
                         row.update(ratio=r, ratio_ci=[lo, hi], raw_ratio=row["ratio"],
                                    status=stats.judge((lo, hi), t["factor"], True))
                     why = analogues.unequal([label]).get(label)
@@ -541,7 +564,8 @@ def compute_verdict(zc_entries: Sequence[Entry], linux_entries: Sequence[Entry],
                          "values (ns); ratio = value / reference; *_ci = 95% two-level bootstrap "
                          "interval (boots, then runs); a comparison is met / not met only when "
                          "its whole interval is; comparisons marked 'not equal work' do not count",
-            "boots": {"zc": len(bz), "linux": len(bl)},
+            "boots": {"zc": len(bz), "linux": len(bl),
+                      "linux_nomit": len([b for b in boots.get("linux_nomit", []) if b])},
             "targets": targets, "counts": counts}
 
 
@@ -642,7 +666,8 @@ def path_length_table(rows: List[dict]) -> str:
 def report(zc_entries: Sequence[Entry], linux_entries: Sequence[Entry], mode: str,
            baseline: Dict[str, Tuple[Optional[float], Optional[float]]],
            verdict: dict, rows: Optional[List[dict]] = None,
-           boots: Optional[Dict[str, Boots]] = None) -> str:
+           boots: Optional[Dict[str, Boots]] = None,
+           mitigations: Optional[dict] = None) -> str:
     zc, linux = as_dict(zc_entries), as_dict(linux_entries)
     rows = rows if rows is not None else summary_rows(zc_entries, linux_entries, baseline, boots)
     out = io.StringIO()
@@ -696,6 +721,23 @@ def report(zc_entries: Sequence[Entry], linux_entries: Sequence[Entry], mode: st
         if tests:
             out.write(f"{what}: {len(tests)} tests: {', '.join(tests)}\n")
 
+    nl = [[r["label"], r["zc_median_ns"], r["linux_nomit_median_ns"],
+           fmt_ratio(float(r["zc_over_linux_nomit"])),
+           fmt_interval([float(r["zc_over_linux_nomit_ci_low"]),
+                         float(r["zc_over_linux_nomit_ci_high"])]),
+           "" if r.get("equal_work") != "no" else "NOT EQUAL WORK"]
+          for r in rows if r.get("zc_over_linux_nomit")]
+    if nl:
+        out.write(f"\n== zc vs Linux booted with mitigations=off, same run ({mode}): the peer "
+                  "without speculation mitigations, like zc\n")
+        out.write(table(["label", "zc ns", "linux(mit=off) ns", "zc/linux", "95% CI", "work"],
+                        nl, left=(0, 5)))
+    if mitigations:
+        out.write("\n== speculation mitigations of each measured kernel\n")
+        for system, m in mitigations.items():
+            if isinstance(m, dict) and m:
+                out.write(f"{system}: " + "; ".join(f"{k}: {v}" for k, v in sorted(m.items()))
+                          + "\n")
     if icount:
         out.write(path_length_table(rows))
 
@@ -886,7 +928,7 @@ def run_guest(system: str, kernel: str, initrd: str, cmdline: str, mode: str, ti
     except qemu.HarnessError as e:
         run.error = str(e)
         return run
-    if system == "linux":
+    if system.startswith("linux"):
         res = linux_decode(res)
     run.result = res
     if res.outcome == "exited" and res.status == 2:
@@ -1040,16 +1082,17 @@ def main_run(a) -> int:
         raise BenchError(f"unknown mode '{a.mode}' (choose from {', '.join(qemu.MODES)})", 2)
     systems = [s for s in SYSTEMS if s in a.systems.split(",")]
     if not systems or set(a.systems.split(",")) - set(SYSTEMS):
-        raise BenchError(f"--systems takes zc, linux or zc,linux, not '{a.systems}'", 2)
+        raise BenchError(f"--systems takes a comma list of zc, linux, linux_nomit, not '{a.systems}'", 2)
     try:
         binary = qemu.find_qemu(a.qemu)
         mode = qemu.select_mode(a.mode, binary)
     except qemu.HarnessError as e:
         raise BenchError(str(e), 2) from None
-    linux_info = load_linux_kernel_info(a.linux_dir) if "linux" in systems else {}
+    any_linux = any(s.startswith("linux") for s in systems)
+    linux_info = load_linux_kernel_info(a.linux_dir) if any_linux else {}
     linux_initrd = a.linux_initrd or os.path.join(a.linux_dir, "initramfs.cpio")
     for what, path in ((("zc kernel", a.kernel), ("zc bootfs", a.initrd)) if "zc" in systems
-                       else ()) + ((("Linux initramfs", linux_initrd),) if "linux" in systems
+                       else ()) + ((("Linux initramfs", linux_initrd),) if any_linux
                                    else ()):
         if not os.path.isfile(path):
             raise BenchError(f"{what} {path} not found (build it with `make`)", 2)
@@ -1063,13 +1106,14 @@ def main_run(a) -> int:
     os.makedirs(work)
     guest_opts = " ".join(opts)
     cmdlines = {"zc": f"init=bin/zc-bench {guest_opts}".strip(),
-                "linux": f"console=ttyS0 quiet panic=-1 -- {guest_opts}".strip()}
+                **{s: f"{LINUX_CMDLINE[s]} -- {guest_opts}".strip() for s in LINUX_CMDLINE}}
     boot = {"zc": (a.kernel, a.initrd),
-            "linux": (linux_info.get("vmlinuz_path"), linux_initrd)}
+            "linux": (linux_info.get("vmlinuz_path"), linux_initrd),
+            "linux_nomit": (linux_info.get("vmlinuz_path"), linux_initrd)}
     timeout = a.timeout or DEFAULT_TIMEOUT[bool(a.quick)]
     out.write(f"bench: {name}: {', '.join(systems)} in QEMU {mode} (q35, -cpu max, {a.memory}), "
               f"{'QUICK, ' if a.quick else ''}options: {guest_opts}\n")
-    if "linux" in systems:
+    if any_linux:
         out.write(f"bench: Linux peer: {linux_info.get('package')} {linux_info.get('version')}\n")
     out.flush()
 
@@ -1177,12 +1221,15 @@ def main_run(a) -> int:
                        "results": len(runs[s].entries), "no_match": runs[s].no_match,
                        "error": runs[s].error} for s in systems},
     }
+    meta["mitigations"] = {s: (ZC_MITIGATIONS if s == "zc" else dict(VULNERABILITY.findall(
+        runs[s].result.log_text)) if runs[s].result else {}) for s in systems}
     failed = [s for s in systems if runs[s].error]
     meta["wall_seconds"] = round(time.monotonic() - wall_start, 1)
     write_json(os.path.join(dest, "meta.json"), meta)
     shutil.rmtree(work, ignore_errors=True)
 
-    out.write("\n" + report(zc_entries, linux_entries, mode, baseline, verdict, rows, boots))
+    out.write("\n" + report(zc_entries, linux_entries, mode, baseline, verdict, rows, boots,
+                             meta.get("mitigations")))
     out.write(f"\nbench: run folder {os.path.relpath(dest, ROOT) if dest.startswith(ROOT) else dest}"
               f" ({meta['wall_seconds']:.0f} s)\n")
     for s in failed:
@@ -1206,7 +1253,7 @@ def main_report(run_dir: str) -> int:
     boots = {s: load_boots(run_dir, s) for s in SYSTEMS}
     verdict = compute_verdict(zc_entries, linux_entries, boots)
     sys.stdout.write(report(zc_entries, linux_entries, meta.get("mode", "?"), baseline, verdict,
-                            boots=boots))
+                            boots=boots, mitigations=meta.get("mitigations")))
     return 0
 
 
@@ -1224,7 +1271,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--min-runs", type=int, default=None)
     p.add_argument("--max-runs", type=int, default=None)
     p.add_argument("--budget-ms", type=int, default=None, help="guest time budget per test")
-    p.add_argument("--systems", default="zc,linux", help="zc, linux or zc,linux (%(default)s)")
+    p.add_argument("--systems", default="zc,linux,linux_nomit",
+                   help="a comma list of zc, linux (as shipped), linux_nomit (booted with "
+                   "mitigations=off) (%(default)s)")
     p.add_argument("--kernel", default="build/kernel/zc.elf")
     p.add_argument("--initrd", default="build/bootfs.cpio")
     p.add_argument("--linux-dir", default="build/linux",
