@@ -820,13 +820,57 @@ def load_linux_kernel_info(linux_dir: str) -> dict:
 
 
 # --- running the guests -------------------------------------------------------------------------
+PROGRESS_TIME = re.compile(r"^bench: \[(\d+)/(\d+)\]\s+(\S+) \.\.\. \(([\d.]+) s\)", re.M)
+DONE_TIME = re.compile(r"^bench: done: \d+ tests, \d+ failed, ([\d.]+) s", re.M)
+
+
+def test_durations(log_text: str) -> List[Tuple[str, float]]:
+    """(test, seconds) in run order from a guest's serial log: each test's start (its progress
+    line) to the next one's, the last to `bench: done`. Empty when the log did not finish."""
+    starts = [(m.group(3), float(m.group(4))) for m in PROGRESS_TIME.finditer(log_text)]
+    done = DONE_TIME.search(log_text)
+    if not starts or not done:
+        return []
+    ends = [t for _, t in starts[1:]] + [float(done.group(1))]
+    return [(name, max(0.0, end - t)) for (name, t), end in zip(starts, ends)]
+
+
+def previous_durations(results_dir: str, mode: str, opts: List[str],
+                       system: str) -> List[Tuple[str, float]]:
+    """The per-test times of `system` in the newest recorded run of the same mode and guest
+    options (the same tests and run counts), for the progress estimate; [] when there is none."""
+    try:
+        names = sorted(os.listdir(results_dir), reverse=True)
+    except OSError:
+        return []
+    for name in names:
+        d = os.path.join(results_dir, name)
+        try:
+            with open(os.path.join(d, "meta.json")) as f:
+                meta = json.load(f)
+            if meta.get("mode") != mode or meta.get("options") != opts:
+                continue
+            with open(os.path.join(d, f"{system}.log"), errors="replace") as f:
+                durations = test_durations(f.read().replace("\r", ""))
+        except (OSError, ValueError):
+            continue
+        if durations:
+            return durations
+    return []
+
+
 class Progress:
     """A text sink for the serial console that turns `bench: [i/N] LABEL` lines into progress
-    lines with elapsed time and an estimate of what is left."""
+    lines with elapsed time and an estimate of what is left: from the previous run's per-test
+    times when there is one (scaled by how this run's pace compares so far), else from the
+    average time per test so far."""
 
     def __init__(self, system: str, out, run_start: float, verbose: bool = False,
-                 clock: Callable[[], float] = time.monotonic):
+                 clock: Callable[[], float] = time.monotonic,
+                 previous: Sequence[Tuple[str, float]] = ()):
         self.system, self.out, self.verbose, self.clock = system, out, verbose, clock
+        self.previous = list(previous)
+        self.previous_index = {name: i for i, (name, _) in enumerate(self.previous)}
         self.run_start = run_start
         self.start = clock()
         self.first_test: Optional[float] = None
@@ -843,6 +887,17 @@ class Progress:
     def flush(self):
         pass
 
+    def estimate_left(self, label: str, elapsed: float, remaining: int) -> Optional[float]:
+        """Seconds left by the previous run's times: what the tests from `label` on took then,
+        times (this run's elapsed / the previous run's at the same point); None without them
+        (or when this run's remaining count differs: another selection of tests)."""
+        i = self.previous_index.get(label)
+        if i is None or len(self.previous) - i != remaining:
+            return None
+        before = sum(t for _, t in self.previous[:i])
+        pace = elapsed / before if before > 0 and elapsed > 0 else 1.0
+        return pace * sum(t for _, t in self.previous[i:])
+
     def line(self, line: str):
         self.tail = (self.tail + [line])[-15:]
         if self.verbose:
@@ -856,8 +911,11 @@ class Progress:
             self.first_test = now
         self.tests = n
         done = i - 1
-        per = (now - self.first_test) / done if done else None
-        left = f", ~{fmt_duration(per * (n - done))} left" if per is not None else ""
+        estimate = self.estimate_left(label, now - self.first_test, n - done)
+        if estimate is None:
+            per = (now - self.first_test) / done if done else None
+            estimate = per * (n - done) if per is not None else None
+        left = f", ~{fmt_duration(estimate)} left" if estimate is not None else ""
         self.out.write(f"bench: {self.system:<5} [{i:>3}/{n}] {label:<48} "
                        f"{fmt_duration(now - self.start)}{left} "
                        f"(run {fmt_duration(now - self.run_start)})\n")
@@ -1129,7 +1187,8 @@ def main_run(a) -> int:
         what = system if n_boots == 1 else f"{system} (boot {b + 1}/{n_boots})"
         out.write(f"bench: booting {what}: {cmdlines[system]}\n")
         out.flush()
-        progress = Progress(system, out, wall_start, a.verbose)
+        progress = Progress(system, out, wall_start, a.verbose,
+                            previous=previous_durations(a.results_dir, mode, opts, system))
         g = run_guest(system, kernel, initrd, cmdlines[system], mode, timeout, a.memory,
                       os.path.join(work, boot_log_name(system, b)), progress, a.qemu)
         boot_runs[system].append(g)

@@ -3,6 +3,7 @@ summary.csv rows and the verdict on known inputs, the Linux peer's exit decoding
 initramfs writer, and argument errors."""
 
 import csv
+import io
 import json
 import os
 import shutil
@@ -362,3 +363,37 @@ def test_unequal_work_is_shown_but_kept_out_of_the_verdict():
     assert summary["Syscall/Null"]["equal_work"] == "yes"
     text = bench.report(zc, linux, "tcg", {}, v)
     assert "NOT EQUAL WORK" in text and "Channel/WriteRead/64bytes/1handles: a Zircon" in text
+
+
+def test_progress_estimate_uses_the_previous_runs_times(tmp_path):
+    log = ("bench: [1/3] A ... (0.0 s)\nbench: [2/3] B ... (1.0 s)\n"
+           "bench: [3/3] C ... (2.0 s)\nbench: done: 3 tests, 0 failed, 20.0 s\n")
+    assert bench.test_durations(log) == [("A", 1.0), ("B", 1.0), ("C", 18.0)]
+    assert bench.test_durations(log.rsplit("bench: done", 1)[0]) == []     # unfinished
+    old = tmp_path / "20260101-000000-aaaaaaa-tcg"
+    old.mkdir()
+    (old / "meta.json").write_text(json.dumps({"mode": "tcg", "options": ["--quick"]}))
+    (old / "zc.log").write_text(log)
+    prev = bench.previous_durations(str(tmp_path), "tcg", ["--quick"], "zc")
+    assert prev == [("A", 1.0), ("B", 1.0), ("C", 18.0)]
+    assert bench.previous_durations(str(tmp_path), "tcg", ["--runs", "5"], "zc") == []
+    assert bench.previous_durations(str(tmp_path), "icount", ["--quick"], "zc") == []
+
+    class Clock:
+        t = 0.0
+
+        def __call__(self):
+            return self.t
+    clock, out = Clock(), io.StringIO()
+    p = bench.Progress("zc", out, 0.0, clock=clock, previous=prev)
+    p.write("bench: [1/3] A ... (0.0 s)\n")
+    clock.t = 2.0      # this run is twice as slow as the previous one
+    p.write("bench: [2/3] B ... (2.0 s)\n")
+    # the previous run: B + C = 19 s, at twice the pace: ~38 s (the average so far says 4 s)
+    assert "~38s left" in out.getvalue().splitlines()[-1]
+    q = bench.Progress("zc", io.StringIO(), 0.0, clock=clock, previous=[])
+    clock.t = 0.0
+    q.write("bench: [1/3] A ... (0.0 s)\n")
+    clock.t = 2.0
+    q.write("bench: [2/3] B ... (2.0 s)\n")
+    assert "~4s left" in q.out.getvalue().splitlines()[-1]
