@@ -50,8 +50,16 @@ NOISE = re.compile(r"^(\[\s*\d+\.\d+\]|zc: |<\d>)")
 UNIT_NS = {"nanoseconds": 1.0, "ns": 1.0, "microseconds": 1e3, "us": 1e3,
            "milliseconds": 1e6, "ms": 1e6, "seconds": 1e9, "s": 1e9}
 
-SYSTEMS = ("zc", "linux")
-SUITES = {"zc": "fuchsia.microbenchmarks", "linux": "linux.microbenchmarks"}
+# linux_nomit: the same Linux peer booted with mitigations=off, the like-for-like peer of a
+# kernel without speculation mitigations (zc has none); "linux" is the kernel as shipped.
+SYSTEMS = ("zc", "linux", "linux_nomit")
+SUITES = {"zc": "fuchsia.microbenchmarks", "linux": "linux.microbenchmarks",
+          "linux_nomit": "linux.microbenchmarks"}
+LINUX_CMDLINE = {"linux": "console=ttyS0 quiet panic=-1",
+                 "linux_nomit": "console=ttyS0 quiet panic=-1 mitigations=off"}
+ZC_MITIGATIONS = {"(all)": "none: zc has no speculation mitigations (no PTI, retpolines, IBRS, "
+                           "verw or RSB filling)"}
+VULNERABILITY = re.compile(r"^linux-bench: vulnerability (\S+): (.*?)\s*$", re.M)
 
 # --- what a run measures ------------------------------------------------------------------------
 # Full run: adaptive run counts; QUICK: the labels the verdict needs plus one of each family,
@@ -65,7 +73,7 @@ FULL_OPTIONS = ["--min-runs", "20", "--max-runs", "1000", "--budget-ms", "3000"]
 QUICK_OPTIONS = ["--min-runs", "10", "--max-runs", "500", "--budget-ms", "300"]
 # POSIX ERE (the guests' own engine: no \d).
 QUICK_FILTER = ("^(Syscall/Null"
-                "|Limit/Memcpy/(128|2048)kbytes"
+                "|Limit/Memcpy/(128|512|2048)kbytes"
                 "|Vmo/(Read|Write)/[0-9]+kbytes"
                 "|Vmo/Clone/(128|2048)kbytes"
                 "|VmoMap/(Read|Write)/128kbytes"
@@ -99,6 +107,7 @@ TARGETS = [
      "kind": "limit", "factor": 4.0,
      "pairs": [("Channel/WriteRead/64bytes/0handles", "Syscall/Null")]},
     {"id": "4", "title": "zc faster than Linux (same run)", "kind": "linux", "factor": 1.0,
+     "peer": "linux",
      "families": ["Syscall/Null",
                   r"re:^Channel/WriteRead/\d+bytes/\d+handles$",
                   r"re:^Vmo/(Read|Write)/\d+kbytes$",
@@ -109,6 +118,8 @@ TARGETS = [
                   r"re:^Socket/WriteRead/\d+bytes$",
                   "RoundTrip_Futex_SingleProcess"]},
 ]
+TARGETS.append(dict(TARGETS[-1], id="4m", peer="linux_nomit",
+                    title="zc faster than Linux with mitigations=off (same run)"))
 FAMILY_NAMES = {
     r"re:^Channel/WriteRead/\d+bytes/\d+handles$": "Channel/WriteRead/*",
     r"re:^Vmo/(Read|Write)/\d+kbytes$": "Vmo/Read|Write/*",
@@ -128,7 +139,10 @@ SUMMARY_COLUMNS = ["label", "zc_median_ns", "zc_mean_ns", "zc_runs", "linux_medi
                    "zc_over_limit", "zircon_2020_ns", "zcore_2020_ns", "equal_work",
                    "zc_boots", "linux_boots", "zc_ci_low_ns", "zc_ci_high_ns", "linux_ci_low_ns",
                    "linux_ci_high_ns", "zc_over_linux_ci_low", "zc_over_linux_ci_high",
-                   "zc_over_limit_ci_low", "zc_over_limit_ci_high"]
+                   "zc_over_limit_ci_low", "zc_over_limit_ci_high", "copy_ratio",
+                   "copy_ratio_ci_low", "copy_ratio_ci_high", "linux_nomit_median_ns",
+                   "zc_over_linux_nomit", "zc_over_linux_nomit_ci_low",
+                   "zc_over_linux_nomit_ci_high"]
 
 
 class BenchError(Exception):
@@ -353,6 +367,20 @@ def limit_label_for(label: str, zc: Dict[str, Entry]) -> Optional[str]:
     return "Syscall/Null" if "Syscall/Null" in zc else None
 
 
+def copy_ratio(boots: Dict[str, Boots], label: str, peer: str = "linux"):
+    """For a bulk copy label (Vmo/Read|Write, VmoMap...): (zc / zc's Limit/Memcpy of the same
+    size) / (Linux / Linux's Limit/Memcpy), with its interval, and the memcpy label; None
+    otherwise. Emulation (TCG, icount) distorts each system's copy instructions differently
+    (Linux's `rep movsb`), so copies are compared through each system's own memcpy."""
+    m = MEMCPY_LIMITED.match(label)
+    if not m:
+        return None
+    limit = f"Limit/Memcpy/{m.group(7)}"
+    vals = [value_of(boots.get(s, [{}]), l, s) for s in ("zc", peer) for l in (label, limit)]
+    r = stats.ratio_of_ratios(*[v.est if v else None for v in vals])
+    return (r, limit) if r else None
+
+
 def fmt_num(x: Optional[float], digits: int = 1) -> str:
     return "" if x is None else f"{x:.{digits}f}"
 
@@ -374,6 +402,9 @@ def summary_rows(zc_entries: Sequence[Entry], linux_entries: Sequence[Entry],
         lim = value_of(boots["zc"], limit, "zc") if limit else None
         zircon, zcore = baseline.get(label, (None, None))
         zl, zlim = ratio_ci(z, l), ratio_ci(z, lim)
+        cr = copy_ratio(boots, label) if z and l else None
+        nm = value_of(boots.get("linux_nomit", [{}]), label, "linux_nomit") if z else None
+        znm = ratio_ci(z, nm)
         rows.append({
             "label": label,
             "zc_median_ns": fmt_num(z.median if z else None),
@@ -395,6 +426,13 @@ def summary_rows(zc_entries: Sequence[Entry], linux_entries: Sequence[Entry],
             "zc_over_linux_ci_high": fmt_num(zl[2] if zl else None, 3),
             "zc_over_limit_ci_low": fmt_num(zlim[1] if zlim else None, 3),
             "zc_over_limit_ci_high": fmt_num(zlim[2] if zlim else None, 3),
+            "copy_ratio": fmt_num(cr[0][0] if cr else None, 3),
+            "copy_ratio_ci_low": fmt_num(cr[0][1] if cr else None, 3),
+            "copy_ratio_ci_high": fmt_num(cr[0][2] if cr else None, 3),
+            "linux_nomit_median_ns": fmt_num(nm.median if nm else None),
+            "zc_over_linux_nomit": fmt_num(znm[0] if znm else None, 3),
+            "zc_over_linux_nomit_ci_low": fmt_num(znm[1] if znm else None, 3),
+            "zc_over_linux_nomit_ci_high": fmt_num(znm[2] if znm else None, 3),
         })
     return rows
 
@@ -487,6 +525,10 @@ def compute_verdict(zc_entries: Sequence[Entry], linux_entries: Sequence[Entry],
                 rows.append(_row(label, value_of(bz, label, "zc"), ref,
                                  value_of(bz, ref, "zc"), t["factor"], False, "zc"))
         else:
+            peer = t.get("peer", "linux")
+            bp = boots.get(peer) or [{}]
+            if peer != "linux" and not any(bp):
+                continue   # a run without that Linux configuration
             for fam in t["families"]:
                 labels = _family_labels(fam, zc, linux)
                 if not labels:
@@ -497,7 +539,18 @@ def compute_verdict(zc_entries: Sequence[Entry], linux_entries: Sequence[Entry],
                                  "note": "no such label on either system"})
                 for label in labels:
                     row = _row(label, value_of(bz, label, "zc"), label,
-                               value_of(bl, label, "linux"), t["factor"], True, "linux")
+                               value_of(bp, label, peer), t["factor"], True, peer)
+                    cr = copy_ratio(boots, label, peer)
+                    if MEMCPY_LIMITED.match(label) and not cr and row["ratio"] is not None:
+                        row.update(status=NO_DATA, raw_ratio=row["ratio"], note="a copy: needs "
+                                   "Limit/Memcpy of its size on both systems")
+                    if cr and row["ratio"] is not None:
+                        (r, lo, hi), limit = cr
+                        row["note"] = "; ".join(x for x in (row["note"], (
+                            f"a copy: (zc / zc {limit}) / ({peer} / {peer} {limit}); "
+                            f"raw zc/{peer} {row['ratio']:.3f}")) if x)
+                        row.update(ratio=r, ratio_ci=[lo, hi], raw_ratio=row["ratio"],
+                                   status=stats.judge((lo, hi), t["factor"], True))
                     why = analogues.unequal([label]).get(label)
                     if why:
                         row["status"] = UNEQUAL
@@ -511,7 +564,8 @@ def compute_verdict(zc_entries: Sequence[Entry], linux_entries: Sequence[Entry],
                          "values (ns); ratio = value / reference; *_ci = 95% two-level bootstrap "
                          "interval (boots, then runs); a comparison is met / not met only when "
                          "its whole interval is; comparisons marked 'not equal work' do not count",
-            "boots": {"zc": len(bz), "linux": len(bl)},
+            "boots": {"zc": len(bz), "linux": len(bl),
+                      "linux_nomit": len([b for b in boots.get("linux_nomit", []) if b])},
             "targets": targets, "counts": counts}
 
 
@@ -593,10 +647,27 @@ def fmt_interval(ci) -> str:
     return f"[{ci[0]:.2f}, {ci[1]:.2f}]"
 
 
+def path_length_table(rows: List[dict]) -> str:
+    """icount runs: instructions per run of every label measured on both systems that is not a
+    bulk copy (nor the memcpy floor): the cross-system figure that emulation does not distort."""
+    pl = []
+    for r in rows:
+        if not (r["zc_median_ns"] and r["linux_median_ns"]) or MEMCPY_LIMITED.match(r["label"]) \
+                or r["label"].startswith("Limit/"):
+            continue
+        pl.append([r["label"], f"{float(r['zc_median_ns']):.0f}",
+                   f"{float(r['linux_median_ns']):.0f}", fmt_ratio(float(r["zc_over_linux"])),
+                   {"yes": "", "no": "NOT EQUAL WORK"}.get(r.get("equal_work", ""), "?")])
+    return ("\n== path length (icount): instructions per run, every label that is not a bulk "
+            "copy\n" + (table(["label", "zc instr", "linux instr", "zc/linux", "work"], pl,
+                               left=(0, 4)) if pl else "(no label measured on both)\n"))
+
+
 def report(zc_entries: Sequence[Entry], linux_entries: Sequence[Entry], mode: str,
            baseline: Dict[str, Tuple[Optional[float], Optional[float]]],
            verdict: dict, rows: Optional[List[dict]] = None,
            boots: Optional[Dict[str, Boots]] = None,
+           mitigations: Optional[dict] = None,
            kvm_unhealthy: Optional[str] = None) -> str:
     """The text report. `kvm_unhealthy`: why this kvm run's KVM is not a real one (its times
     then do not stand beside the 2020 KVM figures)."""
@@ -606,9 +677,17 @@ def report(zc_entries: Sequence[Entry], linux_entries: Sequence[Entry], mode: st
     out.write(f"== zc ({mode}): perftest summary\n")
     out.write(perftest_table(zc_entries))
 
+    icount = mode == "icount"
     out.write(f"\n== zc vs Linux, same run ({mode}); ratio = zc figure / Linux figure (per "
               "label the mean over boots of each boot's median), < 1 means zc is faster; "
-              "'faster'/'slower' only when the whole 95% interval says so\n")
+              "'faster'/'slower' only when the whole 95% interval says so; copy* = for bulk "
+              "copies, (zc / zc's Limit/Memcpy of the size) / (Linux / Linux's), which decides "
+              "them\n")
+    if icount:
+        out.write("   icount: figures are instructions per run (1 ns of guest time = 1 "
+                  "instruction): the path length of each call on each system; bulk copies are "
+                  "compared only through copy* (emulated `rep movs` counts one instruction per "
+                  "element)\n")
     lr, unequal_tests = [], {}
     for r in rows:
         if r["zc_over_linux"]:
@@ -621,10 +700,19 @@ def report(zc_entries: Sequence[Entry], linux_entries: Sequence[Entry], mode: st
             ci = [float(lo), float(hi)] if lo and hi else None
             says = ("faster" if ci[1] < 1 else "slower" if ci[0] > 1 else "inconclusive") \
                 if ci else ("faster" if rr < 1 else "slower")
+            copy = r.get("copy_ratio")
+            if copy:
+                cci = [float(r["copy_ratio_ci_low"]), float(r["copy_ratio_ci_high"])]
+                says = ("faster" if cci[1] < 1 else "slower" if cci[0] > 1 else "inconclusive") \
+                    + " (copy, vs own memcpy)"
+            elif MEMCPY_LIMITED.match(r["label"]):
+                says += " (raw: no memcpy of this size)"
             lr.append([r["label"], r["zc_median_ns"], r["linux_median_ns"], fmt_ratio(rr),
-                       fmt_interval(ci), says if equal else "NOT EQUAL WORK"])
-    out.write(table(["label", "zc ns", "linux ns", "zc/linux", "95% CI", "zc is"], lr,
-                    left=(0, 5))
+                       fmt_interval(ci), fmt_ratio(float(copy)) if copy else "",
+                       fmt_interval(cci) if copy else "", says if equal else "NOT EQUAL WORK"])
+    unit = "instr" if icount else "ns"
+    out.write(table(["label", f"zc {unit}", f"linux {unit}", "zc/linux", "95% CI", "copy*",
+                     "95% CI", "zc is"], lr, left=(0, 7))
               if lr else "(no label measured on both)\n")
     if unequal_tests:
         out.write("not equal work (harness/analogues.py, docs/bench.md; out of the verdict):\n")
@@ -635,6 +723,26 @@ def report(zc_entries: Sequence[Entry], linux_entries: Sequence[Entry], mode: st
         tests = sorted({test_name(k, have) for k in have} - {test_name(k, lack) for k in lack})
         if tests:
             out.write(f"{what}: {len(tests)} tests: {', '.join(tests)}\n")
+
+    nl = [[r["label"], r["zc_median_ns"], r["linux_nomit_median_ns"],
+           fmt_ratio(float(r["zc_over_linux_nomit"])),
+           fmt_interval([float(r["zc_over_linux_nomit_ci_low"]),
+                         float(r["zc_over_linux_nomit_ci_high"])]),
+           "" if r.get("equal_work") != "no" else "NOT EQUAL WORK"]
+          for r in rows if r.get("zc_over_linux_nomit")]
+    if nl:
+        out.write(f"\n== zc vs Linux booted with mitigations=off, same run ({mode}): the peer "
+                  "without speculation mitigations, like zc\n")
+        out.write(table(["label", "zc ns", "linux(mit=off) ns", "zc/linux", "95% CI", "work"],
+                        nl, left=(0, 5)))
+    if mitigations:
+        out.write("\n== speculation mitigations of each measured kernel\n")
+        for system, m in mitigations.items():
+            if isinstance(m, dict) and m:
+                out.write(f"{system}: " + "; ".join(f"{k}: {v}" for k, v in sorted(m.items()))
+                          + "\n")
+    if icount:
+        out.write(path_length_table(rows))
 
     out.write(f"\n== zc vs limits (same guest): Vmo/VmoMap copies vs Limit/Memcpy of the same "
               "size, everything else vs Syscall/Null\n")
@@ -717,13 +825,57 @@ def load_linux_kernel_info(linux_dir: str) -> dict:
 
 
 # --- running the guests -------------------------------------------------------------------------
+PROGRESS_TIME = re.compile(r"^bench: \[(\d+)/(\d+)\]\s+(\S+) \.\.\. \(([\d.]+) s\)", re.M)
+DONE_TIME = re.compile(r"^bench: done: \d+ tests, \d+ failed, ([\d.]+) s", re.M)
+
+
+def test_durations(log_text: str) -> List[Tuple[str, float]]:
+    """(test, seconds) in run order from a guest's serial log: each test's start (its progress
+    line) to the next one's, the last to `bench: done`. Empty when the log did not finish."""
+    starts = [(m.group(3), float(m.group(4))) for m in PROGRESS_TIME.finditer(log_text)]
+    done = DONE_TIME.search(log_text)
+    if not starts or not done:
+        return []
+    ends = [t for _, t in starts[1:]] + [float(done.group(1))]
+    return [(name, max(0.0, end - t)) for (name, t), end in zip(starts, ends)]
+
+
+def previous_durations(results_dir: str, mode: str, opts: List[str],
+                       system: str) -> List[Tuple[str, float]]:
+    """The per-test times of `system` in the newest recorded run of the same mode and guest
+    options (the same tests and run counts), for the progress estimate; [] when there is none."""
+    try:
+        names = sorted(os.listdir(results_dir), reverse=True)
+    except OSError:
+        return []
+    for name in names:
+        d = os.path.join(results_dir, name)
+        try:
+            with open(os.path.join(d, "meta.json")) as f:
+                meta = json.load(f)
+            if meta.get("mode") != mode or meta.get("options") != opts:
+                continue
+            with open(os.path.join(d, f"{system}.log"), errors="replace") as f:
+                durations = test_durations(f.read().replace("\r", ""))
+        except (OSError, ValueError):
+            continue
+        if durations:
+            return durations
+    return []
+
+
 class Progress:
     """A text sink for the serial console that turns `bench: [i/N] LABEL` lines into progress
-    lines with elapsed time and an estimate of what is left."""
+    lines with elapsed time and an estimate of what is left: from the previous run's per-test
+    times when there is one (scaled by how this run's pace compares so far), else from the
+    average time per test so far."""
 
     def __init__(self, system: str, out, run_start: float, verbose: bool = False,
-                 clock: Callable[[], float] = time.monotonic):
+                 clock: Callable[[], float] = time.monotonic,
+                 previous: Sequence[Tuple[str, float]] = ()):
         self.system, self.out, self.verbose, self.clock = system, out, verbose, clock
+        self.previous = list(previous)
+        self.previous_index = {name: i for i, (name, _) in enumerate(self.previous)}
         self.run_start = run_start
         self.start = clock()
         self.first_test: Optional[float] = None
@@ -740,6 +892,17 @@ class Progress:
     def flush(self):
         pass
 
+    def estimate_left(self, label: str, elapsed: float, remaining: int) -> Optional[float]:
+        """Seconds left by the previous run's times: what the tests from `label` on took then,
+        times (this run's elapsed / the previous run's at the same point); None without them
+        (or when this run's remaining count differs: another selection of tests)."""
+        i = self.previous_index.get(label)
+        if i is None or len(self.previous) - i != remaining:
+            return None
+        before = sum(t for _, t in self.previous[:i])
+        pace = elapsed / before if before > 0 and elapsed > 0 else 1.0
+        return pace * sum(t for _, t in self.previous[i:])
+
     def line(self, line: str):
         self.tail = (self.tail + [line])[-15:]
         if self.verbose:
@@ -753,8 +916,11 @@ class Progress:
             self.first_test = now
         self.tests = n
         done = i - 1
-        per = (now - self.first_test) / done if done else None
-        left = f", ~{fmt_duration(per * (n - done))} left" if per is not None else ""
+        estimate = self.estimate_left(label, now - self.first_test, n - done)
+        if estimate is None:
+            per = (now - self.first_test) / done if done else None
+            estimate = per * (n - done) if per is not None else None
+        left = f", ~{fmt_duration(estimate)} left" if estimate is not None else ""
         self.out.write(f"bench: {self.system:<5} [{i:>3}/{n}] {label:<48} "
                        f"{fmt_duration(now - self.start)}{left} "
                        f"(run {fmt_duration(now - self.run_start)})\n")
@@ -833,7 +999,7 @@ def run_guest(system: str, kernel: str, initrd: str, cmdline: str, mode: str, ti
     except qemu.HarnessError as e:
         run.error = str(e)
         return run
-    if system == "linux":
+    if system.startswith("linux"):
         res = linux_decode(res)
     run.result = res
     if res.outcome == "exited" and res.status == 2:
@@ -989,7 +1155,7 @@ def main_run(a) -> int:
         raise BenchError(f"unknown mode '{a.mode}' (choose from {', '.join(qemu.MODES)})", 2)
     systems = [s for s in SYSTEMS if s in a.systems.split(",")]
     if not systems or set(a.systems.split(",")) - set(SYSTEMS):
-        raise BenchError(f"--systems takes zc, linux or zc,linux, not '{a.systems}'", 2)
+        raise BenchError(f"--systems takes a comma list of zc, linux, linux_nomit, not '{a.systems}'", 2)
     try:
         binary = qemu.find_qemu(a.qemu)
         mode, why = qemu.choose_mode(a.mode, binary, a.kernel, a.initrd)
@@ -1002,10 +1168,11 @@ def main_run(a) -> int:
         if not health.healthy:
             out.write(f"bench: warning: {health.reason}: this run's times say nothing about "
                       "KVM on hardware and are not compared with the 2020 KVM figures\n")
-    linux_info = load_linux_kernel_info(a.linux_dir) if "linux" in systems else {}
+    any_linux = any(s.startswith("linux") for s in systems)
+    linux_info = load_linux_kernel_info(a.linux_dir) if any_linux else {}
     linux_initrd = a.linux_initrd or os.path.join(a.linux_dir, "initramfs.cpio")
     for what, path in ((("zc kernel", a.kernel), ("zc bootfs", a.initrd)) if "zc" in systems
-                       else ()) + ((("Linux initramfs", linux_initrd),) if "linux" in systems
+                       else ()) + ((("Linux initramfs", linux_initrd),) if any_linux
                                    else ()):
         if not os.path.isfile(path):
             raise BenchError(f"{what} {path} not found (build it with `make`)", 2)
@@ -1019,13 +1186,14 @@ def main_run(a) -> int:
     os.makedirs(work)
     guest_opts = " ".join(opts)
     cmdlines = {"zc": f"init=bin/zc-bench {guest_opts}".strip(),
-                "linux": f"console=ttyS0 quiet panic=-1 -- {guest_opts}".strip()}
+                **{s: f"{LINUX_CMDLINE[s]} -- {guest_opts}".strip() for s in LINUX_CMDLINE}}
     boot = {"zc": (a.kernel, a.initrd),
-            "linux": (linux_info.get("vmlinuz_path"), linux_initrd)}
+            "linux": (linux_info.get("vmlinuz_path"), linux_initrd),
+            "linux_nomit": (linux_info.get("vmlinuz_path"), linux_initrd)}
     timeout = a.timeout or DEFAULT_TIMEOUT[bool(a.quick)]
     out.write(f"bench: {name}: {', '.join(systems)} in QEMU {mode} (q35, -cpu max, {a.memory}), "
               f"{'QUICK, ' if a.quick else ''}options: {guest_opts}\n")
-    if "linux" in systems:
+    if any_linux:
         out.write(f"bench: Linux peer: {linux_info.get('package')} {linux_info.get('version')}\n")
     out.flush()
 
@@ -1041,7 +1209,8 @@ def main_run(a) -> int:
         what = system if n_boots == 1 else f"{system} (boot {b + 1}/{n_boots})"
         out.write(f"bench: booting {what}: {cmdlines[system]}\n")
         out.flush()
-        progress = Progress(system, out, wall_start, a.verbose)
+        progress = Progress(system, out, wall_start, a.verbose,
+                            previous=previous_durations(a.results_dir, mode, opts, system))
         g = run_guest(system, kernel, initrd, cmdlines[system], mode, timeout, a.memory,
                       os.path.join(work, boot_log_name(system, b)), progress, a.qemu,
                       heartbeat=out)
@@ -1135,12 +1304,15 @@ def main_run(a) -> int:
                        "results": len(runs[s].entries), "no_match": runs[s].no_match,
                        "error": runs[s].error} for s in systems},
     }
+    meta["mitigations"] = {s: (ZC_MITIGATIONS if s == "zc" else dict(VULNERABILITY.findall(
+        runs[s].result.log_text)) if runs[s].result else {}) for s in systems}
     failed = [s for s in systems if runs[s].error]
     meta["wall_seconds"] = round(time.monotonic() - wall_start, 1)
     write_json(os.path.join(dest, "meta.json"), meta)
     shutil.rmtree(work, ignore_errors=True)
 
     out.write("\n" + report(zc_entries, linux_entries, mode, baseline, verdict, rows, boots,
+                             meta.get("mitigations"),
                              kvm_unhealthy=health.reason if health and not health.healthy
                              else None))
     out.write(f"\nbench: run folder {os.path.relpath(dest, ROOT) if dest.startswith(ROOT) else dest}"
@@ -1148,11 +1320,12 @@ def main_run(a) -> int:
     for s in failed:
         out.write(f"bench: FAILED: {runs[s].error} (see {s}.log in the run folder)\n")
     zc_ok = "zc" in runs and bool(runs["zc"].entries)
-    if mode == "kvm" and "linux" in failed and zc_ok:
+    linux_failed = [s for s in failed if s.startswith("linux")]
+    if mode == "kvm" and linux_failed and zc_ok:
         out.write("bench: the Linux peer did not finish under this KVM, so this run has zc's "
                   "figures alone and no zc/Linux ratios; on a KVM that emulates guest kernel "
                   "code (docs/kvm.md) use MODE=tcg for the comparison\n")
-        if health and not health.healthy and failed == ["linux"]:
+        if health and not health.healthy and len(linux_failed) == len(failed):
             return 0  # the host's limit, said above; zc's run is complete
     if failed:
         return 1
@@ -1173,7 +1346,7 @@ def main_report(run_dir: str) -> int:
     boots = {s: load_boots(run_dir, s) for s in SYSTEMS}
     verdict = compute_verdict(zc_entries, linux_entries, boots)
     sys.stdout.write(report(zc_entries, linux_entries, meta.get("mode", "?"), baseline, verdict,
-                            boots=boots))
+                            boots=boots, mitigations=meta.get("mitigations")))
     return 0
 
 
@@ -1191,7 +1364,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--min-runs", type=int, default=None)
     p.add_argument("--max-runs", type=int, default=None)
     p.add_argument("--budget-ms", type=int, default=None, help="guest time budget per test")
-    p.add_argument("--systems", default="zc,linux", help="zc, linux or zc,linux (%(default)s)")
+    p.add_argument("--systems", default="zc,linux,linux_nomit",
+                   help="a comma list of zc, linux (as shipped), linux_nomit (booted with "
+                   "mitigations=off) (%(default)s)")
     p.add_argument("--kernel", default="build/kernel/zc.elf")
     p.add_argument("--initrd", default="build/bootfs.cpio")
     p.add_argument("--linux-dir", default="build/linux",

@@ -63,6 +63,7 @@ class Chart:
     caption: str
     png: Optional[str] = None    # file name under out/, None = not drawn
     note: str = ""               # why it is not drawn, or a remark
+    error_bars: int = 0          # how many bars carry a 95% interval
 
 
 @dataclass
@@ -195,6 +196,53 @@ def chart_vs_2020(data: Data, out_dir: str) -> Chart:
     return c
 
 
+def _summary_ci(run: Run, label: str, column: str):
+    """(value, low, high) of a summary.csv ratio column with its _ci_low/_ci_high, or None."""
+    row = (run.summary or {}).get(label) or {}
+    try:
+        v, lo, hi = (float(row[column]), float(row[column + "_ci_low"]),
+                     float(row[column + "_ci_high"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+    return (v, lo, hi) if lo <= v <= hi else None
+
+
+def verdict_html(run: Optional[Run]) -> str:
+    """The verdict of the latest run (verdict.json): each target, each comparison with its ratio
+    and 95% interval, and its status."""
+    out = ['<section id="verdict"><h2>Verdict of the latest run</h2>']
+    path = os.path.join(run.path, "verdict.json") if run else None
+    try:
+        with open(path) as f:
+            v = json.load(f)
+        targets = v["targets"]
+    except (TypeError, OSError, ValueError, KeyError):
+        out.append('<p class="note empty" id="no-verdict">No verdict.json in the latest run.</p>'
+                   "</section>")
+        return "".join(out)
+    out.append(f'<p class="caption">{esc(v.get("statistic", ""))}</p>')
+    out.append('<table id="verdict-table"><thead><tr><th>target / comparison</th><th>zc</th>'
+               "<th>reference</th><th>ratio</th><th>95% CI</th><th>needs</th><th>status</th>"
+               "</tr></thead><tbody>")
+    for t in targets:
+        st = t.get("status", "")
+        out.append(f'<tr class="target {esc(st.replace(" ", "-"))}"><td colspan="6"><b>'
+                   f'({esc(t.get("id"))}) {esc(t.get("title"))}</b></td><td><b>{esc(st)}</b>'
+                   "</td></tr>")
+        for r in t.get("rows", []):
+            ci = r.get("ratio_ci")
+            cis = f"[{ci[0]:.3g}, {ci[1]:.3g}]" if ci and None not in ci else ""
+            rs = r.get("status", "")
+            out.append(f'<tr class="comparison {esc(rs.replace(" ", "-"))}"><td>'
+                       f'{esc(r.get("label"))}</td><td>{esc(fmt_ns(r.get("value_ns")))}</td>'
+                       f'<td>{esc(r.get("reference"))}</td><td>{esc(fmt_ratio(r.get("ratio")))}'
+                       f'</td><td>{esc(cis)}</td><td>{esc(r.get("comparison", ""))} '
+                       f'{esc(r.get("threshold", ""))}</td><td title="{esc(r.get("note", ""))}">'
+                       f"{esc(rs)}</td></tr>")
+    out.append("</tbody></table></section>")
+    return "".join(out)
+
+
 def chart_vs_linux(data: Data, out_dir: str) -> Chart:
     c = Chart("linux", "zc / Linux, same run",
               "Per label, zc's median over Linux's median measured in the same run, same QEMU "
@@ -212,11 +260,20 @@ def chart_vs_linux(data: Data, out_dir: str) -> Chart:
         return c
     plt = _plt()
     vals = [ratio(run.zc_median(l), run.linux_median(l)) for l in labels]
+    # The ratio and its 95% interval from summary.csv when the run has them (harness/stats.py:
+    # mean over boots of the per-boot medians), else the ratio of the medians.
+    cis = [_summary_ci(run, l, "zc_over_linux") for l in labels]
+    vals = [ci[0] if ci else v for ci, v in zip(cis, vals)]
     fams = sorted({perfdata.family(l) for l in labels})
     colour = {f: FAMILY_COLOURS[i % len(FAMILY_COLOURS)] for i, f in enumerate(fams)}
     fig, ax = plt.subplots(figsize=(9, _bar_height(len(labels))))
     _hbars(ax, labels, vals, [colour[perfdata.family(l)] for l in labels])
-    _log_ratio_axis(ax, vals)
+    bars = [(i, ci) for i, ci in enumerate(cis) if ci]
+    if bars:
+        ax.errorbar([ci[0] for _, ci in bars], [i for i, _ in bars],
+                    xerr=[[ci[0] - ci[1] for _, ci in bars], [ci[2] - ci[0] for _, ci in bars]],
+                    fmt="none", ecolor="black", elinewidth=0.8, capsize=2)
+    _log_ratio_axis(ax, vals + [ci[2] for _, ci in bars] + [ci[1] for _, ci in bars])
     ax.set_title(f"zc / Linux per label ({run.name}, {run.mode})", pad=18)
     ax.tick_params(axis="x", labeltop=True)
     from matplotlib.patches import Patch
@@ -225,7 +282,10 @@ def chart_vs_linux(data: Data, out_dir: str) -> Chart:
     c.png = "linux.png"
     fig.savefig(os.path.join(out_dir, c.png))
     plt.close(fig)
-    c.note = f"Run {run.name} ({run.mode}); {len(labels)} labels."
+    c.note = f"Run {run.name} ({run.mode}); {len(labels)} labels; " + (
+        f"error bars: 95% confidence intervals of {len(bars)} ratios (summary.csv)." if bars
+        else "no confidence intervals in this run (recorded before they existed).")
+    c.error_bars = len(bars)
     return c
 
 
@@ -602,7 +662,8 @@ def render(data: Data, charts: List[Chart], memcpy_html: str, copied: Dict[str, 
            "<header><h1>zc benchmarks</h1>",
            f'<p class="sub">Generated {esc(generated)} from {len(data.runs)} run folder(s) '
            "in results/runs and the 2020 baselines in results/baselines.</p></header>",
-           '<nav><a href="#run">run</a> <a href="#labels">table</a> '
+           '<nav><a href="#run">run</a> <a href="#verdict">verdict</a> '
+           '<a href="#labels">table</a> '
            + "".join(f'<a href="#chart-{esc(c.id)}">{esc(c.title)}</a> ' for c in charts)
            + '<a href="#memcpy">memcpy</a> <a href="#runs">all runs</a></nav>']
 
@@ -625,6 +686,7 @@ def render(data: Data, charts: List[Chart], memcpy_html: str, copied: Dict[str, 
                    f'<p class="raw">raw files: {_raw_links(run, copied)}</p>')
     out.append("</section>")
 
+    out.append(verdict_html(run))
     out.append('<section id="labels"><h2>Every label</h2>')
     if run is not None:
         out.append(f'<p class="caption">Run {esc(run.name)} ({esc(run.mode)}): medians; ratios '
@@ -699,7 +761,8 @@ def build(runs_dir: str = perfdata.RUNS_DIR, baselines_dir: str = perfdata.BASEL
     return {"index": os.path.join(out_dir, "index.html"), "runs": len(data.runs),
             "latest": data.latest.name if data.latest else None,
             "latest_kvm": data.latest_kvm.name if data.latest_kvm else None,
-            "labels": len(table_rows(data)), "charts": pngs, "problems": data.problems}
+            "labels": len(table_rows(data)), "charts": pngs, "problems": data.problems,
+            "error_bars": {c.id: c.error_bars for c in charts}}
 
 
 # ---------------------------------------------------------------------------------------------

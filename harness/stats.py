@@ -81,6 +81,18 @@ def ratio(a: Optional[Estimate], b: Optional[Estimate]) -> Optional[Tuple[float,
     return value, min(lo, value), max(hi, value)
 
 
+def ratio_of_ratios(a: Optional[Estimate], a_ref: Optional[Estimate], b: Optional[Estimate],
+                    b_ref: Optional[Estimate]) -> Optional[Tuple[float, float, float]]:
+    """(a / a_ref) / (b / b_ref) with its interval: e.g. each system's copy over its own
+    in-guest memcpy, zc's over Linux's."""
+    if any(x is None or x.value <= 0 or np.any(x.dist <= 0) for x in (a_ref, b, b_ref)) \
+            or a is None:
+        return None
+    value = (a.value / a_ref.value) / (b.value / b_ref.value)
+    lo, hi = _percentiles((a.dist / a_ref.dist) / (b.dist / b_ref.dist))
+    return value, min(lo, value), max(hi, value)
+
+
 def judge(interval: Tuple[float, float], threshold: float, strict: bool) -> str:
     """'met' when the whole interval meets `value < threshold` (or <=), 'not met' when the whole
     interval fails it, else 'inconclusive'."""

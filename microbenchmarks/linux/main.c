@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/io.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
@@ -45,6 +46,7 @@ void lb_die(const char *what) {
 }
 
 static void print_clocksource(const char *when);
+static void print_mitigations(void);
 
 // As PID 1 from an initramfs: make sure 0/1/2 are the console (the kernel opens
 // /dev/console, which the initramfs carries; devtmpfs is the fallback), mount /proc and /sys
@@ -68,6 +70,35 @@ static void init_console(void) {
     uname(&u);
     printf("linux-bench: Linux %s %s\n", u.release, u.version);
     print_clocksource("at start");
+    print_mitigations();
+}
+
+// One line per file of /sys/devices/system/cpu/vulnerabilities: what this kernel does about
+// each CPU weakness (e.g. "spectre_v2: Mitigation: Retpolines, ..."), so the report can say
+// which mitigations the measured kernel had (the harness reads "linux-bench: vulnerability").
+static void print_mitigations(void) {
+    const char *dir = "/sys/devices/system/cpu/vulnerabilities";
+    DIR *d = opendir(dir);
+    if (!d) {
+        printf("linux-bench: vulnerability (none listed): %s\n", strerror(errno));
+        return;
+    }
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.') continue;
+        char path[512], text[256] = "?";
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        int fd = open(path, O_RDONLY);
+        if (fd >= 0) {
+            ssize_t n = read(fd, text, sizeof(text) - 1);
+            text[n > 0 ? n : 0] = 0;
+            text[strcspn(text, "\n")] = 0;
+            close(fd);
+        }
+        printf("linux-bench: vulnerability %s: %s\n", e->d_name, text);
+    }
+    closedir(d);
+    fflush(stdout);
 }
 
 static void print_clocksource(const char *when) {

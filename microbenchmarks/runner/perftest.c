@@ -267,14 +267,43 @@ static bool run_simple(struct perftest_state *s, perftest_simple_fn fn) {
 static struct pt_result *results;
 static size_t nresults, results_cap;
 
+// Every entry's values live in one pool, grown by doubling, and each entry records where its
+// values start (results[i].values points into the pool only once all tests have run). So the
+// benchmark process keeps the same heap mappings however many tests have run: with a buffer per
+// entry, zc's allocator gave each one a mapping of its own, and every later zx_vmar_map (a
+// thread's stack in Thread/CreateAndJoin) walked past all of them -- a label measured after
+// the others cost 2.5x what it cost alone.
+static double *value_pool;
+static size_t pool_used, pool_cap;
+static size_t *value_offsets;  // one per result
+
 static void free_results(void) {
-    for (size_t i = 0; i < nresults; i++) {
-        free(results[i].label);
-        free(results[i].values);
-    }
+    for (size_t i = 0; i < nresults; i++) free(results[i].label);
     free(results);
+    free(value_offsets);
+    free(value_pool);
     results = NULL;
-    nresults = results_cap = 0;
+    value_offsets = NULL;
+    value_pool = NULL;
+    nresults = results_cap = pool_used = pool_cap = 0;
+}
+
+// Makes room for n more values in the pool (one allocation for the whole run when `n` is the
+// expected total).
+static bool pool_reserve(size_t n) {
+    if (pool_cap - pool_used >= n) return true;
+    size_t cap = pool_cap ? pool_cap : 1024;
+    while (cap - pool_used < n) cap *= 2;
+    double *p = realloc(value_pool, cap * sizeof(double));
+    if (!p) return false;
+    value_pool = p;
+    pool_cap = cap;
+    return true;
+}
+
+// Points every entry at its values (after the last test: the pool no longer moves).
+static void bind_values(void) {
+    for (size_t i = 0; i < nresults; i++) results[i].values = value_pool + value_offsets[i];
 }
 
 // Adds an entry: the runs' times from step `first` to step `last` (exclusive).
@@ -285,23 +314,27 @@ static bool add_result(const struct perftest_state *s, const char *name, const c
         struct pt_result *r = realloc(results, cap * sizeof(*r));
         if (!r) return false;
         results = r;
+        size_t *o = realloc(value_offsets, cap * sizeof(*o));
+        if (!o) return false;
+        value_offsets = o;
         results_cap = cap;
     }
     struct pt_buf label = {0};
     pt_buf_puts(&label, name);
     if (step) pt_buf_printf(&label, ".%s", step);
-    double *values = malloc((s->runs ? s->runs : 1) * sizeof(double));
-    if (label.failed || !label.data || !values) {
+    if (label.failed || !label.data || !pool_reserve(s->runs ? s->runs : 1)) {
         pt_buf_free(&label);
-        free(values);
         return false;
     }
+    double *values = value_pool + pool_used;
     double ns_per_tick = 1e9 / (double)s->p->ticks_per_second();
     for (uint32_t r = 0; r < s->runs; r++) {
         uint64_t base = (uint64_t)r * s->step_count;
         values[r] = (double)(s->ts[base + last] - s->ts[base + first]) * ns_per_tick;
     }
-    results[nresults++] = (struct pt_result){label.data, values, s->runs, bytes};
+    value_offsets[nresults] = pool_used;
+    pool_used += s->runs ? s->runs : 1;
+    results[nresults++] = (struct pt_result){label.data, NULL, s->runs, bytes};
     return true;
 }
 
@@ -587,6 +620,11 @@ int perftest_main(int argc, char **argv, const struct perftest_platform *platfor
                  o.min_runs, o.max_runs, (unsigned long long)o.budget_ms);
     }
     unsigned failed = 0;
+    // The pool for every test's values, taken before the first test: room for two entries per
+    // test at max_runs (at most 4M values, 32 MiB, committed only as used). A hint: when it
+    // fails, or more is needed, add_result grows the pool.
+    size_t expect = nsel * 2 * (size_t)o.max_runs;
+    (void)pool_reserve(expect < ((size_t)1 << 22) ? expect : ((size_t)1 << 22));
     for (size_t i = 0; i < nsel; i++) {
         if (!o.quiet) {
             char el[32];
@@ -603,6 +641,7 @@ int perftest_main(int argc, char **argv, const struct perftest_platform *platfor
     }
     free(sel);
 
+    bind_values();
     if (!o.quiet) print_summary();
     struct pt_buf json = {0};
     pt_json_write_results(&json, platform->test_suite, results, nresults);

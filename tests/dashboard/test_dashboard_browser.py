@@ -188,3 +188,45 @@ def test_the_checks_catch_errors(browser, serve, tmp_path):
     assert any("404" in e for e in errors), errors
     with pytest.raises(AssertionError):
         check_page(browser, url, [])
+
+
+def test_error_bars_and_the_verdict(browser, serve, tmp_path, screenshot_path):
+    # A run as make bench writes it now: 3 boots per system, so summary.csv has the 95%
+    # intervals and verdict.json the targets with theirs.
+    import random
+    from harness import bench
+    rng = random.Random(7)
+    centres = {"Syscall/Null": (300, 500), "Event/Signal": (400, 380),
+               "Channel/WriteRead/64bytes/0handles": (1500, 9000),
+               "Limit/Memcpy/2048kbytes": (600000, 900000),
+               "Vmo/Read/2048kbytes": (650000, 1200000)}
+    boots = {s: [{l: bench.Entry(l, [c[i] * (1 + b * 0.03) * (1 + rng.gauss(0, 0.02))
+                                     for _ in range(30)])
+                  for l, c in centres.items()} for b in range(3)]
+             for i, s in enumerate(("zc", "linux"))}
+    merged = {s: bench.merge_boots([list(b.values()) for b in boots[s]]) for s in boots}
+    run = tmp_path / "runs" / "20260201-100000-abcdef0-tcg"
+    run.mkdir(parents=True)
+    for s in ("zc", "linux"):
+        bench.write_fuchsiaperf(str(run / f"{s}.fuchsiaperf.json"),
+                                bench.to_json(merged[s], bench.SUITES[s]))
+    bench.write_summary_csv(str(run / "summary.csv"),
+                            bench.summary_rows(merged["zc"], merged["linux"], {}, boots))
+    verdict = bench.compute_verdict(merged["zc"], merged["linux"], boots)
+    bench.write_json(str(run / "verdict.json"), verdict)
+    (run / "meta.json").write_text(json.dumps({"commit": "abcdef0", "mode": "tcg"}))
+    out = str(tmp_path / "out")
+    info = dashboard.build(str(tmp_path / "runs"), out_dir=out)
+    assert info["error_bars"]["linux"] == len(centres)
+    url = serve(out)
+    check_page(browser, url, list(centres), screenshot_path("dashboard-verdict.png"))
+    table = browser.evaluate(r"""(() => Array.from(
+        document.querySelectorAll('#verdict-table tbody tr')).map(
+        r => Array.from(r.cells).map(c => c.textContent)))()""")
+    targets = [r for r in table if len(r) == 2]
+    assert [r[1] for r in targets] == [t["status"] for t in verdict["targets"]]
+    rows = {r[0]: r for r in table if len(r) == 7}
+    assert rows["Syscall/Null"][6] == "met" and rows["Syscall/Null"][4].startswith("[")
+    assert rows["Event/Signal"][6] in ("not met", "inconclusive")
+    assert "error bars: 95% confidence intervals of 5 ratios" in browser.evaluate(
+        "document.getElementById('chart-linux').textContent")

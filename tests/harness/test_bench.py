@@ -3,6 +3,7 @@ summary.csv rows and the verdict on known inputs, the Linux peer's exit decoding
 initramfs writer, and argument errors."""
 
 import csv
+import io
 import json
 import os
 import shutil
@@ -146,7 +147,12 @@ def test_summary_rows_exact():
         "zc_ci_low_ns": "1100.0", "zc_ci_high_ns": "1100.0", "linux_ci_low_ns": "2200.0",
         "linux_ci_high_ns": "2200.0", "zc_over_linux_ci_low": "0.500",
         "zc_over_linux_ci_high": "0.500", "zc_over_limit_ci_low": "1.100",
-        "zc_over_limit_ci_high": "1.100"}
+        "zc_over_limit_ci_high": "1.100",
+        # a copy: (1100 / 1000) / (2200 / Linux's memcpy 900)
+        "copy_ratio": "0.450", "copy_ratio_ci_low": "0.450", "copy_ratio_ci_high": "0.450",
+        # no Linux booted with mitigations=off in this input
+        "linux_nomit_median_ns": "", "zc_over_linux_nomit": "", "zc_over_linux_nomit_ci_low": "",
+        "zc_over_linux_nomit_ci_high": ""}
     ch = rows["Channel/WriteRead/64bytes/0handles"]
     assert (ch["zc_median_ns"], ch["zc_mean_ns"], ch["zc_over_linux"], ch["limit_label"],
             ch["zc_over_limit"]) == ("400.0", "400.0", "0.500", "Syscall/Null", "4.000")
@@ -168,7 +174,9 @@ def test_summary_csv_columns(tmp_path):
                       "zircon_2020_ns,zcore_2020_ns,equal_work,zc_boots,linux_boots,"
                       "zc_ci_low_ns,zc_ci_high_ns,linux_ci_low_ns,linux_ci_high_ns,"
                       "zc_over_linux_ci_low,zc_over_linux_ci_high,zc_over_limit_ci_low,"
-                      "zc_over_limit_ci_high")
+                      "zc_over_limit_ci_high,copy_ratio,copy_ratio_ci_low,copy_ratio_ci_high,"
+                      "linux_nomit_median_ns,zc_over_linux_nomit,zc_over_linux_nomit_ci_low,"
+                      "zc_over_linux_nomit_ci_high")
     with open(path) as f:
         assert len(list(csv.DictReader(f))) == len(ZC) + 1   # + the Linux-only socket label
 
@@ -307,7 +315,7 @@ def run_bench(*args, cwd=ROOT, timeout=120):
     (["--filter", "Vmo/(Read"], "bad filter 'Vmo/(Read'"),
     (["--filter", "a b"], "no spaces or quotes"),
     (["--runs", "0"], "--runs must be positive"),
-    (["--systems", "zc,bsd"], "--systems takes zc, linux or zc,linux"),
+    (["--systems", "zc,bsd"], "--systems takes a comma list of zc, linux, linux_nomit"),
 ])
 def test_bad_arguments_exit_2_and_write_nothing(tmp_path, args, message):
     r = run_bench(*args, "--results-dir", str(tmp_path / "runs"), "--work-dir",
@@ -363,3 +371,37 @@ def test_unequal_work_is_shown_but_kept_out_of_the_verdict():
     assert summary["Syscall/Null"]["equal_work"] == "yes"
     text = bench.report(zc, linux, "tcg", {}, v)
     assert "NOT EQUAL WORK" in text and "Channel/WriteRead/64bytes/1handles: a Zircon" in text
+
+
+def test_progress_estimate_uses_the_previous_runs_times(tmp_path):
+    log = ("bench: [1/3] A ... (0.0 s)\nbench: [2/3] B ... (1.0 s)\n"
+           "bench: [3/3] C ... (2.0 s)\nbench: done: 3 tests, 0 failed, 20.0 s\n")
+    assert bench.test_durations(log) == [("A", 1.0), ("B", 1.0), ("C", 18.0)]
+    assert bench.test_durations(log.rsplit("bench: done", 1)[0]) == []     # unfinished
+    old = tmp_path / "20260101-000000-aaaaaaa-tcg"
+    old.mkdir()
+    (old / "meta.json").write_text(json.dumps({"mode": "tcg", "options": ["--quick"]}))
+    (old / "zc.log").write_text(log)
+    prev = bench.previous_durations(str(tmp_path), "tcg", ["--quick"], "zc")
+    assert prev == [("A", 1.0), ("B", 1.0), ("C", 18.0)]
+    assert bench.previous_durations(str(tmp_path), "tcg", ["--runs", "5"], "zc") == []
+    assert bench.previous_durations(str(tmp_path), "icount", ["--quick"], "zc") == []
+
+    class Clock:
+        t = 0.0
+
+        def __call__(self):
+            return self.t
+    clock, out = Clock(), io.StringIO()
+    p = bench.Progress("zc", out, 0.0, clock=clock, previous=prev)
+    p.write("bench: [1/3] A ... (0.0 s)\n")
+    clock.t = 2.0      # this run is twice as slow as the previous one
+    p.write("bench: [2/3] B ... (2.0 s)\n")
+    # the previous run: B + C = 19 s, at twice the pace: ~38 s (the average so far says 4 s)
+    assert "~38s left" in out.getvalue().splitlines()[-1]
+    q = bench.Progress("zc", io.StringIO(), 0.0, clock=clock, previous=[])
+    clock.t = 0.0
+    q.write("bench: [1/3] A ... (0.0 s)\n")
+    clock.t = 2.0
+    q.write("bench: [2/3] B ... (2.0 s)\n")
+    assert "~4s left" in q.out.getvalue().splitlines()[-1]

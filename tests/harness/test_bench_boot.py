@@ -60,8 +60,10 @@ def test_linux_peer_reports_next_to_zc(tmp_path, make_guest, need_qemu, linux_pe
     assert len(runs) == 1 and runs[0].endswith("-tcg")
     run = tmp_path / "runs" / runs[0]
     assert sorted(os.listdir(run)) == sorted([
-        "zc.fuchsiaperf.json", "linux.fuchsiaperf.json", "meta.json", "summary.csv",
-        "verdict.json", "zc.log", "linux.log"])
+        "zc.fuchsiaperf.json", "linux.fuchsiaperf.json", "linux_nomit.fuchsiaperf.json",
+        "meta.json", "summary.csv", "verdict.json", "zc.log", "linux.log", "linux_nomit.log"])
+    assert "mitigations=off --" in (run / "linux_nomit.log").read_text() or \
+        "bench: booting linux_nomit: console=ttyS0 quiet panic=-1 mitigations=off" in r.stdout
     linux = json.loads((run / "linux.fuchsiaperf.json").read_text())
     assert [d["label"] for d in linux] == ["Syscall/Null"]
     assert linux[0]["test_suite"] == "linux.microbenchmarks"
@@ -71,6 +73,11 @@ def test_linux_peer_reports_next_to_zc(tmp_path, make_guest, need_qemu, linux_pe
     meta = json.loads((run / "meta.json").read_text())
     assert meta["mode"] == "tcg" and meta["machine"] == "q35" and meta["qemu_cpu"] == "-cpu max"
     assert meta["linux_kernel"].startswith("linux-image-")
+    # which mitigations each kernel had, from /sys/devices/system/cpu/vulnerabilities
+    assert meta["mitigations"]["zc"] and meta["mitigations"]["linux"]
+    assert set(meta["mitigations"]["linux"]) == set(meta["mitigations"]["linux_nomit"])
+    assert meta["mitigations"]["linux"] != meta["mitigations"]["linux_nomit"] or all(
+        v.startswith("Not affected") for v in meta["mitigations"]["linux"].values())
     assert meta["zc_runs"] == {"Syscall/Null": 3} and meta["linux_runs"] == {"Syscall/Null": 3}
     for key in ("commit", "commit_subject", "dirty", "quick", "date", "qemu_version",
                 "memory", "host_cpu", "host_cores", "wall_seconds"):

@@ -66,7 +66,7 @@ def test_verdict_over_boots_is_inconclusive_when_the_boots_disagree():
     row = next(t for t in v["targets"] if t["id"] == "4")["rows"][0]
     assert row["label"] == "Syscall/Null" and row["status"] == "inconclusive"
     assert row["ratio_ci"][0] == pytest.approx(0.8) and row["ratio_ci"][1] == pytest.approx(1.2)
-    assert row["boots"] == [2, 1] and v["boots"] == {"zc": 2, "linux": 1}
+    assert row["boots"] == [2, 1] and v["boots"] == {"zc": 2, "linux": 1, "linux_nomit": 0}
     # all boots faster: met
     zc2 = [{"Syscall/Null": entry("Syscall/Null", [x] * 5)} for x in (60, 70, 80)]
     v2 = bench.compute_verdict(bench.merge_boots([list(b.values()) for b in zc2]),
@@ -137,3 +137,63 @@ def test_compare_over_boots_still_finds_a_real_change(tmp_path):
     assert rows["Slower"].a_ci[1] < rows["Slower"].b_ci[0]
     text = "\n".join(compare.format_comparison(compare.compare_runs(a, b)))
     assert "intervals over boots (perfcompare)" in text
+
+
+def test_copies_are_judged_against_each_systems_own_memcpy():
+    # Linux's copy is 10x slower than zc's in raw time, but so is its memcpy (an emulated
+    # `rep movsb`): against their own memcpy both are 1.1x, so zc is not faster.
+    zc = [entry("Limit/Memcpy/128kbytes", [1000] * 5), entry("Vmo/Read/128kbytes", [1100] * 5),
+          entry("Vmo/Write/2048kbytes", [500] * 5)]
+    linux = [entry("Limit/Memcpy/128kbytes", [10000] * 5),
+             entry("Vmo/Read/128kbytes", [11000] * 5), entry("Vmo/Write/2048kbytes", [900] * 5)]
+    v = bench.compute_verdict(zc, linux)
+    rows = {r["label"]: r for t in v["targets"] if t["id"] == "4" for r in t["rows"]}
+    read = rows["Vmo/Read/128kbytes"]
+    assert read["raw_ratio"] == pytest.approx(0.1) and read["ratio"] == pytest.approx(1.0)
+    assert read["status"] == "not met" and "own" not in read["note"] and "Limit/Memcpy" in \
+        read["note"]
+    # without the memcpy of its size a copy has no verdict, whatever its raw ratio
+    assert rows["Vmo/Write/2048kbytes"]["status"] == "no data"
+    summary = {r["label"]: r for r in bench.summary_rows(zc, linux, {})}
+    assert summary["Vmo/Read/128kbytes"]["copy_ratio"] == "1.000"
+    assert summary["Vmo/Write/2048kbytes"]["copy_ratio"] == ""
+    text = bench.report(zc, linux, "icount", {}, v)
+    path = text.split("== path length (icount)")[1].split("==")[0]
+    assert "Vmo/Read" not in path and "Limit/Memcpy" not in path
+    assert "(copy, vs own memcpy)" in text
+
+
+def test_path_length_lists_calls_with_their_instruction_counts():
+    zc = [entry("Syscall/Null", [200] * 3), entry("Channel/WriteRead/64bytes/1handles", [900])]
+    linux = [entry("Syscall/Null", [300] * 3),
+             entry("Channel/WriteRead/64bytes/1handles", [3000])]
+    text = bench.report(zc, linux, "icount", {}, bench.compute_verdict(zc, linux))
+    path = text.split("== path length (icount)")[1].split("\n==")[0]
+    assert ["Syscall/Null", "200", "300", "0.67"] in [l.split() for l in path.splitlines()]
+    assert "NOT EQUAL WORK" in path
+    assert "== path length" not in bench.report(zc, linux, "tcg", {},
+                                                bench.compute_verdict(zc, linux))
+
+
+def test_linux_with_mitigations_off_gets_its_own_target_and_columns():
+    zc = [entry("Syscall/Null", [50] * 5)]
+    shipped = [entry("Syscall/Null", [100] * 5)]
+    nomit = [entry("Syscall/Null", [40] * 5)]
+    boots = {"zc": [bench.as_dict(zc)], "linux": [bench.as_dict(shipped)],
+             "linux_nomit": [bench.as_dict(nomit)]}
+    v = bench.compute_verdict(zc, shipped, boots)
+    by_id = {t["id"]: t for t in v["targets"]}
+    assert by_id["4"]["rows"][0]["status"] == "met"                   # 50 vs 100
+    assert by_id["4m"]["rows"][0]["status"] == "not met"              # 50 vs 40
+    assert by_id["4m"]["rows"][0]["reference"] == "linux_nomit Syscall/Null"
+    row = bench.summary_rows(zc, shipped, {}, boots)[0]
+    assert (row["zc_over_linux"], row["zc_over_linux_nomit"]) == ("0.500", "1.250")
+    text = bench.report(zc, shipped, "tcg", {}, v, boots=boots, mitigations={
+        "zc": bench.ZC_MITIGATIONS, "linux": {"spectre_v2": "Mitigation: Retpolines"},
+        "linux_nomit": {"spectre_v2": "Vulnerable"}})
+    assert "mitigations=off" in text and "linux: spectre_v2: Mitigation: Retpolines" in text
+    assert "zc: (all): none" in text
+    # a run without the second Linux has no 4m target at all
+    assert "4m" not in {t["id"] for t in bench.compute_verdict(zc, shipped)["targets"]}
+    log = "linux-bench: vulnerability meltdown: Mitigation: PTI\r\nother\n"
+    assert dict(bench.VULNERABILITY.findall(log)) == {"meltdown": "Mitigation: PTI"}
