@@ -10,6 +10,7 @@
 #include "hal/hal.h"
 #include "kernel/debug.h"
 #include "kernel/list.h"
+#include "kernel/user_ptr.h"
 
 struct task;
 
@@ -30,6 +31,35 @@ static inline bool timer_armed(const struct timer *t) { return t->link.next != N
 // from everything else; the continuation runs when the task next runs, in its address space,
 // and produces the syscall's return value.
 typedef int64_t (*wait_cont_fn)(struct task *t, zx_status_t reason);
+// What each kind of blocking call keeps for its continuation, one member per call (the
+// handler that blocks fills its member; only its continuation, unlink and cleanup read it).
+// The object types are only named here: their layers own them.
+struct port;
+struct channel;
+struct many_obs;
+union wait_state {
+    struct {
+        user_out_ptr observed;   // NULL: not wanted
+        zx_signals_t signals;    // the object's signals when the wait ended (set by unlink)
+    } wait_one;
+    struct {
+        user_inout_ptr items;
+        size_t count;            // 0: a plain sleep
+        struct many_obs *obs;    // count observers, then count signal snapshots; freed by cleanup
+    } wait_many;
+    struct {
+        struct port *port;       // referenced; dropped by cleanup
+        user_out_ptr packet;
+        zx_time_t deadline;      // for a re-wait after another thread took the packet
+    } port_wait;
+    struct channel_call_state {
+        struct channel *channel; // referenced; dropped by cleanup
+        user_out_ptr rd_bytes, rd_handles, actual_bytes, actual_handles;
+        uint32_t rd_num_bytes, rd_num_handles;
+        bool etc;                // zx_channel_call_etc: handle dispositions
+    } channel_call;
+};
+
 struct waiter {
     wait_cont_fn cont;
     void (*unlink)(struct waiter *w);  // detach from the awaited object(s) (called before the
@@ -43,8 +73,7 @@ struct waiter {
     bool active;                       // between wait_block and waiter_wake
     bool woken;                        // continuation pending
     bool keep_regs;                    // the continuation's value is not the syscall's result
-    uint64_t args[6];                  // the continuation's small arguments
-    void *ptr;                         // ... and one pointer (e.g. an observer array)
+    union wait_state state;            // what the blocked call needs to finish, by call
 };
 
 enum task_state { TASK_NEW, TASK_RUNNABLE, TASK_BLOCKED, TASK_SUSPENDED, TASK_DEAD };

@@ -277,7 +277,7 @@ static void call_cleanup(struct waiter *w) {
     struct thread *t = task_thread(container_of(w, struct task, wait));
     if (t->call_reply) message_free(t->call_reply);
     t->call_reply = NULL;
-    kobj_unref((struct kobj *)w->ptr);
+    kobj_unref(&w->state.channel_call.channel->obj);
 }
 
 static int64_t call_cont(struct task *task, zx_status_t reason) {
@@ -285,12 +285,13 @@ static int64_t call_cont(struct task *task, zx_status_t reason) {
     struct thread *t = task_thread(task);
     struct message *m = t->call_reply;
     if (reason != ZX_OK || !m) return reason != ZX_OK ? reason : ZX_ERR_INTERNAL;
-    uint32_t rd_num_bytes = (uint32_t)w->args[2], rd_num_handles = (uint32_t)(w->args[2] >> 32);
-    user_out_ptr ab = {w->args[3]}, ah = {w->args[4]};
+    const struct channel_call_state *c = &w->state.channel_call;
+    user_out_ptr ab = c->actual_bytes, ah = c->actual_handles;
     if ((ab.addr && put_u32(ab, m->num_bytes) != ZX_OK) || (ah.addr && put_u32(ah, m->num_handles) != ZX_OK))
         return ZX_ERR_INVALID_ARGS;
-    if (rd_num_bytes < m->num_bytes || rd_num_handles < m->num_handles) return ZX_ERR_BUFFER_TOO_SMALL;
-    return deliver(m, (user_out_ptr){w->args[0]}, (user_out_ptr){w->args[1]}, w->args[5]);
+    if (c->rd_num_bytes < m->num_bytes || c->rd_num_handles < m->num_handles)
+        return ZX_ERR_BUFFER_TOO_SMALL;
+    return deliver(m, c->rd_bytes, c->rd_handles, c->etc);
 }
 
 static int64_t do_call(zx_handle_t handle, uint32_t options, zx_time_t deadline, user_in_ptr args,
@@ -338,13 +339,16 @@ static int64_t do_call(zx_handle_t handle, uint32_t options, zx_time_t deadline,
     t->call_reply = NULL;
     list_add_tail(&ch->callers, &t->call_link);
     struct waiter *w = &t->task.wait;
-    w->ptr = ch;
-    w->args[0] = (uintptr_t)a.rd_bytes;
-    w->args[1] = (uintptr_t)a.rd_handles;
-    w->args[2] = a.rd_num_bytes | ((uint64_t)a.rd_num_handles << 32);
-    w->args[3] = actual_bytes.addr;
-    w->args[4] = actual_handles.addr;
-    w->args[5] = etc;
+    w->state.channel_call = (struct channel_call_state){
+        .channel = ch,
+        .rd_bytes = {(uintptr_t)a.rd_bytes},
+        .rd_handles = {(uintptr_t)a.rd_handles},
+        .actual_bytes = actual_bytes,
+        .actual_handles = actual_handles,
+        .rd_num_bytes = a.rd_num_bytes,
+        .rd_num_handles = a.rd_num_handles,
+        .etc = etc,
+    };
     w->cleanup = call_cleanup;
     t->blocked_reason = ZX_THREAD_STATE_BLOCKED_CHANNEL;
     wait_block(&t->task, deadline, call_cont, call_unlink);

@@ -34,14 +34,14 @@ static void wait_one_unlink(struct waiter *w) {
 // unlink step, which runs right before the continuation.
 static void wait_one_unlink_record(struct waiter *w) {
     struct thread *t = task_thread(container_of(w, struct task, wait));
-    w->args[1] = t->wait_obs.obj->signals;
+    w->state.wait_one.signals = t->wait_obs.obj->signals;
     wait_one_unlink(w);
 }
 
 static int64_t wait_one_cont(struct task *task, zx_status_t reason) {
     struct thread *t = task_thread(task);
-    zx_signals_t observed = (zx_signals_t)task->wait.args[1];
-    user_out_ptr out = {task->wait.args[0]};
+    zx_signals_t observed = task->wait.state.wait_one.signals;
+    user_out_ptr out = task->wait.state.wait_one.observed;
     if (out.addr && copy_to_user(out, &observed, sizeof(observed)) != ZX_OK) return ZX_ERR_INVALID_ARGS;
     (void)t;
     return reason;
@@ -57,7 +57,7 @@ int64_t wait_one_block(struct kobj *obj, zx_handle_t h, zx_signals_t signals, zx
     ob->on_signal = wait_obs_signal;
     ob->on_cancel = wait_obs_cancel;
     kobj_observe(obj, ob);  // keeps the caller's reference on obj until unlink
-    t->task.wait.args[0] = observed.addr;
+    t->task.wait.state.wait_one.observed = observed;
     t->blocked_reason = ZX_THREAD_STATE_BLOCKED_WAIT_ONE;
     wait_block(&t->task, deadline, wait_one_cont, wait_one_unlink_record);
     return 0;
@@ -96,8 +96,8 @@ static void many_cancel(struct observer *ob) {
 
 // Snapshot of each item's signals, written back by the continuation.
 static void many_unlink(struct waiter *w) {
-    struct many_obs *obs = w->ptr;
-    size_t n = w->args[1];
+    struct many_obs *obs = w->state.wait_many.obs;
+    size_t n = w->state.wait_many.count;
     zx_signals_t *snap = (zx_signals_t *)(obs + n);
     for (size_t i = 0; i < n; i++) {
         snap[i] = obs[i].ob.obj->signals;
@@ -106,7 +106,7 @@ static void many_unlink(struct waiter *w) {
     }
 }
 
-static void many_cleanup(struct waiter *w) { kfree(w->ptr); }
+static void many_cleanup(struct waiter *w) { kfree(w->state.wait_many.obs); }
 
 static zx_status_t many_write_back(user_inout_ptr items, size_t n, const zx_signals_t *snap) {
     for (size_t i = 0; i < n; i++) {
@@ -119,9 +119,9 @@ static zx_status_t many_write_back(user_inout_ptr items, size_t n, const zx_sign
 
 static int64_t many_cont(struct task *task, zx_status_t reason) {
     struct waiter *w = &task->wait;
-    struct many_obs *obs = w->ptr;
-    size_t n = w->args[1];
-    zx_status_t st = many_write_back((user_inout_ptr){w->args[0]}, n, (zx_signals_t *)(obs + n));
+    struct many_obs *obs = w->state.wait_many.obs;
+    size_t n = w->state.wait_many.count;
+    zx_status_t st = many_write_back(w->state.wait_many.items, n, (zx_signals_t *)(obs + n));
     return st != ZX_OK ? ZX_ERR_INVALID_ARGS : reason;
 }
 
@@ -132,8 +132,8 @@ int64_t sys_object_wait_many(user_inout_ptr items, size_t num_items, zx_time_t d
         // Just a sleep.
         if (deadline <= hal_now()) return ZX_ERR_TIMED_OUT;
         struct task *t = sched_current();
-        t->wait.args[1] = 0;
-        t->wait.ptr = NULL;
+        t->wait.state.wait_many.count = 0;
+        t->wait.state.wait_many.obs = NULL;
         current_thread()->blocked_reason = ZX_THREAD_STATE_BLOCKED_SLEEPING;
         wait_block(t, deadline, many_cont, NULL);
         return 0;
@@ -178,9 +178,9 @@ int64_t sys_object_wait_many(user_inout_ptr items, size_t num_items, zx_time_t d
         obs[i].ob.on_cancel = many_cancel;
         kobj_observe(objs[i], &obs[i].ob);
     }
-    t->wait.args[0] = items.addr;
-    t->wait.args[1] = num_items;
-    t->wait.ptr = obs;
+    t->wait.state.wait_many.items = items;
+    t->wait.state.wait_many.count = num_items;
+    t->wait.state.wait_many.obs = obs;
     t->wait.cleanup = many_cleanup;
     current_thread()->blocked_reason = ZX_THREAD_STATE_BLOCKED_WAIT_MANY;
     wait_block(t, deadline, many_cont, many_unlink);

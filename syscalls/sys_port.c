@@ -38,22 +38,22 @@ static void port_wait_unlink(struct waiter *w) {
     if (t->port_link.next) list_delete(&t->port_link);
 }
 
-static void port_wait_cleanup(struct waiter *w) { kobj_unref((struct kobj *)w->ptr); }
+static void port_wait_cleanup(struct waiter *w) { kobj_unref(&w->state.port_wait.port->obj); }
 
 static int64_t port_wait_cont(struct task *task, zx_status_t reason) {
     struct waiter *w = &task->wait;
-    struct port *p = w->ptr;  // still referenced: the cleanup runs after us
+    struct port *p = w->state.port_wait.port;  // still referenced: the cleanup runs after us
     if (reason == ZX_OK) {
         zx_port_packet_t pkt;
         if (port_dequeue(p, &pkt)) {
-            return copy_to_user((user_out_ptr){w->args[0]}, &pkt, sizeof(pkt)) == ZX_OK ? ZX_OK
+            return copy_to_user(w->state.port_wait.packet, &pkt, sizeof(pkt)) == ZX_OK ? ZX_OK
                                                                                       : ZX_ERR_INVALID_ARGS;
         }
         // Another thread took the packet first (or zx_port_cancel removed it): wait again,
         // unless the deadline has passed meanwhile.
-        if ((zx_time_t)w->args[1] <= hal_now()) return ZX_ERR_TIMED_OUT;
+        if (w->state.port_wait.deadline <= hal_now()) return ZX_ERR_TIMED_OUT;
         port_add_waiter(p, &task_thread(task)->port_link);
-        wait_block(task, (zx_time_t)w->args[1], port_wait_cont, port_wait_unlink);
+        wait_block(task, w->state.port_wait.deadline, port_wait_cont, port_wait_unlink);
         return 0;
     }
     return reason;
@@ -74,9 +74,9 @@ int64_t sys_port_wait(zx_handle_t handle, zx_time_t deadline, user_out_ptr packe
         return ZX_ERR_TIMED_OUT;
     }
     struct thread *t = current_thread();
-    t->task.wait.ptr = p;  // our reference, dropped by the unlink
-    t->task.wait.args[0] = packet.addr;
-    t->task.wait.args[1] = (uint64_t)deadline;
+    t->task.wait.state.port_wait.port = p;  // our reference, dropped by the cleanup
+    t->task.wait.state.port_wait.packet = packet;
+    t->task.wait.state.port_wait.deadline = deadline;
     port_add_waiter(p, &t->port_link);
     t->task.wait.cleanup = port_wait_cleanup;
     t->blocked_reason = ZX_THREAD_STATE_BLOCKED_PORT;
