@@ -52,7 +52,8 @@ static void do_syscall(struct thread *t) {
         return;
     }
     int64_t r = syscall_table[num].fn(args);
-    if (t->task.state == TASK_BLOCKED) return;  // the continuation will produce the result
+    if (r == SYS_BLOCKED) return;  // the continuation will produce the result
+    DEBUG_ASSERT(t->task.state != TASK_BLOCKED);  // a handler blocked without saying so
     hal_uctx_set_return(&t->task.uctx, (uint64_t)r);
     if (unlikely(t->policy_exception)) raise_policy_exception(t);
 }

@@ -13,6 +13,11 @@
 #include "objects/task.h"
 #include "syscalls/sys_decls.h"
 
+// What a handler returns when it blocked the calling thread (wait_block): the continuation
+// will produce the syscall's result. No syscall returns it otherwise (statuses are 32-bit,
+// values such as ticks are never negative).
+#define SYS_BLOCKED INT64_MIN
+
 static inline struct handle_table *cur_handles(void) { return &current_process()->handles; }
 
 // Type-and-rights checked lookup in the caller's table; returns a held reference.

@@ -352,7 +352,7 @@ static int64_t do_call(zx_handle_t handle, uint32_t options, zx_time_t deadline,
     w->cleanup = call_cleanup;
     t->blocked_reason = ZX_THREAD_STATE_BLOCKED_CHANNEL;
     wait_block(&t->task, deadline, call_cont, call_unlink);
-    return 0;
+    return SYS_BLOCKED;
 }
 
 // zx_status_t zx_channel_call(zx_handle_t handle, uint32_t options, zx_time_t deadline,

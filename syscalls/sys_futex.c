@@ -71,7 +71,7 @@ int64_t sys_futex_wait(user_in_ptr value_ptr, zx_futex_t current_value, zx_handl
     self->futex = f;
     self->blocked_reason = ZX_THREAD_STATE_BLOCKED_FUTEX;
     wait_block(&self->task, deadline, futex_cont, futex_unlink);
-    return 0;
+    return SYS_BLOCKED;
 }
 
 // zx_status_t zx_futex_wake(const zx_futex_t* value_ptr, uint32_t wake_count);

@@ -90,7 +90,7 @@ int64_t sys_nanosleep(zx_time_t deadline) {
     if (deadline <= hal_now()) return ZX_OK;
     current_thread()->blocked_reason = ZX_THREAD_STATE_BLOCKED_SLEEPING;
     wait_block(sched_current(), deadline, sleep_cont, NULL);
-    return 0;
+    return SYS_BLOCKED;
 }
 
 // zx_status_t zx_thread_legacy_yield(uint32_t options);

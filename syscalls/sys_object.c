@@ -60,7 +60,7 @@ int64_t wait_one_block(struct kobj *obj, zx_handle_t h, zx_signals_t signals, zx
     t->task.wait.state.wait_one.observed = observed;
     t->blocked_reason = ZX_THREAD_STATE_BLOCKED_WAIT_ONE;
     wait_block(&t->task, deadline, wait_one_cont, wait_one_unlink_record);
-    return 0;
+    return SYS_BLOCKED;
 }
 
 
@@ -136,7 +136,7 @@ int64_t sys_object_wait_many(user_inout_ptr items, size_t num_items, zx_time_t d
         t->wait.state.wait_many.obs = NULL;
         current_thread()->blocked_reason = ZX_THREAD_STATE_BLOCKED_SLEEPING;
         wait_block(t, deadline, many_cont, NULL);
-        return 0;
+        return SYS_BLOCKED;
     }
     zx_wait_item_t buf[ZX_WAIT_MANY_MAX_ITEMS];
     zx_status_t st = copy_from_user(buf, user_in(items), num_items * sizeof(zx_wait_item_t));
@@ -184,7 +184,7 @@ int64_t sys_object_wait_many(user_inout_ptr items, size_t num_items, zx_time_t d
     t->wait.cleanup = many_cleanup;
     current_thread()->blocked_reason = ZX_THREAD_STATE_BLOCKED_WAIT_MANY;
     wait_block(t, deadline, many_cont, many_unlink);
-    return 0;
+    return SYS_BLOCKED;
 }
 
 // ---- signals ----

@@ -81,7 +81,7 @@ int64_t sys_port_wait(zx_handle_t handle, zx_time_t deadline, user_out_ptr packe
     t->task.wait.cleanup = port_wait_cleanup;
     t->blocked_reason = ZX_THREAD_STATE_BLOCKED_PORT;
     wait_block(&t->task, deadline, port_wait_cont, port_wait_unlink);
-    return 0;
+    return SYS_BLOCKED;
 }
 
 // zx_status_t zx_port_cancel(zx_handle_t handle, zx_handle_t source, uint64_t key);
