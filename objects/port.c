@@ -29,27 +29,27 @@ static void async_free(struct port_observer *po) {
     kobj_unobserve(&po->ob);
     list_delete(&po->port_link);
     struct port *p = po->port;
+    kfree(po->packet);  // NULL once delivered
     kfree(po);
     kobj_unref(&p->obj);
 }
 
 static void async_signal(struct observer *ob, zx_signals_t signals) {
     struct port_observer *po = container_of(ob, struct port_observer, ob);
-    struct port_packet *pp = kmalloc(sizeof(*pp));
-    if (pp) {
-        memset(&pp->pkt, 0, sizeof(pp->pkt));
-        pp->pkt.key = po->key;
-        pp->pkt.type = ZX_PKT_TYPE_SIGNAL_ONE;
-        pp->pkt.status = ZX_OK;
-        pp->pkt.signal.trigger = ob->trigger;
-        pp->pkt.signal.observed = signals;
-        pp->pkt.signal.count = 1;
-        // zc never suspends: the boot timeline is the monotonic one.
-        if (po->options & (ZX_WAIT_ASYNC_TIMESTAMP | ZX_WAIT_ASYNC_BOOT_TIMESTAMP))
-            pp->pkt.signal.timestamp = (uint64_t)hal_now();
-        pp->source = ob->obj;
-        enqueue(po->port, pp);
-    }
+    struct port_packet *pp = po->packet;  // allocated by port_wait_async: never NULL here
+    po->packet = NULL;
+    memset(&pp->pkt, 0, sizeof(pp->pkt));
+    pp->pkt.key = po->key;
+    pp->pkt.type = ZX_PKT_TYPE_SIGNAL_ONE;
+    pp->pkt.status = ZX_OK;
+    pp->pkt.signal.trigger = ob->trigger;
+    pp->pkt.signal.observed = signals;
+    pp->pkt.signal.count = 1;
+    // zc never suspends: the boot timeline is the monotonic one.
+    if (po->options & (ZX_WAIT_ASYNC_TIMESTAMP | ZX_WAIT_ASYNC_BOOT_TIMESTAMP))
+        pp->pkt.signal.timestamp = (uint64_t)hal_now();
+    pp->source = ob->obj;
+    enqueue(po->port, pp);
     async_free(po);  // one shot
 }
 
@@ -106,6 +106,13 @@ zx_status_t port_wait_async(struct port *p, struct kobj *obj, const void *owner,
                             zx_signals_t signals, uint32_t options) {
     struct port_observer *po = kmalloc(sizeof(*po));
     if (!po) return ZX_ERR_NO_MEMORY;
+    // The packet is allocated now, so that the signal that fires the wait (from any object's
+    // observer loop) never has to allocate and can never drop it.
+    po->packet = kmalloc(sizeof(*po->packet));
+    if (!po->packet) {
+        kfree(po);
+        return ZX_ERR_NO_MEMORY;
+    }
     po->ob.trigger = signals;
     po->ob.owner = owner;
     po->ob.handle = h;
@@ -144,3 +151,7 @@ zx_status_t port_cancel(struct port *p, struct kobj *source, uint64_t key) {
 }
 
 void port_add_waiter(struct port *p, struct list_node *n) { list_add_tail(&p->waiters, n); }
+
+void port_pass_wake(struct port *p) {
+    if (!list_empty(&p->packets)) port_wake_one(p);
+}

@@ -25,10 +25,12 @@ struct port {
 };
 
 // An asynchronous wait (zx_object_wait_async) registered on some object.
+struct port_packet;
 struct port_observer {
     struct observer ob;
     struct list_node port_link;
     struct port *port;         // holds a reference
+    struct port_packet *packet;  // allocated with the wait: delivering it cannot fail
     uint64_t key;
     uint32_t options;
 };
@@ -49,5 +51,7 @@ zx_status_t port_cancel(struct port *p, struct kobj *source, uint64_t key);
 
 // Blocked port_wait callers: the syscall layer links a waiting thread's node here.
 void port_add_waiter(struct port *p, struct list_node *n);
+// A woken waiter died before it could take its packet: wake another one for it.
+void port_pass_wake(struct port *p);
 
 #endif

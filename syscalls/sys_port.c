@@ -38,7 +38,13 @@ static void port_wait_unlink(struct waiter *w) {
     if (t->port_link.next) list_delete(&t->port_link);
 }
 
-static void port_wait_cleanup(struct waiter *w) { kobj_unref(&w->state.port_wait.port->obj); }
+// Still `woken` here only when the thread was killed between its wake and its continuation
+// (task_kill): the packet that woke it is still queued, so another waiter gets the wake.
+static void port_wait_cleanup(struct waiter *w) {
+    struct port *p = w->state.port_wait.port;
+    if (w->woken) port_pass_wake(p);
+    kobj_unref(&p->obj);
+}
 
 static int64_t port_wait_cont(struct task *task, zx_status_t reason) {
     struct waiter *w = &task->wait;

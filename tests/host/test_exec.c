@@ -654,6 +654,35 @@ TEST(Exec, AsyncWaitQueuesOnePacket) {
     kobj_unref(&port->obj);
 }
 
+// Once an async wait is armed, the packet it delivers can no longer be lost to an allocation
+// failure: every allocation the wait needs is made (or fails) in port_wait_async itself.
+TEST(Exec, AsyncWaitPacketSurvivesAllocationFailure) {
+    static int owner;
+    struct port *port;
+    struct kobj *e;
+    ASSERT_OK(port_create(&port));
+    ASSERT_OK(event_create(&e));
+    // Arming fails cleanly when its allocations fail...
+    for (int64_t n = 0; n < 2; n++) {
+        kt_fail_alloc_at(n);
+        EXPECT_STATUS(port_wait_async(port, e, &owner, 0x13, 1, ZX_USER_SIGNAL_0, 0),
+                      ZX_ERR_NO_MEMORY);
+        kt_fail_alloc_at(-1);
+        EXPECT_TRUE(list_empty(&e->observers));
+    }
+    // ... and once armed, the signal delivers even if the next allocation would fail.
+    ASSERT_OK(port_wait_async(port, e, &owner, 0x13, 2, ZX_USER_SIGNAL_0, 0));
+    kt_fail_alloc_at(0);
+    kobj_signal(e, 0, ZX_USER_SIGNAL_0);
+    kt_fail_alloc_at(-1);
+    EXPECT_EQ(port->count, 1);
+    zx_port_packet_t pkt;
+    ASSERT_TRUE(port_dequeue(port, &pkt));
+    EXPECT_EQ(pkt.key, 2);
+    kobj_unref(e);
+    kobj_unref(&port->obj);
+}
+
 // ---- scheduling ----
 
 static int trace[64], ntrace;
