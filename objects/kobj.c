@@ -1,5 +1,7 @@
 #include "objects/kobj.h"
 
+#include "kernel/heap.h"
+
 #include <string.h>
 
 #include "kernel/debug.h"
@@ -112,4 +114,16 @@ void kobj_pair(struct kobj *a, struct kobj *b) {
     b->peer_koid = a->koid;
     kobj_ref(a);
     kobj_ref(b);
+}
+
+void kobj_kfree(struct kobj *o) { kfree(o); }
+
+void kobj_unpair(struct kobj *o, zx_signals_t closed, zx_signals_t clear) {
+    struct kobj *peer = o->peer;
+    if (!peer) return;
+    peer->peer = NULL;
+    kobj_signal(peer, clear, closed);
+    kobj_unref(peer);
+    o->peer = NULL;
+    kobj_unref(o);
 }

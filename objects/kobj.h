@@ -44,6 +44,13 @@ static inline struct kobj *kobj_checked(struct kobj *o, uint32_t type) {
     return o;
 }
 
+// The on_zero_handles step of a peered object: the peer learns (its `clear` signals cleared,
+// `closed` set) and the pair's references on each other go.
+void kobj_unpair(struct kobj *o, zx_signals_t closed, zx_signals_t clear);
+
+// The destroy operation of an object that is one kmalloc'd block.
+void kobj_kfree(struct kobj *o);
+
 // Links two freshly made objects as peers (each holds a reference on the other).
 void kobj_pair(struct kobj *a, struct kobj *b);
 

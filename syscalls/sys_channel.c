@@ -3,7 +3,8 @@
 
 #include "kernel/heap.h"
 #include "objects/channel.h"
-#include "objects/simple.h"
+#include "objects/event.h"
+#include "objects/eventpair.h"
 #include <zircon/syscalls/policy.h>
 
 #include "syscalls/priv.h"

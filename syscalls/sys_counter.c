@@ -1,5 +1,5 @@
 // Counters: a signed 64-bit value whose sign drives two signals.
-#include "objects/simple.h"
+#include "objects/counter.h"
 #include "syscalls/priv.h"
 
 // zx_status_t zx_counter_create(uint32_t options, zx_handle_t* out);

@@ -1,5 +1,6 @@
 // Sockets and FIFOs.
-#include "objects/ipc.h"
+#include "objects/fifo.h"
+#include "objects/socket.h"
 #include <zircon/syscalls/policy.h>
 
 #include "syscalls/priv.h"

@@ -5,7 +5,9 @@
 #include <zircon/syscalls/object.h>
 
 #include "kernel/klog.h"
-#include "objects/simple.h"
+#include "objects/debuglog.h"
+#include "objects/event.h"
+#include "objects/resource.h"
 #include "syscalls/priv.h"
 
 // zx_status_t zx_debuglog_create(zx_handle_t resource, uint32_t options, zx_handle_t* out);

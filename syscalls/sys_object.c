@@ -8,8 +8,9 @@
 #include "kernel/heap.h"
 #include "kernel/pmm.h"
 #include "objects/exception.h"
-#include "objects/ipc.h"
-#include "objects/simple.h"
+#include "objects/socket.h"
+#include "objects/counter.h"
+#include "objects/resource.h"
 #include "objects/vmo.h"
 #include "syscalls/priv.h"
 

@@ -3,7 +3,9 @@
 #include <zircon/syscalls/resource.h>
 #include <zircon/syscalls/system.h>
 
-#include "objects/simple.h"
+#include "objects/event.h"
+#include "objects/profile.h"
+#include "objects/resource.h"
 #include "syscalls/priv.h"
 
 // zx_status_t zx_resource_create(zx_handle_t parent_rsrc, uint32_t options, uint64_t base, size_t size,

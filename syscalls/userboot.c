@@ -8,7 +8,8 @@
 #include "kernel/heap.h"
 #include "kernel/init.h"
 #include "objects/channel.h"
-#include "objects/simple.h"
+#include "objects/debuglog.h"
+#include "objects/resource.h"
 #include "objects/vmo.h"
 #include "syscalls/priv.h"
 

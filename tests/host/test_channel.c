@@ -5,7 +5,7 @@
 
 #include "objects/channel.h"
 #include "objects/handle.h"
-#include "objects/simple.h"
+#include "objects/event.h"
 #include "tests/host/ktest.h"
 
 static int owner;

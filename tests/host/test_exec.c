@@ -7,7 +7,7 @@
 #include "kernel/heap.h"
 #include "objects/channel.h"
 #include "objects/port.h"
-#include "objects/simple.h"
+#include "objects/event.h"
 #include "syscalls/numbers.h"
 #include "tests/host/kt_env.h"
 #include "tests/host/kt_vm.h"

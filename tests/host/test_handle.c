@@ -4,7 +4,7 @@
 
 #include "kernel/heap.h"
 #include "objects/handle.h"
-#include "objects/simple.h"
+#include "objects/event.h"
 #include "tests/host/ktest.h"
 
 static int owner_a, owner_b;  // stand-ins for processes

@@ -1,7 +1,8 @@
-// Sockets and FIFOs at the object level (objects/ipc.c), with user buffers from the test HAL.
+// Sockets and FIFOs at the object level (objects/socket.c, objects/fifo.c), with user buffers from the test HAL.
 #include <string.h>
 
-#include "objects/ipc.h"
+#include "objects/fifo.h"
+#include "objects/socket.h"
 #include "tests/host/ktest.h"
 
 static user_in_ptr uin(uintptr_t a) { return (user_in_ptr){a}; }

@@ -4,7 +4,8 @@
 #include "kernel/heap.h"
 #include "objects/handle.h"
 #include "objects/kobj.h"
-#include "objects/simple.h"
+#include "objects/event.h"
+#include "objects/eventpair.h"
 #include "tests/host/ktest.h"
 
 static int destroyed;

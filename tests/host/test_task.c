@@ -1,7 +1,7 @@
 // Jobs, processes and threads (objects/task.c): lifecycle without user code.
 #include <zircon/rights.h>
 
-#include "objects/simple.h"
+#include "objects/event.h"
 #include "tests/host/kt_env.h"
 
 static int owner;

@@ -1,6 +1,6 @@
-// Sockets (stream and datagram byte pipes) and FIFOs (fixed-size element queues).
-#ifndef ZC_OBJECTS_IPC_H
-#define ZC_OBJECTS_IPC_H
+// Sockets: stream and datagram byte pipes between two peered ends.
+#ifndef ZC_OBJECTS_SOCKET_H
+#define ZC_OBJECTS_SOCKET_H
 
 #include <stdint.h>
 #include <zircon/types.h>
@@ -19,18 +19,8 @@ struct socket {
     bool write_disabled;        // this end may not write
 };
 
-struct fifo {
-    struct kobj obj;
-    uint32_t elem_size, elem_count;
-    uint32_t head, count;       // ring of elements received by this end
-    uint8_t *ring;
-};
-
 static inline struct socket *to_socket(struct kobj *o) {
     return (struct socket *)kobj_checked(o, ZX_OBJ_TYPE_SOCKET);
-}
-static inline struct fifo *to_fifo(struct kobj *o) {
-    return (struct fifo *)kobj_checked(o, ZX_OBJ_TYPE_FIFO);
 }
 
 zx_status_t socket_create_pair(uint32_t options, struct socket **a, struct socket **b) __attribute__((warn_unused_result));
@@ -39,9 +29,5 @@ zx_status_t socket_read(struct socket *s, bool peek, user_out_ptr buf, size_t le
 zx_status_t socket_set_disposition(struct socket *s, uint32_t mine, uint32_t peers) __attribute__((warn_unused_result));
 void socket_update_signals(struct socket *s);
 size_t socket_rx_available(const struct socket *s);
-
-zx_status_t fifo_create_pair(uint32_t elem_count, uint32_t elem_size, struct fifo **a, struct fifo **b) __attribute__((warn_unused_result));
-zx_status_t fifo_write(struct fifo *f, user_in_ptr data, size_t count, size_t *actual) __attribute__((warn_unused_result));
-zx_status_t fifo_read(struct fifo *f, user_out_ptr data, size_t count, size_t *actual) __attribute__((warn_unused_result));
 
 #endif
