@@ -94,6 +94,13 @@ static inline struct thread *current_thread(void) { return task_thread(sched_cur
 static inline struct process *current_process(void) { return current_thread()->proc; }
 
 void task_global_init(void);
+// Between the task files (job.c, process.c, thread.c): not for other layers.
+void job_global_init(void);
+void process_global_init(void);
+void thread_global_init(void);
+void job_update_child_signals(struct job *j);  // NO_JOBS / NO_PROCESSES after a list change
+void job_check_terminated(struct job *j);       // a killed job whose tasks are gone terminates
+void process_finish(struct process *p);         // the last thread died: release everything
 zx_status_t job_create(struct job *parent, struct job **out) __attribute__((warn_unused_result));
 zx_status_t process_create(struct job *job, const char *name, struct process **out) __attribute__((warn_unused_result));
 zx_status_t thread_create(struct process *p, const char *name, struct thread **out) __attribute__((warn_unused_result));

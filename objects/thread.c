@@ -1,0 +1,100 @@
+// Threads: creation, start, and the executor's task_ops for them (objects/task.h).
+#include "objects/task.h"
+
+#include <string.h>
+#include <zircon/errors.h>
+#include <zircon/syscalls/object.h>
+#include <zircon/syscalls/policy.h>
+
+#include "kernel/debug.h"
+#include "kernel/heap.h"
+#include "objects/futex.h"
+
+static struct slab_cache thread_cache;
+uint64_t kmem_thread_bytes;
+
+void thread_global_init(void) {
+    slab_cache_init(&thread_cache, "thread", sizeof(struct thread));
+    kmem_thread_bytes = thread_cache.obj_size;
+}
+
+static void thread_destroy(struct kobj *o) {
+    struct thread *t = to_thread(o);
+    hal_uctx_release(&t->task.uctx);
+    kobj_unref(&t->proc->obj);
+    slab_free(t);
+}
+static const struct kobj_ops thread_ops = {.destroy = thread_destroy};
+
+zx_status_t thread_create(struct process *p, const char *name, struct thread **out) {
+    if (p->state == PROC_DYING || p->state == PROC_DEAD) return ZX_ERR_BAD_STATE;
+    struct thread *t = slab_alloc(&thread_cache);
+    if (!t) return ZX_ERR_NO_MEMORY;
+    kobj_init(&t->obj, ZX_OBJ_TYPE_THREAD, &thread_ops);
+    strlcpy(t->obj.name, name, sizeof(t->obj.name));
+    task_init(&t->task, &p->as->hal);
+    t->proc = p;
+    kobj_ref(&p->obj);
+    list_add_tail(&p->threads, &t->proc_link);
+    kobj_ref(&t->obj);  // the process's list reference, dropped when the thread dies
+    t->started = false;
+    list_clear_node(&t->port_link);
+    list_clear_node(&t->call_link);
+    list_clear_node(&t->wait_obs.link);
+    t->call_reply = NULL;
+    t->start_time = 0;
+    list_clear_node(&t->futex_link);
+    t->futex = NULL;
+    t->owned_futexes = 0;
+    t->exc.chan = NULL;
+    t->cur_exc = NULL;
+    t->blocked_reason = 0;
+    t->policy_exception = 0;
+    *out = t;
+    return ZX_OK;
+}
+
+zx_status_t thread_start(struct thread *t, uintptr_t pc, uintptr_t sp, uint64_t arg1, uint64_t arg2) {
+    struct process *p = t->proc;
+    if (t->started || t->task.state == TASK_DEAD) return ZX_ERR_BAD_STATE;
+    if (p->state == PROC_DYING || p->state == PROC_DEAD) return ZX_ERR_BAD_STATE;
+    t->started = true;
+    hal_uctx_init(&t->task.uctx, pc, sp, arg1, arg2);
+    t->task.suspend_count += p->suspend_count;
+    p->state = PROC_RUNNING;
+    p->live_threads++;
+    kobj_signal(&t->obj, 0, ZX_THREAD_RUNNING);
+    sched_make_runnable(&t->task);
+    return ZX_OK;
+}
+
+void thread_kill(struct thread *t) { task_kill(&t->task); }
+
+// The executor calls this (struct task_ops) when a task dies (after exit or kill).
+void thread_task_exited(struct task *task) {
+    struct thread *t = task_thread(task);
+    struct process *p = t->proc;
+    task->state = TASK_DEAD;
+    sched_remove(task);
+    kobj_signal(&t->obj, ZX_THREAD_RUNNING | ZX_THREAD_SUSPENDED, ZX_THREAD_TERMINATED);
+    futex_owner_died(t);
+    exc_port_release(&t->exc);
+    if (t->cur_exc) {
+        struct exception *e = t->cur_exc;
+        t->cur_exc = NULL;
+        kobj_unref(&e->obj);
+    }
+    list_delete(&t->proc_link);
+    p->dead_runtime += task->runtime_ns;
+    bool was_started = t->started;
+    kobj_unref(&t->obj);  // the process's list reference
+    if (was_started && --p->live_threads == 0) {
+        if (p->state == PROC_RUNNING) p->state = PROC_DYING;  // last thread exited: return code 0
+        process_finish(p);
+    }
+}
+
+void thread_task_suspended(struct task *task) {
+    kobj_signal(&task_thread(task)->obj, ZX_THREAD_RUNNING, ZX_THREAD_SUSPENDED);
+}
+
