@@ -118,9 +118,10 @@ class Comparison:
 
 
 def samples(run: perfdata.Run, system: str) -> Dict[str, List[float]]:
-    data = run.zc if system == "zc" else run.linux
+    data = getattr(run, system)
     if data is None:
-        name = perfdata.ZC_FILE if system == "zc" else perfdata.LINUX_FILE
+        name = {"zc": perfdata.ZC_FILE, "linux": perfdata.LINUX_FILE,
+                "linux_nomit": perfdata.LINUX_NOMIT_FILE}[system]
         what = " (a host memcpy run)" if run.is_host else ""
         raise RunError(f"{run.path}: no {name}{what}")
     return data
@@ -222,8 +223,9 @@ def add_arguments(p: argparse.ArgumentParser):
     p.add_argument("run_a", metavar="RUN_A", help="the earlier run: a run folder, its name "
                    "under results/runs, a unique part of it (commit), or latest / latest-N")
     p.add_argument("run_b", metavar="RUN_B", help="the later run, same forms")
-    p.add_argument("--system", choices=("zc", "linux"), default="zc",
-                   help="which guest's results to compare (%(default)s)")
+    p.add_argument("--system", choices=("zc", "linux", "linux_nomit"), default="zc",
+                   help="which guest's results to compare (%(default)s; linux_nomit = Linux "
+                   "booted with mitigations=off)")
     p.add_argument("--min-effect", type=float, default=MIN_EFFECT_PCT, metavar="PCT",
                    help="smallest difference of the medians that counts (%(default)s%%)")
     p.add_argument("--threshold", type=float, default=None, metavar="PCT",

@@ -25,6 +25,7 @@ UNIT_NS = {"nanoseconds": 1.0, "ns": 1.0, "microseconds": 1e3, "us": 1e3,
            "milliseconds": 1e6, "ms": 1e6, "seconds": 1e9, "s": 1e9}
 ZC_FILE = "zc.fuchsiaperf.json"
 LINUX_FILE = "linux.fuchsiaperf.json"
+LINUX_NOMIT_FILE = "linux_nomit.fuchsiaperf.json"   # Linux booted with mitigations=off
 SUMMARY_FILE = "summary.csv"
 META_FILE = "meta.json"
 MEMCPY_FILE = "memcpy.gbench.json"
@@ -130,6 +131,7 @@ class Run:
     meta: dict
     zc: Optional[Dict[str, List[float]]] = None
     linux: Optional[Dict[str, List[float]]] = None
+    linux_nomit: Optional[Dict[str, List[float]]] = None
     summary: Optional[Dict[str, dict]] = None
     problems: List[str] = field(default_factory=list)
 
@@ -174,7 +176,7 @@ class Run:
                                                        else []) for m in [rx.fullmatch(n)] if m))
         if found:
             return [load_fuchsiaperf(os.path.join(bdir, n)) for _, n in found]
-        data = self.zc if system == "zc" else self.linux
+        data = getattr(self, system, None)
         return [data] if data is not None else []
 
     def zc_median(self, label) -> Optional[float]:
@@ -225,6 +227,7 @@ def load_run(path: str, need_zc: bool = False, strict: bool = True) -> Run:
 
     run.zc = load(ZC_FILE)
     run.linux = load(LINUX_FILE)
+    run.linux_nomit = load(LINUX_NOMIT_FILE)
     sp = os.path.join(path, SUMMARY_FILE)
     if os.path.exists(sp):
         try:

@@ -128,6 +128,14 @@ def test_linux_side(tmp_path):
     assert c.rows[0].verdict == "no significant difference"
     with pytest.raises(perfdata.RunError, match="no linux.fuchsiaperf.json"):
         compare.compare_runs(a, b, system="linux")
+    # Linux booted with mitigations=off: its own file
+    with open(os.path.join(a, "linux_nomit.fuchsiaperf.json"), "w") as f:
+        json.dump([{"label": "X", "test_suite": "linux.microbenchmarks", "unit": "nanoseconds",
+                    "values": [5, 5, 5]}], f)
+    c = compare.compare_runs(a, a, system="linux_nomit")
+    assert c.rows[0].a_median == 5
+    with pytest.raises(perfdata.RunError, match="no linux_nomit.fuchsiaperf.json"):
+        compare.compare_runs(a, b, system="linux_nomit")
 
 
 def test_missing_run(runs, run_harness):

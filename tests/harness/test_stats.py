@@ -171,6 +171,10 @@ def test_path_length_lists_calls_with_their_instruction_counts():
     path = text.split("== path length (icount)")[1].split("\n==")[0]
     assert ["Syscall/Null", "200", "300", "0.67"] in [l.split() for l in path.splitlines()]
     assert "NOT EQUAL WORK" in path
+    assert bench._bulk_message("Channel/WriteRead/65536bytes/0handles.write")
+    assert bench._bulk_message("Socket/WriteRead/32768bytes.read")
+    assert not bench._bulk_message("Channel/WriteRead/1024bytes/1handles")
+    assert not bench._bulk_message("Fifo/WriteRead/16bytes_4batch.read")
     assert "== path length" not in bench.report(zc, linux, "tcg", {},
                                                 bench.compute_verdict(zc, linux))
 
