@@ -1154,6 +1154,60 @@ def load_boots(run_dir: str, system: str) -> List[Dict[str, Entry]]:
     return [as_dict(load_json_file(p))] if os.path.exists(p) else [{}]
 
 
+PATH_LENGTH_RUNS = 20   # icount is deterministic: a few runs per label are the figure
+PATH_LENGTH_COLUMNS = ["label", "zc_instructions", "linux_instructions", "zc_over_linux",
+                       "equal_work"]
+
+
+def path_length_rows(rows: List[dict]) -> List[dict]:
+    """The labels of path_length_table, as records for pathlength.csv."""
+    out = []
+    for r in rows:
+        if not (r["zc_median_ns"] and r["linux_median_ns"]) or MEMCPY_LIMITED.match(r["label"]) \
+                or r["label"].startswith("Limit/") or _bulk_message(r["label"]):
+            continue
+        out.append({"label": r["label"], "zc_instructions": r["zc_median_ns"],
+                    "linux_instructions": r["linux_median_ns"],
+                    "zc_over_linux": r["zc_over_linux"], "equal_work": r.get("equal_work", "")})
+    return out
+
+
+def path_length_pass(a, work: str, dest: str, baseline, out) -> Optional[str]:
+    """A full run's icount section: zc and Linux (as shipped) booted once more under icount with
+    PATH_LENGTH_RUNS runs per label; writes {zc,linux}.icount.fuchsiaperf.json and
+    pathlength.csv to the run folder and returns the report's table (None when a boot failed)."""
+    opts = ["--runs", str(PATH_LENGTH_RUNS)] + (["--filter", a.filter] if a.filter else [])
+    guest_opts = " ".join(opts)
+    linux_info = load_linux_kernel_info(a.linux_dir)
+    linux_initrd = a.linux_initrd or os.path.join(a.linux_dir, "initramfs.cpio")
+    guests = {"zc": (a.kernel, a.initrd, f"init=bin/zc-bench {guest_opts}"),
+              "linux": (linux_info.get("vmlinuz_path"), linux_initrd,
+                        f"{LINUX_CMDLINE['linux']} -- {guest_opts}")}
+    entries = {}
+    for system, (kernel, initrd, cmdline) in guests.items():
+        out.write(f"bench: path length: booting {system} under icount: {cmdline}\n")
+        out.flush()
+        progress = Progress(system, out, time.monotonic(), a.verbose)
+        g = run_guest(system, kernel, initrd, cmdline, "icount",
+                      a.timeout or DEFAULT_TIMEOUT[False], a.memory,
+                      os.path.join(work, f"{system}.icount.log"), progress, a.qemu,
+                      heartbeat=out)
+        if g.error or not g.entries:
+            out.write(f"bench: path length: {system} FAILED: {g.error or 'no results'}\n")
+            return None
+        entries[system] = g.entries
+        shutil.copyfile(os.path.join(work, f"{system}.icount.log"),
+                        os.path.join(dest, f"{system}.icount.log"))
+        write_fuchsiaperf(os.path.join(dest, f"{system}.icount.fuchsiaperf.json"),
+                          to_json(g.entries, SUITES[system]))
+    rows = summary_rows(entries["zc"], entries["linux"], baseline, None)
+    with open(os.path.join(dest, "pathlength.csv"), "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=PATH_LENGTH_COLUMNS, lineterminator="\n")
+        w.writeheader()
+        w.writerows(path_length_rows(rows))
+    return path_length_table(rows)
+
+
 def main_run(a) -> int:
     out = sys.stdout
     wall_start = time.monotonic()
@@ -1285,6 +1339,11 @@ def main_run(a) -> int:
         shutil.copyfile(os.path.join(work, "thread-footprint.log"), os.path.join(dest, "thread-footprint.log"))
     write_summary_csv(os.path.join(dest, "summary.csv"), rows)
     write_json(os.path.join(dest, "verdict.json"), verdict)
+    # Every full run also measures path length (icount), the figure emulation does not distort.
+    path_table = None
+    if mode != "icount" and not a.quick and "zc" in runs and "linux" in runs and \
+            runs["zc"].entries and runs["linux"].entries:
+        path_table = path_length_pass(a, work, dest, baseline, out)
     status = git("status", "--porcelain", "--untracked-files=no")
     meta = {
         "commit": commit,
@@ -1303,6 +1362,8 @@ def main_run(a) -> int:
         "wall_seconds": None,
         "thread_footprint": footprint,
         "kvm_health": health.__dict__ if health else None,
+        "path_length": {"runs": PATH_LENGTH_RUNS, "mode": "icount",
+                        "file": "pathlength.csv"} if path_table else None,
         "options": opts, "filter": a.filter or (QUICK_FILTER if a.quick else None),
         "cmdlines": {s: cmdlines[s] for s in systems},
         "guests": {s: {"outcome": runs[s].result.outcome if runs[s].result else "not booted",
@@ -1322,6 +1383,8 @@ def main_run(a) -> int:
                              meta.get("mitigations"),
                              kvm_unhealthy=health.reason if health and not health.healthy
                              else None))
+    if path_table:
+        out.write(path_table)
     out.write(f"\nbench: run folder {os.path.relpath(dest, ROOT) if dest.startswith(ROOT) else dest}"
               f" ({meta['wall_seconds']:.0f} s)\n")
     for s in failed:

@@ -405,3 +405,16 @@ def test_progress_estimate_uses_the_previous_runs_times(tmp_path):
     clock.t = 2.0
     q.write("bench: [2/3] B ... (2.0 s)\n")
     assert "~4s left" in q.out.getvalue().splitlines()[-1]
+
+
+def test_path_length_rows_leave_out_copies_and_one_sided_labels():
+    zc = [entry("Syscall/Null", [200]), entry("Vmo/Read/2048kbytes", [9000], 2097152),
+          entry("Channel/WriteRead/65536bytes/0handles", [70000], 65536),
+          entry("Event/Signal", [280]), entry("Limit/Memcpy/2048kbytes", [5000], 2097152)]
+    linux = [entry("Syscall/Null", [300]), entry("Vmo/Read/2048kbytes", [8000], 2097152),
+             entry("Channel/WriteRead/65536bytes/0handles", [60000], 65536)]
+    rows = bench.summary_rows(zc, linux, {}, None)
+    pl = bench.path_length_rows(rows)
+    assert [r["label"] for r in pl] == ["Syscall/Null"]
+    assert float(pl[0]["zc_instructions"]) == 200 and float(pl[0]["linux_instructions"]) == 300
+    assert "Syscall/Null" in bench.path_length_table(rows)
