@@ -115,6 +115,10 @@ ANALOGUES: List[Analogue] = [
     Analogue(r"RoundTrip_BasicChannel_(Single|Multi)Process",
              "per leg: zx_channel_write, zx_object_wait_one, zx_channel_read",
              "per leg: send, poll, recv(MSG_DONTWAIT)", True),
+    Analogue(r"IpcThroughput_BasicChannel_\d+_\d+k?bytes_(Single|Multi)Process",
+             "N x zx_channel_write, then N x (zx_object_wait_one, zx_channel_read); "
+             "the server the same",
+             "N x send, then N x (poll, recv(MSG_DONTWAIT)) on socketpair(SEQPACKET)", True),
     Analogue(r"RoundTrip_ChannelPort_(Single|Multi)Process",
              "per leg: channel_write, wait_async(ONCE), port_wait, channel_read",
              "per leg: send, epoll_ctl(MOD, ONESHOT), epoll_wait, recv", True),
