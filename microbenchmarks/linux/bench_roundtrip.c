@@ -21,6 +21,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -44,6 +45,7 @@ struct server_args {
     int nfds;
     int client_fds[4];  // the client's ends (closed in a child process)
     int nclient;
+    uint32_t count, size;  // BasicChannel: messages per run each way, and their size
 };
 
 typedef void (*server_fn)(const struct server_args *a);
@@ -116,23 +118,31 @@ static int port_for(int fd) {
 // Waits until fd is readable or its peer has closed (zx_object_wait_one(READABLE |
 // PEER_CLOSED)), then reads one 4-byte message without blocking (zx_channel_read). false when
 // the peer has closed.
-static bool channel_wait_read(int fd, uint32_t *msg) {
+static bool channel_wait_read(int fd, void *msg, uint32_t size) {
     struct pollfd p = {fd, POLLIN, 0};
     int r;
     do {
         r = poll(&p, 1, -1);
     } while (r < 0 && errno == EINTR);
     LB_ASSERT(r == 1, "poll");
-    ssize_t n = recv(fd, msg, sizeof(*msg), MSG_DONTWAIT);
+    ssize_t n = recv(fd, msg, size, MSG_DONTWAIT);
     if (n == 0) return false;  // the peer closed its end
-    LB_ASSERT(n == sizeof(*msg), "recv");
+    LB_ASSERT(n == (ssize_t)size, "recv");
     return true;
 }
 
+// Reads `count` messages of `size` bytes, then sends `count` replies (Fuchsia's ChannelServe).
 static void basic_channel_server(const struct server_args *a) {
-    uint32_t msg;
-    while (channel_wait_read(a->fds[0], &msg))
-        LB_ASSERT(send(a->fds[0], &msg, sizeof(msg), 0) == sizeof(msg), "send");
+    char *msg = calloc(1, a->size);
+    LB_ASSERT(msg != NULL, "calloc");
+    for (;;) {
+        uint32_t i = 0;
+        while (i < a->count && channel_wait_read(a->fds[0], msg, a->size)) i++;
+        if (i < a->count) break;
+        for (i = 0; i < a->count; i++)
+            LB_ASSERT(send(a->fds[0], msg, a->size, 0) == (ssize_t)a->size, "send");
+    }
+    free(msg);
 }
 
 static bool channel_port_read(int port, int fd, uint32_t *msg) {
@@ -211,6 +221,7 @@ enum kind { BASIC_CHANNEL, CHANNEL_PORT, PORT, EVENT_PORT, SOCKET_PORT };
 struct rt_args {
     enum kind kind;
     bool process;
+    uint32_t count, size;  // BasicChannel: messages per run each way, and their size
 };
 
 static bool round_trip(struct perftest_state *state, const void *arg) {
@@ -229,7 +240,7 @@ static bool round_trip(struct perftest_state *state, const void *arg) {
                                                                     : SOCK_SEQPACKET) |
                                                 SOCK_CLOEXEC, 0, sv) == 0, "socketpair");
         client[0] = sv[0];
-        *s = (struct server_args){{sv[1]}, 1, {sv[0]}, 1};
+        *s = (struct server_args){{sv[1]}, 1, {sv[0]}, 1, a->count, a->size};
         fn = a->kind == BASIC_CHANNEL ? basic_channel_server
              : a->kind == CHANNEL_PORT ? channel_port_server : socket_port_server;
         break;
@@ -238,7 +249,7 @@ static bool round_trip(struct perftest_state *state, const void *arg) {
         LB_CHECK(state, pipe2(p2, O_DIRECT | O_CLOEXEC) == 0, "pipe2");
         client[0] = p1[1];  // requests
         client[1] = p2[0];  // replies
-        *s = (struct server_args){{p1[0], p2[1]}, 2, {p1[1], p2[0]}, 2};
+        *s = (struct server_args){{p1[0], p2[1]}, 2, {p1[1], p2[0]}, 2, 0, 0};
         fn = port_server;
         break;
     case EVENT_PORT:
@@ -248,7 +259,7 @@ static bool round_trip(struct perftest_state *state, const void *arg) {
         client[0] = p2[0];
         client[1] = p1[0];
         // Both eventfds stay open in both processes: they are the pair's two ends.
-        *s = (struct server_args){{p1[0], p2[0]}, 0, {0}, 0};
+        *s = (struct server_args){{p1[0], p2[0]}, 0, {0}, 0, 0, 0};
         fn = event_port_server;
         break;
     }
@@ -257,14 +268,18 @@ static bool round_trip(struct perftest_state *state, const void *arg) {
     struct peer peer;
     LB_CHECK(state, peer_start(&peer, a->process, fn, &ts), a->process ? "fork" : "pthread_create");
 
+    char *buf = calloc(1, a->count ? a->size : 1);
+    LB_CHECK(state, buf != NULL, "calloc");
     bool ok = true;
     while (ok && perftest_keep_running(state)) {
         uint32_t msg = 123;
         struct packet pk = {{0}};
         switch (a->kind) {
         case BASIC_CHANNEL:
-            ok = send(client[0], &msg, sizeof(msg), 0) == sizeof(msg) &&
-                 channel_wait_read(client[0], &msg);
+            for (uint32_t i = 0; ok && i < a->count; i++)
+                ok = send(client[0], buf, a->size, 0) == (ssize_t)a->size;
+            for (uint32_t i = 0; ok && i < a->count; i++)
+                ok = channel_wait_read(client[0], buf, a->size);
             break;
         case CHANNEL_PORT:
             ok = send(client[0], &msg, sizeof(msg), 0) == sizeof(msg) &&
@@ -302,6 +317,7 @@ static bool round_trip(struct perftest_state *state, const void *arg) {
         close(p2[0]);
     }
     if (port >= 0) close(port);
+    free(buf);
     LB_CHECK(state, ok, "round trip");
     LB_CHECK(state, joined, "the peer did not exit cleanly");
     return true;
@@ -395,8 +411,18 @@ static void register_tests(void) {
                                          "SocketPort"};
     for (int k = 0; k < 5; k++)
         for (int m = 0; m < 2; m++) {
-            rt[k][m] = (struct rt_args){(enum kind)k, m == 1};
+            rt[k][m] = (struct rt_args){(enum kind)k, m == 1, 1, 4};
             perftest_registerf(round_trip, &rt[k][m], "RoundTrip_%s_%s", names[k],
+                               m ? "MultiProcess" : "SingleProcess");
+        }
+    // Fuchsia's third size, 1024 messages of 64 KiB, queues 64 MiB per run: left out (as on zc).
+    static struct rt_args ipc[2][2];
+    static const uint32_t shapes[2][2] = {{1, 64 * 1024}, {1024, 4}};
+    for (int k = 0; k < 2; k++)
+        for (int m = 0; m < 2; m++) {
+            ipc[k][m] = (struct rt_args){BASIC_CHANNEL, m == 1, shapes[k][0], shapes[k][1]};
+            perftest_registerf(round_trip, &ipc[k][m], "IpcThroughput_BasicChannel_%u_%s_%s",
+                               shapes[k][0], k == 0 ? "64kbytes" : "4bytes",
                                m ? "MultiProcess" : "SingleProcess");
         }
     perftest_register("RoundTrip_Futex_SingleProcess", round_trip_futex, NULL);

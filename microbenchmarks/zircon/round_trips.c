@@ -2,11 +2,14 @@
 // helper process (_MultiProcess, bin/zc-bench --subprocess NAME) and getting the reply.
 // Setup and teardown (starting and joining the peer) are not timed; one run = one round trip.
 //   BasicChannel  channels both ways, both sides wait with zx_object_wait_one
+//   (IpcThroughput_BasicChannel_<N>_<size>: the same with N messages each way per run)
 //   ChannelPort   channels both ways, both sides wait on a port (zx_object_wait_async, once)
 //   ChannelCall   the client uses zx_channel_call, the server waits with zx_object_wait_one
 //   Port          user packets queued on two ports
 //   EventPort     eventpair signals, both sides wait on a port
+//   SocketPort    one byte over a stream socket each way, both sides wait on a port (once)
 //   Futex         zx_futex_wake / zx_futex_wait on two futexes (single process only)
+#include <stdlib.h>
 #include <string.h>
 #include <zircon/syscalls/port.h>
 
@@ -88,6 +91,41 @@ static void channel_port_server(zx_handle_t *h, uint32_t n) {
 }
 #endif
 
+#if defined(ZX_SYS_socket_create) && defined(ZX_SYS_socket_read) && \
+    defined(ZX_SYS_socket_write) && defined(ZX_SYS_port_create) && defined(ZX_SYS_port_wait) && \
+    defined(ZX_SYS_object_wait_async)
+#define BENCH_HAVE_SOCKET_PORT 1
+// Arms a one-shot wait of the socket on the port, waits for the packet, reads the one byte;
+// false when the peer has closed.
+static bool socket_port_read(zx_handle_t sock, zx_handle_t port) {
+    BENCH_MUST(zx_object_wait_async(sock, port, 0, ZX_SOCKET_READABLE | ZX_SOCKET_PEER_CLOSED, 0));
+    zx_port_packet_t packet;
+    BENCH_MUST(zx_port_wait(port, ZX_TIME_INFINITE, &packet));
+    if (!(packet.signal.observed & ZX_SOCKET_READABLE)) return false;
+    uint8_t b;
+    size_t actual = 0;
+    BENCH_MUST(zx_socket_read(sock, 0, &b, 1, &actual));
+    if (actual != 1) bench_die(__FILE__, __LINE__, "socket read", ZX_ERR_IO_DATA_INTEGRITY);
+    return true;
+}
+
+static zx_status_t socket_send_byte(zx_handle_t sock) {
+    uint8_t b = 0;
+    size_t actual = 0;
+    zx_status_t st = zx_socket_write(sock, 0, &b, 1, &actual);
+    return st == ZX_OK && actual != 1 ? ZX_ERR_SHOULD_WAIT : st;
+}
+
+static void socket_port_server(zx_handle_t *h, uint32_t n) {
+    if (n != 1) bench_die(__FILE__, __LINE__, "handles", ZX_ERR_INVALID_ARGS);
+    zx_handle_t port;
+    BENCH_MUST(zx_port_create(0, &port));
+    while (socket_port_read(h[0], port)) BENCH_MUST(socket_send_byte(h[0]));
+    zx_handle_close(port);
+    zx_handle_close(h[0]);
+}
+#endif
+
 #if defined(ZX_SYS_port_create) && defined(ZX_SYS_port_wait) && defined(ZX_SYS_port_queue)
 #define BENCH_HAVE_PORTS 1
 // handles: [0] the requests' port, [1] the replies' port. u32[0] != 0 asks it to stop.
@@ -149,13 +187,17 @@ const struct bench_server bench_servers[] = {
 #if defined(BENCH_HAVE_EVENT_PORT)
     {"EventPort", event_port_server},
 #endif
+#if defined(BENCH_HAVE_SOCKET_PORT)
+    {"SocketPort", socket_port_server},
+#endif
     {"Unused", unused_server},
 };
 const uint32_t bench_num_servers = sizeof(bench_servers) / sizeof(bench_servers[0]);
 
 // ---- the tests (client side) -------------------------------------------------------------------
 
-enum rt_kind { RT_BASIC_CHANNEL, RT_CHANNEL_PORT, RT_CHANNEL_CALL, RT_PORT, RT_EVENT_PORT };
+enum rt_kind { RT_BASIC_CHANNEL, RT_CHANNEL_PORT, RT_CHANNEL_CALL, RT_PORT, RT_EVENT_PORT,
+               RT_SOCKET_PORT };
 
 struct rt_args {
     enum rt_kind kind;
@@ -164,20 +206,27 @@ struct rt_args {
 
 // Runs the round trips after setup; the caller tears down. false = a call failed (recorded).
 #if defined(BENCH_HAVE_CHANNELS)
-static bool basic_channel_test(struct perftest_state *state, bool mp) {
+// One run: `count` messages of `size` bytes to the server, then its `count` replies
+// (RoundTrip_BasicChannel: 1 of 4 bytes; IpcThroughput_BasicChannel_<count>_<size>).
+static bool basic_channel_test(struct perftest_state *state, bool mp, uint32_t count,
+                               uint32_t size) {
     zx_handle_t server, client;
     BENCH_OK(state, zx_channel_create(0, &server, &client));
+    char *msg = calloc(1, size);
+    BENCH_CHECK(state, msg != NULL);
     struct bench_peer peer;
     BENCH_OK(state, bench_peer_start(&peer, mp, "BasicChannel", &server, 1));
-    struct basic_args args = {1, 4};
+    struct basic_args args = {count, size};
     zx_status_t st = zx_channel_write(client, 0, &args, sizeof(args), NULL, 0);
-    uint32_t msg = 0;
     while (st == ZX_OK && perftest_keep_running(state)) {
-        st = zx_channel_write(client, 0, &msg, sizeof(msg), NULL, 0);
-        if (st == ZX_OK && !channel_read_msg(client, &msg, sizeof(msg))) st = ZX_ERR_PEER_CLOSED;
+        for (uint32_t i = 0; st == ZX_OK && i < count; i++)
+            st = zx_channel_write(client, 0, msg, size, NULL, 0);
+        for (uint32_t i = 0; st == ZX_OK && i < count; i++)
+            if (!channel_read_msg(client, msg, size)) st = ZX_ERR_PEER_CLOSED;
     }
     zx_handle_close(client);
     zx_status_t jst = bench_peer_join(&peer);
+    free(msg);
     BENCH_OK(state, st);
     BENCH_OK(state, jst);
     return true;
@@ -214,6 +263,20 @@ static bool channel_call_test(struct perftest_state *state, bool mp) {
 }
 #endif
 
+#if defined(BENCH_HAVE_CHANNEL_PORT) || defined(BENCH_HAVE_SOCKET_PORT)
+// The end of a client that waits on a port: closes its end and the port, joins the server and
+// reports the first failure.
+static bool port_client_done(struct perftest_state *state, struct bench_peer *peer,
+                             zx_handle_t client, zx_handle_t port, zx_status_t st) {
+    zx_handle_close(client);
+    if (port != ZX_HANDLE_INVALID) zx_handle_close(port);
+    zx_status_t jst = bench_peer_join(peer);
+    BENCH_OK(state, st);
+    BENCH_OK(state, jst);
+    return true;
+}
+#endif
+
 #if defined(BENCH_HAVE_CHANNEL_PORT)
 static bool channel_port_test(struct perftest_state *state, bool mp) {
     zx_handle_t server, client, port = ZX_HANDLE_INVALID;
@@ -226,12 +289,7 @@ static bool channel_port_test(struct perftest_state *state, bool mp) {
         st = zx_channel_write(client, 0, &msg, sizeof(msg), NULL, 0);
         if (st == ZX_OK && !channel_port_read(client, port, &msg)) st = ZX_ERR_PEER_CLOSED;
     }
-    zx_handle_close(client);
-    if (port != ZX_HANDLE_INVALID) zx_handle_close(port);
-    zx_status_t jst = bench_peer_join(&peer);
-    BENCH_OK(state, st);
-    BENCH_OK(state, jst);
-    return true;
+    return port_client_done(state, &peer, client, port, st);
 }
 #endif
 
@@ -282,12 +340,27 @@ static bool event_port_test(struct perftest_state *state, bool mp) {
 }
 #endif
 
+#if defined(BENCH_HAVE_SOCKET_PORT)
+static bool socket_port_test(struct perftest_state *state, bool mp) {
+    zx_handle_t server, client, port = ZX_HANDLE_INVALID;
+    BENCH_OK(state, zx_socket_create(ZX_SOCKET_STREAM, &server, &client));
+    struct bench_peer peer;
+    BENCH_OK(state, bench_peer_start(&peer, mp, "SocketPort", &server, 1));
+    zx_status_t st = zx_port_create(0, &port);
+    while (st == ZX_OK && perftest_keep_running(state)) {
+        st = socket_send_byte(client);
+        if (st == ZX_OK && !socket_port_read(client, port)) st = ZX_ERR_PEER_CLOSED;
+    }
+    return port_client_done(state, &peer, client, port, st);
+}
+#endif
+
 static bool round_trip(struct perftest_state *state, const void *argp) {
     const struct rt_args *a = argp;
     switch (a->kind) {
 #if defined(BENCH_HAVE_CHANNELS)
     case RT_BASIC_CHANNEL:
-        return basic_channel_test(state, a->multiprocess);
+        return basic_channel_test(state, a->multiprocess, 1, 4);
 #endif
 #if defined(BENCH_HAVE_CHANNELS) && defined(ZX_SYS_channel_call)
     case RT_CHANNEL_CALL:
@@ -304,6 +377,10 @@ static bool round_trip(struct perftest_state *state, const void *argp) {
 #if defined(BENCH_HAVE_EVENT_PORT)
     case RT_EVENT_PORT:
         return event_port_test(state, a->multiprocess);
+#endif
+#if defined(BENCH_HAVE_SOCKET_PORT)
+    case RT_SOCKET_PORT:
+        return socket_port_test(state, a->multiprocess);
 #endif
     default:
         perftest_fail(state, "not built");
@@ -360,9 +437,21 @@ static bool round_trip_futex(struct perftest_state *state, const void *argp) {
 }
 #endif
 
+#if defined(BENCH_HAVE_CHANNELS)
+static struct ipc_args {
+    uint32_t count, size;
+    bool multiprocess;
+} ipc_args[2][2];
+
+static bool ipc_throughput(struct perftest_state *state, const void *argp) {
+    const struct ipc_args *a = argp;
+    return basic_channel_test(state, a->multiprocess, a->count, a->size);
+}
+#endif
+
 // ---- registration ------------------------------------------------------------------------------
 
-static struct rt_args rt_args[5][2];
+static struct rt_args rt_args[6][2];
 
 static void register_one(enum rt_kind kind, const char *name) {
     for (int mp = 0; mp < 2; mp++) {
@@ -375,6 +464,16 @@ static void register_one(enum rt_kind kind, const char *name) {
 static void register_round_trip_tests(void) {
 #if defined(BENCH_HAVE_CHANNELS)
     register_one(RT_BASIC_CHANNEL, "BasicChannel");
+    // Fuchsia's third size, 1024 messages of 64 KiB, queues 64 MiB per run: left out.
+    static const uint32_t ipc_shapes[2][2] = {{1, 64 * 1024}, {1024, 4}};
+    for (int k = 0; k < 2; k++)
+        for (int mp = 0; mp < 2; mp++) {
+            ipc_args[k][mp] = (struct ipc_args){ipc_shapes[k][0], ipc_shapes[k][1], mp != 0};
+            perftest_registerf(ipc_throughput, &ipc_args[k][mp],
+                               "IpcThroughput_BasicChannel_%u_%s_%s", ipc_shapes[k][0],
+                               k == 0 ? "64kbytes" : "4bytes",
+                               mp ? "MultiProcess" : "SingleProcess");
+        }
 #endif
 #if defined(BENCH_HAVE_CHANNEL_PORT)
     register_one(RT_CHANNEL_PORT, "ChannelPort");
@@ -387,6 +486,9 @@ static void register_round_trip_tests(void) {
 #endif
 #if defined(BENCH_HAVE_EVENT_PORT)
     register_one(RT_EVENT_PORT, "EventPort");
+#endif
+#if defined(BENCH_HAVE_SOCKET_PORT)
+    register_one(RT_SOCKET_PORT, "SocketPort");
 #endif
 #if defined(BENCH_HAVE_FUTEX)
     perftest_register("RoundTrip_Futex_SingleProcess", round_trip_futex, NULL);
