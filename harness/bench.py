@@ -654,20 +654,30 @@ def _bulk_message(label: str) -> bool:
     return bool(m) and int(m.group(1)) * int(m.group(2) or 1) > 4096
 
 
-def path_length_table(rows: List[dict]) -> str:
-    """icount runs: instructions per run of every label measured on both systems that is not a
-    bulk copy (nor the memcpy floor): the cross-system figure that emulation does not distort."""
-    pl = []
+def path_length_rows(rows: List[dict]) -> List[dict]:
+    """Every label measured on both systems that is not a bulk copy (nor the memcpy floor), as
+    records (pathlength.csv): in icount, the cross-system figure emulation does not distort."""
+    out = []
     for r in rows:
         if not (r["zc_median_ns"] and r["linux_median_ns"]) or MEMCPY_LIMITED.match(r["label"]) \
                 or r["label"].startswith("Limit/") or _bulk_message(r["label"]):
             continue
-        pl.append([r["label"], f"{float(r['zc_median_ns']):.0f}",
-                   f"{float(r['linux_median_ns']):.0f}", fmt_ratio(float(r["zc_over_linux"])),
-                   {"yes": "", "no": "NOT EQUAL WORK"}.get(r.get("equal_work", ""), "?")])
+        out.append({"label": r["label"], "zc_instructions": r["zc_median_ns"],
+                    "linux_instructions": r["linux_median_ns"],
+                    "zc_over_linux": r["zc_over_linux"], "equal_work": r.get("equal_work", "")})
+    return out
+
+
+def path_length_table(rows: List[dict]) -> str:
+    """icount runs: instructions per run of each label of path_length_rows."""
+    pl = [[r["label"], f"{float(r['zc_instructions']):.0f}",
+           f"{float(r['linux_instructions']):.0f}", fmt_ratio(float(r["zc_over_linux"])),
+           {"yes": "", "no": "NOT EQUAL WORK"}.get(r["equal_work"], "?")]
+          for r in path_length_rows(rows)]
     return ("\n== path length (icount): instructions per run, every label that is not a bulk "
-            "copy (VMO copies and maps, memcpy, messages over 4 KiB)\n" + (table(["label", "zc instr", "linux instr", "zc/linux", "work"], pl,
-                               left=(0, 4)) if pl else "(no label measured on both)\n"))
+            "copy (VMO copies and maps, memcpy, messages over 4 KiB)\n" +
+            (table(["label", "zc instr", "linux instr", "zc/linux", "work"], pl, left=(0, 4))
+             if pl else "(no label measured on both)\n"))
 
 
 def report(zc_entries: Sequence[Entry], linux_entries: Sequence[Entry], mode: str,
@@ -1157,19 +1167,6 @@ def load_boots(run_dir: str, system: str) -> List[Dict[str, Entry]]:
 PATH_LENGTH_RUNS = 20   # icount is deterministic: a few runs per label are the figure
 PATH_LENGTH_COLUMNS = ["label", "zc_instructions", "linux_instructions", "zc_over_linux",
                        "equal_work"]
-
-
-def path_length_rows(rows: List[dict]) -> List[dict]:
-    """The labels of path_length_table, as records for pathlength.csv."""
-    out = []
-    for r in rows:
-        if not (r["zc_median_ns"] and r["linux_median_ns"]) or MEMCPY_LIMITED.match(r["label"]) \
-                or r["label"].startswith("Limit/") or _bulk_message(r["label"]):
-            continue
-        out.append({"label": r["label"], "zc_instructions": r["zc_median_ns"],
-                    "linux_instructions": r["linux_median_ns"],
-                    "zc_over_linux": r["zc_over_linux"], "equal_work": r.get("equal_work", "")})
-    return out
 
 
 def path_length_pass(a, work: str, dest: str, baseline, out) -> Optional[str]:

@@ -8,7 +8,6 @@
 #include <zircon/types.h>
 
 #include "hal/hal.h"
-#include "kernel/debug.h"
 #include "kernel/list.h"
 #include "kernel/user_ptr.h"
 
