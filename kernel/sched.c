@@ -88,9 +88,10 @@ void task_init(struct task *t, struct hal_aspace *as) {
     t->aspace = as;
     t->runtime_ns = 0;
     t->suspend_count = 0;
+    t->wait.kind = WAIT_NONE;
     t->wait.active = t->wait.woken = false;
-    t->wait.unlink = NULL;
-    t->wait.cleanup = NULL;
+    t->wait.queue = NULL;
+    list_clear_node(&t->wait.queue_link);
     timer_init(&t->wait.deadline_timer, deadline_fire);
 }
 
@@ -111,36 +112,6 @@ void sched_remove(struct task *t) {
     if (list_in_list(&t->run_link)) list_delete(&t->run_link);
 }
 
-void wait_block(struct task *t, zx_time_t deadline, wait_cont_fn cont,
-                void (*unlink)(struct waiter *)) {
-    struct waiter *w = &t->wait;
-    w->cont = cont;
-    w->unlink = unlink;
-    w->active = true;
-    w->woken = false;
-    w->keep_regs = false;
-    t->state = TASK_BLOCKED;
-    if (deadline != ZX_TIME_INFINITE) {
-        if (deadline <= hal_now()) {
-            waiter_wake(w, ZX_ERR_TIMED_OUT);
-            return;
-        }
-        timer_arm(&w->deadline_timer, deadline);
-    }
-}
-
-void waiter_wake(struct waiter *w, zx_status_t reason) {
-    if (!w->active) return;
-    w->active = false;
-    w->woken = true;
-    w->reason = reason;
-    timer_cancel(&w->deadline_timer);
-    // Detaching from the awaited objects waits for the continuation: we may be inside one of
-    // their observer callbacks right now.
-    struct task *t = container_of(w, struct task, wait);
-    if (t->state == TASK_BLOCKED) sched_make_runnable(t);
-}
-
 static const struct task_ops *task_ops;
 
 void sched_set_task_ops(const struct task_ops *ops) { task_ops = ops; }
@@ -152,10 +123,9 @@ void task_kill(struct task *t) {
     if (w->active || w->woken) {
         w->active = false;
         timer_cancel(&w->deadline_timer);
-        if (w->unlink) w->unlink(w);
-        w->unlink = NULL;
-        if (w->cleanup) w->cleanup(w);
-        w->cleanup = NULL;
+        wait_queue_remove(w);
+        task_ops->wait_cancel(w);  // sees `woken` still set when it was woken but never ran
+        w->kind = WAIT_NONE;
     }
     w->woken = false;  // the pending syscall never completes
     if (t->state == TASK_NEW) {
@@ -200,21 +170,20 @@ static void stop_running(struct task *t) {
 }
 
 enum sched_step sched_before_user(struct task *t) {
-    while (t->wait.woken) {
-        t->wait.woken = false;
-        if (t->wait.unlink) t->wait.unlink(&t->wait);
-        t->wait.unlink = NULL;
-        int64_t r = t->wait.cont(t, t->wait.reason);
+    struct waiter *w = &t->wait;
+    while (w->woken) {
+        w->woken = false;
+        int64_t r = w->cont(t, w->reason);
         // The continuation waited again: its resources carry over. It may have been woken
         // already (a deadline that had passed): then it runs again, here.
-        if (t->wait.active) {
+        if (w->active) {
             stop_running(t);
             return SCHED_STOPPED;
         }
-        if (t->wait.woken) continue;
-        if (t->wait.cleanup) t->wait.cleanup(&t->wait);
-        t->wait.cleanup = NULL;
-        if (!t->wait.keep_regs) hal_uctx_set_return(&t->uctx, (uint64_t)r);
+        if (w->woken) continue;
+        task_ops->wait_cancel(w);
+        w->kind = WAIT_NONE;
+        if (!w->keep_regs) hal_uctx_set_return(&t->uctx, (uint64_t)r);
     }
     if (unlikely(t->kill_requested)) {
         t->state = TASK_DEAD;

@@ -37,14 +37,6 @@ void message_free(struct message *m) {
     kfree(m);
 }
 
-static void wake_callers(struct channel *ch, zx_status_t reason) {
-    list_for_each_safe(&ch->callers, it, tmp) {
-        struct thread *t = container_of(it, struct thread, call_link);
-        list_delete(&t->call_link);
-        waiter_wake(&t->task.wait, reason);
-    }
-}
-
 uint32_t channel_next_txid(void) {
     static uint32_t next;
     return 0x80000000u | (++next & 0x7fffffffu);
@@ -53,9 +45,9 @@ uint32_t channel_next_txid(void) {
 static void channel_on_zero_handles(struct kobj *o) {
     struct channel *ch = to_channel(o);
     struct kobj *peer = o->peer;
-    wake_callers(ch, ZX_ERR_CANCELED);
+    wait_queue_wake_all(&ch->callers, ZX_ERR_CANCELED);
     if (peer) {
-        wake_callers(to_channel(peer), ZX_ERR_PEER_CLOSED);
+        wait_queue_wake_all(&to_channel(peer)->callers, ZX_ERR_PEER_CLOSED);
         peer->peer = NULL;
         kobj_signal(peer, ZX_CHANNEL_WRITABLE, ZX_CHANNEL_PEER_CLOSED);
         kobj_unref(peer);  // each end held a reference on the other
@@ -87,8 +79,8 @@ zx_status_t channel_create_pair(struct channel **a, struct channel **b) {
     kobj_init(&y->obj, ZX_OBJ_TYPE_CHANNEL, &channel_ops);
     list_init(&x->messages);
     list_init(&y->messages);
-    list_init(&x->callers);
-    list_init(&y->callers);
+    wait_queue_init(&x->callers);
+    wait_queue_init(&y->callers);
     x->count = y->count = 0;
     kobj_pair(&x->obj, &y->obj);
     x->obj.signals = y->obj.signals = ZX_CHANNEL_WRITABLE;
@@ -101,15 +93,13 @@ zx_status_t channel_send(struct channel *ch, struct message *m) {
     struct kobj *peer = ch->obj.peer;
     if (!peer) return ZX_ERR_PEER_CLOSED;
     struct channel *dst = to_channel(peer);
-    if (!list_empty(&dst->callers) && m->num_bytes >= sizeof(uint32_t)) {
+    if (!wait_queue_empty(&dst->callers) && m->num_bytes >= sizeof(uint32_t)) {
         uint32_t txid;
         memcpy(&txid, m->data, sizeof(txid));
-        list_for_each(&dst->callers, it) {
-            struct thread *t = container_of(it, struct thread, call_link);
-            if (t->call_txid != txid) continue;
-            list_delete(&t->call_link);
-            t->call_reply = m;
-            waiter_wake(&t->task.wait, ZX_OK);
+        wait_queue_for_each(&dst->callers, w) {
+            if (w->state.channel_call.txid != txid) continue;
+            w->state.channel_call.reply = m;
+            waiter_wake(w, ZX_OK);  // takes it off the queue: stop iterating
             return ZX_OK;
         }
     }

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <zircon/types.h>
 
+#include "kernel/wait.h"
 #include "objects/kobj.h"
 
 struct msg_handle {
@@ -33,7 +34,7 @@ struct channel {
     struct kobj obj;             // obj.peer = the other end, NULL once closed
     struct list_node messages;
     uint32_t count;
-    struct list_node callers;    // struct thread.call_link: zx_channel_call waiting for replies
+    struct wait_queue callers;   // zx_channel_call waiting for replies (WAIT_CHANNEL_CALL)
 };
 
 static inline struct channel *to_channel(struct kobj *o) {

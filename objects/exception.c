@@ -115,8 +115,7 @@ bool exception_raise(struct thread *t, uint32_t type, const zx_exception_context
         kobj_unref(&e->obj);
         return false;
     }
-    t->blocked_reason = ZX_THREAD_STATE_BLOCKED_EXCEPTION;
-    wait_block(&t->task, ZX_TIME_INFINITE, exception_cont, NULL);
+    wait_block(&t->task, NULL, WAIT_EXCEPTION, ZX_TIME_INFINITE, exception_cont);
     t->task.wait.keep_regs = true;  // resume exactly where it faulted
     return true;
 }

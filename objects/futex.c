@@ -32,7 +32,7 @@ struct futex *futex_get(const struct vm_aspace *as, uintptr_t addr, bool create)
     if (!f) return NULL;
     f->as = as;
     f->addr = addr;
-    list_init(&f->waiters);
+    wait_queue_init(&f->waiters);
     f->nwaiters = 0;
     f->owner = NULL;
     list_add_tail(b, &f->bucket_link);
@@ -61,27 +61,40 @@ void futex_set_owner(struct futex *f, struct thread *t) {
 uint32_t futex_wake(struct futex *f, uint32_t n, bool own) {
     uint32_t woken = 0;
     futex_set_owner(f, NULL);
-    while (woken < n && !list_empty(&f->waiters)) {
-        struct thread *t = container_of(f->waiters.next, struct thread, futex_link);
-        list_delete(&t->futex_link);
+    struct waiter *w;
+    while (woken < n && (w = wait_queue_head(&f->waiters))) {
         f->nwaiters--;
-        t->futex = NULL;
-        if (own && woken == 0) futex_set_owner(f, t);
-        waiter_wake(&t->task.wait, ZX_OK);
+        w->state.futex.futex = NULL;
+        if (own && woken == 0) futex_set_owner(f, task_thread(waiter_task(w)));
+        waiter_wake(w, ZX_OK);
         woken++;
     }
     return woken;
 }
 
 void futex_requeue(struct futex *from, struct futex *to, uint32_t n) {
-    while (n-- && !list_empty(&from->waiters)) {
-        struct thread *t = container_of(from->waiters.next, struct thread, futex_link);
-        list_delete(&t->futex_link);
+    struct waiter *w;
+    while (n-- && (w = wait_queue_move_one(&from->waiters, &to->waiters))) {
         from->nwaiters--;
-        list_add_tail(&to->waiters, &t->futex_link);
         to->nwaiters++;
-        t->futex = to;
+        w->state.futex.futex = to;
     }
+}
+
+static int64_t futex_cont(struct task *t, zx_status_t reason) { return reason; }
+
+void futex_block(struct futex *f, struct thread *t, zx_time_t deadline) {
+    f->nwaiters++;
+    t->task.wait.state.futex.futex = f;
+    wait_block(&t->task, &f->waiters, WAIT_FUTEX, deadline, futex_cont);
+}
+
+void futex_wait_cancel(struct waiter *w) {
+    struct futex *f = w->state.futex.futex;
+    if (!f) return;  // futex_wake ended it
+    w->state.futex.futex = NULL;
+    f->nwaiters--;
+    futex_put(f);
 }
 
 void futex_owner_died(struct thread *t) {

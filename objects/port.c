@@ -7,22 +7,11 @@
 #include "kernel/heap.h"
 #include "objects/task.h"
 
-// Wakes the first waiter that is still waiting. One whose deadline already woke it stays
-// listed until it runs (unlink is deferred): skip it, or the packet would wake nobody.
-static void port_wake_one(struct port *p) {
-    struct list_node *n;
-    while ((n = list_pop_head(&p->waiters))) {
-        struct thread *t = container_of(n, struct thread, port_link);
-        bool waiting = t->task.wait.active;
-        waiter_wake(&t->task.wait, ZX_OK);
-        if (waiting) return;
-    }
-}
-
+// Each packet wakes one waiter (a waiter leaves the queue when anything wakes it).
 static void enqueue(struct port *p, struct port_packet *pp) {
     list_add_tail(&p->packets, &pp->link);
     p->count++;
-    port_wake_one(p);
+    wait_queue_wake_one(&p->waiters, ZX_OK);
 }
 
 static void async_free(struct port_observer *po) {
@@ -73,7 +62,7 @@ zx_status_t port_create(struct port **out) {
     if (!p) return ZX_ERR_NO_MEMORY;
     kobj_init(&p->obj, ZX_OBJ_TYPE_PORT, &port_ops);
     list_init(&p->packets);
-    list_init(&p->waiters);
+    wait_queue_init(&p->waiters);
     list_init(&p->asyncs);
     p->count = 0;
     *out = p;
@@ -150,8 +139,6 @@ zx_status_t port_cancel(struct port *p, struct kobj *source, uint64_t key) {
     return found ? ZX_OK : ZX_ERR_NOT_FOUND;
 }
 
-void port_add_waiter(struct port *p, struct list_node *n) { list_add_tail(&p->waiters, n); }
-
 void port_pass_wake(struct port *p) {
-    if (!list_empty(&p->packets)) port_wake_one(p);
+    if (!list_empty(&p->packets)) wait_queue_wake_one(&p->waiters, ZX_OK);
 }

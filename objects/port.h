@@ -20,7 +20,7 @@ struct port {
     struct kobj obj;
     struct list_node packets;  // struct port_packet
     uint32_t count;
-    struct list_node waiters;  // struct thread.port_link: threads blocked in zx_port_wait
+    struct wait_queue waiters; // threads blocked in zx_port_wait (WAIT_PORT)
     struct list_node asyncs;   // struct port_observer.port_link: waits that target this port
 };
 
@@ -49,8 +49,6 @@ zx_status_t port_wait_async(struct port *p, struct kobj *obj, const void *owner,
 // object (zx_port_cancel_key). ZX_ERR_NOT_FOUND if none.
 zx_status_t port_cancel(struct port *p, struct kobj *source, uint64_t key);
 
-// Blocked port_wait callers: the syscall layer links a waiting thread's node here.
-void port_add_waiter(struct port *p, struct list_node *n);
 // A woken waiter died before it could take its packet: wake another one for it.
 void port_pass_wake(struct port *p);
 

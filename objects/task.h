@@ -65,16 +65,9 @@ struct thread {
     struct list_node proc_link;
     bool started;
     struct observer wait_obs;    // zx_object_wait_one's observer
-    struct list_node port_link;  // in port->waiters while blocked in zx_port_wait
-    struct list_node call_link;  // in a channel's callers while blocked in zx_channel_call
-    uint32_t call_txid;
-    struct message *call_reply;
-    struct list_node futex_link; // in futex->waiters while blocked in zx_futex_wait
-    struct futex *futex;         // the futex it waits on
     uint32_t owned_futexes;
     struct exc_port exc;
     struct exception *cur_exc;   // referenced while the thread waits in an exception
-    uint32_t blocked_reason;     // ZX_THREAD_STATE_BLOCKED_* of its current wait
     uint32_t policy_exception;   // ZX_POL_* + 1 to raise when the syscall returns (0 = none)
     zx_time_t start_time;
 };
@@ -113,6 +106,8 @@ void job_kill(struct job *j, int64_t code);
 // ZX_ERR_ACCESS_DENIED to refuse (the process may also have been killed).
 zx_status_t job_policy_check(struct process *p, uint32_t cond);
 void thread_kill(struct thread *t);
+// ZX_THREAD_STATE_BLOCKED_* for a thread blocked in a syscall: from the kind of its wait.
+uint32_t thread_blocked_state(const struct thread *t);
 // The executor's task_ops (registered by syscalls/dispatch.c): a thread's task died, or
 // stopped for a suspension.
 void thread_task_exited(struct task *task);

@@ -38,17 +38,11 @@ zx_status_t thread_create(struct process *p, const char *name, struct thread **o
     list_add_tail(&p->threads, &t->proc_link);
     kobj_ref(&t->obj);  // the process's list reference, dropped when the thread dies
     t->started = false;
-    list_clear_node(&t->port_link);
-    list_clear_node(&t->call_link);
     list_clear_node(&t->wait_obs.link);
-    t->call_reply = NULL;
     t->start_time = 0;
-    list_clear_node(&t->futex_link);
-    t->futex = NULL;
     t->owned_futexes = 0;
     t->exc.chan = NULL;
     t->cur_exc = NULL;
-    t->blocked_reason = 0;
     t->policy_exception = 0;
     *out = t;
     return ZX_OK;
@@ -98,3 +92,17 @@ void thread_task_suspended(struct task *task) {
     kobj_signal(&task_thread(task)->obj, ZX_THREAD_RUNNING, ZX_THREAD_SUSPENDED);
 }
 
+
+uint32_t thread_blocked_state(const struct thread *t) {
+    switch (t->task.wait.kind) {
+    case WAIT_SLEEP: return ZX_THREAD_STATE_BLOCKED_SLEEPING;
+    case WAIT_ONE: return ZX_THREAD_STATE_BLOCKED_WAIT_ONE;
+    case WAIT_MANY: return ZX_THREAD_STATE_BLOCKED_WAIT_MANY;
+    case WAIT_PORT: return ZX_THREAD_STATE_BLOCKED_PORT;
+    case WAIT_CHANNEL_CALL: return ZX_THREAD_STATE_BLOCKED_CHANNEL;
+    case WAIT_FUTEX: return ZX_THREAD_STATE_BLOCKED_FUTEX;
+    case WAIT_EXCEPTION: return ZX_THREAD_STATE_BLOCKED_EXCEPTION;
+    case WAIT_NONE: break;
+    }
+    return ZX_THREAD_STATE_BLOCKED;
+}

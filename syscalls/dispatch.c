@@ -124,6 +124,7 @@ static const struct task_ops thread_task_ops = {
     .exited = thread_task_exited,
     .suspended = thread_task_suspended,
     .run_loop = run_loop,
+    .wait_cancel = wait_cancel,
 };
 
 // Connects the executor and the user copies to the object and syscall layers (the layers

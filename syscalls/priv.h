@@ -29,6 +29,14 @@ static inline zx_status_t get_obj_rights(zx_handle_t h, uint32_t type, zx_rights
     return handle_get(cur_handles(), h, type, rights, (struct kobj **)out, have);
 }
 
+// The cancel routine of blocking calls (syscalls/wait.c) and its per-kind cases, each beside
+// its call's handler.
+void wait_cancel(struct waiter *w);
+void wait_one_cancel(struct waiter *w);      // sys_object.c
+void wait_many_cancel(struct waiter *w);     // sys_object.c
+void port_wait_cancel(struct waiter *w);     // sys_port.c
+void channel_call_cancel(struct waiter *w);  // sys_channel.c
+
 // Registers the executor's task_ops and the user-copy fault handler (syscalls/dispatch.c).
 void dispatch_global_init(void);
 

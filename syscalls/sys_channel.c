@@ -266,27 +266,22 @@ int64_t sys_channel_read_etc(zx_handle_t handle, uint32_t options, user_out_ptr 
 }
 
 // ---- zx_channel_call ----
-// The wait's args: [0] rd_bytes, [1] rd_handles, [2] rd_num_bytes | rd_num_handles << 32,
-// [3] actual_bytes, [4] actual_handles, [5] etc; ptr = the channel (referenced).
+// The wait (WAIT_CHANNEL_CALL) sits on the channel's callers queue; the channel hands the
+// reply with the matching txid to state.channel_call.reply and wakes it.
 
-static void call_unlink(struct waiter *w) {
-    struct thread *t = task_thread(container_of(w, struct task, wait));
-    if (t->call_link.next) list_delete(&t->call_link);
-}
-
-static void call_cleanup(struct waiter *w) {
-    struct thread *t = task_thread(container_of(w, struct task, wait));
-    if (t->call_reply) message_free(t->call_reply);
-    t->call_reply = NULL;
-    kobj_unref(&w->state.channel_call.channel->obj);
+// The cancel of a call (syscalls/wait.c): a reply that was never delivered is freed (its
+// handles closed).
+void channel_call_cancel(struct waiter *w) {
+    struct channel_call_state *c = &w->state.channel_call;
+    if (c->reply) message_free(c->reply);
+    c->reply = NULL;
+    kobj_unref(&c->channel->obj);
 }
 
 static int64_t call_cont(struct task *task, zx_status_t reason) {
-    struct waiter *w = &task->wait;
-    struct thread *t = task_thread(task);
-    struct message *m = t->call_reply;
+    const struct channel_call_state *c = &task->wait.state.channel_call;
+    struct message *m = c->reply;
     if (reason != ZX_OK || !m) return reason != ZX_OK ? reason : ZX_ERR_INTERNAL;
-    const struct channel_call_state *c = &w->state.channel_call;
     user_out_ptr ab = c->actual_bytes, ah = c->actual_handles;
     if ((ab.addr && put_u32(ab, m->num_bytes) != ZX_OK) || (ah.addr && put_u32(ah, m->num_handles) != ZX_OK))
         return ZX_ERR_INVALID_ARGS;
@@ -336,12 +331,10 @@ static int64_t do_call(zx_handle_t handle, uint32_t options, zx_time_t deadline,
         kobj_unref(&ch->obj);
         return st;
     }
-    t->call_txid = txid;
-    t->call_reply = NULL;
-    list_add_tail(&ch->callers, &t->call_link);
-    struct waiter *w = &t->task.wait;
-    w->state.channel_call = (struct channel_call_state){
+    t->task.wait.state.channel_call = (struct channel_call_state){
         .channel = ch,
+        .reply = NULL,
+        .txid = txid,
         .rd_bytes = {(uintptr_t)a.rd_bytes},
         .rd_handles = {(uintptr_t)a.rd_handles},
         .actual_bytes = actual_bytes,
@@ -350,9 +343,7 @@ static int64_t do_call(zx_handle_t handle, uint32_t options, zx_time_t deadline,
         .rd_num_handles = a.rd_num_handles,
         .etc = etc,
     };
-    w->cleanup = call_cleanup;
-    t->blocked_reason = ZX_THREAD_STATE_BLOCKED_CHANNEL;
-    wait_block(&t->task, deadline, call_cont, call_unlink);
+    wait_block(&t->task, &ch->callers, WAIT_CHANNEL_CALL, deadline, call_cont);
     return SYS_BLOCKED;
 }
 

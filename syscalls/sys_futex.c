@@ -28,18 +28,6 @@ static zx_status_t owner_thread(zx_handle_t h, struct thread **out) {
     return ZX_OK;
 }
 
-static void futex_unlink(struct waiter *w) {
-    struct thread *t = task_thread(container_of(w, struct task, wait));
-    struct futex *f = t->futex;
-    if (!f) return;
-    list_delete(&t->futex_link);
-    f->nwaiters--;
-    t->futex = NULL;
-    futex_put(f);
-}
-
-static int64_t futex_cont(struct task *t, zx_status_t reason) { return reason; }
-
 // zx_status_t zx_futex_wait(const zx_futex_t* value_ptr, zx_futex_t current_value,
 //                           zx_handle_t new_futex_owner, zx_time_t deadline);
 int64_t sys_futex_wait(user_in_ptr value_ptr, zx_futex_t current_value, zx_handle_t new_futex_owner,
@@ -66,11 +54,7 @@ int64_t sys_futex_wait(user_in_ptr value_ptr, zx_futex_t current_value, zx_handl
     }
     futex_set_owner(f, owner);
     if (owner) kobj_unref(&owner->obj);
-    list_add_tail(&f->waiters, &self->futex_link);
-    f->nwaiters++;
-    self->futex = f;
-    self->blocked_reason = ZX_THREAD_STATE_BLOCKED_FUTEX;
-    wait_block(&self->task, deadline, futex_cont, futex_unlink);
+    futex_block(f, self, deadline);
     return SYS_BLOCKED;
 }
 

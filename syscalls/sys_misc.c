@@ -90,8 +90,7 @@ static int64_t sleep_cont(struct task *t, zx_status_t reason) {
 // zx_status_t zx_nanosleep(zx_time_t deadline);
 int64_t sys_nanosleep(zx_time_t deadline) {
     if (deadline <= hal_now()) return ZX_OK;
-    current_thread()->blocked_reason = ZX_THREAD_STATE_BLOCKED_SLEEPING;
-    wait_block(sched_current(), deadline, sleep_cont, NULL);
+    wait_block(sched_current(), NULL, WAIT_SLEEP, deadline, sleep_cont);
     return SYS_BLOCKED;
 }
 

@@ -26,25 +26,22 @@ static void wait_obs_cancel(struct observer *ob) {
     struct thread *t = container_of(ob, struct thread, wait_obs);
     waiter_wake(&t->task.wait, ZX_ERR_CANCELED);
 }
-static void wait_one_unlink(struct waiter *w) {
-    struct thread *t = task_thread(container_of(w, struct task, wait));
+// The cancel of a wait_one (syscalls/wait.c): detaches the observer if it is still attached.
+void wait_one_cancel(struct waiter *w) {
+    if (!w->state.wait_one.watching) return;
+    struct thread *t = task_thread(waiter_task(w));
+    w->state.wait_one.watching = false;
     kobj_unobserve(&t->wait_obs);
     kobj_unref(t->wait_obs.obj);
 }
-// The observed value reported is the object's signals when the wait ends: record it in the
-// unlink step, which runs right before the continuation.
-static void wait_one_unlink_record(struct waiter *w) {
-    struct thread *t = task_thread(container_of(w, struct task, wait));
-    w->state.wait_one.signals = t->wait_obs.obj->signals;
-    wait_one_unlink(w);
-}
 
+// The observed value reported is the object's signals when the wait ends (now).
 static int64_t wait_one_cont(struct task *task, zx_status_t reason) {
-    struct thread *t = task_thread(task);
-    zx_signals_t observed = task->wait.state.wait_one.signals;
-    user_out_ptr out = task->wait.state.wait_one.observed;
+    struct waiter *w = &task->wait;
+    zx_signals_t observed = task_thread(task)->wait_obs.obj->signals;
+    wait_one_cancel(w);
+    user_out_ptr out = w->state.wait_one.observed;
     if (out.addr && copy_to_user(out, &observed, sizeof(observed)) != ZX_OK) return ZX_ERR_INVALID_ARGS;
-    (void)t;
     return reason;
 }
 
@@ -57,10 +54,10 @@ int64_t wait_one_block(struct kobj *obj, zx_handle_t h, zx_signals_t signals, zx
     ob->handle = h;
     ob->on_signal = wait_obs_signal;
     ob->on_cancel = wait_obs_cancel;
-    kobj_observe(obj, ob);  // keeps the caller's reference on obj until unlink
+    kobj_observe(obj, ob);  // keeps the caller's reference on obj until the cancel
     t->task.wait.state.wait_one.observed = observed;
-    t->blocked_reason = ZX_THREAD_STATE_BLOCKED_WAIT_ONE;
-    wait_block(&t->task, deadline, wait_one_cont, wait_one_unlink_record);
+    t->task.wait.state.wait_one.watching = true;
+    wait_block(&t->task, NULL, WAIT_ONE, deadline, wait_one_cont);
     return SYS_BLOCKED;
 }
 
@@ -95,8 +92,10 @@ static void many_cancel(struct observer *ob) {
     waiter_wake(&container_of(ob, struct many_obs, ob)->task->wait, ZX_ERR_CANCELED);
 }
 
-// Snapshot of each item's signals, written back by the continuation.
-static void many_unlink(struct waiter *w) {
+// Detaches the observers, recording each item's signals in the snapshot after them.
+static void many_detach(struct waiter *w) {
+    if (!w->state.wait_many.watching) return;
+    w->state.wait_many.watching = false;
     struct many_obs *obs = w->state.wait_many.obs;
     size_t n = w->state.wait_many.count;
     zx_signals_t *snap = (zx_signals_t *)(obs + n);
@@ -107,7 +106,12 @@ static void many_unlink(struct waiter *w) {
     }
 }
 
-static void many_cleanup(struct waiter *w) { kfree(w->state.wait_many.obs); }
+// The cancel of a wait_many (syscalls/wait.c).
+void wait_many_cancel(struct waiter *w) {
+    many_detach(w);
+    kfree(w->state.wait_many.obs);
+    w->state.wait_many.obs = NULL;
+}
 
 static zx_status_t many_write_back(user_inout_ptr items, size_t n, const zx_signals_t *snap) {
     for (size_t i = 0; i < n; i++) {
@@ -120,11 +124,15 @@ static zx_status_t many_write_back(user_inout_ptr items, size_t n, const zx_sign
 
 static int64_t many_cont(struct task *task, zx_status_t reason) {
     struct waiter *w = &task->wait;
+    many_detach(w);
     struct many_obs *obs = w->state.wait_many.obs;
     size_t n = w->state.wait_many.count;
     zx_status_t st = many_write_back(w->state.wait_many.items, n, (zx_signals_t *)(obs + n));
     return st != ZX_OK ? ZX_ERR_INVALID_ARGS : reason;
 }
+
+// An empty wait_many is a sleep that reports ZX_ERR_TIMED_OUT (or why it was woken).
+static int64_t reason_cont(struct task *task, zx_status_t reason) { return reason; }
 
 // zx_status_t zx_object_wait_many(zx_wait_item_t* items, size_t num_items, zx_time_t deadline);
 int64_t sys_object_wait_many(user_inout_ptr items, size_t num_items, zx_time_t deadline) {
@@ -132,11 +140,7 @@ int64_t sys_object_wait_many(user_inout_ptr items, size_t num_items, zx_time_t d
     if (num_items == 0) {
         // Just a sleep.
         if (deadline <= hal_now()) return ZX_ERR_TIMED_OUT;
-        struct task *t = sched_current();
-        t->wait.state.wait_many.count = 0;
-        t->wait.state.wait_many.obs = NULL;
-        current_thread()->blocked_reason = ZX_THREAD_STATE_BLOCKED_SLEEPING;
-        wait_block(t, deadline, many_cont, NULL);
+        wait_block(sched_current(), NULL, WAIT_SLEEP, deadline, reason_cont);
         return SYS_BLOCKED;
     }
     zx_wait_item_t buf[ZX_WAIT_MANY_MAX_ITEMS];
@@ -182,9 +186,8 @@ int64_t sys_object_wait_many(user_inout_ptr items, size_t num_items, zx_time_t d
     t->wait.state.wait_many.items = items;
     t->wait.state.wait_many.count = num_items;
     t->wait.state.wait_many.obs = obs;
-    t->wait.cleanup = many_cleanup;
-    current_thread()->blocked_reason = ZX_THREAD_STATE_BLOCKED_WAIT_MANY;
-    wait_block(t, deadline, many_cont, many_unlink);
+    t->wait.state.wait_many.watching = true;
+    wait_block(t, NULL, WAIT_MANY, deadline, many_cont);
     return SYS_BLOCKED;
 }
 
@@ -535,7 +538,7 @@ int64_t sys_object_get_info(zx_handle_t handle, uint32_t topic, user_out_ptr buf
         case TASK_NEW: info.state = ZX_THREAD_STATE_NEW; break;
         case TASK_RUNNABLE: info.state = ZX_THREAD_STATE_RUNNING; break;
         case TASK_SUSPENDED: info.state = ZX_THREAD_STATE_SUSPENDED; break;
-        case TASK_BLOCKED: info.state = t->task.suspend_count ? ZX_THREAD_STATE_SUSPENDED : t->blocked_reason; break;
+        case TASK_BLOCKED: info.state = t->task.suspend_count ? ZX_THREAD_STATE_SUSPENDED : thread_blocked_state(t); break;
         case TASK_DEAD: info.state = ZX_THREAD_STATE_DEAD; break;
         }
         if (t->cur_exc) info.wait_exception_channel_type = t->cur_exc->channel_type;

@@ -33,14 +33,10 @@ int64_t sys_port_queue(zx_handle_t handle, user_in_ptr packet) {
     return st;
 }
 
-static void port_wait_unlink(struct waiter *w) {
-    struct thread *t = task_thread(container_of(w, struct task, wait));
-    if (t->port_link.next) list_delete(&t->port_link);
-}
-
-// Still `woken` here only when the thread was killed between its wake and its continuation
-// (task_kill): the packet that woke it is still queued, so another waiter gets the wake.
-static void port_wait_cleanup(struct waiter *w) {
+// The cancel of a port wait (syscalls/wait.c). Still `woken` here only when the thread was
+// killed between its wake and its continuation (task_kill): the packet that woke it is still
+// queued, so another waiter gets the wake.
+void port_wait_cancel(struct waiter *w) {
     struct port *p = w->state.port_wait.port;
     if (w->woken) port_pass_wake(p);
     kobj_unref(&p->obj);
@@ -48,7 +44,7 @@ static void port_wait_cleanup(struct waiter *w) {
 
 static int64_t port_wait_cont(struct task *task, zx_status_t reason) {
     struct waiter *w = &task->wait;
-    struct port *p = w->state.port_wait.port;  // still referenced: the cleanup runs after us
+    struct port *p = w->state.port_wait.port;  // still referenced: the cancel runs after us
     if (reason == ZX_OK) {
         zx_port_packet_t pkt;
         if (port_dequeue(p, &pkt)) {
@@ -58,8 +54,7 @@ static int64_t port_wait_cont(struct task *task, zx_status_t reason) {
         // Another thread took the packet first (or zx_port_cancel removed it): wait again,
         // unless the deadline has passed meanwhile.
         if (w->state.port_wait.deadline <= hal_now()) return ZX_ERR_TIMED_OUT;
-        port_add_waiter(p, &task_thread(task)->port_link);
-        wait_block(task, w->state.port_wait.deadline, port_wait_cont, port_wait_unlink);
+        wait_block(task, &p->waiters, WAIT_PORT, w->state.port_wait.deadline, port_wait_cont);
         return 0;
     }
     return reason;
@@ -80,13 +75,10 @@ int64_t sys_port_wait(zx_handle_t handle, zx_time_t deadline, user_out_ptr packe
         return ZX_ERR_TIMED_OUT;
     }
     struct thread *t = current_thread();
-    t->task.wait.state.port_wait.port = p;  // our reference, dropped by the cleanup
+    t->task.wait.state.port_wait.port = p;  // our reference, dropped by the cancel
     t->task.wait.state.port_wait.packet = packet;
     t->task.wait.state.port_wait.deadline = deadline;
-    port_add_waiter(p, &t->port_link);
-    t->task.wait.cleanup = port_wait_cleanup;
-    t->blocked_reason = ZX_THREAD_STATE_BLOCKED_PORT;
-    wait_block(&t->task, deadline, port_wait_cont, port_wait_unlink);
+    wait_block(&t->task, &p->waiters, WAIT_PORT, deadline, port_wait_cont);
     return SYS_BLOCKED;
 }
 

@@ -620,7 +620,7 @@ TEST(Exec, KillWhileBlockedInPortWait) {
     process_kill(kp.proc, 1);
     kt_run(false);
     EXPECT_FALSE(kp.prog.returned[0]);
-    EXPECT_TRUE(list_empty(&port->waiters));
+    EXPECT_TRUE(wait_queue_empty(&port->waiters));
     EXPECT_EQ(port->obj.refcount, 1);
     kt_proc_destroy(&kp);
     kobj_unref(&port->obj);
