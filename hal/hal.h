@@ -89,6 +89,8 @@ uint64_t hal_aspace_table_pages(const struct hal_aspace *as);
 // ---- user context ----
 enum hal_trap_kind {
     HAL_TRAP_SYSCALL,     // `syscall` executed
+    HAL_TRAP_SYSCALL_DONE,  // the registered syscall handler ran the call and asked to stop
+                            // (hal_set_syscall_handler): its result is the uctx's return value
     HAL_TRAP_INTERRUPT,   // an interrupt arrived while in user mode (already handled)
     HAL_TRAP_PAGE_FAULT,  // fault_addr, fault_flags
     HAL_TRAP_EXCEPTION,   // any other CPU exception: vector, name
@@ -111,6 +113,25 @@ void hal_uctx_init(struct hal_uctx *u, uintptr_t pc, uintptr_t sp, uint64_t arg1
 // Run the thread in user mode until it traps. Interrupts that arrive while it runs are
 // handled (timer hook called) before this returns HAL_TRAP_INTERRUPT.
 void hal_context_run(struct hal_uctx *u, struct hal_trap *trap);
+
+// The syscall fast path. A backend may run a system call at once, on the kernel stack, without
+// leaving hal_context_run: it calls the handler registered here (by the layer that owns
+// syscalls) with the number, the eight arguments and the caller's pc, before the thread's full
+// register state is saved. So the handler must not read or write the calling thread's uctx
+// (hal_uctx_*), except through hal_uctx_set_tls_base, which takes effect at once. With
+// HAL_SYSCALL_RETURN the thread goes straight back to user mode with `value` as the result;
+// otherwise the backend saves the state (with `value` as the return value for
+// HAL_SYSCALL_STOP; for HAL_SYSCALL_STOP_PENDING the result comes later, by
+// hal_uctx_set_return) and hal_context_run returns HAL_TRAP_SYSCALL_DONE. A backend without a
+// fast path (or a syscall that arrives another way) returns HAL_TRAP_SYSCALL instead, and the
+// kernel decodes it from the uctx.
+enum { HAL_SYSCALL_RETURN = 0, HAL_SYSCALL_STOP = 1, HAL_SYSCALL_STOP_PENDING = 2 };
+struct hal_syscall_result {
+    int64_t value;
+    uint64_t stop;  // HAL_SYSCALL_*
+};
+typedef struct hal_syscall_result (*hal_syscall_fn)(uint64_t num, const uint64_t args[8], uintptr_t pc);
+void hal_set_syscall_handler(hal_syscall_fn fn);
 uint64_t hal_uctx_syscall(const struct hal_uctx *u, uint64_t args[8]);  // returns the number
 void hal_uctx_set_return(struct hal_uctx *u, uint64_t value);
 uintptr_t hal_uctx_pc(const struct hal_uctx *u);

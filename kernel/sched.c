@@ -13,6 +13,7 @@ static struct list_node runq = LIST_INIT(runq);
 static struct list_node timerq = LIST_INIT(timerq);
 static struct task *current;
 static bool sched_need_resched;  // the slice ended or someone yielded
+bool sched_attention;      // sched.h
 static zx_time_t slice_end = ZX_TIME_INFINITE;
 static zx_time_t armed = ZX_TIME_INFINITE;  // what the hardware timer is set to
 uint64_t sched_context_switches;
@@ -72,6 +73,7 @@ void kernel_timer_interrupt(void) {
     timers_run();
     if (slice_end != ZX_TIME_INFINITE && hal_now() >= slice_end) {
         sched_need_resched = true;
+        sched_attention = true;
         slice_end = ZX_TIME_INFINITE;
     }
     timer_reprogram();
@@ -119,6 +121,7 @@ void sched_set_task_ops(const struct task_ops *ops) { task_ops = ops; }
 void task_kill(struct task *t) {
     if (t->state == TASK_DEAD) return;
     t->kill_requested = true;
+    sched_attention = true;
     struct waiter *w = &t->wait;
     if (w->active || w->woken) {
         w->active = false;
@@ -136,7 +139,10 @@ void task_kill(struct task *t) {
     if (t->state == TASK_BLOCKED || t->state == TASK_SUSPENDED) sched_make_runnable(t);
 }
 
-void sched_yield(void) { sched_need_resched = true; }
+void sched_yield(void) {
+    sched_need_resched = true;
+    sched_attention = true;
+}
 
 void task_resume(struct task *t) {
     if (t->suspend_count == 0 && t->state == TASK_SUSPENDED) sched_make_runnable(t);
@@ -169,7 +175,13 @@ static void stop_running(struct task *t) {
     current = NULL;
 }
 
+bool sched_may_return(const struct task *t) {
+    return t->state == TASK_RUNNABLE && !t->wait.woken && !t->kill_requested && !t->suspend_count &&
+           !(sched_need_resched && !list_empty(&runq));
+}
+
 enum sched_step sched_before_user(struct task *t) {
+    sched_attention = false;  // everything it stands for is looked at below
     struct waiter *w = &t->wait;
     while (w->woken) {
         w->woken = false;

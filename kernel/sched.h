@@ -62,6 +62,17 @@ enum sched_step {
 struct task *sched_pick(void);  // the next runnable task, made current (idles until one exists)
 // Finishes a woken wait's continuation and applies a pending kill, suspension or preemption.
 enum sched_step sched_before_user(struct task *t);
+// After a syscall handled without leaving user mode's register state (the HAL's fast path):
+// true when nothing needs the executor before the task goes back to user mode (no wait, kill,
+// suspension or preemption pending): sched_after_trap and sched_before_user would do nothing.
+// The full condition; the fast path tests only sched_attention (debug builds check both agree).
+bool sched_may_return(const struct task *t);
+// Set by everything that can make a running task stop before user mode (a kill, a suspension,
+// a yield or the end of a slice, a policy exception); cleared when the executor has looked
+// (sched_before_user). A syscall that did not block may return straight to user mode when it
+// is clear. Conservative: a kill of another task also sets it.
+extern bool sched_attention;
+static inline void sched_request_attention(void) { sched_attention = true; }
 // After the trap was handled: false when the task stopped running (it blocked or suspended).
 bool sched_after_trap(struct task *t);
 

@@ -150,7 +150,10 @@ void job_kill(struct job *top, int64_t code) {
 }
 
 void current_raise_policy_exception(uint32_t code) {
-    if (sched_current()) task_thread(sched_current())->policy_exception = code + 1;
+    if (sched_current()) {
+        task_thread(sched_current())->policy_exception = code + 1;
+        sched_request_attention();
+    }
 }
 
 zx_status_t job_policy_check(struct process *p, uint32_t cond) {

@@ -36,26 +36,51 @@ static void raise_policy_exception(struct thread *t) {
     process_kill(p, ZX_TASK_RETCODE_EXCEPTION_KILL);
 }
 
-static void do_syscall(struct thread *t) {
+// Every syscall, from either entry, passes here: the caller must be in the vDSO, the number
+// known. Returns the handler's result (SYS_BLOCKED: the continuation will produce it).
+static inline int64_t syscall_dispatch(struct thread *t, uint64_t num, const uint64_t *args, uintptr_t pc) {
     struct process *p = t->proc;
-    uintptr_t pc = hal_uctx_pc(&t->task.uctx);
     if (unlikely(pc < p->as->vdso_base || pc >= p->as->vdso_end)) {
         kprintf("zc: process %lu (%s): syscall from outside the vDSO at %#lx\n", p->obj.koid, p->obj.name, pc);
         process_kill(p, ZX_TASK_RETCODE_VDSO_KILL);
-        return;
+        return ZX_ERR_BAD_STATE;  // never seen: the thread dies before user mode (kill_requested)
     }
+    syscall_count++;
+    if (unlikely(num >= ZX_SYS_COUNT)) return ZX_ERR_BAD_SYSCALL;
+    int64_t r = syscall_table[num].fn(args);
+    DEBUG_ASSERT(r == SYS_BLOCKED || t->task.state != TASK_BLOCKED);  // blocked without saying so
+    return r;
+}
+
+// After the call: a policy exception it raised stops the thread in the exception.
+static inline void syscall_finish(struct thread *t) {
+    if (unlikely(t->policy_exception)) raise_policy_exception(t);
+}
+
+// The slow entry: a syscall that reached the executor as a trap (a backend without a fast
+// path, or the hypervisor case of hal/x86_64/trap.c).
+static void do_syscall(struct thread *t) {
     uint64_t args[8];
     uint64_t num = hal_uctx_syscall(&t->task.uctx, args);
-    syscall_count++;
-    if (unlikely(num >= ZX_SYS_COUNT)) {
-        hal_uctx_set_return(&t->task.uctx, (uint64_t)(int64_t)ZX_ERR_BAD_SYSCALL);
-        return;
-    }
-    int64_t r = syscall_table[num].fn(args);
-    if (r == SYS_BLOCKED) return;  // the continuation will produce the result
-    DEBUG_ASSERT(t->task.state != TASK_BLOCKED);  // a handler blocked without saying so
+    int64_t r = syscall_dispatch(t, num, args, hal_uctx_pc(&t->task.uctx));
+    if (r == SYS_BLOCKED || t->task.kill_requested) return;  // no result now, or never
     hal_uctx_set_return(&t->task.uctx, (uint64_t)r);
-    if (unlikely(t->policy_exception)) raise_policy_exception(t);
+    syscall_finish(t);
+}
+
+// The fast entry (hal_set_syscall_handler): runs the call before the thread's registers are
+// saved, and lets it return to user mode at once unless something needs the executor (it
+// blocked, was woken already, is killed, suspended or preempted, or owes a policy exception).
+static struct hal_syscall_result syscall_fast(uint64_t num, const uint64_t args[8], uintptr_t pc) {
+    struct thread *t = current_thread();
+    int64_t r = syscall_dispatch(t, num, args, pc);
+    if (likely(r != SYS_BLOCKED && !sched_attention)) {
+        DEBUG_ASSERT(!t->policy_exception && sched_may_return(&t->task));
+        return (struct hal_syscall_result){r, HAL_SYSCALL_RETURN};
+    }
+    // A killed thread never sees a result either.
+    bool pending = r == SYS_BLOCKED || t->task.kill_requested;
+    return (struct hal_syscall_result){r, pending ? HAL_SYSCALL_STOP_PENDING : HAL_SYSCALL_STOP};
 }
 
 // Offers the fault to exception handlers; true when one took it (the thread now waits).
@@ -81,6 +106,9 @@ static bool raise_exception(struct thread *t, const struct hal_trap *trap, zx_st
 static void handle_trap(struct task *task, const struct hal_trap *trap) {
     struct thread *t = task_thread(task);
     switch (trap->kind) {
+    case HAL_TRAP_SYSCALL_DONE:  // the fast path ran it; the result is in place
+        syscall_finish(t);
+        return;
     case HAL_TRAP_SYSCALL:
         do_syscall(t);
         return;
@@ -131,5 +159,6 @@ static const struct task_ops thread_task_ops = {
 // below call up only through these).
 void dispatch_global_init(void) {
     sched_set_task_ops(&thread_task_ops);
+    hal_set_syscall_handler(syscall_fast);
     user_copy_set_fault_handler(resolve_user_fault);
 }

@@ -94,10 +94,53 @@ kernel_trap:
     add $16, %rsp
     iretq
 
+// The syscall fast path (hal.h: hal_set_syscall_handler). Interrupts are off (FMASK);
+// %rcx = user rip, %r11 = user rflags, %rax = number, arguments in rdi rsi rdx r10 r8 r9 and
+// (7th, 8th) r12 r13. The handler runs at once on the kernel stack, below the frame that
+// x86_context_enter saved, with the arguments as an array on that stack; the full register
+// state is saved in the uctx only when the handler asks to stop. As on the slow path, every
+// register but rax (the result), rcx and r11 comes back as it was: the argument registers from
+// the array (the vDSO's inline syscalls rely on it; no kernel value leaks), the callee-saved
+// ones because the C handler preserved them.
+#define FAST_ARGS 0                // 8 arguments
+#define FAST_NUM  64
+#define FAST_RFLAGS 72
+#define FAST_RIP  80
     .globl x86_syscall_entry
 x86_syscall_entry:
-    // Interrupts are off (FMASK). %rcx = user rip, %r11 = user rflags.
     mov %rsp, PERCPU_USER_RSP(%rip)
+    mov PERCPU_KERNEL_RSP(%rip), %rsp
+    push %rcx                    // FAST_RIP
+    push %r11                    // FAST_RFLAGS
+    push %rax                    // FAST_NUM
+    push %r13                    // the arguments, args[0] at the lowest address
+    push %r12
+    push %r9
+    push %r8
+    push %r10
+    push %rdx
+    push %rsi
+    push %rdi
+    mov %rax, %rdi               // num
+    mov %rsp, %rsi               // args
+    mov %rcx, %rdx               // pc
+    call *x86_syscall_handler(%rip)
+    mov %rdx, %rcx               // stop?
+    pop %rdi
+    pop %rsi
+    pop %rdx
+    pop %r10
+    pop %r8
+    pop %r9
+    add $24, %rsp                // r12, r13 (still live: callee-saved), number
+    pop %r11                     // FAST_RFLAGS
+    test %rcx, %rcx
+    pop %rcx                     // FAST_RIP
+    jnz 1f
+    mov PERCPU_USER_RSP(%rip), %rsp
+    sysretq
+1:  // Stop: save the full state in the uctx as the slow entry would, with the result in rax,
+    // and return to the executor.
     mov PERCPU_UCTX_TOP(%rip), %rsp
     pushq $0x1b                  // ss
     pushq PERCPU_USER_RSP(%rip)  // rsp
@@ -105,7 +148,7 @@ x86_syscall_entry:
     pushq $0x23                  // cs
     pushq %rcx                   // rip
     pushq $0                     // error code
-    pushq $0x100                 // "vector": syscall
+    pushq $0x101                 // "vector": syscall done (X86_VEC_SYSCALL_DONE)
     PUSH_GPRS
     movl $0, UCTX_FULL_RESTORE(%rsp)
 

@@ -131,5 +131,6 @@ zx_status_t hal_uctx_set_tls_base(struct hal_uctx *u, enum hal_tls_reg reg, uint
     if (!canonical_user(base)) return ZX_ERR_INVALID_ARGS;
     if (reg == HAL_TLS_FS) u->fs_base = base;
     else u->gs_base = base;
+    x86_tls_changed(u);  // the caller's own thread, from the syscall fast path
     return ZX_OK;
 }

@@ -36,6 +36,20 @@ static const char *const exception_names[32] = {
 static struct hal_uctx *fpu_owner;
 static uint64_t cur_fs_base, cur_gs_base;
 
+// The thread-pointer bases of u changed: load them now if u is the context in user mode (or in
+// its syscall fast path, which returns without passing through hal_context_run).
+void x86_tls_changed(struct hal_uctx *u) {
+    if (x86_cpu.uctx_top != (uint64_t)&u->ss + 8) return;
+    if (u->fs_base != cur_fs_base) {
+        wrmsr(MSR_FS_BASE, u->fs_base);
+        cur_fs_base = u->fs_base;
+    }
+    if (u->gs_base != cur_gs_base) {
+        wrmsr(MSR_GS_BASE, u->gs_base);
+        cur_gs_base = u->gs_base;
+    }
+}
+
 static void handle_irq(uint64_t vector) {
     if (vector == X86_VEC_TIMER) {
         x86_lapic_eoi();
@@ -132,21 +146,19 @@ static bool syscall_left_in_user_mode(const struct hal_uctx *u) {
     return true;
 }
 
+hal_syscall_fn x86_syscall_handler;  // entry.S calls it
+
+void hal_set_syscall_handler(hal_syscall_fn fn) { x86_syscall_handler = fn; }
+
 void hal_context_run(struct hal_uctx *u, struct hal_trap *trap) {
+    DEBUG_ASSERT(x86_syscall_handler);
     if (fpu_owner != u) {
         if (fpu_owner) __asm__ volatile("fxsave64 %0" : "=m"(*(uint8_t(*)[512])fpu_owner->fpu));
         __asm__ volatile("fxrstor64 %0" ::"m"(*(uint8_t(*)[512])u->fpu));
         fpu_owner = u;
     }
-    if (u->fs_base != cur_fs_base) {
-        wrmsr(MSR_FS_BASE, u->fs_base);
-        cur_fs_base = u->fs_base;
-    }
-    if (u->gs_base != cur_gs_base) {
-        wrmsr(MSR_GS_BASE, u->gs_base);
-        cur_gs_base = u->gs_base;
-    }
     x86_set_rsp0((uint64_t)&u->ss + 8);
+    x86_tls_changed(u);
     x86_context_enter(u);
 
     uint64_t v = u->vector;
@@ -155,7 +167,11 @@ void hal_context_run(struct hal_uctx *u, struct hal_trap *trap) {
     trap->fault_addr = 0;
     trap->fault_flags = 0;
     trap->error_code = u->error_code;
-    if (likely(v == X86_VEC_SYSCALL)) {
+    if (likely(v == X86_VEC_SYSCALL_DONE)) {
+        trap->kind = HAL_TRAP_SYSCALL_DONE;
+        trap->vector = X86_VEC_SYSCALL;
+        trap->name = "syscall";
+    } else if (v == X86_VEC_SYSCALL) {
         trap->kind = HAL_TRAP_SYSCALL;
         trap->name = "syscall";
     } else if (v >= 32) {

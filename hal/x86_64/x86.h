@@ -110,6 +110,7 @@ void x86_load_iomap(const void *owner, const uint8_t *const pages[2]);
 // owner's bitmap changed: the next x86_load_iomap for it copies it again.
 void x86_iomap_changed(const void *owner);
 void x86_set_rsp0(uint64_t rsp0);
+void x86_tls_changed(struct hal_uctx *u);
 void x86_mmu_init(uint64_t max_phys);
 void x86_timer_init(void);
 void x86_lapic_eoi(void);
@@ -121,5 +122,6 @@ void x86_fpu_init_state(void *area);
 #define X86_VEC_TIMER    0x20
 #define X86_VEC_SPURIOUS 0xff
 #define X86_VEC_SYSCALL  0x100  // marker value stored in uctx->vector by the syscall entry
+#define X86_VEC_SYSCALL_DONE 0x101  // the fast path ran the call and stopped (rax: result)
 
 #endif

@@ -40,7 +40,9 @@ TEST(Exec, SyscallsReturnTheirResults) {
     };
     struct th_calls c;
     ASSERT_OK(start_calls(&kp, &c, calls, 6));
-    EXPECT_GT(kt_run(false), 6);
+    // Six calls and the exit; the test HAL runs every other call on the fast path, inside one
+    // trip to user mode (testhal.c: take_fast_path).
+    EXPECT_GE(kt_run(false), 4);
     EXPECT_EQ(kp.prog.ret[0], 0);
     EXPECT_EQ(kp.prog.ret[1], 42);
     EXPECT_EQ(kp.prog.ret[2], 36);
