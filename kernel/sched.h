@@ -67,8 +67,8 @@ enum sched_step sched_before_user(struct task *t);
 // suspension or preemption pending): sched_after_trap and sched_before_user would do nothing.
 // The full condition; the fast path tests only sched_attention (debug builds check both agree).
 bool sched_may_return(const struct task *t);
-// Set by everything that can make a running task stop before user mode (a kill, a suspension,
-// a yield or the end of a slice, a policy exception); cleared when the executor has looked
+// Set by everything that can make a running task stop before user mode (a wait, a kill, a
+// suspension, a yield or the end of a slice, a policy exception); cleared when the executor has looked
 // (sched_before_user). A syscall that did not block may return straight to user mode when it
 // is clear. Conservative: a kill of another task also sets it.
 extern bool sched_attention;

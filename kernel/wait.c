@@ -35,6 +35,7 @@ void wait_block(struct task *t, struct wait_queue *q, enum wait_kind kind, zx_ti
     w->woken = false;
     w->keep_regs = false;
     t->state = TASK_BLOCKED;
+    sched_request_attention();  // the syscall fast path must not return to user mode
     if (q) enqueue(q, w);
     if (deadline != ZX_TIME_INFINITE) {
         if (deadline <= hal_now()) {

@@ -38,13 +38,16 @@ static void raise_policy_exception(struct thread *t) {
 
 // Every syscall, from either entry, passes here: the caller must be in the vDSO, the number
 // known. Returns the handler's result (SYS_BLOCKED: the continuation will produce it).
+__attribute__((noinline, cold)) static int64_t syscall_outside_vdso(uintptr_t pc) {
+    struct process *p = current_process();
+    kprintf("zc: process %lu (%s): syscall from outside the vDSO at %#lx\n", p->obj.koid, p->obj.name, pc);
+    process_kill(p, ZX_TASK_RETCODE_VDSO_KILL);
+    return ZX_ERR_BAD_STATE;  // never seen: the thread dies before user mode (kill_requested)
+}
+
 static inline int64_t syscall_dispatch(struct thread *t, uint64_t num, const uint64_t *args, uintptr_t pc) {
-    struct process *p = t->proc;
-    if (unlikely(pc < p->as->vdso_base || pc >= p->as->vdso_end)) {
-        kprintf("zc: process %lu (%s): syscall from outside the vDSO at %#lx\n", p->obj.koid, p->obj.name, pc);
-        process_kill(p, ZX_TASK_RETCODE_VDSO_KILL);
-        return ZX_ERR_BAD_STATE;  // never seen: the thread dies before user mode (kill_requested)
-    }
+    const struct vm_aspace *as = t->proc->as;
+    if (unlikely(pc < as->vdso_base || pc >= as->vdso_end)) return syscall_outside_vdso(pc);
     syscall_count++;
     if (unlikely(num >= ZX_SYS_COUNT)) return ZX_ERR_BAD_SYSCALL;
     int64_t r = syscall_table[num].fn(args);
@@ -71,16 +74,19 @@ static void do_syscall(struct thread *t) {
 // The fast entry (hal_set_syscall_handler): runs the call before the thread's registers are
 // saved, and lets it return to user mode at once unless something needs the executor (it
 // blocked, was woken already, is killed, suspended or preempted, or owes a policy exception).
-static struct hal_syscall_result syscall_fast(uint64_t num, const uint64_t args[8], uintptr_t pc) {
+// A call that blocked also set sched_attention (wait_block), so one test decides.
+__attribute__((noinline)) static struct hal_syscall_result syscall_stop(int64_t r) {
     struct thread *t = current_thread();
-    int64_t r = syscall_dispatch(t, num, args, pc);
-    if (likely(r != SYS_BLOCKED && !sched_attention)) {
-        DEBUG_ASSERT(!t->policy_exception && sched_may_return(&t->task));
-        return (struct hal_syscall_result){r, HAL_SYSCALL_RETURN};
-    }
-    // A killed thread never sees a result either.
+    // No result now (the continuation will give it), or never (a killed thread).
     bool pending = r == SYS_BLOCKED || t->task.kill_requested;
     return (struct hal_syscall_result){r, pending ? HAL_SYSCALL_STOP_PENDING : HAL_SYSCALL_STOP};
+}
+
+static struct hal_syscall_result syscall_fast(uint64_t num, const uint64_t args[8], uintptr_t pc) {
+    int64_t r = syscall_dispatch(current_thread(), num, args, pc);
+    if (unlikely(sched_attention)) return syscall_stop(r);
+    DEBUG_ASSERT(r != SYS_BLOCKED && !current_thread()->policy_exception && sched_may_return(sched_current()));
+    return (struct hal_syscall_result){r, HAL_SYSCALL_RETURN};
 }
 
 // Offers the fault to exception handlers; true when one took it (the thread now waits).
