@@ -75,6 +75,13 @@ void hal_aspace_destroy(struct hal_aspace *as);  // frees page-table pages, not 
 // Map one page (replacing any mapping there); flags 0 (no access) leaves it unmapped.
 // ZX_ERR_NO_MEMORY if a table page is missing.
 zx_status_t hal_aspace_map(struct hal_aspace *as, uintptr_t va, paddr_t pa, unsigned flags);
+// Fault-around: maps page i of the run at va to pa[i] with flags[i] where nothing is mapped yet
+// (HAL_NO_PAGE: leave page i alone). The run must not cross a 2 MiB boundary and its page table
+// must exist (the fault just mapped a page of it); nothing is allocated. Returns how many it
+// mapped.
+#define HAL_NO_PAGE ((paddr_t)-1)
+size_t hal_aspace_map_absent(struct hal_aspace *as, uintptr_t va, size_t n, const paddr_t *pa,
+                             const unsigned *flags);
 // Unmap [va, va+len); calls fn(ctx, va, pa) for each page that was mapped (may be NULL).
 void hal_aspace_unmap(struct hal_aspace *as, uintptr_t va, size_t len,
                       void (*fn)(void *ctx, uintptr_t va, paddr_t pa), void *ctx);

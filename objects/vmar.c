@@ -535,28 +535,38 @@ static struct vm_mapping *find_mapping(struct vmar *v, uintptr_t addr) {
     }
 }
 
-// A fault also maps the pages around it that the VMO already has: the aligned window of
-// FAULT_AROUND_PAGES holding the fault, inside the mapping. Pages the VMO would have to commit,
-// and pages already mapped, are left alone; an ancestor's page is mapped read-only, as the
-// fault path maps it. Sequential access then faults once per window, not once per page.
+// A fault also maps the pages around it that need no new memory: the aligned window of
+// FAULT_AROUND_PAGES holding the fault, inside the mapping, where nothing is mapped yet. After a
+// read fault that is what a read fault of each page would map (the VMO's page, an ancestor's
+// page read-only, or the shared zero page read-only); after a write fault only the pages the VMO
+// already has. Sequential access then faults once per window, not once per page, and the whole
+// window costs one page-table walk (hal_aspace_map_absent).
 #define FAULT_AROUND_PAGES 16u
 
-static void fault_around(struct vm_aspace *as, struct vm_mapping *m, uintptr_t fault_va) {
+static void fault_around(struct vm_aspace *as, struct vm_mapping *m, uintptr_t fault_va, bool read) {
     const uintptr_t window = (uintptr_t)FAULT_AROUND_PAGES * PAGE;
     uintptr_t start = fault_va & ~(window - 1), end = start + window;
     if (start < m->r.base) start = m->r.base;
     if (end > region_end(&m->r) || end < start) end = region_end(&m->r);
-    for (uintptr_t va = start; va < end; va += PAGE) {
+    paddr_t pa[FAULT_AROUND_PAGES];
+    unsigned flags[FAULT_AROUND_PAGES];
+    size_t n = 0, found = 0;
+    for (uintptr_t va = start; va < end; va += PAGE, n++) {
+        pa[n] = HAL_NO_PAGE;
         if (va == fault_va) continue;
         uint64_t off = m->vmo_offset + (va - m->r.base);
         if (off >= m->vmo->size) break;
-        paddr_t pa;
         bool writable;
-        if (hal_aspace_query(&as->hal, va, NULL, NULL)) continue;
-        if (!vmo_peek_page(m->vmo, off / PAGE, &pa, &writable)) continue;
-        uint32_t perms = writable ? m->perms : (m->perms & ~ZX_VM_PERM_WRITE);
-        if (hal_aspace_map(&as->hal, va, pa, hal_flags(perms)) != ZX_OK) return;  // out of memory: the rest faults
+        bool have = read ? vmo_fault_page(m->vmo, off / PAGE, false, &pa[n], &writable) == ZX_OK
+                         : vmo_peek_page(m->vmo, off / PAGE, &pa[n], &writable);
+        if (!have) {
+            pa[n] = HAL_NO_PAGE;
+            continue;
+        }
+        flags[n] = hal_flags(writable ? m->perms : (m->perms & ~ZX_VM_PERM_WRITE));
+        found++;
     }
+    if (found) hal_aspace_map_absent(&as->hal, start, n, pa, flags);
 }
 
 zx_status_t vm_fault(struct vm_aspace *as, uintptr_t addr, unsigned fault_flags) {
@@ -576,7 +586,7 @@ zx_status_t vm_fault(struct vm_aspace *as, uintptr_t addr, unsigned fault_flags)
     if (st != ZX_OK) return st;
     uint32_t perms = writable ? m->perms : (m->perms & ~ZX_VM_PERM_WRITE);
     st = hal_aspace_map(&as->hal, page_va, pa, hal_flags(perms));
-    if (st == ZX_OK) fault_around(as, m, page_va);
+    if (st == ZX_OK) fault_around(as, m, page_va, !(fault_flags & HAL_FAULT_WRITE));
     return st;
 }
 

@@ -267,6 +267,21 @@ zx_status_t hal_aspace_map(struct hal_aspace *as, uintptr_t va, paddr_t pa, unsi
     return ZX_OK;
 }
 
+size_t hal_aspace_map_absent(struct hal_aspace *as, uintptr_t va, size_t n, const paddr_t *pa,
+                             const unsigned *flags) {
+    if (((va & ((1ul << 21) - 1)) + n * PAGE) > (1ul << 21)) fatal("hal_aspace_map_absent: run crosses 2 MiB");
+    size_t mapped = 0;
+    for (size_t i = 0; i < n; i++) {
+        uintptr_t p = va + i * PAGE;
+        if (pa[i] == HAL_NO_PAGE || hal_aspace_query(as, p, NULL, NULL)) continue;
+        if (!(flags[i] & (HAL_MMU_READ | HAL_MMU_WRITE | HAL_MMU_EXEC))) continue;
+        check_va("hal_aspace_map_absent", p);
+        mmu_put(as->mmu, p >> HAL_PAGE_SHIFT, pa[i], flags[i]);
+        mapped++;
+    }
+    return mapped;
+}
+
 static int cmp_pte(const void *a, const void *b) {
     uint64_t x = ((const struct th_pte *)a)->vpn, y = ((const struct th_pte *)b)->vpn;
     return x < y ? -1 : x > y;

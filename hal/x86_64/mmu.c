@@ -164,6 +164,22 @@ zx_status_t hal_aspace_map(struct hal_aspace *as, uintptr_t va, paddr_t pa, unsi
     return ZX_OK;
 }
 
+size_t hal_aspace_map_absent(struct hal_aspace *as, uintptr_t va, size_t n, const paddr_t *pa,
+                             const unsigned *flags) {
+    DEBUG_ASSERT((va & ((1ul << 21) - 1)) + n * HAL_PAGE_SIZE <= (1ul << 21));
+    uint64_t *pte = walk(as, va, false);  // one walk: the run shares its page table
+    if (!pte) return 0;
+    size_t mapped = 0;
+    for (size_t i = 0; i < n; i++, pte++) {
+        if (pa[i] == HAL_NO_PAGE || (*pte & PTE_P)) continue;
+        // x86 cannot express a present page without read access: leave those unmapped.
+        if (!(flags[i] & (HAL_MMU_READ | HAL_MMU_WRITE | HAL_MMU_EXEC))) continue;
+        *pte = pa[i] | leaf_flags(flags[i]);  // was not present: nothing to flush
+        mapped++;
+    }
+    return mapped;
+}
+
 void hal_aspace_unmap(struct hal_aspace *as, uintptr_t va, size_t len,
                       void (*fn)(void *ctx, uintptr_t va, paddr_t pa), void *ctx) {
     uintptr_t end = va + len;

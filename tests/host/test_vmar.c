@@ -311,11 +311,28 @@ TEST(Vmar, MapFillsPageTablesOnFaultOrWithMapRange) {
     uintptr_t a;
     ASSERT_OK(map(&f, NULL, KT_RW, 0, 0, 8 * PAGE, &a));
     EXPECT_EQ(th_mmu_pages(&f.as->hal), 0);
-    EXPECT_OK(vm_fault(f.as, a + 6 * PAGE, 0));
+    // A write fault maps around it only what the VMO has.
+    EXPECT_OK(vm_fault(f.as, a + 6 * PAGE, HAL_FAULT_WRITE));
     EXPECT_EQ(kt_pte(f.as, a + 6 * PAGE, NULL), pa);
     EXPECT_EQ(kt_pte(f.as, a + 1 * PAGE, NULL), p1);    // a committed neighbour
     EXPECT_EQ(th_mmu_pages(&f.as->hal), 2);             // the uncommitted ones stay unmapped
     EXPECT_EQ(vmo_committed_bytes(f.vmo), 2 * PAGE);
+    // A read fault maps the rest of the window as a read fault of each would: the shared zero
+    // page, read-only, committing nothing.
+    EXPECT_OK(vm_fault(f.as, a + 3 * PAGE, 0));
+    unsigned fl;
+    EXPECT_EQ(kt_pte(f.as, a + 3 * PAGE, &fl), zero_page);
+    EXPECT_EQ(fl, HAL_MMU_READ);
+    EXPECT_EQ(kt_pte(f.as, a + 7 * PAGE, &fl), zero_page);
+    EXPECT_EQ(fl, HAL_MMU_READ);
+    EXPECT_EQ(kt_pte(f.as, a + 6 * PAGE, &fl), pa);     // mapped pages are left as they were
+    EXPECT_EQ(fl, HAL_MMU_READ | HAL_MMU_WRITE);
+    EXPECT_EQ(th_mmu_pages(&f.as->hal), 8);
+    EXPECT_EQ(vmo_committed_bytes(f.vmo), 2 * PAGE);
+    // Writing a zero-mapped page gives the VMO a page of its own.
+    EXPECT_OK(vm_fault(f.as, a + 3 * PAGE, HAL_FAULT_WRITE));
+    EXPECT_NE(kt_pte(f.as, a + 3 * PAGE, &fl), zero_page);
+    EXPECT_EQ(vmo_committed_bytes(f.vmo), 3 * PAGE);
     uintptr_t b;  // an offset mapping sees the right pages
     ASSERT_OK(map(&f, NULL, KT_RW | ZX_VM_MAP_RANGE, 0, 4 * PAGE, 4 * PAGE, &b));
     EXPECT_EQ(kt_pte(f.as, b + 2 * PAGE, NULL), pa);
@@ -421,4 +438,24 @@ TEST(Vmar, AllocateHonoursOffsetIsUpperLimit) {
     ASSERT_OK(vmar_destroy(sub));
     kobj_unref(&sub->obj);
     kt_aspace_destroy(as);
+}
+
+// Fault-around maps the zero page read-only into other pages of the window; when one of them is
+// committed later (through another mapping), no mapping may keep showing the zero page.
+TEST(Vmar, FaultAroundZeroPagesGoWhenThePageIsCommitted) {
+    struct fixture f;
+    setup(&f, 4);
+    uintptr_t a, r;
+    ASSERT_OK(map(&f, NULL, KT_RW, 0, 0, 4 * PAGE, &a));
+    ASSERT_OK(map(&f, NULL, ZX_VM_PERM_READ, 0, 0, 4 * PAGE, &r));
+    ASSERT_OK(vm_fault(f.as, r, 0));
+    EXPECT_EQ(kt_pte(f.as, r + PAGE, NULL), zero_page);
+    EXPECT_EQ(vmo_committed_bytes(f.vmo), 0);
+    ASSERT_OK(vm_fault(f.as, a + PAGE, HAL_FAULT_WRITE));
+    paddr_t want;
+    ASSERT_TRUE(vmo_lookup_page(f.vmo, 1, &want));
+    paddr_t now;
+    if (hal_aspace_query(&f.as->hal, r + PAGE, &now, NULL)) EXPECT_EQ(now, want);
+    EXPECT_VM_COHERENT(f.as);
+    teardown(&f);
 }
