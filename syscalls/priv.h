@@ -74,10 +74,6 @@ static inline zx_status_t probe_out(user_out_ptr p, size_t size) {
 zx_status_t check_ranged_resource(zx_handle_t handle, uint32_t kind, uint64_t base, uint64_t size,
                                   zx_status_t outside) __attribute__((warn_unused_result));
 
-// Stream append mode (sys_stream.c), for ZX_PROP_STREAM_MODE_APPEND.
-bool stream_get_append(struct kobj *o);
-void stream_set_append(struct kobj *o, bool on);
-
 // Blocking helpers (sys_object.c): wait for `signals` on obj through handle h.
 int64_t wait_one_block(struct kobj *obj, zx_handle_t h, zx_signals_t signals, zx_time_t deadline,
                        user_out_ptr observed);
