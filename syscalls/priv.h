@@ -29,7 +29,8 @@ static inline zx_status_t get_obj_rights(zx_handle_t h, uint32_t type, zx_rights
     return handle_get(cur_handles(), h, type, rights, (struct kobj **)out, have);
 }
 
-// Registers the executor's task_ops and the user-copy fault handler (syscalls/dispatch.c).
+// Registers the executor's task_ops and the user-copy fault handler (syscalls/dispatch.c; the
+// boot runs it at INIT_LEVEL_SYSCALLS, the host unit tests call it).
 void dispatch_global_init(void);
 
 // Gives the caller new handles to objs[i] with rights[i], writing each value to outs[i]:

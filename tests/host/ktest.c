@@ -14,6 +14,7 @@
 #include "kernel/heap.h"
 #include "kernel/pmm.h"
 #include "kernel/sched.h"
+#include "objects/init.h"
 #include "objects/kobj.h"
 #include "objects/task.h"
 #include "objects/vmo.h"
@@ -208,9 +209,8 @@ int main(int argc, char **argv) {
     th_init();
     pmm_init();
     heap_init();
+    objects_init();
     dispatch_global_init();
-    task_global_init();
-    vmo_global_init();
     kt_env_warm_up();
     th_console_clear();
 
