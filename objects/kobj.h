@@ -14,9 +14,10 @@
 
 struct kobj;
 
-// Where an object's get_info operation puts its records. The syscall layer supplies `put`
-// (it copies the records out, or keeps the one record of a single-record topic), so an object
-// never sees user memory: it fills a record on its stack and puts it.
+// Where an object's get_info operation puts its records. The syscall layer supplies `put`,
+// which copies each record out (with actual/avail for a single-record topic), so an object
+// never sees user memory: it fills a record on its stack and puts it, as its last act for a
+// single-record topic.
 struct info_writer {
     void (*put)(struct info_writer *w, const void *rec);
 };

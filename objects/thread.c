@@ -141,9 +141,7 @@ static zx_status_t thread_get_info(struct kobj *o, uint32_t topic, zx_rights_t r
         return ZX_OK;
     }
     case ZX_INFO_TASK_RUNTIME: {
-        zx_info_task_runtime_t info;
-        memset(&info, 0, sizeof(info));
-        info.cpu_time = (zx_duration_t)t->task.runtime_ns;
+        zx_info_task_runtime_t info = {.cpu_time = (zx_duration_t)t->task.runtime_ns};
         info_put(w, &info);
         return ZX_OK;
     }

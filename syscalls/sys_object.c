@@ -231,40 +231,28 @@ int64_t sys_object_signal_peer(zx_handle_t handle, uint32_t clear_mask, uint32_t
 // records out; the records come from the object's get_info operation (objects/<object>.c),
 // except for the topics about handles and the kernel-wide ones, answered here.
 
-// Where the records go: one record is kept until the call's status is known (a single-record
-// topic), a list is copied out as it is produced.
+// Where the records go: a list is copied out as it is produced; the one record of a
+// single-record topic is copied out when it is put, which is the object's last act.
 struct info_out {
     struct info_writer w;
     user_out_ptr buffer;
     size_t buffer_size;
     size_t rec_size;
     size_t count;    // records produced
-    zx_status_t st;  // the first failed copy of a list
-    union {          // the record of a single-record topic
-        zx_info_handle_basic_t handle_basic;
-        zx_info_handle_count_t handle_count;
-        zx_info_kmem_stats_t kmem_stats;
-        zc_info_kernel_counters_t kernel_counters;
-        zx_info_process_t process;
-        zx_info_process_handle_stats_t process_handle_stats;
-        zx_info_task_stats_t task_stats;
-        zx_info_task_runtime_t task_runtime;
-        zx_info_vmo_t vmo;
-        zx_info_thread_t thread;
-        zx_exception_report_t exception_report;
-        zx_info_thread_stats_t thread_stats;
-        zx_info_job_t job;
-        zx_info_socket_t socket;
-        zx_info_resource_t resource;
-        zx_info_vmar_t vmar;
-    } one;
+    zx_status_t st;  // the first failed copy of a list; the single record's result
+    user_out_ptr actual, avail;
 };
 
+// A single-record topic: actual is 1 if the record fits, avail 1; ZX_ERR_BUFFER_TOO_SMALL if not.
 static void put_one(struct info_writer *w, const void *rec) {
     struct info_out *o = container_of(w, struct info_out, w);
-    ASSERT(o->count == 0 && o->rec_size <= sizeof(o->one));
-    memcpy(&o->one, rec, o->rec_size);
+    DEBUG_ASSERT(o->count == 0);
     o->count = 1;
+    size_t n = o->buffer_size >= o->rec_size ? 1 : 0;
+    if (o->actual.addr && put_u64(o->actual, n) != ZX_OK) o->st = ZX_ERR_INVALID_ARGS;
+    else if (o->avail.addr && put_u64(o->avail, 1) != ZX_OK) o->st = ZX_ERR_INVALID_ARGS;
+    else if (!n) o->st = ZX_ERR_BUFFER_TOO_SMALL;
+    else o->st = copy_to_user(o->buffer, rec, o->rec_size);
 }
 
 static void put_list(struct info_writer *w, const void *rec) {
@@ -274,23 +262,13 @@ static void put_list(struct info_writer *w, const void *rec) {
     o->count++;
 }
 
-// A single-record topic: actual is 1 if the record fits, avail 1; ZX_ERR_BUFFER_TOO_SMALL if not.
-static zx_status_t finish_one(struct info_out *o, user_out_ptr actual, user_out_ptr avail) {
-    ASSERT(o->count == 1);
-    size_t n = o->buffer_size >= o->rec_size ? 1 : 0;
-    if (actual.addr && put_u64(actual, n) != ZX_OK) return ZX_ERR_INVALID_ARGS;
-    if (avail.addr && put_u64(avail, 1) != ZX_OK) return ZX_ERR_INVALID_ARGS;
-    if (!n) return ZX_ERR_BUFFER_TOO_SMALL;
-    return copy_to_user(o->buffer, &o->one, o->rec_size);
-}
-
 // A list: as many records as fit; actual/avail tell how many there are.
-static zx_status_t finish_list(struct info_out *o, user_out_ptr actual, user_out_ptr avail) {
+static zx_status_t finish_list(struct info_out *o) {
     if (o->st != ZX_OK) return o->st;
     size_t fit = o->buffer_size / o->rec_size;
     size_t n = o->count < fit ? o->count : fit;
-    if (actual.addr && put_u64(actual, n) != ZX_OK) return ZX_ERR_INVALID_ARGS;
-    if (avail.addr && put_u64(avail, o->count) != ZX_OK) return ZX_ERR_INVALID_ARGS;
+    if (o->actual.addr && put_u64(o->actual, n) != ZX_OK) return ZX_ERR_INVALID_ARGS;
+    if (o->avail.addr && put_u64(o->avail, o->count) != ZX_OK) return ZX_ERR_INVALID_ARGS;
     return ZX_OK;
 }
 
@@ -353,19 +331,21 @@ struct info_topic {
     uint32_t topic;
     uint32_t type;
     zx_rights_t rights;
-    uint32_t rec_size;
+    uint32_t rec_size;  // 0: no such topic
     bool list;
     zx_status_t (*answer)(struct kobj *o, zx_rights_t rights, struct info_writer *w);
 };
 
-#define ONE(topic, type, rights, rec) {topic, type, rights, sizeof(rec), false, NULL}
-#define LIST(topic, type, rights, rec) {topic, type, rights, sizeof(rec), true, NULL}
-static const struct info_topic info_topics[] = {
-    {ZX_INFO_HANDLE_BASIC, 0, 0, sizeof(zx_info_handle_basic_t), false, info_handle_basic},
-    {ZX_INFO_HANDLE_COUNT, 0, ZX_RIGHT_INSPECT, sizeof(zx_info_handle_count_t), false, info_handle_count},
-    {ZX_INFO_KMEM_STATS, ZX_OBJ_TYPE_RESOURCE, 0, sizeof(zx_info_kmem_stats_t), false, info_kmem_stats},
-    {ZC_INFO_KERNEL_COUNTERS, ZX_OBJ_TYPE_RESOURCE, 0, sizeof(zc_info_kernel_counters_t), false,
-     info_kernel_counters},
+// Zircon's topics, indexed by their number (the topic without its version, which sits in
+// the top bits: __ZX_INFO_TOPIC); a row serves only its exact topic, version included.
+#define TOPIC_NUMBER(topic) ((topic) & 0x0fffffffu)
+#define HERE(topic, type, rights, rec, fn) [TOPIC_NUMBER(topic)] = {topic, type, rights, sizeof(rec), false, fn}
+#define ONE(topic, type, rights, rec) [TOPIC_NUMBER(topic)] = {topic, type, rights, sizeof(rec), false, NULL}
+#define LIST(topic, type, rights, rec) [TOPIC_NUMBER(topic)] = {topic, type, rights, sizeof(rec), true, NULL}
+static const struct info_topic zx_topics[] = {
+    HERE(ZX_INFO_HANDLE_BASIC, 0, 0, zx_info_handle_basic_t, info_handle_basic),
+    HERE(ZX_INFO_HANDLE_COUNT, 0, ZX_RIGHT_INSPECT, zx_info_handle_count_t, info_handle_count),
+    HERE(ZX_INFO_KMEM_STATS, ZX_OBJ_TYPE_RESOURCE, 0, zx_info_kmem_stats_t, info_kmem_stats),
     ONE(ZX_INFO_TASK_RUNTIME, 0, ZX_RIGHT_INSPECT, zx_info_task_runtime_t),  // thread, process, job
     ONE(ZX_INFO_PROCESS, ZX_OBJ_TYPE_PROCESS, ZX_RIGHT_INSPECT, zx_info_process_t),
     ONE(ZX_INFO_PROCESS_HANDLE_STATS, ZX_OBJ_TYPE_PROCESS, ZX_RIGHT_INSPECT, zx_info_process_handle_stats_t),
@@ -384,13 +364,18 @@ static const struct info_topic info_topics[] = {
     ONE(ZX_INFO_SOCKET, ZX_OBJ_TYPE_SOCKET, ZX_RIGHT_INSPECT, zx_info_socket_t),
     ONE(ZX_INFO_RESOURCE, ZX_OBJ_TYPE_RESOURCE, ZX_RIGHT_INSPECT, zx_info_resource_t),
 };
+#undef HERE
 #undef ONE
 #undef LIST
+// zc's own topic (include/zc/kcounters.h), numbered far from Zircon's.
+static const struct info_topic zc_counters_topic = {ZC_INFO_KERNEL_COUNTERS, ZX_OBJ_TYPE_RESOURCE, 0,
+                                                    sizeof(zc_info_kernel_counters_t), false, info_kernel_counters};
 
 static const struct info_topic *info_topic(uint32_t topic) {
-    for (size_t i = 0; i < countof(info_topics); i++)
-        if (info_topics[i].topic == topic) return &info_topics[i];
-    return NULL;
+    if (topic == ZC_INFO_KERNEL_COUNTERS) return &zc_counters_topic;
+    uint32_t n = TOPIC_NUMBER(topic);
+    if (n >= countof(zx_topics) || !zx_topics[n].rec_size || zx_topics[n].topic != topic) return NULL;
+    return &zx_topics[n];
 }
 
 // zx_status_t zx_object_get_info(zx_handle_t handle, uint32_t topic, void* buffer,
@@ -408,14 +393,16 @@ int64_t sys_object_get_info(zx_handle_t handle, uint32_t topic, user_out_ptr buf
         return ZX_ERR_NOT_SUPPORTED;
     }
     struct info_out out = {.w = {t->list ? put_list : put_one}, .buffer = buffer, .buffer_size = buffer_size,
-                           .rec_size = t->rec_size, .count = 0, .st = ZX_OK};
+                           .rec_size = t->rec_size, .count = 0, .st = ZX_OK, .actual = actual, .avail = avail};
     if (t->answer) st = t->answer(obj, rights, &out.w);
     else if (obj->ops->get_info) st = obj->ops->get_info(obj, topic, rights, &out.w);
     else st = ZX_ERR_NOT_SUPPORTED;
     kobj_unref(obj);
     if (st == ZX_ERR_NOT_SUPPORTED) return ZX_ERR_WRONG_TYPE;  // a topic of other objects
     if (st != ZX_OK) return st;
-    return t->list ? finish_list(&out, actual, avail) : finish_one(&out, actual, avail);
+    if (t->list) return finish_list(&out);
+    ASSERT(out.count == 1);  // a single-record topic that succeeded put its record
+    return out.st;
 }
 
 // ---- properties ----
