@@ -3,12 +3,14 @@
 #ifndef ZC_KERNEL_INIT_H
 #define ZC_KERNEL_INIT_H
 
-enum {
-    INIT_LEVEL_HEAP = 10,      // pmm, heap
-    INIT_LEVEL_PLATFORM = 20,  // memcpy selection, vDSO constants
-    INIT_LEVEL_OBJECTS = 30,   // slab caches of the object layer
-    INIT_LEVEL_USER = 90,      // userboot
-};
+// Levels are numbers of two digits, not enumerators: KERNEL_INIT puts the level's digits in
+// the section name and the linker sorts the sections by name (an enumerator would be
+// stringified as its name, and the levels would run in alphabetical order).
+#define INIT_LEVEL_HEAP 10      // pmm, heap
+#define INIT_LEVEL_PLATFORM 20  // memcpy selection, CPRNG
+#define INIT_LEVEL_OBJECTS 30   // the object layer: slab caches, the root job (objects/init.c)
+#define INIT_LEVEL_SYSCALLS 40  // the syscall layer registers its ops with the executor
+#define INIT_LEVEL_USER 90      // userboot
 
 struct kernel_init {
     void (*fn)(void);

@@ -62,7 +62,8 @@ static void channel_on_zero_handles(struct kobj *o) {
 static void channel_destroy(struct kobj *o) { slab_free(to_channel(o)); }
 
 static const struct kobj_ops channel_ops = {.on_zero_handles = channel_on_zero_handles,
-                                            .destroy = channel_destroy};
+                                            .destroy = channel_destroy,
+                                            .named = true};
 
 zx_status_t channel_create_pair(struct channel **a, struct channel **b) {
     if (!cache_ready) {

@@ -4,7 +4,7 @@
 
 #include "kernel/heap.h"
 
-static const struct kobj_ops event_ops = {.destroy = kobj_kfree};
+static const struct kobj_ops event_ops = {.destroy = kobj_kfree, .named = true};
 
 zx_status_t event_create(struct kobj **out) {
     struct kobj *e = kmalloc(sizeof(*e));

@@ -6,7 +6,8 @@
 
 static void eventpair_on_zero_handles(struct kobj *o) { kobj_unpair(o, ZX_EVENTPAIR_PEER_CLOSED, 0); }
 static const struct kobj_ops eventpair_ops = {.on_zero_handles = eventpair_on_zero_handles,
-                                              .destroy = kobj_kfree};
+                                              .destroy = kobj_kfree,
+                                              .named = true};
 
 zx_status_t eventpair_create(struct kobj **a, struct kobj **b) {
     struct kobj *x = kmalloc(sizeof(*x)), *y = kmalloc(sizeof(*y));

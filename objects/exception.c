@@ -92,8 +92,39 @@ static void exception_destroy(struct kobj *o) {
     kfree(e);
 }
 
+// ZX_PROP_EXCEPTION_STATE / STRATEGY.
+static zx_status_t exception_get_property(struct kobj *o, uint32_t property, void *value) {
+    struct exception *e = to_exception(o);
+    switch (property) {
+    case ZX_PROP_EXCEPTION_STATE: *(uint32_t *)value = e->state; return ZX_OK;
+    case ZX_PROP_EXCEPTION_STRATEGY: *(uint32_t *)value = e->strategy; return ZX_OK;
+    default: return ZX_ERR_NOT_SUPPORTED;
+    }
+}
+
+static zx_status_t exception_set_property(struct kobj *o, uint32_t property, const void *value) {
+    struct exception *e = to_exception(o);
+    uint32_t v = *(const uint32_t *)value;
+    switch (property) {
+    case ZX_PROP_EXCEPTION_STATE:
+        if (v > ZX_EXCEPTION_STATE_THREAD_EXIT) return ZX_ERR_INVALID_ARGS;
+        e->state = v;
+        return ZX_OK;
+    case ZX_PROP_EXCEPTION_STRATEGY:
+        if (v > ZX_EXCEPTION_STRATEGY_SECOND_CHANCE) return ZX_ERR_INVALID_ARGS;
+        // Only a debugger's handler may choose a second chance.
+        if (e->channel_type != ZX_EXCEPTION_CHANNEL_TYPE_DEBUGGER) return ZX_ERR_BAD_STATE;
+        e->strategy = v;
+        return ZX_OK;
+    default:
+        return ZX_ERR_NOT_SUPPORTED;
+    }
+}
+
 static const struct kobj_ops exception_ops = {.on_zero_handles = exception_on_zero_handles,
-                                              .destroy = exception_destroy};
+                                              .destroy = exception_destroy,
+                                              .get_property = exception_get_property,
+                                              .set_property = exception_set_property};
 
 static int64_t exception_cont(struct task *t, zx_status_t reason) { return 0; }
 

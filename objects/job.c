@@ -43,7 +43,16 @@ static void job_destroy(struct kobj *o) {
     exc_port_release(&j->exc);
     slab_free(j);
 }
-static const struct kobj_ops job_ops = {.destroy = job_destroy};
+static zx_status_t job_get_info(struct kobj *o, uint32_t topic, zx_rights_t rights, struct info_writer *w);
+static zx_status_t job_get_property(struct kobj *o, uint32_t property, void *value);
+static zx_status_t job_set_property(struct kobj *o, uint32_t property, const void *value);
+static zx_koid_t job_related_koid(struct kobj *o);
+static const struct kobj_ops job_ops = {.destroy = job_destroy,
+                                        .get_info = job_get_info,
+                                        .get_property = job_get_property,
+                                        .set_property = job_set_property,
+                                        .related_koid = job_related_koid,
+                                        .named = true};
 
 zx_status_t job_create(struct job *parent, struct job **out) {
     struct job *j = slab_alloc(&job_cache);
@@ -174,3 +183,63 @@ zx_status_t job_policy_check(struct process *p, uint32_t cond) {
     }
 }
 
+
+// ---- the root job ----
+
+static struct job *root_job;
+
+void job_root_init(void) {
+    if (job_create(NULL, &root_job) != ZX_OK) panic("no root job");
+    strlcpy(root_job->obj.name, "root", sizeof(root_job->obj.name));
+}
+
+struct job *job_root(void) { return root_job; }
+
+// ---- zx_object_get_info, properties ----
+
+static zx_status_t job_get_info(struct kobj *o, uint32_t topic, zx_rights_t rights, struct info_writer *w) {
+    struct job *j = to_job(o);
+    switch (topic) {
+    case ZX_INFO_JOB: {
+        zx_info_job_t info;
+        memset(&info, 0, sizeof(info));
+        info.return_code = j->return_code;
+        info.exited = j->dead;
+        info_put(w, &info);
+        return ZX_OK;
+    }
+    case ZX_INFO_TASK_RUNTIME: {  // zc keeps no per-job account
+        zx_info_task_runtime_t info;
+        memset(&info, 0, sizeof(info));
+        info_put(w, &info);
+        return ZX_OK;
+    }
+    case ZX_INFO_JOB_CHILDREN:
+        list_for_each(&j->jobs, it) info_put(w, &container_of(it, struct job, sibling_link)->obj.koid);
+        return ZX_OK;
+    case ZX_INFO_JOB_PROCESSES:
+        list_for_each(&j->processes, it) info_put(w, &container_of(it, struct process, job_link)->obj.koid);
+        return ZX_OK;
+    default:
+        return ZX_ERR_NOT_SUPPORTED;
+    }
+}
+
+static zx_status_t job_get_property(struct kobj *o, uint32_t property, void *value) {
+    if (property != ZX_PROP_JOB_KILL_ON_OOM) return ZX_ERR_NOT_SUPPORTED;
+    *(size_t *)value = to_job(o)->kill_on_oom;
+    return ZX_OK;
+}
+
+static zx_status_t job_set_property(struct kobj *o, uint32_t property, const void *value) {
+    if (property != ZX_PROP_JOB_KILL_ON_OOM) return ZX_ERR_NOT_SUPPORTED;
+    size_t v = *(const size_t *)value;
+    if (v > 1) return ZX_ERR_INVALID_ARGS;
+    to_job(o)->kill_on_oom = v;
+    return ZX_OK;
+}
+
+static zx_koid_t job_related_koid(struct kobj *o) {
+    struct job *j = to_job(o);
+    return j->parent ? j->parent->obj.koid : 0;
+}

@@ -13,12 +13,38 @@
 #define KOBJ_TYPE_COUNT 64  // covers every ZX_OBJ_TYPE_* value
 
 struct kobj;
+
+// Where an object's get_info operation puts its records. The syscall layer supplies `put`,
+// which copies each record out (with actual/avail for a single-record topic), so an object
+// never sees user memory: it fills a record on its stack and puts it, as its last act for a
+// single-record topic.
+struct info_writer {
+    void (*put)(struct info_writer *w, const void *rec);
+};
+static inline void info_put(struct info_writer *w, const void *rec) { w->put(w, rec); }
+
+// What an object does; every member but destroy may be NULL.
 struct kobj_ops {
     // The last handle went away (the object may live on through kernel references).
     void (*on_zero_handles)(struct kobj *o);
     // The last reference went away: free everything.
     void (*destroy)(struct kobj *o);
-    // Called when a user handle to the object is closed (handle-bound cleanups). May be NULL.
+    // zx_object_get_info for the object's own topics (ZX_INFO_*): puts the topic's records in
+    // w (exactly one for a single-record topic, unless it fails). `rights` are those of the
+    // handle used. The syscall layer has already checked the handle's type and rights for
+    // the topic; ZX_ERR_NOT_SUPPORTED: the object has no such topic (zx: ZX_ERR_WRONG_TYPE).
+    zx_status_t (*get_info)(struct kobj *o, uint32_t topic, zx_rights_t rights, struct info_writer *w);
+    // zx_object_get/set_property for the object's own properties (ZX_PROP_*, not the name):
+    // `value` is a kernel buffer of the property's size; the syscall layer has checked the
+    // object's type, the rights and the user's buffer size. set_property validates the value
+    // and applies it, or changes nothing.
+    zx_status_t (*get_property)(struct kobj *o, uint32_t property, void *value);
+    zx_status_t (*set_property)(struct kobj *o, uint32_t property, const void *value);
+    // ZX_INFO_HANDLE_BASIC's related_koid (a thread's process, a process's job ...); NULL:
+    // the peer's koid (peered objects), else 0.
+    zx_koid_t (*related_koid)(struct kobj *o);
+    // The object has a ZX_PROP_NAME (kobj.name).
+    bool named;
 };
 
 struct kobj {
@@ -70,6 +96,10 @@ struct observer {
 
 void kobj_init(struct kobj *o, uint32_t type, const struct kobj_ops *ops);
 zx_koid_t kobj_new_koid(void);
+// ZX_INFO_HANDLE_BASIC's related_koid of o (kobj_ops.related_koid).
+static inline zx_koid_t kobj_related_koid(struct kobj *o) {
+    return o->ops->related_koid ? o->ops->related_koid(o) : o->peer_koid;
+}
 static inline void kobj_ref(struct kobj *o) { o->refcount++; }
 static inline void kobj_unref(struct kobj *o);
 

@@ -35,8 +35,15 @@ static void process_destroy(struct kobj *o) {
     kobj_unref(&p->job->obj);
     slab_free(p);
 }
+static zx_status_t process_get_info(struct kobj *o, uint32_t topic, zx_rights_t rights, struct info_writer *w);
+static zx_status_t process_get_property(struct kobj *o, uint32_t property, void *value);
+static zx_koid_t process_related_koid(struct kobj *o);
 static const struct kobj_ops process_ops = {.on_zero_handles = process_on_zero_handles,
-                                            .destroy = process_destroy};
+                                            .destroy = process_destroy,
+                                            .get_info = process_get_info,
+                                            .get_property = process_get_property,
+                                            .related_koid = process_related_koid,
+                                            .named = true};
 
 zx_status_t process_create(struct job *job, const char *name, struct process **out) {
     if (job->dead) return ZX_ERR_BAD_STATE;
@@ -117,3 +124,152 @@ void process_kill(struct process *p, int64_t code) {
     }
 }
 
+
+// ---- zx_object_get_info, properties ----
+
+// ZX_INFO_PROCESS_MAPS: the address space, then its VMARs and mappings depth-first.
+static void maps_visit(void *ctx, struct vm_region *r, size_t depth) {
+    zx_info_maps_t m;
+    memset(&m, 0, sizeof(m));
+    m.base = r->base;
+    m.size = r->size;
+    m.depth = depth;
+    if (r->kind == VM_REGION_VMAR) {
+        struct vmar *v = container_of(r, struct vmar, r);
+        m.type = ZX_INFO_MAPS_TYPE_VMAR;
+        memcpy(m.name, v->obj.name, sizeof(m.name));
+        if (!m.name[0]) strlcpy(m.name, depth == 1 ? "root" : "vmar", sizeof(m.name));
+    } else {
+        struct vm_mapping *mp = container_of(r, struct vm_mapping, r);
+        m.type = ZX_INFO_MAPS_TYPE_MAPPING;
+        memcpy(m.name, mp->vmo->obj.name, sizeof(m.name));
+        m.u.mapping.mmu_flags = mp->perms;
+        m.u.mapping.vmo_koid = mp->vmo->obj.koid;
+        m.u.mapping.vmo_offset = mp->vmo_offset;
+        size_t committed = 0;
+        for (uint64_t off = 0; off < r->size; off += HAL_PAGE_SIZE) {
+            paddr_t pa;
+            if (vmo_lookup_page(mp->vmo, (mp->vmo_offset + off) / HAL_PAGE_SIZE, &pa)) committed++;
+        }
+        m.u.mapping.committed_pages = committed;
+        m.u.mapping.populated_pages = committed;
+    }
+    info_put(ctx, &m);
+}
+
+static void process_maps(struct process *p, struct info_writer *w) {
+    if (p->state == PROC_DEAD || !p->as->root) return;
+    zx_info_maps_t top;
+    memset(&top, 0, sizeof(top));
+    strlcpy(top.name, "aspace", sizeof(top.name));
+    top.base = HAL_USER_BASE;
+    top.size = HAL_USER_END - HAL_USER_BASE;
+    top.type = ZX_INFO_MAPS_TYPE_ASPACE;
+    info_put(w, &top);
+    vmar_walk(p->as->root, 1, maps_visit, w);
+}
+
+// ZX_INFO_PROCESS_VMOS through a mapping: one record per mapping, flagged so.
+static void vmos_visit(void *ctx, struct vm_region *r, size_t depth) {
+    (void)depth;
+    if (r->kind != VM_REGION_MAPPING) return;
+    zx_info_vmo_t info;
+    vmo_info(container_of(r, struct vm_mapping, r)->vmo, 0, &info);
+    info.flags = (info.flags & ~ZX_INFO_VMO_VIA_HANDLE) | ZX_INFO_VMO_VIA_MAPPING;
+    info_put(ctx, &info);
+}
+
+// Every VMO the process reaches through a handle, then through a mapping (a VMO can appear
+// several times).
+static void process_vmos(struct process *p, struct info_writer *w) {
+    struct handle_table *ht = &p->handles;
+    for (uint32_t i = 0; i < ht->cap; i++) {
+        struct kobj *o = ht->slots[i].obj;
+        if (!o || o->type != ZX_OBJ_TYPE_VMO) continue;
+        zx_info_vmo_t info;
+        vmo_info(to_vmo(o), ht->slots[i].rights, &info);
+        info_put(w, &info);
+    }
+    if (p->state != PROC_DEAD && p->as->root) vmar_walk(p->as->root, 0, vmos_visit, w);
+}
+
+// ZX_INFO_TASK_STATS: the memory of the process's mappings.
+static void stats_visit(void *ctx, struct vm_region *r, size_t depth) {
+    if (r->kind != VM_REGION_MAPPING) return;
+    struct vm_mapping *m = container_of(r, struct vm_mapping, r);
+    zx_info_task_stats_t *info = ctx;
+    info->mem_mapped_bytes += r->size;
+    size_t committed = 0;
+    for (uint64_t off = 0; off < r->size; off += HAL_PAGE_SIZE) {
+        paddr_t pa;
+        if (vmo_lookup_page(m->vmo, (m->vmo_offset + off) / HAL_PAGE_SIZE, &pa)) committed += HAL_PAGE_SIZE;
+    }
+    size_t spaces = 0;
+    list_for_each(&m->vmo->mappings, it) spaces++;
+    if (spaces <= 1) info->mem_private_bytes += committed;
+    else {
+        info->mem_shared_bytes += committed;
+        info->mem_scaled_shared_bytes += committed / spaces;
+    }
+}
+
+static zx_status_t process_get_info(struct kobj *o, uint32_t topic, zx_rights_t rights, struct info_writer *w) {
+    struct process *p = to_process(o);
+    switch (topic) {
+    case ZX_INFO_PROCESS: {
+        zx_info_process_t info = {0};
+        info.return_code = p->return_code;
+        info.start_time = p->start_time;
+        if (p->state != PROC_INITIAL) info.flags |= ZX_INFO_PROCESS_FLAG_STARTED;
+        if (p->state == PROC_DEAD) info.flags |= ZX_INFO_PROCESS_FLAG_EXITED;
+        info_put(w, &info);
+        return ZX_OK;
+    }
+    case ZX_INFO_PROCESS_HANDLE_STATS: {
+        zx_info_process_handle_stats_t info;
+        memset(&info, 0, sizeof(info));
+        struct handle_table *ht = &p->handles;
+        for (uint32_t i = 0; i < ht->cap; i++)
+            if (ht->slots[i].obj && ht->slots[i].obj->type < ZX_OBJ_TYPE_UPPER_BOUND)
+                info.handle_count[ht->slots[i].obj->type]++;
+        info_put(w, &info);
+        return ZX_OK;
+    }
+    case ZX_INFO_TASK_STATS: {
+        if (p->state == PROC_DEAD) return ZX_ERR_BAD_STATE;
+        zx_info_task_stats_t info;
+        memset(&info, 0, sizeof(info));
+        if (p->as->root) vmar_walk(p->as->root, 0, stats_visit, &info);
+        info_put(w, &info);
+        return ZX_OK;
+    }
+    case ZX_INFO_TASK_RUNTIME: {
+        zx_info_task_runtime_t info;
+        memset(&info, 0, sizeof(info));
+        list_for_each(&p->threads, it)
+            info.cpu_time += (zx_duration_t)container_of(it, struct thread, proc_link)->task.runtime_ns;
+        info.cpu_time += p->dead_runtime;
+        info_put(w, &info);
+        return ZX_OK;
+    }
+    case ZX_INFO_PROCESS_THREADS:
+        list_for_each(&p->threads, it) info_put(w, &container_of(it, struct thread, proc_link)->obj.koid);
+        return ZX_OK;
+    case ZX_INFO_PROCESS_MAPS:
+        process_maps(p, w);
+        return ZX_OK;
+    case ZX_INFO_PROCESS_VMOS:
+        process_vmos(p, w);
+        return ZX_OK;
+    default:
+        return ZX_ERR_NOT_SUPPORTED;
+    }
+}
+
+static zx_status_t process_get_property(struct kobj *o, uint32_t property, void *value) {
+    if (property != ZX_PROP_PROCESS_VDSO_BASE_ADDRESS) return ZX_ERR_NOT_SUPPORTED;
+    *(uintptr_t *)value = to_process(o)->as->vdso_image_base;
+    return ZX_OK;
+}
+
+static zx_koid_t process_related_koid(struct kobj *o) { return to_process(o)->job->obj.koid; }

@@ -2,6 +2,7 @@
 
 #include <string.h>
 #include <zircon/errors.h>
+#include <zircon/syscalls/object.h>
 
 #include "kernel/debug.h"
 #include "kernel/heap.h"
@@ -27,7 +28,14 @@ static void socket_on_zero_handles(struct kobj *o) {
     socket_free_chunks(to_socket(o));
 }
 static void socket_destroy(struct kobj *o) { kfree(to_socket(o)); }
-static const struct kobj_ops socket_ops = {.on_zero_handles = socket_on_zero_handles, .destroy = socket_destroy};
+static zx_status_t socket_get_info(struct kobj *o, uint32_t topic, zx_rights_t rights, struct info_writer *w);
+static zx_status_t socket_get_property(struct kobj *o, uint32_t property, void *value);
+static zx_status_t socket_set_property(struct kobj *o, uint32_t property, const void *value);
+static const struct kobj_ops socket_ops = {.on_zero_handles = socket_on_zero_handles,
+                                           .destroy = socket_destroy,
+                                           .get_info = socket_get_info,
+                                           .get_property = socket_get_property,
+                                           .set_property = socket_set_property};
 
 size_t socket_rx_available(const struct socket *s) {
     if (!(s->options & ZX_SOCKET_DATAGRAM)) return s->bytes;
@@ -211,3 +219,42 @@ zx_status_t socket_set_disposition(struct socket *s, uint32_t mine, uint32_t pee
     return ZX_OK;
 }
 
+
+// ---- zx_object_get_info, properties ----
+
+static zx_status_t socket_get_info(struct kobj *o, uint32_t topic, zx_rights_t rights, struct info_writer *w) {
+    if (topic != ZX_INFO_SOCKET) return ZX_ERR_NOT_SUPPORTED;
+    struct socket *so = to_socket(o);
+    zx_info_socket_t info;
+    memset(&info, 0, sizeof(info));
+    info.options = so->options;
+    info.rx_buf_max = SOCKET_CAPACITY;
+    info.rx_buf_size = so->bytes;
+    info.rx_buf_available = socket_rx_available(so);
+    info.tx_buf_max = so->obj.peer ? SOCKET_CAPACITY : 0;
+    info.tx_buf_size = so->obj.peer ? to_socket(so->obj.peer)->bytes : 0;
+    info_put(w, &info);
+    return ZX_OK;
+}
+
+static zx_status_t socket_get_property(struct kobj *o, uint32_t property, void *value) {
+    struct socket *so = to_socket(o);
+    switch (property) {
+    case ZX_PROP_SOCKET_RX_THRESHOLD: *(size_t *)value = so->rx_threshold; return ZX_OK;
+    case ZX_PROP_SOCKET_TX_THRESHOLD: *(size_t *)value = so->tx_threshold; return ZX_OK;
+    default: return ZX_ERR_NOT_SUPPORTED;
+    }
+}
+
+static zx_status_t socket_set_property(struct kobj *o, uint32_t property, const void *value) {
+    struct socket *so = to_socket(o);
+    size_t v = *(const size_t *)value;
+    if (property != ZX_PROP_SOCKET_RX_THRESHOLD && property != ZX_PROP_SOCKET_TX_THRESHOLD)
+        return ZX_ERR_NOT_SUPPORTED;
+    if (v > SOCKET_CAPACITY) return ZX_ERR_INVALID_ARGS;
+    if (property == ZX_PROP_SOCKET_TX_THRESHOLD && !so->obj.peer) return ZX_ERR_PEER_CLOSED;
+    if (property == ZX_PROP_SOCKET_RX_THRESHOLD) so->rx_threshold = (uint32_t)v;
+    else so->tx_threshold = (uint32_t)v;
+    socket_update_signals(so);
+    return ZX_OK;
+}

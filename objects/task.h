@@ -86,8 +86,10 @@ static inline struct thread *task_thread(struct task *t) { return container_of(t
 static inline struct thread *current_thread(void) { return task_thread(sched_current()); }
 static inline struct process *current_process(void) { return current_thread()->proc; }
 
-void task_global_init(void);
-// Between the task files (job.c, process.c, thread.c): not for other layers.
+// The root job (made by the object layer's init, objects/init.c; never destroyed).
+void job_root_init(void);
+struct job *job_root(void);
+// Between the task files (job.c, process.c, thread.c) and objects/init.c: not for other layers.
 void job_global_init(void);
 void process_global_init(void);
 void thread_global_init(void);

@@ -24,7 +24,14 @@ static void thread_destroy(struct kobj *o) {
     kobj_unref(&t->proc->obj);
     slab_free(t);
 }
-static const struct kobj_ops thread_ops = {.destroy = thread_destroy};
+static zx_status_t thread_get_info(struct kobj *o, uint32_t topic, zx_rights_t rights, struct info_writer *w);
+static zx_status_t thread_set_property(struct kobj *o, uint32_t property, const void *value);
+static zx_koid_t thread_related_koid(struct kobj *o);
+static const struct kobj_ops thread_ops = {.destroy = thread_destroy,
+                                           .get_info = thread_get_info,
+                                           .set_property = thread_set_property,
+                                           .related_koid = thread_related_koid,
+                                           .named = true};
 
 zx_status_t thread_create(struct process *p, const char *name, struct thread **out) {
     if (p->state == PROC_DYING || p->state == PROC_DEAD) return ZX_ERR_BAD_STATE;
@@ -106,3 +113,59 @@ uint32_t thread_blocked_state(const struct thread *t) {
     }
     return ZX_THREAD_STATE_BLOCKED;
 }
+
+// ---- zx_object_get_info, properties ----
+
+static uint32_t thread_state(const struct thread *t) {
+    switch (t->task.state) {
+    case TASK_NEW: return ZX_THREAD_STATE_NEW;
+    case TASK_RUNNABLE: return ZX_THREAD_STATE_RUNNING;
+    case TASK_SUSPENDED: return ZX_THREAD_STATE_SUSPENDED;
+    case TASK_BLOCKED: return t->task.suspend_count ? ZX_THREAD_STATE_SUSPENDED : thread_blocked_state(t);
+    case TASK_DEAD: return ZX_THREAD_STATE_DEAD;
+    }
+    return 0;
+}
+
+static zx_status_t thread_get_info(struct kobj *o, uint32_t topic, zx_rights_t rights, struct info_writer *w) {
+    struct thread *t = to_thread(o);
+    switch (topic) {
+    case ZX_INFO_THREAD: {
+        zx_info_thread_t info;
+        memset(&info, 0, sizeof(info));
+        info.state = thread_state(t);
+        if (t->cur_exc) info.wait_exception_channel_type = t->cur_exc->channel_type;
+        info.cpu_affinity_mask.mask[0] = 1;
+        info_put(w, &info);
+        return ZX_OK;
+    }
+    case ZX_INFO_THREAD_EXCEPTION_REPORT:
+        if (!t->cur_exc) return ZX_ERR_BAD_STATE;
+        info_put(w, &t->cur_exc->report);
+        return ZX_OK;
+    case ZX_INFO_THREAD_STATS: {
+        zx_info_thread_stats_t info = {.total_runtime = (zx_duration_t)t->task.runtime_ns, .last_scheduled_cpu = 0};
+        info_put(w, &info);
+        return ZX_OK;
+    }
+    case ZX_INFO_TASK_RUNTIME: {
+        zx_info_task_runtime_t info = {.cpu_time = (zx_duration_t)t->task.runtime_ns};
+        info_put(w, &info);
+        return ZX_OK;
+    }
+    default:
+        return ZX_ERR_NOT_SUPPORTED;
+    }
+}
+
+// ZX_PROP_REGISTER_FS / GS: only the calling thread's own registers (another thread could be
+// running).
+static zx_status_t thread_set_property(struct kobj *o, uint32_t property, const void *value) {
+    if (property != ZX_PROP_REGISTER_FS && property != ZX_PROP_REGISTER_GS) return ZX_ERR_NOT_SUPPORTED;
+    struct thread *t = to_thread(o);
+    if (t != current_thread()) return ZX_ERR_ACCESS_DENIED;
+    return hal_uctx_set_tls_base(&t->task.uctx, property == ZX_PROP_REGISTER_FS ? HAL_TLS_FS : HAL_TLS_GS,
+                                 *(const uintptr_t *)value);
+}
+
+static zx_koid_t thread_related_koid(struct kobj *o) { return to_thread(o)->proc->obj.koid; }

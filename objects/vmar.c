@@ -4,6 +4,7 @@
 #include <string.h>
 #include <zircon/errors.h>
 #include <zircon/rights.h>
+#include <zircon/syscalls/object.h>
 
 #include "kernel/debug.h"
 #include "kernel/heap.h"
@@ -43,7 +44,13 @@ static void vmar_obj_destroy(struct kobj *o) {
     vm_aspace_unref(v->as);
     slab_free(v);
 }
-static const struct kobj_ops vmar_ops = {.destroy = vmar_obj_destroy};
+static zx_status_t vmar_get_info(struct kobj *o, uint32_t topic, zx_rights_t rights, struct info_writer *w) {
+    if (topic != ZX_INFO_VMAR) return ZX_ERR_NOT_SUPPORTED;
+    zx_info_vmar_t info = {.base = to_vmar(o)->r.base, .len = to_vmar(o)->r.size};
+    info_put(w, &info);
+    return ZX_OK;
+}
+static const struct kobj_ops vmar_ops = {.destroy = vmar_obj_destroy, .get_info = vmar_get_info, .named = true};
 
 static struct vmar *vmar_new(struct vm_aspace *as, struct vmar *parent, uintptr_t base, size_t size,
                              uint32_t flags) {

@@ -2,6 +2,7 @@
 
 #include <string.h>
 #include <zircon/errors.h>
+#include <zircon/syscalls/object.h>
 
 #include "kernel/debug.h"
 #include "kernel/heap.h"
@@ -139,7 +140,65 @@ static void vmo_destroy(struct kobj *o) {
     if (parent) hidden_child_gone(parent, v);
 }
 
-static const struct kobj_ops vmo_ops = {.destroy = vmo_destroy};
+// ---- zx_object_get_info, properties ----
+
+void vmo_info(struct vmo *v, zx_rights_t rights, zx_info_vmo_t *info) {
+    memset(info, 0, sizeof(*info));
+    info->koid = v->obj.koid;
+    memcpy(info->name, v->obj.name, sizeof(info->name));
+    info->size_bytes = v->size;
+    info->parent_koid = v->user_parent ? v->user_parent->obj.koid : 0;
+    info->num_children = v->user_child_count;
+    size_t maps = 0, spaces = 0;
+    list_for_each(&v->mappings, it) {
+        maps++;
+        struct vm_mapping *m = container_of(it, struct vm_mapping, vmo_link);
+        bool seen = false;
+        list_for_each(&v->mappings, it2) {
+            if (it2 == it) break;
+            if (container_of(it2, struct vm_mapping, vmo_link)->r.parent->as == m->r.parent->as) seen = true;
+        }
+        if (!seen) spaces++;
+    }
+    info->num_mappings = maps;
+    info->share_count = spaces;
+    info->flags = (vmo_is_physical(v) ? ZX_INFO_VMO_TYPE_PHYSICAL : ZX_INFO_VMO_TYPE_PAGED) | ZX_INFO_VMO_VIA_HANDLE;
+    if (v->flags & VMO_F_RESIZABLE) info->flags |= ZX_INFO_VMO_RESIZABLE;
+    if (v->flags & VMO_F_IMMUTABLE) info->flags |= ZX_INFO_VMO_IMMUTABLE;
+    if (v->user_parent && !v->slice_of) info->flags |= ZX_INFO_VMO_IS_COW_CLONE;
+    info->committed_bytes = vmo_committed_bytes(v);
+    info->populated_bytes = info->committed_bytes;
+    info->handle_rights = rights;
+    info->cache_policy = v->cache_policy;
+}
+
+static zx_status_t vmo_get_info(struct kobj *o, uint32_t topic, zx_rights_t rights, struct info_writer *w) {
+    if (topic != ZX_INFO_VMO) return ZX_ERR_NOT_SUPPORTED;
+    zx_info_vmo_t info;
+    vmo_info(to_vmo(o), rights, &info);
+    info_put(w, &info);
+    return ZX_OK;
+}
+
+static zx_status_t vmo_get_property(struct kobj *o, uint32_t property, void *value) {
+    if (property != ZX_PROP_VMO_CONTENT_SIZE) return ZX_ERR_NOT_SUPPORTED;
+    *(uint64_t *)value = to_vmo(o)->content_size;
+    return ZX_OK;
+}
+
+static zx_status_t vmo_set_property(struct kobj *o, uint32_t property, const void *value) {
+    if (property != ZX_PROP_VMO_CONTENT_SIZE) return ZX_ERR_NOT_SUPPORTED;
+    uint64_t v = *(const uint64_t *)value;
+    if (v > to_vmo(o)->size) return ZX_ERR_OUT_OF_RANGE;
+    to_vmo(o)->content_size = v;
+    return ZX_OK;
+}
+
+static const struct kobj_ops vmo_ops = {.destroy = vmo_destroy,
+                                        .get_info = vmo_get_info,
+                                        .get_property = vmo_get_property,
+                                        .set_property = vmo_set_property,
+                                        .named = true};
 
 void vmo_global_init(void) {
     slab_cache_init(&vmo_cache, "vmo", sizeof(struct vmo));

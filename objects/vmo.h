@@ -83,6 +83,10 @@ void vmo_for_each_page(struct vmo *v, uint64_t first, uint64_t last,
                        void (*fn)(void *ctx, uint64_t idx, paddr_t pa), void *ctx);
 zx_status_t vmo_set_size(struct vmo *v, uint64_t size) __attribute__((warn_unused_result));
 uint64_t vmo_committed_bytes(const struct vmo *v);
+// ZX_INFO_VMO's record of v, as seen through a handle with `rights` (also the records of
+// ZX_INFO_PROCESS_VMOS).
+struct zx_info_vmo;
+void vmo_info(struct vmo *v, zx_rights_t rights, struct zx_info_vmo *info);
 
 // True when (slices resolved) v shows pages of hidden ancestors (a COW clone).
 bool vmo_has_ancestors(struct vmo *v, uint64_t *offset);

@@ -1,5 +1,6 @@
 // From a trap to a syscall handler, a resolved page fault, or a dead process.
 #include "syscalls/numbers.h"
+#include "kernel/init.h"
 #include "objects/exception.h"
 #include "syscalls/priv.h"
 #include "syscalls/syscall_table.h"
@@ -162,9 +163,10 @@ static const struct task_ops thread_task_ops = {
 };
 
 // Connects the executor and the user copies to the object and syscall layers (the layers
-// below call up only through these).
+// below call up only through these); the boot runs it at the syscall layer's init level.
 void dispatch_global_init(void) {
     sched_set_task_ops(&thread_task_ops);
     hal_set_syscall_handler(syscall_fast);
     user_copy_set_fault_handler(resolve_user_fault);
 }
+KERNEL_INIT(dispatch_global_init, INIT_LEVEL_SYSCALLS);

@@ -37,7 +37,8 @@ void wait_many_cancel(struct waiter *w);     // sys_object.c
 void port_wait_cancel(struct waiter *w);     // sys_port.c
 void channel_call_cancel(struct waiter *w);  // sys_channel.c
 
-// Registers the executor's task_ops and the user-copy fault handler (syscalls/dispatch.c).
+// Registers the executor's task_ops and the user-copy fault handler (syscalls/dispatch.c; the
+// boot runs it at INIT_LEVEL_SYSCALLS, the host unit tests call it).
 void dispatch_global_init(void);
 
 // Gives the caller new handles to objs[i] with rights[i], writing each value to outs[i]:
@@ -81,10 +82,6 @@ static inline zx_status_t probe_out(user_out_ptr p, size_t size) {
 // is not covered (sys_system.c).
 zx_status_t check_ranged_resource(zx_handle_t handle, uint32_t kind, uint64_t base, uint64_t size,
                                   zx_status_t outside) __attribute__((warn_unused_result));
-
-// Stream append mode (sys_stream.c), for ZX_PROP_STREAM_MODE_APPEND.
-bool stream_get_append(struct kobj *o);
-void stream_set_append(struct kobj *o, bool on);
 
 // Blocking helpers (sys_object.c): wait for `signals` on obj through handle h.
 int64_t wait_one_block(struct kobj *obj, zx_handle_t h, zx_signals_t signals, zx_time_t deadline,

@@ -1,27 +1,8 @@
-// Streams: a seek pointer over a VMO, read and written with I/O vectors.
-#include "kernel/heap.h"
-#include "objects/vmo.h"
+// Streams: the syscalls over objects/stream.h (decoding the I/O vectors, rights, user copies).
+#include "objects/stream.h"
 #include "syscalls/priv.h"
 
 #define IOV_MAX 1024
-
-struct stream;
-bool stream_get_append(struct kobj *o);
-void stream_set_append(struct kobj *o, bool on);
-
-struct stream {
-    struct kobj obj;
-    struct vmo *vmo;  // referenced
-    uint64_t seek;
-    uint32_t mode;    // ZX_STREAM_MODE_*
-};
-
-static void stream_destroy(struct kobj *o) {
-    struct stream *s = (struct stream *)o;
-    kobj_unref(&s->vmo->obj);
-    kfree(s);
-}
-static const struct kobj_ops stream_ops = {.destroy = stream_destroy};
 
 // zx_status_t zx_stream_create(uint32_t options, zx_handle_t vmo, zx_off_t seek, zx_handle_t* out_stream);
 int64_t sys_stream_create(uint32_t options, zx_handle_t vmo, zx_off_t seek, user_out_ptr out_stream) {
@@ -31,52 +12,37 @@ int64_t sys_stream_create(uint32_t options, zx_handle_t vmo, zx_off_t seek, user
     struct vmo *v;
     zx_status_t st = get_obj(vmo, ZX_OBJ_TYPE_VMO, need, &v);
     if (st != ZX_OK) return st;
-    struct stream *s = kmalloc(sizeof(*s));
-    if (!s) {
-        kobj_unref(&v->obj);
-        return ZX_ERR_NO_MEMORY;
-    }
-    kobj_init(&s->obj, ZX_OBJ_TYPE_STREAM, &stream_ops);
-    s->vmo = v;  // our reference
-    s->seek = seek;
-    s->mode = options;
-    zx_rights_t r = ZX_DEFAULT_STREAM_RIGHTS | ((options & ZX_STREAM_MODE_READ) ? ZX_RIGHT_READ : 0) |
-                    ((options & ZX_STREAM_MODE_WRITE) ? ZX_RIGHT_WRITE : 0);
+    struct stream *s;
+    st = stream_create(v, options, seek, &s);
+    kobj_unref(&v->obj);
+    if (st != ZX_OK) return st;
+    zx_rights_t r = ZX_DEFAULT_STREAM_RIGHTS | need;
     st = give_handle(&s->obj, r, out_stream);
     kobj_unref(&s->obj);
     return st;
 }
 
-// Moves bytes between the VMO at *off and the user vectors; advances *off; *actual = bytes.
+// Moves bytes between the stream at *off and the user vectors; advances *off; *actual = bytes.
 static zx_status_t transfer(struct stream *s, user_inout_ptr vectors, size_t num_vectors, uint64_t *off,
                             bool write, size_t *actual) {
     *actual = 0;
     if (num_vectors > IOV_MAX) return ZX_ERR_INVALID_ARGS;
-    struct vmo *v = s->vmo;
     for (size_t i = 0; i < num_vectors; i++) {
         zx_iovec_t iov;
         zx_status_t st = copy_from_user(&iov, user_in((user_inout_ptr){vectors.addr + i * sizeof(iov)}), sizeof(iov));
         if (st != ZX_OK) return ZX_ERR_NOT_FOUND;  // streams report bad user memory as NOT_FOUND
         if (!iov.capacity) continue;
-        uint64_t end = write ? v->size : v->content_size;
-        if (write && *off + iov.capacity > v->size && (v->flags & VMO_F_RESIZABLE)) {
-            uint64_t want = *off + iov.capacity;
-            if (want < *off) return ZX_ERR_FILE_BIG;
-            st = vmo_set_size(v, (want + HAL_PAGE_SIZE - 1) & ~(HAL_PAGE_SIZE - 1));
-            if (st != ZX_OK) return st;
-            end = v->size;
-        }
-        if (*off >= end) {
+        size_t n;
+        st = stream_io_window(s, write, *off, iov.capacity, &n);
+        if (st != ZX_OK) return st;
+        if (!n) {
             if (write && *actual == 0) return ZX_ERR_NO_SPACE;
             break;
         }
-        size_t n = end - *off < iov.capacity ? end - *off : iov.capacity;
-        st = write ? vmo_write_user(v, (user_in_ptr){(uintptr_t)iov.buffer}, *off, n)
-                   : vmo_read_user(v, (user_out_ptr){(uintptr_t)iov.buffer}, *off, n);
+        st = stream_io_copy(s, write, (user_inout_ptr){(uintptr_t)iov.buffer}, *off, n);
         if (st != ZX_OK) return *actual ? ZX_OK : (st == ZX_ERR_INVALID_ARGS ? ZX_ERR_NOT_FOUND : st);
         *off += n;
         *actual += n;
-        if (write && *off > v->content_size) v->content_size = *off;
         if (n < iov.capacity) break;
     }
     return ZX_OK;
@@ -92,9 +58,7 @@ static int64_t do_io(zx_handle_t handle, uint32_t options, uint64_t *at, user_in
     if (options & ~allowed) {
         st = ZX_ERR_INVALID_ARGS;
     } else {
-        uint64_t off = at ? *at : s->seek;
-        if (write && !at && ((options & ZX_STREAM_APPEND) || (s->mode & ZX_STREAM_MODE_APPEND)))
-            off = s->vmo->content_size;
+        uint64_t off = stream_io_start(s, write, options & ZX_STREAM_APPEND, at);
         st = transfer(s, vectors, num_vectors, &off, write, &n);
         if (!at && st == ZX_OK) s->seek = off;
     }
@@ -140,27 +104,10 @@ int64_t sys_stream_seek(zx_handle_t handle, zx_stream_seek_origin_t whence, int6
     zx_rights_t have;
     zx_status_t st = get_obj_rights(handle, ZX_OBJ_TYPE_STREAM, 0, &s, &have);
     if (st != ZX_OK) return st;
-    int64_t base;
+    uint64_t pos;
     if (!(have & (ZX_RIGHT_READ | ZX_RIGHT_WRITE))) st = ZX_ERR_ACCESS_DENIED;
-    else if (whence == ZX_STREAM_SEEK_ORIGIN_START) base = 0;
-    else if (whence == ZX_STREAM_SEEK_ORIGIN_CURRENT) base = (int64_t)s->seek;
-    else if (whence == ZX_STREAM_SEEK_ORIGIN_END) base = (int64_t)s->vmo->content_size;
-    else st = ZX_ERR_INVALID_ARGS;
-    if (st == ZX_OK) {
-        int64_t pos;
-        if (__builtin_add_overflow(base, offset, &pos) || pos < 0) st = ZX_ERR_INVALID_ARGS;
-        else {
-            s->seek = (uint64_t)pos;
-            if (out_seek.addr) st = put_u64(out_seek, s->seek);
-        }
-    }
+    else st = stream_seek(s, whence, offset, &pos);
+    if (st == ZX_OK && out_seek.addr) st = put_u64(out_seek, pos);
     kobj_unref(&s->obj);
     return st;
-}
-
-bool stream_get_append(struct kobj *o) { return ((struct stream *)o)->mode & ZX_STREAM_MODE_APPEND; }
-void stream_set_append(struct kobj *o, bool on) {
-    struct stream *s = (struct stream *)o;
-    if (on) s->mode |= ZX_STREAM_MODE_APPEND;
-    else s->mode &= ~ZX_STREAM_MODE_APPEND;
 }

@@ -19,18 +19,8 @@
 extern const uint8_t userboot_image[], userboot_image_end[];
 extern const uint8_t vdso_image[], vdso_image_end[];
 
-static struct job *root_job;
 static struct vmo *vdso_vmo;
 static struct vmo *bootfs_vmo;
-
-static void objects_level(void) {
-    dispatch_global_init();
-    task_global_init();
-    vmo_global_init();
-    if (job_create(NULL, &root_job) != ZX_OK) panic("no root job");
-    strlcpy(root_job->obj.name, "root", sizeof(root_job->obj.name));
-}
-KERNEL_INIT(objects_level, INIT_LEVEL_OBJECTS);
 
 static const struct elf64_ehdr *elf_check(const uint8_t *img, size_t size, const char *what) {
     const struct elf64_ehdr *eh = (const void *)img;
@@ -186,7 +176,7 @@ static void userboot_level(void) {
     make_bootfs();
     struct process *p;
     struct thread *t;
-    if (process_create(root_job, "userboot", &p) != ZX_OK || thread_create(p, "userboot", &t) != ZX_OK)
+    if (process_create(job_root(), "userboot", &p) != ZX_OK || thread_create(p, "userboot", &t) != ZX_OK)
         panic("userboot: cannot create the first process");
     p->is_root = true;
     uintptr_t entry = load_userboot(p);
@@ -208,7 +198,7 @@ static void userboot_level(void) {
         resource_create_root(&root_resource) != ZX_OK)
         panic("userboot: no memory");
     struct kobj *objs[] = {&p->obj, &p->as->root->obj, &t->obj, &vdso_vmo->obj, &bootfs_vmo->obj,
-                           &root_job->obj, &log->obj, &root_resource->obj};
+                           &job_root()->obj, &log->obj, &root_resource->obj};
     zx_rights_t rights[] = {ZX_DEFAULT_PROCESS_RIGHTS, vmar_rights_for(p->as->root->flags),
                             ZX_DEFAULT_THREAD_RIGHTS,
                             (ZX_DEFAULT_VMO_RIGHTS & ~ZX_RIGHT_WRITE) | ZX_RIGHT_EXECUTE,

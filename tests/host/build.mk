@@ -1,6 +1,7 @@
 # Kernel unit tests on the host (docs/host-tests.md): kernel/ (portable parts), objects/ and
 # syscalls/ compiled with the host compiler against the test HAL (hal/testhal/), linked with
-# the tests in tests/host/. Two binaries, both in HOST_TESTS:
+# the tests in tests/host/ (kernel/ alone with those of tests/host/core/: below). Two binaries,
+# both in HOST_TESTS:
 #   $(BUILD)/host/kernel-unit-tests        -O2
 #   $(BUILD)/host/kernel-unit-tests-asan   AddressSanitizer + UBSan
 # Included by the top-level Makefile after syscalls/build.mk (it needs SYSCALLS_GEN_HDRS).
@@ -54,10 +55,37 @@ $(KUNIT_ASAN_BIN): $(KUNIT_ASAN_OBJS)
 
 HOST_TESTS += $(KUNIT_BIN) $(KUNIT_ASAN_BIN)
 
+# kernel/ alone: every kernel/*.c (kernel/main.c and its init levels included) with the test
+# HAL, the runner and the tests of tests/host/core/, and nothing of objects/ or syscalls/, so
+# that the link itself (an executable: an undefined symbol fails it) proves kernel/ calls
+# nothing above it. kernel/main.c's memcpy selection links libc-opt's host objects; the
+# init-level table gets its start and end symbols from tests/host/core/kinit.ld.
+#   $(BUILD)/host/kernel-core-tests        -O2
+#   $(BUILD)/host/kernel-core-tests-asan   AddressSanitizer + UBSan
+KCORE_BIN      := $(BUILD)/host/kernel-core-tests
+KCORE_ASAN_BIN := $(BUILD)/host/kernel-core-tests-asan
+KCORE_SRCS = $(wildcard kernel/*.c) hal/testhal/testhal.c tests/host/ktest.c tests/host/heap_wrap.c \
+    $(wildcard tests/host/core/*.c)
+KCORE_LD   := tests/host/core/kinit.ld
+KCORE_LDFLAGS = $(KUNIT_LDFLAGS) -Wl,-T,$(KCORE_LD)
+
+$(KCORE_BIN): $(KCORE_SRCS:%.c=$(KUNIT_DIR)/plain/%.o) $(LIBC_OPT_HOST_OBJS) $(KCORE_LD)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) -o $@ $(filter %.o,$^) $(KCORE_LDFLAGS)
+	@echo "  HOSTLD  $@"
+$(KCORE_ASAN_BIN): $(KCORE_SRCS:%.c=$(KUNIT_DIR)/asan/%.o) $(LIBC_OPT_HOST_OBJS) $(KCORE_LD)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) -fsanitize=address,undefined -o $@ $(filter %.o,$^) $(KCORE_LDFLAGS)
+	@echo "  HOSTLD  $@"
+
+HOST_TESTS += $(KCORE_BIN) $(KCORE_ASAN_BIN)
+
 .PHONY: test-kernel-unit
 # make test-kernel-unit [KUNIT_ARGS='--filter Vmar.']
-test-kernel-unit: $(KUNIT_BIN) $(KUNIT_ASAN_BIN)
+test-kernel-unit: $(KUNIT_BIN) $(KUNIT_ASAN_BIN) $(KCORE_BIN) $(KCORE_ASAN_BIN)
 	$(Q)$(KUNIT_BIN) $(KUNIT_ARGS)
 	$(Q)$(KUNIT_ASAN_BIN) $(KUNIT_ARGS)
+	$(Q)$(KCORE_BIN) $(KUNIT_ARGS)
+	$(Q)$(KCORE_ASAN_BIN) $(KUNIT_ARGS)
 
--include $(wildcard $(KUNIT_DIR)/*/*.d $(KUNIT_DIR)/*/*/*.d $(KUNIT_DIR)/*/*/*/*.d)
+-include $(wildcard $(KUNIT_DIR)/*/*.d $(KUNIT_DIR)/*/*/*.d $(KUNIT_DIR)/*/*/*/*.d $(KUNIT_DIR)/*/*/*/*/*.d)

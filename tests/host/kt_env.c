@@ -1,18 +1,22 @@
 #include "tests/host/kt_env.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <zircon/rights.h>
 
 #include "kernel/debug.h"
 #include "kernel/heap.h"
+#include "kernel/pmm.h"
 #include "objects/channel.h"
 #include "objects/futex.h"
 #include "objects/port.h"
 #include "objects/event.h"
 #include "objects/eventpair.h"
+#include "objects/init.h"
 #include "objects/vmar.h"
 #include "objects/vmo.h"
 #include "syscalls/numbers.h"
+#include "syscalls/priv.h"
 
 zx_status_t kt_proc_create(struct kt_proc *kp, const char *name) {
     memset(kp, 0, sizeof(*kp));
@@ -110,4 +114,26 @@ void kt_env_warm_up(void) {
     if (kt_proc_start(&kp, step_exit, NULL) != ZX_OK) panic("warm-up: no start");
     kt_run(false);
     kt_proc_destroy(&kp);
+}
+
+// ---- the runner's hooks (tests/host/ktest.h) for the whole kernel ----
+
+void kt_boot(void) {
+    pmm_init();
+    heap_init();
+    objects_init();
+    dispatch_global_init();
+    kt_env_warm_up();
+}
+
+uint64_t kt_live_objects(void) { return kobj_live_total(); }
+
+static uint64_t type_snapshot[KOBJ_TYPE_COUNT];
+
+void kt_objects_snapshot(void) { memcpy(type_snapshot, kobj_live, sizeof(type_snapshot)); }
+
+void kt_objects_report(void) {
+    for (int t = 0; t < KOBJ_TYPE_COUNT; t++)
+        if (kobj_live[t] != type_snapshot[t])
+            printf("    object type %d: %ld\n", t, (long)(kobj_live[t] - type_snapshot[t]));
 }

@@ -1,4 +1,5 @@
-// ktest runner: global kernel init once, then every test in a forked child with a leak check.
+// ktest runner: the kernel's boot once (kt_boot), then every test in a forked child with a leak
+// check. The same runner serves the whole kernel (kt_env.c) and kernel/ alone (core/kt_core.c).
 #define _GNU_SOURCE
 #include "tests/host/ktest.h"
 
@@ -14,11 +15,6 @@
 #include "kernel/heap.h"
 #include "kernel/pmm.h"
 #include "kernel/sched.h"
-#include "objects/kobj.h"
-#include "objects/task.h"
-#include "objects/vmo.h"
-#include "syscalls/priv.h"
-#include "tests/host/kt_env.h"
 
 #ifdef ZC_HOST_NEEDS_STRLCPY
 size_t strlcpy(char *dst, const char *src, size_t size) {
@@ -67,10 +63,8 @@ static void on_fatal(const char *why) {
 
 // ---- leak accounting ----
 
-static uint64_t type_snapshot[KOBJ_TYPE_COUNT];
-
 void kt_counts_get(struct kt_counts *c) {
-    c->objects = kobj_live_total();
+    c->objects = kt_live_objects();
     c->free_pages = pmm_free_pages();
     c->heap_live = kt_heap_live;
     c->aspaces = th_mmu_live;
@@ -83,9 +77,7 @@ bool kt_counts_check(const struct kt_counts *b, const char *file, int line) {
     if (a.objects != b->objects) {
         kt_fail(file, line, "leak check: %ld live kernel objects (%lu before, %lu after)",
                 (long)(a.objects - b->objects), b->objects, a.objects);
-        for (int t = 0; t < KOBJ_TYPE_COUNT; t++)
-            if (kobj_live[t] != type_snapshot[t])
-                printf("    object type %d: %ld\n", t, (long)(kobj_live[t] - type_snapshot[t]));
+        kt_objects_report();
         ok = false;
     }
     if (a.free_pages != b->free_pages) {
@@ -133,7 +125,7 @@ static int run_one(const struct kt_case *c) {
     cur_pages_held = 0;
     th_console_clear();
     struct kt_counts before;
-    memcpy(type_snapshot, kobj_live, sizeof(type_snapshot));
+    kt_objects_snapshot();
     kt_counts_get(&before);
     kt_fail_alloc_at(-1);
     c->fn();
@@ -203,15 +195,9 @@ int main(int argc, char **argv) {
         return 0;
     }
 
-    // The kernel's boot, as far as unit tests need it.
     th_on_fatal = on_fatal;
     th_init();
-    pmm_init();
-    heap_init();
-    dispatch_global_init();
-    task_global_init();
-    vmo_global_init();
-    kt_env_warm_up();
+    kt_boot();
     th_console_clear();
 
     size_t planned = 0;

@@ -122,6 +122,14 @@ void kt_skip_leak_check(void);
 // check expects that many fewer free pages.
 void kt_allow_pages_held(int64_t n);
 
+// ---- what the runner needs of the kernel under test ----
+// tests/host/kt_env.c for the whole kernel (kernel/, objects/, syscalls/), tests/host/core/
+// kt_core.c for kernel/ alone.
+void kt_boot(void);              // the kernel's boot as far as the tests need it (after th_init)
+uint64_t kt_live_objects(void);  // live kernel objects (0 without objects/)
+void kt_objects_snapshot(void);  // remembers the live objects of each type before a test ...
+void kt_objects_report(void);    // ... and prints the types whose count changed since
+
 // ---- leak accounting ----
 struct kt_counts {
     uint64_t objects, free_pages, heap_live, aspaces;
