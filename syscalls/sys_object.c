@@ -67,7 +67,7 @@ int64_t wait_one_block(struct kobj *obj, zx_handle_t h, zx_signals_t signals, zx
 int64_t sys_object_wait_one(zx_handle_t handle, zx_signals_t signals, zx_time_t deadline,
                             user_out_ptr observed) {
     struct kobj *obj;
-    zx_status_t st = get_obj(handle, 0, ZX_RIGHT_WAIT, &obj);
+    zx_status_t st = lookup_object_wait_one_handle(handle, &obj);
     if (st != ZX_OK) return st;
     zx_signals_t now = obj->signals;
     if ((now & signals) || deadline <= hal_now()) {
@@ -149,7 +149,7 @@ int64_t sys_object_wait_many(user_inout_ptr items, size_t num_items, zx_time_t d
     struct kobj *objs[ZX_WAIT_MANY_MAX_ITEMS];
     size_t got = 0;
     for (; got < num_items; got++) {
-        st = get_obj(buf[got].handle, 0, ZX_RIGHT_WAIT, &objs[got]);
+        st = get_any(buf[got].handle, ZX_RIGHT_WAIT, &objs[got]);
         if (st != ZX_OK) break;
     }
     if (st != ZX_OK) {
@@ -206,7 +206,7 @@ static zx_signals_t user_settable(uint32_t type) {
 // zx_status_t zx_object_signal(zx_handle_t handle, uint32_t clear_mask, uint32_t set_mask);
 int64_t sys_object_signal(zx_handle_t handle, uint32_t clear_mask, uint32_t set_mask) {
     struct kobj *obj;
-    zx_status_t st = get_obj(handle, 0, ZX_RIGHT_SIGNAL, &obj);
+    zx_status_t st = lookup_object_signal_handle(handle, &obj);
     if (st != ZX_OK) return st;
     zx_signals_t allowed = user_settable(obj->type);
     if ((clear_mask | set_mask) & ~allowed) st = ZX_ERR_INVALID_ARGS;
@@ -218,7 +218,7 @@ int64_t sys_object_signal(zx_handle_t handle, uint32_t clear_mask, uint32_t set_
 // zx_status_t zx_object_signal_peer(zx_handle_t handle, uint32_t clear_mask, uint32_t set_mask);
 int64_t sys_object_signal_peer(zx_handle_t handle, uint32_t clear_mask, uint32_t set_mask) {
     struct kobj *obj;
-    zx_status_t st = get_obj(handle, 0, ZX_RIGHT_SIGNAL_PEER, &obj);
+    zx_status_t st = lookup_object_signal_peer_handle(handle, &obj);
     if (st != ZX_OK) return st;
     if (obj->type != ZX_OBJ_TYPE_EVENTPAIR && obj->type != ZX_OBJ_TYPE_CHANNEL &&
         obj->type != ZX_OBJ_TYPE_SOCKET && obj->type != ZX_OBJ_TYPE_FIFO) {
@@ -239,7 +239,7 @@ int64_t sys_object_signal_peer(zx_handle_t handle, uint32_t clear_mask, uint32_t
 // Kernel-wide topics want the root resource.
 static zx_status_t get_root_resource(zx_handle_t handle) {
     struct kobj *obj;
-    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_RESOURCE, 0, &obj);
+    zx_status_t st = lookup_object_get_info_handle(handle, ZX_OBJ_TYPE_RESOURCE, 0, &obj);
     if (st != ZX_OK) return st;
     bool root = to_resource(obj)->kind == ZX_RSRC_KIND_ROOT;
     kobj_unref(obj);
@@ -418,9 +418,11 @@ int64_t sys_object_get_info(zx_handle_t handle, uint32_t topic, user_out_ptr buf
     zx_status_t st;
     switch (topic) {
     case ZX_INFO_HANDLE_VALID:
-        return handle_slot_of(cur_handles(), handle) ? ZX_OK : ZX_ERR_BAD_HANDLE;
+        st = lookup_object_get_info_handle(handle, 0, 0, &obj);
+        if (st == ZX_OK) kobj_unref(obj);
+        return st;
     case ZX_INFO_HANDLE_BASIC: {
-        st = get_obj_rights(handle, 0, 0, &obj, &rights);
+        st = lookup_object_get_info_handle_rights(handle, 0, 0, &obj, &rights);
         if (st != ZX_OK) return st;
         zx_info_handle_basic_t info = {0};
         info.koid = obj->koid;
@@ -431,14 +433,14 @@ int64_t sys_object_get_info(zx_handle_t handle, uint32_t topic, user_out_ptr buf
         return write_info(buffer, buffer_size, &info, sizeof(info), actual, avail);
     }
     case ZX_INFO_HANDLE_COUNT: {
-        st = get_obj(handle, 0, ZX_RIGHT_INSPECT, &obj);
+        st = lookup_object_get_info_handle(handle, 0, ZX_RIGHT_INSPECT, &obj);
         if (st != ZX_OK) return st;
         zx_info_handle_count_t info = {.handle_count = obj->handle_count};
         kobj_unref(obj);
         return write_info(buffer, buffer_size, &info, sizeof(info), actual, avail);
     }
     case ZX_INFO_PROCESS: {
-        st = get_obj(handle, ZX_OBJ_TYPE_PROCESS, ZX_RIGHT_INSPECT, &obj);
+        st = lookup_object_get_info_handle(handle, ZX_OBJ_TYPE_PROCESS, ZX_RIGHT_INSPECT, &obj);
         if (st != ZX_OK) return st;
         struct process *p = to_process(obj);
         zx_info_process_t info = {0};
@@ -450,7 +452,7 @@ int64_t sys_object_get_info(zx_handle_t handle, uint32_t topic, user_out_ptr buf
         return write_info(buffer, buffer_size, &info, sizeof(info), actual, avail);
     }
     case ZX_INFO_VMO: {
-        st = get_obj_rights(handle, ZX_OBJ_TYPE_VMO, 0, &obj, &rights);
+        st = lookup_object_get_info_handle_rights(handle, ZX_OBJ_TYPE_VMO, 0, &obj, &rights);
         if (st != ZX_OK) return st;
         zx_info_vmo_t info;
         fill_vmo_info(to_vmo(obj), rights, &info);
@@ -458,7 +460,7 @@ int64_t sys_object_get_info(zx_handle_t handle, uint32_t topic, user_out_ptr buf
         return write_info(buffer, buffer_size, &info, sizeof(info), actual, avail);
     }
     case ZX_INFO_PROCESS_HANDLE_STATS: {
-        st = get_obj(handle, ZX_OBJ_TYPE_PROCESS, ZX_RIGHT_INSPECT, &obj);
+        st = lookup_object_get_info_handle(handle, ZX_OBJ_TYPE_PROCESS, ZX_RIGHT_INSPECT, &obj);
         if (st != ZX_OK) return st;
         zx_info_process_handle_stats_t info;
         memset(&info, 0, sizeof(info));
@@ -488,7 +490,7 @@ int64_t sys_object_get_info(zx_handle_t handle, uint32_t topic, user_out_ptr buf
         return write_info(buffer, buffer_size, &info, sizeof(info), actual, avail);
     }
     case ZX_INFO_PROCESS_MAPS: {
-        st = get_obj(handle, ZX_OBJ_TYPE_PROCESS, ZX_RIGHT_INSPECT, &obj);
+        st = lookup_object_get_info_handle(handle, ZX_OBJ_TYPE_PROCESS, ZX_RIGHT_INSPECT, &obj);
         if (st != ZX_OK) return st;
         struct process *p = to_process(obj);
         struct info_out out = {buffer, buffer_size, sizeof(zx_info_maps_t), 0, ZX_OK};
@@ -507,7 +509,7 @@ int64_t sys_object_get_info(zx_handle_t handle, uint32_t topic, user_out_ptr buf
         return info_finish(&out, actual, avail);
     }
     case ZX_INFO_PROCESS_THREADS: {
-        st = get_obj(handle, ZX_OBJ_TYPE_PROCESS, ZX_RIGHT_ENUMERATE, &obj);
+        st = lookup_object_get_info_handle(handle, ZX_OBJ_TYPE_PROCESS, ZX_RIGHT_ENUMERATE, &obj);
         if (st != ZX_OK) return st;
         struct info_out out = {buffer, buffer_size, sizeof(zx_koid_t), 0, ZX_OK};
         list_for_each(&to_process(obj)->threads, it) {
@@ -518,7 +520,7 @@ int64_t sys_object_get_info(zx_handle_t handle, uint32_t topic, user_out_ptr buf
         return info_finish(&out, actual, avail);
     }
     case ZX_INFO_JOB_PROCESSES: {
-        st = get_obj(handle, ZX_OBJ_TYPE_JOB, ZX_RIGHT_ENUMERATE, &obj);
+        st = lookup_object_get_info_handle(handle, ZX_OBJ_TYPE_JOB, ZX_RIGHT_ENUMERATE, &obj);
         if (st != ZX_OK) return st;
         struct info_out out = {buffer, buffer_size, sizeof(zx_koid_t), 0, ZX_OK};
         list_for_each(&to_job(obj)->processes, it) {
@@ -529,7 +531,7 @@ int64_t sys_object_get_info(zx_handle_t handle, uint32_t topic, user_out_ptr buf
         return info_finish(&out, actual, avail);
     }
     case ZX_INFO_THREAD: {
-        st = get_obj(handle, ZX_OBJ_TYPE_THREAD, ZX_RIGHT_INSPECT, &obj);
+        st = lookup_object_get_info_handle(handle, ZX_OBJ_TYPE_THREAD, ZX_RIGHT_INSPECT, &obj);
         if (st != ZX_OK) return st;
         struct thread *t = to_thread(obj);
         zx_info_thread_t info;
@@ -547,7 +549,7 @@ int64_t sys_object_get_info(zx_handle_t handle, uint32_t topic, user_out_ptr buf
         return write_info(buffer, buffer_size, &info, sizeof(info), actual, avail);
     }
     case ZX_INFO_THREAD_EXCEPTION_REPORT: {
-        st = get_obj(handle, ZX_OBJ_TYPE_THREAD, ZX_RIGHT_INSPECT, &obj);
+        st = lookup_object_get_info_handle(handle, ZX_OBJ_TYPE_THREAD, ZX_RIGHT_INSPECT, &obj);
         if (st != ZX_OK) return st;
         struct thread *t = to_thread(obj);
         zx_exception_report_t rep;
@@ -558,7 +560,7 @@ int64_t sys_object_get_info(zx_handle_t handle, uint32_t topic, user_out_ptr buf
         return write_info(buffer, buffer_size, &rep, sizeof(rep), actual, avail);
     }
     case ZX_INFO_THREAD_STATS: {
-        st = get_obj(handle, ZX_OBJ_TYPE_THREAD, ZX_RIGHT_INSPECT, &obj);
+        st = lookup_object_get_info_handle(handle, ZX_OBJ_TYPE_THREAD, ZX_RIGHT_INSPECT, &obj);
         if (st != ZX_OK) return st;
         zx_info_thread_stats_t info = {.total_runtime = (zx_duration_t)to_thread(obj)->task.runtime_ns,
                                        .last_scheduled_cpu = 0};
@@ -566,7 +568,7 @@ int64_t sys_object_get_info(zx_handle_t handle, uint32_t topic, user_out_ptr buf
         return write_info(buffer, buffer_size, &info, sizeof(info), actual, avail);
     }
     case ZX_INFO_TASK_RUNTIME: {
-        st = get_obj(handle, 0, ZX_RIGHT_INSPECT, &obj);
+        st = lookup_object_get_info_handle(handle, 0, ZX_RIGHT_INSPECT, &obj);
         if (st != ZX_OK) return st;
         zx_info_task_runtime_t info;
         memset(&info, 0, sizeof(info));
@@ -584,7 +586,7 @@ int64_t sys_object_get_info(zx_handle_t handle, uint32_t topic, user_out_ptr buf
         return write_info(buffer, buffer_size, &info, sizeof(info), actual, avail);
     }
     case ZX_INFO_TASK_STATS: {
-        st = get_obj(handle, ZX_OBJ_TYPE_PROCESS, ZX_RIGHT_INSPECT, &obj);
+        st = lookup_object_get_info_handle(handle, ZX_OBJ_TYPE_PROCESS, ZX_RIGHT_INSPECT, &obj);
         if (st != ZX_OK) return st;
         struct process *p = to_process(obj);
         zx_info_task_stats_t info;
@@ -596,7 +598,7 @@ int64_t sys_object_get_info(zx_handle_t handle, uint32_t topic, user_out_ptr buf
         return write_info(buffer, buffer_size, &info, sizeof(info), actual, avail);
     }
     case ZX_INFO_JOB: {
-        st = get_obj(handle, ZX_OBJ_TYPE_JOB, ZX_RIGHT_INSPECT, &obj);
+        st = lookup_object_get_info_handle(handle, ZX_OBJ_TYPE_JOB, ZX_RIGHT_INSPECT, &obj);
         if (st != ZX_OK) return st;
         zx_info_job_t info;
         memset(&info, 0, sizeof(info));
@@ -606,7 +608,7 @@ int64_t sys_object_get_info(zx_handle_t handle, uint32_t topic, user_out_ptr buf
         return write_info(buffer, buffer_size, &info, sizeof(info), actual, avail);
     }
     case ZX_INFO_JOB_CHILDREN: {
-        st = get_obj(handle, ZX_OBJ_TYPE_JOB, ZX_RIGHT_ENUMERATE, &obj);
+        st = lookup_object_get_info_handle(handle, ZX_OBJ_TYPE_JOB, ZX_RIGHT_ENUMERATE, &obj);
         if (st != ZX_OK) return st;
         struct info_out out = {buffer, buffer_size, sizeof(zx_koid_t), 0, ZX_OK};
         list_for_each(&to_job(obj)->jobs, it) info_put(&out, &container_of(it, struct job, sibling_link)->obj.koid);
@@ -614,7 +616,7 @@ int64_t sys_object_get_info(zx_handle_t handle, uint32_t topic, user_out_ptr buf
         return info_finish(&out, actual, avail);
     }
     case ZX_INFO_SOCKET: {
-        st = get_obj(handle, ZX_OBJ_TYPE_SOCKET, ZX_RIGHT_INSPECT, &obj);
+        st = lookup_object_get_info_handle(handle, ZX_OBJ_TYPE_SOCKET, ZX_RIGHT_INSPECT, &obj);
         if (st != ZX_OK) return st;
         struct socket *so = to_socket(obj);
         zx_info_socket_t info;
@@ -631,7 +633,7 @@ int64_t sys_object_get_info(zx_handle_t handle, uint32_t topic, user_out_ptr buf
     case ZX_INFO_PROCESS_VMOS: {
         // Every VMO the process reaches through a handle, then through a mapping (a VMO can
         // appear several times).
-        st = get_obj(handle, ZX_OBJ_TYPE_PROCESS, ZX_RIGHT_INSPECT, &obj);
+        st = lookup_object_get_info_handle(handle, ZX_OBJ_TYPE_PROCESS, ZX_RIGHT_INSPECT, &obj);
         if (st != ZX_OK) return st;
         struct process *p = to_process(obj);
         struct info_out out = {buffer, buffer_size, sizeof(zx_info_vmo_t), 0, ZX_OK};
@@ -649,7 +651,7 @@ int64_t sys_object_get_info(zx_handle_t handle, uint32_t topic, user_out_ptr buf
         return info_finish(&out, actual, avail);
     }
     case ZX_INFO_RESOURCE: {
-        st = get_obj(handle, ZX_OBJ_TYPE_RESOURCE, ZX_RIGHT_INSPECT, &obj);
+        st = lookup_object_get_info_handle(handle, ZX_OBJ_TYPE_RESOURCE, ZX_RIGHT_INSPECT, &obj);
         if (st != ZX_OK) return st;
         struct resource *r = to_resource(obj);
         zx_info_resource_t info;
@@ -663,14 +665,14 @@ int64_t sys_object_get_info(zx_handle_t handle, uint32_t topic, user_out_ptr buf
         return write_info(buffer, buffer_size, &info, sizeof(info), actual, avail);
     }
     case ZX_INFO_VMAR: {
-        st = get_obj(handle, ZX_OBJ_TYPE_VMAR, ZX_RIGHT_INSPECT, &obj);
+        st = lookup_object_get_info_handle(handle, ZX_OBJ_TYPE_VMAR, ZX_RIGHT_INSPECT, &obj);
         if (st != ZX_OK) return st;
         zx_info_vmar_t info = {.base = to_vmar(obj)->r.base, .len = to_vmar(obj)->r.size};
         kobj_unref(obj);
         return write_info(buffer, buffer_size, &info, sizeof(info), actual, avail);
     }
     default:
-        st = get_obj(handle, 0, 0, &obj);
+        st = lookup_object_get_info_handle(handle, 0, 0, &obj);
         if (st != ZX_OK) return st;
         kobj_unref(obj);
         return ZX_ERR_NOT_SUPPORTED;
@@ -689,7 +691,7 @@ static bool has_name(uint32_t type) {
 //                                    size_t value_size);
 int64_t sys_object_get_property(zx_handle_t handle, uint32_t property, user_out_ptr value, size_t value_size) {
     struct kobj *obj;
-    zx_status_t st = get_obj(handle, 0, ZX_RIGHT_GET_PROPERTY, &obj);
+    zx_status_t st = lookup_object_get_property_handle(handle, &obj);
     if (st != ZX_OK) return st;
     switch (property) {
     case ZX_PROP_NAME:
@@ -747,7 +749,7 @@ int64_t sys_object_get_property(zx_handle_t handle, uint32_t property, user_out_
 //                                    size_t value_size);
 int64_t sys_object_set_property(zx_handle_t handle, uint32_t property, user_in_ptr value, size_t value_size) {
     struct kobj *obj;
-    zx_status_t st = get_obj(handle, 0, ZX_RIGHT_SET_PROPERTY, &obj);
+    zx_status_t st = lookup_object_set_property_handle(handle, &obj);
     if (st != ZX_OK) return st;
     switch (property) {
     case ZX_PROP_NAME: {
@@ -845,12 +847,10 @@ int64_t sys_object_set_property(zx_handle_t handle, uint32_t property, user_in_p
 int64_t sys_object_get_child(zx_handle_t handle, uint64_t koid, zx_rights_t rights, user_out_ptr out) {
     struct kobj *obj;
     zx_rights_t have;
-    zx_status_t st = get_obj_rights(handle, 0, 0, &obj, &have);
+    zx_status_t st = lookup_object_get_child_handle_rights(handle, &obj, &have);
     if (st != ZX_OK) return st;
     struct kobj *child = NULL;
-    if (obj->type != ZX_OBJ_TYPE_JOB && obj->type != ZX_OBJ_TYPE_PROCESS) st = ZX_ERR_WRONG_TYPE;
-    else if (!(have & ZX_RIGHT_ENUMERATE)) st = ZX_ERR_ACCESS_DENIED;
-    else if (obj->type == ZX_OBJ_TYPE_JOB) {
+    if (obj->type == ZX_OBJ_TYPE_JOB) {
         list_for_each(&to_job(obj)->processes, it) {
             struct process *p = container_of(it, struct process, job_link);
             if (p->obj.koid == koid) child = &p->obj;
