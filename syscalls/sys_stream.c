@@ -85,8 +85,9 @@ static zx_status_t transfer(struct stream *s, user_inout_ptr vectors, size_t num
 static int64_t do_io(zx_handle_t handle, uint32_t options, uint64_t *at, user_inout_ptr vectors,
                      size_t num_vectors, user_out_ptr actual, bool write) {
     struct stream *s;
-    zx_status_t st = write ? (at ? lookup_stream_writev_at_handle(handle, &s) : lookup_stream_writev_handle(handle, &s))
-                           : (at ? lookup_stream_readv_at_handle(handle, &s) : lookup_stream_readv_handle(handle, &s));
+    zx_status_t st;
+    if (write) st = at ? lookup_stream_writev_at_handle(handle, &s) : lookup_stream_writev_handle(handle, &s);
+    else st = at ? lookup_stream_readv_at_handle(handle, &s) : lookup_stream_readv_handle(handle, &s);
     if (st != ZX_OK) return st;
     uint32_t allowed = write && !at ? ZX_STREAM_APPEND : 0;
     size_t n = 0;
