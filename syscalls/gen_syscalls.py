@@ -629,7 +629,9 @@ def gen_typed_getters():
            "// get_TYPE(h, rights, &obj): a handle of the caller's to an object of that type holding\n",
            "// `rights`; *obj is a held reference, dropped with put_TYPE(obj). ZX_ERR_BAD_HANDLE,\n",
            "// ZX_ERR_WRONG_TYPE, ZX_ERR_ACCESS_DENIED, in that order (Zircon's: the wrong type before\n",
-           "// the missing right). get_TYPE_rights also reports the rights the handle holds.\n\n"]
+           "// the missing right). get_TYPE_rights also reports the rights the handle holds. The\n",
+           "// structs may stay incomplete here: each begins with its struct kobj, which the downcasts\n",
+           "// of objects/ (to_vmo ...) rely on too.\n\n"]
     structs = sorted(set(v for v in KOBJ_STRUCTS.values() if v))
     out.append("".join("struct %s;\n" % x for x in structs) + "\n")
     for t in KOBJ_STRUCTS:
