@@ -25,9 +25,11 @@ $(BUILD)/kernel/%.o: %.c
 $(BUILD)/kernel/%.o: %.S
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
+# The decoders include syscalls/priv.h (the lookups and consume_handle inline object layouts):
+# -MMD, so a changed header rebuilds them too.
 $(BUILD)/kernel/gen/sys_table.o: $(SYSCALLS_TABLE_SRC) $(SYSCALLS_GEN_HDRS)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
 $(BUILD)/kernel/embed.o: kernel/embed.S $(USERBOOT_ELF) $(VDSO_SO)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(KERNEL_CFLAGS) -DUSERBOOT_PATH='"$(USERBOOT_ELF)"' -DVDSO_PATH='"$(VDSO_SO)"' -c $< -o $@

@@ -19,6 +19,14 @@ static inline user_out_ptr user_out(user_inout_ptr p) { return (user_out_ptr){p.
 static inline user_in_ptr user_in_off(user_in_ptr p, size_t off) { return (user_in_ptr){p.addr + off}; }
 static inline user_out_ptr user_out_off(user_out_ptr p, size_t off) { return (user_out_ptr){p.addr + off}; }
 static inline bool user_ptr_null(uintptr_t a) { return a == 0; }
+static inline user_out_ptr user_out_of_opt(user_out_opt_ptr p) { return (user_out_ptr){p.addr}; }
+
+// For an optional out pointer: NULL means the caller does not want the value (ZX_OK, nothing
+// written); anything else is copied to as by copy_to_user.
+__attribute__((warn_unused_result)) static inline zx_status_t copy_to_user_opt(user_out_opt_ptr dst,
+                                                                              const void *src, size_t len) {
+    return dst.addr ? copy_to_user(user_out_of_opt(dst), src, len) : ZX_OK;
+}
 
 // Registered by the layer above (syscalls/dispatch.c): make the current process's page at
 // `addr` present with the access in `fault_flags` (HAL_FAULT_*), or fail. A copy that faults

@@ -8,5 +8,6 @@
 typedef struct { uintptr_t addr; } user_in_ptr;     // user memory the kernel reads
 typedef struct { uintptr_t addr; } user_out_ptr;    // user memory the kernel writes
 typedef struct { uintptr_t addr; } user_inout_ptr;  // both
+typedef struct { uintptr_t addr; } user_out_opt_ptr;  // user_out_ptr that may be NULL: no output
 
 #endif

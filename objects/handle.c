@@ -128,8 +128,10 @@ zx_status_t handle_get(struct handle_table *ht, zx_handle_t h, uint32_t type, zx
     return ZX_OK;
 }
 
-static zx_status_t remove_slot(struct handle_table *ht, zx_handle_t h, struct kobj **obj, zx_rights_t *rights,
-                               bool cancel) {
+// Always inlined: handle_take and handle_detach sit on every close and every handle sent.
+__attribute__((always_inline)) static inline zx_status_t remove_slot(struct handle_table *ht, zx_handle_t h,
+                                                                     struct kobj **obj, zx_rights_t *rights,
+                                                                     bool cancel) {
     struct handle_slot *s = handle_slot_of(ht, h);
     if (!s) return ZX_ERR_BAD_HANDLE;
     *obj = s->obj;
@@ -143,7 +145,9 @@ static zx_status_t remove_slot(struct handle_table *ht, zx_handle_t h, struct ko
     return ZX_OK;
 }
 
-zx_status_t handle_take(struct handle_table *ht, zx_handle_t h, struct kobj **obj, zx_rights_t *rights) {
+// Always inlined: it sits on every close (the decoders of the calls that consume a handle).
+__attribute__((always_inline)) inline zx_status_t handle_take(struct handle_table *ht, zx_handle_t h,
+                                                              struct kobj **obj, zx_rights_t *rights) {
     return remove_slot(ht, h, obj, rights, true);
 }
 

@@ -20,6 +20,7 @@ SYSCALLS_GEN_HDRS := \
     $(GEN)/syscalls/numbers.h \
     $(GEN)/syscalls/sys_decls.h \
     $(GEN)/syscalls/syscall_table.h \
+    $(GEN)/syscalls/sys_lookups.h \
     $(GEN)/user/zx_vdso_table.h \
     $(GEN)/user/vdso_calls.h
 SYSCALLS_TABLE_SRC := $(GEN)/syscalls/sys_table.c

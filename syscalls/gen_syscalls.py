@@ -9,7 +9,10 @@ Writes, under OUT_DIR (the build's gen/ directory):
   syscalls/numbers.h                  ZX_SYS_NAME numbers of kernel-entry syscalls, ZX_SYS_COUNT
   syscalls/sys_decls.h                kernel prototypes sys_NAME
   syscalls/syscall_table.h            struct syscall_entry, SYSCALL_F_* flags, syscall_table
-  syscalls/sys_table.c                argument decoders d_NAME and the dispatch table
+  syscalls/sys_table.c                argument decoders d_NAME (and the consuming of `release`
+                                      handles) and the dispatch table
+  syscalls/sys_lookups.h              typed handle getters get_TYPE/put_TYPE and, per handle
+                                      argument, lookup_CALL_ARG with the def's type and rights
   user/vdso_stubs.S                   the vDSO's syscall instruction stubs
   user/vdso_calls.h                   ZC_VDSO_HAS_NAME gates and raw-stub prototypes for user/vdso
   user/vdso_exports.txt               the symbols the vDSO must export (checked after linking)
@@ -48,6 +51,19 @@ OBJ_TYPES = {
     "exception": "EXCEPTION", "clock": "CLOCK", "stream": "STREAM", "msi": "MSI", "iob": "IOB",
     "counter": "COUNTER",
 }
+# The kernel struct of each object type a handle<TYPE> may name (its first member is its struct
+# kobj, as the downcasts in objects/ assume); None: the object is a plain struct kobj. A type
+# missing here has no kernel object yet, and the def may not name it in handle<...>.
+KOBJ_STRUCTS = {
+    "process": "process", "thread": "thread", "job": "job", "vmo": "vmo", "vmar": "vmar",
+    "channel": "channel", "event": None, "eventpair": None, "port": "port", "socket": "socket",
+    "fifo": "fifo", "resource": "resource", "debuglog": "debuglog", "timer": "ktimer",
+    "exception": "exception", "clock": "kclock", "stream": "stream", "counter": "counter",
+    "profile": "profile", "suspend_token": "suspend_token",
+}
+# Other spellings of a type: the getter is named after the canonical one.
+TYPE_ALIASES = {"log": "debuglog"}
+
 # handle<...:RIGHT> names -> ZX_RIGHT_* suffix.
 RIGHTS = {
     "DUPLICATE", "TRANSFER", "READ", "WRITE", "EXECUTE", "MAP", "GET_PROPERTY", "SET_PROPERTY",
@@ -67,8 +83,9 @@ C_KEYWORDS = {
 IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
 LINE_RE = re.compile(r"^syscall\s+(" + IDENT + r")\s*\((.*)\)\s*->\s*(.*)$")
 ARG_RE = re.compile(r"^(.*?)\s*\b(" + IDENT + r")$")
-PTR_RE = re.compile(r"^(in|out|inout)\s*<\s*(" + IDENT + r"(?:\s+" + IDENT + r")*)\s*>$")
-HANDLE_RE = re.compile(r"^handle(?:\s*<(.*)>)?$")
+PTR_RE = re.compile(r"^(in|out|inout)(\?)?\s*<\s*(" + IDENT + r"(?:\s+" + IDENT + r")*)\s*>$")
+HANDLE_RE = re.compile(r"^handle(\?)?(?:\s*<(.*)>)?$")
+RIGHTS_ARG_RE = re.compile(r"^\(\s*(" + IDENT + r")\s*\)$")
 
 # Argument registers at syscall entry, by position (docs/abi.md).
 SYSCALL_REGS = ["rdi", "rsi", "rdx", "r10", "r8", "r9", "r12", "r13"]
@@ -82,11 +99,19 @@ class DefError(Exception):
 
 
 class Arg:
-    def __init__(self, kind, ctype, name, handle=None):
+    def __init__(self, kind, ctype, name, handle=None, optional=False, rights_arg=None,
+                 spec=None):
         self.kind = kind      # "scalar", "handle", "in", "out", "inout"
         self.ctype = ctype    # scalar type, or pointee type for pointers
         self.name = name
         self.handle = handle  # (types, rights, release) for handles
+        self.optional = optional      # handle?<...> (ZX_HANDLE_INVALID allowed), out?<T> (NULL)
+        self.rights_arg = rights_arg  # handle<TYPE:(ARG)>: the rights depend on argument ARG
+        self.spec = spec              # handle<...>: False for a plain `handle`
+
+    @property
+    def is_release(self):
+        return self.kind == "handle" and self.handle[2]
 
     def public_type(self):
         if self.kind == "scalar":
@@ -101,14 +126,19 @@ class Arg:
         if self.kind in ("scalar",):
             return self.ctype
         if self.kind == "handle":
-            return "zx_handle_t"
+            return "struct consumed_handle *" if self.is_release else "zx_handle_t"
+        if self.kind == "out" and self.optional:
+            return "user_out_opt_ptr"
         return {"in": "user_in_ptr", "out": "user_out_ptr", "inout": "user_inout_ptr"}[self.kind]
 
     def decode(self, i):
         """C expression turning the raw 64-bit register a[i] into the kernel argument.
 
         A cast to a narrower integer type keeps the low bits, which discards whatever the
-        caller left in the upper half of the register."""
+        caller left in the upper half of the register. A consumed handle is the decoder's
+        local c<i> (gen_sys_table_c)."""
+        if self.is_release:
+            return "&c%d" % i
         if self.kind in ("in", "out", "inout"):
             return "(%s){(uintptr_t)a[%d]}" % (self.kernel_type(), i)
         if self.ctype == "bool":
@@ -117,15 +147,21 @@ class Arg:
 
     def handle_desc(self):
         types, rights, release = self.handle
+        if not self.spec:
+            return "%s: any handle; its type and rights depend on the other arguments" % self.name
         if types:
             t = " or ".join("ZX_OBJ_TYPE_" + OBJ_TYPES[x] for x in types)
         else:
             t = "any type"
         if rights:
             r = "ZX_RIGHT_" + " | ZX_RIGHT_".join(rights)
+        elif self.rights_arg:
+            r = "rights depending on %s" % self.rights_arg
         else:
-            r = "no fixed rights"
+            r = "no rights needed"
         s = "%s: %s, %s" % (self.name, t, r)
+        if self.optional:
+            s += "; ZX_HANDLE_INVALID allowed"
         if release:
             s += "; consumed by the call, even on failure"
         return s
@@ -163,7 +199,7 @@ class Syscall:
     def params(self, typefn):
         if not self.args:
             return "void"
-        return ", ".join("%s %s" % (typefn(a), a.name) for a in self.args)
+        return ", ".join(c_decl(typefn(a), a.name) for a in self.args)
 
     def public_params(self):
         return self.params(Arg.public_type)
@@ -181,6 +217,11 @@ class Syscall:
 
     def public_signature(self, prefix="zx_"):
         return "%s %s%s(%s)" % (self.ret, prefix, self.name, self.public_params())
+
+
+def c_decl(ctype, name):
+    """`T name`, or `T *name` for a pointer type `T *`."""
+    return ctype + name if ctype.endswith("*") else "%s %s" % (ctype, name)
 
 
 # ---- Parsing -----------------------------------------------------------------------------------
@@ -207,9 +248,8 @@ def split_top_level(s, sep):
 
 
 def parse_handle_spec(spec):
-    types, rights, release = [], [], False
-    if spec is None:
-        return (types, rights, release)
+    """(types, rights, release), rights_arg for the SPEC of handle<SPEC>."""
+    types, rights, release, rights_arg = [], [], False, None
     items = [x.strip() for x in spec.split(",")]
     for n, item in enumerate(items):
         if item == "release":
@@ -222,25 +262,39 @@ def parse_handle_spec(spec):
                            "later ones may only be 'release' (got '%s')" % item)
         tpart, _, rpart = item.partition(":")
         tpart = tpart.strip()
-        if tpart and tpart != "any":
+        if not tpart:
+            raise DefError("handle<...>: missing object type (write 'any' for any type)")
+        if tpart != "any":
             for t in (x.strip() for x in tpart.split("|")):
                 if t not in OBJ_TYPES:
                     raise DefError("unknown object type '%s' in handle<...> (known: any, %s)"
                                    % (t, ", ".join(sorted(OBJ_TYPES))))
+                if TYPE_ALIASES.get(t, t) not in KOBJ_STRUCTS:
+                    raise DefError("object type '%s' has no kernel object: add its struct to "
+                                   "KOBJ_STRUCTS in syscalls/gen_syscalls.py" % t)
                 if t in types:
                     raise DefError("object type '%s' given twice" % t)
                 types.append(t)
-        if ":" in item:
-            for r in (x.strip() for x in rpart.split("|")):
-                if r not in RIGHTS:
-                    raise DefError("unknown right '%s' in handle<...> (rights are ZX_RIGHT_* "
-                                   "without the prefix: %s)" % (r, ", ".join(sorted(RIGHTS))))
-                if r in rights:
-                    raise DefError("right '%s' given twice" % r)
-                rights.append(r)
-            if not rights:
-                raise DefError("empty rights list after ':' in handle<...>")
-    return (types, rights, release)
+        if ":" not in item:
+            continue
+        m = RIGHTS_ARG_RE.match(rpart.strip())
+        if m:
+            rights_arg = m.group(1)
+            continue
+        for r in (x.strip() for x in rpart.split("|")):
+            if r not in RIGHTS:
+                raise DefError("unknown right '%s' in handle<...> (rights are ZX_RIGHT_* "
+                               "without the prefix: %s)" % (r, ", ".join(sorted(RIGHTS))))
+            if r in rights:
+                raise DefError("right '%s' given twice" % r)
+            rights.append(r)
+        if not rights:
+            raise DefError("empty rights list after ':' in handle<...>")
+    if release and len(types) > 1:
+        raise DefError("a consumed handle (release) may name one object type at most")
+    if release and rights_arg:
+        raise DefError("a consumed handle (release) needs fixed rights, not (%s)" % rights_arg)
+    return (types, rights, release), rights_arg
 
 
 def parse_arg(text):
@@ -253,16 +307,26 @@ def parse_arg(text):
         raise DefError("argument name '%s' is a C keyword" % name)
     hm = HANDLE_RE.match(kind)
     if hm:
-        return Arg("handle", "zx_handle_t", name, parse_handle_spec(hm.group(1)))
+        optional, spec = bool(hm.group(1)), hm.group(2)
+        if spec is None:
+            if optional:
+                raise DefError("'handle?' needs a type: handle?<TYPE...>")
+            return Arg("handle", "zx_handle_t", name, ([], [], False), spec=False)
+        handle, rights_arg = parse_handle_spec(spec)
+        return Arg("handle", "zx_handle_t", name, handle, optional=optional,
+                   rights_arg=rights_arg, spec=True)
     pm = PTR_RE.match(kind)
     if pm:
-        pointee = pm.group(2)
+        pointee = pm.group(3)
         if pointee == "handle":
             pointee = "zx_handle_t"
-        return Arg(pm.group(1), pointee, name)
-    if kind.startswith(("in<", "out<", "inout<", "in <", "out <", "inout <")):
-        raise DefError("bad pointer kind '%s' (expected in<T>, out<T> or inout<T> with T a C "
-                       "type name)" % kind)
+        optional = bool(pm.group(2))
+        if optional and pm.group(1) != "out":
+            raise DefError("only out<T> pointers may be optional (out?<T>)")
+        return Arg(pm.group(1), pointee, name, optional=optional)
+    if kind.startswith(("in<", "out<", "inout<", "in <", "out <", "inout <", "out?<")):
+        raise DefError("bad pointer kind '%s' (expected in<T>, out<T>, out?<T> or inout<T> with "
+                       "T a C type name)" % kind)
     if kind not in SCALAR_TYPES:
         if "*" in kind:
             raise DefError("'%s': write user pointers as in<T>, out<T> or inout<T>" % kind)
@@ -307,6 +371,15 @@ def parse_line(line):
 
 def check_syscall(sc):
     a = sc.attrs
+    for arg in sc.args:
+        if arg.rights_arg:
+            others = [x for x in sc.args if x.name == arg.rights_arg]
+            if not others or others[0].kind != "scalar":
+                raise DefError("handle<...:(%s)>: '%s' is not a plain argument of %s"
+                               % (arg.rights_arg, arg.rights_arg, sc.name))
+        if sc.is_vdsocall and (arg.is_release or arg.optional):
+            raise DefError("'%s': release and '?' are kernel-entry rules, meaningless for a "
+                           "vdsocall" % arg.name)
     if sc.is_kernel and len(sc.args) > MAX_ARGS:
         raise DefError("%d arguments: the syscall ABI carries at most %d"
                        % (len(sc.args), MAX_ARGS))
@@ -441,6 +514,8 @@ def gen_sys_decls_h(calls):
         "#include <zircon/types.h>\n",
         "#include <zircon/syscalls/types.h>\n",
         "#include \"kernel/user_ptr.h\"\n\n",
+        "// A handle the call consumes (handle<...,release>): syscalls/priv.h.\n",
+        "struct consumed_handle;\n\n",
         "// Each returns the zx_status_t (or other) result widened to int64_t; it lands in rax.\n\n",
     ]
     for sc in calls:
@@ -488,29 +563,171 @@ def table_flags(sc):
     return " | ".join(f) if f else "0"
 
 
+def consume_call(arg, i):
+    """The decoder's statement taking consumed handle argument i out of the caller's table."""
+    types, rights, _ = arg.handle
+    t = "ZX_OBJ_TYPE_" + OBJ_TYPES[types[0]] if types else "0"
+    r = " | ".join("ZX_RIGHT_" + x for x in rights) or "0"
+    return "consume_handle(&c%d, (zx_handle_t)a[%d], %s, %s, %s);" % (
+        i, i, t, r, "true" if arg.optional else "false")
+
+
 def gen_sys_table_c(calls):
-    out = [banner("//", "Argument decoding and the dispatch table."),
-           "#include \"syscalls/syscall_table.h\"\n",
-           "#include \"syscalls/sys_decls.h\"\n\n"]
+    out = [banner("//", "Argument decoding and the dispatch table.\n"
+                        "// A handle<...,release> argument is taken out of the caller's table "
+                        "before the handler\n// runs and whatever the handler left of it is "
+                        "released after: the call consumes it\n// whatever it returns "
+                        "(syscalls/priv.h, struct consumed_handle)."),
+           "#include \"syscalls/priv.h\"\n",
+           "#include \"syscalls/syscall_table.h\"\n\n"]
     kern = [c for c in calls if c.is_kernel]
     for sc in kern:
         out.append("static int64_t d_%s(const uint64_t *a) {\n" % sc.name)
         if not sc.args:
             out.append(IND + "(void)a;\n" + IND + "return sys_%s();\n}\n\n" % sc.name)
             continue
+        consumed = [(i, a) for i, a in enumerate(sc.args) if a.is_release]
+        for i, a in consumed:
+            out.append(IND + "struct consumed_handle c%d;\n" % i)
+            out.append(IND + consume_call(a, i) + "\n")
         args = [a.decode(i) for i, a in enumerate(sc.args)]
+        lead = "int64_t r = " if consumed else "return "
         call = "sys_%s(" % sc.name
-        line = IND + "return " + call + ", ".join(args) + ");\n"
+        line = IND + lead + call + ", ".join(args) + ");\n"
         if len(line) > 100:
-            sep = ",\n" + IND + " " * (len("return ") + len(call))
-            line = IND + "return " + call + sep.join(args) + ");\n"
-        out.append(line + "}\n\n")
+            sep = ",\n" + IND + " " * (len(lead) + len(call))
+            line = IND + lead + call + sep.join(args) + ");\n"
+        out.append(line)
+        if consumed:
+            for i, _ in consumed:
+                out.append(IND + "consumed_drop(&c%d);\n" % i)
+            out.append(IND + "return r;\n")
+        out.append("}\n\n")
     out.append("const struct syscall_entry syscall_table[ZX_SYS_COUNT] = {\n")
     for sc in kern:
         out.append(IND + "[ZX_SYS_%s] = {\"%s\", d_%s, %d, %s},\n"
                    % (sc.name, sc.name, sc.name, len(sc.args), table_flags(sc)))
     out.append("};\n")
     return "".join(out)
+
+
+# ---- Handle lookups (sys_lookups.h) ------------------------------------------------------------
+
+def canonical_type(t):
+    return TYPE_ALIASES.get(t, t)
+
+
+def obj_ctype(t):
+    """The C type a lookup of object type t (None: several or any) hands out."""
+    st = KOBJ_STRUCTS.get(canonical_type(t)) if t else None
+    return "struct %s" % st if st else "struct kobj"
+
+
+def gen_typed_getters():
+    out = ["// ---- Typed getters, one per object type (the building blocks of the lookups) ----\n",
+           "//\n",
+           "// get_TYPE(h, rights, &obj): a handle of the caller's to an object of that type holding\n",
+           "// `rights`; *obj is a held reference, dropped with put_TYPE(obj). ZX_ERR_BAD_HANDLE,\n",
+           "// ZX_ERR_WRONG_TYPE, ZX_ERR_ACCESS_DENIED, in that order (Zircon's: the wrong type before\n",
+           "// the missing right). get_TYPE_rights also reports the rights the handle holds. The\n",
+           "// structs may stay incomplete here: each begins with its struct kobj, which the downcasts\n",
+           "// of objects/ (to_vmo ...) rely on too.\n\n"]
+    structs = sorted(set(v for v in KOBJ_STRUCTS.values() if v))
+    out.append("".join("struct %s;\n" % x for x in structs) + "\n")
+    for t in KOBJ_STRUCTS:
+        ct = obj_ctype(t)
+        zt = "ZX_OBJ_TYPE_" + OBJ_TYPES[t]
+        conv = "(%s *)o" % ct if ct != "struct kobj" else "o"
+        out.append(c_function("static inline zx_status_t get_%s_rights" % t,
+                              ["zx_handle_t h", "zx_rights_t rights", "%s **out" % ct,
+                               "zx_rights_t *have"],
+                              ["struct kobj *o;",
+                               "zx_status_t st = get_kobj_rights(h, %s, rights, &o, have);" % zt,
+                               "if (st == ZX_OK) *out = %s;" % conv,
+                               "return st;"]))
+        out.append(c_function("static inline zx_status_t get_%s" % t,
+                              ["zx_handle_t h", "zx_rights_t rights", "%s **out" % ct],
+                              ["return get_%s_rights(h, rights, out, NULL);" % t]))
+        out.append("static inline void put_%s(%s *obj) { kobj_unref((struct kobj *)obj); }\n\n"
+                   % (t, ct))
+    return "".join(out)
+
+
+def lookup_body(arg):
+    """The C statement of lookup_CALL_ARG_rights: h, [type,] [rights,] out, have in scope."""
+    types, rights, _ = arg.handle
+    r = " | ".join("ZX_RIGHT_" + x for x in rights) or "0"
+    if arg.rights_arg:
+        r = "rights"
+    if not arg.spec:
+        return "return get_kobj_rights(h, type, rights, out, have);"
+    if not types:
+        return "return get_kobj_rights(h, 0, %s, out, have);" % r
+    if len(types) == 1:
+        return "return get_%s_rights(h, %s, out, have);" % (canonical_type(types[0]), r)
+    mask = " | ".join("TYPE_BIT(ZX_OBJ_TYPE_%s)" % OBJ_TYPES[t] for t in types)
+    return "const uint64_t types = %s;\n%sreturn get_one_of(h, types, %s, out, have);" % (
+        mask, IND, r)
+
+
+def c_function(head, params, body):
+    """`head(params) {` + body + `}`, the parameters one per line when they do not fit."""
+    one = head + "(" + ", ".join(params) + ") {\n"
+    if len(one) > 101:
+        one = head + "(" + (",\n" + " " * (len(head) + 1)).join(params) + ") {\n"
+    return one + "".join(IND + line + "\n" for line in body) + "}\n"
+
+
+def gen_lookups(sc):
+    out = []
+    for arg in sc.args:
+        if arg.kind != "handle" or arg.is_release:
+            continue
+        types, _, _ = arg.handle
+        ct = obj_ctype(types[0] if len(types) == 1 else None)
+        name = "lookup_%s_%s" % (sc.name, arg.name)
+        params = ["zx_handle_t h"]
+        if not arg.spec:
+            params += ["uint32_t type", "zx_rights_t rights"]
+        elif arg.rights_arg:
+            params.append("zx_rights_t rights")
+        pnames = [p.split()[-1] for p in params]
+        body = []
+        if arg.optional:
+            body += ["if (h == ZX_HANDLE_INVALID) {  // handle?<...>: no handle, no object",
+                     IND + "*out = NULL;",
+                     IND + "if (have) *have = 0;",
+                     IND + "return ZX_OK;",
+                     "}"]
+        body.append(lookup_body(arg))
+        out.append("// %s: %s\n" % (sc.name, arg.handle_desc()))
+        out.append(c_function("static inline zx_status_t %s_rights" % name,
+                              params + ["%s **out" % ct, "zx_rights_t *have"], body))
+        out.append(c_function("static inline zx_status_t %s" % name, params + ["%s **out" % ct],
+                              ["return %s_rights(%s, out, NULL);" % (name, ", ".join(pnames))]))
+    return "".join(out)
+
+
+def gen_sys_lookups_h(calls):
+    out = ["#ifndef ZC_SYSCALLS_PRIV_H\n",
+           "#error \"included by syscalls/priv.h, which supplies get_kobj_rights and get_one_of\"\n",
+           "#endif\n\n",
+           gen_typed_getters(),
+           "// ---- Per-call lookups: one per handle<...> argument of a kernel-entry syscall ----\n",
+           "//\n",
+           "// lookup_CALL_ARG(h, [rights,] &obj) looks the argument up with exactly the type and rights\n",
+           "// of its def line; its `rights` parameter exists only where the def says the rights depend\n",
+           "// on another argument (handle<TYPE:(ARG)>), `type` and `rights` only for a plain `handle`.\n",
+           "// Several types (handle<job|process:...>): the rights first, then the type, as Zircon\n",
+           "// looks up a generic object and then switches on its type. handle?<...>: ZX_HANDLE_INVALID\n",
+           "// gives ZX_OK and a NULL object. lookup_CALL_ARG_rights also reports the handle's rights.\n",
+           "// Consumed handles (release) have none: the decoder takes them (struct consumed_handle).\n\n"]
+    for sc in calls:
+        if sc.is_kernel:
+            out.append(gen_lookups(sc))
+    return guard("ZC_GEN_SYSCALLS_SYS_LOOKUPS_H", "".join(out),
+                 "Handle lookups with the types and rights of the def; included by "
+                 "syscalls/priv.h.")
 
 
 def asm_func_begin(names, hidden=False):
@@ -652,6 +869,7 @@ def main(argv):
         "syscalls/sys_decls.h": gen_sys_decls_h(calls),
         "syscalls/syscall_table.h": gen_syscall_table_h(calls),
         "syscalls/sys_table.c": gen_sys_table_c(calls),
+        "syscalls/sys_lookups.h": gen_sys_lookups_h(calls),
         "user/vdso_stubs.S": gen_vdso_stubs_s(calls),
         "user/vdso_calls.h": gen_vdso_calls_h(calls),
         "user/vdso_exports.txt": gen_vdso_exports(calls),

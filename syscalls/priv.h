@@ -5,6 +5,7 @@
 #include <string.h>
 #include <zircon/errors.h>
 #include <zircon/rights.h>
+#include <zircon/syscalls/resource.h>
 #include <zircon/types.h>
 
 #include "kernel/debug.h"
@@ -20,14 +21,70 @@
 
 static inline struct handle_table *cur_handles(void) { return &current_process()->handles; }
 
-// Type-and-rights checked lookup in the caller's table; returns a held reference.
-static inline zx_status_t get_obj(zx_handle_t h, uint32_t type, zx_rights_t rights, void *out) {
-    return handle_get(cur_handles(), h, type, rights, (struct kobj **)out, NULL);
+// ---- Handle lookups ----
+// A handler looks its handle arguments up only through the lookup_CALL_ARG functions that the
+// build generates from syscalls.def (syscalls/sys_lookups.h, docs/syscalls.md): the type and
+// rights of the def line are in them. The getters below are their building blocks, and serve
+// handles that do not come in an argument (zx_wait_item_t.handle).
+
+// The caller's handle h to an object of `type` (0: any) holding `rights`; a held reference.
+// ZX_ERR_BAD_HANDLE, ZX_ERR_WRONG_TYPE, ZX_ERR_ACCESS_DENIED, in that order.
+static inline zx_status_t get_kobj_rights(zx_handle_t h, uint32_t type, zx_rights_t rights,
+                                          struct kobj **out, zx_rights_t *have) {
+    return handle_get(cur_handles(), h, type, rights, out, have);
 }
-static inline zx_status_t get_obj_rights(zx_handle_t h, uint32_t type, zx_rights_t rights, void *out,
-                                         zx_rights_t *have) {
-    return handle_get(cur_handles(), h, type, rights, (struct kobj **)out, have);
+static inline zx_status_t get_any(zx_handle_t h, zx_rights_t rights, struct kobj **out) {
+    return get_kobj_rights(h, 0, rights, out, NULL);
 }
+
+#define TYPE_BIT(t) (1ull << (t))
+_Static_assert(KOBJ_TYPE_COUNT <= 64, "a type set is a 64-bit mask");
+
+// A handle to an object whose type is in the set `types` (TYPE_BIT(ZX_OBJ_TYPE_...) | ...).
+// The rights come first, then the type: Zircon looks such a handle up as a generic object with
+// the rights, and only then switches on its type.
+static inline zx_status_t get_one_of(zx_handle_t h, uint64_t types, zx_rights_t rights,
+                                     struct kobj **out, zx_rights_t *have) {
+    zx_status_t st = get_kobj_rights(h, 0, rights, out, have);
+    if (st == ZX_OK && !(types & TYPE_BIT((*out)->type))) {
+        kobj_unref(*out);
+        st = ZX_ERR_WRONG_TYPE;
+    }
+    return st;
+}
+
+// A handle the call consumes (handle<...,release> in syscalls.def). The generated decoder takes
+// it out of the caller's table before the handler runs (consume_handle) and releases what is
+// left of it when the handler returns (consumed_drop): the call consumes it whatever it returns,
+// as Zircon documents for those calls. A handler that keeps the object (installs it in another
+// table or as a new handle) takes obj and sets it to NULL.
+struct consumed_handle {
+    struct kobj *obj;     // the handle's reference; NULL: no handle, or the handler kept it
+    zx_rights_t rights;   // the rights the handle had
+    zx_status_t status;   // ZX_OK, or why it cannot be used: ZX_ERR_BAD_HANDLE, ZX_ERR_WRONG_TYPE,
+                          // ZX_ERR_ACCESS_DENIED (the def's type and rights; consumed all the same)
+};
+
+// optional: ZX_HANDLE_INVALID is no handle (status ZX_OK, obj NULL), not ZX_ERR_BAD_HANDLE.
+static inline void consume_handle(struct consumed_handle *c, zx_handle_t h, uint32_t type,
+                                  zx_rights_t rights, bool optional) {
+    c->obj = NULL;
+    c->rights = 0;
+    if (optional && h == ZX_HANDLE_INVALID) {
+        c->status = ZX_OK;
+        return;
+    }
+    c->status = handle_take(cur_handles(), h, &c->obj, &c->rights);
+    if (c->status != ZX_OK) return;
+    if (type && c->obj->type != type) c->status = ZX_ERR_WRONG_TYPE;
+    else if ((c->rights & rights) != rights) c->status = ZX_ERR_ACCESS_DENIED;
+}
+
+static inline void consumed_drop(struct consumed_handle *c) {
+    if (c->obj) handle_release(c->obj);
+}
+
+#include "syscalls/sys_lookups.h"
 
 // The cancel routine of blocking calls (syscalls/wait.c) and its per-kind cases, each beside
 // its call's handler.
@@ -48,11 +105,11 @@ zx_status_t give_handles(size_t n, struct kobj *const *objs, const zx_rights_t *
 static inline zx_status_t give_handle(struct kobj *obj, zx_rights_t rights, user_out_ptr out) {
     return give_handles(1, &obj, &rights, &out);
 }
-// Consumes handle h (it is closed whatever happens); when st is ZX_OK, gives the caller a new
-// handle to the same object with `rights` (ZX_RIGHT_SAME_RIGHTS: the old ones plus `add`).
-// The shared tail of zx_handle_replace and zx_vmo_replace_as_executable.
-zx_status_t replace_handle(zx_handle_t h, zx_status_t st, zx_rights_t rights, zx_rights_t add,
-                           user_out_ptr out) __attribute__((warn_unused_result));
+// Gives the caller a new handle with `rights` to the object of a consumed handle (its value
+// written to out first, as give_handles does); on success c no longer holds the object. The
+// shared tail of zx_handle_replace and zx_vmo_replace_as_executable.
+zx_status_t give_consumed(struct consumed_handle *c, zx_rights_t rights, user_out_ptr out)
+    __attribute__((warn_unused_result));
 
 // Like give_handles, for objects just created: consumes their creation references. On failure
 // each object goes through its last-handle path (on_zero_handles: a peered pair comes apart,
@@ -66,22 +123,31 @@ static inline zx_status_t give_new_handle(struct kobj *obj, zx_rights_t rights, 
 zx_status_t give_pair(struct kobj *a, struct kobj *b, zx_rights_t rights, user_out_ptr out0,
                       user_out_ptr out1) __attribute__((warn_unused_result));
 
-// Writes a plain value to user memory if the pointer is non-NULL... no: Zircon requires the
-// pointer; this writes it and maps faults to ZX_ERR_INVALID_ARGS.
+// Write a plain value to user memory (a bad pointer: ZX_ERR_INVALID_ARGS). The _opt forms are
+// for out?<T> arguments, which the caller may leave NULL: then nothing is written.
 static inline zx_status_t put_u32(user_out_ptr p, uint32_t v) { return copy_to_user(p, &v, sizeof(v)); }
 static inline zx_status_t put_u64(user_out_ptr p, uint64_t v) { return copy_to_user(p, &v, sizeof(v)); }
+static inline zx_status_t put_opt_u32(user_out_opt_ptr p, uint32_t v) { return copy_to_user_opt(p, &v, sizeof(v)); }
+static inline zx_status_t put_opt_u64(user_out_opt_ptr p, uint64_t v) { return copy_to_user_opt(p, &v, sizeof(v)); }
 
 // Probes an out pointer by writing zeros: lets a call check its outputs before it acts.
 static inline zx_status_t probe_out(user_out_ptr p, size_t size) {
     static const uint8_t zeros[16];
     return copy_to_user(p, zeros, size);
 }
+static inline zx_status_t probe_opt_out(user_out_opt_ptr p, size_t size) {
+    return p.addr ? probe_out(user_out_of_opt(p), size) : ZX_OK;
+}
 
-// A resource of `kind` whose range covers [base, base + size), or the root resource (which
-// grants every range): ZX_ERR_WRONG_TYPE for another kind (or object), `outside` when the range
-// is not covered (sys_system.c).
-zx_status_t check_ranged_resource(zx_handle_t handle, uint32_t kind, uint64_t base, uint64_t size,
+// r (a resource argument, looked up) is of `kind` with a range covering [base, base + size), or
+// the root resource (which grants every range): ZX_ERR_WRONG_TYPE for another kind, `outside`
+// when the range is not covered (sys_system.c). Drops the caller's reference to r.
+zx_status_t check_ranged_resource(struct resource *r, uint32_t kind, uint64_t base, uint64_t size,
                                   zx_status_t outside) __attribute__((warn_unused_result));
+// One unit of the system resource space: ZX_ERR_OUT_OF_RANGE for another system range.
+static inline zx_status_t check_system_resource(struct resource *r, uint64_t base) {
+    return check_ranged_resource(r, ZX_RSRC_KIND_SYSTEM, base, 1, ZX_ERR_OUT_OF_RANGE);
+}
 
 // Blocking helpers (sys_object.c): wait for `signals` on obj through handle h.
 int64_t wait_one_block(struct kobj *obj, zx_handle_t h, zx_signals_t signals, zx_time_t deadline,

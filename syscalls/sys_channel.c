@@ -138,7 +138,7 @@ static int64_t do_write(zx_handle_t handle, uint32_t options, user_in_ptr bytes,
     zx_status_t st = read_send_list(&sl, user_in(handles), num_handles, etc);
     if (st != ZX_OK) return st;
     struct channel *ch = NULL;
-    st = get_obj(handle, ZX_OBJ_TYPE_CHANNEL, ZX_RIGHT_WRITE, &ch);
+    st = etc ? lookup_channel_write_etc_handle(handle, &ch) : lookup_channel_write_handle(handle, &ch);
     if (st == ZX_OK && options != 0) st = ZX_ERR_INVALID_ARGS;
     struct message *m = NULL;
     if (st == ZX_OK) {
@@ -213,10 +213,10 @@ static zx_status_t deliver(struct message *m, user_out_ptr bytes, user_out_ptr h
 }
 
 static int64_t do_read(zx_handle_t handle, uint32_t options, user_out_ptr bytes, user_out_ptr handles,
-                       uint32_t num_bytes, uint32_t num_handles, user_out_ptr actual_bytes,
-                       user_out_ptr actual_handles, bool etc) {
+                       uint32_t num_bytes, uint32_t num_handles, user_out_opt_ptr actual_bytes,
+                       user_out_opt_ptr actual_handles, bool etc) {
     struct channel *ch;
-    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_CHANNEL, ZX_RIGHT_READ, &ch);
+    zx_status_t st = etc ? lookup_channel_read_etc_handle(handle, &ch) : lookup_channel_read_handle(handle, &ch);
     if (st != ZX_OK) return st;
     if (options & ~ZX_CHANNEL_READ_MAY_DISCARD) {
         kobj_unref(&ch->obj);
@@ -228,9 +228,8 @@ static int64_t do_read(zx_handle_t handle, uint32_t options, user_out_ptr bytes,
         kobj_unref(&ch->obj);
         return st;
     }
-    if (actual_bytes.addr && put_u32(actual_bytes, m->num_bytes) != ZX_OK) st = ZX_ERR_INVALID_ARGS;
-    if (st == ZX_OK && actual_handles.addr && put_u32(actual_handles, m->num_handles) != ZX_OK)
-        st = ZX_ERR_INVALID_ARGS;
+    if (put_opt_u32(actual_bytes, m->num_bytes) != ZX_OK) st = ZX_ERR_INVALID_ARGS;
+    if (st == ZX_OK && put_opt_u32(actual_handles, m->num_handles) != ZX_OK) st = ZX_ERR_INVALID_ARGS;
     if (st == ZX_OK && (num_bytes < m->num_bytes || num_handles < m->num_handles)) {
         if (options & ZX_CHANNEL_READ_MAY_DISCARD) {
             channel_pop(ch);
@@ -251,8 +250,8 @@ static int64_t do_read(zx_handle_t handle, uint32_t options, user_out_ptr bytes,
 //                             uint32_t num_bytes, uint32_t num_handles, uint32_t* actual_bytes,
 //                             uint32_t* actual_handles);
 int64_t sys_channel_read(zx_handle_t handle, uint32_t options, user_out_ptr bytes, user_out_ptr handles,
-                         uint32_t num_bytes, uint32_t num_handles, user_out_ptr actual_bytes,
-                         user_out_ptr actual_handles) {
+                         uint32_t num_bytes, uint32_t num_handles, user_out_opt_ptr actual_bytes,
+                         user_out_opt_ptr actual_handles) {
     return do_read(handle, options, bytes, handles, num_bytes, num_handles, actual_bytes, actual_handles, false);
 }
 
@@ -260,8 +259,8 @@ int64_t sys_channel_read(zx_handle_t handle, uint32_t options, user_out_ptr byte
 //                                 zx_handle_info_t* handles, uint32_t num_bytes, uint32_t num_handles,
 //                                 uint32_t* actual_bytes, uint32_t* actual_handles);
 int64_t sys_channel_read_etc(zx_handle_t handle, uint32_t options, user_out_ptr bytes, user_out_ptr handles,
-                             uint32_t num_bytes, uint32_t num_handles, user_out_ptr actual_bytes,
-                             user_out_ptr actual_handles) {
+                             uint32_t num_bytes, uint32_t num_handles, user_out_opt_ptr actual_bytes,
+                             user_out_opt_ptr actual_handles) {
     return do_read(handle, options, bytes, handles, num_bytes, num_handles, actual_bytes, actual_handles, true);
 }
 
@@ -304,7 +303,7 @@ static int64_t do_call(zx_handle_t handle, uint32_t options, zx_time_t deadline,
     zx_status_t st = read_send_list(&sl, wr_handles, a.wr_num_handles, etc);
     if (st != ZX_OK) return st;
     struct channel *ch = NULL;
-    st = get_obj(handle, ZX_OBJ_TYPE_CHANNEL, ZX_RIGHT_READ | ZX_RIGHT_WRITE, &ch);
+    st = etc ? lookup_channel_call_etc_handle(handle, &ch) : lookup_channel_call_handle(handle, &ch);
     if (st == ZX_OK && options != 0) st = ZX_ERR_INVALID_ARGS;
     if (st == ZX_OK && a.wr_num_bytes < sizeof(zx_txid_t)) st = ZX_ERR_INVALID_ARGS;
     struct message *m = NULL;

@@ -2,11 +2,8 @@
 #include "objects/clock.h"
 #include "syscalls/priv.h"
 
-// The clock calls report any non-clock handle as ZX_ERR_BAD_HANDLE.
-static zx_status_t get_clock(zx_handle_t h, zx_rights_t rights, struct kclock **out) {
-    zx_status_t st = get_obj(h, ZX_OBJ_TYPE_CLOCK, rights, out);
-    return st == ZX_ERR_WRONG_TYPE ? ZX_ERR_BAD_HANDLE : st;
-}
+// The clock calls report any non-clock handle as ZX_ERR_BAD_HANDLE: wraps their lookups.
+static zx_status_t clock_lookup(zx_status_t st) { return st == ZX_ERR_WRONG_TYPE ? ZX_ERR_BAD_HANDLE : st; }
 
 static uint32_t args_version(uint64_t options) {
     return (uint32_t)((options & ZX_CLOCK_ARGS_VERSION_MASK) >> ZX_CLOCK_ARGS_VERSION_SHIFT);
@@ -38,7 +35,7 @@ int64_t sys_clock_create(uint64_t options, user_in_ptr args, user_out_ptr out) {
 // zx_status_t zx_clock_read(zx_handle_t handle, zx_time_t* now);
 int64_t sys_clock_read(zx_handle_t handle, user_out_ptr now) {
     struct kclock *c;
-    zx_status_t st = get_clock(handle, ZX_RIGHT_READ, &c);
+    zx_status_t st = clock_lookup(lookup_clock_read_handle(handle, &c));
     if (st != ZX_OK) return st;
     int64_t v = clock_read(c, hal_now());
     kobj_unref(&c->obj);
@@ -48,7 +45,7 @@ int64_t sys_clock_read(zx_handle_t handle, user_out_ptr now) {
 // zx_status_t zx_clock_get_details(zx_handle_t handle, uint64_t options, void* details);
 int64_t sys_clock_get_details(zx_handle_t handle, uint64_t options, user_out_ptr details) {
     struct kclock *c;
-    zx_status_t st = get_clock(handle, ZX_RIGHT_READ, &c);
+    zx_status_t st = clock_lookup(lookup_clock_get_details_handle(handle, &c));
     if (st != ZX_OK) return st;
     if (options != ZX_CLOCK_ARGS_VERSION(1)) {
         kobj_unref(&c->obj);
@@ -94,7 +91,7 @@ static zx_status_t decode_update(uint64_t options, user_in_ptr args, struct cloc
 // zx_status_t zx_clock_update(zx_handle_t handle, uint64_t options, const void* args);
 int64_t sys_clock_update(zx_handle_t handle, uint64_t options, user_in_ptr args) {
     struct kclock *c;
-    zx_status_t st = get_clock(handle, ZX_RIGHT_WRITE, &c);
+    zx_status_t st = clock_lookup(lookup_clock_update_handle(handle, &c));
     if (st != ZX_OK) return st;
     struct clock_update u;
     st = decode_update(options, args, &u);

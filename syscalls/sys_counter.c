@@ -17,7 +17,7 @@ int64_t sys_counter_create(uint32_t options, user_out_ptr out) {
 int64_t sys_counter_add(zx_handle_t handle, int64_t amount) {
     // READ too: a series of failing adds would reveal the value.
     struct counter *c;
-    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_COUNTER, ZX_RIGHT_READ | ZX_RIGHT_WRITE, &c);
+    zx_status_t st = lookup_counter_add_handle(handle, &c);
     if (st != ZX_OK) return st;
     int64_t sum;
     if (__builtin_add_overflow(c->value, amount, &sum)) st = ZX_ERR_OUT_OF_RANGE;
@@ -29,7 +29,7 @@ int64_t sys_counter_add(zx_handle_t handle, int64_t amount) {
 // zx_status_t zx_counter_read(zx_handle_t handle, int64_t* value);
 int64_t sys_counter_read(zx_handle_t handle, user_out_ptr value) {
     struct counter *c;
-    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_COUNTER, ZX_RIGHT_READ, &c);
+    zx_status_t st = lookup_counter_read_handle(handle, &c);
     if (st != ZX_OK) return st;
     st = put_u64(value, (uint64_t)c->value);
     kobj_unref(&c->obj);
@@ -39,7 +39,7 @@ int64_t sys_counter_read(zx_handle_t handle, user_out_ptr value) {
 // zx_status_t zx_counter_write(zx_handle_t handle, int64_t value);
 int64_t sys_counter_write(zx_handle_t handle, int64_t value) {
     struct counter *c;
-    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_COUNTER, ZX_RIGHT_WRITE, &c);
+    zx_status_t st = lookup_counter_write_handle(handle, &c);
     if (st != ZX_OK) return st;
     counter_set(c, value);
     kobj_unref(&c->obj);

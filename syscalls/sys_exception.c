@@ -5,9 +5,8 @@
 // zx_status_t zx_task_create_exception_channel(zx_handle_t handle, uint32_t options, zx_handle_t* out);
 int64_t sys_task_create_exception_channel(zx_handle_t handle, uint32_t options, user_out_ptr out) {
     struct kobj *task;
-    zx_status_t st = get_obj(handle, 0,
-                             ZX_RIGHT_INSPECT | ZX_RIGHT_DUPLICATE | ZX_RIGHT_TRANSFER | ZX_RIGHT_MANAGE_THREAD,
-                             &task);
+    zx_rights_t have;
+    zx_status_t st = lookup_task_create_exception_channel_handle_rights(handle, &task, &have);
     if (st != ZX_OK) return st;
     struct exc_port *port = NULL;
     if (options & ~ZX_EXCEPTION_CHANNEL_DEBUGGER) st = ZX_ERR_INVALID_ARGS;
@@ -17,9 +16,9 @@ int64_t sys_task_create_exception_channel(zx_handle_t handle, uint32_t options, 
         port = options ? &to_process(task)->exc_debugger : &to_process(task)->exc;
     else if (task->type == ZX_OBJ_TYPE_JOB)
         port = options ? NULL : &to_job(task)->exc;
-    else
-        st = ZX_ERR_WRONG_TYPE;
     if (st == ZX_OK && !port) st = ZX_ERR_INVALID_ARGS;  // no debugger channel on threads and jobs here
+    // A job's or a process's channel reaches its threads: that takes ZX_RIGHT_ENUMERATE.
+    if (st == ZX_OK && task->type != ZX_OBJ_TYPE_THREAD && !(have & ZX_RIGHT_ENUMERATE)) st = ZX_ERR_ACCESS_DENIED;
     if (st == ZX_OK) {
         bool dead = (task->type == ZX_OBJ_TYPE_THREAD && to_thread(task)->task.state == TASK_DEAD) ||
                     (task->type == ZX_OBJ_TYPE_PROCESS && to_process(task)->state == PROC_DEAD) ||
@@ -39,7 +38,7 @@ int64_t sys_task_create_exception_channel(zx_handle_t handle, uint32_t options, 
 // zx_status_t zx_exception_get_thread(zx_handle_t handle, zx_handle_t* out);
 int64_t sys_exception_get_thread(zx_handle_t handle, user_out_ptr out) {
     struct exception *e;
-    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_EXCEPTION, 0, &e);
+    zx_status_t st = lookup_exception_get_thread_handle(handle, &e);
     if (st != ZX_OK) return st;
     st = give_handle(&e->thread->obj, ZX_DEFAULT_THREAD_RIGHTS, out);
     kobj_unref(&e->obj);
@@ -49,7 +48,7 @@ int64_t sys_exception_get_thread(zx_handle_t handle, user_out_ptr out) {
 // zx_status_t zx_exception_get_process(zx_handle_t handle, zx_handle_t* out);
 int64_t sys_exception_get_process(zx_handle_t handle, user_out_ptr out) {
     struct exception *e;
-    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_EXCEPTION, 0, &e);
+    zx_status_t st = lookup_exception_get_process_handle(handle, &e);
     if (st != ZX_OK) return st;
     // A thread's own channel gives access to the thread only.
     if (e->channel_type == ZX_EXCEPTION_CHANNEL_TYPE_THREAD) st = ZX_ERR_ACCESS_DENIED;

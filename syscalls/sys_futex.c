@@ -8,24 +8,17 @@ static zx_status_t check_ptr(uintptr_t p) {
     return (p == 0 || (p & 3)) ? ZX_ERR_INVALID_ARGS : ZX_OK;
 }
 
-// The thread named by an owner handle (ZX_HANDLE_INVALID = none). Returns a reference.
-// A thread that has exited counts as no owner; one not started yet is an error.
-static zx_status_t owner_thread(zx_handle_t h, struct thread **out) {
-    *out = NULL;
-    if (h == ZX_HANDLE_INVALID) return ZX_OK;
-    struct thread *t;
-    zx_status_t st = get_obj(h, ZX_OBJ_TYPE_THREAD, 0, &t);
-    if (st != ZX_OK) return st;
-    if (!t->started) {
-        kobj_unref(&t->obj);
-        return ZX_ERR_INVALID_ARGS;
+// The owner thread that the lookup of an owner handle (status st, result *t) found: none for
+// ZX_HANDLE_INVALID or a thread that has exited; one not started yet is an error. *t keeps
+// the lookup's reference (or is NULL).
+static zx_status_t owner_thread(zx_status_t st, struct thread **t) {
+    if (st != ZX_OK || !*t) return st;
+    if (!(*t)->started || (*t)->task.state == TASK_DEAD) {
+        st = (*t)->started ? ZX_OK : ZX_ERR_INVALID_ARGS;
+        put_thread(*t);
+        *t = NULL;
     }
-    if (t->task.state == TASK_DEAD) {
-        kobj_unref(&t->obj);
-        return ZX_OK;
-    }
-    *out = t;
-    return ZX_OK;
+    return st;
 }
 
 // zx_status_t zx_futex_wait(const zx_futex_t* value_ptr, zx_futex_t current_value,
@@ -40,7 +33,7 @@ int64_t sys_futex_wait(user_in_ptr value_ptr, zx_futex_t current_value, zx_handl
     if (st == ZX_OK && v != (int32_t)current_value) st = ZX_ERR_BAD_STATE;
     if (st != ZX_OK) return st;
     struct thread *owner;
-    st = owner_thread(new_futex_owner, &owner);
+    st = owner_thread(lookup_futex_wait_new_futex_owner(new_futex_owner, &owner), &owner);
     if (st != ZX_OK) return st;
     if (owner == self) {
         kobj_unref(&owner->obj);
@@ -94,7 +87,9 @@ static int64_t do_requeue(user_in_ptr value_ptr, uint32_t wake_count, zx_futex_t
     if (st == ZX_OK && v != (int32_t)current_value) st = ZX_ERR_BAD_STATE;
     if (st != ZX_OK) return st;
     struct thread *owner;
-    st = owner_thread(new_requeue_owner, &owner);
+    st = owner_thread(own ? lookup_futex_requeue_single_owner_new_requeue_owner(new_requeue_owner, &owner)
+                          : lookup_futex_requeue_new_requeue_owner(new_requeue_owner, &owner),
+                      &owner);
     if (st != ZX_OK) return st;
     if (st == ZX_OK) {
         struct vm_aspace *as = current_process()->as;

@@ -46,10 +46,9 @@ zx_status_t give_pair(struct kobj *a, struct kobj *b, zx_rights_t rights, user_o
 }
 
 // zx_status_t zx_handle_close(zx_handle_t handle);
-int64_t sys_handle_close(zx_handle_t handle) {
-    if (handle == ZX_HANDLE_INVALID) return ZX_OK;
-    return handle_close(cur_handles(), handle);
-}
+// handle?<any,release>: the decoder has taken the handle out of the table and releases it; this
+// reports whether there was one (ZX_HANDLE_INVALID is no error).
+int64_t sys_handle_close(struct consumed_handle *handle) { return handle->status; }
 
 // zx_status_t zx_handle_close_many(const zx_handle_t* handles, size_t num_handles);
 int64_t sys_handle_close_many(user_in_ptr handles, size_t num_handles) {
@@ -85,7 +84,7 @@ static zx_status_t new_rights(zx_rights_t have, zx_rights_t want, zx_rights_t *o
 int64_t sys_handle_duplicate(zx_handle_t handle, zx_rights_t rights, user_out_ptr out) {
     struct kobj *obj;
     zx_rights_t have;
-    zx_status_t st = get_obj_rights(handle, 0, ZX_RIGHT_DUPLICATE, &obj, &have);
+    zx_status_t st = lookup_handle_duplicate_handle_rights(handle, &obj, &have);
     if (st != ZX_OK) return st;
     zx_rights_t r;
     st = new_rights(have, rights, &r);
@@ -95,35 +94,27 @@ int64_t sys_handle_duplicate(zx_handle_t handle, zx_rights_t rights, user_out_pt
 }
 
 // zx_status_t zx_handle_replace(zx_handle_t handle, zx_rights_t rights, zx_handle_t* out);
-int64_t sys_handle_replace(zx_handle_t handle, zx_rights_t rights, user_out_ptr out) {
-    struct handle_slot *s = handle_slot_of(cur_handles(), handle);
-    if (!s) return ZX_ERR_BAD_HANDLE;
-    zx_rights_t r = 0;
-    zx_status_t st = new_rights(s->rights, rights, &r);
-    return replace_handle(handle, st, r, 0, out);
+// handle<any,release>: the decoder has taken the handle; it is gone whatever this returns.
+int64_t sys_handle_replace(struct consumed_handle *handle, zx_rights_t rights, user_out_ptr out) {
+    if (handle->status != ZX_OK) return handle->status;
+    zx_rights_t r;
+    zx_status_t st = new_rights(handle->rights, rights, &r);
+    if (st != ZX_OK) return st;
+    return give_consumed(handle, r, out);
 }
 
-zx_status_t replace_handle(zx_handle_t h, zx_status_t st, zx_rights_t rights, zx_rights_t add,
-                           user_out_ptr out) {
+zx_status_t give_consumed(struct consumed_handle *c, zx_rights_t rights, user_out_ptr out) {
     struct handle_table *ht = cur_handles();
-    struct kobj *obj;
-    zx_rights_t old;
-    if (handle_take(ht, h, &obj, &old) != ZX_OK) return ZX_ERR_BAD_HANDLE;
-    if (st != ZX_OK) {
-        handle_release(obj);
-        return st;
-    }
     // The new value reaches user memory before the new handle exists.
     zx_handle_t v;
-    st = handle_reserve(ht, &v);
-    if (st == ZX_OK) {
-        st = copy_to_user(out, &v, sizeof(v));
-        if (st != ZX_OK) handle_unreserve(ht, v);
-    }
+    zx_status_t st = handle_reserve(ht, &v);
+    if (st != ZX_OK) return st;
+    st = copy_to_user(out, &v, sizeof(v));
     if (st != ZX_OK) {
-        handle_release(obj);  // consumed whatever happens
+        handle_unreserve(ht, v);
         return st;
     }
-    handle_commit_moved(ht, v, obj, (rights == ZX_RIGHT_SAME_RIGHTS ? old : rights) | add);
+    handle_commit_moved(ht, v, c->obj, rights);
+    c->obj = NULL;  // the new handle has the reference now
     return ZX_OK;
 }

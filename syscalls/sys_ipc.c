@@ -5,10 +5,6 @@
 
 #include "syscalls/priv.h"
 
-static zx_status_t put_size(user_out_ptr p, size_t v) {
-    return p.addr ? copy_to_user(p, &v, sizeof(v)) : ZX_OK;
-}
-
 // zx_status_t zx_socket_create(uint32_t options, zx_handle_t* out0, zx_handle_t* out1);
 int64_t sys_socket_create(uint32_t options, user_out_ptr out0, user_out_ptr out1) {
     if (options & ~ZX_SOCKET_CREATE_MASK) return ZX_ERR_INVALID_ARGS;
@@ -25,15 +21,15 @@ int64_t sys_socket_create(uint32_t options, user_out_ptr out0, user_out_ptr out1
 // zx_status_t zx_socket_write(zx_handle_t handle, uint32_t options, const void* buffer,
 //                             size_t buffer_size, size_t* actual);
 int64_t sys_socket_write(zx_handle_t handle, uint32_t options, user_in_ptr buffer, size_t buffer_size,
-                         user_out_ptr actual) {
+                         user_out_opt_ptr actual) {
     struct socket *s;
-    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_SOCKET, ZX_RIGHT_WRITE, &s);
+    zx_status_t st = lookup_socket_write_handle(handle, &s);
     if (st != ZX_OK) return st;
     size_t n = 0;
     if (options != 0) st = ZX_ERR_INVALID_ARGS;
-    else if (actual.addr && probe_out(actual, sizeof(size_t)) != ZX_OK) st = ZX_ERR_INVALID_ARGS;
+    else if (probe_opt_out(actual, sizeof(size_t)) != ZX_OK) st = ZX_ERR_INVALID_ARGS;
     else st = socket_write(s, buffer, buffer_size, &n);
-    if (st == ZX_OK) st = put_size(actual, n);
+    if (st == ZX_OK) st = put_opt_u64(actual, n);
     kobj_unref(&s->obj);
     return st;
 }
@@ -41,15 +37,15 @@ int64_t sys_socket_write(zx_handle_t handle, uint32_t options, user_in_ptr buffe
 // zx_status_t zx_socket_read(zx_handle_t handle, uint32_t options, void* buffer, size_t buffer_size,
 //                            size_t* actual);
 int64_t sys_socket_read(zx_handle_t handle, uint32_t options, user_out_ptr buffer, size_t buffer_size,
-                        user_out_ptr actual) {
+                        user_out_opt_ptr actual) {
     struct socket *s;
-    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_SOCKET, ZX_RIGHT_READ, &s);
+    zx_status_t st = lookup_socket_read_handle(handle, &s);
     if (st != ZX_OK) return st;
     size_t n = 0;
     if (options & ~ZX_SOCKET_PEEK) st = ZX_ERR_INVALID_ARGS;
-    else if (actual.addr && probe_out(actual, sizeof(size_t)) != ZX_OK) st = ZX_ERR_INVALID_ARGS;
+    else if (probe_opt_out(actual, sizeof(size_t)) != ZX_OK) st = ZX_ERR_INVALID_ARGS;
     else st = socket_read(s, options & ZX_SOCKET_PEEK, buffer, buffer_size, &n);
-    if (st == ZX_OK) st = put_size(actual, n);
+    if (st == ZX_OK) st = put_opt_u64(actual, n);
     kobj_unref(&s->obj);
     return st;
 }
@@ -58,7 +54,7 @@ int64_t sys_socket_read(zx_handle_t handle, uint32_t options, user_out_ptr buffe
 //                                       uint32_t disposition_peer);
 int64_t sys_socket_set_disposition(zx_handle_t handle, uint32_t disposition, uint32_t disposition_peer) {
     struct socket *s;
-    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_SOCKET, ZX_RIGHT_MANAGE_SOCKET, &s);
+    zx_status_t st = lookup_socket_set_disposition_handle(handle, &s);
     if (st != ZX_OK) return st;
     st = socket_set_disposition(s, disposition, disposition_peer);
     kobj_unref(&s->obj);
@@ -86,15 +82,15 @@ int64_t sys_fifo_create(size_t elem_count, size_t elem_size, uint32_t options, u
 // zx_status_t zx_fifo_write(zx_handle_t handle, size_t elem_size, const void* data, size_t count,
 //                           size_t* actual_count);
 int64_t sys_fifo_write(zx_handle_t handle, size_t elem_size, user_in_ptr data, size_t count,
-                       user_out_ptr actual_count) {
+                       user_out_opt_ptr actual_count) {
     struct fifo *f;
-    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_FIFO, ZX_RIGHT_WRITE, &f);
+    zx_status_t st = lookup_fifo_write_handle(handle, &f);
     if (st != ZX_OK) return st;
     size_t n = 0;
     if (elem_size != f->elem_size || count == 0) st = ZX_ERR_OUT_OF_RANGE;
-    else if (actual_count.addr && probe_out(actual_count, sizeof(size_t)) != ZX_OK) st = ZX_ERR_INVALID_ARGS;
+    else if (probe_opt_out(actual_count, sizeof(size_t)) != ZX_OK) st = ZX_ERR_INVALID_ARGS;
     else st = fifo_write(f, data, count, &n);
-    if (st == ZX_OK) st = put_size(actual_count, n);
+    if (st == ZX_OK) st = put_opt_u64(actual_count, n);
     kobj_unref(&f->obj);
     return st;
 }
@@ -102,15 +98,15 @@ int64_t sys_fifo_write(zx_handle_t handle, size_t elem_size, user_in_ptr data, s
 // zx_status_t zx_fifo_read(zx_handle_t handle, size_t elem_size, void* data, size_t count,
 //                          size_t* actual_count);
 int64_t sys_fifo_read(zx_handle_t handle, size_t elem_size, user_out_ptr data, size_t count,
-                      user_out_ptr actual_count) {
+                      user_out_opt_ptr actual_count) {
     struct fifo *f;
-    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_FIFO, ZX_RIGHT_READ, &f);
+    zx_status_t st = lookup_fifo_read_handle(handle, &f);
     if (st != ZX_OK) return st;
     size_t n = 0;
     if (elem_size != f->elem_size || count == 0) st = ZX_ERR_OUT_OF_RANGE;
-    else if (actual_count.addr && probe_out(actual_count, sizeof(size_t)) != ZX_OK) st = ZX_ERR_INVALID_ARGS;
+    else if (probe_opt_out(actual_count, sizeof(size_t)) != ZX_OK) st = ZX_ERR_INVALID_ARGS;
     else st = fifo_read(f, data, count, &n);
-    if (st == ZX_OK) st = put_size(actual_count, n);
+    if (st == ZX_OK) st = put_opt_u64(actual_count, n);
     kobj_unref(&f->obj);
     return st;
 }

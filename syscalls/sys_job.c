@@ -7,7 +7,7 @@
 int64_t sys_job_create(zx_handle_t parent_job, uint32_t options, user_out_ptr out) {
     if (options != 0) return ZX_ERR_INVALID_ARGS;
     struct job *parent;
-    zx_status_t st = get_obj(parent_job, ZX_OBJ_TYPE_JOB, ZX_RIGHT_MANAGE_JOB, &parent);
+    zx_status_t st = lookup_job_create_parent_job(parent_job, &parent);
     if (st != ZX_OK) return st;
     struct job *j;
     st = job_create(parent, &j);
@@ -58,7 +58,7 @@ static zx_status_t set_basic(struct job *j, uint32_t options, const uint32_t *co
 int64_t sys_job_set_policy(zx_handle_t handle, uint32_t options, uint32_t topic, user_in_ptr policy,
                            uint32_t policy_size) {
     struct job *j;
-    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_JOB, ZX_RIGHT_SET_POLICY, &j);
+    zx_status_t st = lookup_job_set_policy_handle(handle, &j);
     if (st != ZX_OK) return st;
     if (options != ZX_JOB_POL_RELATIVE && options != ZX_JOB_POL_ABSOLUTE) st = ZX_ERR_INVALID_ARGS;
     else if (!list_empty(&j->processes) || !list_empty(&j->jobs)) st = ZX_ERR_BAD_STATE;
@@ -112,10 +112,10 @@ out:
 int64_t sys_job_set_critical(zx_handle_t job, uint32_t options, zx_handle_t process) {
     if (options & ~ZX_JOB_CRITICAL_PROCESS_RETCODE_NONZERO) return ZX_ERR_INVALID_ARGS;
     struct job *j;
-    zx_status_t st = get_obj(job, ZX_OBJ_TYPE_JOB, ZX_RIGHT_DESTROY, &j);
+    zx_status_t st = lookup_job_set_critical_job(job, &j);
     if (st != ZX_OK) return st;
     struct process *p;
-    st = get_obj(process, ZX_OBJ_TYPE_PROCESS, ZX_RIGHT_WAIT, &p);
+    st = lookup_job_set_critical_process(process, &p);
     if (st == ZX_OK) {
         // The process must belong to the job or one of its descendants.
         struct job *a = p->job;

@@ -15,17 +15,18 @@ int64_t sys_debuglog_create(zx_handle_t resource, uint32_t options, user_out_ptr
     // As in Zircon: a write-only log (options 0) may be made without a resource (a program's
     // first output, before it has any handle); anything else needs the root resource, checked
     // before the options.
-    if (resource != ZX_HANDLE_INVALID || options != 0) {
-        struct kobj *r;
-        zx_status_t st = get_obj(resource, ZX_OBJ_TYPE_RESOURCE, 0, &r);
-        if (st != ZX_OK) return st;
-        bool root = to_resource(r)->kind == ZX_RSRC_KIND_ROOT;
-        kobj_unref(r);
+    struct resource *r;
+    zx_status_t st = lookup_debuglog_create_resource(resource, &r);  // NULL for ZX_HANDLE_INVALID
+    if (st != ZX_OK) return st;
+    if (!r && options != 0) return ZX_ERR_BAD_HANDLE;
+    if (r) {
+        bool root = r->kind == ZX_RSRC_KIND_ROOT;
+        put_resource(r);
         if (!root) return ZX_ERR_WRONG_TYPE;
     }
     if (options & ~ZX_LOG_FLAG_READABLE) return ZX_ERR_INVALID_ARGS;
     struct debuglog *d;
-    zx_status_t st = debuglog_create(options, &d);
+    st = debuglog_create(options, &d);
     if (st != ZX_OK) return st;
     zx_rights_t rights = ZX_DEFAULT_LOG_RIGHTS | ((options & ZX_LOG_FLAG_READABLE) ? ZX_RIGHT_READ : 0);
     st = give_handle(&d->obj, rights, out);
@@ -38,7 +39,7 @@ int64_t sys_debuglog_create(zx_handle_t resource, uint32_t options, user_out_ptr
 int64_t sys_debuglog_write(zx_handle_t handle, uint32_t options, user_in_ptr buffer, size_t buffer_size) {
     if (options & ~0x7u) return ZX_ERR_INVALID_ARGS;  // severity bits only
     struct debuglog *d;
-    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_LOG, ZX_RIGHT_WRITE, &d);
+    zx_status_t st = lookup_debuglog_write_handle(handle, &d);
     if (st != ZX_OK) return st;
     char buf[ZX_LOG_RECORD_DATA_MAX];
     size_t n = buffer_size < sizeof(buf) ? buffer_size : sizeof(buf);
@@ -55,7 +56,7 @@ int64_t sys_debuglog_write(zx_handle_t handle, uint32_t options, user_in_ptr buf
 int64_t sys_debuglog_read(zx_handle_t handle, uint32_t options, user_out_ptr buffer, size_t buffer_size) {
     if (options != 0) return ZX_ERR_INVALID_ARGS;
     struct debuglog *d;
-    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_LOG, ZX_RIGHT_READ, &d);
+    zx_status_t st = lookup_debuglog_read_handle(handle, &d);
     if (st != ZX_OK) return st;
     struct klog_record r;
     if (!klog_read(&d->cursor, &r)) {

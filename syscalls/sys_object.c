@@ -62,7 +62,7 @@ int64_t wait_one_block(struct kobj *obj, zx_handle_t h, zx_signals_t signals, zx
 int64_t sys_object_wait_one(zx_handle_t handle, zx_signals_t signals, zx_time_t deadline,
                             user_out_ptr observed) {
     struct kobj *obj;
-    zx_status_t st = get_obj(handle, 0, ZX_RIGHT_WAIT, &obj);
+    zx_status_t st = lookup_object_wait_one_handle(handle, &obj);
     if (st != ZX_OK) return st;
     zx_signals_t now = obj->signals;
     if ((now & signals) || deadline <= hal_now()) {
@@ -144,7 +144,7 @@ int64_t sys_object_wait_many(user_inout_ptr items, size_t num_items, zx_time_t d
     struct kobj *objs[ZX_WAIT_MANY_MAX_ITEMS];
     size_t got = 0;
     for (; got < num_items; got++) {
-        st = get_obj(buf[got].handle, 0, ZX_RIGHT_WAIT, &objs[got]);
+        st = get_any(buf[got].handle, ZX_RIGHT_WAIT, &objs[got]);
         if (st != ZX_OK) break;
     }
     if (st != ZX_OK) {
@@ -201,7 +201,7 @@ static zx_signals_t user_settable(uint32_t type) {
 // zx_status_t zx_object_signal(zx_handle_t handle, uint32_t clear_mask, uint32_t set_mask);
 int64_t sys_object_signal(zx_handle_t handle, uint32_t clear_mask, uint32_t set_mask) {
     struct kobj *obj;
-    zx_status_t st = get_obj(handle, 0, ZX_RIGHT_SIGNAL, &obj);
+    zx_status_t st = lookup_object_signal_handle(handle, &obj);
     if (st != ZX_OK) return st;
     zx_signals_t allowed = user_settable(obj->type);
     if ((clear_mask | set_mask) & ~allowed) st = ZX_ERR_INVALID_ARGS;
@@ -213,7 +213,7 @@ int64_t sys_object_signal(zx_handle_t handle, uint32_t clear_mask, uint32_t set_
 // zx_status_t zx_object_signal_peer(zx_handle_t handle, uint32_t clear_mask, uint32_t set_mask);
 int64_t sys_object_signal_peer(zx_handle_t handle, uint32_t clear_mask, uint32_t set_mask) {
     struct kobj *obj;
-    zx_status_t st = get_obj(handle, 0, ZX_RIGHT_SIGNAL_PEER, &obj);
+    zx_status_t st = lookup_object_signal_peer_handle(handle, &obj);
     if (st != ZX_OK) return st;
     if (obj->type != ZX_OBJ_TYPE_EVENTPAIR && obj->type != ZX_OBJ_TYPE_CHANNEL &&
         obj->type != ZX_OBJ_TYPE_SOCKET && obj->type != ZX_OBJ_TYPE_FIFO) {
@@ -389,7 +389,7 @@ int64_t sys_object_get_info(zx_handle_t handle, uint32_t topic, user_out_ptr buf
     const struct info_topic *t = info_topic(topic);
     struct kobj *obj;
     zx_rights_t rights;
-    zx_status_t st = get_obj_rights(handle, t ? t->type : 0, t ? t->rights : 0, &obj, &rights);
+    zx_status_t st = lookup_object_get_info_handle_rights(handle, t ? t->type : 0, t ? t->rights : 0, &obj, &rights);
     if (st != ZX_OK) return st;
     if (!t) {
         kobj_unref(obj);
@@ -451,7 +451,7 @@ static zx_status_t property_check(struct kobj *o, uint32_t property, bool set, s
 //                                    size_t value_size);
 int64_t sys_object_get_property(zx_handle_t handle, uint32_t property, user_out_ptr value, size_t value_size) {
     struct kobj *obj;
-    zx_status_t st = get_obj(handle, 0, ZX_RIGHT_GET_PROPERTY, &obj);
+    zx_status_t st = lookup_object_get_property_handle(handle, &obj);
     if (st != ZX_OK) return st;
     const struct property *p;
     if (property == ZX_PROP_NAME) {
@@ -472,7 +472,7 @@ int64_t sys_object_get_property(zx_handle_t handle, uint32_t property, user_out_
 //                                    size_t value_size);
 int64_t sys_object_set_property(zx_handle_t handle, uint32_t property, user_in_ptr value, size_t value_size) {
     struct kobj *obj;
-    zx_status_t st = get_obj(handle, 0, ZX_RIGHT_SET_PROPERTY, &obj);
+    zx_status_t st = lookup_object_set_property_handle(handle, &obj);
     if (st != ZX_OK) return st;
     const struct property *p;
     if (property == ZX_PROP_NAME) {
@@ -494,12 +494,10 @@ int64_t sys_object_set_property(zx_handle_t handle, uint32_t property, user_in_p
 int64_t sys_object_get_child(zx_handle_t handle, uint64_t koid, zx_rights_t rights, user_out_ptr out) {
     struct kobj *obj;
     zx_rights_t have;
-    zx_status_t st = get_obj_rights(handle, 0, 0, &obj, &have);
+    zx_status_t st = lookup_object_get_child_handle_rights(handle, &obj, &have);
     if (st != ZX_OK) return st;
     struct kobj *child = NULL;
-    if (obj->type != ZX_OBJ_TYPE_JOB && obj->type != ZX_OBJ_TYPE_PROCESS) st = ZX_ERR_WRONG_TYPE;
-    else if (!(have & ZX_RIGHT_ENUMERATE)) st = ZX_ERR_ACCESS_DENIED;
-    else if (obj->type == ZX_OBJ_TYPE_JOB) {
+    if (obj->type == ZX_OBJ_TYPE_JOB) {
         list_for_each(&to_job(obj)->processes, it) {
             struct process *p = container_of(it, struct process, job_link);
             if (p->obj.koid == koid) child = &p->obj;

@@ -24,7 +24,7 @@ int64_t sys_port_create(uint32_t options, user_out_ptr out) {
 // zx_status_t zx_port_queue(zx_handle_t handle, const zx_port_packet_t* packet);
 int64_t sys_port_queue(zx_handle_t handle, user_in_ptr packet) {
     struct port *p;
-    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_PORT, ZX_RIGHT_WRITE, &p);
+    zx_status_t st = lookup_port_queue_handle(handle, &p);
     if (st != ZX_OK) return st;
     zx_port_packet_t pkt;
     st = copy_from_user(&pkt, packet, sizeof(pkt));
@@ -63,7 +63,7 @@ static int64_t port_wait_cont(struct task *task, zx_status_t reason) {
 // zx_status_t zx_port_wait(zx_handle_t handle, zx_time_t deadline, zx_port_packet_t* packet);
 int64_t sys_port_wait(zx_handle_t handle, zx_time_t deadline, user_out_ptr packet) {
     struct port *p;
-    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_PORT, ZX_RIGHT_READ, &p);
+    zx_status_t st = lookup_port_wait_handle(handle, &p);
     if (st != ZX_OK) return st;
     zx_port_packet_t pkt;
     if (port_dequeue(p, &pkt)) {
@@ -85,10 +85,10 @@ int64_t sys_port_wait(zx_handle_t handle, zx_time_t deadline, user_out_ptr packe
 // zx_status_t zx_port_cancel(zx_handle_t handle, zx_handle_t source, uint64_t key);
 int64_t sys_port_cancel(zx_handle_t handle, zx_handle_t source, uint64_t key) {
     struct port *p;
-    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_PORT, ZX_RIGHT_WRITE, &p);
+    zx_status_t st = lookup_port_cancel_handle(handle, &p);
     if (st != ZX_OK) return st;
     struct kobj *src;
-    st = get_obj(source, 0, ZX_RIGHT_WAIT, &src);
+    st = lookup_port_cancel_source(source, &src);
     if (st == ZX_OK) {
         st = port_cancel(p, src, key);
         kobj_unref(src);
@@ -100,7 +100,7 @@ int64_t sys_port_cancel(zx_handle_t handle, zx_handle_t source, uint64_t key) {
 // zx_status_t zx_port_cancel_key(zx_handle_t handle, uint32_t options, uint64_t key);
 int64_t sys_port_cancel_key(zx_handle_t handle, uint32_t options, uint64_t key) {
     struct port *p;
-    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_PORT, ZX_RIGHT_WRITE, &p);
+    zx_status_t st = lookup_port_cancel_key_handle(handle, &p);
     if (st != ZX_OK) return st;
     st = options != 0 ? ZX_ERR_INVALID_ARGS : port_cancel(p, NULL, key);
     kobj_unref(&p->obj);
@@ -116,10 +116,10 @@ int64_t sys_object_wait_async(zx_handle_t handle, zx_handle_t port, uint64_t key
     // One timeline or the other for the packet's timestamp, not both.
     if ((options & ZX_WAIT_ASYNC_TIMESTAMP) && (options & ZX_WAIT_ASYNC_BOOT_TIMESTAMP)) return ZX_ERR_INVALID_ARGS;
     struct kobj *obj;
-    zx_status_t st = get_obj(handle, 0, ZX_RIGHT_WAIT, &obj);
+    zx_status_t st = lookup_object_wait_async_handle(handle, &obj);
     if (st != ZX_OK) return st;
     struct port *p;
-    st = get_obj(port, ZX_OBJ_TYPE_PORT, ZX_RIGHT_WRITE, &p);
+    st = lookup_object_wait_async_port(port, &p);
     if (st == ZX_OK) {
         st = port_wait_async(p, obj, current_process(), handle, key, signals, options);
         kobj_unref(&p->obj);

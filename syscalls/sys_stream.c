@@ -10,7 +10,7 @@ int64_t sys_stream_create(uint32_t options, zx_handle_t vmo, zx_off_t seek, user
     zx_rights_t need = ((options & ZX_STREAM_MODE_READ) ? ZX_RIGHT_READ : 0) |
                        ((options & ZX_STREAM_MODE_WRITE) ? ZX_RIGHT_WRITE : 0);
     struct vmo *v;
-    zx_status_t st = get_obj(vmo, ZX_OBJ_TYPE_VMO, need, &v);
+    zx_status_t st = lookup_stream_create_vmo(vmo, need, &v);
     if (st != ZX_OK) return st;
     struct stream *s;
     st = stream_create(v, options, seek, &s);
@@ -51,7 +51,9 @@ static zx_status_t transfer(struct stream *s, user_inout_ptr vectors, size_t num
 static int64_t do_io(zx_handle_t handle, uint32_t options, uint64_t *at, user_inout_ptr vectors,
                      size_t num_vectors, user_out_ptr actual, bool write) {
     struct stream *s;
-    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_STREAM, write ? ZX_RIGHT_WRITE : ZX_RIGHT_READ, &s);
+    zx_status_t st;
+    if (write) st = at ? lookup_stream_writev_at_handle(handle, &s) : lookup_stream_writev_handle(handle, &s);
+    else st = at ? lookup_stream_readv_at_handle(handle, &s) : lookup_stream_readv_handle(handle, &s);
     if (st != ZX_OK) return st;
     uint32_t allowed = write && !at ? ZX_STREAM_APPEND : 0;
     size_t n = 0;
@@ -102,7 +104,7 @@ int64_t sys_stream_readv_at(zx_handle_t handle, uint32_t options, zx_off_t offse
 int64_t sys_stream_seek(zx_handle_t handle, zx_stream_seek_origin_t whence, int64_t offset, user_out_ptr out_seek) {
     struct stream *s;
     zx_rights_t have;
-    zx_status_t st = get_obj_rights(handle, ZX_OBJ_TYPE_STREAM, 0, &s, &have);
+    zx_status_t st = lookup_stream_seek_handle_rights(handle, &s, &have);
     if (st != ZX_OK) return st;
     uint64_t pos;
     if (!(have & (ZX_RIGHT_READ | ZX_RIGHT_WRITE))) st = ZX_ERR_ACCESS_DENIED;

@@ -13,7 +13,7 @@
 int64_t sys_resource_create(zx_handle_t parent_rsrc, uint32_t options, uint64_t base, size_t size,
                             user_in_ptr name, size_t name_size, user_out_ptr resource_out) {
     struct resource *parent;
-    zx_status_t st = get_obj(parent_rsrc, ZX_OBJ_TYPE_RESOURCE, ZX_RIGHT_WRITE, &parent);
+    zx_status_t st = lookup_resource_create_parent_rsrc(parent_rsrc, &parent);
     if (st != ZX_OK) return st;
     uint32_t kind = ZX_RSRC_EXTRACT_KIND(options), flags = ZX_RSRC_EXTRACT_FLAGS(options);
     char buf[ZX_MAX_NAME_LEN] = {0};
@@ -43,7 +43,7 @@ static struct kobj *system_events[6];
 // zx_status_t zx_system_get_event(zx_handle_t root_job, uint32_t kind, zx_handle_t* event);
 int64_t sys_system_get_event(zx_handle_t root_job, uint32_t kind, user_out_ptr event) {
     struct job *j;
-    zx_status_t st = get_obj(root_job, ZX_OBJ_TYPE_JOB, ZX_RIGHT_MANAGE_PROCESS, &j);
+    zx_status_t st = lookup_system_get_event_root_job(root_job, &j);
     if (st != ZX_OK) return st;
     bool root = j->parent == NULL;
     kobj_unref(&j->obj);
@@ -59,21 +59,14 @@ int64_t sys_system_get_event(zx_handle_t root_job, uint32_t kind, user_out_ptr e
     return give_handle(system_events[kind], ZX_RIGHT_WAIT | ZX_RIGHT_DUPLICATE | ZX_RIGHT_TRANSFER, event);
 }
 
-zx_status_t check_ranged_resource(zx_handle_t handle, uint32_t kind, uint64_t base, uint64_t size,
+zx_status_t check_ranged_resource(struct resource *r, uint32_t kind, uint64_t base, uint64_t size,
                                   zx_status_t outside) {
-    struct resource *r;
-    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_RESOURCE, 0, &r);
-    if (st != ZX_OK) return st;
+    zx_status_t st = ZX_OK;
     if (r->kind == ZX_RSRC_KIND_ROOT) st = ZX_OK;
     else if (r->kind != kind) st = ZX_ERR_WRONG_TYPE;
     else if (base < r->base || base + size < base || base + size > r->base + r->size) st = outside;
-    kobj_unref(&r->obj);
+    put_resource(r);
     return st;
-}
-
-// One unit of the system resource space: ZX_ERR_OUT_OF_RANGE for another system range.
-static zx_status_t check_system_resource(zx_handle_t handle, uint64_t base) {
-    return check_ranged_resource(handle, ZX_RSRC_KIND_SYSTEM, base, 1, ZX_ERR_OUT_OF_RANGE);
 }
 
 // ---- scheduler profiles ----
@@ -81,7 +74,9 @@ static zx_status_t check_system_resource(zx_handle_t handle, uint64_t base) {
 // zx_status_t zx_profile_create(zx_handle_t profile_rsrc, uint32_t options,
 //                               const zx_profile_info_t* profile, zx_handle_t* out);
 int64_t sys_profile_create(zx_handle_t profile_rsrc, uint32_t options, user_in_ptr profile, user_out_ptr out) {
-    zx_status_t st = check_system_resource(profile_rsrc, ZX_RSRC_SYSTEM_PROFILE_BASE);
+    struct resource *r;
+    zx_status_t st = lookup_profile_create_profile_rsrc(profile_rsrc, &r);
+    if (st == ZX_OK) st = check_system_resource(r, ZX_RSRC_SYSTEM_PROFILE_BASE);
     if (st != ZX_OK) return st;
     zx_profile_info_t info;
     if (options != 0 || copy_from_user(&info, profile, sizeof(info)) != ZX_OK) return ZX_ERR_INVALID_ARGS;
@@ -117,10 +112,10 @@ int64_t sys_profile_create(zx_handle_t profile_rsrc, uint32_t options, user_in_p
 int64_t sys_object_set_profile(zx_handle_t handle, zx_handle_t profile, uint32_t options) {
     (void)options;  // "currently ignored"
     struct thread *t;
-    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_THREAD, ZX_RIGHT_MANAGE_THREAD, &t);
+    zx_status_t st = lookup_object_set_profile_handle(handle, &t);
     if (st != ZX_OK) return st;
     struct profile *p;
-    st = get_obj(profile, ZX_OBJ_TYPE_PROFILE, ZX_RIGHT_APPLY_PROFILE, &p);
+    st = lookup_object_set_profile_profile(profile, &p);
     if (st == ZX_OK) {
         if (t->task.state == TASK_DEAD || t->task.kill_requested) st = ZX_ERR_BAD_STATE;
         kobj_unref(&p->obj);
@@ -140,7 +135,9 @@ static const zx_cpu_performance_scale_t perf_default_scale = {1, 0};
 //                                            void* info, size_t* output_count);
 int64_t sys_system_get_performance_info(zx_handle_t resource, uint32_t topic, size_t count, user_out_ptr info,
                                         user_out_ptr output_count) {
-    zx_status_t st = check_system_resource(resource, ZX_RSRC_SYSTEM_CPU_BASE);
+    struct resource *r;
+    zx_status_t st = lookup_system_get_performance_info_resource(resource, &r);
+    if (st == ZX_OK) st = check_system_resource(r, ZX_RSRC_SYSTEM_CPU_BASE);
     if (st != ZX_OK) return st;
     if (topic != ZX_CPU_PERF_SCALE && topic != ZX_CPU_DEFAULT_PERF_SCALE) return ZX_ERR_INVALID_ARGS;
     if (count != NUM_CPUS) return ZX_ERR_OUT_OF_RANGE;
@@ -153,7 +150,9 @@ int64_t sys_system_get_performance_info(zx_handle_t resource, uint32_t topic, si
 // zx_status_t zx_system_set_performance_info(zx_handle_t resource, uint32_t topic,
 //                                            const void* info, size_t count);
 int64_t sys_system_set_performance_info(zx_handle_t resource, uint32_t topic, user_in_ptr info, size_t count) {
-    zx_status_t st = check_system_resource(resource, ZX_RSRC_SYSTEM_CPU_BASE);
+    struct resource *r;
+    zx_status_t st = lookup_system_set_performance_info_resource(resource, &r);
+    if (st == ZX_OK) st = check_system_resource(r, ZX_RSRC_SYSTEM_CPU_BASE);
     if (st != ZX_OK) return st;
     if (topic != ZX_CPU_PERF_SCALE) return ZX_ERR_INVALID_ARGS;
     if (count == 0 || count > NUM_CPUS) return ZX_ERR_OUT_OF_RANGE;
@@ -168,18 +167,23 @@ int64_t sys_system_set_performance_info(zx_handle_t resource, uint32_t topic, us
 
 // ---- I/O ports ----
 
-static int64_t ioports(zx_handle_t resource, uint16_t io_addr, uint32_t len, bool allow) {
-    zx_status_t st = check_ranged_resource(resource, ZX_RSRC_KIND_IOPORT, io_addr, len, ZX_ERR_OUT_OF_RANGE);
+// st: the lookup of the resource argument r.
+static int64_t ioports(zx_status_t st, struct resource *r, uint16_t io_addr, uint32_t len, bool allow) {
+    if (st == ZX_OK) st = check_ranged_resource(r, ZX_RSRC_KIND_IOPORT, io_addr, len, ZX_ERR_OUT_OF_RANGE);
     if (st != ZX_OK) return st;
     return hal_aspace_set_ioports(&current_process()->as->hal, io_addr, len, allow);
 }
 
 // zx_status_t zx_ioports_request(zx_handle_t resource, uint16_t io_addr, uint32_t len);
 int64_t sys_ioports_request(zx_handle_t resource, uint16_t io_addr, uint32_t len) {
-    return ioports(resource, io_addr, len, true);
+    struct resource *r = NULL;
+    zx_status_t st = lookup_ioports_request_resource(resource, &r);
+    return ioports(st, r, io_addr, len, true);
 }
 
 // zx_status_t zx_ioports_release(zx_handle_t resource, uint16_t io_addr, uint32_t len);
 int64_t sys_ioports_release(zx_handle_t resource, uint16_t io_addr, uint32_t len) {
-    return ioports(resource, io_addr, len, false);
+    struct resource *r = NULL;
+    zx_status_t st = lookup_ioports_release_resource(resource, &r);
+    return ioports(st, r, io_addr, len, false);
 }

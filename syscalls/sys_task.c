@@ -11,7 +11,7 @@ static bool user_pc_ok(uintptr_t pc) { return pc >= HAL_USER_BASE && pc < HAL_US
 int64_t sys_process_create(zx_handle_t job, user_in_ptr name, size_t name_size, uint32_t options,
                            user_out_ptr proc_handle, user_out_ptr vmar_handle) {
     struct job *j;
-    zx_status_t st = get_obj(job, ZX_OBJ_TYPE_JOB, ZX_RIGHT_MANAGE_PROCESS, &j);
+    zx_status_t st = lookup_process_create_job(job, &j);
     if (st != ZX_OK) return st;
     char buf[ZX_MAX_NAME_LEN];
     if (options != 0) st = ZX_ERR_INVALID_ARGS;
@@ -32,39 +32,29 @@ int64_t sys_process_create(zx_handle_t job, user_in_ptr name, size_t name_size, 
 
 // zx_status_t zx_process_start(zx_handle_t handle, zx_handle_t thread, zx_vaddr_t entry,
 //                              zx_vaddr_t stack, zx_handle_t arg1, uintptr_t arg2);
+// arg1 (handle?<any:TRANSFER,release>) was taken out of the caller's table by the decoder before
+// anything else: it goes to the new process, or is closed when this fails.
 int64_t sys_process_start(zx_handle_t handle, zx_handle_t thread, zx_vaddr_t entry, zx_vaddr_t stack,
-                          zx_handle_t arg1, uintptr_t arg2) {
-    struct handle_table *ht = cur_handles();
+                          struct consumed_handle *arg1, uintptr_t arg2) {
     struct process *p = NULL;
     struct thread *t = NULL;
-    struct kobj *arg_obj = NULL;
-    zx_rights_t arg_rights = 0;
-    // arg1 is consumed whatever happens.
-    zx_status_t st_arg = ZX_OK;
-    if (arg1 != ZX_HANDLE_INVALID) {
-        struct handle_slot *s = handle_slot_of(ht, arg1);
-        if (!s) st_arg = ZX_ERR_BAD_HANDLE;
-        else if (!(s->rights & ZX_RIGHT_TRANSFER)) st_arg = ZX_ERR_ACCESS_DENIED;
-        if (s) (void)handle_take(ht, arg1, &arg_obj, &arg_rights);
-    }
-    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_PROCESS, ZX_RIGHT_WRITE, &p);
-    if (st == ZX_OK) st = get_obj(thread, ZX_OBJ_TYPE_THREAD, ZX_RIGHT_WRITE, &t);
-    if (st == ZX_OK) st = st_arg;
+    zx_status_t st = lookup_process_start_handle(handle, &p);
+    if (st == ZX_OK) st = lookup_process_start_thread(thread, &t);
+    if (st == ZX_OK) st = arg1->status;
     if (st == ZX_OK && t->proc != p) st = ZX_ERR_ACCESS_DENIED;
     if (st == ZX_OK && (p->state != PROC_INITIAL || t->started)) st = ZX_ERR_BAD_STATE;
     if (st == ZX_OK && (!user_pc_ok(entry))) st = ZX_ERR_INVALID_ARGS;
     zx_handle_t child_value = ZX_HANDLE_INVALID;
-    if (st == ZX_OK && arg_obj) {
-        st = handle_install(&p->handles, arg_obj, arg_rights, &child_value);
-        if (st == ZX_OK) arg_obj = NULL;
+    if (st == ZX_OK && arg1->obj) {
+        st = handle_install(&p->handles, arg1->obj, arg1->rights, &child_value);
+        if (st == ZX_OK) arg1->obj = NULL;  // the child's handle has it now
     }
     if (st == ZX_OK) {
         p->start_time = hal_now();
         st = thread_start(t, entry, stack, child_value, arg2);
     }
-    if (arg_obj) handle_release(arg_obj);
-    if (t) kobj_unref(&t->obj);
-    if (p) kobj_unref(&p->obj);
+    if (t) put_thread(t);
+    if (p) put_process(p);
     return st;
 }
 
@@ -79,7 +69,7 @@ int64_t sys_process_exit(int64_t retcode) {
 int64_t sys_thread_create(zx_handle_t process, user_in_ptr name, size_t name_size, uint32_t options,
                           user_out_ptr out) {
     struct process *p;
-    zx_status_t st = get_obj(process, ZX_OBJ_TYPE_PROCESS, ZX_RIGHT_MANAGE_THREAD, &p);
+    zx_status_t st = lookup_thread_create_process(process, &p);
     if (st != ZX_OK) return st;
     char buf[ZX_MAX_NAME_LEN];
     struct thread *t = NULL;
@@ -99,7 +89,7 @@ int64_t sys_thread_create(zx_handle_t process, user_in_ptr name, size_t name_siz
 int64_t sys_thread_start(zx_handle_t handle, zx_vaddr_t thread_entry, zx_vaddr_t stack, uintptr_t arg1,
                          uintptr_t arg2) {
     struct thread *t;
-    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_THREAD, ZX_RIGHT_MANAGE_THREAD, &t);
+    zx_status_t st = lookup_thread_start_handle(handle, &t);
     if (st != ZX_OK) return st;
     if (!user_pc_ok(thread_entry)) st = ZX_ERR_INVALID_ARGS;
     else if (t->proc->state != PROC_RUNNING || t->started) st = ZX_ERR_BAD_STATE;
@@ -117,7 +107,7 @@ int64_t sys_thread_exit(void) {
 // zx_status_t zx_task_kill(zx_handle_t handle);
 int64_t sys_task_kill(zx_handle_t handle) {
     struct kobj *obj;
-    zx_status_t st = get_obj(handle, 0, ZX_RIGHT_DESTROY, &obj);
+    zx_status_t st = lookup_task_kill_handle(handle, &obj);
     if (st != ZX_OK) return st;
     switch (obj->type) {
     case ZX_OBJ_TYPE_PROCESS:
@@ -136,10 +126,8 @@ int64_t sys_task_kill(zx_handle_t handle) {
     return st;
 }
 
-// zx_status_t zx_task_suspend(zx_handle_t handle, zx_handle_t* token);
-int64_t sys_task_suspend(zx_handle_t handle, user_out_ptr token) {
-    struct kobj *obj;
-    zx_status_t st = get_obj(handle, 0, ZX_RIGHT_WRITE, &obj);
+// The shared body of zx_task_suspend and zx_task_suspend_token; st and obj: the lookup of handle.
+static int64_t task_suspend_looked_up(zx_status_t st, struct kobj *obj, user_out_ptr token) {
     if (st != ZX_OK) return st;
     struct thread *self = current_thread();
     if (obj == &self->obj || obj == &self->proc->obj) st = ZX_ERR_NOT_SUPPORTED;  // not oneself
@@ -155,8 +143,19 @@ int64_t sys_task_suspend(zx_handle_t handle, user_out_ptr token) {
     return give_new_handle(tk, ZX_DEFAULT_SUSPEND_TOKEN_RIGHTS, token);  // a failure resumes the task
 }
 
+// zx_status_t zx_task_suspend(zx_handle_t handle, zx_handle_t* token);
+int64_t sys_task_suspend(zx_handle_t handle, user_out_ptr token) {
+    struct kobj *obj = NULL;
+    zx_status_t st = lookup_task_suspend_handle(handle, &obj);
+    return task_suspend_looked_up(st, obj, token);
+}
+
 // zx_status_t zx_task_suspend_token(zx_handle_t handle, zx_handle_t* token);
-int64_t sys_task_suspend_token(zx_handle_t handle, user_out_ptr token) { return sys_task_suspend(handle, token); }
+int64_t sys_task_suspend_token(zx_handle_t handle, user_out_ptr token) {
+    struct kobj *obj = NULL;
+    zx_status_t st = lookup_task_suspend_token_handle(handle, &obj);
+    return task_suspend_looked_up(st, obj, token);
+}
 
 #include <zircon/syscalls/debug.h>
 #define STATE_MAX sizeof(zx_thread_state_vector_regs_t)  // the largest state struct
@@ -164,7 +163,7 @@ int64_t sys_task_suspend_token(zx_handle_t handle, user_out_ptr token) { return 
 // zx_status_t zx_thread_read_state(zx_handle_t handle, uint32_t kind, void* buffer, size_t buffer_size);
 int64_t sys_thread_read_state(zx_handle_t handle, uint32_t kind, user_out_ptr buffer, size_t buffer_size) {
     struct thread *t;
-    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_THREAD, ZX_RIGHT_READ, &t);
+    zx_status_t st = lookup_thread_read_state_handle(handle, &t);
     if (st != ZX_OK) return st;
     static uint8_t buf[STATE_MAX];  // one CPU, interrupts off: no concurrent user
     size_t len = buffer_size < sizeof(buf) ? buffer_size : sizeof(buf);
@@ -179,7 +178,7 @@ int64_t sys_thread_read_state(zx_handle_t handle, uint32_t kind, user_out_ptr bu
 //                                   size_t buffer_size);
 int64_t sys_thread_write_state(zx_handle_t handle, uint32_t kind, user_in_ptr buffer, size_t buffer_size) {
     struct thread *t;
-    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_THREAD, ZX_RIGHT_WRITE, &t);
+    zx_status_t st = lookup_thread_write_state_handle(handle, &t);
     if (st != ZX_OK) return st;
     static uint8_t buf[STATE_MAX];
     if (buffer_size > sizeof(buf)) st = ZX_ERR_INVALID_ARGS;
@@ -192,10 +191,9 @@ int64_t sys_thread_write_state(zx_handle_t handle, uint32_t kind, user_in_ptr bu
 
 #define MEMORY_ACCESS_MAX (64u << 20)
 
-static int64_t process_memory(zx_handle_t handle, zx_rights_t rights, uintptr_t vaddr, uintptr_t ubuf,
-                              size_t size, user_out_ptr actual, bool write) {
-    struct process *p;
-    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_PROCESS, rights, &p);
+// st and p: the lookup of the process handle.
+static int64_t process_memory(zx_status_t st, struct process *p, uintptr_t vaddr, uintptr_t ubuf, size_t size,
+                              user_out_opt_ptr actual, bool write) {
     if (st != ZX_OK) return st;
     if (size == 0 || size > MEMORY_ACCESS_MAX) st = ZX_ERR_INVALID_ARGS;
     else if (p->state == PROC_DEAD) st = ZX_ERR_BAD_STATE;
@@ -218,21 +216,25 @@ static int64_t process_memory(zx_handle_t handle, zx_rights_t rights, uintptr_t 
         total += done;
         if (done < n) break;
     }
-    if (st == ZX_OK && actual.addr) st = put_u64(actual, total);
-    kobj_unref(&p->obj);
+    if (st == ZX_OK) st = put_opt_u64(actual, total);
+    put_process(p);
     return st;
 }
 
 // zx_status_t zx_process_read_memory(zx_handle_t handle, zx_vaddr_t vaddr, void* buffer,
 //                                    size_t buffer_size, size_t* actual);
 int64_t sys_process_read_memory(zx_handle_t handle, zx_vaddr_t vaddr, user_out_ptr buffer, size_t buffer_size,
-                                user_out_ptr actual) {
-    return process_memory(handle, ZX_RIGHT_READ | ZX_RIGHT_WRITE, vaddr, buffer.addr, buffer_size, actual, false);
+                                user_out_opt_ptr actual) {
+    struct process *p = NULL;
+    zx_status_t st = lookup_process_read_memory_handle(handle, &p);
+    return process_memory(st, p, vaddr, buffer.addr, buffer_size, actual, false);
 }
 
 // zx_status_t zx_process_write_memory(zx_handle_t handle, zx_vaddr_t vaddr, const void* buffer,
 //                                     size_t buffer_size, size_t* actual);
 int64_t sys_process_write_memory(zx_handle_t handle, zx_vaddr_t vaddr, user_in_ptr buffer, size_t buffer_size,
-                                 user_out_ptr actual) {
-    return process_memory(handle, ZX_RIGHT_WRITE, vaddr, buffer.addr, buffer_size, actual, true);
+                                 user_out_opt_ptr actual) {
+    struct process *p = NULL;
+    zx_status_t st = lookup_process_write_memory_handle(handle, &p);
+    return process_memory(st, p, vaddr, buffer.addr, buffer_size, actual, true);
 }

@@ -27,7 +27,7 @@ int64_t sys_timer_create(uint32_t options, zx_clock_t clock_id, user_out_ptr out
 int64_t sys_timer_set(zx_handle_t handle, zx_time_t deadline, zx_duration_t slack) {
     if (slack < 0) return ZX_ERR_OUT_OF_RANGE;
     struct ktimer *kt;
-    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_TIMER, ZX_RIGHT_WRITE, &kt);
+    zx_status_t st = lookup_timer_set_handle(handle, &kt);
     if (st != ZX_OK) return st;
     ktimer_set(kt, deadline, slack);
     kobj_unref(&kt->obj);
@@ -37,7 +37,7 @@ int64_t sys_timer_set(zx_handle_t handle, zx_time_t deadline, zx_duration_t slac
 // zx_status_t zx_timer_cancel(zx_handle_t handle);
 int64_t sys_timer_cancel(zx_handle_t handle) {
     struct ktimer *kt;
-    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_TIMER, ZX_RIGHT_WRITE, &kt);
+    zx_status_t st = lookup_timer_cancel_handle(handle, &kt);
     if (st != ZX_OK) return st;
     ktimer_cancel(kt);
     kobj_unref(&kt->obj);

@@ -36,7 +36,9 @@ int64_t sys_vmo_create(uint64_t size, uint32_t options, user_out_ptr out) {
 //                                    zx_handle_t* out);
 int64_t sys_vmo_create_physical(zx_handle_t resource, zx_paddr_t paddr, size_t size, user_out_ptr out) {
     // "resource does not grant access to the requested range of memory": ZX_ERR_ACCESS_DENIED.
-    zx_status_t st = check_ranged_resource(resource, ZX_RSRC_KIND_MMIO, paddr, size, ZX_ERR_ACCESS_DENIED);
+    struct resource *r;
+    zx_status_t st = lookup_vmo_create_physical_resource(resource, &r);
+    if (st == ZX_OK) st = check_ranged_resource(r, ZX_RSRC_KIND_MMIO, paddr, size, ZX_ERR_ACCESS_DENIED);
     if (st != ZX_OK) return st;
     if ((paddr | size) % PAGE || size > VMO_MAX_SIZE) return ZX_ERR_INVALID_ARGS;
     struct vmo *v;
@@ -51,7 +53,7 @@ int64_t sys_vmo_create_physical(zx_handle_t resource, zx_paddr_t paddr, size_t s
 // zx_status_t zx_vmo_read(zx_handle_t handle, void* buffer, uint64_t offset, size_t buffer_size);
 int64_t sys_vmo_read(zx_handle_t handle, user_out_ptr buffer, uint64_t offset, size_t buffer_size) {
     struct vmo *v;
-    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_VMO, ZX_RIGHT_READ, &v);
+    zx_status_t st = lookup_vmo_read_handle(handle, &v);
     if (st != ZX_OK) return st;
     st = vmo_read_user(v, buffer, offset, buffer_size);
     kobj_unref(&v->obj);
@@ -61,7 +63,7 @@ int64_t sys_vmo_read(zx_handle_t handle, user_out_ptr buffer, uint64_t offset, s
 // zx_status_t zx_vmo_write(zx_handle_t handle, const void* buffer, uint64_t offset, size_t buffer_size);
 int64_t sys_vmo_write(zx_handle_t handle, user_in_ptr buffer, uint64_t offset, size_t buffer_size) {
     struct vmo *v;
-    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_VMO, ZX_RIGHT_WRITE, &v);
+    zx_status_t st = lookup_vmo_write_handle(handle, &v);
     if (st != ZX_OK) return st;
     st = vmo_write_user(v, buffer, offset, buffer_size);
     kobj_unref(&v->obj);
@@ -71,7 +73,7 @@ int64_t sys_vmo_write(zx_handle_t handle, user_in_ptr buffer, uint64_t offset, s
 // zx_status_t zx_vmo_get_size(zx_handle_t handle, uint64_t* size);
 int64_t sys_vmo_get_size(zx_handle_t handle, user_out_ptr size) {
     struct vmo *v;
-    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_VMO, 0, &v);
+    zx_status_t st = lookup_vmo_get_size_handle(handle, &v);
     if (st != ZX_OK) return st;
     st = put_u64(size, v->size);
     kobj_unref(&v->obj);
@@ -82,7 +84,7 @@ int64_t sys_vmo_get_size(zx_handle_t handle, user_out_ptr size) {
 int64_t sys_vmo_set_size(zx_handle_t handle, uint64_t size) {
     struct vmo *v;
     zx_rights_t have;
-    zx_status_t st = get_obj_rights(handle, ZX_OBJ_TYPE_VMO, ZX_RIGHT_WRITE, &v, &have);
+    zx_status_t st = lookup_vmo_set_size_handle_rights(handle, &v, &have);
     if (st != ZX_OK) return st;
     if (!(v->flags & VMO_F_RESIZABLE)) st = ZX_ERR_UNAVAILABLE;
     else if (!(have & ZX_RIGHT_RESIZE)) st = ZX_ERR_ACCESS_DENIED;
@@ -104,7 +106,7 @@ int64_t sys_vmo_set_size(zx_handle_t handle, uint64_t size) {
 // zx_status_t zx_vmo_get_stream_size(zx_handle_t handle, uint64_t* size);
 int64_t sys_vmo_get_stream_size(zx_handle_t handle, user_out_ptr size) {
     struct vmo *v;
-    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_VMO, ZX_RIGHT_READ, &v);
+    zx_status_t st = lookup_vmo_get_stream_size_handle(handle, &v);
     if (st != ZX_OK) return st;
     st = put_u64(size, vmo_is_physical(v) ? 0 : v->content_size);  // no streams over physical memory
     kobj_unref(&v->obj);
@@ -117,7 +119,7 @@ int64_t sys_vmo_get_stream_size(zx_handle_t handle, user_out_ptr size) {
 int64_t sys_vmo_set_stream_size(zx_handle_t handle, uint64_t size) {
     struct vmo *v;
     zx_rights_t have;
-    zx_status_t st = get_obj_rights(handle, ZX_OBJ_TYPE_VMO, ZX_RIGHT_WRITE, &v, &have);
+    zx_status_t st = lookup_vmo_set_stream_size_handle_rights(handle, &v, &have);
     if (st != ZX_OK) return st;
     uint64_t old = v->content_size, rounded = (size + PAGE - 1) & ~(PAGE - 1);
     if (vmo_is_physical(v)) st = ZX_ERR_NOT_SUPPORTED;
@@ -142,9 +144,9 @@ int64_t sys_vmo_set_stream_size(zx_handle_t handle, uint64_t size) {
 int64_t sys_vmo_transfer_data(zx_handle_t dst_vmo, uint32_t options, uint64_t offset, uint64_t length,
                               zx_handle_t src_vmo, uint64_t src_offset) {
     struct vmo *dst, *src;
-    zx_status_t st = get_obj(dst_vmo, ZX_OBJ_TYPE_VMO, ZX_RIGHT_WRITE, &dst);
+    zx_status_t st = lookup_vmo_transfer_data_dst_vmo(dst_vmo, &dst);
     if (st != ZX_OK) return st;
-    st = get_obj(src_vmo, ZX_OBJ_TYPE_VMO, ZX_RIGHT_READ | ZX_RIGHT_WRITE, &src);
+    st = lookup_vmo_transfer_data_src_vmo(src_vmo, &src);
     if (st != ZX_OK) {
         kobj_unref(&dst->obj);
         return st;
@@ -173,20 +175,17 @@ int64_t sys_vmo_transfer_data(zx_handle_t dst_vmo, uint32_t options, uint64_t of
 }
 
 // zx_status_t zx_vmo_replace_as_executable(zx_handle_t handle, zx_handle_t vmex, zx_handle_t* out);
-int64_t sys_vmo_replace_as_executable(zx_handle_t handle, zx_handle_t vmex, user_out_ptr out) {
-    struct handle_table *ht = cur_handles();
-    struct handle_slot *s = handle_slot_of(ht, handle);
-    if (!s) return ZX_ERR_BAD_HANDLE;
-    zx_status_t st = ZX_OK;
-    if (s->obj->type != ZX_OBJ_TYPE_VMO) st = ZX_ERR_WRONG_TYPE;
-    // vmex: a root resource, or ZX_HANDLE_INVALID where the job's policy allows it.
-    if (st == ZX_OK && vmex != ZX_HANDLE_INVALID) {
-        struct handle_slot *r = handle_slot_of(ht, vmex);
-        st = !r ? ZX_ERR_BAD_HANDLE : r->obj->type != ZX_OBJ_TYPE_RESOURCE ? ZX_ERR_WRONG_TYPE : ZX_OK;
-    } else if (st == ZX_OK) {
-        st = job_policy_check(current_process(), ZX_POL_AMBIENT_MARK_VMO_EXEC);
-    }
-    return replace_handle(handle, st, ZX_RIGHT_SAME_RIGHTS, ZX_RIGHT_EXECUTE, out);
+// handle<vmo,release>: the decoder has taken the handle; it is gone whatever this returns.
+int64_t sys_vmo_replace_as_executable(struct consumed_handle *handle, zx_handle_t vmex, user_out_ptr out) {
+    if (handle->status != ZX_OK) return handle->status;
+    // vmex: the VMEX system resource (or the root), or ZX_HANDLE_INVALID where the job's policy
+    // allows it.
+    struct resource *r;
+    zx_status_t st = lookup_vmo_replace_as_executable_vmex(vmex, &r);
+    if (st == ZX_OK && r) st = check_system_resource(r, ZX_RSRC_SYSTEM_VMEX_BASE);
+    else if (st == ZX_OK) st = job_policy_check(current_process(), ZX_POL_AMBIENT_MARK_VMO_EXEC);
+    if (st != ZX_OK) return st;
+    return give_consumed(handle, handle->rights | ZX_RIGHT_EXECUTE, out);
 }
 
 // zx_status_t zx_vmar_allocate(zx_handle_t parent_vmar, zx_vm_option_t options, size_t offset,
@@ -195,7 +194,7 @@ int64_t sys_vmar_allocate(zx_handle_t parent_vmar, zx_vm_option_t options, size_
                           user_out_ptr child_vmar, user_out_ptr child_addr) {
     struct vmar *parent;
     zx_rights_t have;
-    zx_status_t st = get_obj_rights(parent_vmar, ZX_OBJ_TYPE_VMAR, 0, &parent, &have);
+    zx_status_t st = lookup_vmar_allocate_parent_vmar_rights(parent_vmar, &parent, &have);
     if (st != ZX_OK) return st;
     // Mapping rights requested for the child must be held on the parent handle.
     zx_rights_t need = ((options & ZX_VM_CAN_MAP_READ) ? ZX_RIGHT_READ : 0) |
@@ -216,7 +215,7 @@ int64_t sys_vmar_allocate(zx_handle_t parent_vmar, zx_vm_option_t options, size_
 // zx_status_t zx_vmar_destroy(zx_handle_t handle);
 int64_t sys_vmar_destroy(zx_handle_t handle) {
     struct vmar *v;
-    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_VMAR, ZX_RIGHT_OP_CHILDREN, &v);
+    zx_status_t st = lookup_vmar_destroy_handle(handle, &v);
     if (st != ZX_OK) return st;
     st = vmar_destroy(v);
     kobj_unref(&v->obj);
@@ -230,9 +229,9 @@ int64_t sys_vmar_map(zx_handle_t handle, zx_vm_option_t options, size_t vmar_off
     struct vmar *v;
     struct vmo *o;
     zx_rights_t vr, orr;
-    zx_status_t st = get_obj_rights(handle, ZX_OBJ_TYPE_VMAR, 0, &v, &vr);
+    zx_status_t st = lookup_vmar_map_handle_rights(handle, &v, &vr);
     if (st != ZX_OK) return st;
-    st = get_obj_rights(vmo, ZX_OBJ_TYPE_VMO, ZX_RIGHT_MAP, &o, &orr);
+    st = lookup_vmar_map_vmo_rights(vmo, &o, &orr);
     if (st != ZX_OK) {
         kobj_unref(&v->obj);
         return st;
@@ -251,7 +250,7 @@ int64_t sys_vmar_map(zx_handle_t handle, zx_vm_option_t options, size_t vmar_off
 // zx_status_t zx_vmar_unmap(zx_handle_t handle, zx_vaddr_t addr, size_t len);
 int64_t sys_vmar_unmap(zx_handle_t handle, zx_vaddr_t addr, size_t len) {
     struct vmar *v;
-    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_VMAR, 0, &v);
+    zx_status_t st = lookup_vmar_unmap_handle(handle, &v);
     if (st != ZX_OK) return st;
     st = vmar_unmap(v, addr, len);
     kobj_unref(&v->obj);
@@ -262,7 +261,7 @@ int64_t sys_vmar_unmap(zx_handle_t handle, zx_vaddr_t addr, size_t len) {
 int64_t sys_vmar_protect(zx_handle_t handle, zx_vm_option_t options, zx_vaddr_t addr, size_t len) {
     struct vmar *v;
     zx_rights_t have;
-    zx_status_t st = get_obj_rights(handle, ZX_OBJ_TYPE_VMAR, 0, &v, &have);
+    zx_status_t st = lookup_vmar_protect_handle_rights(handle, &v, &have);
     if (st != ZX_OK) return st;
     st = vmar_protect(v, options, addr, len, have);
     kobj_unref(&v->obj);
@@ -276,7 +275,7 @@ int64_t sys_vmo_create_child(zx_handle_t handle, uint32_t options, uint64_t offs
                              user_out_ptr out) {
     struct vmo *v;
     zx_rights_t have;
-    zx_status_t st = get_obj_rights(handle, ZX_OBJ_TYPE_VMO, ZX_RIGHT_DUPLICATE | ZX_RIGHT_READ, &v, &have);
+    zx_status_t st = lookup_vmo_create_child_handle_rights(handle, &v, &have);
     if (st != ZX_OK) return st;
     const uint32_t kinds = ZX_VMO_CHILD_SNAPSHOT | ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE | ZX_VMO_CHILD_SLICE |
                            ZX_VMO_CHILD_REFERENCE;
@@ -350,7 +349,7 @@ int64_t sys_vmo_op_range(zx_handle_t handle, uint32_t op, uint64_t offset, uint6
         need = 0;
     }
     struct vmo *v;
-    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_VMO, need, &v);
+    zx_status_t st = lookup_vmo_op_range_handle(handle, need, &v);
     if (st != ZX_OK) return st;
     bool in_range = offset + size >= offset && offset + size <= v->size;
     bool cache_op = op >= ZX_VMO_OP_CACHE_SYNC && op <= ZX_VMO_OP_CACHE_CLEAN_INVALIDATE;
@@ -389,7 +388,7 @@ int64_t sys_vmo_op_range(zx_handle_t handle, uint32_t op, uint64_t offset, uint6
 // zx_status_t zx_vmo_set_cache_policy(zx_handle_t handle, uint32_t cache_policy);
 int64_t sys_vmo_set_cache_policy(zx_handle_t handle, uint32_t cache_policy) {
     struct vmo *v;
-    zx_status_t st = get_obj(handle, ZX_OBJ_TYPE_VMO, ZX_RIGHT_MAP, &v);
+    zx_status_t st = lookup_vmo_set_cache_policy_handle(handle, &v);
     if (st != ZX_OK) return st;
     if (cache_policy & ~ZX_CACHE_POLICY_MASK) st = ZX_ERR_INVALID_ARGS;
     else if (!list_empty(&v->mappings) || v->parent || v->slice_of || v->user_child_count)
@@ -409,7 +408,7 @@ int64_t sys_vmar_op_range(zx_handle_t handle, uint32_t op, zx_vaddr_t address, s
                           size_t buffer_size) {
     struct vmar *v;
     zx_rights_t have;
-    zx_status_t st = get_obj_rights(handle, ZX_OBJ_TYPE_VMAR, 0, &v, &have);
+    zx_status_t st = lookup_vmar_op_range_handle_rights(handle, &v, &have);
     if (st != ZX_OK) return st;
     // "buffer and buffer_size are currently unused, and must be empty".
     st = (buffer.addr || buffer_size) ? ZX_ERR_INVALID_ARGS : vmar_op_range(v, op, address, size, have);

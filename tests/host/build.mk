@@ -89,3 +89,46 @@ test-kernel-unit: $(KUNIT_BIN) $(KUNIT_ASAN_BIN) $(KCORE_BIN) $(KCORE_ASAN_BIN)
 	$(Q)$(KCORE_ASAN_BIN) $(KUNIT_ARGS)
 
 -include $(wildcard $(KUNIT_DIR)/*/*.d $(KUNIT_DIR)/*/*/*.d $(KUNIT_DIR)/*/*/*/*.d $(KUNIT_DIR)/*/*/*/*/*.d)
+
+# ---- kernel-unit-tests-defedit: the def decides (tests/host/test_def_rights.c) ----
+# The syscall layer compiled from a copy of syscalls.def with one right edited out (vmo_read's
+# handle<vmo:READ> becomes handle<vmo>), linked with the kernel, objects and test framework
+# objects of kernel-unit-tests: only the DefRights tests, which expect the edited behaviour
+# under -DZC_DEF_EDITED. The edit must apply, or the build stops.
+KDEF_DIR  := $(BUILD)/host/defedit
+KDEF_DEF  := $(KDEF_DIR)/syscalls.def
+KDEF_GEN  := $(KDEF_DIR)/gen
+KDEF_BIN  := $(BUILD)/host/kernel-unit-tests-defedit
+KDEF_FROM := syscall vmo_read(handle<vmo:READ> handle,
+KDEF_TO   := syscall vmo_read(handle<vmo> handle,
+KDEF_STAMP := $(KDEF_DIR)/.gen-stamp
+KDEF_CFLAGS = $(filter-out -I$(GEN)/include -I$(GEN),$(KUNIT_CFLAGS)) -I$(KDEF_GEN)/include -I$(KDEF_GEN) \
+    -DZC_DEF_EDITED $(KUNIT_OPT)
+
+KDEF_SYSCALL_SRCS = $(filter syscalls/%,$(KUNIT_KERNEL_SRCS)) tests/host/test_def_rights.c
+KDEF_SHARED_SRCS = $(filter-out syscalls/%,$(KUNIT_KERNEL_SRCS)) $(wildcard hal/testhal/*.c) \
+    tests/host/ktest.c tests/host/kt_env.c tests/host/kt_vm.c tests/host/heap_wrap.c
+KDEF_OBJS = $(KDEF_SYSCALL_SRCS:%.c=$(KDEF_DIR)/obj/%.o) $(KDEF_DIR)/obj/gen/sys_table.o \
+    $(KDEF_SHARED_SRCS:%.c=$(KUNIT_DIR)/plain/%.o)
+
+$(KDEF_DEF): $(SYSCALLS_DEF)
+	@mkdir -p $(@D)
+	$(Q)grep -qF '$(KDEF_FROM)' $< || { echo "$@: '$(KDEF_FROM)' is not in $<"; exit 1; }
+	$(Q)sed 's/$(subst [,\[,$(KDEF_FROM))/$(KDEF_TO)/' $< > $@
+$(KDEF_STAMP): $(KDEF_DEF) $(SYSCALLS_GEN_PY)
+	$(Q)$(PY) $(SYSCALLS_GEN_PY) $< $(KDEF_GEN) >/dev/null
+	@touch $@
+$(KDEF_DIR)/obj/%.o: %.c $(KDEF_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(KDEF_CFLAGS) -MMD -MP -c $< -o $@
+$(KDEF_DIR)/obj/gen/sys_table.o: $(KDEF_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(KDEF_CFLAGS) -MMD -MP -c $(KDEF_GEN)/syscalls/sys_table.c -o $@
+$(KDEF_BIN): $(KDEF_OBJS)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) -o $@ $^ $(KUNIT_LDFLAGS)
+	@echo "  HOSTLD  $@"
+
+HOST_TESTS += $(KDEF_BIN)
+
+-include $(wildcard $(KDEF_DIR)/obj/*/*.d $(KDEF_DIR)/obj/*/*/*.d)

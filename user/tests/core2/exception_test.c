@@ -121,6 +121,15 @@ TEST(ExceptionTest, CreateErrors) {
     zx_handle_t weak = dup_rights(m.proc, ZX_DEFAULT_PROCESS_RIGHTS & ~ZX_RIGHT_INSPECT);
     EXPECT_STATUS(zx_task_create_exception_channel(weak, 0, &ch), ZX_ERR_ACCESS_DENIED);
     zx_handle_close(weak);
+    // "If handle is of type ZX_OBJ_TYPE_JOB or ZX_OBJ_TYPE_PROCESS, it must have
+    // ZX_RIGHT_ENUMERATE": the channel reaches the threads. A thread handle needs no such right.
+    weak = dup_rights(m.proc, ZX_DEFAULT_PROCESS_RIGHTS & ~ZX_RIGHT_ENUMERATE);
+    EXPECT_STATUS(zx_task_create_exception_channel(weak, 0, &ch), ZX_ERR_ACCESS_DENIED);
+    zx_handle_close(weak);
+    weak = dup_rights(m.thread, ZX_DEFAULT_THREAD_RIGHTS & ~ZX_RIGHT_ENUMERATE);
+    EXPECT_OK(zx_task_create_exception_channel(weak, 0, &ch));
+    zx_handle_close(ch);
+    zx_handle_close(weak);
     // "ZX_ERR_BAD_STATE handle is dying or dead."
     zx_task_kill(m.proc);
     ASSERT_TRUE(wait_signals(m.proc, ZX_PROCESS_TERMINATED));

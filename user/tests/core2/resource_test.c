@@ -192,3 +192,27 @@ TEST(Resource, ReplaceAsExecutableBadHandles) {
     EXPECT_FALSE(handle_valid(vmo));
     EXPECT_EQ(out, ZX_HANDLE_INVALID);
 }
+
+// "vmex must have resource kind ZX_RSRC_KIND_SYSTEM with base ZX_RSRC_SYSTEM_VMEX_BASE" (the root
+// resource grants every range here); the VMO handle is consumed whatever the outcome.
+TEST(Resource, ReplaceAsExecutableNeedsTheVmexResource) {
+    zx_handle_t vmex, info, mmio, vmo, out = ZX_HANDLE_INVALID;
+    ASSERT_OK(zx_resource_create(root_resource(), ZX_RSRC_KIND_SYSTEM, ZX_RSRC_SYSTEM_VMEX_BASE, 1,
+                                 "vmex", 4, &vmex));
+    ASSERT_OK(zx_resource_create(root_resource(), ZX_RSRC_KIND_SYSTEM, ZX_RSRC_SYSTEM_INFO_BASE, 1,
+                                 "info", 4, &info));
+    ASSERT_OK(zx_resource_create(root_resource(), ZX_RSRC_KIND_MMIO, MMIO_BASE, PAGE, "mmio", 4,
+                                 &mmio));
+    ASSERT_OK(zx_vmo_create(PAGE, 0, &vmo));
+    EXPECT_STATUS(zx_vmo_replace_as_executable(vmo, mmio, &out), ZX_ERR_WRONG_TYPE);
+    EXPECT_FALSE(handle_valid(vmo));
+    ASSERT_OK(zx_vmo_create(PAGE, 0, &vmo));
+    EXPECT_STATUS(zx_vmo_replace_as_executable(vmo, info, &out), ZX_ERR_OUT_OF_RANGE);
+    EXPECT_FALSE(handle_valid(vmo));
+    EXPECT_EQ(out, ZX_HANDLE_INVALID);
+    ASSERT_OK(zx_vmo_create(PAGE, 0, &vmo));
+    ASSERT_OK(zx_vmo_replace_as_executable(vmo, vmex, &out));
+    EXPECT_FALSE(handle_valid(vmo));
+    EXPECT_EQ(handle_rights(out) & ZX_RIGHT_EXECUTE, ZX_RIGHT_EXECUTE);
+    zx_handle_close_many((zx_handle_t[]){vmex, info, mmio, out}, 4);
+}

@@ -177,19 +177,9 @@ struct stats {
 // Where Zircon's reference pages document something other than the general rule above.
 struct doc_rule {
     const char *call, *arg;  // arg NULL: every argument of the call
-    enum { R_INVALID_OK, R_WRONG_TYPE_IS_BAD_HANDLE, R_BAD_PTR_NOT_FOUND, R_KEY_PTR } rule;
+    enum { R_WRONG_TYPE_IS_BAD_HANDLE, R_BAD_PTR_NOT_FOUND, R_KEY_PTR } rule;
 };
 static const struct doc_rule doc_rules[] = {
-    // "handle_close: it is not an error to close the special ZX_HANDLE_INVALID"
-    {"handle_close", "handle", R_INVALID_OK},
-    // the futex calls: the owner may be ZX_HANDLE_INVALID (no owner)
-    {"futex_wait", "new_futex_owner", R_INVALID_OK},
-    {"futex_requeue", "new_requeue_owner", R_INVALID_OK},
-    {"futex_requeue_single_owner", "new_requeue_owner", R_INVALID_OK},
-    // vmex may be ZX_HANDLE_INVALID (the legacy form zc keeps)
-    {"vmo_replace_as_executable", "vmex", R_INVALID_OK},
-    // a write-only debuglog (options 0) needs no resource
-    {"debuglog_create", "resource", R_INVALID_OK},
     // clock pages: "ZX_ERR_BAD_HANDLE handle is either an invalid handle, or a handle to an
     // object type that is not ZX_OBJ_TYPE_CLOCK"
     {"clock_read", NULL, R_WRONG_TYPE_IS_BAD_HANDLE},
@@ -327,7 +317,7 @@ static void handle_cases(const struct hostile_call *c, uint8_t i, zx_status_t ba
         zx_status_t got = call_with(c, a);
         if (multi_type && got == ZX_ERR_ACCESS_DENIED)
             expect = got;
-        if (k == H_INVALID && has_rule(c, arg->name, R_INVALID_OK)) {
+        if (k == H_INVALID && arg->optional) {
             // No handle is a documented choice here: anything but a complaint about it.
             expect = got != ZX_ERR_BAD_HANDLE ? got : ZX_OK;
         }
@@ -385,6 +375,9 @@ static void pointer_cases(const struct hostile_call *c, uint8_t i, zx_status_t b
             break;
         }
         a[i] = v;
+        // out?<T>: NULL asks for no output, so the call must go as it did with a buffer.
+        if (k == P_NULL && arg->optional)
+            expect = base;
         zx_status_t got = call_with(c, a);
         if (key && (k == P_NULL || (v & 3)))
             expect = ZX_ERR_INVALID_ARGS;  // a futex key must be a non-NULL aligned address

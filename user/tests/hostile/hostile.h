@@ -16,6 +16,8 @@ struct hostile_arg {
     uint8_t num_types;        // 0 = any type
     zx_rights_t rights;       // handle<...:RIGHTS>: rights the call needs (0 = none fixed)
     uint8_t release;          // the call consumes the handle, even when it fails
+    uint8_t optional;         // handle?<...>: ZX_HANDLE_INVALID is no handle; out?<T>: NULL is
+                              // no output (syscalls.def); neither is an error
     uint8_t handle_out;       // out<zx_handle_t>: the call may write new handles there
     uint32_t elem_size;       // pointers: size of the pointee (1 for void)
     uint64_t baseline;        // scalars: the value of the unmutated call
