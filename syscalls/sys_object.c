@@ -385,10 +385,14 @@ static const struct info_topic *info_topic(uint32_t topic) {
 //                                size_t buffer_size, size_t* actual, size_t* avail);
 int64_t sys_object_get_info(zx_handle_t handle, uint32_t topic, user_out_ptr buffer, size_t buffer_size,
                             user_out_ptr actual, user_out_ptr avail) {
-    if (topic == ZX_INFO_HANDLE_VALID) return handle_slot_of(cur_handles(), handle) ? ZX_OK : ZX_ERR_BAD_HANDLE;
-    const struct info_topic *t = info_topic(topic);
     struct kobj *obj;
     zx_rights_t rights;
+    if (topic == ZX_INFO_HANDLE_VALID) {
+        zx_status_t st = lookup_object_get_info_handle(handle, 0, 0, &obj);
+        if (st == ZX_OK) kobj_unref(obj);
+        return st;
+    }
+    const struct info_topic *t = info_topic(topic);
     zx_status_t st = lookup_object_get_info_handle_rights(handle, t ? t->type : 0, t ? t->rights : 0, &obj, &rights);
     if (st != ZX_OK) return st;
     if (!t) {
