@@ -132,6 +132,7 @@ void hal_context_run(struct hal_uctx *u, struct hal_trap *trap);
 // hal_uctx_set_return) and hal_context_run returns HAL_TRAP_SYSCALL_DONE. A backend without a
 // fast path (or a syscall that arrives another way) returns HAL_TRAP_SYSCALL instead, and the
 // kernel decodes it from the uctx.
+// hal/x86_64/entry.S tests these values as numbers (0, 2): keep them.
 enum { HAL_SYSCALL_RETURN = 0, HAL_SYSCALL_STOP = 1, HAL_SYSCALL_STOP_PENDING = 2 };
 struct hal_syscall_result {
     int64_t value;

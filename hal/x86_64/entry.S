@@ -125,7 +125,8 @@ x86_syscall_entry:
     mov %rsp, %rsi               // args
     mov %rcx, %rdx               // pc
     call *x86_syscall_handler(%rip)
-    mov %rdx, %rcx               // stop?
+    test %rdx, %rdx              // HAL_SYSCALL_RETURN?
+    jnz 1f
     pop %rdi
     pop %rsi
     pop %rdx
@@ -134,13 +135,25 @@ x86_syscall_entry:
     pop %r9
     add $24, %rsp                // r12, r13 (still live: callee-saved), number
     pop %r11                     // FAST_RFLAGS
-    test %rcx, %rcx
     pop %rcx                     // FAST_RIP
-    jnz 1f
     mov PERCPU_USER_RSP(%rip), %rsp
     sysretq
-1:  // Stop: save the full state in the uctx as the slow entry would, with the result in rax,
-    // and return to the executor.
+1:  // Stop: save the full state in the uctx as the slow entry would, and return to the
+    // executor. rax is the result, or with HAL_SYSCALL_STOP_PENDING (no result yet) the number,
+    // as the slow entry leaves it: a call that is issued again (hal_uctx_restart_syscall)
+    // needs it, and the continuation sets the result otherwise.
+    cmp $2, %rdx
+    jne 2f
+    mov FAST_NUM(%rsp), %rax
+2:  pop %rdi
+    pop %rsi
+    pop %rdx
+    pop %r10
+    pop %r8
+    pop %r9
+    add $24, %rsp
+    pop %r11
+    pop %rcx
     mov PERCPU_UCTX_TOP(%rip), %rsp
     pushq $0x1b                  // ss
     pushq PERCPU_USER_RSP(%rip)  // rsp
