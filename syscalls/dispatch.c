@@ -1,6 +1,7 @@
 // From a trap to a syscall handler, a resolved page fault, or a dead process.
 #include "syscalls/numbers.h"
 #include "objects/exception.h"
+#include "objects/pager.h"
 #include "syscalls/priv.h"
 #include "syscalls/syscall_table.h"
 
@@ -36,6 +37,27 @@ static void raise_policy_exception(struct thread *t) {
     process_kill(p, ZX_TASK_RETCODE_EXCEPTION_KILL);
 }
 
+// ---- waiting for a pager in a trap (docs/pager.md) ----
+
+// A user copy of the syscall that just returned r hit a page a pager owes. A call that failed
+// (and so, by the validate-then-act rule, changed nothing) waits for the page and is issued
+// again from the start; so is not a call that consumed handles (they are gone even when it
+// fails), nor one that succeeded or blocked anyway: they keep their result.
+static bool pager_restart(struct thread *t, uint64_t num, int64_t r) {
+    t->pager_fault_seq = 0;
+    if (r == SYS_BLOCKED || r == ZX_OK || (syscall_table[num].flags & SYSCALL_F_RELEASE)) return false;
+    struct pager_request *req;
+    uint64_t page;
+    zx_status_t st = vm_pager_need(t->proc->as, t->pager_fault_addr, &req, &page);
+    if (st == ZX_OK) {  // supplied meanwhile (by the call itself): go again at once
+        hal_uctx_restart_syscall(&t->task.uctx);
+        return true;
+    }
+    if (st != ZX_ERR_SHOULD_WAIT) return false;
+    (void)pager_block_restart(req, page, r);
+    return true;
+}
+
 static void do_syscall(struct thread *t) {
     struct process *p = t->proc;
     uintptr_t pc = hal_uctx_pc(&t->task.uctx);
@@ -52,6 +74,7 @@ static void do_syscall(struct thread *t) {
         return;
     }
     int64_t r = syscall_table[num].fn(args);
+    if (unlikely(t->pager_fault_seq == syscall_count) && pager_restart(t, num, r)) return;
     if (r == SYS_BLOCKED) return;  // the continuation will produce the result
     DEBUG_ASSERT(t->task.state != TASK_BLOCKED);  // a handler blocked without saying so
     hal_uctx_set_return(&t->task.uctx, (uint64_t)r);
@@ -78,6 +101,37 @@ static bool raise_exception(struct thread *t, const struct hal_trap *trap, zx_st
     return exception_raise(t, type, &ctx);
 }
 
+static int64_t pager_fault_cont(struct task *task, zx_status_t reason) {
+    if (reason == ZX_OK) return 0;  // keep_regs: the faulting instruction runs again
+    // The pager failed the page or the VMO was detached: a fatal page fault, as for a bad
+    // access. (The exception's wait replaces this one, which holds nothing.)
+    struct thread *t = task_thread(task);
+    const struct pager_wait_state *ps = &task->wait.state.pager;
+    struct hal_trap trap = {.kind = HAL_TRAP_PAGE_FAULT, .vector = ps->vector, .fault_flags = ps->fault_flags,
+                            .fault_addr = ps->fault_addr, .error_code = ps->error_code, .pc = ps->pc};
+    if (!raise_exception(t, &trap, reason)) kill_for_fault(t, &trap, "page fault (pager failed the page)");
+    return 0;
+}
+
+// A user page fault on a page a pager owes: the thread waits for it (no deadline, as in
+// Zircon), then runs the instruction again. False when there is nothing to wait for.
+static bool pager_fault_block(struct thread *t, const struct hal_trap *trap) {
+    struct pager_request *req;
+    uint64_t page;
+    if (vm_pager_need(t->proc->as, trap->fault_addr, &req, &page) != ZX_ERR_SHOULD_WAIT) return false;
+    struct pager_wait_state *ps = &t->task.wait.state.pager;
+    ps->how = PAGER_WAIT_FAULT;
+    ps->vmo = NULL;
+    ps->fault_addr = trap->fault_addr;
+    ps->pc = trap->pc;
+    ps->error_code = trap->error_code;
+    ps->vector = trap->vector;
+    ps->fault_flags = trap->fault_flags;
+    pager_wait(&t->task, req, page, pager_fault_cont);
+    t->task.wait.keep_regs = true;
+    return true;
+}
+
 static void handle_trap(struct task *task, const struct hal_trap *trap) {
     struct thread *t = task_thread(task);
     switch (trap->kind) {
@@ -89,6 +143,7 @@ static void handle_trap(struct task *task, const struct hal_trap *trap) {
     case HAL_TRAP_PAGE_FAULT: {
         zx_status_t st = ZX_ERR_NOT_FOUND;
         if (trap->fault_addr < HAL_USER_END) st = vm_fault(t->proc->as, trap->fault_addr, trap->fault_flags);
+        if (unlikely(st == ZX_ERR_SHOULD_WAIT) && pager_fault_block(t, trap)) return;
         if (st == ZX_OK || raise_exception(t, trap, st)) return;
         kill_for_fault(t, trap, page_fault_name(trap->fault_flags));
         return;
@@ -102,7 +157,17 @@ static void handle_trap(struct task *task, const struct hal_trap *trap) {
 
 // The VM side of user copies: resolve a fault in the current process.
 static zx_status_t resolve_user_fault(uintptr_t addr, unsigned fault_flags) {
-    return vm_fault(current_process()->as, addr, fault_flags);
+    zx_status_t st = vm_fault(current_process()->as, addr, fault_flags);
+    if (unlikely(st == ZX_ERR_SHOULD_WAIT)) {
+        // Inside a syscall handler, the call may wait for the page and restart (do_syscall);
+        // in a continuation (the sequence number has moved on) the copy just fails.
+        struct thread *t = current_thread();
+        if (t->pager_fault_seq != syscall_count) {
+            t->pager_fault_seq = syscall_count;
+            t->pager_fault_addr = addr;
+        }
+    }
+    return st;
 }
 
 // The executor's loop (kernel/sched.h): pick a task, run it in user mode until it stops,

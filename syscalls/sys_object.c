@@ -352,6 +352,7 @@ static void fill_vmo_info(struct vmo *v, zx_rights_t rights, zx_info_vmo_t *info
     if (v->flags & VMO_F_RESIZABLE) info->flags |= ZX_INFO_VMO_RESIZABLE;
     if (v->flags & VMO_F_IMMUTABLE) info->flags |= ZX_INFO_VMO_IMMUTABLE;
     if (v->user_parent && !v->slice_of) info->flags |= ZX_INFO_VMO_IS_COW_CLONE;
+    if (vmo_pager_backed(v)) info->flags |= ZX_INFO_VMO_PAGER_BACKED;
     info->committed_bytes = vmo_committed_bytes(v);
     info->populated_bytes = info->committed_bytes;
     info->handle_rights = rights;
