@@ -352,12 +352,22 @@ zx_status_t vmo_commit_page(struct vmo *v, uint64_t idx, paddr_t *pa) {
     return own_page(v, off / PAGE, pa);
 }
 
+// Whether a mapping may write page of v it owns: a pager-backed VMO's pages map writable only
+// once it is marked modified (zx_pager_query_vmo_stats), so that the first write after a reset
+// faults and marks it again. A write marks it.
+static bool own_page_writable(struct vmo *v, bool write) {
+    struct pager_src *s = v->pager_src;
+    if (likely(!s)) return true;
+    if (write) s->modified = true;
+    return s->modified;
+}
+
 bool vmo_peek_page(struct vmo *v, uint64_t idx, paddr_t *pa, bool *writable) {
     uint64_t off = idx * PAGE;
     v = slice_root(v, &off);
     idx = off / PAGE;
     if (pm_lookup(&v->pages, idx, pa)) {
-        *writable = true;
+        *writable = own_page_writable(v, false);
         return true;
     }
     *writable = false;  // an ancestor's page: the first write copies it
@@ -369,7 +379,7 @@ zx_status_t vmo_fault_page(struct vmo *v, uint64_t idx, bool write, paddr_t *pa,
     v = slice_root(v, &off);
     idx = off / PAGE;
     if (pm_lookup(&v->pages, idx, pa)) {
-        *writable = true;
+        *writable = own_page_writable(v, write);
         return ZX_OK;
     }
     bool shown = v->parent && chain_lookup(v, idx, pa);
@@ -389,7 +399,7 @@ zx_status_t vmo_fault_page(struct vmo *v, uint64_t idx, bool write, paddr_t *pa,
         *writable = false;
         return ZX_OK;
     }
-    *writable = true;
+    *writable = own_page_writable(v, write);
     return own_page(v, idx, pa);
 }
 
@@ -755,4 +765,15 @@ zx_status_t vmo_supply_pages(struct vmo *v, uint64_t offset, uint64_t len, struc
     if (st != ZX_OK) free_own_pages(aux, afirst + i, afirst + n - 1);
     if (v->pager_src && i) pager_pages_supplied(v->pager_src, first, first + i);
     return st;
+}
+
+void vmo_pager_mark_modified(struct vmo *v) {
+    uint64_t off = 0;
+    v = slice_root(v, &off);
+    if (v->pager_src) v->pager_src->modified = true;
+}
+
+void vmo_pager_reset_modified(struct vmo *v) {
+    v->pager_src->modified = false;
+    write_protect_all(v);  // the next write through a mapping faults and marks it again
 }

@@ -118,6 +118,10 @@ struct vmo *vmo_pager_root(struct vmo *v);
 // its index in the request's VMO), ZX_ERR_BAD_STATE (detached), ZX_ERR_NO_MEMORY.
 zx_status_t vmo_pager_need(struct vmo *v, uint64_t offset, uint64_t len, struct pager_request **req,
                            uint64_t *page) __attribute__((warn_unused_result));
+// zx_pager_query_vmo_stats' `modified`: set by writes to v (slices resolved; clones write their
+// own pages), cleared (v: the pager-backed VMO) by ZX_PAGER_RESET_VMO_STATS.
+void vmo_pager_mark_modified(struct vmo *v);
+void vmo_pager_reset_modified(struct vmo *v);
 // True when v (not a slice) owns page idx.
 bool vmo_owns_page(const struct vmo *v, uint64_t idx);
 // zx_pager_supply_pages: moves aux's pages [aux_off, +len) into the absent pages of v at

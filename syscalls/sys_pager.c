@@ -61,8 +61,7 @@ static int64_t vmo_rw_try(struct task *t, struct vmo *v, user_inout_ptr buffer, 
         return SYS_BLOCKED;
     }
     if (st != ZX_OK) return st;
-    struct vmo *root = vmo_pager_root(v);
-    if (write && root) root->pager_src->modified = true;
+    if (write) vmo_pager_mark_modified(v);
     return write ? vmo_write_user(v, user_in(buffer), offset, len) : vmo_read_user(v, user_out(buffer), offset, len);
 }
 
@@ -109,6 +108,7 @@ int64_t sys_pager_create_vmo(zx_handle_t pager, uint32_t options, zx_handle_t po
     st = get_obj(port, ZX_OBJ_TYPE_PORT, ZX_RIGHT_WRITE, &q);
     if (st != ZX_OK) goto out_pager;
     if (options & ~(ZX_VMO_RESIZABLE | ZX_VMO_TRAP_DIRTY)) st = ZX_ERR_INVALID_ARGS;
+    else if (options & ZX_VMO_TRAP_DIRTY) st = ZX_ERR_NOT_SUPPORTED;  // not yet (docs/pager.md)
     else if (size > VMO_MAX_SIZE) st = ZX_ERR_OUT_OF_RANGE;
     else st = job_policy_check(current_process(), ZX_POL_NEW_VMO);
     if (st != ZX_OK) goto out_port;
@@ -260,6 +260,7 @@ int64_t sys_pager_query_dirty_ranges(zx_handle_t pager, zx_handle_t pager_vmo, u
     struct vmo *v;
     zx_status_t st = get_pager_and_vmo(pager, 0, pager_vmo, ZX_RIGHT_READ, &p, &v);
     if (st != ZX_OK) return st;
+    // Per-page dirty tracking is not built yet (docs/pager.md): refused, not faked.
     (void)offset, (void)length, (void)buffer, (void)buffer_size, (void)actual, (void)avail;
     st = ZX_ERR_NOT_SUPPORTED;
     put_pager_and_vmo(p, v);
@@ -282,7 +283,7 @@ int64_t sys_pager_query_vmo_stats(zx_handle_t pager, zx_handle_t pager_vmo, uint
     } else {
         zx_pager_vmo_stats_t stats = {.modified = s->modified ? ZX_PAGER_VMO_STATS_MODIFIED : 0};
         st = copy_to_user(buffer, &stats, sizeof(stats));
-        if (st == ZX_OK && (options & ZX_PAGER_RESET_VMO_STATS)) s->modified = false;
+        if (st == ZX_OK && (options & ZX_PAGER_RESET_VMO_STATS)) vmo_pager_reset_modified(v);
     }
     put_pager_and_vmo(p, v);
     return st;

@@ -75,6 +75,7 @@ static zx_status_t transfer(struct stream *s, user_inout_ptr vectors, size_t num
         size_t n = end - *off < iov.capacity ? end - *off : iov.capacity;
         st = vmo_pager_need(v, *off, n, req, page);
         if (st != ZX_OK) return *actual ? ZX_OK : st;
+        if (write) vmo_pager_mark_modified(v);
         st = write ? vmo_write_user(v, (user_in_ptr){(uintptr_t)iov.buffer}, *off, n)
                    : vmo_read_user(v, (user_out_ptr){(uintptr_t)iov.buffer}, *off, n);
         if (st != ZX_OK) return *actual ? ZX_OK : (st == ZX_ERR_INVALID_ARGS ? ZX_ERR_NOT_FOUND : st);

@@ -110,6 +110,7 @@ int64_t sys_vmo_set_size(zx_handle_t handle, uint64_t size) {
         }
         if (st == ZX_OK) st = vmo_set_size(v, new_size);
         if (st == ZX_OK) v->content_size = size;
+        if (st == ZX_OK) vmo_pager_mark_modified(v);  // (a pager's VMO: its size changed)
     }
     kobj_unref(&v->obj);
     return st;
@@ -382,6 +383,7 @@ int64_t sys_vmo_op_range(zx_handle_t handle, uint32_t op, uint64_t offset, uint6
             return pager_block_restart(req, page, 0);
         }
         if (st != ZX_OK) op = UINT32_MAX;  // detached: fails below with that status
+        else if (op == ZX_VMO_OP_ZERO) vmo_pager_mark_modified(v);
     }
     switch (op) {
     case ZX_VMO_OP_COMMIT:

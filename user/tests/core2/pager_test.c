@@ -462,6 +462,56 @@ TEST(PagerTest, DetachErrors) {
     pg_close(&g);
 }
 
+#if defined(ZX_SYS_pager_query_vmo_stats)
+static uint32_t modified(struct pg *g, uint32_t options) {
+    zx_pager_vmo_stats_t st = {.modified = 0xdead};
+    if (zx_pager_query_vmo_stats(g->pager, g->vmo, options, &st, sizeof(st)) != ZX_OK) return 0xffffffffu;
+    return st.modified;
+}
+
+TEST(PagerTest, QueryVmoStatsSeesWritesThroughEveryPath) {
+    struct pg g;
+    ASSERT_OK(pg_make(&g, 2, 0));
+    ASSERT_OK(supply(&g, 0, 2));
+    EXPECT_EQ(modified(&g, 0), 0);  // supplying is not modifying
+    zx_vaddr_t addr;
+    ASSERT_OK(zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0, g.vmo, 0, 2 * PAGE, &addr));
+    EXPECT_EQ(*(volatile uint64_t *)addr, PAGER_TAG);  // a read maps the page
+    EXPECT_EQ(modified(&g, 0), 0);
+    *(volatile uint64_t *)addr = 1;  // the first write faults and marks it
+    EXPECT_EQ(modified(&g, ZX_PAGER_RESET_VMO_STATS), ZX_PAGER_VMO_STATS_MODIFIED);
+    EXPECT_EQ(modified(&g, 0), 0);
+    *(volatile uint64_t *)addr = 2;  // the mapping was write-protected by the reset
+    EXPECT_EQ(modified(&g, ZX_PAGER_RESET_VMO_STATS), ZX_PAGER_VMO_STATS_MODIFIED);
+    uint64_t w = 3;
+    ASSERT_OK(zx_vmo_write(g.vmo, &w, PAGE, sizeof(w)));
+    EXPECT_EQ(modified(&g, ZX_PAGER_RESET_VMO_STATS), ZX_PAGER_VMO_STATS_MODIFIED);
+    EXPECT_EQ(modified(&g, 0), 0);
+    // A clone's writes are its own.
+    zx_handle_t c;
+    ASSERT_OK(zx_vmo_create_child(g.vmo, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, 0, 2 * PAGE, &c));
+    ASSERT_OK(zx_vmo_write(c, &w, 0, sizeof(w)));
+    EXPECT_EQ(modified(&g, 0), 0);
+    zx_handle_close(c);
+    // Errors.
+    zx_pager_vmo_stats_t st;
+    zx_handle_t other, ro;
+    ASSERT_OK(zx_vmo_create(PAGE, 0, &other));
+    EXPECT_STATUS(zx_pager_query_vmo_stats(BOGUS_HANDLE, g.vmo, 0, &st, sizeof(st)), ZX_ERR_BAD_HANDLE);
+    EXPECT_STATUS(zx_pager_query_vmo_stats(g.port, g.vmo, 0, &st, sizeof(st)), ZX_ERR_WRONG_TYPE);
+    EXPECT_STATUS(zx_pager_query_vmo_stats(g.pager, other, 0, &st, sizeof(st)), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_pager_query_vmo_stats(g.pager, g.vmo, 2, &st, sizeof(st)), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_pager_query_vmo_stats(g.pager, g.vmo, 0, NULL, sizeof(st)), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_pager_query_vmo_stats(g.pager, g.vmo, 0, &st, sizeof(st) - 1), ZX_ERR_BUFFER_TOO_SMALL);
+    ro = dup_rights(g.vmo, ZX_RIGHT_WRITE);
+    EXPECT_STATUS(zx_pager_query_vmo_stats(g.pager, ro, 0, &st, sizeof(st)), ZX_ERR_ACCESS_DENIED);
+    zx_handle_close(ro);
+    zx_handle_close(other);
+    EXPECT_OK(zx_vmar_unmap(zx_vmar_root_self(), addr, 2 * PAGE));
+    pg_close(&g);
+}
+#endif
+
 // ---- clones ----
 
 TEST(PagerTest, ClonesAskTheParentsPager) {
