@@ -624,7 +624,7 @@ struct vmo *vmo_next_slice(struct vmo *top, struct vmo *v, uint64_t *base) {
     return NULL;
 }
 
-static void write_protect_all(struct vmo *top) {
+__attribute__((always_inline)) static inline void write_protect_all(struct vmo *top) {
     uint64_t base = 0;
     for (struct vmo *v = top; v; v = vmo_next_slice(top, v, &base))
         list_for_each(&v->mappings, it) vm_mapping_write_protect(container_of(it, struct vm_mapping, vmo_link));

@@ -43,12 +43,14 @@ static void raise_policy_exception(struct thread *t) {
 // (and so, by the validate-then-act rule, changed nothing) waits for the page and is issued
 // again from the start; so is not a call that consumed handles (they are gone even when it
 // fails), nor one that succeeded or blocked anyway: they keep their result.
-static bool pager_restart(struct thread *t, uint64_t num, int64_t r) {
-    t->pager_fault_seq = 0;
+__attribute__((noinline, cold)) static bool pager_restart(struct thread *t, uint64_t num, int64_t r) {
+    uintptr_t addr = t->pager_fault_addr;
+    t->pager_fault_addr = 0;
+    if (t->pager_fault_seq != syscall_count) return false;  // left by a continuation: stale
     if (r == SYS_BLOCKED || r == ZX_OK || (syscall_table[num].flags & SYSCALL_F_RELEASE)) return false;
     struct pager_request *req;
     uint64_t page;
-    zx_status_t st = vm_pager_need(t->proc->as, t->pager_fault_addr, &req, &page);
+    zx_status_t st = vm_pager_need(t->proc->as, addr, &req, &page);
     if (st == ZX_OK) {  // supplied meanwhile (by the call itself): go again at once
         hal_uctx_restart_syscall(&t->task.uctx);
         return true;
@@ -74,7 +76,7 @@ static void do_syscall(struct thread *t) {
         return;
     }
     int64_t r = syscall_table[num].fn(args);
-    if (unlikely(t->pager_fault_seq == syscall_count) && pager_restart(t, num, r)) return;
+    if (unlikely(t->pager_fault_addr) && pager_restart(t, num, r)) return;
     if (r == SYS_BLOCKED) return;  // the continuation will produce the result
     DEBUG_ASSERT(t->task.state != TASK_BLOCKED);  // a handler blocked without saying so
     hal_uctx_set_return(&t->task.uctx, (uint64_t)r);
@@ -115,7 +117,7 @@ static int64_t pager_fault_cont(struct task *task, zx_status_t reason) {
 
 // A user page fault on a page a pager owes: the thread waits for it (no deadline, as in
 // Zircon), then runs the instruction again. False when there is nothing to wait for.
-static bool pager_fault_block(struct thread *t, const struct hal_trap *trap) {
+__attribute__((noinline, cold)) static bool pager_fault_block(struct thread *t, const struct hal_trap *trap) {
     struct pager_request *req;
     uint64_t page;
     if (vm_pager_need(t->proc->as, trap->fault_addr, &req, &page) != ZX_ERR_SHOULD_WAIT) return false;
@@ -160,9 +162,10 @@ static zx_status_t resolve_user_fault(uintptr_t addr, unsigned fault_flags) {
     zx_status_t st = vm_fault(current_process()->as, addr, fault_flags);
     if (unlikely(st == ZX_ERR_SHOULD_WAIT)) {
         // Inside a syscall handler, the call may wait for the page and restart (do_syscall);
-        // in a continuation (the sequence number has moved on) the copy just fails.
+        // in a continuation the record goes stale (the next syscall's number differs) and
+        // the copy just fails.
         struct thread *t = current_thread();
-        if (t->pager_fault_seq != syscall_count) {
+        if (!t->pager_fault_addr || t->pager_fault_seq != syscall_count) {
             t->pager_fault_seq = syscall_count;
             t->pager_fault_addr = addr;
         }
