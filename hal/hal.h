@@ -143,6 +143,9 @@ void hal_set_syscall_handler(hal_syscall_fn fn);
 uint64_t hal_uctx_syscall(const struct hal_uctx *u, uint64_t args[8]);  // returns the number
 void hal_uctx_set_return(struct hal_uctx *u, uint64_t value);
 uintptr_t hal_uctx_pc(const struct hal_uctx *u);
+// The thread issues the syscall it trapped with again when it next runs: only valid while
+// its registers still hold the call (no return value was set).
+void hal_uctx_restart_syscall(struct hal_uctx *u);
 void hal_uctx_release(struct hal_uctx *u);  // before the uctx's memory is freed
 // zx_thread_read_state / write_state for a stopped thread: kind is ZX_THREAD_STATE_*.
 // Read: ZX_ERR_INVALID_ARGS (unknown kind), ZX_ERR_BUFFER_TOO_SMALL; *len = bytes produced.

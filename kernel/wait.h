@@ -47,6 +47,7 @@ enum wait_kind {
     WAIT_CHANNEL_CALL,   // zx_channel_call(_etc), waiting for the reply
     WAIT_FUTEX,          // zx_futex_wait
     WAIT_EXCEPTION,      // a thread stopped in an exception until a handler resumes it
+    WAIT_PAGER,          // a page of a pager-backed VMO the pager has not supplied yet
 };
 
 typedef int64_t (*wait_cont_fn)(struct task *t, zx_status_t reason);
@@ -59,6 +60,13 @@ struct channel;
 struct message;
 struct futex;
 struct many_obs;
+struct vmo;
+// How a thread waiting for a pager goes on once the page is there (docs/pager.md).
+enum pager_wait_how {
+    PAGER_WAIT_FAULT,    // a user page fault: re-run the instruction, or take a fatal page fault
+    PAGER_WAIT_RETRY,    // zx_vmo_read / zx_vmo_write: the continuation retries the copy
+    PAGER_WAIT_RESTART,  // a syscall that failed on the page (a user copy): issued again
+};
 union wait_state {
     struct {
         user_out_ptr observed;   // NULL: not wanted
@@ -86,6 +94,20 @@ union wait_state {
     struct {
         struct futex *futex;     // the futex whose queue it is on (requeue moves it)
     } futex;
+    struct pager_wait_state {
+        enum pager_wait_how how;
+        uint64_t page;           // the page of the request's VMO it needs (a supply wakes it)
+        // PAGER_WAIT_RETRY: the call to retry, on its VMO (referenced; dropped by the cancel).
+        struct vmo *vmo;
+        user_inout_ptr buffer;
+        uint64_t offset;
+        size_t len;
+        bool write;
+        // PAGER_WAIT_FAULT: the trap, for the exception a failed request raises.
+        uintptr_t fault_addr, pc;
+        uint64_t error_code;
+        uint32_t vector, fault_flags;
+    } pager;
 };
 
 struct wait_queue {

@@ -14,6 +14,11 @@ static void enqueue(struct port *p, struct port_packet *pp) {
     wait_queue_wake_one(&p->waiters, ZX_OK);
 }
 
+static void packet_release(struct port_packet *pp) {
+    if (pp->release) pp->release(pp);
+    else kfree(pp);
+}
+
 static void async_free(struct port_observer *po) {
     kobj_unobserve(&po->ob);
     list_delete(&po->port_link);
@@ -49,7 +54,7 @@ static void port_on_zero_handles(struct kobj *o) {
     // Waits that would deliver here are pointless now.
     list_for_each_safe(&p->asyncs, it, tmp) async_free(container_of(it, struct port_observer, port_link));
     struct list_node *n;
-    while ((n = list_pop_head(&p->packets))) kfree(container_of(n, struct port_packet, link));
+    while ((n = list_pop_head(&p->packets))) packet_release(container_of(n, struct port_packet, link));
     p->count = 0;
 }
 
@@ -77,8 +82,22 @@ zx_status_t port_queue_user(struct port *p, const zx_port_packet_t *pkt) {
     pp->pkt.type = ZX_PKT_TYPE_USER;
     pp->pkt.status = pkt->status;
     pp->source = NULL;
+    pp->release = NULL;
     enqueue(p, pp);
     return ZX_OK;
+}
+
+void port_queue_kernel(struct port *p, struct port_packet *pp) {
+    if (p->obj.handle_count == 0) {  // nobody can ever read it
+        packet_release(pp);
+        return;
+    }
+    enqueue(p, pp);
+}
+
+void port_unqueue(struct port *p, struct port_packet *pp) {
+    list_delete(&pp->link);
+    p->count--;
 }
 
 bool port_dequeue(struct port *p, zx_port_packet_t *out) {
@@ -87,7 +106,7 @@ bool port_dequeue(struct port *p, zx_port_packet_t *out) {
     p->count--;
     struct port_packet *pp = container_of(n, struct port_packet, link);
     *out = pp->pkt;
-    kfree(pp);
+    packet_release(pp);
     return true;
 }
 
@@ -102,6 +121,7 @@ zx_status_t port_wait_async(struct port *p, struct kobj *obj, const void *owner,
         kfree(po);
         return ZX_ERR_NO_MEMORY;
     }
+    po->packet->release = NULL;
     po->ob.trigger = signals;
     po->ob.owner = owner;
     po->ob.handle = h;
@@ -132,7 +152,7 @@ zx_status_t port_cancel(struct port *p, struct kobj *source, uint64_t key) {
         if (pp->source && (!source || pp->source == source) && pp->pkt.key == key) {
             list_delete(&pp->link);
             p->count--;
-            kfree(pp);
+            packet_release(pp);
             found = true;
         }
     }

@@ -14,6 +14,9 @@ struct port_packet {
     struct list_node link;
     zx_port_packet_t pkt;
     const void *source;  // the observed object for signal packets (for zx_port_cancel), else NULL
+    // NULL: the port kfrees the packet when it leaves the queue. Else the packet belongs to
+    // another object (a pager's request) and this tells it the packet left the queue.
+    void (*release)(struct port_packet *pp);
 };
 
 struct port {
@@ -48,6 +51,13 @@ zx_status_t port_wait_async(struct port *p, struct kobj *obj, const void *owner,
 // Cancels waits on `source` with `key` (and their queued packets); a NULL source matches every
 // object (zx_port_cancel_key). ZX_ERR_NOT_FOUND if none.
 zx_status_t port_cancel(struct port *p, struct kobj *source, uint64_t key);
+
+// Queues a packet the kernel made in advance (owned by another object when pp->release is
+// set): never fails, the port's packet limit does not apply (the owner bounds how many it
+// has). A port without handles drops it at once.
+void port_queue_kernel(struct port *p, struct port_packet *pp);
+// Takes a packet port_queue_kernel queued out of the queue again (it calls no release).
+void port_unqueue(struct port *p, struct port_packet *pp);
 
 // A woken waiter died before it could take its packet: wake another one for it.
 void port_pass_wake(struct port *p);

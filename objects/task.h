@@ -69,6 +69,11 @@ struct thread {
     struct exc_port exc;
     struct exception *cur_exc;   // referenced while the thread waits in an exception
     uint32_t policy_exception;   // ZX_POL_* + 1 to raise when the syscall returns (0 = none)
+    // A user copy of syscall number `pager_fault_seq` (syscall_count) hit a page a pager has
+    // not supplied, at pager_fault_addr (0: none): the syscall may wait for it and restart
+    // (dispatch.c; do_syscall tests only the address, on its hot path).
+    uint64_t pager_fault_seq;
+    uintptr_t pager_fault_addr;
     zx_time_t start_time;
 };
 

@@ -51,6 +51,8 @@ zx_status_t thread_create(struct process *p, const char *name, struct thread **o
     t->exc.chan = NULL;
     t->cur_exc = NULL;
     t->policy_exception = 0;
+    t->pager_fault_seq = 0;
+    t->pager_fault_addr = 0;
     *out = t;
     return ZX_OK;
 }
@@ -109,6 +111,7 @@ uint32_t thread_blocked_state(const struct thread *t) {
     case WAIT_CHANNEL_CALL: return ZX_THREAD_STATE_BLOCKED_CHANNEL;
     case WAIT_FUTEX: return ZX_THREAD_STATE_BLOCKED_FUTEX;
     case WAIT_EXCEPTION: return ZX_THREAD_STATE_BLOCKED_EXCEPTION;
+    case WAIT_PAGER: return ZX_THREAD_STATE_BLOCKED_PAGER;
     case WAIT_NONE: break;
     }
     return ZX_THREAD_STATE_BLOCKED;

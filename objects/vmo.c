@@ -8,6 +8,7 @@
 #include "kernel/heap.h"
 #include "kernel/pmm.h"
 #include "kernel/user_copy.h"
+#include "objects/pager.h"
 #include "objects/vmar.h"
 
 #define PAGE_MAP_EMPTY (~0ull)
@@ -123,6 +124,7 @@ static void hidden_child_gone(struct vmo *h, struct vmo *child);
 static void vmo_destroy(struct kobj *o) {
     struct vmo *v = to_vmo(o);
     DEBUG_ASSERT(list_empty(&v->mappings));
+    if (v->pager_src) pager_src_destroy(v->pager_src);
     pm_destroy(&v->pages);
     list_for_each_safe(&v->user_children, it, tmp) {
         struct vmo *c = container_of(it, struct vmo, user_link);
@@ -166,6 +168,7 @@ void vmo_info(struct vmo *v, zx_rights_t rights, zx_info_vmo_t *info) {
     if (v->flags & VMO_F_RESIZABLE) info->flags |= ZX_INFO_VMO_RESIZABLE;
     if (v->flags & VMO_F_IMMUTABLE) info->flags |= ZX_INFO_VMO_IMMUTABLE;
     if (v->user_parent && !v->slice_of) info->flags |= ZX_INFO_VMO_IS_COW_CLONE;
+    if (vmo_pager_backed(v)) info->flags |= ZX_INFO_VMO_PAGER_BACKED;
     info->committed_bytes = vmo_committed_bytes(v);
     info->populated_bytes = info->committed_bytes;
     info->handle_rights = rights;
@@ -226,6 +229,7 @@ zx_status_t vmo_create(uint64_t size, uint32_t flags, struct vmo **out) {
     list_init(&v->user_children);
     v->user_child_count = 0;
     v->phys_base = 0;
+    v->pager_src = NULL;
     *out = v;
     return ZX_OK;
 }
@@ -251,6 +255,25 @@ static bool chain_lookup(const struct vmo *v, uint64_t idx, paddr_t *pa) {
         idx += v->parent_offset / PAGE;
         v = v->parent;
     }
+}
+
+// Where the lookup of page *idx of v ends when no VMO of the chain has it: the last VMO that
+// could have held it (*idx becomes the page's index there).
+static struct vmo *chain_end(struct vmo *v, uint64_t *idx) {
+    while (v->parent && *idx * PAGE < v->parent_limit) {
+        *idx += v->parent_offset / PAGE;
+        v = v->parent;
+    }
+    return v;
+}
+
+// An access to page idx of v (not a slice) that no VMO of its chain has: ZX_OK when it reads
+// as zero, else what the pager-backed VMO at the chain's end says (SHOULD_WAIT, BAD_STATE).
+static zx_status_t absent_status(struct vmo *v, uint64_t idx) {
+    if (likely(!(v->flags & VMO_F_PAGER_CHAIN))) return ZX_OK;
+    struct pager_src *s = chain_end(v, &idx)->pager_src;
+    if (!s || !pager_src_owes(s, idx)) return ZX_OK;
+    return pager_src_attached(s) ? ZX_ERR_SHOULD_WAIT : ZX_ERR_BAD_STATE;
 }
 
 // Slices resolve to the VMO that owns the pages.
@@ -361,6 +384,10 @@ static zx_status_t own_page(struct vmo *v, uint64_t idx, paddr_t *pa) {
     if (pm_lookup(&v->pages, idx, pa)) return ZX_OK;
     paddr_t from;
     bool copy = v->parent && chain_lookup(v, idx, &from);
+    if (!copy) {
+        zx_status_t st = absent_status(v, idx);  // a pager's page is never made up
+        if (st != ZX_OK) return st;
+    }
     paddr_t f;
     if (copy) {
         if (!pmm_alloc_page(&f)) return ZX_ERR_NO_MEMORY;
@@ -385,12 +412,22 @@ zx_status_t vmo_commit_page(struct vmo *v, uint64_t idx, paddr_t *pa) {
     return own_page(v, off / PAGE, pa);
 }
 
+// Whether a mapping may write page of v it owns: a pager-backed VMO's pages map writable only
+// once it is marked modified (zx_pager_query_vmo_stats), so that the first write after a reset
+// faults and marks it again. A write marks it.
+static bool own_page_writable(struct vmo *v, bool write) {
+    struct pager_src *s = v->pager_src;
+    if (likely(!s)) return true;
+    if (write) s->modified = true;
+    return s->modified;
+}
+
 bool vmo_peek_page(struct vmo *v, uint64_t idx, paddr_t *pa, bool *writable) {
     uint64_t off = idx * PAGE;
     v = slice_root(v, &off);
     idx = off / PAGE;
     if (pm_lookup(&v->pages, idx, pa)) {
-        *writable = true;
+        *writable = own_page_writable(v, false);
         return true;
     }
     *writable = false;  // an ancestor's page: the first write copies it
@@ -402,12 +439,17 @@ zx_status_t vmo_fault_page(struct vmo *v, uint64_t idx, bool write, paddr_t *pa,
     v = slice_root(v, &off);
     idx = off / PAGE;
     if (pm_lookup(&v->pages, idx, pa)) {
-        *writable = true;
+        *writable = own_page_writable(v, write);
         return ZX_OK;
     }
-    if (!write && v->parent && chain_lookup(v, idx, pa)) {
+    bool shown = v->parent && chain_lookup(v, idx, pa);
+    if (!write && shown) {
         *writable = false;  // an ancestor's page: the first write copies it
         return ZX_OK;
+    }
+    if (!shown) {
+        zx_status_t st = absent_status(v, idx);  // the pager has not supplied it
+        if (st != ZX_OK) return st;
     }
     if (!write && !(v->flags & VMO_F_PHYSICAL)) {
         // Reading a page nobody wrote commits nothing: the shared zero page, read-only, until
@@ -417,7 +459,7 @@ zx_status_t vmo_fault_page(struct vmo *v, uint64_t idx, bool write, paddr_t *pa,
         *writable = false;
         return ZX_OK;
     }
-    *writable = true;
+    *writable = own_page_writable(v, write);
     return own_page(v, idx, pa);
 }
 
@@ -441,6 +483,8 @@ static zx_status_t vmo_walk(struct vmo *v, uint64_t offset, size_t len, bool com
             zx_status_t st = own_page(v, idx, &pa);
             if (st != ZX_OK) return st;
         } else if (!chain_lookup(v, idx, &pa)) {
+            zx_status_t st = absent_status(v, idx);
+            if (st != ZX_OK) return st;
             pa = zero_page;
         }
         zx_status_t st = fn(ctx, (char *)paddr_to_kva(pa) + in_page, done, n);
@@ -528,13 +572,42 @@ static void free_own_pages(struct vmo *v, uint64_t first, uint64_t last) {
     }
 }
 
+// The next VMO after v in a pre-order walk of top's user-visible descendants (clones and
+// slices at any depth), or NULL. Iterative: clone chains nest as deep as a user likes.
+static struct vmo *next_descendant(struct vmo *top, struct vmo *v) {
+    if (!list_empty(&v->user_children)) return container_of(v->user_children.next, struct vmo, user_link);
+    while (v != top) {
+        struct vmo *p = v->user_parent;  // alive: it is in p's list
+        if (v->user_link.next != &p->user_children) return container_of(v->user_link.next, struct vmo, user_link);
+        v = p;
+    }
+    return NULL;
+}
+
+// Pager-backed v shrinks to `size`: clones that show its pages (directly, or through hidden
+// nodes) stop seeing the pages that go, and their mappings forget them (all of them: a clone's
+// offset into v is not worth computing for a rare call).
+static void pager_dependents_shrink(struct vmo *v, uint64_t size) {
+    for (struct vmo *d = next_descendant(v, v); d; d = next_descendant(v, d)) {
+        vm_mappings_unmap_vmo_range(d, 0, d->size);
+        struct vmo *y = d;
+        while (y->parent && y->parent != v) y = y->parent;
+        if (y->parent == v)
+            y->parent_limit = y->parent_offset >= size ? 0
+                              : y->parent_limit < size - y->parent_offset ? y->parent_limit
+                                                                            : size - y->parent_offset;
+    }
+}
+
 zx_status_t vmo_set_size(struct vmo *v, uint64_t size) {
     if (size < v->size) {
         vm_mappings_unmap_vmo_range(v, size, v->size - size);
+        if (v->pager_src) pager_dependents_shrink(v, size);
         free_own_pages(v, size / PAGE, v->size / PAGE);
         if (v->parent && v->parent_limit > size) v->parent_limit = size;  // regrowth reads zeros
     }
     v->size = size;
+    if (v->pager_src) pager_src_resized(v->pager_src, size / PAGE);
     return ZX_OK;
 }
 
@@ -555,7 +628,7 @@ zx_status_t vmo_commit_range(struct vmo *v, uint64_t offset, uint64_t len) {
 zx_status_t vmo_decommit_range(struct vmo *v, uint64_t offset, uint64_t len) {
     if (offset > v->size || len > v->size - offset) return ZX_ERR_OUT_OF_RANGE;
     v = slice_root(v, &offset);
-    if (v->parent || (v->flags & VMO_F_PHYSICAL)) return ZX_ERR_NOT_SUPPORTED;
+    if (v->parent || (v->flags & (VMO_F_PHYSICAL | VMO_F_PAGER_CHAIN))) return ZX_ERR_NOT_SUPPORTED;
     if (!len) return ZX_OK;
     uint64_t first = offset / PAGE, last = (offset + len - 1) / PAGE;
     vm_mappings_unmap_vmo_range(v, first * PAGE, (last - first + 1) * PAGE);
@@ -572,7 +645,9 @@ zx_status_t vmo_zero_range(struct vmo *v, uint64_t offset, uint64_t len) {
     uint64_t roff = offset;
     root = slice_root(root, &roff);
     // Whole pages of a VMO without ancestors simply go away (they read as zero again).
-    if (!root->parent && first_full < end_full && roff % PAGE == offset % PAGE) {
+    // (Not a pager's: its absent pages are the pager's to supply, not zeros.)
+    if (!root->parent && !(root->flags & VMO_F_PAGER_CHAIN) && first_full < end_full &&
+        roff % PAGE == offset % PAGE) {
         uint64_t rf = (roff + PAGE - 1) / PAGE;
         uint64_t n = end_full - first_full;
         vm_mappings_unmap_vmo_range(root, rf * PAGE, n * PAGE);
@@ -609,7 +684,7 @@ struct vmo *vmo_next_slice(struct vmo *top, struct vmo *v, uint64_t *base) {
     return NULL;
 }
 
-static void write_protect_all(struct vmo *top) {
+__attribute__((always_inline)) static inline void write_protect_all(struct vmo *top) {
     uint64_t base = 0;
     for (struct vmo *v = top; v; v = vmo_next_slice(top, v, &base))
         list_for_each(&v->mappings, it) vm_mapping_write_protect(container_of(it, struct vm_mapping, vmo_link));
@@ -631,7 +706,16 @@ zx_status_t vmo_create_child(struct vmo *v, enum vmo_child_kind kind, uint64_t o
         src = slice_root(src, &soff);
         uint64_t limit = src->size > soff ? src->size - soff : 0;
         if (limit > size) limit = size;
-        if (src->pages.count == 0 && !src->parent) {
+        c->flags |= src->flags & VMO_F_PAGER_CHAIN;
+        if (src->pager_src) {
+            // A clone of a pager-backed VMO hangs right below it (no hidden node: the pager
+            // VMO keeps its pages and gets more): it sees the pager's pages until it writes
+            // them (ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE), and asks the pager for absent ones.
+            kobj_ref(&src->obj);
+            c->parent = src;
+            c->parent_offset = soff;
+            c->parent_limit = limit;
+        } else if (src->pages.count == 0 && !src->parent) {
             // Nothing to share: the snapshot is all zeros.
         } else {
             struct vmo *h;
@@ -641,6 +725,7 @@ zx_status_t vmo_create_child(struct vmo *v, enum vmo_child_kind kind, uint64_t o
                 return st;
             }
             strlcpy(h->obj.name, "hidden", sizeof(h->obj.name));
+            h->flags |= src->flags & VMO_F_PAGER_CHAIN;
             h->pages = src->pages;  // src's pages move up: O(1)
             src->pages = (struct page_map){0};
             h->parent = src->parent;
@@ -666,4 +751,89 @@ zx_status_t vmo_create_child(struct vmo *v, enum vmo_child_kind kind, uint64_t o
     if (v->user_child_count++ == 0) kobj_signal(&v->obj, ZX_VMO_ZERO_CHILDREN, 0);
     *out = c;
     return ZX_OK;
+}
+
+// ---- pager-backed VMOs ----
+
+bool vmo_pager_backed(struct vmo *v) {
+    uint64_t off = 0;
+    return slice_root(v, &off)->flags & VMO_F_PAGER_CHAIN;
+}
+
+struct vmo *vmo_pager_root(struct vmo *v) {
+    uint64_t off = 0;
+    v = slice_root(v, &off);
+    return v->pager_src ? v : NULL;
+}
+
+bool vmo_owns_page(const struct vmo *v, uint64_t idx) {
+    paddr_t pa;
+    return pm_lookup(&v->pages, idx, &pa);
+}
+
+zx_status_t vmo_pager_need(struct vmo *v, uint64_t offset, uint64_t len, struct pager_request **req,
+                           uint64_t *page) {
+    v = slice_root(v, &offset);
+    if (likely(!(v->flags & VMO_F_PAGER_CHAIN)) || !len) return ZX_OK;
+    uint64_t first = offset / PAGE, last = (offset + len - 1) / PAGE;
+    for (uint64_t i = first; i <= last; i++) {
+        paddr_t pa;
+        if (chain_lookup(v, i, &pa)) continue;
+        uint64_t at = i;
+        struct pager_src *s = chain_end(v, &at)->pager_src;
+        if (!s || !pager_src_owes(s, at)) continue;
+        *page = at;
+        // The rest of the access's range goes into the same request where it is absent too.
+        return pager_request_page(s, at, at + (last - i) + 1, req);
+    }
+    return ZX_OK;
+}
+
+// Takes page k out of pm without freeing its frame; false when pm lacks it.
+static bool pm_take(struct page_map *pm, uint64_t k, paddr_t *pa) {
+    if (!pm->cap) return false;
+    for (uint32_t i = pm_hash(k, pm->cap);; i = (i + 1) & (pm->cap - 1)) {
+        if (pm->keys[i] == PAGE_MAP_EMPTY) return false;
+        if (pm->keys[i] == k) {
+            *pa = pm->frames[i];
+            pm_remove_at(pm, i);
+            return true;
+        }
+    }
+}
+
+zx_status_t vmo_supply_pages(struct vmo *v, uint64_t offset, uint64_t len, struct vmo *aux, uint64_t aux_off) {
+    uint64_t n = len / PAGE, first = offset / PAGE, afirst = aux_off / PAGE;
+    if (!pm_reserve(&v->pages, (uint64_t)v->pages.count + n)) return ZX_ERR_NO_MEMORY;
+    vm_mappings_unmap_vmo_range(aux, aux_off, len);  // aux's pages leave it
+    if (v->flags & VMO_F_ZERO_MAPPED) vm_mappings_unmap_vmo_range(v, offset, len);
+    zx_status_t st = ZX_OK;
+    uint64_t i = 0;
+    for (; i < n; i++) {
+        paddr_t f, have;
+        bool from_aux = pm_take(&aux->pages, afirst + i, &f);
+        if (pm_lookup(&v->pages, first + i, &have)) {  // "will not be replaced"
+            if (from_aux) pmm_free_page(f);
+            continue;
+        }
+        if (!from_aux && !kernel_alloc_frame(&f)) {
+            st = ZX_ERR_NO_MEMORY;  // aux's range is decommitted, some pages were supplied
+            break;
+        }
+        pm_put_nogrow(&v->pages, first + i, f);
+    }
+    if (st != ZX_OK) free_own_pages(aux, afirst + i, afirst + n - 1);
+    if (v->pager_src && i) pager_pages_supplied(v->pager_src, first, first + i);
+    return st;
+}
+
+void vmo_pager_mark_modified(struct vmo *v) {
+    uint64_t off = 0;
+    v = slice_root(v, &off);
+    if (v->pager_src) v->pager_src->modified = true;
+}
+
+void vmo_pager_reset_modified(struct vmo *v) {
+    v->pager_src->modified = false;
+    write_protect_all(v);  // the next write through a mapping faults and marks it again
 }

@@ -10,6 +10,9 @@
 #include "kernel/user_ptr.h"
 #include "objects/kobj.h"
 
+struct pager_src;
+struct pager_request;
+
 struct page_map {
     uint64_t *keys;   // page index, or PAGE_MAP_EMPTY
     paddr_t *frames;
@@ -24,6 +27,7 @@ struct page_map {
 #define VMO_F_PHYSICAL  16u  // a window onto physical addresses (phys_base): no page map, no COW
 #define VMO_F_IMMUTABLE 32u  // a read-only snapshot no handle can ever write (ZX_INFO_VMO_IMMUTABLE)
 #define VMO_F_ZERO_MAPPED 64u  // some mapping may show the shared zero page for a page it lacks
+#define VMO_F_PAGER_CHAIN 128u  // a pager-backed VMO, or a clone (or hidden node) above one
 
 // Copy-on-write clones use hidden parents: cloning A moves A's pages into a new hidden node H
 // (a pointer swap), and A and the clone both become H's children with empty page maps. Lookups
@@ -52,6 +56,7 @@ struct vmo {
     struct list_node user_children;
     uint32_t user_child_count;
     paddr_t phys_base;          // VMO_F_PHYSICAL: page i is the frame at phys_base + i * PAGE
+    struct pager_src *pager_src;  // pager-backed (zx_pager_create_vmo): owned; else NULL
 };
 
 zx_status_t vmo_create(uint64_t size, uint32_t flags, struct vmo **out) __attribute__((warn_unused_result));
@@ -104,6 +109,30 @@ zx_status_t vmo_decommit_range(struct vmo *v, uint64_t offset, uint64_t len) __a
 bool vmo_peek_page(struct vmo *v, uint64_t idx, paddr_t *pa, bool *writable);
 // Pages a fault may map: the frame for page idx and whether it may be mapped writable (own page).
 zx_status_t vmo_fault_page(struct vmo *v, uint64_t idx, bool write, paddr_t *pa, bool *writable) __attribute__((warn_unused_result));
+
+// ---- pager-backed VMOs (objects/pager.h, docs/pager.md) ----
+// A page a pager-backed VMO lacks is the pager's to supply: accesses that need it get
+// ZX_ERR_SHOULD_WAIT (ZX_ERR_BAD_STATE once the VMO is detached) instead of a zero page.
+// The VMO v is pager-backed, or a clone that shows pages of one (slices resolved).
+bool vmo_pager_backed(struct vmo *v);
+// The pager-backed VMO itself (slices resolved), or NULL.
+struct vmo *vmo_pager_root(struct vmo *v);
+// Before an access to [offset, offset+len) of v (an in-range one): ZX_OK when every page it
+// needs is there; else ZX_ERR_SHOULD_WAIT with the request for the first missing page (*page:
+// its index in the request's VMO), ZX_ERR_BAD_STATE (detached), ZX_ERR_NO_MEMORY.
+zx_status_t vmo_pager_need(struct vmo *v, uint64_t offset, uint64_t len, struct pager_request **req,
+                           uint64_t *page) __attribute__((warn_unused_result));
+// zx_pager_query_vmo_stats' `modified`: set by writes to v (slices resolved; clones write their
+// own pages), cleared (v: the pager-backed VMO) by ZX_PAGER_RESET_VMO_STATS.
+void vmo_pager_mark_modified(struct vmo *v);
+void vmo_pager_reset_modified(struct vmo *v);
+// True when v (not a slice) owns page idx.
+bool vmo_owns_page(const struct vmo *v, uint64_t idx);
+// zx_pager_supply_pages: moves aux's pages [aux_off, +len) into the absent pages of v at
+// offset (aux's copies of pages v has are freed; aux's absent pages become zero pages); aux's
+// range is decommitted afterwards. All page aligned, ranges checked by the caller.
+zx_status_t vmo_supply_pages(struct vmo *v, uint64_t offset, uint64_t len, struct vmo *aux, uint64_t aux_off)
+    __attribute__((warn_unused_result));
 
 extern paddr_t zero_page;  // shared, never written
 extern uint64_t vmo_committed_pages;  // owned by any VMO (incl. hidden nodes)

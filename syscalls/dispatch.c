@@ -2,6 +2,7 @@
 #include "syscalls/numbers.h"
 #include "kernel/init.h"
 #include "objects/exception.h"
+#include "objects/pager.h"
 #include "syscalls/priv.h"
 #include "syscalls/syscall_table.h"
 
@@ -61,12 +62,34 @@ static inline void syscall_finish(struct thread *t) {
     if (unlikely(t->policy_exception)) raise_policy_exception(t);
 }
 
+// ---- waiting for a pager in a syscall (docs/pager.md) ----
+
+// A user copy of the syscall that just returned r hit a page a pager owes (resolve_user_fault
+// recorded it and asked for the executor's attention, so the fast path stops). A call that
+// failed (and so, by the validate-then-act rule, changed nothing) waits for the page and is
+// issued again from the start; not a call that consumed handles (they are gone even when it
+// fails), nor one that succeeded or blocked anyway: they keep their result. Returns the call's
+// result: SYS_BLOCKED when it waits to go again.
+__attribute__((noinline, cold)) static int64_t pager_restart(struct thread *t, uint64_t num, int64_t r) {
+    uintptr_t addr = t->pager_fault_addr;
+    t->pager_fault_addr = 0;
+    if (t->pager_fault_seq != syscall_count) return r;  // left by a continuation: stale
+    if (r == SYS_BLOCKED || r == ZX_OK || (syscall_table[num].flags & SYSCALL_F_RELEASE)) return r;
+    struct pager_request *req;
+    uint64_t page;
+    zx_status_t st = vm_pager_need(t->proc->as, addr, &req, &page);
+    if (st == ZX_OK) return pager_restart_now();  // supplied meanwhile (by the call itself)
+    if (st != ZX_ERR_SHOULD_WAIT) return r;
+    return pager_block_restart(req, page, r);
+}
+
 // The slow entry: a syscall that reached the executor as a trap (a backend without a fast
 // path, or the hypervisor case of hal/x86_64/trap.c).
 static void do_syscall(struct thread *t) {
     uint64_t args[8];
     uint64_t num = hal_uctx_syscall(&t->task.uctx, args);
     int64_t r = syscall_dispatch(t, num, args, hal_uctx_pc(&t->task.uctx));
+    if (unlikely(t->pager_fault_addr)) r = pager_restart(t, num, r);
     if (r == SYS_BLOCKED || t->task.kill_requested) return;  // no result now, or never
     hal_uctx_set_return(&t->task.uctx, (uint64_t)r);
     syscall_finish(t);
@@ -76,8 +99,9 @@ static void do_syscall(struct thread *t) {
 // saved, and lets it return to user mode at once unless something needs the executor (it
 // blocked, was woken already, is killed, suspended or preempted, or owes a policy exception).
 // A call that blocked also set sched_attention (wait_block), so one test decides.
-__attribute__((noinline)) static struct hal_syscall_result syscall_stop(int64_t r) {
+__attribute__((noinline)) static struct hal_syscall_result syscall_stop(uint64_t num, int64_t r) {
     struct thread *t = current_thread();
+    if (unlikely(t->pager_fault_addr)) r = pager_restart(t, num, r);
     // No result now (the continuation will give it), or never (a killed thread).
     bool pending = r == SYS_BLOCKED || t->task.kill_requested;
     return (struct hal_syscall_result){r, pending ? HAL_SYSCALL_STOP_PENDING : HAL_SYSCALL_STOP};
@@ -85,7 +109,7 @@ __attribute__((noinline)) static struct hal_syscall_result syscall_stop(int64_t 
 
 static struct hal_syscall_result syscall_fast(uint64_t num, const uint64_t args[8], uintptr_t pc) {
     int64_t r = syscall_dispatch(current_thread(), num, args, pc);
-    if (unlikely(sched_attention)) return syscall_stop(r);
+    if (unlikely(sched_attention)) return syscall_stop(num, r);
     DEBUG_ASSERT(r != SYS_BLOCKED && !current_thread()->policy_exception && sched_may_return(sched_current()));
     return (struct hal_syscall_result){r, HAL_SYSCALL_RETURN};
 }
@@ -110,6 +134,37 @@ static bool raise_exception(struct thread *t, const struct hal_trap *trap, zx_st
     return exception_raise(t, type, &ctx);
 }
 
+static int64_t pager_fault_cont(struct task *task, zx_status_t reason) {
+    if (reason == ZX_OK) return 0;  // keep_regs: the faulting instruction runs again
+    // The pager failed the page or the VMO was detached: a fatal page fault, as for a bad
+    // access. (The exception's wait replaces this one, which holds nothing.)
+    struct thread *t = task_thread(task);
+    const struct pager_wait_state *ps = &task->wait.state.pager;
+    struct hal_trap trap = {.kind = HAL_TRAP_PAGE_FAULT, .vector = ps->vector, .fault_flags = ps->fault_flags,
+                            .fault_addr = ps->fault_addr, .error_code = ps->error_code, .pc = ps->pc};
+    if (!raise_exception(t, &trap, reason)) kill_for_fault(t, &trap, "page fault (pager failed the page)");
+    return 0;
+}
+
+// A user page fault on a page a pager owes: the thread waits for it (no deadline, as in
+// Zircon), then runs the instruction again. False when there is nothing to wait for.
+__attribute__((noinline, cold)) static bool pager_fault_block(struct thread *t, const struct hal_trap *trap) {
+    struct pager_request *req;
+    uint64_t page;
+    if (vm_pager_need(t->proc->as, trap->fault_addr, &req, &page) != ZX_ERR_SHOULD_WAIT) return false;
+    struct pager_wait_state *ps = &t->task.wait.state.pager;
+    ps->how = PAGER_WAIT_FAULT;
+    ps->vmo = NULL;
+    ps->fault_addr = trap->fault_addr;
+    ps->pc = trap->pc;
+    ps->error_code = trap->error_code;
+    ps->vector = trap->vector;
+    ps->fault_flags = trap->fault_flags;
+    pager_wait(&t->task, req, page, pager_fault_cont);
+    t->task.wait.keep_regs = true;
+    return true;
+}
+
 static void handle_trap(struct task *task, const struct hal_trap *trap) {
     struct thread *t = task_thread(task);
     switch (trap->kind) {
@@ -124,6 +179,7 @@ static void handle_trap(struct task *task, const struct hal_trap *trap) {
     case HAL_TRAP_PAGE_FAULT: {
         zx_status_t st = ZX_ERR_NOT_FOUND;
         if (trap->fault_addr < HAL_USER_END) st = vm_fault(t->proc->as, trap->fault_addr, trap->fault_flags);
+        if (unlikely(st == ZX_ERR_SHOULD_WAIT) && pager_fault_block(t, trap)) return;
         if (st == ZX_OK || raise_exception(t, trap, st)) return;
         kill_for_fault(t, trap, page_fault_name(trap->fault_flags));
         return;
@@ -137,7 +193,19 @@ static void handle_trap(struct task *task, const struct hal_trap *trap) {
 
 // The VM side of user copies: resolve a fault in the current process.
 static zx_status_t resolve_user_fault(uintptr_t addr, unsigned fault_flags) {
-    return vm_fault(current_process()->as, addr, fault_flags);
+    zx_status_t st = vm_fault(current_process()->as, addr, fault_flags);
+    if (unlikely(st == ZX_ERR_SHOULD_WAIT)) {
+        // Inside a syscall handler, the call may wait for the page and restart (do_syscall);
+        // in a continuation the record goes stale (the next syscall's number differs) and
+        // the copy just fails.
+        struct thread *t = current_thread();
+        if (!t->pager_fault_addr || t->pager_fault_seq != syscall_count) {
+            t->pager_fault_seq = syscall_count;
+            t->pager_fault_addr = addr;
+            sched_request_attention();  // the syscall fast path must stop: syscall_stop
+        }
+    }
+    return st;
 }
 
 // The executor's loop (kernel/sched.h): pick a task, run it in user mode until it stops,

@@ -59,7 +59,7 @@ KOBJ_STRUCTS = {
     "channel": "channel", "event": None, "eventpair": None, "port": "port", "socket": "socket",
     "fifo": "fifo", "resource": "resource", "debuglog": "debuglog", "timer": "ktimer",
     "exception": "exception", "clock": "kclock", "stream": "stream", "counter": "counter",
-    "profile": "profile", "suspend_token": "suspend_token",
+    "profile": "profile", "suspend_token": "suspend_token", "pager": "pager",
 }
 # Other spellings of a type: the getter is named after the canonical one.
 TYPE_ALIASES = {"log": "debuglog"}
@@ -540,7 +540,8 @@ def gen_syscall_table_h(calls):
         "#define SYSCALL_MAX_ARGS %d\n\n"
         "#define SYSCALL_F_BLOCKING 1u  // may wait\n"
         "#define SYSCALL_F_NORETURN 2u  // never returns to the caller\n"
-        "#define SYSCALL_F_TEST     4u  // test-only\n\n"
+        "#define SYSCALL_F_TEST     4u  // test-only\n"
+        "#define SYSCALL_F_RELEASE  8u  // consumes a handle argument, even when it fails\n\n"
         "struct syscall_entry {\n"
         "    const char *name;                       // without the zx_ prefix\n"
         "    int64_t (*fn)(const uint64_t *args);    // decodes args[0..nargs) and calls sys_NAME\n"
@@ -552,6 +553,18 @@ def gen_syscall_table_h(calls):
     return guard("ZC_GEN_SYSCALLS_SYSCALL_TABLE_H", body, "The kernel's syscall dispatch table.")
 
 
+# Pointee types through which a call takes handles it consumes (channel messages, close lists).
+HANDLE_CARRIERS = ("zx_handle_t", "zx_handle_disposition_t", "zx_channel_call_args_t",
+                   "zx_channel_call_etc_args_t")
+
+
+def consumes_handles(sc):
+    """True when the call consumes handles even when it fails: a `,release` handle argument,
+    or an in/inout array the handles travel in."""
+    return any((a.kind == "handle" and a.handle[2]) or
+               (a.kind in ("in", "inout") and a.ctype in HANDLE_CARRIERS) for a in sc.args)
+
+
 def table_flags(sc):
     f = []
     if "blocking" in sc.attrs:
@@ -560,6 +573,8 @@ def table_flags(sc):
         f.append("SYSCALL_F_NORETURN")
     if sc.is_test:
         f.append("SYSCALL_F_TEST")
+    if consumes_handles(sc):
+        f.append("SYSCALL_F_RELEASE")
     return " | ".join(f) if f else "0"
 
 

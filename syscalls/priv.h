@@ -19,6 +19,8 @@
 // values such as ticks are never negative).
 #define SYS_BLOCKED INT64_MIN
 
+#define VMO_MAX_SIZE (1ull << 44)  // well below what a VMO's page map could index
+
 static inline struct handle_table *cur_handles(void) { return &current_process()->handles; }
 
 // ---- Handle lookups ----
@@ -93,7 +95,19 @@ void wait_one_cancel(struct waiter *w);      // sys_object.c
 void wait_many_cancel(struct waiter *w);     // sys_object.c
 void port_wait_cancel(struct waiter *w);     // sys_port.c
 void channel_call_cancel(struct waiter *w);  // sys_channel.c
+void pager_wait_cancel(struct waiter *w);    // sys_pager.c
 
+// Waiting for a pager (sys_pager.c, docs/pager.md). The current thread's syscall could not go
+// on without page `page` of req's VMO: it waits for it and then issues the same syscall again
+// from the start (its registers are untouched). If the pager fails the page, the syscall
+// returns `fail_result`, or the pager's status when that is 0. Returns SYS_BLOCKED.
+struct pager_request;
+int64_t pager_block_restart(struct pager_request *req, uint64_t page, int64_t fail_result);
+// The same, for a page that is there already: the call is issued again as soon as it runs.
+int64_t pager_restart_now(void);
+// zx_vmo_read / zx_vmo_write on v (referenced: the caller's reference moves to the wait
+// when it blocks): the copy once the pager has supplied every page of the range.
+int64_t pager_vmo_rw(struct vmo *v, user_inout_ptr buffer, uint64_t offset, size_t len, bool write);
 // Registers the executor's task_ops and the user-copy fault handler (syscalls/dispatch.c; the
 // boot runs it at INIT_LEVEL_SYSCALLS, the host unit tests call it).
 void dispatch_global_init(void);

@@ -23,8 +23,10 @@ int64_t sys_stream_create(uint32_t options, zx_handle_t vmo, zx_off_t seek, user
 }
 
 // Moves bytes between the stream at *off and the user vectors; advances *off; *actual = bytes.
+// A pager-backed VMO lacking a page at the start: ZX_ERR_SHOULD_WAIT with the request (a short
+// transfer instead when some bytes moved already).
 static zx_status_t transfer(struct stream *s, user_inout_ptr vectors, size_t num_vectors, uint64_t *off,
-                            bool write, size_t *actual) {
+                            bool write, size_t *actual, struct pager_request **req, uint64_t *page) {
     *actual = 0;
     if (num_vectors > IOV_MAX) return ZX_ERR_INVALID_ARGS;
     for (size_t i = 0; i < num_vectors; i++) {
@@ -39,6 +41,9 @@ static zx_status_t transfer(struct stream *s, user_inout_ptr vectors, size_t num
             if (write && *actual == 0) return ZX_ERR_NO_SPACE;
             break;
         }
+        st = vmo_pager_need(s->vmo, *off, n, req, page);
+        if (st != ZX_OK) return *actual ? ZX_OK : st;
+        if (write) vmo_pager_mark_modified(s->vmo);
         st = stream_io_copy(s, write, (user_inout_ptr){(uintptr_t)iov.buffer}, *off, n);
         if (st != ZX_OK) return *actual ? ZX_OK : (st == ZX_ERR_INVALID_ARGS ? ZX_ERR_NOT_FOUND : st);
         *off += n;
@@ -61,7 +66,13 @@ static int64_t do_io(zx_handle_t handle, uint32_t options, uint64_t *at, user_in
         st = ZX_ERR_INVALID_ARGS;
     } else {
         uint64_t off = stream_io_start(s, write, options & ZX_STREAM_APPEND, at);
-        st = transfer(s, vectors, num_vectors, &off, write, &n);
+        struct pager_request *req;
+        uint64_t page;
+        st = transfer(s, vectors, num_vectors, &off, write, &n, &req, &page);
+        if (st == ZX_ERR_SHOULD_WAIT) {  // nothing moved: wait for the pager, then the call again
+            kobj_unref(&s->obj);
+            return pager_block_restart(req, page, 0);
+        }
         if (!at && st == ZX_OK) s->seek = off;
     }
     if (st == ZX_OK && actual.addr) st = put_u64(actual, n);

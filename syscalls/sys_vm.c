@@ -3,11 +3,11 @@
 #include <zircon/syscalls/resource.h>
 
 #include "objects/vmar.h"
+#include "objects/pager.h"
 #include "objects/vmo.h"
 #include "syscalls/priv.h"
 
 #define PAGE HAL_PAGE_SIZE
-#define VMO_MAX_SIZE (1ull << 44)  // well below what the page map could index
 
 static zx_rights_t vmo_rights(const struct vmo *v) {
     zx_rights_t r = ZX_DEFAULT_VMO_RIGHTS;
@@ -55,6 +55,8 @@ int64_t sys_vmo_read(zx_handle_t handle, user_out_ptr buffer, uint64_t offset, s
     struct vmo *v;
     zx_status_t st = lookup_vmo_read_handle(handle, &v);
     if (st != ZX_OK) return st;
+    if (unlikely(vmo_pager_backed(v)))  // may wait for the pager (docs/pager.md)
+        return pager_vmo_rw(v, (user_inout_ptr){buffer.addr}, offset, buffer_size, false);
     st = vmo_read_user(v, buffer, offset, buffer_size);
     kobj_unref(&v->obj);
     return st;
@@ -65,6 +67,8 @@ int64_t sys_vmo_write(zx_handle_t handle, user_in_ptr buffer, uint64_t offset, s
     struct vmo *v;
     zx_status_t st = lookup_vmo_write_handle(handle, &v);
     if (st != ZX_OK) return st;
+    if (unlikely(vmo_pager_backed(v)))
+        return pager_vmo_rw(v, (user_inout_ptr){buffer.addr}, offset, buffer_size, true);
     st = vmo_write_user(v, buffer, offset, buffer_size);
     kobj_unref(&v->obj);
     return st;
@@ -95,9 +99,20 @@ int64_t sys_vmo_set_size(zx_handle_t handle, uint64_t size) {
         // first: a failed call leaves the VMO as it was. Growing, they are zero already.
         uint64_t new_size = (size + PAGE - 1) & ~(PAGE - 1);
         uint64_t tail_end = new_size < v->size ? new_size : v->size;
-        if (size % PAGE && size < tail_end) st = vmo_zero_range(v, size, tail_end - size);
+        if (size % PAGE && size < tail_end) {
+            // A pager's page to zero in part must be there first.
+            struct pager_request *req;
+            uint64_t page;
+            st = vmo_pager_need(v, size, tail_end - size, &req, &page);
+            if (st == ZX_ERR_SHOULD_WAIT) {
+                kobj_unref(&v->obj);
+                return pager_block_restart(req, page, 0);
+            }
+            if (st == ZX_OK) st = vmo_zero_range(v, size, tail_end - size);
+        }
         if (st == ZX_OK) st = vmo_set_size(v, new_size);
         if (st == ZX_OK) v->content_size = size;
+        if (st == ZX_OK) vmo_pager_mark_modified(v);  // (a pager's VMO: its size changed)
     }
     kobj_unref(&v->obj);
     return st;
@@ -156,8 +171,8 @@ int64_t sys_vmo_transfer_data(zx_handle_t dst_vmo, uint32_t options, uint64_t of
     else if (offset + length < offset || offset + length > dst->size || src_offset + length < src_offset ||
              src_offset + length > src->size)
         st = ZX_ERR_OUT_OF_RANGE;
-    else if (vmo_is_physical(dst) || vmo_is_physical(src))
-        st = ZX_ERR_NOT_SUPPORTED;
+    else if (vmo_is_physical(dst) || vmo_is_physical(src) || vmo_pager_backed(dst) || vmo_pager_backed(src))
+        st = ZX_ERR_NOT_SUPPORTED;  // (pager-backed: zx_pager_supply_pages moves pages into those)
     // The source gives up its pages: it may not share them with a parent or children.
     else if (src->parent || src->slice_of || src->user_parent || src->user_child_count)
         st = ZX_ERR_BAD_STATE;
@@ -297,6 +312,8 @@ int64_t sys_vmo_create_child(zx_handle_t handle, uint32_t options, uint64_t offs
         st = ZX_ERR_INVALID_ARGS;
     else if (kind != ZX_VMO_CHILD_SLICE && vmo_is_physical(v))
         st = ZX_ERR_NOT_SUPPORTED;  // physical memory has no copy-on-write
+    else if (kind == ZX_VMO_CHILD_SNAPSHOT && vmo_pager_backed(v))
+        st = ZX_ERR_NOT_SUPPORTED;  // a pager's pages change under it: only AT_LEAST_ON_WRITE
     else if (kind == ZX_VMO_CHILD_SLICE && (v->flags & VMO_F_RESIZABLE))
         st = ZX_ERR_NOT_SUPPORTED;
     else if (kind == ZX_VMO_CHILD_SLICE && offset + rsize > v->size)
@@ -355,6 +372,18 @@ int64_t sys_vmo_op_range(zx_handle_t handle, uint32_t op, uint64_t offset, uint6
     bool cache_op = op >= ZX_VMO_OP_CACHE_SYNC && op <= ZX_VMO_OP_CACHE_CLEAN_INVALIDATE;
     if (op == ZX_VMO_OP_DECOMMIT && ((offset | size) % PAGE)) op = 0;   // -> INVALID_ARGS
     if (cache_op && size == 0) op = 0;
+    if ((op == ZX_VMO_OP_COMMIT || op == ZX_VMO_OP_ZERO) && in_range && unlikely(vmo_pager_backed(v))) {
+        // Pages a pager owes come from it first (docs/pager.md): wait, then the call again.
+        struct pager_request *req;
+        uint64_t page;
+        st = vmo_pager_need(v, offset, size, &req, &page);
+        if (st == ZX_ERR_SHOULD_WAIT) {
+            kobj_unref(&v->obj);
+            return pager_block_restart(req, page, 0);
+        }
+        if (st != ZX_OK) op = UINT32_MAX;  // detached: fails below with that status
+        else if (op == ZX_VMO_OP_ZERO) vmo_pager_mark_modified(v);
+    }
     switch (op) {
     case ZX_VMO_OP_COMMIT:
         st = vmo_commit_range(v, offset, size);
@@ -377,6 +406,8 @@ int64_t sys_vmo_op_range(zx_handle_t handle, uint32_t op, uint64_t offset, uint6
     case ZX_VMO_OP_TRY_LOCK:
     case ZX_VMO_OP_UNLOCK:
         st = ZX_ERR_NOT_SUPPORTED;  // only discardable VMOs can be locked
+        break;
+    case UINT32_MAX:  // st: why a pager's pages cannot come
         break;
     default:
         st = ZX_ERR_INVALID_ARGS;

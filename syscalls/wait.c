@@ -26,5 +26,8 @@ void wait_cancel(struct waiter *w) {
     case WAIT_FUTEX:
         futex_wait_cancel(w);
         break;
+    case WAIT_PAGER:
+        pager_wait_cancel(w);
+        break;
     }
 }

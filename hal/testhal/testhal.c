@@ -473,6 +473,11 @@ void hal_uctx_set_return(struct hal_uctx *u, uint64_t value) {
 
 uintptr_t hal_uctx_pc(const struct hal_uctx *u) { return u->pc; }
 
+// The scripted program's step that issued the syscall runs again.
+void hal_uctx_restart_syscall(struct hal_uctx *u) {
+    if (u->prog) u->prog->n--;
+}
+
 // Register state: the general registers carry pc, sp and the two arguments (rip, rsp, rdi,
 // rsi); the other kinds read as zeros and cannot be written.
 static size_t state_size(uint32_t kind) {

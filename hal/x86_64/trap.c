@@ -127,6 +127,9 @@ void hal_uctx_set_return(struct hal_uctx *u, uint64_t value) { u->rax = value; }
 
 uintptr_t hal_uctx_pc(const struct hal_uctx *u) { return u->rip; }
 
+// rip is the return address of SYSCALL (0f 05), also when it arrived as a page fault (above).
+void hal_uctx_restart_syscall(struct hal_uctx *u) { u->rip -= 2; }
+
 // Under an instruction-emulating hypervisor (x86_feat.kernel_emulated), SYSCALL from user mode
 // can load RIP and RFLAGS from LSTAR and FMASK yet leave the vCPU in user mode, so the fetch of
 // the entry point faults as a user access to a supervisor page (error code P|U|I) with the

@@ -213,6 +213,15 @@ typedef struct zx_pager_vmo_stats {
 #define ZX_PAGER_VMO_STATS_MODIFIED ((uint32_t)1u)
 #define ZX_PAGER_RESET_VMO_STATS    ((uint32_t)1u)
 
+// zx_pager_query_dirty_ranges(): one run of dirty pages [offset, offset + length).
+typedef struct zx_vmo_dirty_range {
+  uint64_t offset;
+  uint64_t length;
+  uint64_t options;  // ZX_VMO_DIRTY_RANGE_*
+} zx_vmo_dirty_range_t;
+
+#define ZX_VMO_DIRTY_RANGE_IS_ZERO ((uint64_t)1u)
+
 // zx_vmo_create_child() options
 #define ZX_VMO_CHILD_SNAPSHOT                   ((uint32_t)1u << 0)
 #define ZX_VMO_CHILD_RESIZABLE                  ((uint32_t)1u << 2)
@@ -563,6 +572,8 @@ typedef int zx_futex_storage_t;
 _ZX_STATIC_ASSERT(sizeof(zx_wait_item_t) == 12, "zx_wait_item_t layout");
 _ZX_STATIC_ASSERT(sizeof(zx_vmo_lock_state_t) == 32, "zx_vmo_lock_state_t layout");
 _ZX_STATIC_ASSERT(sizeof(zx_iovec_t) == 16, "zx_iovec_t layout");
+_ZX_STATIC_ASSERT(sizeof(zx_vmo_dirty_range_t) == 24, "zx_vmo_dirty_range_t layout");
+_ZX_STATIC_ASSERT(sizeof(zx_pager_vmo_stats_t) == 4, "zx_pager_vmo_stats_t layout");
 _ZX_STATIC_ASSERT(sizeof(zx_handle_info_t) == 16, "zx_handle_info_t layout");
 _ZX_STATIC_ASSERT(sizeof(zx_handle_disposition_t) == 20, "zx_handle_disposition_t layout");
 _ZX_STATIC_ASSERT(sizeof(zx_channel_call_args_t) == 48, "zx_channel_call_args_t layout");

@@ -46,6 +46,7 @@ typedef uint32_t zx_packet_type_t;
 // zx_packet_page_request_t.command
 #define ZX_PAGER_VMO_READ     ((uint16_t)0)
 #define ZX_PAGER_VMO_COMPLETE ((uint16_t)1)
+#define ZX_PAGER_VMO_DIRTY    ((uint16_t)2)
 
 // ZX_PKT_TYPE_USER: 32 bytes of payload chosen by the queuer.
 typedef union zx_packet_user {

@@ -12,6 +12,9 @@
 //                   waits for ZX_USER_SIGNAL_1 from the peer and exits with N
 //   channel-flood N writes N messages nobody reads into one channel; exits with the number
 //                   written (if the kernel let it live), CHILD_SETUP_FAILED if a write failed
+//   pager-read N    maps the VMO it got as ZC_HND_USER0 and reads the first word of each of its
+//                   N pages through the mapping, then page by page with zx_vmo_read; each must
+//                   be PAGER_TAG + its index (pager_test.c): CHILD_OK, else 10 + the bad page
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +104,23 @@ static int channel_flood(long n) {
     return (int)n;
 }
 
+static int pager_read(int64_t pages) {
+    zx_handle_t vmo = zc_take_handle(ZC_HND_USER0);
+    zx_vaddr_t addr;
+    if (vmo == ZX_HANDLE_INVALID ||
+        zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ, 0, vmo, 0, (size_t)pages * PAGE, &addr) != ZX_OK)
+        return CHILD_SETUP_FAILED;
+    for (int64_t i = 0; i < pages; i++)  // each read faults and waits for the pager
+        if (*(volatile uint64_t *)(addr + (uint64_t)i * PAGE) != PAGER_TAG + (uint64_t)i)
+            return 10 + (int)i;
+    for (int64_t i = 0; i < pages; i++) {
+        uint64_t word = 0;
+        if (zx_vmo_read(vmo, &word, (uint64_t)i * PAGE, sizeof(word)) != ZX_OK || word != PAGER_TAG + (uint64_t)i)
+            return 10 + (int)i;
+    }
+    return CHILD_OK;
+}
+
 // Port I/O through a resource handed over as ZC_HND_USER0: "use" requests port 0x80 and
 // touches it (exit 0); "released" requests, releases, then touches it (the touch must fault).
 static int ioport_case(const char *arg) {
@@ -137,6 +157,8 @@ int child_main(int argc, char **argv) {
         return signal_exit(strtol(arg, NULL, 0));
     if (strcmp(what, "channel-flood") == 0)
         return channel_flood(strtol(arg, NULL, 0));
+    if (strcmp(what, "pager-read") == 0)
+        return pager_read(strtol(arg, NULL, 0));
 #if defined(ZX_SYS_ioports_request) && defined(ZX_SYS_ioports_release)
     if (strcmp(what, "ioport") == 0)
         return ioport_case(arg);

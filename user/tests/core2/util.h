@@ -128,6 +128,9 @@ zx_status_t child_run(zx_handle_t job, const char *child_case, const char *arg, 
 // The child side (main() with `--child CASE [ARG]`): returns the exit code.
 int child_main(int argc, char **argv);
 
+// The first word of page i of a pager test's VMO (pager_test.c, the pager-read child case).
+#define PAGER_TAG 0x7061676500000000ull
+
 // Return codes of the child cases.
 #define CHILD_OK 42
 #define CHILD_SETUP_FAILED 3

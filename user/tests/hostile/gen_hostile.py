@@ -57,6 +57,11 @@ OVERRIDES = {
     ("debug_write", "buffer_size"): "2",
     ("debuglog_write", "len"): "2",
     ("port_queue", "packet"): None,
+    # pager calls: an empty page-aligned range, a permitted failure status
+    ("pager_supply_pages", "length"): "0",
+    ("pager_op_range", "op"): "ZX_PAGER_OP_FAIL",
+    ("pager_op_range", "length"): "0",
+    ("pager_op_range", "data"): "(uint64_t)(int64_t)ZX_ERR_IO",
 }
 
 

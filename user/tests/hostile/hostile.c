@@ -134,6 +134,9 @@ static zx_handle_t fresh(zx_obj_type_t type) {
     case ZX_OBJ_TYPE_SUSPEND_TOKEN:
         zx_task_suspend(fresh_process(), &a);
         break;
+    case ZX_OBJ_TYPE_PAGER:
+        zx_pager_create(0, &a);
+        break;
     default:
         break;
     }
@@ -167,6 +170,13 @@ static void baseline_args(const struct hostile_call *c, uint64_t a[8]) {
             a[i] = (uintptr_t)bufs[i];
             break;
         }
+    }
+    // The zx_pager_* calls act on a VMO their pager (the first argument) made.
+    for (uint8_t i = 1; i < c->num_args && !strncmp(c->name, "pager_", 6); i++) {
+        if (strcmp(c->args[i].name, "pager_vmo") != 0 && strcmp(c->args[i].name, "vmo") != 0) continue;
+        zx_handle_t vmo = ZX_HANDLE_INVALID;
+        zx_pager_create_vmo((zx_handle_t)a[0], 0, fresh(ZX_OBJ_TYPE_PORT), 0, 4096, &vmo);
+        if (vmo != ZX_HANDLE_INVALID) a[i] = keep(vmo);
     }
 }
 

@@ -1,0 +1,644 @@
+// Pagers (docs/pager.md): zx_pager_create, zx_pager_create_vmo, zx_pager_supply_pages,
+// zx_pager_op_range, zx_pager_detach_vmo; ZX_PAGER_VMO_READ / COMPLETE packets; reads, faults
+// and user copies that wait for the pager; a pager in one process serving a VMO another maps.
+#include <string.h>
+#include <zircon/syscalls.h>
+#include <zircon/syscalls/exception.h>
+#include <zircon/syscalls/port.h>
+
+#include "util.h"
+#include "zctest.h"
+
+#if defined(ZX_SYS_pager_create) && defined(ZX_SYS_pager_create_vmo) && defined(ZX_SYS_pager_supply_pages) && \
+    defined(ZX_SYS_pager_op_range) && defined(ZX_SYS_pager_detach_vmo)
+
+#define KEY 0x5eedu
+
+struct pg {
+    zx_handle_t pager, port, vmo;
+};
+
+static zx_status_t pg_make(struct pg *g, uint64_t pages, uint32_t options) {
+    zx_status_t st = zx_pager_create(0, &g->pager);
+    if (st == ZX_OK) st = zx_port_create(0, &g->port);
+    if (st == ZX_OK) st = zx_pager_create_vmo(g->pager, options, g->port, KEY, pages * PAGE, &g->vmo);
+    return st;
+}
+
+// Pager handles have no ZX_RIGHT_DUPLICATE: a pager with fewer rights is made by replacing.
+static zx_status_t pg_make_weak(struct pg *g, zx_rights_t keep) {
+    zx_status_t st = pg_make(g, 1, 0);
+    if (st == ZX_OK) st = zx_handle_replace(g->pager, keep, &g->pager);
+    return st;
+}
+
+static void pg_close(struct pg *g) {
+    zx_handle_close(g->vmo);
+    zx_handle_close(g->port);
+    zx_handle_close(g->pager);
+}
+
+// Supplies pages [first, first + n) with first words PAGER_TAG + index.
+static zx_status_t supply(struct pg *g, uint64_t first, uint64_t n) {
+    zx_handle_t aux;
+    zx_status_t st = zx_vmo_create(n * PAGE, 0, &aux);
+    if (st != ZX_OK) return st;
+    for (uint64_t i = 0; i < n && st == ZX_OK; i++) {
+        uint64_t word = PAGER_TAG + first + i;
+        st = zx_vmo_write(aux, &word, i * PAGE, sizeof(word));
+    }
+    if (st == ZX_OK) st = zx_pager_supply_pages(g->pager, g->vmo, first * PAGE, n * PAGE, aux, 0);
+    zx_handle_close(aux);
+    return st;
+}
+
+// The next packet on the pager's port (ZX_ERR_TIMED_OUT after `wait`).
+static zx_status_t next_request(struct pg *g, zx_duration_t wait, zx_port_packet_t *pkt) {
+    return zx_port_wait(g->port, zx_deadline_after(wait), pkt);
+}
+
+static bool is_read(const zx_port_packet_t *p, uint64_t offset, uint64_t length) {
+    return p->key == KEY && p->type == ZX_PKT_TYPE_PAGE_REQUEST && p->page_request.command == ZX_PAGER_VMO_READ &&
+           p->page_request.offset == offset && p->page_request.length == length;
+}
+
+// ---- threads that read, write or touch a pager VMO ----
+
+struct reader {
+    zx_handle_t vmo;
+    uint64_t offset, len;
+    uintptr_t addr;          // touch: a mapping to read from instead
+    zx_handle_t dst;         // copy: zx_vmo_write(dst, addr...) with the mapping as the buffer
+    volatile uint64_t word;  // the first word read
+    volatile zx_status_t status;
+    volatile uint64_t done;
+};
+
+static void read_fn(void *arg) {
+    struct reader *r = arg;
+    uint64_t buf[512 * 8];
+    r->status = zx_vmo_read(r->vmo, buf, r->offset, r->len);
+    r->word = buf[0];
+    r->done = 1;
+}
+
+static void touch_fn(void *arg) {
+    struct reader *r = arg;
+    r->word = *(volatile uint64_t *)r->addr;
+    r->status = ZX_OK;
+    r->done = 1;
+}
+
+static void copy_fn(void *arg) {
+    struct reader *r = arg;
+    r->status = zx_vmo_write(r->dst, (const void *)r->addr, 0, r->len);
+    r->done = 1;
+}
+
+// Starts fn(r) on thread t and waits until it blocks for the pager.
+static zx_status_t start_blocked(struct tthread *t, const char *name, void (*fn)(void *), struct reader *r) {
+    zx_status_t st = tthread_start(t, name, fn, r);
+    if (st == ZX_OK && !wait_thread_state(t->handle, ZX_THREAD_STATE_BLOCKED_PAGER)) st = ZX_ERR_TIMED_OUT;
+    return st;
+}
+
+// Waits for r's call to finish and for its thread to end; ZX_ERR_TIMED_OUT if it did not.
+static zx_status_t finish(struct tthread *t, struct reader *r) {
+    zx_status_t st = wait_u64(&r->done, 1) ? ZX_OK : ZX_ERR_TIMED_OUT;
+    tthread_join(t);
+    return st;
+}
+
+// ---- creation and its errors ----
+
+TEST(PagerTest, CreateAndErrors) {
+    zx_handle_t p, port, vmo;
+    EXPECT_STATUS(zx_pager_create(1, &p), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_pager_create(0, NULL), ZX_ERR_INVALID_ARGS);
+    ASSERT_OK(zx_pager_create(0, &p));
+    EXPECT_EQ(handle_type(p), ZX_OBJ_TYPE_PAGER);
+    EXPECT_EQ(handle_rights(p), ZX_DEFAULT_PAGER_RIGHTS);
+    ASSERT_OK(zx_port_create(0, &port));
+    EXPECT_STATUS(zx_pager_create_vmo(p, 1u << 9, port, KEY, PAGE, &vmo), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_pager_create_vmo(p, 0, port, KEY, PAGE, NULL), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_pager_create_vmo(p, 0, port, KEY, UINT64_MAX, &vmo), ZX_ERR_OUT_OF_RANGE);
+    EXPECT_STATUS(zx_pager_create_vmo(BOGUS_HANDLE, 0, port, KEY, PAGE, &vmo), ZX_ERR_BAD_HANDLE);
+    EXPECT_STATUS(zx_pager_create_vmo(p, 0, BOGUS_HANDLE, KEY, PAGE, &vmo), ZX_ERR_BAD_HANDLE);
+    EXPECT_STATUS(zx_pager_create_vmo(port, 0, port, KEY, PAGE, &vmo), ZX_ERR_WRONG_TYPE);
+    EXPECT_STATUS(zx_pager_create_vmo(p, 0, p, KEY, PAGE, &vmo), ZX_ERR_WRONG_TYPE);
+    zx_handle_t ro_port = dup_rights(port, ZX_RIGHT_READ | ZX_RIGHT_TRANSFER);
+    EXPECT_STATUS(zx_pager_create_vmo(p, 0, ro_port, KEY, PAGE, &vmo), ZX_ERR_ACCESS_DENIED);
+    zx_handle_close(ro_port);
+    zx_handle_t no_attach;
+    ASSERT_OK(zx_pager_create(0, &no_attach));
+    ASSERT_OK(zx_handle_replace(no_attach, ZX_RIGHT_MANAGE_VMO, &no_attach));
+    EXPECT_STATUS(zx_pager_create_vmo(no_attach, 0, port, KEY, PAGE, &vmo), ZX_ERR_ACCESS_DENIED);
+    zx_handle_close(no_attach);
+    // A resizable one: VMO rights plus RESIZE, the pager-backed flag in ZX_INFO_VMO.
+    ASSERT_OK(zx_pager_create_vmo(p, ZX_VMO_RESIZABLE, port, KEY, 3 * PAGE + 1, &vmo));
+    EXPECT_EQ(handle_type(vmo), ZX_OBJ_TYPE_VMO);
+    EXPECT_EQ(handle_rights(vmo), ZX_DEFAULT_VMO_RIGHTS | ZX_RIGHT_RESIZE);
+    uint64_t size = 0;
+    EXPECT_OK(zx_vmo_get_size(vmo, &size));
+    EXPECT_EQ(size, 4 * PAGE);
+    zx_info_vmo_t info;
+    ASSERT_OK(zx_object_get_info(vmo, ZX_INFO_VMO, &info, sizeof(info), NULL, NULL));
+    EXPECT_TRUE(info.flags & ZX_INFO_VMO_PAGER_BACKED);
+    EXPECT_TRUE(info.flags & ZX_INFO_VMO_RESIZABLE);
+    EXPECT_EQ(info.committed_bytes, 0);
+    EXPECT_OK(zx_vmo_set_size(vmo, 8 * PAGE));
+    // No request was made: the port is empty.
+    zx_port_packet_t pkt;
+    EXPECT_STATUS(zx_port_wait(port, 0, &pkt), ZX_ERR_TIMED_OUT);
+    zx_handle_close(vmo);
+    // Closing it sends ZX_PAGER_VMO_COMPLETE.
+    ASSERT_OK(zx_port_wait(port, 0, &pkt));
+    EXPECT_EQ(pkt.key, KEY);
+    EXPECT_EQ(pkt.type, ZX_PKT_TYPE_PAGE_REQUEST);
+    EXPECT_EQ(pkt.page_request.command, ZX_PAGER_VMO_COMPLETE);
+    zx_handle_close(port);
+    zx_handle_close(p);
+}
+
+// ---- reads and faults wait for the pager ----
+
+TEST(PagerTest, VmoReadWaitsForSupply) {
+    struct pg g;
+    ASSERT_OK(pg_make(&g, 4, 0));
+    struct reader r = {.vmo = g.vmo, .offset = PAGE + 8, .len = 8};
+    struct tthread t;
+    ASSERT_OK(start_blocked(&t, "pager-reader", read_fn, &r));
+    zx_port_packet_t pkt;
+    ASSERT_OK(next_request(&g, LONG_WAIT, &pkt));
+    EXPECT_TRUE(is_read(&pkt, PAGE, PAGE));
+    EXPECT_EQ(r.done, 0);
+    ASSERT_OK(supply(&g, 1, 1));
+    ASSERT_OK(finish(&t, &r));
+    EXPECT_OK(r.status);
+    EXPECT_EQ(r.word, 0);  // the word at +8 of a page whose first word is the tag
+    uint64_t w = 0;
+    EXPECT_OK(zx_vmo_read(g.vmo, &w, PAGE, sizeof(w)));  // present now: no wait
+    EXPECT_EQ(w, PAGER_TAG + 1);
+    EXPECT_STATUS(next_request(&g, 0, &pkt), ZX_ERR_TIMED_OUT);
+    pg_close(&g);
+}
+
+TEST(PagerTest, ReadOfARangeIsOneBatchedRequest) {
+    struct pg g;
+    ASSERT_OK(pg_make(&g, 16, 0));
+    ASSERT_OK(supply(&g, 5, 1));  // a present page ends the run
+    struct reader r = {.vmo = g.vmo, .offset = 0, .len = 8 * PAGE};
+    struct tthread t;
+    ASSERT_OK(tthread_start(&t, "pager-batch", read_fn, &r));
+    zx_port_packet_t pkt;
+    ASSERT_OK(next_request(&g, LONG_WAIT, &pkt));
+    EXPECT_TRUE(is_read(&pkt, 0, 5 * PAGE));
+    ASSERT_OK(supply(&g, 0, 5));
+    ASSERT_OK(next_request(&g, LONG_WAIT, &pkt));  // the rest after the present page
+    EXPECT_TRUE(is_read(&pkt, 6 * PAGE, 2 * PAGE));
+    ASSERT_OK(supply(&g, 6, 2));
+    ASSERT_OK(finish(&t, &r));
+    EXPECT_OK(r.status);
+    EXPECT_EQ(r.word, PAGER_TAG);
+    pg_close(&g);
+}
+
+TEST(PagerTest, FaultWaitsAndResumesAtTheInstruction) {
+    struct pg g;
+    ASSERT_OK(pg_make(&g, 2, 0));
+    zx_vaddr_t addr;
+    ASSERT_OK(zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ, 0, g.vmo, 0, 2 * PAGE, &addr));
+    struct reader r = {.addr = addr + PAGE};
+    struct tthread t;
+    ASSERT_OK(start_blocked(&t, "pager-toucher", touch_fn, &r));
+    zx_port_packet_t pkt;
+    ASSERT_OK(next_request(&g, LONG_WAIT, &pkt));
+    EXPECT_TRUE(is_read(&pkt, PAGE, PAGE));
+    ASSERT_OK(supply(&g, 1, 1));
+    ASSERT_OK(finish(&t, &r));
+    EXPECT_EQ(r.word, PAGER_TAG + 1);
+    EXPECT_OK(zx_vmar_unmap(zx_vmar_root_self(), addr, 2 * PAGE));
+    pg_close(&g);
+}
+
+TEST(PagerTest, FaultStormOnOnePageMakesOneRequest) {
+    struct pg g;
+    ASSERT_OK(pg_make(&g, 1, 0));
+    zx_vaddr_t addr;
+    ASSERT_OK(zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ, 0, g.vmo, 0, PAGE, &addr));
+    enum { N = 6 };
+    struct reader r[N];
+    struct tthread t[N];
+    for (int i = 0; i < N; i++) {
+        r[i] = (struct reader){.addr = addr + 8 * (uint64_t)i};
+        ASSERT_OK(tthread_start(&t[i], "pager-storm", touch_fn, &r[i]));
+    }
+    for (int i = 0; i < N; i++) ASSERT_TRUE(wait_thread_state(t[i].handle, ZX_THREAD_STATE_BLOCKED_PAGER));
+    zx_port_packet_t pkt;
+    ASSERT_OK(next_request(&g, LONG_WAIT, &pkt));
+    EXPECT_TRUE(is_read(&pkt, 0, PAGE));
+    EXPECT_STATUS(next_request(&g, 0, &pkt), ZX_ERR_TIMED_OUT);  // one request for all of them
+    ASSERT_OK(supply(&g, 0, 1));
+    for (int i = 0; i < N; i++) {
+        ASSERT_TRUE(wait_u64(&r[i].done, 1));
+        EXPECT_EQ(r[i].word, i == 0 ? PAGER_TAG : 0);
+        tthread_join(&t[i]);
+    }
+    EXPECT_OK(zx_vmar_unmap(zx_vmar_root_self(), addr, PAGE));
+    pg_close(&g);
+}
+
+// A syscall whose user buffer lies in a pager mapping waits for the page and is issued again.
+TEST(PagerTest, UserCopyFromPagerMappingRestartsTheCall) {
+    struct pg g;
+    ASSERT_OK(pg_make(&g, 2, 0));
+    zx_vaddr_t addr;
+    ASSERT_OK(zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ, 0, g.vmo, 0, 2 * PAGE, &addr));
+    zx_handle_t dst;
+    ASSERT_OK(zx_vmo_create(2 * PAGE, 0, &dst));
+    struct reader r = {.addr = addr, .dst = dst, .len = 2 * PAGE};
+    struct tthread t;
+    ASSERT_OK(start_blocked(&t, "pager-copier", copy_fn, &r));
+    zx_port_packet_t pkt;
+    ASSERT_OK(next_request(&g, LONG_WAIT, &pkt));
+    EXPECT_TRUE(is_read(&pkt, 0, PAGE));
+    ASSERT_OK(supply(&g, 0, 1));
+    ASSERT_OK(next_request(&g, LONG_WAIT, &pkt));  // restarted, it needs the second page
+    EXPECT_TRUE(is_read(&pkt, PAGE, PAGE));
+    EXPECT_EQ(r.done, 0);
+    ASSERT_OK(supply(&g, 1, 1));
+    ASSERT_OK(finish(&t, &r));
+    EXPECT_OK(r.status);
+    uint64_t w[2] = {0, 0};
+    EXPECT_OK(zx_vmo_read(dst, &w[0], 0, 8));
+    EXPECT_OK(zx_vmo_read(dst, &w[1], PAGE, 8));
+    EXPECT_EQ(w[0], PAGER_TAG);
+    EXPECT_EQ(w[1], PAGER_TAG + 1);
+    zx_handle_close(dst);
+    EXPECT_OK(zx_vmar_unmap(zx_vmar_root_self(), addr, 2 * PAGE));
+    pg_close(&g);
+}
+
+// ---- failing, detaching, closing ----
+
+TEST(PagerTest, FailedReadReturnsThePagersStatus) {
+    struct pg g;
+    ASSERT_OK(pg_make(&g, 2, 0));
+    struct reader r = {.vmo = g.vmo, .offset = 0, .len = 2 * PAGE};
+    struct tthread t;
+    ASSERT_OK(tthread_start(&t, "pager-failed", read_fn, &r));
+    zx_port_packet_t pkt;
+    ASSERT_OK(next_request(&g, LONG_WAIT, &pkt));
+    EXPECT_TRUE(is_read(&pkt, 0, 2 * PAGE));
+    ASSERT_OK(zx_pager_op_range(g.pager, ZX_PAGER_OP_FAIL, g.vmo, 0, PAGE, (uint64_t)(int64_t)ZX_ERR_IO));
+    ASSERT_OK(finish(&t, &r));
+    EXPECT_STATUS(r.status, ZX_ERR_IO);
+    pg_close(&g);
+}
+
+TEST(PagerTest, DetachFailsBlockedReadsAndSendsComplete) {
+    struct pg g;
+    ASSERT_OK(pg_make(&g, 2, 0));
+    struct reader r = {.vmo = g.vmo, .offset = 0, .len = 8};
+    struct tthread t;
+    ASSERT_OK(start_blocked(&t, "pager-detach", read_fn, &r));
+    ASSERT_OK(zx_pager_detach_vmo(g.pager, g.vmo));
+    ASSERT_OK(finish(&t, &r));
+    EXPECT_STATUS(r.status, ZX_ERR_BAD_STATE);
+    // The queued READ was taken back: COMPLETE is the last (and only) packet.
+    zx_port_packet_t pkt;
+    ASSERT_OK(next_request(&g, 0, &pkt));
+    EXPECT_EQ(pkt.page_request.command, ZX_PAGER_VMO_COMPLETE);
+    EXPECT_STATUS(next_request(&g, 0, &pkt), ZX_ERR_TIMED_OUT);
+    // Detached: accesses fail at once, supplying and failing are refused, detach again is a no-op.
+    uint64_t w;
+    EXPECT_STATUS(zx_vmo_read(g.vmo, &w, 0, sizeof(w)), ZX_ERR_BAD_STATE);
+    EXPECT_STATUS(supply(&g, 0, 1), ZX_ERR_BAD_STATE);
+    EXPECT_STATUS(zx_pager_op_range(g.pager, ZX_PAGER_OP_FAIL, g.vmo, 0, PAGE, (uint64_t)(int64_t)ZX_ERR_IO),
+                  ZX_ERR_BAD_STATE);
+    EXPECT_OK(zx_pager_detach_vmo(g.pager, g.vmo));
+    EXPECT_STATUS(next_request(&g, 0, &pkt), ZX_ERR_TIMED_OUT);
+    pg_close(&g);
+}
+
+TEST(PagerTest, ClosingThePagerFailsReadersWithoutPackets) {
+    struct pg g;
+    ASSERT_OK(pg_make(&g, 1, 0));
+    struct reader r = {.vmo = g.vmo, .offset = 0, .len = 8};
+    struct tthread t;
+    ASSERT_OK(start_blocked(&t, "pager-closed", read_fn, &r));
+    zx_port_packet_t pkt;
+    ASSERT_OK(next_request(&g, LONG_WAIT, &pkt));
+    zx_handle_close(g.pager);
+    g.pager = ZX_HANDLE_INVALID;
+    ASSERT_OK(finish(&t, &r));
+    EXPECT_STATUS(r.status, ZX_ERR_BAD_STATE);
+    zx_handle_close(g.vmo);
+    g.vmo = ZX_HANDLE_INVALID;
+    EXPECT_STATUS(next_request(&g, 0, &pkt), ZX_ERR_TIMED_OUT);  // not even COMPLETE
+    pg_close(&g);
+}
+
+// A pager that never answers: the reader waits (no deadline) until it is killed; the request
+// stays the pager's to answer, and answering it later is harmless.
+TEST(PagerTest, KillingABlockedReaderCleansUp) {
+    struct pg g;
+    ASSERT_OK(pg_make(&g, 1, 0));
+    struct reader r = {.vmo = g.vmo, .offset = 0, .len = 8};
+    struct tthread t;
+    ASSERT_OK(start_blocked(&t, "pager-killed", read_fn, &r));
+    sleep_ms(20);
+    EXPECT_EQ(thread_state(t.handle), ZX_THREAD_STATE_BLOCKED_PAGER);
+    tthread_kill(&t);
+    EXPECT_EQ(r.done, 0);
+    ASSERT_OK(supply(&g, 0, 1));
+    uint64_t w = 0;
+    EXPECT_OK(zx_vmo_read(g.vmo, &w, 0, sizeof(w)));
+    EXPECT_EQ(w, PAGER_TAG);
+    pg_close(&g);
+}
+
+// ---- supply and op_range errors ----
+
+TEST(PagerTest, SupplyErrors) {
+    struct pg g;
+    ASSERT_OK(pg_make(&g, 4, 0));
+    zx_handle_t aux, other, child;
+    ASSERT_OK(zx_vmo_create(4 * PAGE, 0, &aux));
+    ASSERT_OK(zx_vmo_create(PAGE, 0, &other));
+    EXPECT_STATUS(zx_pager_supply_pages(BOGUS_HANDLE, g.vmo, 0, PAGE, aux, 0), ZX_ERR_BAD_HANDLE);
+    EXPECT_STATUS(zx_pager_supply_pages(g.pager, g.vmo, 0, PAGE, BOGUS_HANDLE, 0), ZX_ERR_BAD_HANDLE);
+    EXPECT_STATUS(zx_pager_supply_pages(g.port, g.vmo, 0, PAGE, aux, 0), ZX_ERR_WRONG_TYPE);
+    EXPECT_STATUS(zx_pager_supply_pages(g.pager, g.port, 0, PAGE, aux, 0), ZX_ERR_WRONG_TYPE);
+    struct pg weak;
+    ASSERT_OK(pg_make_weak(&weak, ZX_RIGHT_ATTACH_VMO));
+    EXPECT_STATUS(zx_pager_supply_pages(weak.pager, weak.vmo, 0, PAGE, aux, 0), ZX_ERR_ACCESS_DENIED);
+    pg_close(&weak);
+    zx_handle_t ro = dup_rights(aux, ZX_RIGHT_READ);
+    EXPECT_STATUS(zx_pager_supply_pages(g.pager, g.vmo, 0, PAGE, ro, 0), ZX_ERR_ACCESS_DENIED);
+    zx_handle_close(ro);
+    EXPECT_STATUS(zx_pager_supply_pages(g.pager, other, 0, PAGE, aux, 0), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_pager_supply_pages(g.pager, g.vmo, 1, PAGE, aux, 0), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_pager_supply_pages(g.pager, g.vmo, 0, PAGE + 1, aux, 0), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_pager_supply_pages(g.pager, g.vmo, 0, PAGE, aux, 3), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_pager_supply_pages(g.pager, g.vmo, 4 * PAGE, PAGE, aux, 0), ZX_ERR_OUT_OF_RANGE);
+    EXPECT_STATUS(zx_pager_supply_pages(g.pager, g.vmo, 0, PAGE, other, PAGE), ZX_ERR_OUT_OF_RANGE);
+    ASSERT_OK(zx_vmo_create_child(aux, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, 0, PAGE, &child));
+    EXPECT_STATUS(zx_pager_supply_pages(g.pager, g.vmo, 0, PAGE, aux, 0), ZX_ERR_BAD_STATE);  // has a child
+    EXPECT_STATUS(zx_pager_supply_pages(g.pager, g.vmo, 0, PAGE, child, 0), ZX_ERR_BAD_STATE);  // is one
+    zx_handle_close(child);
+    // Pages already there are not replaced; aux's range is decommitted either way.
+    uint64_t one = 1, two = 2, w = 0;
+    ASSERT_OK(zx_vmo_write(aux, &one, 0, sizeof(one)));
+    ASSERT_OK(zx_pager_supply_pages(g.pager, g.vmo, 0, PAGE, aux, 0));
+    ASSERT_OK(zx_vmo_write(aux, &two, 0, sizeof(two)));
+    ASSERT_OK(zx_pager_supply_pages(g.pager, g.vmo, 0, PAGE, aux, 0));
+    EXPECT_OK(zx_vmo_read(g.vmo, &w, 0, sizeof(w)));
+    EXPECT_EQ(w, 1);
+    zx_info_vmo_t info;
+    ASSERT_OK(zx_object_get_info(aux, ZX_INFO_VMO, &info, sizeof(info), NULL, NULL));
+    EXPECT_EQ(info.committed_bytes, 0);
+    // An uncommitted aux page supplies zeros.
+    ASSERT_OK(zx_pager_supply_pages(g.pager, g.vmo, PAGE, PAGE, aux, PAGE));
+    w = 7;
+    EXPECT_OK(zx_vmo_read(g.vmo, &w, PAGE, sizeof(w)));
+    EXPECT_EQ(w, 0);
+    zx_handle_close(other);
+    zx_handle_close(aux);
+    pg_close(&g);
+}
+
+TEST(PagerTest, OpRangeErrors) {
+    struct pg g;
+    ASSERT_OK(pg_make(&g, 2, 0));
+    zx_handle_t other;
+    ASSERT_OK(zx_vmo_create(PAGE, 0, &other));
+    const uint64_t io = (uint64_t)(int64_t)ZX_ERR_IO;
+    EXPECT_STATUS(zx_pager_op_range(BOGUS_HANDLE, ZX_PAGER_OP_FAIL, g.vmo, 0, PAGE, io), ZX_ERR_BAD_HANDLE);
+    EXPECT_STATUS(zx_pager_op_range(g.pager, ZX_PAGER_OP_FAIL, BOGUS_HANDLE, 0, PAGE, io), ZX_ERR_BAD_HANDLE);
+    EXPECT_STATUS(zx_pager_op_range(g.port, ZX_PAGER_OP_FAIL, g.vmo, 0, PAGE, io), ZX_ERR_WRONG_TYPE);
+    EXPECT_STATUS(zx_pager_op_range(g.pager, ZX_PAGER_OP_FAIL, g.port, 0, PAGE, io), ZX_ERR_WRONG_TYPE);
+    struct pg weak;
+    ASSERT_OK(pg_make_weak(&weak, ZX_RIGHT_ATTACH_VMO));
+    EXPECT_STATUS(zx_pager_op_range(weak.pager, ZX_PAGER_OP_FAIL, weak.vmo, 0, PAGE, io), ZX_ERR_ACCESS_DENIED);
+    pg_close(&weak);
+    zx_handle_t ro = dup_rights(g.vmo, ZX_RIGHT_READ);
+    EXPECT_STATUS(zx_pager_op_range(g.pager, ZX_PAGER_OP_FAIL, ro, 0, PAGE, io), ZX_ERR_ACCESS_DENIED);
+    zx_handle_close(ro);
+    EXPECT_STATUS(zx_pager_op_range(g.pager, ZX_PAGER_OP_FAIL, other, 0, PAGE, io), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_pager_op_range(g.pager, ZX_PAGER_OP_FAIL, g.vmo, 1, PAGE, io), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_pager_op_range(g.pager, ZX_PAGER_OP_FAIL, g.vmo, 0, PAGE, (uint64_t)(int64_t)ZX_ERR_NO_MEMORY),
+                  ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_pager_op_range(g.pager, ZX_PAGER_OP_FAIL, g.vmo, 0, PAGE, 0x00000000fffffffbull),
+                  ZX_ERR_INVALID_ARGS);  // ZX_ERR_IO not sign-extended
+    EXPECT_STATUS(zx_pager_op_range(g.pager, ZX_PAGER_OP_FAIL, g.vmo, PAGE, 2 * PAGE, io), ZX_ERR_OUT_OF_RANGE);
+    EXPECT_STATUS(zx_pager_op_range(g.pager, 99, g.vmo, 0, PAGE, 0), ZX_ERR_NOT_SUPPORTED);
+    EXPECT_OK(zx_pager_op_range(g.pager, ZX_PAGER_OP_FAIL, g.vmo, 0, PAGE, io));  // nothing outstanding
+    zx_handle_close(other);
+    pg_close(&g);
+}
+
+TEST(PagerTest, DetachErrors) {
+    struct pg g;
+    ASSERT_OK(pg_make(&g, 1, 0));
+    zx_handle_t other_pager, other;
+    ASSERT_OK(zx_pager_create(0, &other_pager));
+    ASSERT_OK(zx_vmo_create(PAGE, 0, &other));
+    EXPECT_STATUS(zx_pager_detach_vmo(BOGUS_HANDLE, g.vmo), ZX_ERR_BAD_HANDLE);
+    EXPECT_STATUS(zx_pager_detach_vmo(g.pager, BOGUS_HANDLE), ZX_ERR_BAD_HANDLE);
+    EXPECT_STATUS(zx_pager_detach_vmo(g.port, g.vmo), ZX_ERR_WRONG_TYPE);
+    EXPECT_STATUS(zx_pager_detach_vmo(g.pager, g.port), ZX_ERR_WRONG_TYPE);
+    struct pg weak;
+    ASSERT_OK(pg_make_weak(&weak, ZX_RIGHT_MANAGE_VMO));
+    EXPECT_STATUS(zx_pager_detach_vmo(weak.pager, weak.vmo), ZX_ERR_ACCESS_DENIED);
+    pg_close(&weak);
+    ASSERT_OK(pg_make_weak(&weak, ZX_RIGHT_ATTACH_VMO));
+    EXPECT_STATUS(zx_pager_detach_vmo(weak.pager, weak.vmo), ZX_ERR_ACCESS_DENIED);
+    pg_close(&weak);
+    EXPECT_STATUS(zx_pager_detach_vmo(g.pager, other), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_pager_detach_vmo(other_pager, g.vmo), ZX_ERR_INVALID_ARGS);
+    zx_handle_close(other);
+    zx_handle_close(other_pager);
+    pg_close(&g);
+}
+
+#if defined(ZX_SYS_pager_query_vmo_stats)
+static uint32_t modified(struct pg *g, uint32_t options) {
+    zx_pager_vmo_stats_t st = {.modified = 0xdead};
+    if (zx_pager_query_vmo_stats(g->pager, g->vmo, options, &st, sizeof(st)) != ZX_OK) return 0xffffffffu;
+    return st.modified;
+}
+
+TEST(PagerTest, QueryVmoStatsSeesWritesThroughEveryPath) {
+    struct pg g;
+    ASSERT_OK(pg_make(&g, 2, 0));
+    ASSERT_OK(supply(&g, 0, 2));
+    EXPECT_EQ(modified(&g, 0), 0);  // supplying is not modifying
+    zx_vaddr_t addr;
+    ASSERT_OK(zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0, g.vmo, 0, 2 * PAGE, &addr));
+    EXPECT_EQ(*(volatile uint64_t *)addr, PAGER_TAG);  // a read maps the page
+    EXPECT_EQ(modified(&g, 0), 0);
+    *(volatile uint64_t *)addr = 1;  // the first write faults and marks it
+    EXPECT_EQ(modified(&g, ZX_PAGER_RESET_VMO_STATS), ZX_PAGER_VMO_STATS_MODIFIED);
+    EXPECT_EQ(modified(&g, 0), 0);
+    *(volatile uint64_t *)addr = 2;  // the mapping was write-protected by the reset
+    EXPECT_EQ(modified(&g, ZX_PAGER_RESET_VMO_STATS), ZX_PAGER_VMO_STATS_MODIFIED);
+    uint64_t w = 3;
+    ASSERT_OK(zx_vmo_write(g.vmo, &w, PAGE, sizeof(w)));
+    EXPECT_EQ(modified(&g, ZX_PAGER_RESET_VMO_STATS), ZX_PAGER_VMO_STATS_MODIFIED);
+    EXPECT_EQ(modified(&g, 0), 0);
+    // A clone's writes are its own.
+    zx_handle_t c;
+    ASSERT_OK(zx_vmo_create_child(g.vmo, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, 0, 2 * PAGE, &c));
+    ASSERT_OK(zx_vmo_write(c, &w, 0, sizeof(w)));
+    EXPECT_EQ(modified(&g, 0), 0);
+    zx_handle_close(c);
+    // Errors.
+    zx_pager_vmo_stats_t st;
+    zx_handle_t other, ro;
+    ASSERT_OK(zx_vmo_create(PAGE, 0, &other));
+    EXPECT_STATUS(zx_pager_query_vmo_stats(BOGUS_HANDLE, g.vmo, 0, &st, sizeof(st)), ZX_ERR_BAD_HANDLE);
+    EXPECT_STATUS(zx_pager_query_vmo_stats(g.port, g.vmo, 0, &st, sizeof(st)), ZX_ERR_WRONG_TYPE);
+    EXPECT_STATUS(zx_pager_query_vmo_stats(g.pager, other, 0, &st, sizeof(st)), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_pager_query_vmo_stats(g.pager, g.vmo, 2, &st, sizeof(st)), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_pager_query_vmo_stats(g.pager, g.vmo, 0, NULL, sizeof(st)), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_pager_query_vmo_stats(g.pager, g.vmo, 0, &st, sizeof(st) - 1), ZX_ERR_BUFFER_TOO_SMALL);
+    ro = dup_rights(g.vmo, ZX_RIGHT_WRITE);
+    EXPECT_STATUS(zx_pager_query_vmo_stats(g.pager, ro, 0, &st, sizeof(st)), ZX_ERR_ACCESS_DENIED);
+    zx_handle_close(ro);
+    zx_handle_close(other);
+    EXPECT_OK(zx_vmar_unmap(zx_vmar_root_self(), addr, 2 * PAGE));
+    pg_close(&g);
+}
+#endif
+
+// ---- clones ----
+
+TEST(PagerTest, ClonesAskTheParentsPager) {
+    struct pg g;
+    ASSERT_OK(pg_make(&g, 2, 0));
+    zx_handle_t c;
+    EXPECT_STATUS(zx_vmo_create_child(g.vmo, ZX_VMO_CHILD_SNAPSHOT, 0, 2 * PAGE, &c), ZX_ERR_NOT_SUPPORTED);
+    ASSERT_OK(zx_vmo_create_child(g.vmo, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, 0, 2 * PAGE, &c));
+    zx_info_vmo_t info;
+    ASSERT_OK(zx_object_get_info(c, ZX_INFO_VMO, &info, sizeof(info), NULL, NULL));
+    EXPECT_TRUE(info.flags & ZX_INFO_VMO_PAGER_BACKED);
+    EXPECT_TRUE(info.flags & ZX_INFO_VMO_IS_COW_CLONE);
+    struct reader r = {.vmo = c, .offset = PAGE, .len = 8};
+    struct tthread t;
+    ASSERT_OK(tthread_start(&t, "pager-clone", read_fn, &r));
+    zx_port_packet_t pkt;
+    ASSERT_OK(next_request(&g, LONG_WAIT, &pkt));
+    EXPECT_TRUE(is_read(&pkt, PAGE, PAGE));
+    ASSERT_OK(supply(&g, 1, 1));
+    ASSERT_OK(finish(&t, &r));
+    EXPECT_OK(r.status);
+    EXPECT_EQ(r.word, PAGER_TAG + 1);
+    // The clone's write is its own.
+    uint64_t mine = 99, w = 0;
+    ASSERT_OK(zx_vmo_write(c, &mine, PAGE, sizeof(mine)));
+    EXPECT_OK(zx_vmo_read(g.vmo, &w, PAGE, sizeof(w)));
+    EXPECT_EQ(w, PAGER_TAG + 1);
+    zx_handle_close(c);
+    pg_close(&g);
+}
+
+// ---- a pager process serving another process ----
+
+// Serves READ requests until the child ends; fails them instead when `fail` is set.
+static void serve_child(struct pg *g, zx_handle_t proc, bool fail, int *requests) {
+    ASSERT_OK(zx_object_wait_async(proc, g->port, KEY + 1, ZX_PROCESS_TERMINATED, 0));
+    for (;;) {
+        zx_port_packet_t pkt;
+        ASSERT_OK(next_request(g, LONG_WAIT, &pkt));
+        if (pkt.key == KEY + 1) return;
+        ASSERT_EQ(pkt.page_request.command, ZX_PAGER_VMO_READ);
+        (*requests)++;
+        uint64_t first = pkt.page_request.offset / PAGE, n = pkt.page_request.length / PAGE;
+        if (fail)
+            ASSERT_OK(zx_pager_op_range(g->pager, ZX_PAGER_OP_FAIL, g->vmo, first * PAGE, n * PAGE,
+                                        (uint64_t)(int64_t)ZX_ERR_IO_DATA_INTEGRITY));
+        else
+            ASSERT_OK(supply(g, first, n));
+    }
+}
+
+TEST(PagerTest, PagerSuppliesAVmoAnotherProcessMaps) {
+    struct pg g;
+    enum { PAGES = 8 };
+    ASSERT_OK(pg_make(&g, PAGES, 0));
+    zx_handle_t dup;
+    ASSERT_OK(zx_handle_duplicate(g.vmo, ZX_RIGHT_SAME_RIGHTS, &dup));
+    zx_handle_t proc;
+    ASSERT_OK(child_launch(ZX_HANDLE_INVALID, "pager-read", "8", dup, &proc));
+    int requests = 0;
+    serve_child(&g, proc, false, &requests);
+    int64_t rc;
+    ASSERT_OK(process_wait(proc, &rc));
+    EXPECT_EQ(rc, CHILD_OK);
+    EXPECT_EQ(requests, PAGES);  // one fault per page; the reads found them all
+    zx_handle_close(proc);
+    zx_info_vmo_t info;
+    ASSERT_OK(zx_object_get_info(g.vmo, ZX_INFO_VMO, &info, sizeof(info), NULL, NULL));
+    EXPECT_EQ(info.committed_bytes, PAGES * PAGE);
+    // Done with it: detach, and COMPLETE is the last packet.
+    ASSERT_OK(zx_pager_detach_vmo(g.pager, g.vmo));
+    zx_port_packet_t pkt;
+    ASSERT_OK(next_request(&g, 0, &pkt));
+    EXPECT_EQ(pkt.page_request.command, ZX_PAGER_VMO_COMPLETE);
+    // Supplied pages stay readable after the detach.
+    uint64_t w = 0;
+    EXPECT_OK(zx_vmo_read(g.vmo, &w, 3 * PAGE, sizeof(w)));
+    EXPECT_EQ(w, PAGER_TAG + 3);
+    pg_close(&g);
+}
+
+TEST(PagerTest, FailedFaultKillsTheReaderAsABadAccess) {
+    struct pg g;
+    ASSERT_OK(pg_make(&g, 2, 0));
+    zx_handle_t dup;
+    ASSERT_OK(zx_handle_duplicate(g.vmo, ZX_RIGHT_SAME_RIGHTS, &dup));
+    zx_handle_t proc;
+    ASSERT_OK(child_launch(ZX_HANDLE_INVALID, "pager-read", "2", dup, &proc));
+    int requests = 0;
+    serve_child(&g, proc, true, &requests);
+    int64_t rc;
+    ASSERT_OK(process_wait(proc, &rc));
+    EXPECT_EQ(rc, ZX_TASK_RETCODE_EXCEPTION_KILL);  // a fatal page fault nobody handled
+    EXPECT_EQ(requests, 1);
+    zx_handle_close(proc);
+    pg_close(&g);
+}
+
+// A fault the pager fails is a ZX_EXCP_FATAL_PAGE_FAULT whose synth code is the pager's status.
+TEST(PagerTest, FailedFaultRaisesAFatalPageFault) {
+    struct pg g;
+    ASSERT_OK(pg_make(&g, 1, 0));
+    zx_vaddr_t addr;
+    ASSERT_OK(zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ, 0, g.vmo, 0, PAGE, &addr));
+    struct reader r = {.addr = addr};
+    struct tthread t;
+    ASSERT_OK(tthread_start(&t, "pager-fatal", touch_fn, &r));
+    zx_handle_t exc_ch;
+    ASSERT_OK(zx_task_create_exception_channel(t.handle, 0, &exc_ch));
+    ASSERT_TRUE(wait_thread_state(t.handle, ZX_THREAD_STATE_BLOCKED_PAGER));
+    ASSERT_OK(zx_pager_op_range(g.pager, ZX_PAGER_OP_FAIL, g.vmo, 0, PAGE, (uint64_t)(int64_t)ZX_ERR_IO));
+    ASSERT_TRUE(wait_signals(exc_ch, ZX_CHANNEL_READABLE));
+    zx_exception_info_t info;
+    zx_handle_t exc;
+    uint32_t nb, nh;
+    ASSERT_OK(zx_channel_read(exc_ch, 0, &info, &exc, sizeof(info), 1, &nb, &nh));
+    EXPECT_EQ(info.type, ZX_EXCP_FATAL_PAGE_FAULT);
+    zx_exception_report_t report;
+    ASSERT_OK(zx_object_get_info(t.handle, ZX_INFO_THREAD_EXCEPTION_REPORT, &report, sizeof(report), NULL, NULL));
+    EXPECT_EQ(report.context.synth_code, (uint32_t)ZX_ERR_IO);
+    EXPECT_EQ(report.context.arch.u.x86_64.cr2, addr);
+    EXPECT_EQ(r.done, 0);
+    tthread_kill(&t);
+    zx_handle_close(exc);
+    zx_handle_close(exc_ch);
+    EXPECT_OK(zx_vmar_unmap(zx_vmar_root_self(), addr, PAGE));
+    pg_close(&g);
+}
+
+#endif
