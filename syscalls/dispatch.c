@@ -7,6 +7,7 @@
 #include "syscalls/syscall_table.h"
 
 uint64_t syscall_count;
+static uint64_t syscall_num;  // the number of the syscall being handled
 
 static void kill_for_fault(struct thread *t, const struct hal_trap *trap, const char *what) {
     struct process *p = t->proc;
@@ -51,6 +52,7 @@ static inline int64_t syscall_dispatch(struct thread *t, uint64_t num, const uin
     const struct vm_aspace *as = t->proc->as;
     if (unlikely(pc < as->vdso_base || pc >= as->vdso_end)) return syscall_outside_vdso(pc);
     syscall_count++;
+    syscall_num = num;  // for the stop path (pager_restart), so the fast path keeps nothing live
     if (unlikely(num >= ZX_SYS_COUNT)) return ZX_ERR_BAD_SYSCALL;
     int64_t r = syscall_table[num].fn(args);
     DEBUG_ASSERT(r == SYS_BLOCKED || t->task.state != TASK_BLOCKED);  // blocked without saying so
@@ -99,9 +101,9 @@ static void do_syscall(struct thread *t) {
 // saved, and lets it return to user mode at once unless something needs the executor (it
 // blocked, was woken already, is killed, suspended or preempted, or owes a policy exception).
 // A call that blocked also set sched_attention (wait_block), so one test decides.
-__attribute__((noinline)) static struct hal_syscall_result syscall_stop(uint64_t num, int64_t r) {
+__attribute__((noinline)) static struct hal_syscall_result syscall_stop(int64_t r) {
     struct thread *t = current_thread();
-    if (unlikely(t->pager_fault_addr)) r = pager_restart(t, num, r);
+    if (unlikely(t->pager_fault_addr)) r = pager_restart(t, syscall_num, r);
     // No result now (the continuation will give it), or never (a killed thread).
     bool pending = r == SYS_BLOCKED || t->task.kill_requested;
     return (struct hal_syscall_result){r, pending ? HAL_SYSCALL_STOP_PENDING : HAL_SYSCALL_STOP};
@@ -109,7 +111,7 @@ __attribute__((noinline)) static struct hal_syscall_result syscall_stop(uint64_t
 
 static struct hal_syscall_result syscall_fast(uint64_t num, const uint64_t args[8], uintptr_t pc) {
     int64_t r = syscall_dispatch(current_thread(), num, args, pc);
-    if (unlikely(sched_attention)) return syscall_stop(num, r);
+    if (unlikely(sched_attention)) return syscall_stop(r);
     DEBUG_ASSERT(r != SYS_BLOCKED && !current_thread()->policy_exception && sched_may_return(sched_current()));
     return (struct hal_syscall_result){r, HAL_SYSCALL_RETURN};
 }
