@@ -496,8 +496,8 @@ int64_t sys_object_get_info(zx_handle_t handle, uint32_t topic, user_out_ptr buf
             zx_info_maps_t top;
             memset(&top, 0, sizeof(top));
             strlcpy(top.name, "aspace", sizeof(top.name));
-            top.base = HAL_USER_BASE;
-            top.size = HAL_USER_END - HAL_USER_BASE;
+            top.base = hal_aspace_user_base(&p->as->hal);
+            top.size = hal_aspace_user_end(&p->as->hal) - top.base;
             top.type = ZX_INFO_MAPS_TYPE_ASPACE;
             info_put(&out, &top);
             struct maps_ctx mc = {&out};
