@@ -257,6 +257,12 @@ void hosted_context_init(void) {
 
 // The uctx's FPU area is always current here (a trap copies it out of the frame).
 void x86_fpu_flush(struct hal_uctx *u) { (void)u; }
+// A thread's FS/GS bases are loaded each time it enters user code (uctx_to_frame and the
+// FS base hosted_signal returns): nothing to do when they change in between.
+void x86_tls_changed(struct hal_uctx *u) { (void)u; }
+
+// No syscall fast path (yet): every call reaches the kernel as HAL_TRAP_SYSCALL.
+void hal_set_syscall_handler(hal_syscall_fn fn) { (void)fn; }
 void hal_uctx_release(struct hal_uctx *u) { (void)u; }
 
 void hal_context_run(struct hal_uctx *u, struct hal_trap *trap) {

@@ -132,6 +132,26 @@ zx_status_t hal_aspace_map(struct hal_aspace *as, uintptr_t va, paddr_t pa, unsi
     return ZX_OK;
 }
 
+size_t hal_aspace_map_absent(struct hal_aspace *as, uintptr_t va, size_t n, const paddr_t *pa,
+                             const unsigned *flags) {
+    DEBUG_ASSERT((va & ((1ul << 21) - 1)) + n * PAGE <= (1ul << 21));
+    ASSERT(in_window(as, va, n * PAGE));
+    uint64_t *e = walk(as, va, false);  // one walk: the run shares its last-level table
+    if (!e) return 0;
+    size_t mapped = 0;
+    for (size_t i = 0; i < n; i++, e++) {
+        uintptr_t p = va + i * PAGE;
+        if (pa[i] == HAL_NO_PAGE || (*e & E_PRESENT)) continue;
+        if (!(flags[i] & (HAL_MMU_READ | HAL_MMU_WRITE | HAL_MMU_EXEC))) continue;
+        if (mmap((void *)p, PAGE, host_prot(flags[i]), MAP_SHARED | MAP_FIXED, hosted_memfd,
+                 (off_t)pa[i]) != (void *)p)
+            continue;  // the host's mapping limit: the page stays absent and faults later
+        *e = pa[i] | entry_bits(flags[i]);
+        mapped++;
+    }
+    return mapped;
+}
+
 void hal_aspace_unmap(struct hal_aspace *as, uintptr_t va, size_t len,
                       void (*fn)(void *ctx, uintptr_t va, paddr_t pa), void *ctx) {
     ASSERT(in_window(as, va, len));
