@@ -22,6 +22,7 @@ include libc-opt/build.mk
 include syscalls/build.mk
 include user/build.mk
 include kernel/build.mk
+include hal/hosted/build.mk
 include tests/host/build.mk
 include mk/perf.mk
 include microbenchmarks/build.mk

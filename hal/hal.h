@@ -70,6 +70,26 @@ void kernel_free_frame(paddr_t pa);
 #define HAL_MMU_EXEC  4u
 
 // struct hal_aspace is defined in hal_arch.h so the kernel can embed it.
+//
+// The user range of an address space, [hal_aspace_user_base, hal_aspace_user_end): every user
+// address the kernel accepts for it lies there (its root VMAR, entry points, user copies while
+// it is active). Fixed on bare metal; on the hosted backend each address space is its own
+// window of the host process's address space. Valid once hal_aspace_init succeeded.
+// A backend whose range is the same for every address space defines HAL_USER_BASE and
+// HAL_USER_END in its hal_arch.h and gets these inline.
+#ifdef HAL_USER_BASE
+static inline uintptr_t hal_aspace_user_base(const struct hal_aspace *as) {
+    (void)as;
+    return HAL_USER_BASE;
+}
+static inline uintptr_t hal_aspace_user_end(const struct hal_aspace *as) {
+    (void)as;
+    return HAL_USER_END;
+}
+#else
+uintptr_t hal_aspace_user_base(const struct hal_aspace *as);
+uintptr_t hal_aspace_user_end(const struct hal_aspace *as);  // exclusive
+#endif
 zx_status_t hal_aspace_init(struct hal_aspace *as);
 void hal_aspace_destroy(struct hal_aspace *as);  // frees page-table pages, not mapped frames
 // Map one page (replacing any mapping there); flags 0 (no access) leaves it unmapped.
@@ -162,7 +182,8 @@ void hal_set_user_copy_routine(void *(*fn)(void *, const void *, size_t));
 // The FPU/vector state of the user context lives in the uctx itself.
 
 // ---- user copy (fault-safe) ----
-// ZX_OK; ZX_ERR_INVALID_ARGS when the range is not entirely in the user half;
+// ZX_OK; ZX_ERR_INVALID_ARGS when the range is not entirely in the user range of the active
+// address space;
 // ZX_ERR_UNAVAILABLE when a page faulted (*fault_addr set): the caller may resolve the fault
 // and retry. Partial copies may have happened.
 zx_status_t hal_copy_from_user(void *dst, uintptr_t usrc, size_t len, uintptr_t *fault_addr);

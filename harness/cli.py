@@ -51,6 +51,9 @@ def parser():
                    help="host test executables (last line 'N passed, N failed')")
     t.add_argument("--pytest", nargs="*", action="extend", default=[], metavar="DIR",
                    help="directories for pytest")
+    t.add_argument("--hosted", nargs="*", action="extend", default=[], metavar="ZC_HOSTED",
+                   help="also run every --suite on these zc-hosted binaries (docs/hosted.md), "
+                   "mode hosted / hosted-asan in the summary")
     t.add_argument("--suite-elf-dir", default="build/user",
                    help="where NAME.elf of each suite is, to list its cases before the boot "
                    "(%(default)s)")

@@ -21,7 +21,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from typing import List, Optional, Tuple
 
-from . import coretests, qemu, zctest_list
+from . import hosted, coretests, qemu, zctest_list
 
 DEFAULT_SUITE_TIMEOUT = 300.0
 PYTEST_TIMEOUT = 1800.0
@@ -333,6 +333,30 @@ def run_suite(suite: str, a, mode: str, mode_error: Optional[str],
     return r
 
 
+def run_hosted_suite(suite: str, a, binary: str) -> SuiteResult:
+    """One in-guest suite on a zc-hosted binary (NAME.hosted.log, NAME.hosted-asan.log)."""
+    short = os.path.basename(suite)
+    mode = hosted.mode_of(binary)
+    log = os.path.join(a.log_dir, suite_log_name(short, mode, False))
+    listed = zctest_list.cases_or_none(os.path.join(a.suite_elf_dir, f"{short}.elf"))
+    excluded = hosted.EXCLUDE.get(short, [])
+    if listed:
+        listed = [n for n in listed if not any(part in n for part in excluded)]
+    boot, error = None, None
+    try:
+        boot = hosted.run(binary, a.initrd, hosted.suite_args(suite), a.timeout, log_path=log)
+    except qemu.HarnessError as e:
+        error = str(e)
+        _write(log, f"harness: not run: {error}\n")
+    r = evaluate_suite(suite, boot.log_text if boot else "", boot, error,
+                       load_expect(os.path.join(a.expect_dir, f"{short}.expect")),
+                       listed=listed, mode=mode)
+    if excluded:
+        r.info += f"; excluded on hosted: {', '.join(excluded)}"
+    r.log = log
+    return r
+
+
 def suite_modes(requested: str, qemu_binary: str, kvm_device: str = "/dev/kvm"):
     """The modes `make test` runs the in-guest suites under, and one line saying why: a forced
     mode alone; for auto, always tcg, and kvm too wherever KVM can be asked for at all, however
@@ -430,6 +454,10 @@ def run(a) -> int:
             for suite in a.suite:
                 print(f"harness: booting zc with init={suite} ({mode}) ...", flush=True)
                 done(run_suite(suite, a, mode, mode_error, first=i == 0))
+    for binary in getattr(a, "hosted", []) or []:
+        for suite in a.suite:
+            print(f"harness: running {suite} on {binary} ...", flush=True)
+            done(run_hosted_suite(suite, a, binary))
     if not results:
         print("harness: nothing to test (no --suite, --host-test or --pytest)")
     modes_run = []

@@ -27,6 +27,7 @@ struct elf64_sym {
     uint64_t value, size;
 };
 
+#define ET_DYN     3
 #define PT_LOAD    1
 #define PT_DYNAMIC 2
 #define PF_X 1

@@ -17,10 +17,21 @@ struct kernel_init {
     const char *name;
 };
 
+// The table must stay an array of 16-byte entries: AddressSanitizer (the zc-hosted-asan build,
+// clang) would pad each entry with a redzone.
+#if defined(__clang__) && defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define KINIT_NO_ASAN __attribute__((no_sanitize("address")))
+#endif
+#endif
+#ifndef KINIT_NO_ASAN
+#define KINIT_NO_ASAN
+#endif
+
 #define KINIT_STR2(x) #x
 #define KINIT_STR(x) KINIT_STR2(x)
 #define KERNEL_INIT(fn, level)                                                                  \
     static const struct kernel_init kinit_##fn                                                 \
-        __attribute__((used, aligned(16), section(".kinit." KINIT_STR(level) "." #fn))) = {fn, #fn}
+        __attribute__((used, aligned(16), section(".kinit." KINIT_STR(level) "." #fn))) KINIT_NO_ASAN = {fn, #fn}
 
 #endif

@@ -19,10 +19,10 @@ $(BUILD)/kernel/libc-opt/%.o: libc-opt/%.c
 $(BUILD)/kernel/libc-opt/%.o: libc-opt/%.S
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(KERNEL_CFLAGS) $(LIBC_OPT_CFLAGS) -MMD -MP -c $< -o $@
-$(BUILD)/user/libc-opt/%.o: libc-opt/%.c
+$(BUILD)/user/libc-opt/%.o: libc-opt/%.c user/build.mk
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(USER_CFLAGS) $(LIBC_OPT_CFLAGS) -MMD -MP -c $< -o $@
-$(BUILD)/user/libc-opt/%.o: libc-opt/%.S
+$(BUILD)/user/libc-opt/%.o: libc-opt/%.S user/build.mk
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(USER_CFLAGS) $(LIBC_OPT_CFLAGS) -MMD -MP -c $< -o $@
 

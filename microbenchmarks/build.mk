@@ -20,7 +20,7 @@ MB_ZC_SRCS := $(MB_RUNNER_SRCS) microbenchmarks/runner/platform_zc.c \
 MB_ZC_OBJS := $(MB_ZC_SRCS:%.c=$(MB_OUT)/zc/%.o)
 MB_FOOTPRINT_OBJS := $(MB_OUT)/zc/microbenchmarks/zircon/footprint/thread_footprint.o
 
-$(MB_OUT)/zc/%.o: %.c | $(USER_GEN_HEADERS)
+$(MB_OUT)/zc/%.o: %.c user/build.mk microbenchmarks/build.mk | $(USER_GEN_HEADERS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(MB_CFLAGS) -MMD -MP -c $< -o $@
 

@@ -21,13 +21,29 @@ ifeq ($(PROG),)
 $(error make run needs PROG=<program in bootfs bin/>, e.g. make run PROG=hello ARGS="a b")
 endif
 endif
+# HAL=hosted: no QEMU, the kernel as one Linux process (build/hosted/zc-hosted, docs/hosted.md);
+# HAL=hosted-asan: the same under AddressSanitizer + UBSan.
+HAL ?= x86_64
+ifeq ($(HAL),x86_64)
 run: all | $(SETUP_STAMP)
 	$(Q)$(HARNESS) boot $(HARNESS_MACHINE) --cmdline "init=bin/$(PROG)$(if $(ARGS), $(ARGS))"
+else ifeq ($(HAL),hosted)
+run: $(HOSTED_BIN) $(ZC_INITRD)
+	$(Q)$(HOSTED_BIN) --initrd $(ZC_INITRD) init=bin/$(PROG) $(ARGS)
+else ifeq ($(HAL),hosted-asan)
+run: $(HOSTED_ASAN_BIN) $(ZC_INITRD)
+	$(Q)$(HOSTED_ASAN_BIN) --initrd $(ZC_INITRD) init=bin/$(PROG) $(ARGS)
+else
+$(error unknown HAL=$(HAL) (choose from x86_64, hosted, hosted-asan))
+endif
 
 # The Linux peer's initramfs is built for the one harness test that boots it.
-test: all $(HOST_TESTS) $(LINUX_INITRAMFS) | $(SETUP_STAMP)
+# Every in-guest suite also runs on the hosted backend, plain and under ASan+UBSan (modes
+# hosted, hosted-asan in the summary).
+test: all $(HOST_TESTS) $(LINUX_INITRAMFS) $(HOSTED_BIN) $(HOSTED_ASAN_BIN) | $(SETUP_STAMP)
 	$(Q)$(HARNESS) test $(HARNESS_MACHINE) --log-dir $(BUILD)/test-logs \
-		--suite $(QEMU_SUITES) --host-test $(HOST_TESTS) --pytest tests
+		--suite $(QEMU_SUITES) --host-test $(HOST_TESTS) --pytest tests \
+		--hosted $(HOSTED_BIN) $(HOSTED_ASAN_BIN)
 
 # make bench [QUICK=1] [MODE=auto|kvm|tcg|icount] [FILTER=regex] [BENCH_ARGS='...']
 # zc (bin/zc-bench) and the Linux peer (microbenchmarks/linux) in the same QEMU mode, one run

@@ -162,8 +162,8 @@ static void process_maps(struct process *p, struct info_writer *w) {
     zx_info_maps_t top;
     memset(&top, 0, sizeof(top));
     strlcpy(top.name, "aspace", sizeof(top.name));
-    top.base = HAL_USER_BASE;
-    top.size = HAL_USER_END - HAL_USER_BASE;
+    top.base = hal_aspace_user_base(&p->as->hal);
+    top.size = hal_aspace_user_end(&p->as->hal) - top.base;
     top.type = ZX_INFO_MAPS_TYPE_ASPACE;
     info_put(w, &top);
     vmar_walk(p->as->root, 1, maps_visit, w);

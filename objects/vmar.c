@@ -84,7 +84,8 @@ zx_status_t vm_aspace_create(struct vm_aspace **out) {
         return ZX_ERR_NO_MEMORY;
     }
     as->refcount = 1;
-    as->root = vmar_new(as, NULL, HAL_USER_BASE, HAL_USER_END - HAL_USER_BASE, CAN_MAP);
+    uintptr_t base = hal_aspace_user_base(&as->hal);
+    as->root = vmar_new(as, NULL, base, hal_aspace_user_end(&as->hal) - base, CAN_MAP);
     if (!as->root) {
         hal_aspace_destroy(&as->hal);
         kfree(as);

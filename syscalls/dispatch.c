@@ -180,7 +180,7 @@ static void handle_trap(struct task *task, const struct hal_trap *trap) {
         return;
     case HAL_TRAP_PAGE_FAULT: {
         zx_status_t st = ZX_ERR_NOT_FOUND;
-        if (trap->fault_addr < HAL_USER_END) st = vm_fault(t->proc->as, trap->fault_addr, trap->fault_flags);
+        if (trap->fault_addr < hal_aspace_user_end(&t->proc->as->hal)) st = vm_fault(t->proc->as, trap->fault_addr, trap->fault_flags);
         if (unlikely(st == ZX_ERR_SHOULD_WAIT) && pager_fault_block(t, trap)) return;
         if (st == ZX_OK || raise_exception(t, trap, st)) return;
         kill_for_fault(t, trap, page_fault_name(trap->fault_flags));

@@ -9,8 +9,9 @@ zx_status_t give_handles(size_t n, struct kobj *const *objs, const zx_rights_t *
     // Two phases: reserve the slots and write their values out; only when every value reached
     // user memory do the handles come into being. A failure leaves no handle and no reference.
     // Pointers outside the user half are refused before anything is written.
+    uintptr_t user_end = hal_aspace_user_end(&current_process()->as->hal);
     for (size_t j = 0; j < n; j++)
-        if (outs[j].addr + sizeof(zx_handle_t) < outs[j].addr || outs[j].addr + sizeof(zx_handle_t) > HAL_USER_END)
+        if (outs[j].addr + sizeof(zx_handle_t) < outs[j].addr || outs[j].addr + sizeof(zx_handle_t) > user_end)
             return ZX_ERR_INVALID_ARGS;
     size_t i;
     zx_status_t st = ZX_OK;

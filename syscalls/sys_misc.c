@@ -102,24 +102,26 @@ int64_t sys_thread_legacy_yield(uint32_t options) {
     return ZX_OK;
 }
 
-// zx_status_t zx_syscall_test_N(...): the sum of the arguments.
+// zx_status_t zx_syscall_test_N(...): the sum of the arguments, wrapped to a 32-bit status.
+// Summed as unsigned 32-bit values (an overflowing signed sum would be undefined behaviour).
+static inline int64_t status_sum(uint32_t sum) { return (int32_t)sum; }
 int64_t sys_syscall_test_0(void) { return 0; }
 int64_t sys_syscall_test_1(int32_t a) { return a; }
-int64_t sys_syscall_test_2(int32_t a, int32_t b) { return a + b; }
-int64_t sys_syscall_test_3(int32_t a, int32_t b, int32_t c) { return a + b + c; }
-int64_t sys_syscall_test_4(int32_t a, int32_t b, int32_t c, int32_t d) { return a + b + c + d; }
-int64_t sys_syscall_test_5(int32_t a, int32_t b, int32_t c, int32_t d, int32_t e) { return a + b + c + d + e; }
+int64_t sys_syscall_test_2(int32_t a, int32_t b) { return status_sum((uint32_t)a + b); }
+int64_t sys_syscall_test_3(int32_t a, int32_t b, int32_t c) { return status_sum((uint32_t)a + b + c); }
+int64_t sys_syscall_test_4(int32_t a, int32_t b, int32_t c, int32_t d) { return status_sum((uint32_t)a + b + c + d); }
+int64_t sys_syscall_test_5(int32_t a, int32_t b, int32_t c, int32_t d, int32_t e) { return status_sum((uint32_t)a + b + c + d + e); }
 int64_t sys_syscall_test_6(int32_t a, int32_t b, int32_t c, int32_t d, int32_t e, int32_t f) {
-    return a + b + c + d + e + f;
+    return status_sum((uint32_t)a + b + c + d + e + f);
 }
 int64_t sys_syscall_test_7(int32_t a, int32_t b, int32_t c, int32_t d, int32_t e, int32_t f, int32_t g) {
-    return a + b + c + d + e + f + g;
+    return status_sum((uint32_t)a + b + c + d + e + f + g);
 }
 int64_t sys_syscall_test_8(int32_t a, int32_t b, int32_t c, int32_t d, int32_t e, int32_t f, int32_t g,
                            int32_t h) {
-    return a + b + c + d + e + f + g + h;
+    return status_sum((uint32_t)a + b + c + d + e + f + g + h);
 }
-int64_t sys_syscall_test_wrapper(int32_t a, int32_t b, int32_t c) { return a + b + c; }
+int64_t sys_syscall_test_wrapper(int32_t a, int32_t b, int32_t c) { return status_sum((uint32_t)a + b + c); }
 
 // zx_status_t zx_syscall_test_handle_create(zx_status_t return_value, zx_handle_t* out);
 int64_t sys_syscall_test_handle_create(zx_status_t return_value, user_out_ptr out) {

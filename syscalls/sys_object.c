@@ -122,7 +122,9 @@ static int64_t many_cont(struct task *task, zx_status_t reason) {
     many_detach(w);
     struct many_obs *obs = w->state.wait_many.obs;
     size_t n = w->state.wait_many.count;
-    zx_status_t st = many_write_back(w->state.wait_many.items, n, (zx_signals_t *)(obs + n));
+    // The snapshots follow the observers (none when n is 0: obs may be NULL then).
+    zx_signals_t *snap = n ? (zx_signals_t *)(obs + n) : NULL;
+    zx_status_t st = many_write_back(w->state.wait_many.items, n, snap);
     return st != ZX_OK ? ZX_ERR_INVALID_ARGS : reason;
 }
 

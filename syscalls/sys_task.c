@@ -4,7 +4,9 @@
 
 #include "syscalls/priv.h"
 
-static bool user_pc_ok(uintptr_t pc) { return pc >= HAL_USER_BASE && pc < HAL_USER_END; }
+static bool user_pc_ok(const struct process *p, uintptr_t pc) {
+    return pc >= hal_aspace_user_base(&p->as->hal) && pc < hal_aspace_user_end(&p->as->hal);
+}
 
 // zx_status_t zx_process_create(zx_handle_t job, const char* name, size_t name_size,
 //                               uint32_t options, zx_handle_t* proc_handle, zx_handle_t* vmar_handle);
@@ -43,7 +45,7 @@ int64_t sys_process_start(zx_handle_t handle, zx_handle_t thread, zx_vaddr_t ent
     if (st == ZX_OK) st = arg1->status;
     if (st == ZX_OK && t->proc != p) st = ZX_ERR_ACCESS_DENIED;
     if (st == ZX_OK && (p->state != PROC_INITIAL || t->started)) st = ZX_ERR_BAD_STATE;
-    if (st == ZX_OK && (!user_pc_ok(entry))) st = ZX_ERR_INVALID_ARGS;
+    if (st == ZX_OK && !user_pc_ok(p, entry)) st = ZX_ERR_INVALID_ARGS;
     zx_handle_t child_value = ZX_HANDLE_INVALID;
     if (st == ZX_OK && arg1->obj) {
         st = handle_install(&p->handles, arg1->obj, arg1->rights, &child_value);
@@ -91,7 +93,7 @@ int64_t sys_thread_start(zx_handle_t handle, zx_vaddr_t thread_entry, zx_vaddr_t
     struct thread *t;
     zx_status_t st = lookup_thread_start_handle(handle, &t);
     if (st != ZX_OK) return st;
-    if (!user_pc_ok(thread_entry)) st = ZX_ERR_INVALID_ARGS;
+    if (!user_pc_ok(t->proc, thread_entry)) st = ZX_ERR_INVALID_ARGS;
     else if (t->proc->state != PROC_RUNNING || t->started) st = ZX_ERR_BAD_STATE;
     else st = thread_start(t, thread_entry, stack, arg1, arg2);
     kobj_unref(&t->obj);

@@ -109,11 +109,26 @@ static uintptr_t map_vdso(struct process *p) {
     return base;
 }
 
+// Userboot is position-independent (ET_DYN, linked at 0; it relocates itself): its segments go
+// into one sub-VMAR wherever the root VMAR places it, each with its own rights.
 static uintptr_t load_userboot(struct process *p) {
     const uint8_t *img = userboot_image;
     size_t size = userboot_image_end - img;
     const struct elf64_ehdr *eh = elf_check(img, size, "userboot");
     zx_rights_t ar = vmar_rights_for(p->as->root->flags);
+    uint64_t lo = UINT64_MAX, hi = 0;
+    for (unsigned i = 0; i < eh->phnum; i++) {
+        const struct elf64_phdr *ph = phdr(img, i);
+        if (ph->type != PT_LOAD || ph->memsz == 0) continue;
+        if ((ph->vaddr & ~(PAGE - 1)) < lo) lo = ph->vaddr & ~(PAGE - 1);
+        if (((ph->vaddr + ph->memsz + PAGE - 1) & ~(PAGE - 1)) > hi) hi = (ph->vaddr + ph->memsz + PAGE - 1) & ~(PAGE - 1);
+    }
+    struct vmar *sub;
+    if (eh->type != ET_DYN || hi <= lo ||
+        vmar_allocate(p->as->root, ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_WRITE | ZX_VM_CAN_MAP_EXECUTE |
+                      ZX_VM_CAN_MAP_SPECIFIC, 0, hi - lo, &sub) != ZX_OK)
+        panic("userboot: not a position-independent image, or no room for it");
+    uintptr_t bias = sub->r.base - lo;
     for (unsigned i = 0; i < eh->phnum; i++) {
         const struct elf64_phdr *ph = phdr(img, i);
         if (ph->type != PT_LOAD || ph->memsz == 0) continue;
@@ -123,12 +138,13 @@ static uintptr_t load_userboot(struct process *p) {
             vmo_write_kernel(v, ph->vaddr - start, img + ph->offset, ph->filesz) != ZX_OK)
             panic("userboot: bad segment %u", i);
         uintptr_t got;
-        if (vmar_map(p->as->root, seg_perms(ph->flags) | ZX_VM_SPECIFIC, start - HAL_USER_BASE, v, 0, end - start,
+        if (vmar_map(sub, seg_perms(ph->flags) | ZX_VM_SPECIFIC, start - lo, v, 0, end - start,
                      ZX_DEFAULT_VMO_RIGHTS | ZX_RIGHT_EXECUTE, ar, &got) != ZX_OK)
-            panic("userboot: cannot map segment %u at %#lx", i, start);
+            panic("userboot: cannot map segment %u at %#lx", i, bias + start);
         kobj_unref(&v->obj);
     }
-    return eh->entry;
+    kobj_unref(&sub->obj);
+    return bias + eh->entry;
 }
 
 static void make_bootfs(void) {

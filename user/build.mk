@@ -1,7 +1,8 @@
 # user/: crt, the user library, userboot, programs and in-guest test suites, and the bootfs.
 # Included by the top Makefile after libc-opt/build.mk and syscalls/build.mk.
 #
-# Every program is a static ELF (ET_EXEC) linked at 0x20000000 by user/lib/user.ld:
+# Every program is a static position-independent ELF (ET_DYN linked at 0, relocating itself at
+# start) by user/lib/user.ld, so one binary runs on every backend:
 #   crt (user/crt) + the program's objects + the user library (an archive) + the generated
 #   zx_* jump stubs and vDSO name table (syscalls/) + libc-opt.
 # Output: $(BUILD)/user/<prog>.elf. Programs listed in BOOTFS_FILES land in the bootfs as
@@ -9,10 +10,10 @@
 
 -include user/vdso/build.mk
 
-USER_CFLAGS := -O2 -g -std=c11 -ffreestanding -fno-stack-protector -fno-pic -fno-pie \
+USER_CFLAGS := -O2 -g -std=c11 -ffreestanding -fno-stack-protector -fPIE \
 	-fno-builtin-printf -Wall -Wextra -Werror \
 	-I include -I $(GEN)/include -I $(GEN) -I . -I user/lib
-USER_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=4096 \
+USER_LDFLAGS := -nostdlib -static-pie -Wl,--no-dynamic-linker -Wl,-z,text -Wl,--build-id=none -Wl,-z,max-page-size=4096 \
 	-Wl,-z,noexecstack -T user/lib/user.ld
 
 USER_OUT := $(BUILD)/user
@@ -28,14 +29,14 @@ USER_LIB_OBJS := $(USER_LIB_SRCS:user/%.c=$(USER_OUT)/%.o)
 USER_LIB := $(USER_OUT)/libzcuser.a
 USER_LINK_DEPS := $(USER_CRT_OBJS) $(USER_LIB) $(USER_STUB_OBJS) user/lib/user.ld
 
-$(USER_OUT)/%.o: user/%.c | $(USER_GEN_HEADERS)
+$(USER_OUT)/%.o: user/%.c user/build.mk | $(USER_GEN_HEADERS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(USER_CFLAGS) -MMD -MP -c $< -o $@
 
-$(USER_OUT)/gen/%.o: $(GEN)/user/%.S | $(USER_GEN_HEADERS)
+$(USER_OUT)/gen/%.o: $(GEN)/user/%.S user/build.mk | $(USER_GEN_HEADERS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(USER_CFLAGS) -MMD -MP -c $< -o $@
-$(USER_OUT)/gen/%.o: $(GEN)/user/%.c | $(USER_GEN_HEADERS)
+$(USER_OUT)/gen/%.o: $(GEN)/user/%.c user/build.mk | $(USER_GEN_HEADERS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(USER_CFLAGS) -MMD -MP -c $< -o $@
 
@@ -88,7 +89,7 @@ $(GEN)/user/hostile_table.c: syscalls/syscalls.def user/tests/hostile/gen_hostil
 		syscalls/gen_syscalls.py
 	@mkdir -p $(@D)
 	$(Q)$(PY) user/tests/hostile/gen_hostile.py syscalls/syscalls.def $@ $(GEN)/user/hostile_tests.c
-$(USER_OUT)/gen/hostile_%.o: $(GEN)/user/hostile_%.c user/tests/hostile/hostile.h | $(USER_GEN_HEADERS)
+$(USER_OUT)/gen/hostile_%.o: $(GEN)/user/hostile_%.c user/tests/hostile/hostile.h user/build.mk | $(USER_GEN_HEADERS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(USER_CFLAGS) -MMD -MP -c $< -o $@
 HOSTILE_TABLE_OBJ := $(USER_OUT)/gen/hostile_table.o

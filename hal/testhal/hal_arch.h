@@ -37,4 +37,5 @@ struct hal_uctx {
     bool released;         // hal_uctx_release was called
 };
 
+
 #endif

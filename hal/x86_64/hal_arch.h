@@ -32,4 +32,5 @@ struct hal_uctx {
     uint8_t fpu[512] __attribute__((aligned(16)));  // fxsave area
 } __attribute__((aligned(16)));
 
+
 #endif

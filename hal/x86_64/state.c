@@ -1,4 +1,8 @@
-// Thread register state in Zircon's x86_64 layouts (zx_thread_read_state/write_state).
+// Thread register state in Zircon's x86_64 layouts (zx_thread_read_state/write_state), the
+// syscall register convention and the initial FPU state.
+// Shared by both x86_64 backends (bare metal and hal/hosted, whose struct hal_uctx has the
+// same register fields and fxsave area).
+#include <stddef.h>
 #include <string.h>
 #include <zircon/errors.h>
 #include <zircon/syscalls/debug.h>
@@ -9,7 +13,64 @@
 
 void x86_fpu_flush(struct hal_uctx *u);
 
-static bool canonical_user(uint64_t a) { return a < HAL_USER_END; }
+// The CPU exceptions by vector (trap names in kill messages).
+const char *const x86_exception_names[32] = {
+    "divide error", "debug exception", "NMI", "breakpoint", "overflow", "bound range exceeded",
+    "invalid opcode", "device not available", "double fault", "coprocessor segment overrun",
+    "invalid TSS", "segment not present", "stack fault", "general protection fault",
+    "page fault", "reserved (15)", "x87 floating-point error", "alignment check",
+    "machine check", "SIMD floating-point exception", "virtualization exception",
+    "control protection exception", "reserved (22)", "reserved (23)", "reserved (24)",
+    "reserved (25)", "reserved (26)", "reserved (27)", "hypervisor injection",
+    "VMM communication", "security exception", "reserved (31)",
+};
+
+// The syscall convention (docs/abi.md): number in rax, arguments in rdi rsi rdx r10 r8 r9 r12
+// r13, result in rax.
+uint64_t hal_uctx_syscall(const struct hal_uctx *u, uint64_t args[8]) {
+    args[0] = u->rdi;
+    args[1] = u->rsi;
+    args[2] = u->rdx;
+    args[3] = u->r10;
+    args[4] = u->r8;
+    args[5] = u->r9;
+    args[6] = u->r12;
+    args[7] = u->r13;
+    return u->rax;
+}
+
+void hal_uctx_set_return(struct hal_uctx *u, uint64_t value) { u->rax = value; }
+
+uintptr_t hal_uctx_pc(const struct hal_uctx *u) { return u->rip; }
+
+// rip is the return address of SYSCALL (0f 05), also when it arrived as a page fault
+// (hal/x86_64/trap.c) or as SIGSYS on the hosted backend.
+void hal_uctx_restart_syscall(struct hal_uctx *u) { u->rip -= 2; }
+
+// A fresh fxsave area: x87 control word and MXCSR at their reset values, everything else 0.
+void x86_fpu_init_state(void *area) {
+    memset(area, 0, 512);
+    uint16_t fcw = 0x37f;
+    uint32_t mxcsr = 0x1f80;
+    memcpy((char *)area + 0, &fcw, 2);
+    memcpy((char *)area + 24, &mxcsr, 4);
+}
+
+// (cs, ss and full_restore matter to bare metal's entry code only.)
+void hal_uctx_init(struct hal_uctx *u, uintptr_t pc, uintptr_t sp, uint64_t arg1, uint64_t arg2) {
+    memset(u, 0, offsetof(struct hal_uctx, fpu));
+    u->rip = pc;
+    u->rsp = sp;
+    u->rdi = arg1;
+    u->rsi = arg2;
+    u->cs = USER_CS;
+    u->ss = USER_DS;
+    u->rflags = RFLAGS_IF | 0x2;
+    u->full_restore = 1;
+    x86_fpu_init_state(u->fpu);
+}
+
+static bool canonical_user(uint64_t a) { return a < X86_USER_CANONICAL_END; }
 
 zx_status_t hal_uctx_read_state(struct hal_uctx *u, uint32_t kind, void *buf, size_t *len) {
     x86_fpu_flush(u);

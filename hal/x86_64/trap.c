@@ -22,17 +22,6 @@ struct kframe {
     uint64_t rip, cs, rflags, rsp, ss;
 };
 
-static const char *const exception_names[32] = {
-    "divide error", "debug exception", "NMI", "breakpoint", "overflow", "bound range exceeded",
-    "invalid opcode", "device not available", "double fault", "coprocessor segment overrun",
-    "invalid TSS", "segment not present", "stack fault", "general protection fault",
-    "page fault", "reserved (15)", "x87 floating-point error", "alignment check",
-    "machine check", "SIMD floating-point exception", "virtualization exception",
-    "control protection exception", "reserved (22)", "reserved (23)", "reserved (24)",
-    "reserved (25)", "reserved (26)", "reserved (27)", "hypervisor injection",
-    "VMM communication", "security exception", "reserved (31)",
-};
-
 static struct hal_uctx *fpu_owner;
 static uint64_t cur_fs_base, cur_gs_base;
 
@@ -74,29 +63,8 @@ void x86_kernel_trap(struct kframe *f) {
         return;
     }
     panic("kernel %s (vector %lu, error %#lx) at rip %#lx, cr2 %#lx, rsp %#lx",
-          exception_names[f->vector], f->vector, f->error_code, f->rip,
+          x86_exception_names[f->vector], f->vector, f->error_code, f->rip,
           f->vector == 14 ? read_cr2() : 0, f->rsp);
-}
-
-void x86_fpu_init_state(void *area) {
-    memset(area, 0, 512);
-    uint16_t fcw = 0x37f;
-    uint32_t mxcsr = 0x1f80;
-    memcpy((char *)area + 0, &fcw, 2);
-    memcpy((char *)area + 24, &mxcsr, 4);
-}
-
-void hal_uctx_init(struct hal_uctx *u, uintptr_t pc, uintptr_t sp, uint64_t arg1, uint64_t arg2) {
-    memset(u, 0, offsetof(struct hal_uctx, fpu));
-    u->rip = pc;
-    u->rsp = sp;
-    u->rdi = arg1;
-    u->rsi = arg2;
-    u->cs = USER_CS;
-    u->ss = USER_DS;
-    u->rflags = RFLAGS_IF | 0x2;
-    u->full_restore = 1;
-    x86_fpu_init_state(u->fpu);
 }
 
 // Brings u's FPU area up to date if the registers still hold its state.
@@ -110,25 +78,6 @@ void x86_fpu_flush(struct hal_uctx *u) {
 void hal_uctx_release(struct hal_uctx *u) {
     if (fpu_owner == u) fpu_owner = NULL;
 }
-
-uint64_t hal_uctx_syscall(const struct hal_uctx *u, uint64_t args[8]) {
-    args[0] = u->rdi;
-    args[1] = u->rsi;
-    args[2] = u->rdx;
-    args[3] = u->r10;
-    args[4] = u->r8;
-    args[5] = u->r9;
-    args[6] = u->r12;
-    args[7] = u->r13;
-    return u->rax;
-}
-
-void hal_uctx_set_return(struct hal_uctx *u, uint64_t value) { u->rax = value; }
-
-uintptr_t hal_uctx_pc(const struct hal_uctx *u) { return u->rip; }
-
-// rip is the return address of SYSCALL (0f 05), also when it arrived as a page fault (above).
-void hal_uctx_restart_syscall(struct hal_uctx *u) { u->rip -= 2; }
 
 // Under an instruction-emulating hypervisor (x86_feat.kernel_emulated), SYSCALL from user mode
 // can load RIP and RFLAGS from LSTAR and FMASK yet leave the vCPU in user mode, so the fetch of
@@ -199,6 +148,6 @@ void hal_context_run(struct hal_uctx *u, struct hal_trap *trap) {
         trap->name = "page fault";
     } else {
         trap->kind = HAL_TRAP_EXCEPTION;
-        trap->name = exception_names[v];
+        trap->name = x86_exception_names[v];
     }
 }

@@ -24,6 +24,12 @@
 #define MSR_APIC_BASE     0x1b
 #define MSR_TSC_DEADLINE  0x6e0
 
+// The top of the lower canonical half less a guard page: the highest address a user register
+// (rip, fs/gs base) may hold (HAL_USER_END on bare metal; the hosted backend shares state.c).
+#define X86_USER_CANONICAL_END 0x00007ffffffff000ul
+
+extern const char *const x86_exception_names[32];  // state.c
+
 #define RFLAGS_IF 0x200ul
 #define RFLAGS_WRITABLE 0x254dd5ul  // what a user program may set: CF PF AF ZF SF TF DF OF NT RF AC ID
 #define RFLAGS_USER_MASK 0xcd5ul  // CF PF AF ZF SF TF? no: CF,PF,AF,ZF,SF,DF,OF

@@ -235,7 +235,34 @@ static int read_procargs(zx_handle_t bootstrap, char ***argv) {
     return parse_args(pa, nbytes, argv);
 }
 
+// The image is linked at 0 (user/lib/user.ld) and loaded anywhere: every stored address is an
+// R_X86_64_RELATIVE relocation (base + addend) in the writable segment. Runs first, touching
+// only what the linker addresses relative to the instruction pointer (the hidden symbols below
+// and its own locals), so nothing it uses needs relocating. Anything else than RELATIVE means a
+// build error (an undefined weak symbol, say): the program stops at once.
+extern const char __zc_image_start[] __attribute__((visibility("hidden")));
+extern const struct zc_elf64_dyn _DYNAMIC[] __attribute__((visibility("hidden")));
+
+static void self_relocate(void) {
+    uintptr_t base = (uintptr_t)__zc_image_start;
+    uintptr_t rela = 0;
+    uint64_t relasz = 0;
+    for (const struct zc_elf64_dyn *d = _DYNAMIC; d->d_tag != ZC_DT_NULL; d++) {
+        if (d->d_tag == ZC_DT_RELA)
+            rela = base + d->d_val;
+        else if (d->d_tag == ZC_DT_RELASZ)
+            relasz = d->d_val;
+    }
+    const struct zc_elf64_rela *r = (const struct zc_elf64_rela *)rela;
+    for (uint64_t i = 0; rela && i < relasz / sizeof(*r); i++) {
+        if (ZC_ELF64_R_TYPE(r[i].r_info) != ZC_R_X86_64_RELATIVE)
+            __builtin_trap();
+        *(uint64_t *)(base + r[i].r_offset) = base + (uint64_t)r[i].r_addend;
+    }
+}
+
 _Noreturn void _start(zx_handle_t bootstrap, uintptr_t vdso_base) {
+    self_relocate();
     static char *no_args[1] = {NULL};
     char **argv = no_args;
 

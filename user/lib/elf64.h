@@ -26,6 +26,8 @@
 #define ZC_DT_HASH   4
 #define ZC_DT_STRTAB 5
 #define ZC_DT_SYMTAB 6
+#define ZC_DT_RELA   7
+#define ZC_DT_RELASZ 8
 #define ZC_DT_STRSZ  10
 #define ZC_DT_SYMENT 11
 
@@ -66,6 +68,14 @@ struct zc_elf64_dyn {
     int64_t d_tag;
     uint64_t d_val;  // d_val or d_ptr
 };
+
+struct zc_elf64_rela {
+    uint64_t r_offset;
+    uint64_t r_info;  // symbol << 32 | type
+    int64_t r_addend;
+};
+#define ZC_R_X86_64_RELATIVE 8
+#define ZC_ELF64_R_TYPE(info) ((uint32_t)(info))
 
 struct zc_elf64_sym {
     uint32_t st_name;

@@ -1,4 +1,5 @@
-// zc user library: the process launcher (static ELF executables from the bootfs).
+// zc user library: the process launcher (static position-independent ELF executables from the
+// bootfs).
 #include "launch.h"
 
 #include <stdint.h>
@@ -27,7 +28,9 @@ struct launch {
     const char *path;
     zx_handle_t proc;
     zx_handle_t vmar;      // the child's root VMAR (moves into the procargs message)
-    uintptr_t vmar_base;
+    zx_handle_t image;     // the sub-VMAR holding the program's segments
+    uint64_t image_lo;     // lowest page of the image's PT_LOADs (link address)
+    uintptr_t load_bias;   // load address - link address
     zx_handle_t thread;
     uintptr_t entry;
     uintptr_t sp;
@@ -52,8 +55,8 @@ static zx_vm_option_t perms_of(uint32_t p_flags) {
     return o;
 }
 
-// Checks the ELF header of a static x86_64 executable and copies its program headers out
-// (the file may sit unaligned in the archive).
+// Checks the ELF header of a static position-independent x86_64 executable (ET_DYN, relocating
+// itself) and copies its program headers out (the file may sit unaligned in the archive).
 static zx_status_t parse_exec(const struct launch *l, const unsigned char *file, size_t size,
                               struct zc_elf64_ehdr *eh, struct zc_elf64_phdr *ph) {
     if (size < sizeof(*eh))
@@ -64,8 +67,8 @@ static zx_status_t parse_exec(const struct launch *l, const unsigned char *file,
     if (eh->e_ident[4] != ZC_ELFCLASS64 || eh->e_ident[5] != ZC_ELFDATA2LSB ||
         eh->e_machine != ZC_EM_X86_64)
         return report(l, ZX_ERR_NOT_SUPPORTED, "not an x86_64 ELF64 file");
-    if (eh->e_type != ZC_ET_EXEC)
-        return report(l, ZX_ERR_NOT_SUPPORTED, "not a static executable (ET_EXEC)");
+    if (eh->e_type != ZC_ET_DYN)
+        return report(l, ZX_ERR_NOT_SUPPORTED, "not a position-independent executable (ET_DYN)");
     if (eh->e_phentsize != sizeof(*ph) || eh->e_phnum == 0 || eh->e_phnum > MAX_PHDRS)
         return report(l, ZX_ERR_NOT_SUPPORTED, "bad program header table");
     if (eh->e_phoff > size || (uint64_t)eh->e_phnum * sizeof(*ph) > size - eh->e_phoff)
@@ -94,15 +97,28 @@ static zx_status_t parse_exec(const struct launch *l, const unsigned char *file,
     return ZX_OK;
 }
 
-// One VMO per PT_LOAD, holding the file bytes (and zeros for .bss), mapped at p_vaddr.
+// The pages the PT_LOAD segments cover, [*lo, *hi) in link addresses (*hi <= *lo: none).
+static void load_span(const struct zc_elf64_phdr *ph, unsigned n, uint64_t *lo, uint64_t *hi) {
+    *lo = UINT64_MAX;
+    *hi = 0;
+    for (unsigned i = 0; i < n; i++) {
+        if (ph[i].p_type != ZC_PT_LOAD || ph[i].p_memsz == 0)
+            continue;
+        if (page_down(ph[i].p_vaddr) < *lo)
+            *lo = page_down(ph[i].p_vaddr);
+        if (page_up(ph[i].p_vaddr + ph[i].p_memsz) > *hi)
+            *hi = page_up(ph[i].p_vaddr + ph[i].p_memsz);
+    }
+}
+
+// One VMO per PT_LOAD, holding the file bytes (and zeros for .bss), mapped at p_vaddr from the
+// start of the image's sub-VMAR.
 static zx_status_t load_segment(struct launch *l, const unsigned char *file,
                                 const struct zc_elf64_phdr *p) {
     uint64_t start = page_down(p->p_vaddr);
     uint64_t len = page_up(p->p_vaddr + p->p_memsz) - start;
     if (len == 0)
         return ZX_OK;
-    if (start < l->vmar_base)
-        return report(l, ZX_ERR_OUT_OF_RANGE, "segment below the process's address space");
 
     zx_handle_t vmo;
     zx_status_t st = zx_vmo_create(len, 0, &vmo);
@@ -122,7 +138,7 @@ static zx_status_t load_segment(struct launch *l, const unsigned char *file,
             return report(l, st, "zx_vmo_replace_as_executable failed");  // vmo consumed
     }
     zx_vaddr_t addr;
-    st = zx_vmar_map(l->vmar, ZX_VM_SPECIFIC | perms_of(p->p_flags), start - l->vmar_base, vmo,
+    st = zx_vmar_map(l->image, ZX_VM_SPECIFIC | perms_of(p->p_flags), start - l->image_lo, vmo,
                      0, len, &addr);
     if (st != ZX_OK)
         report(l, st, "zx_vmar_map of a segment failed");
@@ -159,18 +175,14 @@ static zx_status_t map_vdso(struct launch *l, zx_handle_t vdso_vmo) {
     if (st != ZX_OK)
         return report(l, st, "cannot read the vDSO program headers");
 
-    uint64_t lo = UINT64_MAX, hi = 0;
     for (unsigned i = 0; i < eh.e_phnum; i++) {
-        if (ph[i].p_type != ZC_PT_LOAD)
-            continue;
         // Mapped straight from the VMO: no .bss, file offset congruent to the address.
-        if (ph[i].p_memsz != ph[i].p_filesz || (ph[i].p_vaddr - ph[i].p_offset) % PAGE_SIZE)
+        if (ph[i].p_type == ZC_PT_LOAD &&
+            (ph[i].p_memsz != ph[i].p_filesz || (ph[i].p_vaddr - ph[i].p_offset) % PAGE_SIZE))
             return report(l, ZX_ERR_NOT_SUPPORTED, "vDSO segment cannot be mapped directly");
-        if (page_down(ph[i].p_vaddr) < lo)
-            lo = page_down(ph[i].p_vaddr);
-        if (page_up(ph[i].p_vaddr + ph[i].p_memsz) > hi)
-            hi = page_up(ph[i].p_vaddr + ph[i].p_memsz);
     }
+    uint64_t lo, hi;
+    load_span(ph, eh.e_phnum, &lo, &hi);
     if (hi <= lo)
         return report(l, ZX_ERR_NOT_SUPPORTED, "vDSO has no PT_LOAD");
 
@@ -358,17 +370,23 @@ static zx_status_t launch_steps(struct launch *l, const struct bootfs *bfs) {
     if (st != ZX_OK)
         return report(l, st, "zx_process_create failed");
 
-    zx_info_vmar_t vmar_info;
-    st = zx_object_get_info(l->vmar, ZX_INFO_VMAR, &vmar_info, sizeof(vmar_info), NULL, NULL);
+    uint64_t lo, hi;
+    load_span(ph, eh.e_phnum, &lo, &hi);
+    if (hi <= lo)
+        return report(l, ZX_ERR_NOT_SUPPORTED, "empty PT_LOAD segments");
+    zx_vaddr_t image_addr;
+    st = zx_vmar_allocate(l->vmar, ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_WRITE | ZX_VM_CAN_MAP_EXECUTE |
+                          ZX_VM_CAN_MAP_SPECIFIC, 0, hi - lo, &l->image, &image_addr);
     if (st != ZX_OK)
-        return report(l, st, "ZX_INFO_VMAR of the child's root VMAR failed");
-    l->vmar_base = vmar_info.base;
+        return report(l, st, "zx_vmar_allocate for the image failed");
+    l->image_lo = lo;
+    l->load_bias = image_addr - lo;
 
     for (unsigned i = 0; i < eh.e_phnum; i++) {
         if (ph[i].p_type == ZC_PT_LOAD && (st = load_segment(l, file, &ph[i])) != ZX_OK)
             return st;
     }
-    l->entry = eh.e_entry;
+    l->entry = l->load_bias + eh.e_entry;
     if ((st = map_vdso(l, vdso_vmo)) != ZX_OK || (st = map_stack(l)) != ZX_OK)
         return st;
 
@@ -418,6 +436,8 @@ zx_status_t zc_launch(const struct zc_launch_args *args, zx_handle_t *proc_out) 
 
     if (l.thread != ZX_HANDLE_INVALID)
         zx_handle_close(l.thread);
+    if (l.image != ZX_HANDLE_INVALID)
+        zx_handle_close(l.image);  // the region and its mappings stay
     if (l.vmar != ZX_HANDLE_INVALID)
         zx_handle_close(l.vmar);
     if (st == ZX_OK) {

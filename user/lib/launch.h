@@ -40,7 +40,7 @@ struct zc_launch_args {
 // On success *proc_out is the child's process handle (wait for ZX_PROCESS_TERMINATED, read
 // ZX_INFO_PROCESS). On failure nothing is left behind and the status says why:
 //   ZX_ERR_NOT_FOUND       no such file in the bootfs
-//   ZX_ERR_NOT_SUPPORTED   not a static x86_64 ELF executable (ET_EXEC), or a bad vDSO image
+//   ZX_ERR_NOT_SUPPORTED   not a static position-independent x86_64 ELF executable (ET_DYN), or a bad vDSO image
 //   ZX_ERR_IO_DATA_INTEGRITY  a truncated ELF (program headers or segments past the end)
 //   ZX_ERR_INVALID_ARGS    bad arguments (no path, argc < 0, ...)
 //   ZX_ERR_OUT_OF_RANGE    the arguments do not fit one channel message

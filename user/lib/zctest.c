@@ -52,9 +52,7 @@ void zctest_fail_str(const char *file, int line, const char *a_expr, const char 
 }
 
 // True when "Area.Name" contains one of the ':'-separated parts of `filter`.
-static bool selected(const struct zctest_case *c, const char *filter) {
-    if (!filter || !*filter)
-        return true;
+static bool matches(const struct zctest_case *c, const char *filter) {
     char full[128];
     snprintf(full, sizeof(full), "%s.%s", c->area, c->name);
     size_t full_len = strlen(full);
@@ -74,6 +72,13 @@ static bool selected(const struct zctest_case *c, const char *filter) {
     return false;
 }
 
+// Run: matches the filter (if any) and not the exclusions (if any).
+static bool selected(const struct zctest_case *c, const char *filter, const char *exclude) {
+    if (exclude && *exclude && matches(c, exclude))
+        return false;
+    return !filter || !*filter || matches(c, filter);
+}
+
 // Declaration order: by file, then line (the linker does not promise section order).
 static bool before(const struct zctest_case *a, const struct zctest_case *b) {
     int c = strcmp(a->file, b->file);
@@ -81,12 +86,14 @@ static bool before(const struct zctest_case *a, const struct zctest_case *b) {
 }
 
 int zctest_main(int argc, char **argv) {
-    const char *filter = NULL;
+    const char *filter = NULL, *exclude = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--filter") == 0 && i + 1 < argc)
             filter = argv[++i];
         else if (strncmp(argv[i], "--filter=", 9) == 0)
             filter = argv[i] + 9;
+        else if (strcmp(argv[i], "--exclude") == 0 && i + 1 < argc)
+            exclude = argv[++i];
         else
             printf("zctest: ignoring argument '%s'\n", argv[i]);
     }
@@ -106,15 +113,18 @@ int zctest_main(int argc, char **argv) {
 
     size_t planned = 0;
     for (size_t i = 0; i < n; i++)
-        planned += selected(order[i], filter);
+        planned += selected(order[i], filter, exclude);
     // The harness counts tests that never report (a crash) against this line.
     printf("[==========] Running %zu test%s\n", planned, planned == 1 ? "" : "s");
 
     int passed = 0, failed = 0;
     for (size_t i = 0; i < n; i++) {
         const struct zctest_case *c = order[i];
-        if (!selected(c, filter))
+        if (!selected(c, filter, exclude)) {
+            if (exclude && *exclude && matches(c, exclude))
+                printf("[ SKIPPED  ] %s.%s (--exclude)\n", c->area, c->name);
             continue;
+        }
         printf("[ RUN      ] %s.%s\n", c->area, c->name);
         current_failed = false;
         zx_time_t start = zx_clock_get_monotonic();

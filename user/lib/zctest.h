@@ -33,7 +33,9 @@ struct zctest_case {
     static void zctest_fn_##area##_##name(void)
 
 // Runs the tests selected by `--filter PATTERN` (or `--filter=PATTERN`; ':'-separated
-// substrings of "Area.Name", e.g. `--filter Fault.`), all by default. Returns 0 when every
+// substrings of "Area.Name", e.g. `--filter Fault.`), all by default, less those matching
+// `--exclude PATTERN` (same syntax; each printed as `[ SKIPPED  ] Area.Name (--exclude)`: the
+// hosted backend leaves out the tests of devices it lacks, docs/hosted.md). Returns 0 when every
 // selected test passed, 1 otherwise (or when nothing matched).
 int zctest_main(int argc, char **argv);
 

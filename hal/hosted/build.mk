@@ -1,0 +1,53 @@
+# zc-hosted (docs/hosted.md): the kernel as one Linux process. kernel/, objects/, syscalls/ and
+# hal/hosted (plus hal/x86_64/state.c, the register layouts both x86_64 backends share), built
+# with the host compiler as an ordinary executable, with userboot and the vDSO embedded as in
+# the bare-metal image and libc-opt's host objects for the user-copy routine.
+#   $(BUILD)/hosted/zc-hosted        gcc -O2
+#   $(BUILD)/hosted/zc-hosted-asan   clang -O1, AddressSanitizer + UndefinedBehaviorSanitizer
+# Included by the top Makefile after kernel/build.mk, libc-opt/build.mk and user/build.mk.
+
+HOSTED_BIN      := $(BUILD)/hosted/zc-hosted
+HOSTED_ASAN_BIN := $(BUILD)/hosted/zc-hosted-asan
+HOSTED_CLANG    ?= clang
+hosted_comma    := ,
+
+HOSTED_C_SRCS := $(wildcard hal/hosted/*.c) hal/x86_64/state.c \
+    $(wildcard kernel/*.c objects/*.c syscalls/*.c)
+HOSTED_S_SRCS := hal/hosted/entry.S kernel/embed.S
+HOSTED_CFLAGS := -std=gnu11 -g -fno-omit-frame-pointer -mfsgsbase -D_KERNEL -DZC_HOSTED \
+    -Wall -Wextra -Werror -Wno-unused-parameter \
+    -I. -Ihal/hosted -Iinclude -I$(GEN)/include -I$(GEN) -Ilibc-opt
+HOSTED_C_ONLY := -D_GNU_SOURCE -include hal/hosted/hosted_compat.h
+HOSTED_LDFLAGS := -Wl,-T,hal/hosted/kinit.ld -Wl,-z,noexecstack
+HOSTED_EMBED := -DUSERBOOT_PATH='"$(USERBOOT_ELF)"' -DVDSO_PATH='"$(VDSO_SO)"'
+
+# $(call hosted_variant,NAME,COMPILER,FLAGS,BINARY)
+define hosted_variant
+$(1)_OBJS := $$(HOSTED_C_SRCS:%.c=$(BUILD)/hosted/$(1)/%.o) \
+    $$(HOSTED_S_SRCS:%.S=$(BUILD)/hosted/$(1)/%.o) $(BUILD)/hosted/$(1)/gen/sys_table.o
+$$($(1)_OBJS): hal/hosted/build.mk
+$(BUILD)/hosted/$(1)/%.o: %.c | $$(SYSCALLS_GEN_HDRS)
+	@mkdir -p $$(@D)
+	$$(Q)$(2) $$(HOSTED_CFLAGS) $$(HOSTED_C_ONLY) $(3) -MMD -MP -c $$< -o $$@
+$(BUILD)/hosted/$(1)/%.o: %.S
+	@mkdir -p $$(@D)
+	$$(Q)$(2) $$(HOSTED_CFLAGS) $(3) -MMD -MP -c $$< -o $$@
+$(BUILD)/hosted/$(1)/kernel/embed.o: kernel/embed.S $$(USERBOOT_ELF) $$(VDSO_SO)
+	@mkdir -p $$(@D)
+	$$(Q)$(2) $$(HOSTED_CFLAGS) $(3) $$(HOSTED_EMBED) -c $$< -o $$@
+$(BUILD)/hosted/$(1)/gen/sys_table.o: $$(SYSCALLS_TABLE_SRC) | $$(SYSCALLS_GEN_HDRS)
+	@mkdir -p $$(@D)
+	$$(Q)$(2) $$(HOSTED_CFLAGS) $$(HOSTED_C_ONLY) $(3) -c $$< -o $$@
+$(4): $$($(1)_OBJS) $$(LIBC_OPT_HOST_OBJS) hal/hosted/kinit.ld
+	@mkdir -p $$(@D)
+	$$(Q)$(2) $(3) -o $$@ $$($(1)_OBJS) $$(LIBC_OPT_HOST_OBJS) $$(HOSTED_LDFLAGS)
+	@echo "  HOSTED  $$@"
+-include $$($(1)_OBJS:.o=.d)
+endef
+
+$(eval $(call hosted_variant,plain,$(HOSTCC),-O2,$(HOSTED_BIN)))
+$(eval $(call hosted_variant,asan,$(HOSTED_CLANG),-O1 -fsanitize=address$(hosted_comma)undefined -fno-sanitize-recover=undefined,$(HOSTED_ASAN_BIN)))
+
+.PHONY: hosted hosted-asan
+hosted: $(HOSTED_BIN) $(BUILD)/bootfs.cpio
+hosted-asan: $(HOSTED_ASAN_BIN) $(BUILD)/bootfs.cpio

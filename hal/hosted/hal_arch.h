@@ -1,0 +1,35 @@
+// hal/hosted: the parts of the HAL contract the portable kernel sees when zc runs as one Linux
+// process (docs/hosted.md). Nothing here is to be used field-by-field outside hal/.
+#ifndef ZC_HAL_ARCH_H
+#define ZC_HAL_ARCH_H
+
+#include <stdint.h>
+
+#define HAL_PAGE_SIZE  4096ul
+#define HAL_PAGE_SHIFT 12
+
+// No HAL_USER_BASE/END: each address space is its own window of the host address space
+// (hal_aspace_user_base/end, hal/hosted/mmu.c).
+
+struct hal_aspace {
+    uintptr_t base, end;   // the user range: [base, end) inside the window
+    uint64_t root;         // physical address of the top table of the software page table
+    uint64_t table_pages;  // its pages (for the kernel's memory counters)
+    uint32_t window;       // index of the window
+};
+
+// A user thread's registers: the field names and fxsave area of hal/x86_64's (its state.c is
+// shared); filled from and restored into Linux signal frames (hal/hosted/context.c).
+struct hal_uctx {
+    uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+    uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+    uint64_t vector, error_code;
+    uint64_t rip, cs, rflags, rsp, ss;
+    uint64_t fs_base, gs_base;
+    uint64_t cr2;
+    uint32_t full_restore;  // unused here (a signal return restores every register)
+    uint32_t pad;
+    uint8_t fpu[512] __attribute__((aligned(16)));  // fxsave layout
+} __attribute__((aligned(16)));
+
+#endif
