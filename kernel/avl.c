@@ -44,12 +44,9 @@ static struct avl_node *rotate(struct avl_tree *t, struct avl_node *x, int dir, 
     return y;
 }
 
-// Restores the AVL balance at n (its children's heights differ by at most 2, their subtrees
-// are balanced); returns the node now at n's place.
-static struct avl_node *rebalance(struct avl_tree *t, struct avl_node *n, avl_augment_fn aug) {
-    int bf = avl_height(n->left) - avl_height(n->right);
-    if (bf >= -1 && bf <= 1) return n;
-    int heavy = bf < 0;  // the taller side
+// Restores the AVL balance at n, whose taller side (heavy: 0 left, 1 right) is two higher
+// than the other (their subtrees balanced); returns the node now at n's place.
+static struct avl_node *rebalance(struct avl_tree *t, struct avl_node *n, int heavy, avl_augment_fn aug) {
     struct avl_node *c = *side(n, heavy);
     // c leaning the other way: straighten it first (a double rotation).
     if (avl_height(*side(c, heavy)) < avl_height(*side(c, !heavy))) rotate(t, c, !heavy, aug);
@@ -62,14 +59,18 @@ static struct avl_node *rebalance(struct avl_tree *t, struct avl_node *n, avl_au
 // into another node's place: its stored summary is not the one its parent was computed from.
 static void fixup(struct avl_tree *t, struct avl_node *n, avl_augment_fn aug, struct avl_node *stale) {
     while (n) {
-        int old_height = n->height;
-        n->height = fresh_height(n);
-        bool changed = aug && aug(n);
-        struct avl_node *top = rebalance(t, n, aug);
+        int hl = avl_height(n->left), hr = avl_height(n->right);
         bool go_on = stale != NULL;
         if (n == stale) stale = NULL;
-        if (top == n && !changed && n->height == old_height && !go_on) return;
-        n = top->parent;
+        if (hl - hr > 1 || hr - hl > 1) {
+            n = rebalance(t, n, hl < hr, aug)->parent;
+            continue;
+        }
+        int h = 1 + (hl > hr ? hl : hr);
+        bool changed = aug && aug(n);
+        if (h == n->height && !changed && !go_on) return;
+        n->height = h;
+        n = n->parent;
     }
 }
 
