@@ -20,7 +20,9 @@ static bool caches_ready;
 
 static inline uint64_t round_up(uint64_t x) { return (x + PAGE - 1) & ~(PAGE - 1); }
 static inline uintptr_t region_end(const struct vm_region *r) { return r->base + r->size; }
-static inline struct vm_region *region_of(struct list_node *n) { return container_of(n, struct vm_region, link); }
+static inline struct vm_region *region_of(const struct avl_node *n) {
+    return n ? container_of(n, struct vm_region, node) : NULL;
+}
 static inline struct vmar *vmar_of(struct vm_region *r) { return container_of(r, struct vmar, r); }
 static inline struct vm_mapping *mapping_of(struct vm_region *r) { return container_of(r, struct vm_mapping, r); }
 
@@ -61,13 +63,12 @@ static struct vmar *vmar_new(struct vm_aspace *as, struct vmar *parent, uintptr_
     v->r.base = base;
     v->r.size = size;
     v->r.parent = parent;
-    list_clear_node(&v->r.link);
     v->as = as;
     as->refcount++;
     v->flags = flags;
     v->destroyed = false;
-    list_init(&v->children);
-    v->covered = &v->children;
+    avl_init(&v->children);
+    v->covered = NULL;
     return v;
 }
 
@@ -102,67 +103,202 @@ void vm_aspace_unref(struct vm_aspace *as) {
 }
 
 // ---- region bookkeeping ----
+//
+// A VMAR's children sit in an AVL tree ordered by base (kernel/avl.h): finding the child at
+// an address, inserting and removing are O(log n) in the VMAR's children, visiting the k
+// children of a range O(log n + k).
+//
+// For the free-gap search each node also keeps a summary of its subtree (vm_region.sub_*):
+// its lowest base, its highest end and the largest gap between neighbours inside it. The
+// summaries are brought up to date lazily: a change only marks the nodes whose subtree
+// changed, and their ancestors, stale (stopping at the first ancestor already stale, so a
+// stale node's ancestors are all stale); a search that needs them recomputes the stale ones
+// first, each once. Most searches do not: the lowest hole, just past the gap-free prefix of
+// the children (vmar.covered), is tried first. See find_gap.
 
-// Where the gap-free prefix of v's children ends (v->covered, see vmar.h).
-static uintptr_t covered_end(const struct vmar *v) {
-    return v->covered == &v->children ? v->r.base : region_end(region_of(v->covered));
-}
+static struct vm_region *next_region(const struct vm_region *r) { return region_of(avl_next(&r->node)); }
+static struct vm_region *first_child(const struct vmar *v) { return region_of(avl_first(&v->children)); }
 
-// r is about to leave v: if it is part of the covered prefix, the prefix now ends before it.
-static void covered_forget(struct vmar *v, struct vm_region *r) {
-    if (r->base < covered_end(v)) v->covered = r->link.prev;
-}
-
-static void insert_region(struct vmar *v, struct vm_region *r) {
-    // r lies in free space, so at or above the covered prefix: the walk starts there.
-    uintptr_t end = covered_end(v);
-    struct list_node *pos = r->base >= end ? v->covered : &v->children;
-    for (struct list_node *it = pos->next; it != &v->children; it = it->next) {
-        if (region_of(it)->base > r->base) break;
-        pos = it;
-    }
-    list_insert_after(pos, &r->link);
-    r->parent = v;
-    // Extend the prefix over whatever now follows it without a gap.
-    for (struct list_node *n = v->covered->next; n != &v->children && region_of(n)->base == end;
-         n = n->next) {
-        v->covered = n;
-        end = region_end(region_of(n));
-    }
-}
-
-static bool range_free(struct vmar *v, uintptr_t base, size_t size) {
-    if (base < covered_end(v)) return false;  // callers pass size > 0, base inside v
-    for (struct list_node *it = v->covered->next; it != &v->children; it = it->next) {
-        struct vm_region *c = region_of(it);
-        if (c->base >= base + size) break;
-        if (region_end(c) > base) return false;
-    }
+// The tree's augment callback: n's subtree changed.
+static bool region_mark_stale(struct avl_node *n) {
+    struct vm_region *r = region_of(n);
+    if (r->stale) return false;  // so are its ancestors
+    r->stale = true;
     return true;
 }
 
-// First fit, lowest address, honouring alignment, ending at or below `limit`. Nothing below
-// the covered prefix is free: the search starts at its end.
-static bool find_gap(struct vmar *v, size_t size, size_t align, uintptr_t limit, uintptr_t *out) {
-    uintptr_t cur = (covered_end(v) + align - 1) & ~(align - 1);
-    for (struct list_node *it = v->covered->next; it != &v->children; it = it->next) {
-        struct vm_region *c = region_of(it);
-        if (cur + size <= c->base && cur + size >= cur && cur + size <= limit) {
-            *out = cur;
-            return true;
-        }
-        if (region_end(c) > cur) cur = (region_end(c) + align - 1) & ~(align - 1);
+static void region_summarize(struct vm_region *r) {
+    struct vm_region *lo = region_of(r->node.left), *hi = region_of(r->node.right);
+    uintptr_t first = r->base, end = region_end(r);
+    size_t gap = 0;
+    if (lo) {
+        first = lo->sub_base;
+        gap = lo->sub_gap > r->base - lo->sub_end ? lo->sub_gap : r->base - lo->sub_end;
     }
-    if (cur + size >= cur && cur + size <= region_end(&v->r) && cur + size <= limit) {
-        *out = cur;
-        return true;
+    if (hi) {
+        end = hi->sub_end;
+        size_t g = hi->sub_gap > hi->sub_base - region_end(r) ? hi->sub_gap : hi->sub_base - region_end(r);
+        if (g > gap) gap = g;
     }
-    return false;
+    r->sub_base = first;
+    r->sub_end = end;
+    r->sub_gap = gap;
+    r->stale = false;
 }
 
-struct unmap_ctx {
-    struct vm_aspace *as;
-};
+// Recomputes the stale summaries in v's tree, children before parents. Only stale nodes are
+// visited (a fresh node's whole subtree is fresh), each at most three times.
+static void refresh_summaries(struct vmar *v) {
+    struct avl_node *n = v->children.root;
+    if (!n || !region_of(n)->stale) return;
+    for (;;) {
+        if (n->left && region_of(n->left)->stale) {
+            n = n->left;
+        } else if (n->right && region_of(n->right)->stale) {
+            n = n->right;
+        } else {
+            region_summarize(region_of(n));
+            if (!n->parent) return;
+            n = n->parent;
+        }
+    }
+}
+
+static void insert_region(struct vmar *v, struct vm_region *r) {
+    struct avl_node *parent = NULL, **link = &v->children.root;
+    while (*link) {
+        parent = *link;
+        link = r->base < region_of(parent)->base ? &parent->left : &parent->right;
+    }
+    r->parent = v;
+    r->stale = true;
+    avl_insert(&v->children, &r->node, parent, link, region_mark_stale);
+}
+
+static void remove_region(struct vm_region *r) {
+    struct vmar *v = r->parent;
+    // Leaving the gap-free prefix: it now ends before r.
+    if (v->covered && r->base < region_end(v->covered)) v->covered = region_of(avl_prev(&r->node));
+    avl_remove(&v->children, &r->node, region_mark_stale);
+}
+
+// The first child of v that ends above addr (the one holding addr, or the next one), or NULL.
+static struct vm_region *first_ending_above(const struct vmar *v, uintptr_t addr) {
+    struct vm_region *best = NULL;
+    for (struct avl_node *n = v->children.root; n;) {
+        struct vm_region *r = region_of(n);
+        if (region_end(r) <= addr) {
+            n = n->right;
+        } else if (r->base <= addr) {
+            return r;  // holds addr: nothing before it ends above addr
+        } else {
+            best = r;
+            n = n->left;
+        }
+    }
+    return best;
+}
+
+// The child of v holding addr, or NULL.
+static struct vm_region *child_at(const struct vmar *v, uintptr_t addr) {
+    struct vm_region *r = first_ending_above(v, addr);
+    return r && r->base <= addr ? r : NULL;
+}
+
+// The children from `start` on that begin below `to`, in order. The loop body may destroy
+// `c` (the next one is found first), nothing else.
+#define for_each_from(start, to, c, next) \
+    for (struct vm_region *c = (start), *next; c && c->base < (to) && ((next = next_region(c)), true); c = next)
+// The children of v overlapping [from, to), in order; the same rule.
+#define for_each_overlap(v, from, to, c, next) for_each_from(first_ending_above(v, from), to, c, next)
+
+static bool range_free(struct vmar *v, uintptr_t base, size_t size) {
+    struct vm_region *c = first_ending_above(v, base);  // callers pass size > 0, base inside v
+    return !c || c->base >= base + size;
+}
+
+// Where size bytes aligned to align fit first in [start, end), if they do.
+static bool fits(uintptr_t start, uintptr_t end, size_t size, size_t align, uintptr_t *out) {
+    uintptr_t a = (start + align - 1) & ~(align - 1);
+    if (a < start || a + size < a || a + size > end) return false;
+    *out = a;
+    return true;
+}
+
+// The lowest fit among the gaps between neighbours inside top's subtree. A subtree whose
+// largest gap is below size is skipped whole; with page alignment any gap of size bytes fits,
+// so the walk goes straight down to the first one (O(log n)). A larger alignment can make a
+// big enough gap miss; each such gap costs one more walk down (see docs/kernel.md).
+static bool gap_inside(struct avl_node *top, size_t size, size_t align, uintptr_t *out) {
+    enum { ENTER, LEFT_DONE, ALL_DONE } state = ENTER;
+    struct avl_node *n = top;
+    for (;;) {
+        struct vm_region *r = region_of(n), *lo = region_of(n->left), *hi = region_of(n->right);
+        if (state == ENTER) {
+            if (r->sub_gap < size) {
+                state = ALL_DONE;
+            } else if (lo) {
+                n = n->left;
+                continue;
+            } else {
+                state = LEFT_DONE;
+            }
+        }
+        if (state == LEFT_DONE) {
+            if (lo && fits(lo->sub_end, r->base, size, align, out)) return true;
+            if (hi && fits(region_end(r), hi->sub_base, size, align, out)) return true;
+            if (hi) {
+                n = n->right;
+                state = ENTER;
+                continue;
+            }
+        }
+        // n's subtree has no fit: back to its parent.
+        if (n == top) return false;
+        state = n == n->parent->left ? LEFT_DONE : ALL_DONE;
+        n = n->parent;
+    }
+}
+
+// How many children the search walks past before it takes the summaries instead.
+#define GAP_WALK_STEPS 8
+
+// First fit, lowest address, honouring alignment, ending at or below `limit`.
+static bool find_gap(struct vmar *v, size_t size, size_t align, uintptr_t limit, uintptr_t *out) {
+    // Walk the holes in address order from the end of the gap-free prefix (extending the
+    // prefix over children that now follow it without a gap), for a few children at most.
+    // A VMAR filled from the bottom, or a mapping made again where one was just removed,
+    // needs no more than that.
+    uintptr_t cur = v->covered ? region_end(v->covered) : v->r.base;
+    struct vm_region *c = v->covered ? next_region(v->covered) : first_child(v);
+    bool prefix = true;
+    for (int steps = 0; steps < GAP_WALK_STEPS; steps++) {
+        uintptr_t hole_end = c ? c->base : region_end(&v->r);
+        if (cur < hole_end) {
+            prefix = false;
+            if (fits(cur, hole_end, size, align, out)) return *out + size <= limit;
+        } else if (prefix && c) {
+            v->covered = c;
+        }
+        if (!c) return false;  // that was the last hole
+        cur = region_end(c);
+        c = next_region(c);
+    }
+    // Further on, the summaries: the gap before the first child, the gaps between children,
+    // the gap after the last one.
+    refresh_summaries(v);
+    struct avl_node *root = v->children.root;
+    struct vm_region *all = region_of(root);
+    if (prefix) {
+        // A long gap-free run: move the prefix's end to the first hole at once.
+        uintptr_t hole;
+        v->covered = gap_inside(root, PAGE, PAGE, &hole) ? child_at(v, hole - 1) : region_of(avl_last(&v->children));
+    }
+    bool found = fits(v->r.base, all->sub_base, size, align, out) || gap_inside(root, size, align, out) ||
+                 fits(all->sub_end, region_end(&v->r), size, align, out);
+    // Every later fit ends higher: if the first one passes the limit, so do they.
+    return found && *out + size <= limit;
+}
 
 static void mapping_unmap_range(struct vm_mapping *m, uintptr_t base, size_t len) {
     hal_aspace_unmap(&m->r.parent->as->hal, base, len, NULL, NULL);
@@ -170,8 +306,7 @@ static void mapping_unmap_range(struct vm_mapping *m, uintptr_t base, size_t len
 
 static void mapping_destroy(struct vm_mapping *m) {
     mapping_unmap_range(m, m->r.base, m->r.size);
-    covered_forget(m->r.parent, &m->r);
-    list_delete(&m->r.link);
+    remove_region(&m->r);
     list_delete(&m->vmo_link);
     struct vm_aspace *as = m->r.parent->as;
     if (as->vdso_base && as->vdso_base == m->r.base) as->vdso_base = as->vdso_end = 0;
@@ -186,14 +321,12 @@ static void vmar_destroy_tree(struct vmar *top) {
     struct vmar *v = top;
     for (;;) {
         struct vmar *down = NULL;
-        list_for_each_safe(&v->children, it, tmp) {
-            struct vm_region *c = region_of(it);
-            if (c->kind == VM_REGION_MAPPING) {
-                mapping_destroy(mapping_of(c));
-            } else {
+        for (struct vm_region *c; (c = first_child(v));) {
+            if (c->kind != VM_REGION_MAPPING) {
                 down = vmar_of(c);
                 break;
             }
+            mapping_destroy(mapping_of(c));
         }
         if (down) {
             v = down;
@@ -203,8 +336,7 @@ static void vmar_destroy_tree(struct vmar *top) {
         bool last = v == top;
         v->destroyed = true;
         if (up) {
-            covered_forget(up, &v->r);
-            list_delete(&v->r.link);
+            remove_region(&v->r);
             v->r.parent = NULL;
             kobj_unref(&v->obj);  // the parent's reference (v may be gone now)
         }
@@ -231,37 +363,34 @@ static zx_status_t mapping_split(struct vm_mapping *m, uintptr_t at) {
     n->r.size = region_end(&m->r) - at;
     n->vmo_offset = m->vmo_offset + (at - m->r.base);
     m->r.size = at - m->r.base;
-    list_insert_after(&m->r.link, &n->r.link);
-    struct vmar *v = m->r.parent;
-    if (v->covered == &m->r.link) v->covered = &n->r.link;  // the prefix still ends where m did
+    avl_propagate(&m->r.node, region_mark_stale);
+    n->r.stale = true;
+    avl_insert_after(&m->r.parent->children, &m->r.node, &n->r.node, region_mark_stale);
     list_insert_after(&m->vmo_link, &n->vmo_link);
     kobj_ref(&n->vmo->obj);
     return ZX_OK;
 }
 
-// Makes [base, end) fall on mapping boundaries. Sub-VMARs partly inside: INVALID_ARGS.
-static zx_status_t split_at_edges(struct vmar *v, uintptr_t base, uintptr_t end) {
-    list_for_each(&v->children, it) {
-        struct vm_region *c = region_of(it);
-        if (c->base >= end) break;
-        if (region_end(c) <= base) continue;
-        bool partial = c->base < base || region_end(c) > end;
-        if (!partial) continue;
-        if (c->kind == VM_REGION_VMAR) return ZX_ERR_INVALID_ARGS;
+// Makes [base, end) fall on mapping boundaries; *first: the first child inside it then (NULL:
+// none). Sub-VMARs partly inside: INVALID_ARGS. Only the children holding base or end - 1 can
+// be partly inside.
+static zx_status_t split_at_edges(struct vmar *v, uintptr_t base, uintptr_t end, struct vm_region **first) {
+    struct vm_region *lo = first_ending_above(v, base);
+    *first = lo && lo->base < end ? lo : NULL;
+    if (!*first) return ZX_OK;
+    struct vm_region *hi = region_end(lo) >= end ? lo : child_at(v, end - 1);
+    bool cut_lo = lo->base < base, cut_hi = hi && region_end(hi) > end;
+    if ((cut_lo && lo->kind == VM_REGION_VMAR) || (cut_hi && hi->kind == VM_REGION_VMAR))
+        return ZX_ERR_INVALID_ARGS;
+    if (cut_lo) {
+        zx_status_t st = mapping_split(mapping_of(lo), base);
+        if (st != ZX_OK) return st;
+        *first = next_region(lo);  // the upper part
+        if (hi == lo) hi = *first;
     }
-    list_for_each(&v->children, it) {
-        struct vm_region *c = region_of(it);
-        if (c->base >= end) break;
-        if (region_end(c) <= base || c->kind != VM_REGION_MAPPING) continue;
-        if (c->base < base) {
-            zx_status_t st = mapping_split(mapping_of(c), base);
-            if (st != ZX_OK) return st;
-            continue;  // the upper part is next in the list
-        }
-        if (region_end(c) > end) {
-            zx_status_t st = mapping_split(mapping_of(c), end);
-            if (st != ZX_OK) return st;
-        }
+    if (cut_hi) {
+        zx_status_t st = mapping_split(mapping_of(hi), end);
+        if (st != ZX_OK) return st;
     }
     return ZX_OK;
 }
@@ -375,21 +504,16 @@ zx_status_t vmar_map(struct vmar *v, zx_vm_option_t options, size_t vmar_offset,
     if (overwrite) {
         // Validate, then act: a sub-VMAR in the range refuses the call before any mapping is
         // touched (splitting mappings at the edges changes nothing a program can see).
-        list_for_each(&v->children, it) {
-            struct vm_region *c = region_of(it);
-            if (c->base >= base + size || region_end(c) <= base) continue;
+        for_each_overlap(v, base, base + size, c, next) {
             if (c->kind != VM_REGION_MAPPING) st = ZX_ERR_INVALID_ARGS;
         }
-        if (st == ZX_OK) st = split_at_edges(v, base, base + size);
+        struct vm_region *first;
+        if (st == ZX_OK) st = split_at_edges(v, base, base + size, &first);
         if (st != ZX_OK) {
             slab_free(m);
             return st;
         }
-        list_for_each_safe(&v->children, it, tmp) {
-            struct vm_region *c = region_of(it);
-            if (c->base >= base + size || region_end(c) <= base) continue;
-            mapping_destroy(mapping_of(c));
-        }
+        for_each_from(first, base + size, c, next) mapping_destroy(mapping_of(c));
     }
     m->r.kind = VM_REGION_MAPPING;
     m->r.base = base;
@@ -443,12 +567,10 @@ zx_status_t vmar_unmap(struct vmar *v, uintptr_t addr, size_t len) {
     zx_status_t st = check_range(v, addr, len, &size);
     if (st != ZX_OK) return st;
     uintptr_t end = addr + size;
-    st = split_at_edges(v, addr, end);
+    struct vm_region *first;
+    st = split_at_edges(v, addr, end, &first);
     if (st != ZX_OK) return st;
-    list_for_each_safe(&v->children, it, tmp) {
-        struct vm_region *c = region_of(it);
-        if (c->base >= end) break;
-        if (region_end(c) <= addr) continue;
+    for_each_from(first, end, c, next) {
         if (c->kind == VM_REGION_MAPPING) mapping_destroy(mapping_of(c));
         else vmar_destroy_tree(vmar_of(c));
     }
@@ -468,21 +590,16 @@ zx_status_t vmar_protect(struct vmar *v, zx_vm_option_t options, uintptr_t addr,
     uintptr_t end = addr + size;
     // The range must be covered by mappings of this VMAR without gaps.
     uintptr_t cur = addr;
-    list_for_each(&v->children, it) {
-        struct vm_region *c = region_of(it);
-        if (c->base >= end) break;
-        if (region_end(c) <= cur) continue;
+    for_each_overlap(v, addr, end, c, next) {
         if (c->base > cur || c->kind != VM_REGION_MAPPING) return ZX_ERR_NOT_FOUND;
         if ((perms & ~mapping_of(c)->max_perms) || !perms_allowed(v, perms)) return ZX_ERR_ACCESS_DENIED;
         cur = region_end(c);
     }
     if (cur < end) return ZX_ERR_NOT_FOUND;
-    st = split_at_edges(v, addr, end);
+    struct vm_region *first;
+    st = split_at_edges(v, addr, end, &first);
     if (st != ZX_OK) return st;
-    list_for_each(&v->children, it) {
-        struct vm_region *c = region_of(it);
-        if (c->base >= end) break;
-        if (region_end(c) <= addr) continue;
+    for_each_from(first, end, c, next) {
         struct vm_mapping *m = mapping_of(c);
         m->perms = perms;
         // Pages a clone has not copied yet belong to an ancestor, and pages never written may
@@ -528,15 +645,7 @@ zx_status_t vmar_destroy(struct vmar *v) {
 
 static struct vm_mapping *find_mapping(struct vmar *v, uintptr_t addr) {
     for (;;) {
-        struct vm_region *hit = NULL;
-        list_for_each(&v->children, it) {
-            struct vm_region *c = region_of(it);
-            if (c->base > addr) break;
-            if (addr < region_end(c)) {
-                hit = c;
-                break;
-            }
-        }
+        struct vm_region *hit = child_at(v, addr);
         if (!hit) return NULL;
         if (hit->kind == VM_REGION_MAPPING) return mapping_of(hit);
         v = vmar_of(hit);
@@ -635,23 +744,22 @@ void vmar_walk(struct vmar *top, size_t depth, void (*fn)(void *ctx, struct vm_r
                void *ctx) {
     fn(ctx, &top->r, depth);
     struct vmar *v = top;
-    struct list_node *it = top->children.next;
+    struct vm_region *c = first_child(top);
     for (;;) {
-        if (it == &v->children) {
+        if (!c) {
             if (v == top) return;
-            it = v->r.link.next;
+            c = next_region(&v->r);
             v = v->r.parent;
             depth--;
             continue;
         }
-        struct vm_region *c = region_of(it);
         fn(ctx, c, depth + 1);
         if (c->kind == VM_REGION_VMAR) {
             v = vmar_of(c);
-            it = v->children.next;
+            c = first_child(v);
             depth++;
         } else {
-            it = it->next;
+            c = next_region(c);
         }
     }
 }
@@ -663,31 +771,26 @@ static zx_status_t covered_mappings(struct vmar *top, uintptr_t addr, uintptr_t 
                                     void *ctx, uintptr_t *cursor) {
     (void)addr;
     struct vmar *v = top;
-    struct list_node *it = top->children.next;
+    struct vm_region *c = first_ending_above(top, *cursor);
     for (;;) {
         uintptr_t vend = v == top || region_end(&v->r) > end ? end : region_end(&v->r);
-        if (it != &v->children && region_of(it)->base < vend) {
-            struct vm_region *c = region_of(it);
-            if (region_end(c) <= *cursor) {
-                it = it->next;
-                continue;
-            }
+        if (c && c->base < vend) {
             if (c->base > *cursor) return ZX_ERR_BAD_STATE;  // a hole
             if (c->kind == VM_REGION_VMAR) {
                 v = vmar_of(c);
-                it = v->children.next;
+                c = first_ending_above(v, *cursor);
                 continue;
             }
             uintptr_t e = region_end(c) < vend ? region_end(c) : vend;
             zx_status_t st = fn ? fn(ctx, mapping_of(c), *cursor, e) : ZX_OK;
             *cursor = e;
             if (st != ZX_OK) return st;
-            it = it->next;
+            c = next_region(c);
             continue;
         }
         if (*cursor < vend) return ZX_ERR_BAD_STATE;
         if (v == top) return ZX_OK;
-        it = v->r.link.next;
+        c = next_region(&v->r);
         v = v->r.parent;
     }
 }

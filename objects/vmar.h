@@ -6,6 +6,7 @@
 #include <zircon/types.h>
 
 #include "hal/hal.h"
+#include "kernel/avl.h"
 #include "objects/kobj.h"
 #include "objects/vmo.h"
 
@@ -24,10 +25,15 @@ enum { VM_REGION_VMAR, VM_REGION_MAPPING };
 
 struct vm_region {
     uint32_t kind;
+    bool stale;              // sub_* are out of date (and so are the ancestors')
     uintptr_t base;
     size_t size;
-    struct list_node link;   // in parent->children, sorted by base
     struct vmar *parent;
+    struct avl_node node;    // in parent->children, ordered by base
+    // Of the regions in node's subtree, for the free-gap search (vmar.c keeps them, lazily):
+    // the lowest base, the highest end, the largest gap between two that follow each other.
+    uintptr_t sub_base, sub_end;
+    size_t sub_gap;
 };
 
 struct vmar {
@@ -36,11 +42,13 @@ struct vmar {
     struct vm_aspace *as;
     uint32_t flags;          // ZX_VM_CAN_MAP_* and ZX_VM_COMPACT / SPECIFIC bits it was made with
     bool destroyed;
-    struct list_node children;
-    // The children from the first one up to this node cover [r.base, its end) without a gap
-    // (&children: nothing is covered). Placement and insertion start their walks here, so
-    // mapping again and again into a VMAR that fills from the bottom costs O(1), not O(n).
-    struct list_node *covered;
+    // Its sub-VMARs and mappings, disjoint, in an AVL tree by base: finding the one at an
+    // address, adding and removing are O(log n), finding a free gap O(log n) amortised
+    // (docs/kernel.md, "VMAR regions").
+    struct avl_tree children;
+    // The children from the first one up to this one cover [r.base, its end) without a gap
+    // (NULL: nothing known to be covered). The gap search starts here.
+    struct vm_region *covered;
 };
 
 struct vm_mapping {

@@ -13,7 +13,7 @@ KUNIT_DIR      := $(BUILD)/host/kunit
 # The kernel under test. kernel/main.c (init levels, memcpy selection) and syscalls/userboot.c
 # (the embedded userboot and vDSO images) are boot-only and stay out.
 KUNIT_KERNEL_SRCS = kernel/pmm.c kernel/heap.c kernel/sched.c kernel/wait.c kernel/klog.c kernel/debug.c \
-    kernel/user_copy.c kernel/chacha20.c kernel/cprng.c $(wildcard objects/*.c) \
+    kernel/user_copy.c kernel/chacha20.c kernel/cprng.c kernel/avl.c $(wildcard objects/*.c) \
     $(filter-out syscalls/userboot.c,$(wildcard syscalls/*.c))
 KUNIT_TEST_SRCS = $(wildcard hal/testhal/*.c tests/host/*.c)
 KUNIT_SRCS = $(KUNIT_KERNEL_SRCS) $(KUNIT_TEST_SRCS)

@@ -10,12 +10,13 @@
 
 static size_t nchildren(struct vmar *v) {
     size_t n = 0;
-    list_for_each(&v->children, it) n++;
+    for (struct avl_node *it = avl_first(&v->children); it; it = avl_next(it)) n++;
     return n;
 }
 
 static struct vm_region *child(struct vmar *v, size_t i) {
-    list_for_each(&v->children, it) if (i-- == 0) return container_of(it, struct vm_region, link);
+    for (struct avl_node *it = avl_first(&v->children); it; it = avl_next(it))
+        if (i-- == 0) return container_of(it, struct vm_region, node);
     return NULL;
 }
 
@@ -457,5 +458,223 @@ TEST(Vmar, FaultAroundZeroPagesGoWhenThePageIsCommitted) {
     paddr_t now;
     if (hal_aspace_query(&f.as->hal, r + PAGE, &now, NULL)) EXPECT_EQ(now, want);
     EXPECT_VM_COHERENT(f.as);
+
+// ---- the region index against a page-by-page reference ----
+
+// The true summary of a subtree, computed from scratch.
+struct summary {
+    long count;  // -1: broken (reported)
+    uintptr_t base, end;
+    size_t gap;
+};
+
+// Checks the index under n from scratch: order, no overlap, the summaries of fresh nodes, and
+// that a stale node's parent is stale too (the lazy summaries rely on it). Recursive: test
+// code, and the depth is the tree's height.
+static struct summary check_index(struct avl_node *n) {
+    struct summary none = {0, 0, 0, 0}, bad = {-1, 0, 0, 0};
+    if (!n) return none;
+    struct vm_region *r = container_of(n, struct vm_region, node);
+    struct summary lo = check_index(n->left), hi = check_index(n->right);
+    if (lo.count < 0 || hi.count < 0) return bad;
+    struct summary s = {lo.count + hi.count + 1, lo.count ? lo.base : r->base, hi.count ? hi.end : r->base + r->size, 0};
+    if ((lo.count && lo.end > r->base) || (hi.count && hi.base < r->base + r->size)) {
+        kt_fail(__FILE__, __LINE__, "region %#lx overlaps or is out of order", r->base);
+        return bad;
+    }
+    if (lo.count) s.gap = lo.gap > r->base - lo.end ? lo.gap : r->base - lo.end;
+    if (hi.count && hi.gap > s.gap) s.gap = hi.gap;
+    if (hi.count && hi.base - (r->base + r->size) > s.gap) s.gap = hi.base - (r->base + r->size);
+    struct vm_region *up = n->parent ? container_of(n->parent, struct vm_region, node) : NULL;
+    if (r->stale && up && !up->stale) {
+        kt_fail(__FILE__, __LINE__, "region %#lx is stale, its parent %#lx is not", r->base, up->base);
+        return bad;
+    }
+    if (!r->stale && (r->sub_base != s.base || r->sub_end != s.end || r->sub_gap != s.gap)) {
+        kt_fail(__FILE__, __LINE__, "region %#lx: summary %#lx-%#lx gap %#lx, expected %#lx-%#lx gap %#lx", r->base,
+                r->sub_base, r->sub_end, r->sub_gap, s.base, s.end, s.gap);
+        return bad;
+    }
+    return s;
+}
+
+enum { REF_PAGES = 384, REF_VMO_PAGES = 16 };
+struct ref_page {
+    bool used;
+    uint32_t vmo_page;
+    uint32_t perms;
+};
+
+// Where the reference puts `pages` pages aligned to `align` bytes below `limit` (pages from
+// the VMAR's base): the lowest fit, as the kernel's first fit does; -1 if none.
+static long ref_place(const struct ref_page *ref, uintptr_t base, size_t pages, size_t align, size_t limit) {
+    for (size_t p = 0; p + pages <= limit; p++) {
+        if ((base + p * PAGE) % align) continue;
+        size_t k = 0;
+        while (k < pages && !ref[p + k].used) k++;
+        if (k == pages) return (long)p;
+    }
+    return -1;
+}
+
+// Random maps (first fit with alignments and upper limits, specific, specific-overwrite),
+// unmaps and protects on one VMAR, each checked against a page table of what must be there;
+// after each, the index's summaries are checked, and faults at random pages must find the
+// right mapping (the VMO page the reference says, with its permissions) or nothing.
+TEST(Vmar, RandomOperationsMatchReference) {
+    struct fixture f;
+    setup(&f, REF_VMO_PAGES);
+    for (uint64_t i = 0; i < REF_VMO_PAGES; i++) {
+        paddr_t pa;
+        ASSERT_OK(vmo_commit_page(f.vmo, i, &pa));
+    }
+    struct vmar *sub;
+    const uint32_t can = ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_WRITE | ZX_VM_CAN_MAP_SPECIFIC;
+    // Three pages in, so that its base is not aligned to the larger alignments.
+    ASSERT_OK(vmar_allocate(f.as->root, can | ZX_VM_SPECIFIC, 3 * PAGE, REF_PAGES * PAGE, &sub));
+    const uintptr_t base = sub->r.base;
+    const zx_rights_t rights = vmar_rights_for(sub->flags);
+    static struct ref_page ref[REF_PAGES];
+    memset(ref, 0, sizeof(ref));
+    uint64_t rng = 0x2545f4914f6cdd1dull;
+#define RND(n) ((rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17), rng % (n))
+    for (int op = 0; op < 4000; op++) {
+        size_t pages = 1 + RND(8), off = RND(REF_PAGES - pages + 1), vmo_page = RND(REF_VMO_PAGES - pages + 1);
+        uint32_t perms = RND(2) ? KT_RW : ZX_VM_PERM_READ;
+        uintptr_t a = 0;
+        zx_status_t st;
+        switch (RND(6)) {
+        case 0:
+        case 1: {  // first fit, perhaps aligned, perhaps below an upper limit
+            static const uint32_t aligns[] = {0, 13, 14, 16};
+            uint32_t al = aligns[RND(4)];
+            size_t align = al ? (size_t)1 << al : PAGE, limit = REF_PAGES;
+            zx_vm_option_t opts = perms | (al << ZX_VM_ALIGN_BASE);
+            if (RND(4) == 0) {
+                limit = 1 + RND(REF_PAGES);
+                opts |= ZX_VM_OFFSET_IS_UPPER_LIMIT;
+            }
+            long want = ref_place(ref, base, pages, align, limit);
+            st = vmar_map(sub, opts, opts & ZX_VM_OFFSET_IS_UPPER_LIMIT ? limit * PAGE : 0, f.vmo, vmo_page * PAGE,
+                          pages * PAGE, ZX_DEFAULT_VMO_RIGHTS, rights, &a);
+            if (want < 0) {
+                ASSERT_STATUS(st, ZX_ERR_NO_RESOURCES);
+                continue;
+            }
+            ASSERT_OK(st);
+            ASSERT_EQ(a, base + (size_t)want * PAGE);
+            off = (size_t)want;
+            break;
+        }
+        case 2: {  // specific, or specific-overwrite
+            bool overwrite = RND(2);
+            bool taken = false;
+            for (size_t k = 0; k < pages; k++) taken |= ref[off + k].used;
+            st = vmar_map(sub, perms | (overwrite ? ZX_VM_SPECIFIC_OVERWRITE : ZX_VM_SPECIFIC), off * PAGE, f.vmo,
+                          vmo_page * PAGE, pages * PAGE, ZX_DEFAULT_VMO_RIGHTS, rights, &a);
+            if (taken && !overwrite) {
+                ASSERT_STATUS(st, ZX_ERR_ALREADY_EXISTS);
+                continue;
+            }
+            ASSERT_OK(st);
+            ASSERT_EQ(a, base + off * PAGE);
+            break;
+        }
+        case 3:
+        case 4: {  // unmap a range, holes and all
+            pages = 1 + RND(24);
+            if (off + pages > REF_PAGES) pages = REF_PAGES - off;
+            ASSERT_OK(vmar_unmap(sub, base + off * PAGE, pages * PAGE));
+            for (size_t k = 0; k < pages; k++) ref[off + k].used = false;
+            continue;
+        }
+        default: {  // protect: all of the range must be mapped
+            bool hole = false;
+            for (size_t k = 0; k < pages; k++) hole |= !ref[off + k].used;
+            st = vmar_protect(sub, perms, base + off * PAGE, pages * PAGE, rights);
+            if (hole) {
+                ASSERT_STATUS(st, ZX_ERR_NOT_FOUND);
+            } else {
+                ASSERT_OK(st);
+                for (size_t k = 0; k < pages; k++) ref[off + k].perms = perms;
+            }
+            continue;
+        }
+        }
+        for (size_t k = 0; k < pages; k++) ref[off + k] = (struct ref_page){true, (uint32_t)(vmo_page + k), perms};
+        if (op % 8 == 0 || kt_failed()) {
+            ASSERT_GE(check_index(sub->children.root).count, 0);
+            // The regions in order cover exactly the used pages, each showing the VMO page
+            // the reference says.
+            size_t p = 0;
+            for (struct vm_region *r = child(sub, 0); r; r = container_of(avl_next(&r->node), struct vm_region, node)) {
+                struct vm_mapping *m = container_of(r, struct vm_mapping, r);
+                for (; p < (r->base - base) / PAGE; p++) ASSERT_FALSE(ref[p].used);
+                for (; p < (r->base + r->size - base) / PAGE; p++) {
+                    ASSERT_TRUE(ref[p].used);
+                    ASSERT_EQ(m->vmo_offset / PAGE + (p - (r->base - base) / PAGE), ref[p].vmo_page);
+                    ASSERT_EQ(m->perms, ref[p].perms);
+                }
+                if (!avl_next(&r->node)) break;
+            }
+            for (; p < REF_PAGES; p++) ASSERT_FALSE(ref[p].used);
+        }
+        for (int probe = 0; probe < 4; probe++) {
+            size_t p = RND(REF_PAGES);
+            uintptr_t va = base + p * PAGE;
+            if (!ref[p].used) {
+                ASSERT_STATUS(vm_fault(f.as, va, 0), ZX_ERR_NOT_FOUND);
+                continue;
+            }
+            ASSERT_OK(vm_fault(f.as, va, 0));
+            paddr_t want;
+            ASSERT_TRUE(vmo_lookup_page(f.vmo, ref[p].vmo_page, &want));
+            ASSERT_EQ(kt_pte(f.as, va, NULL), want);
+            ASSERT_STATUS(vm_fault(f.as, va, HAL_FAULT_WRITE),
+                          ref[p].perms & ZX_VM_PERM_WRITE ? ZX_OK : ZX_ERR_ACCESS_DENIED);
+        }
+    }
+#undef RND
+    EXPECT_VM_COHERENT(f.as);
+    ASSERT_OK(vmar_destroy(sub));
+    kobj_unref(&sub->obj);
+    teardown(&f);
+}
+
+// Placement past more holes than the search walks one by one (objects/vmar.c, find_gap): the
+// summaries find the lowest hole that fits, or the space after the last child, or nothing.
+TEST(Vmar, PlacementPastManySmallHoles) {
+    struct fixture f;
+    setup(&f, 8);
+    struct vmar *sub;
+    enum { SLOTS = 64 };  // pages 0, 2, 4 ... 126 mapped; the holes between them one page each
+    ASSERT_OK(vmar_allocate(f.as->root, ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_SPECIFIC | ZX_VM_SPECIFIC, 0,
+                            (2 * SLOTS + 8) * PAGE, &sub));
+    const zx_rights_t rights = vmar_rights_for(sub->flags);
+    uintptr_t a;
+    for (size_t i = 0; i < SLOTS; i++)
+        ASSERT_OK(vmar_map(sub, ZX_VM_PERM_READ | ZX_VM_SPECIFIC, 2 * i * PAGE, f.vmo, 0, PAGE, ZX_DEFAULT_VMO_RIGHTS,
+                           rights, &a));
+    // One page: the first hole. Two pages: past every hole, into the space after the last.
+    ASSERT_OK(vmar_map(sub, ZX_VM_PERM_READ, 0, f.vmo, 0, PAGE, ZX_DEFAULT_VMO_RIGHTS, rights, &a));
+    EXPECT_EQ(a, sub->r.base + PAGE);
+    ASSERT_OK(vmar_map(sub, ZX_VM_PERM_READ, 0, f.vmo, 0, 2 * PAGE, ZX_DEFAULT_VMO_RIGHTS, rights, &a));
+    EXPECT_EQ(a, sub->r.base + 2 * SLOTS * PAGE - PAGE);  // the last hole joins the free tail
+    // A two-page hole far up is found before the tail.
+    ASSERT_OK(vmar_unmap(sub, sub->r.base + 100 * PAGE, PAGE));
+    ASSERT_OK(vmar_map(sub, ZX_VM_PERM_READ, 0, f.vmo, 0, 3 * PAGE, ZX_DEFAULT_VMO_RIGHTS, rights, &a));
+    EXPECT_EQ(a, sub->r.base + 99 * PAGE);
+    // Only the tail (seven pages) holds more than a page: five fit there, then three nowhere.
+    ASSERT_OK(vmar_map(sub, ZX_VM_PERM_READ, 0, f.vmo, 0, 5 * PAGE, ZX_DEFAULT_VMO_RIGHTS, rights, &a));
+    EXPECT_EQ(a, sub->r.base + (2 * SLOTS + 1) * PAGE);
+    EXPECT_STATUS(vmar_map(sub, ZX_VM_PERM_READ, 0, f.vmo, 0, 3 * PAGE, ZX_DEFAULT_VMO_RIGHTS, rights, &a),
+                  ZX_ERR_NO_RESOURCES);
+    ASSERT_OK(vmar_map(sub, ZX_VM_PERM_READ, 0, f.vmo, 0, 2 * PAGE, ZX_DEFAULT_VMO_RIGHTS, rights, &a));
+    EXPECT_EQ(a, sub->r.base + (2 * SLOTS + 6) * PAGE);  // the last two pages
+    EXPECT_STATUS(vmar_map(sub, ZX_VM_PERM_READ, 0, f.vmo, 0, 2 * PAGE, ZX_DEFAULT_VMO_RIGHTS, rights, &a),
+                  ZX_ERR_NO_RESOURCES);
+    ASSERT_GE(check_index(sub->children.root).count, 0);
+    ASSERT_OK(vmar_destroy(sub));
+    kobj_unref(&sub->obj);
     teardown(&f);
 }
