@@ -458,6 +458,8 @@ TEST(Vmar, FaultAroundZeroPagesGoWhenThePageIsCommitted) {
     paddr_t now;
     if (hal_aspace_query(&f.as->hal, r + PAGE, &now, NULL)) EXPECT_EQ(now, want);
     EXPECT_VM_COHERENT(f.as);
+    teardown(&f);
+}
 
 // ---- the region index against a page-by-page reference ----
 
