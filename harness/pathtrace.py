@@ -87,19 +87,36 @@ def read_pcs(path: str) -> List[int]:
 
 
 def find_vdso_base(pcs: List[int], kernel: Symbols, vdso: str) -> Optional[int]:
-    """The vDSO's load address: the user pc right before the kernel's syscall entry is one of
-    the vDSO's `syscall` instructions, and the base is page aligned."""
+    """The vDSO's load address in the benchmark process: the user pc right before the kernel's
+    syscall entry is one of the vDSO's `syscall` instructions, and the base is page aligned.
+    Each process has its own vDSO mapping: the base most syscalls came from wins."""
     entry = [a for a, n in zip(kernel.addrs, kernel.names) if n == "x86_syscall_entry"]
     if not entry:
         return None
     offs = syscall_offsets(vdso)
+    bases: Dict[int, int] = collections.Counter()
     for i in range(1, len(pcs)):
         if pcs[i] == entry[0]:
             p = pcs[i - 1]
             cands = {p - o for o in offs if (p - o) % 4096 == 0 and p - o > 0}
             if len(cands) == 1:
-                return cands.pop()
-    return None
+                bases[cands.pop()] += 1
+    return bases.most_common(1)[0][0] if bases else None
+
+
+def find_pie_base(pcs: List[int], elf: str, marker: str) -> int:
+    """Where a position-independent program was loaded (user programs are static PIE, linked at
+    0): of the page-aligned bases b for which b + (the marker's offset) was executed, the one
+    under which the most of the program's function entries were executed."""
+    syms = Symbols(elf)
+    off = [a for a, n in zip(syms.addrs, syms.names) if n == marker]
+    if not off:
+        return 0
+    seen = set(pcs)
+    cands = {pc - off[0] for pc in seen if pc >= off[0] and (pc - off[0]) % 4096 == 0}
+    def score(b: int) -> int:
+        return sum(1 for a in syms.addrs if a + b in seen)
+    return max(cands, key=score, default=0)
 
 
 def part_of(where: str, sym: str) -> str:
@@ -183,6 +200,8 @@ def main(argv=None) -> int:
     pcs = read_pcs(trace)
     kernel = Symbols(a.kernel)
     bench = Symbols(a.bench_elf)
+    if bench.lo < 0x100000:  # position-independent (linked at 0): find where it ran
+        bench = Symbols(a.bench_elf, find_pie_base(pcs, a.bench_elf, a.marker))
     base = find_vdso_base(pcs, kernel, a.vdso)
     syms = {"bench": bench}
     if base is not None:
