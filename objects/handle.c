@@ -7,24 +7,15 @@
 #include "kernel/debug.h"
 #include "kernel/heap.h"
 
-#define IDX_BITS 18
-#define GEN_MASK 0xfffu
-#define VALUE_MASK ((1u << 30) - 1)
+#define IDX_BITS HANDLE_IDX_BITS
+#define GEN_MASK HANDLE_GEN_MASK
+#define VALUE_MASK HANDLE_VALUE_MASK
 
 static inline zx_handle_t encode(const struct handle_table *ht, uint32_t idx, uint32_t gen) {
     uint32_t v = (((gen & GEN_MASK) << IDX_BITS) | idx) ^ ht->secret;
     return ((v & VALUE_MASK) << 2) | ZX_HANDLE_FIXED_BITS_MASK;
 }
 
-struct handle_slot *handle_slot_of(struct handle_table *ht, zx_handle_t h) {
-    if ((h & ZX_HANDLE_FIXED_BITS_MASK) != ZX_HANDLE_FIXED_BITS_MASK) return NULL;
-    uint32_t v = ((h >> 2) ^ ht->secret) & VALUE_MASK;
-    uint32_t idx = v & ((1u << IDX_BITS) - 1), gen = v >> IDX_BITS;
-    if (idx >= ht->cap) return NULL;
-    struct handle_slot *s = &ht->slots[idx];
-    if (!s->obj || (s->gen & GEN_MASK) != gen) return NULL;
-    return s;
-}
 
 void handle_table_init(struct handle_table *ht, const void *owner) {
     ht->slots = NULL;
@@ -116,17 +107,6 @@ zx_status_t handle_add(struct handle_table *ht, struct kobj *obj, zx_rights_t ri
     return st;
 }
 
-zx_status_t handle_get(struct handle_table *ht, zx_handle_t h, uint32_t type, zx_rights_t rights,
-                       struct kobj **out, zx_rights_t *rights_out) {
-    struct handle_slot *s = handle_slot_of(ht, h);
-    if (unlikely(!s)) return ZX_ERR_BAD_HANDLE;
-    if (unlikely(type && s->obj->type != type)) return ZX_ERR_WRONG_TYPE;
-    if (unlikely((s->rights & rights) != rights)) return ZX_ERR_ACCESS_DENIED;
-    kobj_ref(s->obj);
-    *out = s->obj;
-    if (rights_out) *rights_out = s->rights;
-    return ZX_OK;
-}
 
 // Always inlined: handle_take and handle_detach sit on every close and every handle sent.
 __attribute__((always_inline)) static inline zx_status_t remove_slot(struct handle_table *ht, zx_handle_t h,

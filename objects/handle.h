@@ -44,12 +44,36 @@ void handle_commit(struct handle_table *ht, zx_handle_t h, struct kobj *obj, zx_
 // The same for a handle reference the caller already owns (moved out of a message or a table).
 void handle_commit_moved(struct handle_table *ht, zx_handle_t h, struct kobj *obj, zx_rights_t rights);
 void handle_unreserve(struct handle_table *ht, zx_handle_t h);
+// A value: the slot index (IDX_BITS) and its generation (GEN_MASK), xor the table's secret.
+#define HANDLE_IDX_BITS 18
+#define HANDLE_GEN_MASK 0xfffu
+#define HANDLE_VALUE_MASK ((1u << 30) - 1)
+
+// The slot of h, or NULL. Inline: every syscall with a handle starts here.
+static inline struct handle_slot *handle_slot_of(struct handle_table *ht, zx_handle_t h) {
+    if (unlikely((h & ZX_HANDLE_FIXED_BITS_MASK) != ZX_HANDLE_FIXED_BITS_MASK)) return NULL;
+    uint32_t v = ((h >> 2) ^ ht->secret) & HANDLE_VALUE_MASK;
+    uint32_t idx = v & ((1u << HANDLE_IDX_BITS) - 1), gen = v >> HANDLE_IDX_BITS;
+    if (unlikely(idx >= ht->cap)) return NULL;
+    struct handle_slot *s = &ht->slots[idx];
+    if (unlikely(!s->obj || (s->gen & HANDLE_GEN_MASK) != gen)) return NULL;
+    return s;
+}
+
 // Type-and-rights checked lookup; returns a held reference (kobj_unref when done).
 // type 0 accepts any type. ZX_ERR_BAD_HANDLE, ZX_ERR_WRONG_TYPE, ZX_ERR_ACCESS_DENIED.
-zx_status_t handle_get(struct handle_table *ht, zx_handle_t h, uint32_t type, zx_rights_t rights,
-                       struct kobj **out, zx_rights_t *rights_out) __attribute__((warn_unused_result));
-// The slot of h, or NULL.
-struct handle_slot *handle_slot_of(struct handle_table *ht, zx_handle_t h);
+static inline __attribute__((warn_unused_result)) zx_status_t
+handle_get(struct handle_table *ht, zx_handle_t h, uint32_t type, zx_rights_t rights, struct kobj **out,
+           zx_rights_t *rights_out) {
+    struct handle_slot *s = handle_slot_of(ht, h);
+    if (unlikely(!s)) return ZX_ERR_BAD_HANDLE;
+    if (unlikely(type && s->obj->type != type)) return ZX_ERR_WRONG_TYPE;
+    if (unlikely((s->rights & rights) != rights)) return ZX_ERR_ACCESS_DENIED;
+    kobj_ref(s->obj);
+    *out = s->obj;
+    if (rights_out) *rights_out = s->rights;
+    return ZX_OK;
+}
 // Removes h from the table; the caller now owns its reference (give it to handle_install,
 // a message, or handle_release).
 zx_status_t handle_take(struct handle_table *ht, zx_handle_t h, struct kobj **obj,
