@@ -471,13 +471,16 @@ static zx_status_t vmo_walk(struct vmo *v, uint64_t offset, size_t len, bool com
     if (offset > v->size || len > v->size - offset) return ZX_ERR_OUT_OF_RANGE;
     v = slice_root(v, &offset);
     if (v->flags & VMO_F_PHYSICAL) return ZX_ERR_NOT_SUPPORTED;  // may lie outside the physmap
-    size_t done = 0;
-    while (done < len) {
-        uint64_t off = offset + done;
+    // Pages whose frames follow each other in physical memory (and so in the physmap) go to fn
+    // as one chunk: a large copy then costs one call per run of frames, not one per page.
+    size_t done = 0, run = 0;  // the pending chunk: [done, done + run) of the range
+    paddr_t run_pa = 0;        // the frame address where it starts (with its in-page offset)
+    while (done + run < len) {
+        uint64_t off = offset + done + run;
         uint64_t idx = off / PAGE;
         size_t in_page = off % PAGE;
         size_t n = PAGE - in_page;
-        if (n > len - done) n = len - done;
+        if (n > len - done - run) n = len - done - run;
         paddr_t pa;
         if (commit) {
             zx_status_t st = own_page(v, idx, &pa);
@@ -487,11 +490,19 @@ static zx_status_t vmo_walk(struct vmo *v, uint64_t offset, size_t len, bool com
             if (st != ZX_OK) return st;
             pa = zero_page;
         }
-        zx_status_t st = fn(ctx, (char *)paddr_to_kva(pa) + in_page, done, n);
-        if (st != ZX_OK) return st;
-        done += n;
+        if (run && pa + in_page == run_pa + run && pa != zero_page) {
+            run += n;
+            continue;
+        }
+        if (run) {
+            zx_status_t st = fn(ctx, paddr_to_kva(run_pa), done, run);
+            if (st != ZX_OK) return st;
+            done += run;
+        }
+        run_pa = pa + in_page;
+        run = n;
     }
-    return ZX_OK;
+    return run ? fn(ctx, paddr_to_kva(run_pa), done, run) : ZX_OK;
 }
 
 static zx_status_t to_user_chunk(void *ctx, void *kva, size_t done, size_t n) {

@@ -40,6 +40,31 @@ TEST(Vmo, WriteCommitsAndReadsBack) {
     kobj_unref(&v->obj);
 }
 
+// Reads and writes hand runs of physically consecutive frames to the copy as one chunk
+// (vmo_walk): the bytes must come out the same whether the frames follow each other or not, and
+// across uncommitted (zero) pages in between.
+TEST(Vmo, CopiesAcrossRunsOfFramesAndHoles) {
+    struct vmo *v;
+    ASSERT_OK(vmo_create(12 * PAGE, 0, &v));
+    paddr_t keep;
+    ASSERT_TRUE(pmm_alloc_page(&keep));  // so later frames may not follow
+    static uint8_t in[4 * PAGE], out[12 * PAGE], want[12 * PAGE];
+    fill(in, sizeof(in), 3);
+    ASSERT_OK(vmo_write_kernel(v, 0, in, 2 * PAGE));           // pages 0, 1 together
+    ASSERT_OK(vmo_write_kernel(v, 5 * PAGE + 7, in, PAGE));      // pages 5, 6 (page 2..4 stay holes)
+    pmm_free(keep, 0);
+    ASSERT_OK(vmo_write_kernel(v, 8 * PAGE, in + PAGE, 3 * PAGE));  // pages 8..10
+    memset(want, 0, sizeof(want));
+    memcpy(want, in, 2 * PAGE);
+    memcpy(want + 5 * PAGE + 7, in, PAGE);
+    memcpy(want + 8 * PAGE, in + PAGE, 3 * PAGE);
+    ASSERT_OK(vmo_read_kernel(v, 0, out, sizeof(out)));
+    EXPECT_EQ(memcmp(out, want, sizeof(out)), 0);
+    ASSERT_OK(vmo_read_kernel(v, 100, out, 11 * PAGE - 300));  // unaligned both ends
+    EXPECT_EQ(memcmp(out, want + 100, 11 * PAGE - 300), 0);
+    kobj_unref(&v->obj);
+}
+
 TEST(Vmo, UncommittedReadsAreZeroAndCommitNothing) {
     struct vmo *v;
     ASSERT_OK(vmo_create(8 * PAGE, 0, &v));
