@@ -31,7 +31,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-from . import analogues, qemu, stats
+from . import analogues, perftargets, qemu, stats
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BASELINE = os.path.join(ROOT, "results", "baselines", "zircon-zcore-2020.csv")
@@ -1202,7 +1202,25 @@ def path_length_pass(a, work: str, dest: str, baseline, out) -> Optional[str]:
         w = csv.DictWriter(f, fieldnames=PATH_LENGTH_COLUMNS, lineterminator="\n")
         w.writeheader()
         w.writerows(path_length_rows(rows))
-    return path_length_table(rows)
+    return path_length_table(rows) + targets_section(entries["zc"], entries["linux"], rows, dest)
+
+
+def targets_section(zc: Sequence[Entry], linux: Sequence[Entry], rows: List[dict], dest: str) -> str:
+    """Issue 18's path-length targets from the icount section (harness/perftargets.py), also
+    written to targets.csv."""
+    unequal = {r["label"] for r in rows if r.get("equal_work") == "no"}
+    not_path = lambda label: bool(MEMCPY_LIMITED.match(label)) or _bulk_message(label) or label in unequal
+    results = perftargets.evaluate({e.label: e.values for e in zc}, {e.label: e.values for e in linux},
+                                   bulk=not_path)
+    with open(os.path.join(dest, "targets.csv"), "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=["target", "median", "lo", "hi", "bound", "result", "unit"],
+                           lineterminator="\n")
+        w.writeheader()
+        w.writerows(perftargets.csv_records(results))
+    return ("\n== path-length targets (issue 18; icount, this run: median [min, max] of the runs; "
+            "Linux as shipped; met only when the whole interval is within the bound)\n" +
+            table(["target", "figure", "bound", "result", "note"], perftargets.table_rows(results),
+                  left=(0, 3, 4)))
 
 
 def main_run(a) -> int:

@@ -62,9 +62,9 @@ def test_linux_peer_reports_next_to_zc(tmp_path, make_guest, need_qemu, linux_pe
     assert sorted(os.listdir(run)) == sorted([
         "zc.fuchsiaperf.json", "linux.fuchsiaperf.json", "linux_nomit.fuchsiaperf.json",
         "meta.json", "summary.csv", "verdict.json", "zc.log", "linux.log", "linux_nomit.log",
-        # the icount path-length section of a full run (docs/bench.md)
+        # the icount path-length section of a full run and its targets (docs/bench.md)
         "pathlength.csv", "zc.icount.fuchsiaperf.json", "linux.icount.fuchsiaperf.json",
-        "zc.icount.log", "linux.icount.log"])
+        "zc.icount.log", "linux.icount.log", "targets.csv"])
     assert "mitigations=off --" in (run / "linux_nomit.log").read_text() or \
         "bench: booting linux_nomit: console=ttyS0 quiet panic=-1 mitigations=off" in r.stdout
     linux = json.loads((run / "linux.fuchsiaperf.json").read_text())
