@@ -1217,7 +1217,7 @@ def targets_section(zc: Sequence[Entry], linux: Sequence[Entry], rows: List[dict
                            lineterminator="\n")
         w.writeheader()
         w.writerows(perftargets.csv_records(results))
-    return ("\n== path-length targets (issue 18; icount, this run: median [min, max] of the runs; "
+    return ("\n== path-length targets (issue 18; icount, this run: median [95% bootstrap interval] of the runs; "
             "Linux as shipped; met only when the whole interval is within the bound)\n" +
             table(["target", "figure", "bound", "result", "note"], perftargets.table_rows(results),
                   left=(0, 3, 4)))

@@ -1,16 +1,20 @@
 """The path-length targets of issue 18, checked in a full run's icount section.
 
-Every figure is instructions per run (icount: one virtual ns per guest instruction), the median
-of the section's runs, with [min, max] of those runs as its interval (icount is deterministic
-up to the few instructions a timer interrupt or a page fault of the first runs adds). A target
-is "met" when the whole interval of its figure is within the bound, "not met" when the whole
-interval is outside, else "inconclusive"; "not measured" when a label is missing.
+Every figure is instructions per run (icount: one virtual ns per guest instruction): the median
+of the section's runs with its 95% bootstrap interval (harness/stats.py; icount is
+deterministic up to the instructions a timer interrupt or the first runs' page faults add). A
+ratio's interval comes from the two bootstrap distributions divided pairwise. A target is "met"
+when the whole interval of its figure is within the bound (or the bound's interval), "not met"
+when it is wholly outside, else "inconclusive"; "not measured" when a label is missing.
 """
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence
+
+import numpy as np
+
+from . import stats
 
 Values = Dict[str, Sequence[float]]  # label -> per-run instruction counts
 
@@ -20,19 +24,26 @@ class Figure:
     median: float
     lo: float
     hi: float
+    dist: Optional[np.ndarray] = None  # the bootstrap distribution, for ratios
 
     @staticmethod
-    def of(values: Optional[Sequence[float]]) -> Optional["Figure"]:
-        if not values:
-            return None
-        return Figure(statistics.median(values), min(values), max(values))
+    def of(values: Optional[Sequence[float]], key: str = "") -> Optional["Figure"]:
+        e = stats.estimate([values], key=key) if values else None
+        return Figure(e.value, e.low, e.high, e.dist) if e else None
 
     def scaled(self, k: float) -> "Figure":
-        return Figure(self.median * k, self.lo * k, self.hi * k)
+        return Figure(self.median * k, self.lo * k, self.hi * k,
+                      self.dist * k if self.dist is not None else None)
 
 
 def ratio(a: Figure, b: Figure) -> Figure:
-    """a / b with the interval of the quotient of the two intervals."""
+    """a / b; its interval from the bootstrap distributions divided pairwise (or, without
+    them, the quotient of the two intervals)."""
+    if a.dist is not None and b.dist is not None:
+        d = a.dist / b.dist
+        lo, hi = np.percentile(d, [2.5, 97.5])
+        v = a.median / b.median
+        return Figure(v, min(float(lo), v), max(float(hi), v), d)
     return Figure(a.median / b.median, a.lo / b.hi, a.hi / b.lo)
 
 
@@ -56,7 +67,7 @@ class Row:
 
 
 def _fig(values: Values, label: str) -> Optional[Figure]:
-    return Figure.of(values.get(label))
+    return Figure.of(values.get(label), key=label)
 
 
 def evaluate(zc: Values, linux: Values, bulk=lambda label: False) -> List[Row]:
@@ -122,3 +133,39 @@ def csv_records(rows: List[Row]) -> List[dict]:
              "lo": r.figure.lo if r.figure else "", "hi": r.figure.hi if r.figure else "",
              "bound": r.bound.median if r.bound else "", "result": r.result, "unit": r.unit}
             for r in rows]
+
+
+def main(argv=None) -> int:
+    """Recomputes a run folder's targets from its raw icount files:
+    /usr/bin/python3 -m harness.perftargets results/runs/<run>  (prints the table, rewrites
+    targets.csv)."""
+    import argparse
+    import csv
+    import os
+    import sys
+
+    from . import bench
+    ap = argparse.ArgumentParser(prog="harness.perftargets", description=main.__doc__.split("\n")[0])
+    ap.add_argument("run", help="a run folder of a full make bench (with zc/linux.icount.fuchsiaperf.json)")
+    a = ap.parse_args(argv)
+    files = [os.path.join(a.run, f"{s}.icount.fuchsiaperf.json") for s in ("zc", "linux")]
+    missing = [f for f in files if not os.path.exists(f)]
+    if missing:
+        print(f"harness.perftargets: {', '.join(missing)} missing: not a full run's folder", file=sys.stderr)
+        return 2
+    try:
+        zc, linux = (bench.load_json_file(f) for f in files)
+    except (ValueError, KeyError, OSError) as e:
+        print(f"harness.perftargets: cannot read the icount results: {e}", file=sys.stderr)
+        return 2
+    rows = []
+    pl = os.path.join(a.run, "pathlength.csv")
+    if os.path.exists(pl):
+        with open(pl, newline="") as f:
+            rows = list(csv.DictReader(f))
+    sys.stdout.write(bench.targets_section(zc, linux, rows, a.run))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
