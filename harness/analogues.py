@@ -117,6 +117,22 @@ ANALOGUES: List[Analogue] = [
              "mmap(MAP_POPULATE) of 256 committed pages / munmap", True),
     Analogue(r"Mmu/MapUnmapWithFaults", "zx_vmar_map / read every page (faults) / zx_vmar_unmap",
              "mmap / read every page (faults) / munmap", True),
+    Analogue(r"Pager/SupplyPages/(4|64)k",
+             "supply: zx_pager_supply_pages of the absent range from a committed aux VMO; "
+             "reset: a new pager and pager VMO, aux committed again",
+             "supply: UFFDIO_COPY of the range into registered, never-faulted anonymous "
+             "memory; reset: madvise(MADV_DONTNEED)", False,
+             "a supply moves the aux VMO's pages (committed in reset); UFFDIO_COPY allocates "
+             "pages and copies the bytes (UFFDIO_MOVE is Linux 6.8+, the guest runs 6.1); "
+             "the resets differ (6 calls against 1)"),
+    Analogue(r"Pager/FaultRoundTrip/(4|64)k",
+             "fault: a read faults; pager thread: zx_port_wait (READ packet), "
+             "zx_pager_supply_pages of the range; reset: as Pager/SupplyPages",
+             "fault: a read faults; handler thread: read(uffd) (uffd_msg), UFFDIO_COPY of the "
+             "range; reset: madvise(MADV_DONTNEED)", False,
+             "the same calls and fault each side, but the supply moves committed pages where "
+             "UFFDIO_COPY allocates and copies them (as Pager/SupplyPages); "
+             "resets: 8 calls against 1"),
     Analogue(r"Thread/CreateAndJoin",
              "thread_create, vmo_create, vmar_map, thread_start, wait_one, vmar_unmap, 2 closes",
              "mmap, clone, futex wait, munmap", False,

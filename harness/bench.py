@@ -85,6 +85,7 @@ QUICK_FILTER = ("^(Syscall/Null"
                 "|RoundTrip_(Futex|BasicChannel)_SingleProcess"
                 "|Thread/CreateAndJoin"
                 "|Mmu/MapUnmap"
+                "|Pager/(SupplyPages|FaultRoundTrip)/(4|64)k"
                 ")$")
 DEFAULT_TIMEOUT = {False: 780.0, True: 170.0}   # per boot, full / quick
 # Boots per system in a full run: the spread between boots (larger than within one under TCG)
