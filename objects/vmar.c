@@ -707,12 +707,13 @@ zx_status_t vm_fault(struct vm_aspace *as, uintptr_t addr, unsigned fault_flags)
     return st;
 }
 
-zx_status_t vm_pager_need(struct vm_aspace *as, uintptr_t addr, struct pager_request **req, uint64_t *page) {
+zx_status_t vm_pager_need(struct vm_aspace *as, uintptr_t addr, bool write, struct pager_request **req,
+                          uint64_t *page) {
     struct vm_mapping *m = as->dead || !as->root ? NULL : find_mapping(as->root, addr);
     if (!m) return ZX_ERR_NOT_FOUND;
     uint64_t off = m->vmo_offset + ((addr & ~(PAGE - 1)) - m->r.base);
     if (off >= m->vmo->size) return ZX_ERR_OUT_OF_RANGE;
-    return vmo_pager_need(m->vmo, off, PAGE, req, page);
+    return vmo_pager_need(m->vmo, off, PAGE, write, req, page);
 }
 
 void vm_mapping_write_protect(struct vm_mapping *m) {
