@@ -31,7 +31,7 @@ static inline uint32_t pm_hash(uint64_t k, uint32_t cap) {
 }
 
 // The entry (frame and state) of page k, or NULL.
-static paddr_t *pm_slot(const struct page_map *pm, uint64_t k) {
+__attribute__((always_inline)) static inline paddr_t *pm_slot(const struct page_map *pm, uint64_t k) {
     if (!pm->cap) return NULL;
     for (uint32_t i = pm_hash(k, pm->cap);; i = (i + 1) & (pm->cap - 1)) {
         if (pm->keys[i] == k) return &pm->frames[i];
@@ -39,7 +39,7 @@ static paddr_t *pm_slot(const struct page_map *pm, uint64_t k) {
     }
 }
 
-static bool pm_lookup(const struct page_map *pm, uint64_t k, paddr_t *pa) {
+__attribute__((always_inline)) static inline bool pm_lookup(const struct page_map *pm, uint64_t k, paddr_t *pa) {
     paddr_t *e = pm_slot(pm, k);
     if (e) *pa = PG_FRAME(*e);
     return e != NULL;
@@ -429,10 +429,8 @@ zx_status_t vmo_commit_page(struct vmo *v, uint64_t idx, paddr_t *pa) {
 // (zx_pager_query_vmo_stats), so that the first write after a writeback or a stats reset
 // faults. A write makes the page dirty, or with ZX_VMO_TRAP_DIRTY asks the pager first:
 // ZX_ERR_SHOULD_WAIT (ZX_ERR_BAD_STATE once detached).
-static zx_status_t own_page_access(struct vmo *v, uint64_t idx, bool write, bool *writable) {
+static zx_status_t pager_page_access(struct vmo *v, uint64_t idx, bool write, bool *writable) {
     struct pager_src *s = v->pager_src;
-    *writable = true;
-    if (likely(!s)) return ZX_OK;
     paddr_t *e = pm_slot(&v->pages, idx);
     if (write) {
         if ((*e & PG_STATE_MASK) != PG_DIRTY) {
@@ -442,6 +440,13 @@ static zx_status_t own_page_access(struct vmo *v, uint64_t idx, bool write, bool
         s->modified = true;
     }
     *writable = s->modified && (*e & PG_STATE_MASK) == PG_DIRTY;
+    return ZX_OK;
+}
+
+// Any other VMO's own pages map writable: one test on the map paths.
+static inline zx_status_t own_page_access(struct vmo *v, uint64_t idx, bool write, bool *writable) {
+    if (unlikely(v->pager_src)) return pager_page_access(v, idx, write, writable);
+    *writable = true;
     return ZX_OK;
 }
 

@@ -917,6 +917,24 @@ TEST(PagerTest, WritesDuringWritebackRedirty) {
     pg_close(&g);
 }
 
+// ZX_VM_MAP_RANGE fills the page tables at once, but clean pager pages only read-only: the
+// first write still faults and is tracked.
+TEST(PagerTest, MapRangeWritesAreTracked) {
+    struct pg g;
+    ASSERT_OK(pg_make(&g, 2, 0));
+    ASSERT_OK(supply(&g, 0, 2));
+    zx_vaddr_t addr;
+    ASSERT_OK(zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_PERM_WRITE | ZX_VM_MAP_RANGE, 0, g.vmo, 0,
+                          2 * PAGE, &addr));
+    zx_vmo_dirty_range_t r[2];
+    EXPECT_EQ(dirty_ranges(&g, r, 2), 0);
+    *(volatile uint64_t *)(addr + PAGE) = 4;
+    ASSERT_EQ(dirty_ranges(&g, r, 2), 1);
+    EXPECT_TRUE(range_is(&r[0], PAGE, PAGE, 0));
+    EXPECT_OK(zx_vmar_unmap(zx_vmar_root_self(), addr, 2 * PAGE));
+    pg_close(&g);
+}
+
 // Pages past what the pager supplies (a VMO grown) read as zeros and are dirty, reported with
 // ZX_VMO_DIRTY_RANGE_IS_ZERO; a WRITEBACK_BEGIN with that option cleans only pages still zero.
 TEST(PagerTest, GrownPagesAreDirtyZeros) {
