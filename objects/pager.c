@@ -31,7 +31,7 @@ zx_status_t pager_create(struct pager **out) {
     return ZX_OK;
 }
 
-zx_status_t pager_src_attach(struct pager *p, struct vmo *v, struct port *port, uint64_t key) {
+zx_status_t pager_src_attach(struct pager *p, struct vmo *v, struct port *port, uint64_t key, bool trap_dirty) {
     struct pager_src *s = kmalloc(sizeof(*s));
     struct port_packet *complete = kmalloc(sizeof(*complete));
     if (!s || !complete) {
@@ -54,6 +54,7 @@ zx_status_t pager_src_attach(struct pager *p, struct vmo *v, struct port *port, 
     s->complete = complete;
     s->zero_from = v->size / PAGE;
     s->modified = false;
+    s->trap_dirty = trap_dirty;
     v->pager_src = s;
     return ZX_OK;
 }
@@ -93,30 +94,36 @@ static void wake_needing(struct pager_request *r, uint64_t first, uint64_t end) 
     }
 }
 
-static struct pager_request *request_covering(struct pager_src *s, uint64_t idx) {
+static struct pager_request *request_covering(struct pager_src *s, uint64_t idx, uint16_t command) {
     list_for_each(&s->requests, it) {
         struct pager_request *r = container_of(it, struct pager_request, link);
-        if (idx >= r->first && idx < r->end) return r;
+        if (r->command == command && idx >= r->first && idx < r->end) return r;
     }
     return NULL;
 }
 
-zx_status_t pager_request_page(struct pager_src *s, uint64_t idx, uint64_t end, struct pager_request **out) {
+// Whether page idx still needs what a `command` request asks for.
+static bool page_needs(struct pager_src *s, uint64_t idx, uint16_t command) {
+    if (command == ZX_PAGER_VMO_DIRTY) return vmo_pager_wants_dirty(s->vmo, idx);
+    return pager_src_owes(s, idx) && !vmo_owns_page(s->vmo, idx);
+}
+
+zx_status_t pager_request_page(struct pager_src *s, uint64_t idx, uint64_t end, uint16_t command,
+                               struct pager_request **out) {
     if (!pager_src_attached(s)) return ZX_ERR_BAD_STATE;
-    struct pager_request *r = request_covering(s, idx);
+    struct pager_request *r = request_covering(s, idx, command);
     if (r) {
         *out = r;
         return ZX_ERR_SHOULD_WAIT;
     }
-    // The run of absent pages the pager owes from idx on, that no other request covers.
+    // The run of pages from idx on that need the same, that no other request covers.
     uint64_t e = idx + 1;
-    while (e < end && e - idx < PAGER_MAX_BATCH && pager_src_owes(s, e) && !vmo_owns_page(s->vmo, e) &&
-           !request_covering(s, e))
+    while (e < end && e - idx < PAGER_MAX_BATCH && page_needs(s, e, command) && !request_covering(s, e, command))
         e++;
     // Batching: a request the pager has not read yet that ends where this run starts grows.
     list_for_each(&s->requests, it) {
         r = container_of(it, struct pager_request, link);
-        if (r->queued && r->end == idx && e - r->first <= PAGER_MAX_BATCH) {
+        if (r->command == command && r->queued && r->end == idx && e - r->first <= PAGER_MAX_BATCH) {
             r->end = e;
             request_set_length(r);
             *out = r;
@@ -126,6 +133,7 @@ zx_status_t pager_request_page(struct pager_src *s, uint64_t idx, uint64_t end, 
     r = kmalloc(sizeof(*r));
     if (!r) return ZX_ERR_NO_MEMORY;
     r->src = s;
+    r->command = command;
     r->first = idx;
     r->end = e;
     wait_queue_init(&r->waiters);
@@ -133,7 +141,7 @@ zx_status_t pager_request_page(struct pager_src *s, uint64_t idx, uint64_t end, 
     r->packet.release = request_packet_released;
     r->packet.pkt.key = s->key;
     r->packet.pkt.type = ZX_PKT_TYPE_PAGE_REQUEST;
-    r->packet.pkt.page_request.command = ZX_PAGER_VMO_READ;
+    r->packet.pkt.page_request.command = command;
     request_set_length(r);
     list_add_tail(&s->requests, &r->link);
     r->queued = true;
@@ -142,14 +150,14 @@ zx_status_t pager_request_page(struct pager_src *s, uint64_t idx, uint64_t end, 
     return ZX_ERR_SHOULD_WAIT;
 }
 
-void pager_pages_supplied(struct pager_src *s, uint64_t first, uint64_t end) {
+void pager_pages_ready(struct pager_src *s, uint16_t command, uint64_t first, uint64_t end) {
     list_for_each_safe(&s->requests, it, tmp) {
         struct pager_request *r = container_of(it, struct pager_request, link);
-        if (r->end <= first || r->first >= end) continue;
-        // Waiters whose page came wake; the request stays until all its pages are present.
+        if (r->command != command || r->end <= first || r->first >= end) continue;
+        // Waiters whose page is ready wake; the request stays until all its pages are.
         wake_needing(r, first, end);
         bool done = true;
-        for (uint64_t i = r->first; i < r->end && done; i++) done = vmo_owns_page(s->vmo, i);
+        for (uint64_t i = r->first; i < r->end && done; i++) done = !page_needs(s, i, command);
         if (done) request_end(r, 0, 0, ZX_OK, ZX_OK);
     }
 }

@@ -23,10 +23,12 @@ struct pager {
 
 struct pager_src;
 
-// An outstanding ZX_PAGER_VMO_READ: pages [first, end) of the source's VMO.
+// An outstanding ZX_PAGER_VMO_READ (pages to supply) or ZX_PAGER_VMO_DIRTY (clean pages a
+// write waits to dirty): pages [first, end) of the source's VMO.
 struct pager_request {
     struct list_node link;      // in src->requests, in the order they were made
     struct pager_src *src;
+    uint16_t command;           // ZX_PAGER_VMO_READ or ZX_PAGER_VMO_DIRTY
     uint64_t first, end;        // page indices
     struct wait_queue waiters;  // WAIT_PAGER, each needing state.pager.page in [first, end)
     struct port_packet packet;  // the request's packet (port_queue_kernel)
@@ -47,6 +49,7 @@ struct pager_src {
     // shrank there, or grew past what the pager had). Page index.
     uint64_t zero_from;
     bool modified;              // written since the last ZX_PAGER_RESET_VMO_STATS
+    bool trap_dirty;            // ZX_VMO_TRAP_DIRTY: writes to clean pages ask the pager first
 };
 
 static inline struct pager *to_pager(struct kobj *o) {
@@ -55,7 +58,7 @@ static inline struct pager *to_pager(struct kobj *o) {
 
 zx_status_t pager_create(struct pager **out) __attribute__((warn_unused_result));
 // Makes v (fresh, pages absent) pager-backed: requests go to `port` with `key`.
-zx_status_t pager_src_attach(struct pager *p, struct vmo *v, struct port *port, uint64_t key)
+zx_status_t pager_src_attach(struct pager *p, struct vmo *v, struct port *port, uint64_t key, bool trap_dirty)
     __attribute__((warn_unused_result));
 static inline bool pager_src_attached(const struct pager_src *s) { return s->pager != NULL; }
 // True when an absent page idx of the source's VMO is the pager's to supply.
@@ -69,15 +72,17 @@ void pager_src_detach(struct pager_src *s, zx_status_t waiters_status, bool comp
 // The VMO is being destroyed: detaches (COMPLETE sent if it was attached) and frees s.
 void pager_src_destroy(struct pager_src *s);
 
-// The request to wait on for page idx (an absent page the pager owes): the outstanding one
-// covering it, or a new one for the run of absent pages [idx, end) (batching), whose packet is
-// queued. A new run right after a request the pager has not read yet extends that request.
-// ZX_ERR_SHOULD_WAIT with *out set, ZX_ERR_BAD_STATE when the VMO is detached.
-zx_status_t pager_request_page(struct pager_src *s, uint64_t idx, uint64_t end, struct pager_request **out)
-    __attribute__((warn_unused_result));
-// Pages [first, end) are now present: waiters needing one of them wake (ZX_OK); requests all
-// of whose pages are present are done.
-void pager_pages_supplied(struct pager_src *s, uint64_t first, uint64_t end);
+// The request of kind `command` (ZX_PAGER_VMO_READ: page idx is absent and the pager owes it;
+// ZX_PAGER_VMO_DIRTY: a clean page a write needs dirty) to wait on for page idx: the
+// outstanding one covering it, or a new one for the run [idx, end) of pages needing the same
+// (batching), whose packet is queued. A new run right after a request of the same kind the
+// pager has not read yet extends that request. ZX_ERR_SHOULD_WAIT with *out set,
+// ZX_ERR_BAD_STATE when the VMO is detached.
+zx_status_t pager_request_page(struct pager_src *s, uint64_t idx, uint64_t end, uint16_t command,
+                               struct pager_request **out) __attribute__((warn_unused_result));
+// Pages [first, end) now have what `command` requests asked for (supplied, dirtied): waiters
+// needing one of them wake (ZX_OK); requests all of whose pages have it are done.
+void pager_pages_ready(struct pager_src *s, uint16_t command, uint64_t first, uint64_t end);
 // zx_pager_op_range(ZX_PAGER_OP_FAIL): requests overlapping [first, end) end; their waiters
 // needing a page in the range get `status`, the others retry (ZX_OK).
 void pager_fail_range(struct pager_src *s, uint64_t first, uint64_t end, zx_status_t status);

@@ -74,6 +74,7 @@ struct thread {
     // (dispatch.c; do_syscall tests only the address, on its hot path).
     uint64_t pager_fault_seq;
     uintptr_t pager_fault_addr;
+    bool pager_fault_write;      // that copy wrote (a clean page may need the pager to dirty it)
     zx_time_t start_time;
 };
 

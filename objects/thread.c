@@ -53,6 +53,7 @@ zx_status_t thread_create(struct process *p, const char *name, struct thread **o
     t->policy_exception = 0;
     t->pager_fault_seq = 0;
     t->pager_fault_addr = 0;
+    t->pager_fault_write = false;
     *out = t;
     return ZX_OK;
 }

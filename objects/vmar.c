@@ -400,13 +400,14 @@ static zx_status_t split_at_edges(struct vmar *v, uintptr_t base, uintptr_t end,
 struct populate_ctx {
     struct vm_mapping *m;
     uint64_t first;
+    uint32_t perms;  // the mapping's, less WRITE for a pager's VMO (its writes fault: dirty tracking)
 };
 
 static void populate_page(void *ctx, uint64_t idx, paddr_t pa) {
     struct populate_ctx *p = ctx;
     struct vm_mapping *m = p->m;
     uintptr_t va = m->r.base + (idx * PAGE - m->vmo_offset);
-    (void)hal_aspace_map(&m->r.parent->as->hal, va, pa, hal_flags(m->perms));
+    (void)hal_aspace_map(&m->r.parent->as->hal, va, pa, hal_flags(p->perms));
 }
 
 static uint32_t max_perms_for(zx_rights_t vmo_rights) {
@@ -544,7 +545,9 @@ zx_status_t vmar_map(struct vmar *v, zx_vm_option_t options, size_t vmar_offset,
     // Page tables are filled now only when asked (ZX_VM_MAP_RANGE); otherwise on fault, as in
     // Zircon, so that a map costs O(1) in the VMO's size.
     if (options & ZX_VM_MAP_RANGE) {
-        struct populate_ctx pc = {m, first};
+        bool pager = unlikely(vmo->slice_of || (vmo->flags & VMO_F_PAGER_CHAIN)) && vmo_pager_root(vmo);
+        uint32_t shown = pager ? perms & ~ZX_VM_PERM_WRITE : perms;
+        struct populate_ctx pc = {m, first, shown};
         vmo_for_each_page(vmo, first, last, populate_page, &pc);
     }
     *mapped = base;
@@ -707,12 +710,13 @@ zx_status_t vm_fault(struct vm_aspace *as, uintptr_t addr, unsigned fault_flags)
     return st;
 }
 
-zx_status_t vm_pager_need(struct vm_aspace *as, uintptr_t addr, struct pager_request **req, uint64_t *page) {
+zx_status_t vm_pager_need(struct vm_aspace *as, uintptr_t addr, bool write, struct pager_request **req,
+                          uint64_t *page) {
     struct vm_mapping *m = as->dead || !as->root ? NULL : find_mapping(as->root, addr);
     if (!m) return ZX_ERR_NOT_FOUND;
     uint64_t off = m->vmo_offset + ((addr & ~(PAGE - 1)) - m->r.base);
     if (off >= m->vmo->size) return ZX_ERR_OUT_OF_RANGE;
-    return vmo_pager_need(m->vmo, off, PAGE, req, page);
+    return vmo_pager_need(m->vmo, off, PAGE, write, req, page);
 }
 
 void vm_mapping_write_protect(struct vm_mapping *m) {

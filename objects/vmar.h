@@ -85,8 +85,8 @@ zx_status_t vm_aspace_access(struct vm_aspace *as, uintptr_t va, void *kbuf, siz
                              size_t *done) __attribute__((warn_unused_result));
 zx_status_t vm_fault(struct vm_aspace *as, uintptr_t addr, unsigned fault_flags) __attribute__((warn_unused_result));
 // After vm_fault said ZX_ERR_SHOULD_WAIT: the pager request the page at addr waits on
-// (vmo_pager_need for the page of the mapping there).
-zx_status_t vm_pager_need(struct vm_aspace *as, uintptr_t addr, struct pager_request **req, uint64_t *page)
+// (vmo_pager_need for the page of the mapping there; `write`: the fault was a write).
+zx_status_t vm_pager_need(struct vm_aspace *as, uintptr_t addr, bool write, struct pager_request **req, uint64_t *page)
     __attribute__((warn_unused_result));
 
 // For VMO resize/decommit: remove the pages of [offset, offset+len) of v from every mapping.

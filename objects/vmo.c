@@ -19,20 +19,30 @@ uint64_t vmo_committed_pages;
 static struct slab_cache vmo_cache;
 
 // ---- page map: open addressing, linear probing, backward-shift deletion ----
+// A frame address is page aligned: the low bits of an entry hold the page's dirty state in a
+// pager-backed VMO (PG_*, always 0 elsewhere). Whoever reads a frame out masks them off.
+#define PG_STATE_MASK     3ull
+#define PG_DIRTY          1ull  // written since the pager last cleaned it
+#define PG_AWAITING_CLEAN 2ull  // dirty, being written back (WRITEBACK_BEGIN; END cleans it)
+#define PG_FRAME(e)       ((e) & ~PG_STATE_MASK)
 
 static inline uint32_t pm_hash(uint64_t k, uint32_t cap) {
     return (uint32_t)((k * 0x9e3779b97f4a7c15ull) >> 32) & (cap - 1);
 }
 
-static bool pm_lookup(const struct page_map *pm, uint64_t k, paddr_t *pa) {
-    if (!pm->cap) return false;
+// The entry (frame and state) of page k, or NULL.
+__attribute__((always_inline)) static inline paddr_t *pm_slot(const struct page_map *pm, uint64_t k) {
+    if (!pm->cap) return NULL;
     for (uint32_t i = pm_hash(k, pm->cap);; i = (i + 1) & (pm->cap - 1)) {
-        if (pm->keys[i] == k) {
-            *pa = pm->frames[i];
-            return true;
-        }
-        if (pm->keys[i] == PAGE_MAP_EMPTY) return false;
+        if (pm->keys[i] == k) return &pm->frames[i];
+        if (pm->keys[i] == PAGE_MAP_EMPTY) return NULL;
     }
+}
+
+__attribute__((always_inline)) static inline bool pm_lookup(const struct page_map *pm, uint64_t k, paddr_t *pa) {
+    paddr_t *e = pm_slot(pm, k);
+    if (e) *pa = PG_FRAME(*e);
+    return e != NULL;
 }
 
 static void pm_put_nogrow(struct page_map *pm, uint64_t k, paddr_t pa) {
@@ -100,7 +110,7 @@ static void pm_free_from(struct page_map *pm, uint64_t first) {
     uint32_t i = 0;
     while (i < pm->cap) {
         if (pm->keys[i] != PAGE_MAP_EMPTY && pm->keys[i] >= first) {
-            pmm_free_page(pm->frames[i]);
+            pmm_free_page(PG_FRAME(pm->frames[i]));
             pm_remove_at(pm, i);  // may shift a later entry into i: look at i again
             continue;
         }
@@ -395,7 +405,9 @@ static zx_status_t own_page(struct vmo *v, uint64_t idx, paddr_t *pa) {
     } else if (!kernel_alloc_frame(&f)) {
         return ZX_ERR_NO_MEMORY;
     }
-    if (!pm_put(&v->pages, idx, f)) {
+    // A pager's VMO makes up only pages past what the pager supplies (zero_from): they are
+    // dirty from the start (zx_pager_query_dirty_ranges).
+    if (!pm_put(&v->pages, idx, f | (v->pager_src ? PG_DIRTY : 0))) {
         pmm_free_page(f);
         return ZX_ERR_NO_MEMORY;
     }
@@ -412,24 +424,37 @@ zx_status_t vmo_commit_page(struct vmo *v, uint64_t idx, paddr_t *pa) {
     return own_page(v, off / PAGE, pa);
 }
 
-// Whether a mapping may write page of v it owns: a pager-backed VMO's pages map writable only
-// once it is marked modified (zx_pager_query_vmo_stats), so that the first write after a reset
-// faults and marks it again. A write marks it.
-static bool own_page_writable(struct vmo *v, bool write) {
+// An access to page idx that v owns: whether a mapping may write it. A pager-backed VMO's
+// pages map writable only while dirty and while the VMO is marked modified
+// (zx_pager_query_vmo_stats), so that the first write after a writeback or a stats reset
+// faults. A write makes the page dirty, or with ZX_VMO_TRAP_DIRTY asks the pager first:
+// ZX_ERR_SHOULD_WAIT (ZX_ERR_BAD_STATE once detached).
+static zx_status_t pager_page_access(struct vmo *v, uint64_t idx, bool write, bool *writable) {
     struct pager_src *s = v->pager_src;
-    if (likely(!s)) return true;
-    if (write) s->modified = true;
-    return s->modified;
+    paddr_t *e = pm_slot(&v->pages, idx);
+    if (write) {
+        if ((*e & PG_STATE_MASK) != PG_DIRTY) {
+            if (s->trap_dirty) return pager_src_attached(s) ? ZX_ERR_SHOULD_WAIT : ZX_ERR_BAD_STATE;
+            *e = PG_FRAME(*e) | PG_DIRTY;
+        }
+        s->modified = true;
+    }
+    *writable = s->modified && (*e & PG_STATE_MASK) == PG_DIRTY;
+    return ZX_OK;
+}
+
+// Any other VMO's own pages map writable: one test on the map paths.
+static inline zx_status_t own_page_access(struct vmo *v, uint64_t idx, bool write, bool *writable) {
+    if (unlikely(v->pager_src)) return pager_page_access(v, idx, write, writable);
+    *writable = true;
+    return ZX_OK;
 }
 
 bool vmo_peek_page(struct vmo *v, uint64_t idx, paddr_t *pa, bool *writable) {
     uint64_t off = idx * PAGE;
     v = slice_root(v, &off);
     idx = off / PAGE;
-    if (pm_lookup(&v->pages, idx, pa)) {
-        *writable = own_page_writable(v, false);
-        return true;
-    }
+    if (pm_lookup(&v->pages, idx, pa)) return own_page_access(v, idx, false, writable) == ZX_OK;
     *writable = false;  // an ancestor's page: the first write copies it
     return v->parent && chain_lookup(v, idx, pa);
 }
@@ -438,10 +463,7 @@ zx_status_t vmo_fault_page(struct vmo *v, uint64_t idx, bool write, paddr_t *pa,
     uint64_t off = idx * PAGE;
     v = slice_root(v, &off);
     idx = off / PAGE;
-    if (pm_lookup(&v->pages, idx, pa)) {
-        *writable = own_page_writable(v, write);
-        return ZX_OK;
-    }
+    if (pm_lookup(&v->pages, idx, pa)) return own_page_access(v, idx, write, writable);
     bool shown = v->parent && chain_lookup(v, idx, pa);
     if (!write && shown) {
         *writable = false;  // an ancestor's page: the first write copies it
@@ -459,8 +481,8 @@ zx_status_t vmo_fault_page(struct vmo *v, uint64_t idx, bool write, paddr_t *pa,
         *writable = false;
         return ZX_OK;
     }
-    *writable = own_page_writable(v, write);
-    return own_page(v, idx, pa);
+    zx_status_t st = own_page(v, idx, pa);
+    return st == ZX_OK ? own_page_access(v, idx, write, writable) : st;
 }
 
 // Walks [offset, offset+len) page by page; fn gets the kernel address of the bytes.
@@ -550,7 +572,7 @@ void vmo_for_each_page(struct vmo *v, uint64_t first, uint64_t last,
     }
     for (uint32_t i = 0; i < pm->cap; i++) {
         uint64_t k = pm->keys[i];
-        if (k != PAGE_MAP_EMPTY && k >= first && k <= last) fn(ctx, k, pm->frames[i]);
+        if (k != PAGE_MAP_EMPTY && k >= first && k <= last) fn(ctx, k, PG_FRAME(pm->frames[i]));
     }
 }
 
@@ -563,7 +585,7 @@ static void free_own_pages(struct vmo *v, uint64_t first, uint64_t last) {
             for (uint32_t i = pm_hash(k, pm->cap);; i = (i + 1) & (pm->cap - 1)) {
                 if (pm->keys[i] == PAGE_MAP_EMPTY) break;
                 if (pm->keys[i] == k) {
-                    pmm_free_page(pm->frames[i]);
+                    pmm_free_page(PG_FRAME(pm->frames[i]));
                     pm_remove_at(pm, i);
                     break;
                 }
@@ -575,7 +597,7 @@ static void free_own_pages(struct vmo *v, uint64_t first, uint64_t last) {
     while (i < pm->cap) {
         uint64_t k = pm->keys[i];
         if (k != PAGE_MAP_EMPTY && k >= first && k <= last) {
-            pmm_free_page(pm->frames[i]);
+            pmm_free_page(PG_FRAME(pm->frames[i]));
             pm_remove_at(pm, i);
             continue;
         }
@@ -782,7 +804,31 @@ bool vmo_owns_page(const struct vmo *v, uint64_t idx) {
     return pm_lookup(&v->pages, idx, &pa);
 }
 
-zx_status_t vmo_pager_need(struct vmo *v, uint64_t offset, uint64_t len, struct pager_request **req,
+bool vmo_pager_wants_dirty(const struct vmo *v, uint64_t idx) {
+    paddr_t *e = pm_slot(&v->pages, idx);
+    return e && (*e & PG_STATE_MASK) != PG_DIRTY;
+}
+
+// Before a write to pages [first, last] of pager-backed v (present by now): ZX_OK when they
+// may be written (made dirty here without ZX_VMO_TRAP_DIRTY), else the ZX_PAGER_VMO_DIRTY
+// request for the first one the pager must dirty first.
+static zx_status_t pager_dirty_need(struct vmo *v, uint64_t first, uint64_t last, struct pager_request **req,
+                                    uint64_t *page) {
+    struct pager_src *s = v->pager_src;
+    for (uint64_t i = first; i <= last; i++) {
+        if (!vmo_pager_wants_dirty(v, i)) continue;
+        if (!s->trap_dirty) {
+            *pm_slot(&v->pages, i) = PG_FRAME(*pm_slot(&v->pages, i)) | PG_DIRTY;
+            continue;
+        }
+        *page = i;
+        return pager_request_page(s, i, last + 1, ZX_PAGER_VMO_DIRTY, req);
+    }
+    s->modified = true;
+    return ZX_OK;
+}
+
+zx_status_t vmo_pager_need(struct vmo *v, uint64_t offset, uint64_t len, bool write, struct pager_request **req,
                            uint64_t *page) {
     v = slice_root(v, &offset);
     if (likely(!(v->flags & VMO_F_PAGER_CHAIN)) || !len) return ZX_OK;
@@ -795,9 +841,10 @@ zx_status_t vmo_pager_need(struct vmo *v, uint64_t offset, uint64_t len, struct 
         if (!s || !pager_src_owes(s, at)) continue;
         *page = at;
         // The rest of the access's range goes into the same request where it is absent too.
-        return pager_request_page(s, at, at + (last - i) + 1, req);
+        return pager_request_page(s, at, at + (last - i) + 1, ZX_PAGER_VMO_READ, req);
     }
-    return ZX_OK;
+    // A clone writes pages of its own; the pager's VMO itself tracks what is dirty.
+    return write && v->pager_src ? pager_dirty_need(v, first, last, req, page) : ZX_OK;
 }
 
 // Takes page k out of pm without freeing its frame; false when pm lacks it.
@@ -806,7 +853,7 @@ static bool pm_take(struct page_map *pm, uint64_t k, paddr_t *pa) {
     for (uint32_t i = pm_hash(k, pm->cap);; i = (i + 1) & (pm->cap - 1)) {
         if (pm->keys[i] == PAGE_MAP_EMPTY) return false;
         if (pm->keys[i] == k) {
-            *pa = pm->frames[i];
+            *pa = PG_FRAME(pm->frames[i]);
             pm_remove_at(pm, i);
             return true;
         }
@@ -834,7 +881,7 @@ zx_status_t vmo_supply_pages(struct vmo *v, uint64_t offset, uint64_t len, struc
         pm_put_nogrow(&v->pages, first + i, f);
     }
     if (st != ZX_OK) free_own_pages(aux, afirst + i, afirst + n - 1);
-    if (v->pager_src && i) pager_pages_supplied(v->pager_src, first, first + i);
+    if (v->pager_src && i) pager_pages_ready(v->pager_src, ZX_PAGER_VMO_READ, first, first + i);
     return st;
 }
 
@@ -842,6 +889,148 @@ void vmo_pager_mark_modified(struct vmo *v) {
     uint64_t off = 0;
     v = slice_root(v, &off);
     if (v->pager_src) v->pager_src->modified = true;
+}
+
+// ---- dirty tracking (zx_pager_op_range DIRTY / WRITEBACK_*, zx_pager_query_dirty_ranges) ----
+// A page v owns is clean (supplied, or written back), dirty, or awaiting clean (PG_*). A page
+// v lacks past zero_from reads as zeros the pager never had: it is dirty (and zero) until a
+// writeback gives it a clean zero page.
+
+// True when v lacks page idx and it is not the pager's to supply (it reads as zeros).
+static bool pager_zero_page(const struct vmo *v, uint64_t idx) {
+    paddr_t pa;
+    return idx >= v->pager_src->zero_from && !pm_lookup(&v->pages, idx, &pa);
+}
+
+zx_status_t vmo_pager_dirty_range(struct vmo *v, uint64_t first, uint64_t end) {
+    for (uint64_t i = first; i < end; i++)
+        if (!vmo_owns_page(v, i) && pager_src_owes(v->pager_src, i)) return ZX_ERR_NOT_FOUND;
+    for (uint64_t i = first; i < end; i++) {
+        paddr_t *e = pm_slot(&v->pages, i);
+        if (e) *e = PG_FRAME(*e) | PG_DIRTY;  // pages it lacks are dirty already
+    }
+    pager_pages_ready(v->pager_src, ZX_PAGER_VMO_DIRTY, first, end);
+    return ZX_OK;
+}
+
+static bool page_is_zero(paddr_t f) {
+    const uint64_t *w = paddr_to_kva(f);
+    for (size_t i = 0; i < PAGE / sizeof(*w); i++)
+        if (w[i]) return false;
+    return true;
+}
+
+zx_status_t vmo_pager_writeback_begin(struct vmo *v, uint64_t first, uint64_t end, bool only_zero) {
+    zx_status_t st = ZX_OK;
+    for (uint64_t i = first; i < end && st == ZX_OK; i++) {
+        if (pager_zero_page(v, i)) {
+            // A zero page to clean: it gets a frame now, which a write re-dirties.
+            paddr_t f;
+            if (!kernel_alloc_frame(&f)) {
+                st = ZX_ERR_NO_MEMORY;
+            } else if (!pm_put(&v->pages, i, f | PG_AWAITING_CLEAN)) {
+                pmm_free_page(f);
+                st = ZX_ERR_NO_MEMORY;
+            }
+            continue;
+        }
+        paddr_t *e = pm_slot(&v->pages, i);
+        if (!e || (*e & PG_STATE_MASK) != PG_DIRTY) continue;
+        // ZX_VMO_DIRTY_RANGE_IS_ZERO: only pages still zero are written back as zeros; a page
+        // written since the query keeps its content, and stays dirty.
+        if (only_zero && !page_is_zero(PG_FRAME(*e))) continue;
+        *e = PG_FRAME(*e) | PG_AWAITING_CLEAN;
+    }
+    // Mappings forget the range: the next write faults and dirties the page again.
+    vm_mappings_unmap_vmo_range(v, first * PAGE, (end - first) * PAGE);
+    return st;
+}
+
+void vmo_pager_writeback_end(struct vmo *v, uint64_t first, uint64_t end) {
+    for (uint64_t i = first; i < end; i++) {
+        paddr_t *e = pm_slot(&v->pages, i);
+        if (e && (*e & PG_STATE_MASK) == PG_AWAITING_CLEAN) *e = PG_FRAME(*e);
+    }
+}
+
+static void sift_down(uint64_t *a, size_t i, size_t n) {
+    for (size_t c; (c = 2 * i + 1) < n; i = c) {
+        if (c + 1 < n && a[c + 1] > a[c]) c++;
+        if (a[i] >= a[c]) return;
+        uint64_t t = a[i];
+        a[i] = a[c];
+        a[c] = t;
+    }
+}
+
+static void sort_u64(uint64_t *a, size_t n) {  // heapsort: no recursion, no extra memory
+    for (size_t k = n / 2; k-- > 0;) sift_down(a, k, n);
+    for (size_t end = n; end-- > 1;) {
+        uint64_t t = a[0];
+        a[0] = a[end];
+        a[end] = t;
+        sift_down(a, 0, end);
+    }
+}
+
+struct dirty_walk {
+    uint64_t start, end;  // the run being gathered, pages; empty when start == end
+    bool zero;
+    vmo_dirty_run_fn fn;
+    void *ctx;
+    zx_status_t st;
+};
+
+static void dirty_add(struct dirty_walk *w, uint64_t first, uint64_t end, bool zero) {
+    if (first >= end || w->st != ZX_OK) return;
+    if (w->start != w->end && w->end == first && w->zero == zero) {
+        w->end = end;
+        return;
+    }
+    if (w->start != w->end) w->st = w->fn(w->ctx, w->start, w->end, w->zero);
+    w->start = first;
+    w->end = end;
+    w->zero = zero;
+}
+
+// A page of the range a dirty-range walk must look at: a dirty one, or any in the zero tail.
+static bool dirty_walk_key(uint64_t k, uint64_t e, uint64_t tail) {
+    return (e & PG_STATE_MASK) || k >= tail;
+}
+
+zx_status_t vmo_pager_dirty_runs(struct vmo *v, uint64_t first, uint64_t end, vmo_dirty_run_fn fn, void *ctx) {
+    struct page_map *pm = &v->pages;
+    uint64_t tail = v->pager_src->zero_from;
+    // Those pages in order: sorted out of the page map, or (no memory for that) looked up page
+    // by page, slower but never failing.
+    uint64_t *keys = pm->count ? kmalloc(pm->count * sizeof(uint64_t)) : NULL;
+    size_t n = 0;
+    for (uint32_t i = 0; keys && i < pm->cap; i++) {
+        uint64_t k = pm->keys[i];
+        if (k != PAGE_MAP_EMPTY && k >= first && k < end && dirty_walk_key(k, pm->frames[i], tail)) keys[n++] = k;
+    }
+    sort_u64(keys, n);
+    struct dirty_walk w = {.fn = fn, .ctx = ctx, .st = ZX_OK};
+    uint64_t at = first;
+    for (size_t j = 0;; j++) {
+        uint64_t k = at;
+        paddr_t *e = NULL;
+        if (keys || !pm->count) {
+            if (j >= n) break;
+            k = keys[j];
+            e = pm_slot(pm, k);
+        } else {
+            while (k < end && !((e = pm_slot(pm, k)) && dirty_walk_key(k, *e, tail))) k++;
+            if (k >= end) break;
+        }
+        dirty_add(&w, at > tail ? at : tail, k, true);  // pages it lacks in the tail
+        if (*e & PG_STATE_MASK) dirty_add(&w, k, k + 1, false);
+        at = k + 1;
+    }
+    dirty_add(&w, at > tail ? at : tail, end, true);
+    kfree(keys);
+    if (w.st == ZX_OK && w.start != w.end) w.st = fn(ctx, w.start, w.end, w.zero);
+    return w.st;
 }
 
 void vmo_pager_reset_modified(struct vmo *v) {

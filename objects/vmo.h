@@ -119,13 +119,33 @@ bool vmo_pager_backed(struct vmo *v);
 struct vmo *vmo_pager_root(struct vmo *v);
 // Before an access to [offset, offset+len) of v (an in-range one): ZX_OK when every page it
 // needs is there; else ZX_ERR_SHOULD_WAIT with the request for the first missing page (*page:
-// its index in the request's VMO), ZX_ERR_BAD_STATE (detached), ZX_ERR_NO_MEMORY.
-zx_status_t vmo_pager_need(struct vmo *v, uint64_t offset, uint64_t len, struct pager_request **req,
+// its index in the request's VMO), ZX_ERR_BAD_STATE (detached), ZX_ERR_NO_MEMORY. A `write`
+// to the pager-backed VMO itself also needs its pages dirty: it makes them so, or with
+// ZX_VMO_TRAP_DIRTY waits on a ZX_PAGER_VMO_DIRTY request for the first clean one; and marks
+// the VMO modified.
+zx_status_t vmo_pager_need(struct vmo *v, uint64_t offset, uint64_t len, bool write, struct pager_request **req,
                            uint64_t *page) __attribute__((warn_unused_result));
 // zx_pager_query_vmo_stats' `modified`: set by writes to v (slices resolved; clones write their
 // own pages), cleared (v: the pager-backed VMO) by ZX_PAGER_RESET_VMO_STATS.
 void vmo_pager_mark_modified(struct vmo *v);
 void vmo_pager_reset_modified(struct vmo *v);
+// Dirty tracking of pager-backed v (the VMO itself; page indices, in range, checked by the
+// caller). True when a write to page idx must make it dirty first (v owns it, not dirty).
+bool vmo_pager_wants_dirty(const struct vmo *v, uint64_t idx);
+// ZX_PAGER_OP_DIRTY: pages [first, end) become dirty, writes waiting for them go on;
+// ZX_ERR_NOT_FOUND (nothing changed) when the pager has not supplied one of them.
+zx_status_t vmo_pager_dirty_range(struct vmo *v, uint64_t first, uint64_t end) __attribute__((warn_unused_result));
+// ZX_PAGER_OP_WRITEBACK_BEGIN: the dirty pages of [first, end) (`only_zero`: those whose
+// content is zeros) await clean; a write before the END makes them dirty again.
+zx_status_t vmo_pager_writeback_begin(struct vmo *v, uint64_t first, uint64_t end, bool only_zero)
+    __attribute__((warn_unused_result));
+// ZX_PAGER_OP_WRITEBACK_END: the pages of [first, end) still awaiting clean are clean.
+void vmo_pager_writeback_end(struct vmo *v, uint64_t first, uint64_t end);
+// zx_pager_query_dirty_ranges: fn for each maximal run [first, end) of dirty pages in order
+// (`zero`: pages v lacks, which read as zeros); stops at fn's first error and returns it.
+typedef zx_status_t (*vmo_dirty_run_fn)(void *ctx, uint64_t first, uint64_t end, bool zero);
+zx_status_t vmo_pager_dirty_runs(struct vmo *v, uint64_t first, uint64_t end, vmo_dirty_run_fn fn, void *ctx)
+    __attribute__((warn_unused_result));
 // True when v (not a slice) owns page idx.
 bool vmo_owns_page(const struct vmo *v, uint64_t idx);
 // zx_pager_supply_pages: moves aux's pages [aux_off, +len) into the absent pages of v at

@@ -79,7 +79,7 @@ __attribute__((noinline, cold)) static int64_t pager_restart(struct thread *t, u
     if (r == SYS_BLOCKED || r == ZX_OK || (syscall_table[num].flags & SYSCALL_F_RELEASE)) return r;
     struct pager_request *req;
     uint64_t page;
-    zx_status_t st = vm_pager_need(t->proc->as, addr, &req, &page);
+    zx_status_t st = vm_pager_need(t->proc->as, addr, t->pager_fault_write, &req, &page);
     if (st == ZX_OK) return pager_restart_now();  // supplied meanwhile (by the call itself)
     if (st != ZX_ERR_SHOULD_WAIT) return r;
     return pager_block_restart(req, page, r);
@@ -153,7 +153,8 @@ static int64_t pager_fault_cont(struct task *task, zx_status_t reason) {
 __attribute__((noinline, cold)) static bool pager_fault_block(struct thread *t, const struct hal_trap *trap) {
     struct pager_request *req;
     uint64_t page;
-    if (vm_pager_need(t->proc->as, trap->fault_addr, &req, &page) != ZX_ERR_SHOULD_WAIT) return false;
+    bool write = trap->fault_flags & HAL_FAULT_WRITE;
+    if (vm_pager_need(t->proc->as, trap->fault_addr, write, &req, &page) != ZX_ERR_SHOULD_WAIT) return false;
     struct pager_wait_state *ps = &t->task.wait.state.pager;
     ps->how = PAGER_WAIT_FAULT;
     ps->vmo = NULL;
@@ -204,6 +205,7 @@ static zx_status_t resolve_user_fault(uintptr_t addr, unsigned fault_flags) {
         if (!t->pager_fault_addr || t->pager_fault_seq != syscall_count) {
             t->pager_fault_seq = syscall_count;
             t->pager_fault_addr = addr;
+            t->pager_fault_write = fault_flags & HAL_FAULT_WRITE;
             sched_request_attention();  // the syscall fast path must stop: syscall_stop
         }
     }

@@ -60,7 +60,7 @@ static int64_t vmo_rw_try(struct task *t, struct vmo *v, user_inout_ptr buffer, 
     if (offset > v->size || len > v->size - offset) return ZX_ERR_OUT_OF_RANGE;
     struct pager_request *req;
     uint64_t page;
-    zx_status_t st = vmo_pager_need(v, offset, len, &req, &page);
+    zx_status_t st = vmo_pager_need(v, offset, len, write, &req, &page);
     if (st == ZX_ERR_SHOULD_WAIT) {
         struct pager_wait_state *ps = &t->wait.state.pager;
         ps->how = PAGER_WAIT_RETRY;
@@ -73,7 +73,6 @@ static int64_t vmo_rw_try(struct task *t, struct vmo *v, user_inout_ptr buffer, 
         return SYS_BLOCKED;
     }
     if (st != ZX_OK) return st;
-    if (write) vmo_pager_mark_modified(v);
     return write ? vmo_write_user(v, user_in(buffer), offset, len) : vmo_read_user(v, user_out(buffer), offset, len);
 }
 
@@ -120,7 +119,6 @@ int64_t sys_pager_create_vmo(zx_handle_t pager, uint32_t options, zx_handle_t po
     st = lookup_pager_create_vmo_port(port, &q);
     if (st != ZX_OK) goto out_pager;
     if (options & ~(ZX_VMO_RESIZABLE | ZX_VMO_TRAP_DIRTY)) st = ZX_ERR_INVALID_ARGS;
-    else if (options & ZX_VMO_TRAP_DIRTY) st = ZX_ERR_NOT_SUPPORTED;  // not yet (docs/pager.md)
     else if (size > VMO_MAX_SIZE) st = ZX_ERR_OUT_OF_RANGE;
     else st = job_policy_check(current_process(), ZX_POL_NEW_VMO);
     if (st != ZX_OK) goto out_port;
@@ -129,7 +127,7 @@ int64_t sys_pager_create_vmo(zx_handle_t pager, uint32_t options, zx_handle_t po
     st = vmo_create((size + PAGE - 1) & ~(PAGE - 1), flags, &v);
     if (st != ZX_OK) goto out_port;
     v->content_size = size;
-    st = pager_src_attach(p, v, q, key);
+    st = pager_src_attach(p, v, q, key, options & ZX_VMO_TRAP_DIRTY);
     if (st == ZX_OK) {
         zx_rights_t r = ZX_DEFAULT_VMO_RIGHTS | ((options & ZX_VMO_RESIZABLE) ? ZX_RIGHT_RESIZE : 0);
         st = give_handle(&v->obj, r, out);
@@ -257,6 +255,20 @@ int64_t sys_pager_op_range(zx_handle_t pager, uint32_t op, zx_handle_t pager_vmo
         else if (!pager_src_attached(s)) st = ZX_ERR_BAD_STATE;
         else pager_fail_range(s, offset / PAGE, (offset + length) / PAGE, (zx_status_t)(int64_t)data);
         break;
+    case ZX_PAGER_OP_DIRTY:
+        if (data != 0) st = ZX_ERR_INVALID_ARGS;
+        else if (!pager_src_attached(s)) st = ZX_ERR_BAD_STATE;
+        else st = vmo_pager_dirty_range(v, offset / PAGE, (offset + length) / PAGE);
+        break;
+    case ZX_PAGER_OP_WRITEBACK_BEGIN:
+        // Allowed on a detached VMO: the pager writes back what stayed dirty.
+        if (data & ~ZX_VMO_DIRTY_RANGE_IS_ZERO) st = ZX_ERR_INVALID_ARGS;
+        else st = vmo_pager_writeback_begin(v, offset / PAGE, (offset + length) / PAGE, data != 0);
+        break;
+    case ZX_PAGER_OP_WRITEBACK_END:
+        if (data != 0) st = ZX_ERR_INVALID_ARGS;
+        else vmo_pager_writeback_end(v, offset / PAGE, (offset + length) / PAGE);
+        break;
     default:
         st = ZX_ERR_NOT_SUPPORTED;
         break;
@@ -266,20 +278,45 @@ out:
     return st;
 }
 
+// The records of zx_pager_query_dirty_ranges: copied out while they fit, all counted.
+struct dirty_out {
+    user_out_ptr buffer;
+    size_t room, count;
+};
+
+static zx_status_t dirty_out_put(void *ctx, uint64_t first, uint64_t end, bool zero) {
+    struct dirty_out *o = ctx;
+    if (o->count < o->room) {
+        zx_vmo_dirty_range_t r = {.offset = first * PAGE, .length = (end - first) * PAGE,
+                                  .options = zero ? ZX_VMO_DIRTY_RANGE_IS_ZERO : 0};
+        zx_status_t st = copy_to_user((user_out_ptr){o->buffer.addr + o->count * sizeof(r)}, &r, sizeof(r));
+        if (st != ZX_OK) return st;
+    }
+    o->count++;
+    return ZX_OK;
+}
+
 // zx_status_t zx_pager_query_dirty_ranges(zx_handle_t pager, zx_handle_t pager_vmo, uint64_t offset,
 //                                         uint64_t length, void* buffer, size_t buffer_size,
 //                                         size_t* actual, size_t* avail);
 int64_t sys_pager_query_dirty_ranges(zx_handle_t pager, zx_handle_t pager_vmo, uint64_t offset, uint64_t length,
-                                     user_out_ptr buffer, size_t buffer_size, user_out_ptr actual,
-                                     user_out_ptr avail) {
+                                     user_out_ptr buffer, size_t buffer_size, user_out_opt_ptr actual,
+                                     user_out_opt_ptr avail) {
     struct pager *p;
     struct vmo *v;
     zx_status_t st = get_pager_and_vmo(lookup_pager_query_dirty_ranges_pager, pager, lookup_pager_query_dirty_ranges_pager_vmo,
                                        pager_vmo, &p, &v);
     if (st != ZX_OK) return st;
-    // Per-page dirty tracking is not built yet (docs/pager.md): refused, not faked.
-    (void)offset, (void)length, (void)buffer, (void)buffer_size, (void)actual, (void)avail;
-    st = ZX_ERR_NOT_SUPPORTED;
+    // The range need not be page aligned: the query covers the pages it touches.
+    struct dirty_out o = {.buffer = buffer, .room = buffer_size / sizeof(zx_vmo_dirty_range_t)};
+    static const zx_vmo_dirty_range_t none;
+    if (offset + length < offset || offset + length > v->size) st = ZX_ERR_OUT_OF_RANGE;
+    // A buffer with room for a record must take one ("buffer is an invalid pointer"), whether
+    // or not there is a range to put there.
+    else if (o.room) st = copy_to_user(buffer, &none, sizeof(none));
+    if (st == ZX_OK && length) st = vmo_pager_dirty_runs(v, offset / PAGE, (offset + length + PAGE - 1) / PAGE, dirty_out_put, &o);
+    if (st == ZX_OK) st = put_opt_u64(actual, o.count < o.room ? o.count : o.room);
+    if (st == ZX_OK) st = put_opt_u64(avail, o.count);
     put_pager_and_vmo(p, v);
     return st;
 }

@@ -41,9 +41,8 @@ static zx_status_t transfer(struct stream *s, user_inout_ptr vectors, size_t num
             if (write && *actual == 0) return ZX_ERR_NO_SPACE;
             break;
         }
-        st = vmo_pager_need(s->vmo, *off, n, req, page);
+        st = vmo_pager_need(s->vmo, *off, n, write, req, page);
         if (st != ZX_OK) return *actual ? ZX_OK : st;
-        if (write) vmo_pager_mark_modified(s->vmo);
         st = stream_io_copy(s, write, (user_inout_ptr){(uintptr_t)iov.buffer}, *off, n);
         if (st != ZX_OK) return *actual ? ZX_OK : (st == ZX_ERR_INVALID_ARGS ? ZX_ERR_NOT_FOUND : st);
         *off += n;

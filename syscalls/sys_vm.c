@@ -103,7 +103,7 @@ int64_t sys_vmo_set_size(zx_handle_t handle, uint64_t size) {
             // A pager's page to zero in part must be there first.
             struct pager_request *req;
             uint64_t page;
-            st = vmo_pager_need(v, size, tail_end - size, &req, &page);
+            st = vmo_pager_need(v, size, tail_end - size, true, &req, &page);
             if (st == ZX_ERR_SHOULD_WAIT) {
                 kobj_unref(&v->obj);
                 return pager_block_restart(req, page, 0);
@@ -376,13 +376,12 @@ int64_t sys_vmo_op_range(zx_handle_t handle, uint32_t op, uint64_t offset, uint6
         // Pages a pager owes come from it first (docs/pager.md): wait, then the call again.
         struct pager_request *req;
         uint64_t page;
-        st = vmo_pager_need(v, offset, size, &req, &page);
+        st = vmo_pager_need(v, offset, size, op == ZX_VMO_OP_ZERO, &req, &page);
         if (st == ZX_ERR_SHOULD_WAIT) {
             kobj_unref(&v->obj);
             return pager_block_restart(req, page, 0);
         }
         if (st != ZX_OK) op = UINT32_MAX;  // detached: fails below with that status
-        else if (op == ZX_VMO_OP_ZERO) vmo_pager_mark_modified(v);
     }
     switch (op) {
     case ZX_VMO_OP_COMMIT:

@@ -15,6 +15,9 @@
 //   pager-read N    maps the VMO it got as ZC_HND_USER0 and reads the first word of each of its
 //                   N pages through the mapping, then page by page with zx_vmo_read; each must
 //                   be PAGER_TAG + its index (pager_test.c): CHILD_OK, else 10 + the bad page
+//   pager-write N   maps the VMO it got as ZC_HND_USER0 read-write, checks the first word of
+//                   each of its N pages as pager-read does, and writes PAGER_WRITTEN + i at
+//                   offset 8 of each odd page i: CHILD_OK, else 10 + the bad page
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,6 +124,20 @@ static int pager_read(int64_t pages) {
     return CHILD_OK;
 }
 
+static int pager_write(int64_t pages) {
+    zx_handle_t vmo = zc_take_handle(ZC_HND_USER0);
+    zx_vaddr_t addr;
+    if (vmo == ZX_HANDLE_INVALID || zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0, vmo, 0,
+                                                (size_t)pages * PAGE, &addr) != ZX_OK)
+        return CHILD_SETUP_FAILED;
+    for (int64_t i = 0; i < pages; i++) {
+        volatile uint64_t *p = (volatile uint64_t *)(addr + (uint64_t)i * PAGE);
+        if (p[0] != PAGER_TAG + (uint64_t)i) return 10 + (int)i;  // faults and waits for the pager
+        if (i % 2) p[1] = PAGER_WRITTEN + (uint64_t)i;            // a write fault: the page is dirty
+    }
+    return CHILD_OK;
+}
+
 // Port I/O through a resource handed over as ZC_HND_USER0: "use" requests port 0x80 and
 // touches it (exit 0); "released" requests, releases, then touches it (the touch must fault).
 static int ioport_case(const char *arg) {
@@ -159,6 +176,8 @@ int child_main(int argc, char **argv) {
         return channel_flood(strtol(arg, NULL, 0));
     if (strcmp(what, "pager-read") == 0)
         return pager_read(strtol(arg, NULL, 0));
+    if (strcmp(what, "pager-write") == 0)
+        return pager_write(strtol(arg, NULL, 0));
 #if defined(ZX_SYS_ioports_request) && defined(ZX_SYS_ioports_release)
     if (strcmp(what, "ioport") == 0)
         return ioport_case(arg);

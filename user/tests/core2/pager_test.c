@@ -1,6 +1,7 @@
 // Pagers (docs/pager.md): zx_pager_create, zx_pager_create_vmo, zx_pager_supply_pages,
-// zx_pager_op_range, zx_pager_detach_vmo; ZX_PAGER_VMO_READ / COMPLETE packets; reads, faults
-// and user copies that wait for the pager; a pager in one process serving a VMO another maps.
+// zx_pager_op_range, zx_pager_detach_vmo, zx_pager_query_dirty_ranges; ZX_PAGER_VMO_READ /
+// DIRTY / COMPLETE packets; reads, faults and user copies that wait for the pager; dirty
+// tracking and writeback; a pager in one process serving a VMO another maps and writes.
 #include <string.h>
 #include <zircon/syscalls.h>
 #include <zircon/syscalls/exception.h>
@@ -563,21 +564,27 @@ static void serve_child(struct pg *g, zx_handle_t proc, bool fail, int *requests
     }
 }
 
+// Runs child case `what` `arg` on a duplicate of g's VMO, serving its READ requests until it
+// ends: it must succeed, having made `requests` of them.
+static void serve_pager_child(struct pg *g, const char *what, const char *arg, int requests) {
+    zx_handle_t dup;
+    ASSERT_OK(zx_handle_duplicate(g->vmo, ZX_RIGHT_SAME_RIGHTS, &dup));
+    zx_handle_t proc;
+    ASSERT_OK(child_launch(ZX_HANDLE_INVALID, what, arg, dup, &proc));
+    int made = 0;
+    serve_child(g, proc, false, &made);
+    int64_t rc;
+    ASSERT_OK(process_wait(proc, &rc));
+    EXPECT_EQ(rc, CHILD_OK);
+    EXPECT_EQ(made, requests);
+    zx_handle_close(proc);
+}
+
 TEST(PagerTest, PagerSuppliesAVmoAnotherProcessMaps) {
     struct pg g;
     enum { PAGES = 8 };
     ASSERT_OK(pg_make(&g, PAGES, 0));
-    zx_handle_t dup;
-    ASSERT_OK(zx_handle_duplicate(g.vmo, ZX_RIGHT_SAME_RIGHTS, &dup));
-    zx_handle_t proc;
-    ASSERT_OK(child_launch(ZX_HANDLE_INVALID, "pager-read", "8", dup, &proc));
-    int requests = 0;
-    serve_child(&g, proc, false, &requests);
-    int64_t rc;
-    ASSERT_OK(process_wait(proc, &rc));
-    EXPECT_EQ(rc, CHILD_OK);
-    EXPECT_EQ(requests, PAGES);  // one fault per page; the reads found them all
-    zx_handle_close(proc);
+    serve_pager_child(&g, "pager-read", "8", PAGES);  // one fault per page; the reads found them all
     zx_info_vmo_t info;
     ASSERT_OK(zx_object_get_info(g.vmo, ZX_INFO_VMO, &info, sizeof(info), NULL, NULL));
     EXPECT_EQ(info.committed_bytes, PAGES * PAGE);
@@ -640,5 +647,428 @@ TEST(PagerTest, FailedFaultRaisesAFatalPageFault) {
     EXPECT_OK(zx_vmar_unmap(zx_vmar_root_self(), addr, PAGE));
     pg_close(&g);
 }
+
+// ---- dirty tracking: ZX_VMO_TRAP_DIRTY, ZX_PAGER_OP_DIRTY / WRITEBACK_*, dirty ranges ----
+#if defined(ZX_SYS_pager_query_dirty_ranges)
+
+static bool is_dirty_request(const zx_port_packet_t *p, uint64_t offset, uint64_t length) {
+    return p->key == KEY && p->type == ZX_PKT_TYPE_PAGE_REQUEST && p->page_request.command == ZX_PAGER_VMO_DIRTY &&
+           p->page_request.offset == offset && p->page_request.length == length;
+}
+
+// The dirty ranges of the whole VMO into r (up to max); returns how many there are (avail),
+// or -1 when the query failed or actual is not min(avail, max).
+static int64_t dirty_ranges(struct pg *g, zx_vmo_dirty_range_t *r, size_t max) {
+    uint64_t size;
+    size_t actual = 99, avail = 99;
+    if (zx_vmo_get_size(g->vmo, &size) != ZX_OK ||
+        zx_pager_query_dirty_ranges(g->pager, g->vmo, 0, size, r, max * sizeof(*r), &actual, &avail) != ZX_OK ||
+        actual != (avail < max ? avail : max))
+        return -1;
+    return (int64_t)avail;
+}
+
+static bool range_is(const zx_vmo_dirty_range_t *r, uint64_t offset, uint64_t length, uint64_t options) {
+    return r->offset == offset && r->length == length && r->options == options;
+}
+
+static zx_status_t writeback(struct pg *g, uint64_t offset, uint64_t length, uint64_t begin_data) {
+    zx_status_t st = zx_pager_op_range(g->pager, ZX_PAGER_OP_WRITEBACK_BEGIN, g->vmo, offset, length, begin_data);
+    if (st == ZX_OK) st = zx_pager_op_range(g->pager, ZX_PAGER_OP_WRITEBACK_END, g->vmo, offset, length, 0);
+    return st;
+}
+
+// The "done when": a pager process serves a VMO another process maps, reads and
+// writes; the pager then finds what was written, writes it back, and detaches.
+TEST(PagerTest, PagerWritesBackWhatAnotherProcessWrote) {
+    struct pg g;
+    enum { PAGES = 8 };
+    ASSERT_OK(pg_make(&g, PAGES, 0));
+    serve_pager_child(&g, "pager-write", "8", PAGES);
+    // The odd pages were written: four one-page ranges, none of them zero.
+    zx_vmo_dirty_range_t r[PAGES];
+    ASSERT_EQ(dirty_ranges(&g, r, PAGES), 4);
+    for (int i = 0; i < 4; i++) EXPECT_TRUE(range_is(&r[i], (2 * (uint64_t)i + 1) * PAGE, PAGE, 0));
+    // A buffer with room for two: actual 2, avail 4; the query goes on after the last one.
+    ASSERT_EQ(dirty_ranges(&g, r, 2), 4);
+    EXPECT_TRUE(range_is(&r[1], 3 * PAGE, PAGE, 0));
+    size_t actual = 0, avail = 0;
+    ASSERT_OK(zx_pager_query_dirty_ranges(g.pager, g.vmo, 4 * PAGE, 4 * PAGE, r, sizeof(r), &actual, &avail));
+    EXPECT_EQ(actual, 2);
+    EXPECT_EQ(avail, 2);
+    EXPECT_TRUE(range_is(&r[0], 5 * PAGE, PAGE, 0));
+    // Write them back: the pager reads what the child wrote, then they are clean.
+    for (uint64_t i = 1; i < PAGES; i += 2) {
+        ASSERT_OK(zx_pager_op_range(g.pager, ZX_PAGER_OP_WRITEBACK_BEGIN, g.vmo, i * PAGE, PAGE, 0));
+        uint64_t w[2] = {0, 0};
+        ASSERT_OK(zx_vmo_read(g.vmo, w, i * PAGE, sizeof(w)));
+        EXPECT_EQ(w[0], PAGER_TAG + i);
+        EXPECT_EQ(w[1], PAGER_WRITTEN + i);
+        ASSERT_OK(zx_pager_op_range(g.pager, ZX_PAGER_OP_WRITEBACK_END, g.vmo, i * PAGE, PAGE, 0));
+    }
+    EXPECT_EQ(dirty_ranges(&g, r, PAGES), 0);
+    ASSERT_OK(zx_pager_detach_vmo(g.pager, g.vmo));
+    zx_port_packet_t pkt;
+    ASSERT_OK(next_request(&g, 0, &pkt));
+    EXPECT_EQ(pkt.page_request.command, ZX_PAGER_VMO_COMPLETE);
+    // A write after the detach is still tracked: the pager can write it back.
+    uint64_t w = 5;
+    ASSERT_OK(zx_vmo_write(g.vmo, &w, 2 * PAGE, sizeof(w)));
+    ASSERT_EQ(dirty_ranges(&g, r, PAGES), 1);
+    EXPECT_TRUE(range_is(&r[0], 2 * PAGE, PAGE, 0));
+    EXPECT_OK(writeback(&g, 0, PAGES * PAGE, 0));
+    EXPECT_EQ(dirty_ranges(&g, r, PAGES), 0);
+    pg_close(&g);
+}
+
+static void write_fn(void *arg) {
+    struct reader *r = arg;
+    uint64_t buf[2 * 512];
+    for (size_t i = 0; i < sizeof(buf) / sizeof(buf[0]); i++) buf[i] = PAGER_WRITTEN + i;
+    r->status = zx_vmo_write(r->vmo, buf, r->offset, r->len);
+    r->done = 1;
+}
+
+static void poke_fn(void *arg) {
+    struct reader *r = arg;
+    *(volatile uint64_t *)r->addr = PAGER_WRITTEN;
+    r->status = ZX_OK;
+    r->done = 1;
+}
+
+TEST(PagerTest, TrapDirtyWritesWaitForTheDirtyOp) {
+    struct pg g;
+    ASSERT_OK(pg_make(&g, 4, ZX_VMO_TRAP_DIRTY));
+    ASSERT_OK(supply(&g, 0, 4));
+    zx_vmo_dirty_range_t r[4];
+    // zx_vmo_write of two clean pages: one DIRTY request for both.
+    struct reader wr = {.vmo = g.vmo, .offset = PAGE, .len = 2 * PAGE};
+    struct tthread t;
+    ASSERT_OK(start_blocked(&t, "pager-trap-write", write_fn, &wr));
+    zx_port_packet_t pkt;
+    ASSERT_OK(next_request(&g, LONG_WAIT, &pkt));
+    EXPECT_TRUE(is_dirty_request(&pkt, PAGE, 2 * PAGE));
+    EXPECT_EQ(dirty_ranges(&g, r, 4), 0);  // nothing is dirty until the pager says so
+    EXPECT_EQ(wr.done, 0);
+    ASSERT_OK(zx_pager_op_range(g.pager, ZX_PAGER_OP_DIRTY, g.vmo, PAGE, 2 * PAGE, 0));
+    ASSERT_OK(finish(&t, &wr));
+    EXPECT_OK(wr.status);
+    ASSERT_EQ(dirty_ranges(&g, r, 4), 1);
+    EXPECT_TRUE(range_is(&r[0], PAGE, 2 * PAGE, 0));
+    uint64_t w = 0;
+    EXPECT_OK(zx_vmo_read(g.vmo, &w, PAGE, sizeof(w)));
+    EXPECT_EQ(w, PAGER_WRITTEN);
+    // A dirty page is written without asking again.
+    EXPECT_OK(zx_vmo_write(g.vmo, &w, 2 * PAGE, sizeof(w)));
+    EXPECT_STATUS(next_request(&g, 0, &pkt), ZX_ERR_TIMED_OUT);
+    // A write through a mapping faults, asks, and runs again once the pager dirtied the page.
+    zx_vaddr_t addr;
+    ASSERT_OK(zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0, g.vmo, 0, 4 * PAGE, &addr));
+    EXPECT_EQ(*(volatile uint64_t *)(addr + 3 * PAGE), PAGER_TAG + 3);  // reading asks nothing
+    struct reader pk = {.addr = addr + 3 * PAGE + 8};
+    ASSERT_OK(start_blocked(&t, "pager-trap-poke", poke_fn, &pk));
+    ASSERT_OK(next_request(&g, LONG_WAIT, &pkt));
+    EXPECT_TRUE(is_dirty_request(&pkt, 3 * PAGE, PAGE));
+    ASSERT_OK(zx_pager_op_range(g.pager, ZX_PAGER_OP_DIRTY, g.vmo, 3 * PAGE, PAGE, 0));
+    ASSERT_OK(finish(&t, &pk));
+    EXPECT_OK(zx_vmo_read(g.vmo, &w, 3 * PAGE + 8, sizeof(w)));
+    EXPECT_EQ(w, PAGER_WRITTEN);
+    ASSERT_EQ(dirty_ranges(&g, r, 4), 1);
+    EXPECT_TRUE(range_is(&r[0], PAGE, 3 * PAGE, 0));
+    // Written back, the page is clean again: the next write asks again.
+    ASSERT_OK(writeback(&g, 3 * PAGE, PAGE, 0));
+    pk.done = 0;
+    ASSERT_OK(start_blocked(&t, "pager-trap-poke", poke_fn, &pk));
+    ASSERT_OK(next_request(&g, LONG_WAIT, &pkt));
+    EXPECT_TRUE(is_dirty_request(&pkt, 3 * PAGE, PAGE));
+    ASSERT_OK(zx_pager_op_range(g.pager, ZX_PAGER_OP_DIRTY, g.vmo, 3 * PAGE, PAGE, 0));
+    ASSERT_OK(finish(&t, &pk));
+    EXPECT_OK(zx_vmar_unmap(zx_vmar_root_self(), addr, 4 * PAGE));
+    pg_close(&g);
+}
+
+TEST(PagerTest, TrapDirtyFailedRequestFailsTheWrite) {
+    struct pg g;
+    ASSERT_OK(pg_make(&g, 2, ZX_VMO_TRAP_DIRTY));
+    ASSERT_OK(supply(&g, 0, 2));
+    struct reader wr = {.vmo = g.vmo, .offset = 0, .len = 8};
+    struct tthread t;
+    ASSERT_OK(start_blocked(&t, "pager-trap-fail", write_fn, &wr));
+    zx_port_packet_t pkt;
+    ASSERT_OK(next_request(&g, LONG_WAIT, &pkt));
+    EXPECT_TRUE(is_dirty_request(&pkt, 0, PAGE));
+    ASSERT_OK(zx_pager_op_range(g.pager, ZX_PAGER_OP_FAIL, g.vmo, 0, PAGE, (uint64_t)(int64_t)ZX_ERR_NO_SPACE));
+    ASSERT_OK(finish(&t, &wr));
+    EXPECT_STATUS(wr.status, ZX_ERR_NO_SPACE);
+    zx_vmo_dirty_range_t r[2];
+    EXPECT_EQ(dirty_ranges(&g, r, 2), 0);  // the page stayed clean, with its old content
+    uint64_t w = 0;
+    EXPECT_OK(zx_vmo_read(g.vmo, &w, 0, sizeof(w)));
+    EXPECT_EQ(w, PAGER_TAG);
+    // Detached, a write to a clean page has nobody to ask.
+    ASSERT_OK(zx_pager_detach_vmo(g.pager, g.vmo));
+    EXPECT_STATUS(zx_vmo_write(g.vmo, &w, PAGE, sizeof(w)), ZX_ERR_BAD_STATE);
+    pg_close(&g);
+}
+
+static void stream_write_fn(void *arg) {
+    struct reader *r = arg;
+    zx_handle_t stream;
+    uint64_t w = PAGER_WRITTEN;
+    zx_iovec_t iov = {.buffer = &w, .capacity = sizeof(w)};
+    size_t actual = 0;
+    r->status = zx_stream_create(ZX_STREAM_MODE_WRITE, r->vmo, r->offset, &stream);
+    if (r->status == ZX_OK) {
+        r->status = zx_stream_writev(stream, 0, &iov, 1, &actual);
+        zx_handle_close(stream);
+    }
+    r->word = actual;
+    r->done = 1;
+}
+
+// zx_vmo_read from r->dst into r->addr (a mapping of the pager VMO): the kernel's copy writes.
+static void read_into_fn(void *arg) {
+    struct reader *r = arg;
+    r->status = zx_vmo_read(r->dst, (void *)r->addr, 0, r->len);
+    r->done = 1;
+}
+
+// The calls that wait by restarting: a stream write, and a syscall whose output buffer is a
+// clean page of a ZX_VMO_TRAP_DIRTY mapping (its copy asks for DIRTY, not READ).
+TEST(PagerTest, TrapDirtyRestartedCallsWaitForTheDirtyOp) {
+    struct pg g;
+    ASSERT_OK(pg_make(&g, 2, ZX_VMO_TRAP_DIRTY));
+    ASSERT_OK(supply(&g, 0, 2));
+    struct reader sw = {.vmo = g.vmo, .offset = 16};
+    struct tthread t;
+    ASSERT_OK(start_blocked(&t, "pager-trap-stream", stream_write_fn, &sw));
+    zx_port_packet_t pkt;
+    ASSERT_OK(next_request(&g, LONG_WAIT, &pkt));
+    EXPECT_TRUE(is_dirty_request(&pkt, 0, PAGE));
+    ASSERT_OK(zx_pager_op_range(g.pager, ZX_PAGER_OP_DIRTY, g.vmo, 0, PAGE, 0));
+    ASSERT_OK(finish(&t, &sw));
+    EXPECT_OK(sw.status);
+    EXPECT_EQ(sw.word, 8);
+    uint64_t w = 0;
+    EXPECT_OK(zx_vmo_read(g.vmo, &w, 16, sizeof(w)));
+    EXPECT_EQ(w, PAGER_WRITTEN);
+    zx_vaddr_t addr;
+    ASSERT_OK(zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0, g.vmo, 0, 2 * PAGE, &addr));
+    zx_handle_t src;
+    ASSERT_OK(zx_vmo_create(PAGE, 0, &src));
+    w = PAGER_WRITTEN + 1;
+    ASSERT_OK(zx_vmo_write(src, &w, 0, sizeof(w)));
+    struct reader cp = {.dst = src, .addr = addr + PAGE + 8, .len = sizeof(w)};
+    ASSERT_OK(start_blocked(&t, "pager-trap-copy", read_into_fn, &cp));
+    ASSERT_OK(next_request(&g, LONG_WAIT, &pkt));
+    EXPECT_TRUE(is_dirty_request(&pkt, PAGE, PAGE));
+    ASSERT_OK(zx_pager_op_range(g.pager, ZX_PAGER_OP_DIRTY, g.vmo, PAGE, PAGE, 0));
+    ASSERT_OK(finish(&t, &cp));
+    EXPECT_OK(cp.status);
+    EXPECT_EQ(*(volatile uint64_t *)(addr + PAGE + 8), PAGER_WRITTEN + 1);
+    zx_vmo_dirty_range_t r[2];
+    ASSERT_EQ(dirty_ranges(&g, r, 2), 1);
+    EXPECT_TRUE(range_is(&r[0], 0, 2 * PAGE, 0));
+    EXPECT_STATUS(next_request(&g, 0, &pkt), ZX_ERR_TIMED_OUT);
+    zx_handle_close(src);
+    EXPECT_OK(zx_vmar_unmap(zx_vmar_root_self(), addr, 2 * PAGE));
+    pg_close(&g);
+}
+
+// Without ZX_VMO_TRAP_DIRTY writes dirty pages at once, through every path; a write during a
+// writeback makes the page dirty again, so the END leaves it dirty.
+TEST(PagerTest, WritesDuringWritebackRedirty) {
+    struct pg g;
+    ASSERT_OK(pg_make(&g, 3, 0));
+    ASSERT_OK(supply(&g, 0, 3));
+    zx_vmo_dirty_range_t r[3];
+    EXPECT_EQ(dirty_ranges(&g, r, 3), 0);
+    uint64_t w = 1;
+    ASSERT_OK(zx_vmo_write(g.vmo, &w, 0, sizeof(w)));
+    zx_handle_t stream;
+    ASSERT_OK(zx_stream_create(ZX_STREAM_MODE_WRITE, g.vmo, 2 * PAGE, &stream));
+    zx_iovec_t iov = {.buffer = &w, .capacity = sizeof(w)};
+    size_t actual = 0;
+    ASSERT_OK(zx_stream_writev(stream, 0, &iov, 1, &actual));
+    zx_handle_close(stream);
+    ASSERT_EQ(dirty_ranges(&g, r, 3), 2);
+    EXPECT_TRUE(range_is(&r[0], 0, PAGE, 0));
+    EXPECT_TRUE(range_is(&r[1], 2 * PAGE, PAGE, 0));
+    zx_vaddr_t addr;
+    ASSERT_OK(zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0, g.vmo, 0, 3 * PAGE, &addr));
+    *(volatile uint64_t *)addr = 2;  // mapped writable while dirty
+    ASSERT_OK(zx_pager_op_range(g.pager, ZX_PAGER_OP_WRITEBACK_BEGIN, g.vmo, 0, 3 * PAGE, 0));
+    ASSERT_EQ(dirty_ranges(&g, r, 3), 2);  // awaiting clean is still dirty
+    *(volatile uint64_t *)addr = 3;  // the mapping forgot the page: this write dirties it again
+    ASSERT_OK(zx_pager_op_range(g.pager, ZX_PAGER_OP_WRITEBACK_END, g.vmo, 0, 3 * PAGE, 0));
+    ASSERT_EQ(dirty_ranges(&g, r, 3), 1);
+    EXPECT_TRUE(range_is(&r[0], 0, PAGE, 0));
+    // An END without a BEGIN cleans nothing; BEGIN then END does.
+    ASSERT_OK(zx_pager_op_range(g.pager, ZX_PAGER_OP_WRITEBACK_END, g.vmo, 0, PAGE, 0));
+    ASSERT_EQ(dirty_ranges(&g, r, 3), 1);
+    ASSERT_OK(writeback(&g, 0, PAGE, 0));
+    EXPECT_EQ(dirty_ranges(&g, r, 3), 0);
+    EXPECT_EQ(*(volatile uint64_t *)addr, 3);
+    // ZX_PAGER_OP_DIRTY dirties supplied pages without a request.
+    ASSERT_OK(zx_pager_op_range(g.pager, ZX_PAGER_OP_DIRTY, g.vmo, PAGE, PAGE, 0));
+    ASSERT_EQ(dirty_ranges(&g, r, 3), 1);
+    EXPECT_TRUE(range_is(&r[0], PAGE, PAGE, 0));
+    EXPECT_OK(zx_vmar_unmap(zx_vmar_root_self(), addr, 3 * PAGE));
+    pg_close(&g);
+}
+
+// ZX_VM_MAP_RANGE fills the page tables at once, but clean pager pages only read-only: the
+// first write still faults and is tracked.
+TEST(PagerTest, MapRangeWritesAreTracked) {
+    struct pg g;
+    ASSERT_OK(pg_make(&g, 2, 0));
+    ASSERT_OK(supply(&g, 0, 2));
+    zx_vaddr_t addr;
+    ASSERT_OK(zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_PERM_WRITE | ZX_VM_MAP_RANGE, 0, g.vmo, 0,
+                          2 * PAGE, &addr));
+    zx_vmo_dirty_range_t r[2];
+    EXPECT_EQ(dirty_ranges(&g, r, 2), 0);
+    *(volatile uint64_t *)(addr + PAGE) = 4;
+    ASSERT_EQ(dirty_ranges(&g, r, 2), 1);
+    EXPECT_TRUE(range_is(&r[0], PAGE, PAGE, 0));
+    EXPECT_OK(zx_vmar_unmap(zx_vmar_root_self(), addr, 2 * PAGE));
+    pg_close(&g);
+}
+
+// Pages past what the pager supplies (a VMO grown) read as zeros and are dirty, reported with
+// ZX_VMO_DIRTY_RANGE_IS_ZERO; a WRITEBACK_BEGIN with that option cleans only pages still zero.
+TEST(PagerTest, GrownPagesAreDirtyZeros) {
+    struct pg g;
+    ASSERT_OK(pg_make(&g, 2, ZX_VMO_RESIZABLE));
+    ASSERT_OK(supply(&g, 0, 2));
+    ASSERT_OK(zx_vmo_set_size(g.vmo, 5 * PAGE));
+    zx_vmo_dirty_range_t r[5];
+    ASSERT_EQ(dirty_ranges(&g, r, 5), 1);
+    EXPECT_TRUE(range_is(&r[0], 2 * PAGE, 3 * PAGE, ZX_VMO_DIRTY_RANGE_IS_ZERO));
+    // A write into the zero range splits it.
+    uint64_t w = 9;
+    ASSERT_OK(zx_vmo_write(g.vmo, &w, 3 * PAGE, sizeof(w)));
+    ASSERT_EQ(dirty_ranges(&g, r, 5), 3);
+    EXPECT_TRUE(range_is(&r[0], 2 * PAGE, PAGE, ZX_VMO_DIRTY_RANGE_IS_ZERO));
+    EXPECT_TRUE(range_is(&r[1], 3 * PAGE, PAGE, 0));
+    EXPECT_TRUE(range_is(&r[2], 4 * PAGE, PAGE, ZX_VMO_DIRTY_RANGE_IS_ZERO));
+    // Unaligned query bounds cover the pages they touch.
+    size_t actual = 0, avail = 0;
+    ASSERT_OK(zx_pager_query_dirty_ranges(g.pager, g.vmo, 3 * PAGE + 5, 10, r, sizeof(r), &actual, &avail));
+    EXPECT_EQ(actual, 1);
+    EXPECT_TRUE(range_is(&r[0], 3 * PAGE, PAGE, 0));
+    // IS_ZERO over the whole range: the written page keeps its content and stays dirty.
+    ASSERT_OK(writeback(&g, 2 * PAGE, 3 * PAGE, ZX_VMO_DIRTY_RANGE_IS_ZERO));
+    ASSERT_EQ(dirty_ranges(&g, r, 5), 1);
+    EXPECT_TRUE(range_is(&r[0], 3 * PAGE, PAGE, 0));
+    ASSERT_OK(writeback(&g, 3 * PAGE, PAGE, 0));
+    EXPECT_EQ(dirty_ranges(&g, r, 5), 0);
+    w = 0;
+    EXPECT_OK(zx_vmo_read(g.vmo, &w, 3 * PAGE, sizeof(w)));
+    EXPECT_EQ(w, 9);
+    EXPECT_OK(zx_vmo_read(g.vmo, &w, 4 * PAGE, sizeof(w)));
+    EXPECT_EQ(w, 0);
+    // Shrinking drops what was past the end; growing again adds dirty zeros.
+    ASSERT_OK(zx_vmo_set_size(g.vmo, PAGE));
+    ASSERT_OK(zx_vmo_set_size(g.vmo, 2 * PAGE));
+    ASSERT_EQ(dirty_ranges(&g, r, 5), 1);
+    EXPECT_TRUE(range_is(&r[0], PAGE, PAGE, ZX_VMO_DIRTY_RANGE_IS_ZERO));
+    pg_close(&g);
+}
+
+TEST(PagerTest, DirtyAndWritebackErrors) {
+    struct pg g;
+    ASSERT_OK(pg_make(&g, 3, 0));
+    ASSERT_OK(supply(&g, 0, 2));
+    zx_handle_t other;
+    ASSERT_OK(zx_vmo_create(PAGE, 0, &other));
+    const uint32_t ops[3] = {ZX_PAGER_OP_DIRTY, ZX_PAGER_OP_WRITEBACK_BEGIN, ZX_PAGER_OP_WRITEBACK_END};
+    for (int i = 0; i < 3; i++) {
+        uint32_t op = ops[i];
+        EXPECT_STATUS(zx_pager_op_range(BOGUS_HANDLE, op, g.vmo, 0, PAGE, 0), ZX_ERR_BAD_HANDLE);
+        EXPECT_STATUS(zx_pager_op_range(g.pager, op, BOGUS_HANDLE, 0, PAGE, 0), ZX_ERR_BAD_HANDLE);
+        EXPECT_STATUS(zx_pager_op_range(g.port, op, g.vmo, 0, PAGE, 0), ZX_ERR_WRONG_TYPE);
+        EXPECT_STATUS(zx_pager_op_range(g.pager, op, g.port, 0, PAGE, 0), ZX_ERR_WRONG_TYPE);
+        zx_handle_t ro = dup_rights(g.vmo, ZX_RIGHT_READ);
+        EXPECT_STATUS(zx_pager_op_range(g.pager, op, ro, 0, PAGE, 0), ZX_ERR_ACCESS_DENIED);
+        zx_handle_close(ro);
+        EXPECT_STATUS(zx_pager_op_range(g.pager, op, other, 0, PAGE, 0), ZX_ERR_INVALID_ARGS);
+        EXPECT_STATUS(zx_pager_op_range(g.pager, op, g.vmo, 1, PAGE, 0), ZX_ERR_INVALID_ARGS);
+        EXPECT_STATUS(zx_pager_op_range(g.pager, op, g.vmo, 0, PAGE - 1, 0), ZX_ERR_INVALID_ARGS);
+        EXPECT_STATUS(zx_pager_op_range(g.pager, op, g.vmo, 2 * PAGE, 2 * PAGE, 0), ZX_ERR_OUT_OF_RANGE);
+        EXPECT_STATUS(zx_pager_op_range(g.pager, op, g.vmo, PAGE, UINT64_MAX - PAGE + 1, 0), ZX_ERR_OUT_OF_RANGE);
+        EXPECT_STATUS(zx_pager_op_range(g.pager, op, g.vmo, 0, PAGE, 2), ZX_ERR_INVALID_ARGS);
+    }
+    struct pg weak;
+    ASSERT_OK(pg_make_weak(&weak, ZX_RIGHT_ATTACH_VMO));
+    EXPECT_STATUS(zx_pager_op_range(weak.pager, ZX_PAGER_OP_DIRTY, weak.vmo, 0, PAGE, 0), ZX_ERR_ACCESS_DENIED);
+    pg_close(&weak);
+    EXPECT_STATUS(zx_pager_op_range(g.pager, ZX_PAGER_OP_DIRTY, g.vmo, 0, PAGE, ZX_VMO_DIRTY_RANGE_IS_ZERO),
+                  ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_pager_op_range(g.pager, ZX_PAGER_OP_WRITEBACK_END, g.vmo, 0, PAGE, ZX_VMO_DIRTY_RANGE_IS_ZERO),
+                  ZX_ERR_INVALID_ARGS);
+    EXPECT_OK(zx_pager_op_range(g.pager, ZX_PAGER_OP_WRITEBACK_BEGIN, g.vmo, 0, PAGE, ZX_VMO_DIRTY_RANGE_IS_ZERO));
+    // Page 2 was never supplied: DIRTY over it fails and changes nothing.
+    EXPECT_STATUS(zx_pager_op_range(g.pager, ZX_PAGER_OP_DIRTY, g.vmo, PAGE, 2 * PAGE, 0), ZX_ERR_NOT_FOUND);
+    zx_vmo_dirty_range_t r[3];
+    EXPECT_EQ(dirty_ranges(&g, r, 3), 0);
+    EXPECT_OK(zx_pager_op_range(g.pager, ZX_PAGER_OP_DIRTY, g.vmo, 0, 0, 0));  // an empty range
+    // Detached: DIRTY (like FAIL) is refused; writing back what stayed dirty is not.
+    ASSERT_OK(zx_pager_op_range(g.pager, ZX_PAGER_OP_DIRTY, g.vmo, 0, PAGE, 0));
+    ASSERT_OK(zx_pager_detach_vmo(g.pager, g.vmo));
+    EXPECT_STATUS(zx_pager_op_range(g.pager, ZX_PAGER_OP_DIRTY, g.vmo, PAGE, PAGE, 0), ZX_ERR_BAD_STATE);
+    ASSERT_EQ(dirty_ranges(&g, r, 3), 1);
+    EXPECT_OK(writeback(&g, 0, PAGE, 0));
+    EXPECT_EQ(dirty_ranges(&g, r, 3), 0);
+    zx_handle_close(other);
+    pg_close(&g);
+}
+
+TEST(PagerTest, QueryDirtyRangesErrors) {
+    struct pg g;
+    ASSERT_OK(pg_make(&g, 2, 0));
+    ASSERT_OK(supply(&g, 0, 2));
+    uint64_t w = 1;
+    ASSERT_OK(zx_vmo_write(g.vmo, &w, 0, sizeof(w)));
+    zx_handle_t other, other_pager;
+    ASSERT_OK(zx_vmo_create(PAGE, 0, &other));
+    ASSERT_OK(zx_pager_create(0, &other_pager));
+    zx_vmo_dirty_range_t r[2];
+    size_t actual = 0, avail = 0;
+    EXPECT_STATUS(zx_pager_query_dirty_ranges(BOGUS_HANDLE, g.vmo, 0, PAGE, r, sizeof(r), &actual, &avail),
+                  ZX_ERR_BAD_HANDLE);
+    EXPECT_STATUS(zx_pager_query_dirty_ranges(g.pager, BOGUS_HANDLE, 0, PAGE, r, sizeof(r), &actual, &avail),
+                  ZX_ERR_BAD_HANDLE);
+    EXPECT_STATUS(zx_pager_query_dirty_ranges(g.port, g.vmo, 0, PAGE, r, sizeof(r), &actual, &avail),
+                  ZX_ERR_WRONG_TYPE);
+    EXPECT_STATUS(zx_pager_query_dirty_ranges(g.pager, g.port, 0, PAGE, r, sizeof(r), &actual, &avail),
+                  ZX_ERR_WRONG_TYPE);
+    zx_handle_t wo = dup_rights(g.vmo, ZX_RIGHT_WRITE);
+    EXPECT_STATUS(zx_pager_query_dirty_ranges(g.pager, wo, 0, PAGE, r, sizeof(r), &actual, &avail),
+                  ZX_ERR_ACCESS_DENIED);
+    zx_handle_close(wo);
+    EXPECT_STATUS(zx_pager_query_dirty_ranges(g.pager, other, 0, PAGE, r, sizeof(r), &actual, &avail),
+                  ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_pager_query_dirty_ranges(other_pager, g.vmo, 0, PAGE, r, sizeof(r), &actual, &avail),
+                  ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_pager_query_dirty_ranges(g.pager, g.vmo, 0, PAGE, NULL, sizeof(r), &actual, &avail),
+                  ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_pager_query_dirty_ranges(g.pager, g.vmo, PAGE, 2 * PAGE, r, sizeof(r), &actual, &avail),
+                  ZX_ERR_OUT_OF_RANGE);
+    EXPECT_STATUS(zx_pager_query_dirty_ranges(g.pager, g.vmo, 1, UINT64_MAX, r, sizeof(r), &actual, &avail),
+                  ZX_ERR_OUT_OF_RANGE);
+    // actual and avail are optional; a buffer too small for one record just counts.
+    EXPECT_OK(zx_pager_query_dirty_ranges(g.pager, g.vmo, 0, 2 * PAGE, r, sizeof(r), NULL, NULL));
+    EXPECT_TRUE(range_is(&r[0], 0, PAGE, 0));
+    EXPECT_OK(zx_pager_query_dirty_ranges(g.pager, g.vmo, 0, 2 * PAGE, NULL, 0, &actual, &avail));
+    EXPECT_EQ(actual, 0);
+    EXPECT_EQ(avail, 1);
+    EXPECT_OK(zx_pager_query_dirty_ranges(g.pager, g.vmo, PAGE, 0, r, sizeof(r), &actual, &avail));
+    EXPECT_EQ(avail, 0);
+    zx_handle_close(other);
+    zx_handle_close(other_pager);
+    pg_close(&g);
+}
+#endif
 
 #endif

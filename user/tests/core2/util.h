@@ -130,6 +130,7 @@ int child_main(int argc, char **argv);
 
 // The first word of page i of a pager test's VMO (pager_test.c, the pager-read child case).
 #define PAGER_TAG 0x7061676500000000ull
+#define PAGER_WRITTEN 0x7772697465000000ull  // what the pager-write child writes
 
 // Return codes of the child cases.
 #define CHILD_OK 42
