@@ -12,13 +12,16 @@ HOSTED_CLANG    ?= clang
 hosted_comma    := ,
 
 HOSTED_C_SRCS := $(wildcard hal/hosted/*.c) hal/x86_64/state.c \
-    $(wildcard kernel/*.c objects/*.c syscalls/*.c)
+    $(wildcard kernel/*.c objects/*.c syscalls/*.c) hal/hosted/fuzz/allocfail.c
 HOSTED_S_SRCS := hal/hosted/entry.S kernel/embed.S
 HOSTED_CFLAGS := -std=gnu11 -g -fno-omit-frame-pointer -mfsgsbase -D_KERNEL -DZC_HOSTED \
     -Wall -Wextra -Werror -Wno-unused-parameter \
     -I. -Ihal/hosted -Iinclude -I$(GEN)/include -I$(GEN) -Ilibc-opt
 HOSTED_C_ONLY := -D_GNU_SOURCE -include hal/hosted/hosted_compat.h
-HOSTED_LDFLAGS := -Wl,-T,hal/hosted/kinit.ld -Wl,-z,noexecstack
+# The allocation-failure instrument (hal/hosted/fuzz/allocfail.c) wraps these (ld --wrap).
+HOSTED_WRAP := kmalloc kzalloc kfree slab_alloc slab_free pmm_alloc kernel_alloc_frame \
+    hal_context_run hal_shutdown
+HOSTED_LDFLAGS := -Wl,-T,hal/hosted/kinit.ld -Wl,-z,noexecstack $(HOSTED_WRAP:%=-Wl,--wrap=%)
 HOSTED_EMBED := -DUSERBOOT_PATH='"$(USERBOOT_ELF)"' -DVDSO_PATH='"$(VDSO_SO)"'
 
 # $(call hosted_variant,NAME,COMPILER,FLAGS,BINARY)
@@ -51,3 +54,21 @@ $(eval $(call hosted_variant,asan,$(HOSTED_CLANG),-O1 -fsanitize=address$(hosted
 .PHONY: hosted hosted-asan
 hosted: $(HOSTED_BIN) $(BUILD)/bootfs.cpio
 hosted-asan: $(HOSTED_ASAN_BIN) $(BUILD)/bootfs.cpio
+
+# The allocation-failure sweep (harness/alloc_sweep.py, docs/hosted.md): zc-hosted with the Nth
+# kernel allocation failing, for every N of each suite's run (or a stride past the first ones).
+# make test runs the bounded sweep (--quick, ~1.5 min) as a host test through this script;
+# make alloc-sweep [JOBS=2] the full one (about 1.5 h on 2 cores; see the docs).
+ALLOC_SWEEP_QUICK := $(BUILD)/hosted/alloc-sweep-quick
+ALLOC_SWEEP_ARGS = --binary $(abspath $(HOSTED_BIN)) --initrd $(abspath $(BUILD)/bootfs.cpio) \
+    --log-dir $(abspath $(BUILD)/test-logs)
+$(ALLOC_SWEEP_QUICK): $(HOSTED_BIN) $(BUILD)/bootfs.cpio hal/hosted/build.mk
+	@mkdir -p $(@D)
+	$(Q)printf '#!/bin/sh\ncd %s && exec %s -m harness.alloc_sweep --quick %s\n' \
+		'$(CURDIR)' '$(PY)' '$(ALLOC_SWEEP_ARGS)' > $@ && chmod +x $@
+HOST_TESTS += $(ALLOC_SWEEP_QUICK)
+
+JOBS ?= 2
+.PHONY: alloc-sweep
+alloc-sweep: $(HOSTED_BIN) $(BUILD)/bootfs.cpio
+	$(Q)$(PY) -m harness.alloc_sweep $(ALLOC_SWEEP_ARGS) --jobs $(JOBS)
