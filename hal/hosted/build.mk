@@ -24,9 +24,9 @@ HOSTED_WRAP := kmalloc kzalloc kfree slab_alloc slab_free pmm_alloc kernel_alloc
 HOSTED_LDFLAGS := -Wl,-T,hal/hosted/kinit.ld -Wl,-z,noexecstack $(HOSTED_WRAP:%=-Wl,--wrap=%)
 HOSTED_EMBED := -DUSERBOOT_PATH='"$(USERBOOT_ELF)"' -DVDSO_PATH='"$(VDSO_SO)"'
 
-# $(call hosted_variant,NAME,COMPILER,FLAGS,BINARY)
+# $(call hosted_variant,NAME,COMPILER,FLAGS,BINARY[,EXTRA_C_SRCS[,LINK_FLAGS]])
 define hosted_variant
-$(1)_OBJS := $$(HOSTED_C_SRCS:%.c=$(BUILD)/hosted/$(1)/%.o) \
+$(1)_OBJS := $$(HOSTED_C_SRCS:%.c=$(BUILD)/hosted/$(1)/%.o) $(5:%.c=$(BUILD)/hosted/$(1)/%.o) \
     $$(HOSTED_S_SRCS:%.S=$(BUILD)/hosted/$(1)/%.o) $(BUILD)/hosted/$(1)/gen/sys_table.o
 $$($(1)_OBJS): hal/hosted/build.mk
 $(BUILD)/hosted/$(1)/%.o: %.c | $$(SYSCALLS_GEN_HDRS)
@@ -43,13 +43,19 @@ $(BUILD)/hosted/$(1)/gen/sys_table.o: $$(SYSCALLS_TABLE_SRC) | $$(SYSCALLS_GEN_H
 	$$(Q)$(2) $$(HOSTED_CFLAGS) $$(HOSTED_C_ONLY) $(3) -c $$< -o $$@
 $(4): $$($(1)_OBJS) $$(LIBC_OPT_HOST_OBJS) hal/hosted/kinit.ld
 	@mkdir -p $$(@D)
-	$$(Q)$(2) $(3) -o $$@ $$($(1)_OBJS) $$(LIBC_OPT_HOST_OBJS) $$(HOSTED_LDFLAGS)
+	$$(Q)$(2) $(3) $(6) -o $$@ $$($(1)_OBJS) $$(LIBC_OPT_HOST_OBJS) $$(HOSTED_LDFLAGS)
 	@echo "  HOSTED  $$@"
 -include $$($(1)_OBJS:.o=.d)
 endef
 
 $(eval $(call hosted_variant,plain,$(HOSTCC),-O2,$(HOSTED_BIN)))
 $(eval $(call hosted_variant,asan,$(HOSTED_CLANG),-O1 -fsanitize=address$(hosted_comma)undefined -fno-sanitize-recover=undefined,$(HOSTED_ASAN_BIN)))
+
+# zc-hosted-fuzz (hal/hosted/fuzz/driver.c, docs/hosted.md): libFuzzer over the kernel, its
+# code instrumented for coverage, ASan and UBSan; libFuzzer's runtime is Debian's
+# libclang-rt-14-dev (tools/setup.sh).
+HOSTED_FUZZ_BIN := $(BUILD)/hosted/zc-hosted-fuzz
+$(eval $(call hosted_variant,fuzz,$(HOSTED_CLANG),-O1 -DZC_HOSTED_FUZZ -fsanitize=fuzzer-no-link$(hosted_comma)address$(hosted_comma)undefined -fno-sanitize-recover=undefined,$(HOSTED_FUZZ_BIN),hal/hosted/fuzz/driver.c,-fsanitize=fuzzer -lpthread))
 
 .PHONY: hosted hosted-asan
 hosted: $(HOSTED_BIN) $(BUILD)/bootfs.cpio
@@ -72,3 +78,19 @@ JOBS ?= 2
 .PHONY: alloc-sweep
 alloc-sweep: $(HOSTED_BIN) $(BUILD)/bootfs.cpio
 	$(Q)$(PY) -m harness.alloc_sweep $(ALLOC_SWEEP_ARGS) --jobs $(JOBS)
+
+# make fuzz [SECONDS=60]: libFuzzer over the hosted kernel (harness/hosted_fuzz.py): new inputs
+# in $(BUILD)/fuzz/corpus (the seeds of hal/hosted/fuzz/corpus are read too), findings in
+# $(BUILD)/fuzz/artifacts. make test runs a bounded 60 s run as a host test through this script.
+HOSTED_FUZZ_ARGS = --binary $(abspath $(HOSTED_FUZZ_BIN)) --initrd $(abspath $(BUILD)/bootfs.cpio) \
+    --work $(abspath $(BUILD)/fuzz)
+HOSTED_FUZZ_TEST := $(BUILD)/hosted/fuzz-60s
+$(HOSTED_FUZZ_TEST): $(HOSTED_FUZZ_BIN) $(BUILD)/bootfs.cpio hal/hosted/build.mk
+	@mkdir -p $(@D)
+	$(Q)printf '#!/bin/sh\ncd %s && exec %s -m harness.hosted_fuzz --seconds 60 %s\n' \
+		'$(CURDIR)' '$(PY)' '$(HOSTED_FUZZ_ARGS)' > $@ && chmod +x $@
+HOST_TESTS += $(HOSTED_FUZZ_TEST)
+
+.PHONY: fuzz
+fuzz: $(HOSTED_FUZZ_BIN) $(BUILD)/bootfs.cpio
+	$(Q)$(PY) -m harness.hosted_fuzz $(HOSTED_FUZZ_ARGS) --seconds $(if $(SECONDS),$(SECONDS),60)
