@@ -24,12 +24,14 @@ void handle_table_init(struct handle_table *ht, const void *owner) {
     ht->owner = owner;
 }
 
-static bool grow(struct handle_table *ht) {
+// ZX_ERR_NO_RESOURCES when the table is at its maximum, ZX_ERR_NO_MEMORY when the larger slot
+// array cannot be allocated (the allocation-failure sweep, docs/hosted.md).
+static zx_status_t grow(struct handle_table *ht) {
     uint32_t ncap = ht->cap ? ht->cap * 2 : 32;
     if (ncap > HANDLE_MAX_PER_PROCESS) ncap = HANDLE_MAX_PER_PROCESS;
-    if (ncap <= ht->cap) return false;
+    if (ncap <= ht->cap) return ZX_ERR_NO_RESOURCES;
     struct handle_slot *n = kmalloc(ncap * sizeof(*n));
-    if (!n) return false;
+    if (!n) return ZX_ERR_NO_MEMORY;
     if (ht->slots) memcpy(n, ht->slots, ht->cap * sizeof(*n));
     for (uint32_t i = ht->cap; i < ncap; i++) {
         n[i].obj = NULL;
@@ -40,12 +42,15 @@ static bool grow(struct handle_table *ht) {
     kfree(ht->slots);
     ht->slots = n;
     ht->cap = ncap;
-    return true;
+    return ZX_OK;
 }
 
 zx_status_t handle_install(struct handle_table *ht, struct kobj *obj, zx_rights_t rights,
                            zx_handle_t *out) {
-    if (!ht->free_head && !grow(ht)) return ZX_ERR_NO_RESOURCES;
+    if (!ht->free_head) {
+        zx_status_t st = grow(ht);
+        if (st != ZX_OK) return st;
+    }
     uint32_t idx = ht->free_head - 1;
     struct handle_slot *s = &ht->slots[idx];
     ht->free_head = s->next_free;
@@ -58,7 +63,10 @@ zx_status_t handle_install(struct handle_table *ht, struct kobj *obj, zx_rights_
 
 // Always inlined: it sits on every handle-creating path (give_handles, channel reads).
 __attribute__((always_inline)) inline zx_status_t handle_reserve(struct handle_table *ht, zx_handle_t *out) {
-    if (!ht->free_head && !grow(ht)) return ZX_ERR_NO_RESOURCES;
+    if (!ht->free_head) {
+        zx_status_t st = grow(ht);
+        if (st != ZX_OK) return st;
+    }
     uint32_t idx = ht->free_head - 1;
     struct handle_slot *s = &ht->slots[idx];
     ht->free_head = s->next_free;

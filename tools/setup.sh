@@ -20,6 +20,7 @@ PACKAGES=(
 	python3 python3-pytest       # the harness (stdlib only) and its tests
 	python3-matplotlib python3-pandas python3-scipy   # charts and statistics
 	libbenchmark-dev             # host-side benchmarks
+	clang libclang-rt-14-dev     # zc-hosted-asan (ASan+UBSan) and zc-hosted-fuzz (libFuzzer runtime)
 	musl-tools busybox-static    # Linux comparison guests
 	libc6-dev                    # the Linux peer's /init: gcc -static with glibc (libc.a)
 	chromium fonts-dejavu-core   # the dashboard test (headless browser) and its fonts

@@ -99,9 +99,11 @@ QEMU_SUITES += bin/hostile-tests
 
 # The in-guest fuzzer: bin/fuzz-guest runs bin/fuzz-child seed after seed (user/tests/fuzz).
 # make test runs a bounded run (FUZZ_TEST_ARGS); make fuzz-guest SECONDS=N a longer one.
-$(eval $(call user_program,fuzz-guest,$(USER_OUT)/tests/fuzz/fuzz.o))
+# bin/fuzz-hosted is the in-guest half of the libFuzzer target zc-hosted-fuzz (hal/hosted/fuzz).
+$(eval $(call user_program,fuzz-guest,$(USER_OUT)/tests/fuzz/fuzz.o $(USER_OUT)/tests/fuzz/fuzz_run.o))
 $(eval $(call user_program,fuzz-child,$(USER_OUT)/tests/fuzz/fuzz_child.o $(HOSTILE_TABLE_OBJ)))
-BOOTFS_FILES += $(USER_OUT)/fuzz-guest.elf $(USER_OUT)/fuzz-child.elf
+$(eval $(call user_program,fuzz-hosted,$(USER_OUT)/tests/fuzz/fuzz_hosted.o $(USER_OUT)/tests/fuzz/fuzz_run.o))
+BOOTFS_FILES += $(USER_OUT)/fuzz-guest.elf $(USER_OUT)/fuzz-child.elf $(USER_OUT)/fuzz-hosted.elf
 QEMU_SUITES += bin/fuzz-guest
 
 ALL_TARGETS += $(USER_PROGRAMS) $(BUILD)/bootfs.cpio

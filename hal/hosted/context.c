@@ -172,6 +172,9 @@ static __attribute__((noreturn)) void kernel_crash(int sig, const siginfo_t *si,
                      (unsigned long long)uc->uc_mcontext.gregs[REG_RIP], si->si_addr);
     if (write(STDERR_FILENO, line, (size_t)n) < 0) {
     }
+#ifdef ZC_HOSTED_FUZZ
+    hosted_fuzz_fatal("kernel crash");
+#endif
     signal(SIGABRT, SIG_DFL);
     abort();
 }

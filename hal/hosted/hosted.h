@@ -39,4 +39,10 @@ extern uint64_t hosted_copy_rsp;         // nonzero while a user copy runs
 extern void *(*hosted_copy_impl)(void *, const void *, size_t);
 void hosted_copy_faulted(uintptr_t addr);  // mmu.c: where the running user copy faulted
 
+// fuzz/driver.c (zc-hosted-fuzz only): saves the input being run as a crash artifact and
+// exits; called on a kernel panic or crash, or when the fuzzer's init program ends.
+#ifdef ZC_HOSTED_FUZZ
+__attribute__((noreturn)) void hosted_fuzz_fatal(const char *why);
+#endif
+
 #endif

@@ -62,7 +62,9 @@ static void time_init(void) {
     uint64_t n1 = mono_ns(), t1 = __rdtsc();
     tsc_hz = (uint64_t)((unsigned __int128)(t1 - t0) * 1000000000ull / (n1 - n0));
     ns_mult = (1000000000ull << 32) / tsc_hz;
-    struct sigevent ev = {.sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGALRM};
+    // Aimed at this thread: in the fuzzer (hal/hosted/fuzz) other host threads run beside it.
+    struct sigevent ev = {.sigev_notify = SIGEV_THREAD_ID, .sigev_signo = SIGALRM};
+    ev._sigev_un._tid = gettid();
     if (timer_create(CLOCK_MONOTONIC, &ev, &host_timer) != 0) die("timer_create");
 }
 
@@ -105,6 +107,9 @@ static void memory_init(uint64_t bytes, const char *initrd_path) {
     ranges[0] = (struct hal_mem_range){LOW_RESERVED, initrd_base - LOW_RESERVED};
 }
 
+#ifdef ZC_HOSTED_FUZZ
+#define main hosted_main  // the fuzzer's driver (hal/hosted/fuzz/driver.c) owns main
+#endif
 int main(int argc, char **argv) {
     boot_tsc = __rdtsc();
     const char *initrd = getenv("ZC_INITRD") ? getenv("ZC_INITRD") : "build/bootfs.cpio";
@@ -213,6 +218,9 @@ const char *hal_entropy_source(void) { return "getrandom"; }
 // ---- end of run: the exit status is the one QEMU's isa-debug-exit would carry (docs/abi.md),
 // without its encoding: 0..124 the program's status, 125 other, 126 panic.
 void hal_shutdown(int exit_code) {
+#ifdef ZC_HOSTED_FUZZ
+    hosted_fuzz_fatal(exit_code == 126 ? "kernel panic" : "the fuzzer's init exited");
+#endif
     fflush(stdout);
     _exit(exit_code);
 }

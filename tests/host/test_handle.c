@@ -163,6 +163,24 @@ TEST(Handle, GrowsPast32) {
     EXPECT_EQ(ht.count, 0);
 }
 
+// A slot array that cannot be allocated is a lack of memory, not a full table (found by the
+// hosted allocation-failure sweep: zx_process_start said ZX_ERR_NO_RESOURCES).
+TEST(Handle, GrowFailureIsNoMemory) {
+    struct handle_table ht;
+    handle_table_init(&ht, &owner_a);
+    struct kobj *ev;
+    ASSERT_OK(event_create(&ev));
+    zx_handle_t h = ZX_HANDLE_INVALID;
+    kt_fail_alloc_at(0);
+    EXPECT_STATUS(handle_add(&ht, ev, ZX_DEFAULT_EVENT_RIGHTS, &h), ZX_ERR_NO_MEMORY);
+    kt_fail_alloc_at(-1);
+    EXPECT_EQ(ht.count, 0);
+    ASSERT_OK(handle_add(&ht, ev, ZX_DEFAULT_EVENT_RIGHTS, &h));
+    kobj_unref(ev);  // the handle keeps it
+    handle_table_destroy(&ht);
+    EXPECT_EQ(ht.count, 0);
+}
+
 TEST(Handle, CloseReleasesTheReference) {
     int zero = 0, destroyed = 0;
     struct tobj *t = tobj_new(&zero, &destroyed);

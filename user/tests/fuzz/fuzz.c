@@ -14,7 +14,7 @@
 #include <zc/kcounters.h>
 #include <zircon/syscalls/object.h>
 
-#include "launch.h"
+#include "user/tests/fuzz/fuzz_run.h"
 #include "zcrt.h"
 #include "zctest.h"
 
@@ -24,86 +24,24 @@
 // (a KVM that emulates kernel code, docs/kvm.md), whichever comes first.
 static uint64_t opt_calls = 300000, opt_seconds = 20, opt_seed = 1, opt_chunk = 20000;
 
-static zc_info_kernel_counters_t counters(void) {
-    zc_info_kernel_counters_t st;
-    memset(&st, 0, sizeof(st));
-    zx_object_get_info(zc_get_handle(ZC_HND_RESOURCE), ZC_INFO_KERNEL_COUNTERS, &st, sizeof(st),
-                       NULL, NULL);
-    return st;  // zc's own counters topic (docs/abi.md)
-}
-
-static uint64_t progress_of(zx_handle_t vmo) {
-    uint64_t n = 0;
-    zx_vmo_read(vmo, &n, 0, sizeof(n));
-    return n;
-}
-
-enum end { END_DONE, END_DIED, END_HUNG, END_NOT_STARTED };
-
-// Runs one child; returns how it ended, *calls = the calls it reported.
-static enum end run_child(uint64_t seed, uint64_t chunk, uint64_t *calls) {
-    *calls = 0;
-    zx_handle_t job, vmo, child_vmo, proc;
-    if (zx_job_create(zx_job_default(), 0, &job) != ZX_OK)
-        return END_NOT_STARTED;
-    if (zx_vmo_create(4096, 0, &vmo) != ZX_OK) {
-        zx_handle_close(job);
-        return END_NOT_STARTED;
-    }
-    zx_handle_duplicate(vmo, ZX_RIGHT_SAME_RIGHTS, &child_vmo);
-    char seed_s[24], chunk_s[24];
-    snprintf(seed_s, sizeof(seed_s), "%llu", (unsigned long long)seed);
-    snprintf(chunk_s, sizeof(chunk_s), "%llu", (unsigned long long)chunk);
-    const char *argv[] = {"bin/fuzz-child", seed_s, chunk_s};
-    uint32_t tag = ZC_HND_USER0;
-    struct zc_launch_args args = {.path = argv[0], .argc = 3, .argv = argv, .job = job,
-                                  .extra_handles = &child_vmo, .extra_tags = &tag,
-                                  .num_extra = 1};
-    enum end how = END_NOT_STARTED;
-    if (zc_launch(&args, &proc) == ZX_OK) {
-        uint64_t last = 0;
-        for (;;) {
-            zx_signals_t seen = 0;
-            zx_status_t st = zx_object_wait_one(proc, ZX_PROCESS_TERMINATED,
-                                                zx_deadline_after(WATCHDOG), &seen);
-            *calls = progress_of(vmo);
-            if (st == ZX_OK) {
-                zx_info_process_t info;
-                zx_object_get_info(proc, ZX_INFO_PROCESS, &info, sizeof(info), NULL, NULL);
-                how = info.return_code == 0 && *calls == chunk ? END_DONE : END_DIED;
-                break;
-            }
-            if (*calls == last) {  // no progress for a whole watchdog period: blocked
-                how = END_HUNG;
-                break;
-            }
-            last = *calls;
-        }
-        zx_handle_close(proc);
-    }
-    zx_task_kill(job);
-    zx_object_wait_one(job, ZX_TASK_TERMINATED, zx_deadline_after(ZX_SEC(10)), NULL);
-    zx_handle_close(job);
-    zx_handle_close(vmo);
-    return how;
-}
-
 TEST(Fuzz, RandomSyscallsLeaveNoObject) {
     ASSERT_NE(zc_get_handle(ZC_HND_RESOURCE), ZX_HANDLE_INVALID);
     zx_time_t stop = opt_seconds ? zx_deadline_after(ZX_SEC(opt_seconds)) : ZX_TIME_INFINITE;
     uint64_t warm;
-    run_child(opt_seed + 1000000, 500, &warm);  // warm-up: the first launch's one-time costs
-    zc_info_kernel_counters_t base = counters();
+    fuzz_run_child("1000001", 500, ZX_HANDLE_INVALID, WATCHDOG, &warm);  // warm-up: the first launch's one-time costs
+    zc_info_kernel_counters_t base = fuzz_counters();
     uint64_t total = 0, children = 0, ended[4] = {0}, leaks = 0;
     uint64_t seed = opt_seed;
     while (total < opt_calls && zx_clock_get_monotonic() < stop) {
         uint64_t chunk = opt_calls - total < opt_chunk ? opt_calls - total : opt_chunk;
         uint64_t calls;
-        enum end how = run_child(seed, chunk, &calls);
+        char seed_s[24];
+        snprintf(seed_s, sizeof(seed_s), "%llu", (unsigned long long)seed);
+        enum fuzz_end how = fuzz_run_child(seed_s, chunk, ZX_HANDLE_INVALID, WATCHDOG, &calls);
         total += calls;
         children++;
         ended[how]++;
-        zc_info_kernel_counters_t now = counters();
+        zc_info_kernel_counters_t now = fuzz_counters();
         if (now.live_objects != base.live_objects) {
             leaks++;
             zctest_fail(__FILE__, __LINE__,

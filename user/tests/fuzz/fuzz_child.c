@@ -3,6 +3,12 @@
 // hostile pointers, writing its progress (calls made) into the VMO it got as ZC_HND_USER0 every
 // 64 calls. It may die (a fault, a kill of itself) or block forever: bin/fuzz-guest, its
 // parent, restarts it with the next seed. It has no root resource. See docs/hostile.md.
+//
+// bin/fuzz-child - CALLS: input mode (bin/fuzz-hosted, libFuzzer's inputs, hal/hosted/fuzz):
+// the choices come from the bytes of the VMO given as ZC_HND_USER0 + 1 (a 4-byte length, then
+// the bytes) instead of the generator, one byte for a choice among at most 256, two for one
+// among at most 65536, eight otherwise; it stops when they run out (or after CALLS calls).
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zircon/syscalls.h>
@@ -17,13 +23,42 @@ static uint64_t rng;
 static zx_handle_t pool[POOL];
 static uint8_t scratch[SCRATCH] __attribute__((aligned(4096)));
 
+static const uint8_t *input;  // input mode: the bytes left
+static size_t input_left;
+
+static uint64_t take(size_t n) {
+    uint64_t v = 0;
+    for (size_t i = 0; i < n && input_left; i++, input_left--) v |= (uint64_t)*input++ << (8 * i);
+    return v;
+}
+
 static uint64_t next(void) {  // xorshift64*
+    if (input) return take(8);
     rng ^= rng >> 12;
     rng ^= rng << 25;
     rng ^= rng >> 27;
     return rng * 0x2545f4914f6cdd1dull;
 }
-static uint64_t below(uint64_t n) { return n ? next() % n : 0; }
+static uint64_t below(uint64_t n) {
+    if (!n) return 0;
+    if (input) return take(n <= 256 ? 1 : n <= 65536 ? 2 : 8) % n;
+    return next() % n;
+}
+
+static uint8_t input_buf[65536];
+
+// Input mode: the bytes of the VMO tagged ZC_HND_USER0 + 1.
+static bool read_input(void) {
+    zx_handle_t vmo = zc_take_handle(ZC_HND_USER0 + 1);
+    uint32_t len = 0;
+    if (zx_vmo_read(vmo, &len, 0, sizeof(len)) != ZX_OK || len > sizeof(input_buf) ||
+        zx_vmo_read(vmo, input_buf, sizeof(len), len) != ZX_OK)
+        return false;
+    zx_handle_close(vmo);
+    input = input_buf;
+    input_left = len;
+    return true;
+}
 
 static void add(zx_handle_t h) {
     if (h == ZX_HANDLE_INVALID)
@@ -104,8 +139,10 @@ static uint64_t scalar_value(const struct hostile_arg *a) {
                                      1ull << 40, 0x7fffffffffffffffull, 0x8000000000000000ull,
                                      ~0ull, ~0ull - 4095};
     if (contains(a->name, "deadline")) {
-        if (!below(4096)) return ZX_TIME_INFINITE;
-        return below(2) ? 0 : zx_deadline_after((zx_duration_t)below(ZX_MSEC(1)));
+        // Input mode never blocks forever (zero bytes, the commonest, would pick it often).
+        if (!input && !below(4096)) return ZX_TIME_INFINITE;
+        // Input mode: under 50 us, so that an input's waits do not dominate its run time.
+        return below(2) ? 0 : zx_deadline_after((zx_duration_t)below(input ? ZX_USEC(50) : ZX_MSEC(1)));
     }
     uint64_t r = below(100);
     if (r < 30) return a->baseline;
@@ -123,11 +160,21 @@ static bool excluded(const struct hostile_call *c) {
 int main(int argc, char **argv) {
     if (argc < 3)
         return 2;
-    rng = strtoull(argv[1], NULL, 0) * 0x9e3779b97f4a7c15ull + 1;
+    if (!strcmp(argv[1], "-")) {
+        if (!read_input())
+            return 3;
+    } else {
+        rng = strtoull(argv[1], NULL, 0) * 0x9e3779b97f4a7c15ull + 1;
+    }
     uint64_t calls = strtoull(argv[2], NULL, 0);
     zx_handle_t progress = zc_take_handle(ZC_HND_USER0);
     seed_pool();
     for (uint64_t n = 1; n <= calls; n++) {
+        if (input && !input_left) {  // input mode: the bytes ran out
+            uint64_t made = n - 1;
+            zx_vmo_write(progress, &made, 0, sizeof(made));
+            break;
+        }
         const struct hostile_call *c = &hostile_calls[below(hostile_num_calls)];
         if (excluded(c))
             continue;
