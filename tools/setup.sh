@@ -24,7 +24,6 @@ PACKAGES=(
 	musl-tools busybox-static    # Linux comparison guests
 	libc6-dev                    # the Linux peer's /init: gcc -static with glibc (libc.a)
 	chromium fonts-dejavu-core   # the dashboard test (headless browser) and its fonts
-	clang libclang-rt-14-dev     # the hosted backend under ASan+UBSan (and libFuzzer): hal/hosted
 )
 LINUX_META_PACKAGE=linux-image-cloud-amd64
 
