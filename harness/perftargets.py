@@ -12,8 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence
 
-import numpy as np
-
 from . import stats
 
 Values = Dict[str, Sequence[float]]  # label -> per-run instruction counts
@@ -24,26 +22,23 @@ class Figure:
     median: float
     lo: float
     hi: float
-    dist: Optional[np.ndarray] = None  # the bootstrap distribution, for ratios
+    est: Optional[stats.Estimate] = None  # behind a measured figure: its bootstrap, for ratios
 
     @staticmethod
     def of(values: Optional[Sequence[float]], key: str = "") -> Optional["Figure"]:
         e = stats.estimate([values], key=key) if values else None
-        return Figure(e.value, e.low, e.high, e.dist) if e else None
+        return Figure(e.value, e.low, e.high, e) if e else None
 
     def scaled(self, k: float) -> "Figure":
-        return Figure(self.median * k, self.lo * k, self.hi * k,
-                      self.dist * k if self.dist is not None else None)
+        return Figure(self.median * k, self.lo * k, self.hi * k)
 
 
 def ratio(a: Figure, b: Figure) -> Figure:
-    """a / b; its interval from the bootstrap distributions divided pairwise (or, without
-    them, the quotient of the two intervals)."""
-    if a.dist is not None and b.dist is not None:
-        d = a.dist / b.dist
-        lo, hi = np.percentile(d, [2.5, 97.5])
-        v = a.median / b.median
-        return Figure(v, min(float(lo), v), max(float(hi), v), d)
+    """a / b; its interval from the two bootstrap distributions (stats.ratio), or, without
+    them, the quotient of the two intervals."""
+    r = stats.ratio(a.est, b.est) if a.est and b.est else None
+    if r:
+        return Figure(*r)
     return Figure(a.median / b.median, a.lo / b.hi, a.hi / b.lo)
 
 

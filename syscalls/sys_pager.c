@@ -30,23 +30,25 @@ static int64_t restart_cont(struct task *t, zx_status_t reason) {
     return ps->offset ? (int64_t)ps->offset : reason;  // `offset` holds fail_result here
 }
 
-int64_t pager_block_restart(struct pager_request *req, uint64_t page, int64_t fail_result) {
+// The waiter's state for a call that is issued again once the wait ends well.
+static struct task *restart_state(int64_t fail_result) {
     struct task *t = &current_thread()->task;
     struct pager_wait_state *ps = &t->wait.state.pager;
     ps->how = PAGER_WAIT_RESTART;
     ps->vmo = NULL;
     ps->offset = (uint64_t)fail_result;
+    return t;
+}
+
+int64_t pager_block_restart(struct pager_request *req, uint64_t page, int64_t fail_result) {
+    struct task *t = restart_state(fail_result);
     pager_wait(t, req, page, restart_cont);
     t->wait.keep_regs = true;  // nothing is returned: the registers still hold the call
     return SYS_BLOCKED;
 }
 
 int64_t pager_restart_now(void) {
-    struct task *t = &current_thread()->task;
-    struct pager_wait_state *ps = &t->wait.state.pager;
-    ps->how = PAGER_WAIT_RESTART;
-    ps->vmo = NULL;
-    ps->offset = 0;
+    struct task *t = restart_state(0);
     wait_block(t, NULL, WAIT_PAGER, ZX_TIME_INFINITE, restart_cont);
     t->wait.keep_regs = true;
     waiter_wake(&t->wait, ZX_OK);  // the continuation issues the call again when it next runs
