@@ -31,7 +31,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-from . import analogues, perftargets, qemu, stats
+from . import analogues, native, perftargets, qemu, stats
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BASELINE = os.path.join(ROOT, "results", "baselines", "zircon-zcore-2020.csv")
@@ -53,6 +53,8 @@ UNIT_NS = {"nanoseconds": 1.0, "ns": 1.0, "microseconds": 1e3, "us": 1e3,
 # linux_nomit: the same Linux peer booted with mitigations=off, the like-for-like peer of a
 # kernel without speculation mitigations (zc has none); "linux" is the kernel as shipped.
 SYSTEMS = ("zc", "linux", "linux_nomit")
+# Run natively on the host, beside the guests and never in their verdict (harness/native.py).
+NATIVE_SYSTEMS = ("zc-hosted", "linux-host")
 SUITES = {"zc": "fuchsia.microbenchmarks", "linux": "linux.microbenchmarks",
           "linux_nomit": "linux.microbenchmarks"}
 LINUX_CMDLINE = {"linux": "console=ttyS0 quiet panic=-1",
@@ -1230,9 +1232,16 @@ def main_run(a) -> int:
     check_filter(a.filter)
     if a.mode not in qemu.MODES:
         raise BenchError(f"unknown mode '{a.mode}' (choose from {', '.join(qemu.MODES)})", 2)
-    systems = [s for s in SYSTEMS if s in a.systems.split(",")]
-    if not systems or set(a.systems.split(",")) - set(SYSTEMS):
-        raise BenchError(f"--systems takes a comma list of zc, linux, linux_nomit, not '{a.systems}'", 2)
+    requested = a.systems.split(",")
+    if not a.systems or set(requested) - set(SYSTEMS) - set(NATIVE_SYSTEMS):
+        raise BenchError(f"--systems takes a comma list of {', '.join(SYSTEMS + NATIVE_SYSTEMS)}"
+                         f", not '{a.systems}'", 2)
+    systems = [s for s in SYSTEMS if s in requested]
+    native_systems = [s for s in NATIVE_SYSTEMS if s in requested]
+    native_binaries = {"zc-hosted": a.hosted_bin, "linux-host": a.linux_bench_bin}
+    native.check_binaries(native_systems, native_binaries, a.initrd)
+    if not systems:
+        return native_only_run(a, native_systems, native_binaries, wall_start)
     try:
         binary = qemu.find_qemu(a.qemu)
         mode, why = qemu.choose_mode(a.mode, binary, a.kernel, a.initrd)
@@ -1360,6 +1369,10 @@ def main_run(a) -> int:
     if mode != "icount" and not a.quick and "zc" in runs and "linux" in runs and \
             runs["zc"].entries and runs["linux"].entries:
         path_table = path_length_pass(a, work, dest, baseline, out)
+    native_text, native_meta, native_failed = None, None, []
+    if native_systems:
+        native_text, native_meta, native_failed = native.native_pass(
+            native_systems, native_binaries, a.initrd, opts, n_boots, timeout, work, dest, out)
     status = git("status", "--porcelain", "--untracked-files=no")
     meta = {
         "commit": commit,
@@ -1380,6 +1393,7 @@ def main_run(a) -> int:
         "kvm_health": health.__dict__ if health else None,
         "path_length": {"runs": PATH_LENGTH_RUNS, "mode": "icount",
                         "file": "pathlength.csv"} if path_table else None,
+        "native": native_meta,
         "options": opts, "filter": a.filter or (QUICK_FILTER if a.quick else None),
         "cmdlines": {s: cmdlines[s] for s in systems},
         "guests": {s: {"outcome": runs[s].result.outcome if runs[s].result else "not booted",
@@ -1401,6 +1415,8 @@ def main_run(a) -> int:
                              else None))
     if path_table:
         out.write(path_table)
+    if native_text:
+        out.write(native_text)
     out.write(f"\nbench: run folder {os.path.relpath(dest, ROOT) if dest.startswith(ROOT) else dest}"
               f" ({meta['wall_seconds']:.0f} s)\n")
     for s in failed:
@@ -1413,9 +1429,44 @@ def main_run(a) -> int:
                   "code (docs/kvm.md) use MODE=tcg for the comparison\n")
         if health and not health.healthy and len(linux_failed) == len(failed):
             return 0  # the host's limit, said above; zc's run is complete
-    if failed:
+    if failed or native_failed:
         return 1
     return 0
+
+
+def native_only_run(a, native_systems: List[str], binaries: Dict[str, str],
+                    wall_start: float) -> int:
+    """`--systems` with native systems only: no QEMU; the run folder's mode is `native`."""
+    out = sys.stdout
+    check_filter(a.filter)
+    opts = build_options(a)
+    start = datetime.datetime.now(datetime.timezone.utc)
+    commit = git("rev-parse", "--short", "HEAD") or "nocommit"
+    name = run_name(start, commit, "native")
+    work, dest = os.path.join(a.work_dir, name), os.path.join(a.results_dir, name)
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    os.makedirs(dest, exist_ok=True)
+    n_runs = a.boots or (1 if a.quick else FULL_BOOTS)
+    out.write(f"bench: {name}: {', '.join(native_systems)} natively on this host (no QEMU), "
+              f"{'QUICK, ' if a.quick else ''}options: {' '.join(opts)}\n")
+    text, native_meta, errors = native.native_pass(
+        native_systems, binaries, a.initrd, opts, n_runs, a.timeout or DEFAULT_TIMEOUT[bool(a.quick)],
+        work, dest, out)
+    status = git("status", "--porcelain", "--untracked-files=no")
+    meta = {"commit": commit,
+            "commit_subject": git("log", "-1", "--format=%s") if commit != "nocommit" else None,
+            "dirty": bool(status) if status is not None else None, "mode": "native",
+            "quick": bool(a.quick), "date": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "host_cpu": host_cpu(), "host_cores": os.cpu_count(), "native": native_meta,
+            "options": opts, "filter": a.filter or (QUICK_FILTER if a.quick else None),
+            "wall_seconds": round(time.monotonic() - wall_start, 1)}
+    write_json(os.path.join(dest, "meta.json"), meta)
+    shutil.rmtree(work, ignore_errors=True)
+    out.write(text)
+    out.write(f"\nbench: run folder {os.path.relpath(dest, ROOT) if dest.startswith(ROOT) else dest}"
+              f" ({meta['wall_seconds']:.0f} s)\n")
+    return 1 if errors else 0
 
 
 def main_report(run_dir: str) -> int:
@@ -1427,12 +1478,16 @@ def main_report(run_dir: str) -> int:
             meta = json.load(f)
     except (OSError, ValueError) as e:
         raise BenchError(f"{run_dir}: no readable meta.json ({e})", 2) from None
+    if meta.get("mode") == "native":
+        sys.stdout.write(native.recorded_section(run_dir, meta))
+        return 0
     zc_entries, linux_entries = load("zc.fuchsiaperf.json"), load("linux.fuchsiaperf.json")
     baseline = load_baseline()
     boots = {s: load_boots(run_dir, s) for s in SYSTEMS}
     verdict = compute_verdict(zc_entries, linux_entries, boots)
     sys.stdout.write(report(zc_entries, linux_entries, meta.get("mode", "?"), baseline, verdict,
                             boots=boots, mitigations=meta.get("mitigations")))
+    sys.stdout.write(native.recorded_section(run_dir, meta))
     return 0
 
 
@@ -1450,9 +1505,15 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--min-runs", type=int, default=None)
     p.add_argument("--max-runs", type=int, default=None)
     p.add_argument("--budget-ms", type=int, default=None, help="guest time budget per test")
-    p.add_argument("--systems", default="zc,linux,linux_nomit",
+    p.add_argument("--systems", default=",".join(SYSTEMS + NATIVE_SYSTEMS),
                    help="a comma list of zc, linux (as shipped), linux_nomit (booted with "
-                   "mitigations=off) (%(default)s)")
+                   "mitigations=off), and the native systems zc-hosted (zc as a Linux process) "
+                   "and linux-host (the Linux benchmarks on the host's Linux), reported apart "
+                   "(%(default)s)")
+    p.add_argument("--hosted-bin", default="build/hosted/zc-hosted",
+                   help="zc-hosted (%(default)s; `make hosted`)")
+    p.add_argument("--linux-bench-bin", default="build/linux/bench/linux-bench",
+                   help="the Linux benchmark program run on the host (%(default)s)")
     p.add_argument("--kernel", default="build/kernel/zc.elf")
     p.add_argument("--initrd", default="build/bootfs.cpio")
     p.add_argument("--linux-dir", default="build/linux",

@@ -19,7 +19,7 @@ ZIRCON_ZCORE_CSV = os.path.join(BASELINES_DIR, "zircon-zcore-2020.csv")
 MEMCPY_THESIS_CSV = os.path.join(BASELINES_DIR, "memcpy-rlibc-vs-musl-2020.csv")
 
 RUN_NAME = re.compile(r"^(\d{8}-\d{6})-([0-9a-zA-Z]+)-([a-z0-9]+)$")
-MODES = ("kvm", "tcg", "icount", "host")
+MODES = ("kvm", "tcg", "icount", "host", "native")
 # fuchsiaperf units -> nanoseconds (perftest writes "nanoseconds"; accept the usual spellings)
 UNIT_NS = {"nanoseconds": 1.0, "ns": 1.0, "microseconds": 1e3, "us": 1e3,
            "milliseconds": 1e6, "ms": 1e6, "seconds": 1e9, "s": 1e9}
@@ -261,7 +261,7 @@ def resolve_run(arg: str, runs_dir: str = RUNS_DIR) -> str:
     runs = list_runs(runs_dir)
     m = re.fullmatch(r"latest(?:-(\d+))?", arg)
     if m:
-        guest = [r for r in runs if not r.endswith("-host")]
+        guest = [r for r in runs if not r.endswith(("-host", "-native"))]
         k = int(m.group(1) or 0)
         if k >= len(guest):
             raise RunError(f"{arg}: there are only {len(guest)} benchmark runs in {runs_dir}")

@@ -45,9 +45,11 @@ test: all $(HOST_TESTS) $(LINUX_INITRAMFS) $(HOSTED_BIN) $(HOSTED_ASAN_BIN) | $(
 		--suite $(QEMU_SUITES) --host-test $(HOST_TESTS) --pytest tests \
 		--hosted $(HOSTED_BIN) $(HOSTED_ASAN_BIN)
 
-# make bench [QUICK=1] [MODE=auto|kvm|tcg|icount] [FILTER=regex] [BENCH_ARGS='...']
+# make bench [QUICK=1] [MODE=auto|kvm|tcg|icount] [FILTER=regex] [SYSTEMS=a,b] [BENCH_ARGS='...']
 # zc (bin/zc-bench) and the Linux peer (microbenchmarks/linux) in the same QEMU mode, one run
-# folder results/runs/<date>-<commit>-<mode>/ and the report (docs/bench.md, harness/bench.py).
+# folder results/runs/<date>-<commit>-<mode>/ and the report (docs/bench.md, harness/bench.py);
+# then, natively on the host, zc-hosted and the same Linux program (harness/native.py), reported
+# apart. SYSTEMS=zc-hosted,linux-host runs those two alone (no QEMU, mode `native`).
 
 QUICK      ?=
 FILTER     ?=
@@ -57,10 +59,12 @@ ifneq ($(filter-out auto kvm tcg icount,$(MODE)),)
 $(error make bench: unknown MODE=$(MODE) (choose from auto, kvm, tcg, icount))
 endif
 endif
-bench: all $(LINUX_INITRAMFS) $(LINUX_KERNEL_STAMP) | $(SETUP_STAMP)
+bench: all $(LINUX_INITRAMFS) $(LINUX_KERNEL_STAMP) $(HOSTED_BIN) | $(SETUP_STAMP)
 	$(Q)$(PY) -m harness.bench --mode $(MODE) $(if $(filter-out 0 no false,$(QUICK)),--quick) \
 		$(if $(FILTER),--filter '$(FILTER)') --kernel $(ZC_KERNEL) --initrd $(ZC_INITRD) \
 		--linux-dir $(LINUX_DIR) --linux-initrd $(LINUX_INITRAMFS) \
+		--hosted-bin $(HOSTED_BIN) --linux-bench-bin $(LINUX_BENCH_BIN) \
+		$(if $(SYSTEMS),--systems $(SYSTEMS)) \
 		$(if $(TIMEOUT),--timeout $(TIMEOUT)) $(BENCH_ARGS)
 
 clean:
