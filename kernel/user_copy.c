@@ -15,12 +15,22 @@ static size_t max_faults(uintptr_t addr, size_t len) {
     return ((addr + len + HAL_PAGE_SIZE - 1) / HAL_PAGE_SIZE) - addr / HAL_PAGE_SIZE + 1;
 }
 
+// Resolves one fault of a copy. A page that cannot be provided for lack of memory fails the
+// copy with ZX_ERR_NO_MEMORY (the buffer was valid); any other unresolved fault means the
+// buffer was not, ZX_ERR_INVALID_ARGS.
+static zx_status_t resolve(uintptr_t fault, unsigned flags) {
+    if (!resolve_fault) return ZX_ERR_INVALID_ARGS;
+    zx_status_t st = resolve_fault(fault, flags);
+    return st == ZX_OK || st == ZX_ERR_NO_MEMORY ? st : ZX_ERR_INVALID_ARGS;
+}
+
 zx_status_t copy_from_user(void *dst, user_in_ptr src, size_t len) {
     uintptr_t fault;
     zx_status_t st = hal_copy_from_user(dst, src.addr, len, &fault);
     if (likely(st != ZX_ERR_UNAVAILABLE)) return st;
     for (size_t budget = max_faults(src.addr, len); budget--;) {
-        if (!resolve_fault || resolve_fault(fault, 0) != ZX_OK) break;
+        zx_status_t fst = resolve(fault, 0);
+        if (fst != ZX_OK) return fst;
         st = hal_copy_from_user(dst, src.addr, len, &fault);
         if (st != ZX_ERR_UNAVAILABLE) return st;
     }
@@ -32,7 +42,8 @@ zx_status_t copy_to_user(user_out_ptr dst, const void *src, size_t len) {
     zx_status_t st = hal_copy_to_user(dst.addr, src, len, &fault);
     if (likely(st != ZX_ERR_UNAVAILABLE)) return st;
     for (size_t budget = max_faults(dst.addr, len); budget--;) {
-        if (!resolve_fault || resolve_fault(fault, HAL_FAULT_WRITE) != ZX_OK) break;
+        zx_status_t fst = resolve(fault, HAL_FAULT_WRITE);
+        if (fst != ZX_OK) return fst;
         st = hal_copy_to_user(dst.addr, src, len, &fault);
         if (st != ZX_ERR_UNAVAILABLE) return st;
     }

@@ -1,6 +1,7 @@
 // Copying between the kernel and user memory. The only way the kernel reads or writes user
 // memory: a bad pointer (kernel address, unmapped, no permission) gives ZX_ERR_INVALID_ARGS.
-// Pages that are mapped but not yet committed are faulted in on the way.
+// Pages that are mapped but not yet committed are faulted in on the way; one that cannot be
+// for lack of memory gives ZX_ERR_NO_MEMORY. Callers return the copy's status as it is.
 #ifndef ZC_KERNEL_USER_COPY_H
 #define ZC_KERNEL_USER_COPY_H
 

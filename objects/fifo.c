@@ -49,10 +49,10 @@ zx_status_t fifo_write(struct fifo *f, user_in_ptr data, size_t count, size_t *a
     // At most two contiguous runs of the ring: one copy each. All or nothing.
     uint32_t tail = (p->head + p->count) % p->elem_count;
     size_t first = p->elem_count - tail < n ? p->elem_count - tail : n;
-    if (copy_from_user(p->ring + (size_t)tail * p->elem_size, data, first * p->elem_size) != ZX_OK ||
-        (n > first && copy_from_user(p->ring, user_in_off(data, first * p->elem_size),
-                                     (n - first) * p->elem_size) != ZX_OK))
-        return ZX_ERR_INVALID_ARGS;
+    zx_status_t st = copy_from_user(p->ring + (size_t)tail * p->elem_size, data, first * p->elem_size);
+    if (st == ZX_OK && n > first)
+        st = copy_from_user(p->ring, user_in_off(data, first * p->elem_size), (n - first) * p->elem_size);
+    if (st != ZX_OK) return st;
     p->count += (uint32_t)n;
     *actual = n;
     if (p->count == n) kobj_signal(&p->obj, 0, ZX_FIFO_READABLE);
@@ -64,10 +64,10 @@ zx_status_t fifo_read(struct fifo *f, user_out_ptr data, size_t count, size_t *a
     if (f->count == 0) return f->obj.peer ? ZX_ERR_SHOULD_WAIT : ZX_ERR_PEER_CLOSED;
     size_t n = count < f->count ? count : f->count;
     size_t first = f->elem_count - f->head < n ? f->elem_count - f->head : n;
-    if (copy_to_user(data, f->ring + (size_t)f->head * f->elem_size, first * f->elem_size) != ZX_OK ||
-        (n > first && copy_to_user(user_out_off(data, first * f->elem_size), f->ring,
-                                   (n - first) * f->elem_size) != ZX_OK))
-        return ZX_ERR_INVALID_ARGS;
+    zx_status_t st = copy_to_user(data, f->ring + (size_t)f->head * f->elem_size, first * f->elem_size);
+    if (st == ZX_OK && n > first)
+        st = copy_to_user(user_out_off(data, first * f->elem_size), f->ring, (n - first) * f->elem_size);
+    if (st != ZX_OK) return st;
     bool was_full = f->count == f->elem_count;
     f->head = (f->head + (uint32_t)n) % f->elem_count;
     f->count -= (uint32_t)n;

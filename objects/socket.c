@@ -100,9 +100,10 @@ zx_status_t socket_write(struct socket *s, user_in_ptr buf, size_t len, size_t *
         if (len > space) return ZX_ERR_SHOULD_WAIT;
         struct sock_chunk *c = chunk_new((uint32_t)len);
         if (!c) return ZX_ERR_NO_MEMORY;
-        if (copy_from_user(c->data, buf, len) != ZX_OK) {
+        zx_status_t st = copy_from_user(c->data, buf, len);
+        if (st != ZX_OK) {
             kfree(c);
-            return ZX_ERR_INVALID_ARGS;
+            return st;
         }
         c->end = (uint32_t)len;
         list_add_tail(&p->chunks, &c->link);
@@ -124,12 +125,13 @@ zx_status_t socket_write(struct socket *s, user_in_ptr buf, size_t len, size_t *
             }
             size_t k = c->cap - c->end;
             if (k > n - done) k = n - done;
-            if (copy_from_user(c->data + c->end, user_in_off(buf, done), k) != ZX_OK) {
+            zx_status_t st = copy_from_user(c->data + c->end, user_in_off(buf, done), k);
+            if (st != ZX_OK) {
                 if (c->start == c->end) {
                     list_delete(&c->link);
                     kfree(c);
                 }
-                if (!done) return ZX_ERR_INVALID_ARGS;
+                if (!done) return st;
                 break;
             }
             c->end += (uint32_t)k;
@@ -154,7 +156,8 @@ zx_status_t socket_read(struct socket *s, bool peek, user_out_ptr buf, size_t le
         struct sock_chunk *c = container_of(s->chunks.next, struct sock_chunk, link);
         size_t dlen = c->end - c->start;
         size_t n = len < dlen ? len : dlen;
-        if (n && copy_to_user(buf, c->data + c->start, n) != ZX_OK) return ZX_ERR_INVALID_ARGS;
+        zx_status_t st = n ? copy_to_user(buf, c->data + c->start, n) : ZX_OK;
+        if (st != ZX_OK) return st;
         if (!peek) {
             list_delete(&c->link);
             s->bytes -= (uint32_t)dlen;
@@ -168,8 +171,9 @@ zx_status_t socket_read(struct socket *s, bool peek, user_out_ptr buf, size_t le
             struct sock_chunk *c = container_of(it, struct sock_chunk, link);
             size_t k = c->end - c->start;
             if (k > len - done) k = len - done;
-            if (copy_to_user(user_out_off(buf, done), c->data + c->start, k) != ZX_OK) {
-                if (!done) return ZX_ERR_INVALID_ARGS;
+            zx_status_t st = copy_to_user(user_out_off(buf, done), c->data + c->start, k);
+            if (st != ZX_OK) {
+                if (!done) return st;
                 break;
             }
             done += k;

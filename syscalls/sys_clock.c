@@ -18,7 +18,8 @@ int64_t sys_clock_create(uint64_t options, user_in_ptr args, user_out_ptr out) {
     zx_time_t backstop = 0;
     if (version == 1) {
         zx_clock_create_args_v1_t a;
-        if (copy_from_user(&a, args, sizeof(a)) != ZX_OK) return ZX_ERR_INVALID_ARGS;
+        zx_status_t st = copy_from_user(&a, args, sizeof(a));
+        if (st != ZX_OK) return st;
         if (a.backstop_time < 0) return ZX_ERR_INVALID_ARGS;
         backstop = a.backstop_time;
     } else if (version != 0) {
@@ -68,13 +69,15 @@ static zx_status_t decode_update(uint64_t options, user_in_ptr args, struct cloc
     if (version == 1) {
         zx_clock_update_args_v1_t a;
         if (opts & ZX_CLOCK_UPDATE_OPTION_REFERENCE_VALUE_VALID) return ZX_ERR_INVALID_ARGS;
-        if (copy_from_user(&a, args, sizeof(a)) != ZX_OK) return ZX_ERR_INVALID_ARGS;
+        zx_status_t st = copy_from_user(&a, args, sizeof(a));
+        if (st != ZX_OK) return st;
         u->rate_adjust = a.rate_adjust;
         u->value = a.value;
         u->error_bound = a.error_bound;
     } else {
         zx_clock_update_args_v2_t a;
-        if (copy_from_user(&a, args, sizeof(a)) != ZX_OK) return ZX_ERR_INVALID_ARGS;
+        zx_status_t st = copy_from_user(&a, args, sizeof(a));
+        if (st != ZX_OK) return st;
         u->rate_adjust = a.rate_adjust;
         u->value = a.synthetic_value;
         u->reference = a.reference_value;

@@ -65,6 +65,5 @@ int64_t sys_exception_get_process(zx_handle_t handle, user_out_ptr out) {
 int64_t sys_thread_raise_exception(uint32_t options, zx_excp_type_t type, user_in_ptr context) {
     zx_exception_context_t ctx;
     if (options != ZX_EXCEPTION_TARGET_JOB_DEBUGGER || type != ZX_EXCP_USER) return ZX_ERR_INVALID_ARGS;
-    if (copy_from_user(&ctx, context, sizeof(ctx)) != ZX_OK) return ZX_ERR_INVALID_ARGS;
-    return ZX_OK;
+    return copy_from_user(&ctx, context, sizeof(ctx));
 }

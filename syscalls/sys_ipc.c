@@ -27,8 +27,8 @@ int64_t sys_socket_write(zx_handle_t handle, uint32_t options, user_in_ptr buffe
     if (st != ZX_OK) return st;
     size_t n = 0;
     if (options != 0) st = ZX_ERR_INVALID_ARGS;
-    else if (probe_opt_out(actual, sizeof(size_t)) != ZX_OK) st = ZX_ERR_INVALID_ARGS;
-    else st = socket_write(s, buffer, buffer_size, &n);
+    else st = probe_opt_out(actual, sizeof(size_t));
+    if (st == ZX_OK) st = socket_write(s, buffer, buffer_size, &n);
     if (st == ZX_OK) st = put_opt_u64(actual, n);
     kobj_unref(&s->obj);
     return st;
@@ -43,8 +43,8 @@ int64_t sys_socket_read(zx_handle_t handle, uint32_t options, user_out_ptr buffe
     if (st != ZX_OK) return st;
     size_t n = 0;
     if (options & ~ZX_SOCKET_PEEK) st = ZX_ERR_INVALID_ARGS;
-    else if (probe_opt_out(actual, sizeof(size_t)) != ZX_OK) st = ZX_ERR_INVALID_ARGS;
-    else st = socket_read(s, options & ZX_SOCKET_PEEK, buffer, buffer_size, &n);
+    else st = probe_opt_out(actual, sizeof(size_t));
+    if (st == ZX_OK) st = socket_read(s, options & ZX_SOCKET_PEEK, buffer, buffer_size, &n);
     if (st == ZX_OK) st = put_opt_u64(actual, n);
     kobj_unref(&s->obj);
     return st;
@@ -88,8 +88,8 @@ int64_t sys_fifo_write(zx_handle_t handle, size_t elem_size, user_in_ptr data, s
     if (st != ZX_OK) return st;
     size_t n = 0;
     if (elem_size != f->elem_size || count == 0) st = ZX_ERR_OUT_OF_RANGE;
-    else if (probe_opt_out(actual_count, sizeof(size_t)) != ZX_OK) st = ZX_ERR_INVALID_ARGS;
-    else st = fifo_write(f, data, count, &n);
+    else st = probe_opt_out(actual_count, sizeof(size_t));
+    if (st == ZX_OK) st = fifo_write(f, data, count, &n);
     if (st == ZX_OK) st = put_opt_u64(actual_count, n);
     kobj_unref(&f->obj);
     return st;
@@ -104,8 +104,8 @@ int64_t sys_fifo_read(zx_handle_t handle, size_t elem_size, user_out_ptr data, s
     if (st != ZX_OK) return st;
     size_t n = 0;
     if (elem_size != f->elem_size || count == 0) st = ZX_ERR_OUT_OF_RANGE;
-    else if (probe_opt_out(actual_count, sizeof(size_t)) != ZX_OK) st = ZX_ERR_INVALID_ARGS;
-    else st = fifo_read(f, data, count, &n);
+    else st = probe_opt_out(actual_count, sizeof(size_t));
+    if (st == ZX_OK) st = fifo_read(f, data, count, &n);
     if (st == ZX_OK) st = put_opt_u64(actual_count, n);
     kobj_unref(&f->obj);
     return st;

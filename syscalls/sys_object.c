@@ -36,8 +36,8 @@ static int64_t wait_one_cont(struct task *task, zx_status_t reason) {
     zx_signals_t observed = task_thread(task)->wait_obs.obj->signals;
     wait_one_cancel(w);
     user_out_ptr out = w->state.wait_one.observed;
-    if (out.addr && copy_to_user(out, &observed, sizeof(observed)) != ZX_OK) return ZX_ERR_INVALID_ARGS;
-    return reason;
+    zx_status_t st = out.addr ? copy_to_user(out, &observed, sizeof(observed)) : ZX_OK;
+    return st != ZX_OK ? st : reason;
 }
 
 int64_t wait_one_block(struct kobj *obj, zx_handle_t h, zx_signals_t signals, zx_time_t deadline,
@@ -67,7 +67,8 @@ int64_t sys_object_wait_one(zx_handle_t handle, zx_signals_t signals, zx_time_t 
     zx_signals_t now = obj->signals;
     if ((now & signals) || deadline <= hal_now()) {
         kobj_unref(obj);
-        if (observed.addr && copy_to_user(observed, &now, sizeof(now)) != ZX_OK) return ZX_ERR_INVALID_ARGS;
+        zx_status_t st = observed.addr ? copy_to_user(observed, &now, sizeof(now)) : ZX_OK;
+        if (st != ZX_OK) return st;
         return (now & signals) ? ZX_OK : ZX_ERR_TIMED_OUT;
     }
     return wait_one_block(obj, handle, signals, deadline, observed);
@@ -125,7 +126,7 @@ static int64_t many_cont(struct task *task, zx_status_t reason) {
     // The snapshots follow the observers (none when n is 0: obs may be NULL then).
     zx_signals_t *snap = n ? (zx_signals_t *)(obs + n) : NULL;
     zx_status_t st = many_write_back(w->state.wait_many.items, n, snap);
-    return st != ZX_OK ? ZX_ERR_INVALID_ARGS : reason;
+    return st != ZX_OK ? st : reason;
 }
 
 // An empty wait_many is a sleep that reports ZX_ERR_TIMED_OUT (or why it was woken).
@@ -272,9 +273,9 @@ static zx_status_t finish_list(struct info_out *o) {
     if (o->st != ZX_OK) return o->st;
     size_t fit = o->buffer_size / o->rec_size;
     size_t n = o->count < fit ? o->count : fit;
-    if (o->actual.addr && put_u64(o->actual, n) != ZX_OK) return ZX_ERR_INVALID_ARGS;
-    if (o->avail.addr && put_u64(o->avail, o->count) != ZX_OK) return ZX_ERR_INVALID_ARGS;
-    return ZX_OK;
+    zx_status_t st = o->actual.addr ? put_u64(o->actual, n) : ZX_OK;
+    if (st == ZX_OK && o->avail.addr) st = put_u64(o->avail, o->count);
+    return st;
 }
 
 static zx_status_t info_handle_basic(struct kobj *o, zx_rights_t rights, struct info_writer *w) {

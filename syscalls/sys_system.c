@@ -79,7 +79,9 @@ int64_t sys_profile_create(zx_handle_t profile_rsrc, uint32_t options, user_in_p
     if (st == ZX_OK) st = check_system_resource(r, ZX_RSRC_SYSTEM_PROFILE_BASE);
     if (st != ZX_OK) return st;
     zx_profile_info_t info;
-    if (options != 0 || copy_from_user(&info, profile, sizeof(info)) != ZX_OK) return ZX_ERR_INVALID_ARGS;
+    if (options != 0) return ZX_ERR_INVALID_ARGS;
+    st = copy_from_user(&info, profile, sizeof(info));
+    if (st != ZX_OK) return st;
     const uint32_t known = ZX_PROFILE_INFO_FLAG_PRIORITY | ZX_PROFILE_INFO_FLAG_CPU_MASK |
                            ZX_PROFILE_INFO_FLAG_DEADLINE | ZX_PROFILE_INFO_FLAG_NO_INHERIT |
                            ZX_PROFILE_INFO_FLAG_MEMORY_PRIORITY;
@@ -142,8 +144,9 @@ int64_t sys_system_get_performance_info(zx_handle_t resource, uint32_t topic, si
     if (topic != ZX_CPU_PERF_SCALE && topic != ZX_CPU_DEFAULT_PERF_SCALE) return ZX_ERR_INVALID_ARGS;
     if (count != NUM_CPUS) return ZX_ERR_OUT_OF_RANGE;
     zx_cpu_performance_info_t rec = {0, topic == ZX_CPU_PERF_SCALE ? perf_scale : perf_default_scale};
-    if (probe_out(output_count, sizeof(size_t)) != ZX_OK) return ZX_ERR_INVALID_ARGS;
-    if (copy_to_user(info, &rec, sizeof(rec)) != ZX_OK) return ZX_ERR_INVALID_ARGS;
+    st = probe_out(output_count, sizeof(size_t));
+    if (st == ZX_OK) st = copy_to_user(info, &rec, sizeof(rec));
+    if (st != ZX_OK) return st;
     return put_u64(output_count, 1);
 }
 
@@ -157,7 +160,8 @@ int64_t sys_system_set_performance_info(zx_handle_t resource, uint32_t topic, us
     if (topic != ZX_CPU_PERF_SCALE) return ZX_ERR_INVALID_ARGS;
     if (count == 0 || count > NUM_CPUS) return ZX_ERR_OUT_OF_RANGE;
     zx_cpu_performance_info_t rec;
-    if (copy_from_user(&rec, info, sizeof(rec)) != ZX_OK) return ZX_ERR_INVALID_ARGS;
+    st = copy_from_user(&rec, info, sizeof(rec));
+    if (st != ZX_OK) return st;
     if (rec.logical_cpu_number >= NUM_CPUS) return ZX_ERR_OUT_OF_RANGE;
     if (rec.performance_scale.integral_part == 0 && rec.performance_scale.fractional_part == 0)
         return ZX_ERR_OUT_OF_RANGE;

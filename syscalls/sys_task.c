@@ -133,7 +133,7 @@ static int64_t task_suspend_looked_up(zx_status_t st, struct kobj *obj, user_out
     if (st != ZX_OK) return st;
     struct thread *self = current_thread();
     if (obj == &self->obj || obj == &self->proc->obj) st = ZX_ERR_NOT_SUPPORTED;  // not oneself
-    else if (probe_out(token, sizeof(zx_handle_t)) != ZX_OK) st = ZX_ERR_INVALID_ARGS;
+    else st = probe_out(token, sizeof(zx_handle_t));
     if (st != ZX_OK) {
         kobj_unref(obj);
         return st;

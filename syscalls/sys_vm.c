@@ -253,9 +253,9 @@ int64_t sys_vmar_map(zx_handle_t handle, zx_vm_option_t options, size_t vmar_off
     }
     uintptr_t addr = 0;
     st = vmar_map(v, options, vmar_offset, o, vmo_offset, len, orr, vr, &addr);
-    if (st == ZX_OK && copy_to_user(mapped_addr, &addr, sizeof(addr)) != ZX_OK) {
-        (void)vmar_unmap(v, addr, len);
-        st = ZX_ERR_INVALID_ARGS;
+    if (st == ZX_OK) {
+        st = copy_to_user(mapped_addr, &addr, sizeof(addr));
+        if (st != ZX_OK) (void)vmar_unmap(v, addr, len);
     }
     kobj_unref(&o->obj);
     kobj_unref(&v->obj);

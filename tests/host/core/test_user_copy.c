@@ -89,6 +89,19 @@ TEST(UserCopy, HandlerFailureIsInvalidArgs) {
     teardown();
 }
 
+// A valid buffer whose page cannot be provided for lack of memory: the copy says so (the
+// callers pass it on as the call's ZX_ERR_NO_MEMORY), in both directions, without retrying.
+TEST(UserCopy, HandlerOutOfMemoryIsNoMemory) {
+    ASSERT_TRUE(setup(ZX_ERR_NO_MEMORY));
+    user_copy_set_fault_handler(map_on_fault);
+    uint8_t buf[8] = {0};
+    EXPECT_STATUS(copy_to_user((user_out_ptr){VA}, buf, sizeof(buf)), ZX_ERR_NO_MEMORY);
+    EXPECT_STATUS(copy_from_user(buf, (user_in_ptr){VA}, sizeof(buf)), ZX_ERR_NO_MEMORY);
+    EXPECT_EQ(faults, 2);
+    user_copy_set_fault_handler(NULL);
+    teardown();
+}
+
 TEST(UserCopy, NameCopyStopsAtTheFirstNulAndClearsTheRest) {
     char src[8] = {'a', 'b', 0, 'x', 'y', 'z', 'w', 'v'};
     uintptr_t u = th_user_map(src, sizeof(src), TH_USER_R);
