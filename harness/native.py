@@ -7,7 +7,7 @@
 
 Both run with the same options, alternating (zc-hosted, linux-host, zc-hosted, ...) like the
 guests' boots. Their figures are real nanoseconds on this machine, but of a kernel inside a
-Linux process (a system call is a SIGSYS round trip through the host kernel): they are written
+Linux process (a system call is a SIGSYS delivery and return through the host kernel): they are written
 to their own files (`zc-hosted.fuchsiaperf.json`, `linux-host.fuchsiaperf.json`,
 `native-summary.csv`, boots/ and logs) and their own report section, and are never mixed into
 the in-guest comparison or its verdict.
@@ -231,7 +231,7 @@ def section(merged: Dict[str, List["bench.Entry"]], rows: List[dict], host: dict
                 f"linux columns the host's Linux); of {len(equal)} equal-work labels on both, "
                 f"zc-hosted is faster on {counts['faster']}, slower on {counts['slower']}, "
                 f"inconclusive on {counts['inconclusive']} (95% intervals). A zc-hosted system "
-                "call is two host signal deliveries (SIGSYS out, SIGUSR1 back in): "
+                "call is a host signal delivery (SIGSYS) and its return: "
                 "docs/hosted.md.\n")
     return "".join(text)
 

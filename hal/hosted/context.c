@@ -10,6 +10,8 @@
 //   for faults, SIGILL/SIGFPE/SIGTRAP for the other exceptions, SIGALRM for the timer. The
 //   handler copies the frame into the thread's uctx, fills the trap, and writes the saved
 //   kernel state back into the frame: the return lands in hal_context_run after its kill.
+//   A SIGSYS runs the registered syscall handler in place first (fast_syscall): most calls
+//   return to user code from that handler without leaving it.
 // Every handler runs on its own signal stack with all signals blocked. The kernel runs with
 // SIGALRM blocked (its "interrupts disabled"); user code with nothing blocked.
 #include <errno.h>
@@ -33,7 +35,7 @@
 #include "kernel/debug.h"
 
 #define HOSTED_SIG_ENTER SIGUSR1
-#define ALTSTACK_SIZE    (256u * 1024u)
+#define ALTSTACK_SIZE    (1024u * 1024u)
 #define FPSTATE_MAX      (16u * 1024u)
 #define LINUX_FP_MAGIC1 0x46505853u
 #define XSTATE_BV_OFFSET 512           // the XSAVE header's first word
@@ -179,6 +181,42 @@ static __attribute__((noreturn)) void kernel_crash(int sig, const siginfo_t *si,
     abort();
 }
 
+static hal_syscall_fn syscall_handler;
+
+// The fast path (hal.h: hal_set_syscall_handler): a SIGSYS from user code runs the call right
+// here, in the signal handler, and returns to user code with the result in the frame: one
+// signal delivery and one rt_sigreturn per call instead of two of each (the slow way leaves
+// through hal_context_run and re-enters with HOSTED_SIG_ENTER). The handler runs as the
+// kernel: in_user is false, so a SIGSEGV of a user copy (SIGSYS's handler leaves SIGSEGV and
+// SIGBUS unblocked) recovers at hosted_user_copy_recover and any other is a kernel crash. A
+// call that asks to stop leaves the way the slow path does, as HAL_TRAP_SYSCALL_DONE.
+static uint64_t fast_syscall(const siginfo_t *si, ucontext_t *uc) {
+    struct hal_uctx *u = run_uctx;
+    greg_t *g = uc->uc_mcontext.gregs;
+    uint64_t user_fs = hosted_fs_at_signal;  // a nested signal overwrites the global
+    in_user = false;
+    u->fs_base = user_fs;  // hal_uctx_set_tls_base may change it during the call
+    const uint64_t args[8] = {(uint64_t)g[REG_RDI], (uint64_t)g[REG_RSI], (uint64_t)g[REG_RDX],
+                              (uint64_t)g[REG_R10], (uint64_t)g[REG_R8],  (uint64_t)g[REG_R9],
+                              (uint64_t)g[REG_R12], (uint64_t)g[REG_R13]};
+    struct hal_syscall_result r = syscall_handler((uint64_t)si->si_syscall, args, (uintptr_t)g[REG_RIP]);
+    if (likely(r.stop == HAL_SYSCALL_RETURN)) {
+        g[REG_RAX] = (greg_t)r.value;
+        _writegsbase_u64(u->gs_base);
+        in_user = true;
+        return u->fs_base;
+    }
+    uint64_t fs = u->fs_base;
+    frame_to_uctx(uc, u);
+    u->fs_base = fs;
+    u->rax = r.stop == HAL_SYSCALL_STOP ? (uint64_t)r.value : (uint64_t)si->si_syscall;
+    u->vector = X86_VEC_SYSCALL;
+    u->error_code = 0;
+    set_trap(HAL_TRAP_SYSCALL_DONE, X86_VEC_SYSCALL, "syscall");
+    restore_kernel(uc);
+    return hosted_kernel_fs;
+}
+
 // Called by hosted_signal_entry with the kernel's FS base loaded; returns the FS base to resume
 // with.
 uint64_t hosted_signal(int sig, siginfo_t *si, ucontext_t *uc);
@@ -191,6 +229,8 @@ uint64_t hosted_signal(int sig, siginfo_t *si, ucontext_t *uc) {
         uctx_to_frame(run_uctx, uc);
         in_user = true;
         fs = run_uctx->fs_base;
+    } else if (sig == SIGSYS && in_user && syscall_handler && si->si_arch == AUDIT_ARCH_X86_64) {
+        fs = fast_syscall(si, uc);
     } else if (in_user && sig != HOSTED_SIG_ENTER) {
         frame_to_uctx(uc, run_uctx);
         user_trap(sig, si, uc);
@@ -239,9 +279,14 @@ void hosted_context_init(void) {
     struct sigaction sa = {0};
     sa.sa_sigaction = (void (*)(int, siginfo_t *, void *))hosted_signal_entry;
     sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
-    sigfillset(&sa.sa_mask);
     static const int sigs[] = {HOSTED_SIG_ENTER, SIGSYS, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGALRM};
     for (size_t i = 0; i < countof(sigs); i++) {
+        // SIGSYS's handler runs system calls (fast_syscall): their user copies may fault.
+        sigfillset(&sa.sa_mask);
+        if (sigs[i] == SIGSYS) {
+            sigdelset(&sa.sa_mask, SIGSEGV);
+            sigdelset(&sa.sa_mask, SIGBUS);
+        }
         if (sigaction(sigs[i], &sa, NULL) != 0) {
             perror("zc-hosted: sigaction");
             exit(127);
@@ -264,8 +309,7 @@ void x86_fpu_flush(struct hal_uctx *u) { (void)u; }
 // FS base hosted_signal returns): nothing to do when they change in between.
 void x86_tls_changed(struct hal_uctx *u) { (void)u; }
 
-// No syscall fast path (yet): every call reaches the kernel as HAL_TRAP_SYSCALL.
-void hal_set_syscall_handler(hal_syscall_fn fn) { (void)fn; }
+void hal_set_syscall_handler(hal_syscall_fn fn) { syscall_handler = fn; }
 void hal_uctx_release(struct hal_uctx *u) { (void)u; }
 
 void hal_context_run(struct hal_uctx *u, struct hal_trap *trap) {
