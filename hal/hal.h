@@ -26,7 +26,9 @@ zx_time_t hal_now(void);                // monotonic nanoseconds since boot
 // One-shot timer: the HAL calls kernel_timer_interrupt() once hal_now() >= deadline.
 // ZX_TIME_INFINITE cancels.
 void hal_timer_set(zx_time_t deadline);
-void hal_time_params(uint64_t *ticks_at_boot, uint64_t *ns_mult, uint32_t *ns_shift);
+// What the vDSO computes hal_now() with: ns = ((ticks - ticks_at_boot) * ns_mult) >> 32, a
+// 64x64->128-bit product (a fixed shift keeps the vDSO's clock read to a few instructions).
+void hal_time_params(uint64_t *ticks_at_boot, uint64_t *ns_mult);
 
 // ---- interrupts / cpu ----
 // Enable interrupts, wait for one, return with interrupts disabled again.

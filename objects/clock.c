@@ -46,10 +46,8 @@ void clock_details(const struct kclock *c, zx_clock_details_v1_t *d) {
     d->mono_to_synthetic.rate.synthetic_ticks = c->started ? (uint32_t)(1000000 + c->ppm) : 0;
     d->mono_to_synthetic.rate.reference_ticks = 1000000;
     // ticks -> synthetic: the same line, measured in ticks of the reference counter.
-    uint64_t tb;
-    uint64_t mult;
-    uint32_t shift;
-    hal_time_params(&tb, &mult, &shift);
+    uint64_t tb, mult;
+    hal_time_params(&tb, &mult);
     uint64_t tps = hal_ticks_per_second();
     // ref_off in ticks: ns * tps / 1e9, split to stay within 64 bits.
     uint64_t ns = (uint64_t)c->ref_off;

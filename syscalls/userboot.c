@@ -67,7 +67,7 @@ static void vdso_prepare(void) {
     struct zc_vdso_constants c = {0};
     c.magic = ZC_VDSO_CONSTANTS_MAGIC;
     c.ticks_per_second = hal_ticks_per_second();
-    hal_time_params(&c.ticks_at_boot, &c.ns_mult, &c.ns_shift);
+    hal_time_params(&c.ticks_at_boot, &c.ns_mult);
     c.num_cpus = 1;
     c.physmem = hal_total_memory();
     c.page_size = PAGE;

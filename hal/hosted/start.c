@@ -169,10 +169,9 @@ uint64_t hal_ticks_per_second(void) { return tsc_hz; }
 zx_time_t hal_now(void) {
     return (zx_time_t)(((unsigned __int128)(__rdtsc() - boot_tsc) * ns_mult) >> 32);
 }
-void hal_time_params(uint64_t *ticks_at_boot, uint64_t *mult, uint32_t *shift) {
+void hal_time_params(uint64_t *ticks_at_boot, uint64_t *mult) {
     *ticks_at_boot = boot_tsc;
     *mult = ns_mult;
-    *shift = 32;
 }
 
 // The host deadline is taken relative to now, so the TSC clock and CLOCK_MONOTONIC drifting

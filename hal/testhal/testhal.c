@@ -90,10 +90,9 @@ void hal_timer_set(zx_time_t d) {
     deadline = d;
     th_timer_sets++;
 }
-void hal_time_params(uint64_t *ticks_at_boot, uint64_t *ns_mult, uint32_t *ns_shift) {
+void hal_time_params(uint64_t *ticks_at_boot, uint64_t *ns_mult) {
     *ticks_at_boot = 0;
-    *ns_mult = 1;
-    *ns_shift = 0;
+    *ns_mult = 1ull << 32;
 }
 
 zx_time_t th_now(void) { return now_ns; }

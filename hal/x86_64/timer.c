@@ -90,10 +90,9 @@ zx_time_t hal_now(void) {
     return (zx_time_t)(((unsigned __int128)d * ns_mult) >> 32);
 }
 
-void hal_time_params(uint64_t *ticks_at_boot, uint64_t *mult, uint32_t *shift) {
+void hal_time_params(uint64_t *ticks_at_boot, uint64_t *mult) {
     *ticks_at_boot = tsc_boot;
     *mult = ns_mult;
-    *shift = 32;
 }
 
 void hal_timer_set(zx_time_t deadline) {

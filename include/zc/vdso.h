@@ -12,8 +12,7 @@ struct zc_vdso_constants {
     uint64_t magic;              // ZC_VDSO_CONSTANTS_MAGIC once the kernel filled it
     uint64_t ticks_per_second;   // TSC frequency
     uint64_t ticks_at_boot;      // TSC value at monotonic time 0
-    uint64_t ns_mult;            // monotonic ns = ((ticks - ticks_at_boot) * ns_mult) >> ns_shift
-    uint32_t ns_shift;
+    uint64_t ns_mult;            // monotonic ns = ((ticks - ticks_at_boot) * ns_mult) >> 32
     uint32_t num_cpus;
     uint64_t physmem;            // bytes of RAM
     uint32_t page_size;
