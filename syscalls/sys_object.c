@@ -155,14 +155,14 @@ int64_t sys_object_wait_many(user_inout_ptr items, size_t num_items, zx_time_t d
         return st;
     }
     bool satisfied = false;
-    zx_signals_t snap[ZX_WAIT_MANY_MAX_ITEMS];
     for (size_t i = 0; i < num_items; i++) {
-        snap[i] = objs[i]->signals;
-        if (snap[i] & buf[i].waitfor) satisfied = true;
+        buf[i].pending = objs[i]->signals;
+        if (buf[i].pending & buf[i].waitfor) satisfied = true;
     }
     if (satisfied || deadline <= hal_now()) {
         for (size_t i = 0; i < num_items; i++) kobj_unref(objs[i]);
-        st = many_write_back(items, num_items, snap);
+        // The items go back whole, in one copy: their handle and waitfor as they were read.
+        st = copy_to_user(user_out(items), buf, num_items * sizeof(zx_wait_item_t));
         if (st != ZX_OK) return st;
         return satisfied ? ZX_OK : ZX_ERR_TIMED_OUT;
     }
