@@ -87,6 +87,20 @@ TEST(Cprng, DrawsDifferAndCoverOddLengths) {
     cprng_draw(NULL, 0);
 }
 
+// Small draws are served from the pool of keystream across several refills (and draws that
+// straddle a refill): every one distinct and none zero.
+TEST(Cprng, SmallDrawsAcrossRefillsAreDistinct) {
+    enum { N = 100 };
+    static uint64_t v[N];
+    for (int i = 0; i < N; i++) cprng_draw(&v[i], sizeof(v[i]));
+    uint8_t odd[37];
+    for (int r = 0; r < 20; r++) cprng_draw(odd, sizeof(odd));  // misaligns the pool position
+    for (int i = 0; i < N; i++) {
+        EXPECT_NE(v[i], 0u);
+        for (int j = 0; j < i; j++) EXPECT_NE(v[i], v[j]);
+    }
+}
+
 TEST(Cprng, AddEntropyReseeds) {
     struct cprng_stats s0, s1;
     cprng_draw((uint8_t[8]){0}, 8);
