@@ -72,6 +72,21 @@ zx_status_t stream_io_copy(struct stream *s, bool write, user_inout_ptr buf, uin
     return st;
 }
 
+zx_status_t stream_io_copy_segs(struct stream *s, bool write, const struct vmo_user_seg *seg, uint64_t off,
+                                size_t len, size_t *moved) {
+    struct vmo *v = s->vmo;
+    size_t done;
+    zx_status_t st = vmo_rw_user_segs(v, write, seg, off, len, &done);
+    if (st != ZX_OK) {  // only the vectors that completed count
+        size_t full = 0;
+        for (; full + seg->len <= done; seg++) full += seg->len;
+        done = full;
+    }
+    if (write && off + done > v->content_size) v->content_size = off + done;
+    *moved = done;
+    return st;
+}
+
 zx_status_t stream_seek(struct stream *s, uint32_t whence, int64_t offset, uint64_t *pos) {
     int64_t base, p;
     if (whence == ZX_STREAM_SEEK_ORIGIN_START) base = 0;

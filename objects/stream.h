@@ -39,6 +39,13 @@ zx_status_t stream_io_window(struct stream *s, bool write, uint64_t off, size_t 
 zx_status_t stream_io_copy(struct stream *s, bool write, user_inout_ptr buf, uint64_t off, size_t len)
     __attribute__((warn_unused_result));
 
+// The same for several vectors at once (their windows, len bytes in all, from `off` on), walking
+// the VMO once: *moved = the bytes of the vectors that completed (all of len on ZX_OK; after an
+// error the failing vector may be partly copied, as with stream_io_copy); a write extends the
+// content size to cover the completed ones.
+zx_status_t stream_io_copy_segs(struct stream *s, bool write, const struct vmo_user_seg *seg, uint64_t off,
+                                size_t len, size_t *moved) __attribute__((warn_unused_result));
+
 // zx_stream_seek: the new seek pointer from ZX_STREAM_SEEK_ORIGIN_* `whence` + offset, or
 // ZX_ERR_INVALID_ARGS (unknown origin, overflow, before 0) leaving it as it was.
 zx_status_t stream_seek(struct stream *s, uint32_t whence, int64_t offset, uint64_t *pos)

@@ -22,13 +22,17 @@ int64_t sys_stream_create(uint32_t options, zx_handle_t vmo, zx_off_t seek, user
     return st;
 }
 
-// Moves bytes between the stream at *off and the user vectors; advances *off; *actual = bytes.
-// A pager-backed VMO lacking a page at the start: ZX_ERR_SHOULD_WAIT with the request (a short
-// transfer instead when some bytes moved already).
-static zx_status_t transfer(struct stream *s, user_inout_ptr vectors, size_t num_vectors, uint64_t *off,
-                            bool write, size_t *actual, struct pager_request **req, uint64_t *page) {
-    *actual = 0;
-    if (num_vectors > IOV_MAX) return ZX_ERR_INVALID_ARGS;
+// A bad vector buffer is ZX_ERR_NOT_FOUND to the stream calls; a short transfer when some
+// bytes moved already.
+static zx_status_t copy_failed(zx_status_t st, size_t actual) {
+    return actual ? ZX_OK : (st == ZX_ERR_INVALID_ARGS ? ZX_ERR_NOT_FOUND : st);
+}
+
+// transfer() one vector at a time, each asking a pager-backed VMO for the pages it lacks first.
+// Lacking one at the start: ZX_ERR_SHOULD_WAIT with the request (a short transfer instead when
+// some bytes moved already). Used for pager-backed VMOs, and for one vector (the shorter path).
+static zx_status_t transfer_each(struct stream *s, user_inout_ptr vectors, size_t num_vectors, uint64_t *off,
+                                  bool write, size_t *actual, struct pager_request **req, uint64_t *page) {
     for (size_t i = 0; i < num_vectors; i++) {
         zx_iovec_t iov;
         zx_status_t st = copy_from_user(&iov, user_in((user_inout_ptr){vectors.addr + i * sizeof(iov)}), sizeof(iov));
@@ -44,12 +48,78 @@ static zx_status_t transfer(struct stream *s, user_inout_ptr vectors, size_t num
         st = vmo_pager_need(s->vmo, *off, n, write, req, page);
         if (st != ZX_OK) return *actual ? ZX_OK : st;
         st = stream_io_copy(s, write, (user_inout_ptr){(uintptr_t)iov.buffer}, *off, n);
-        if (st != ZX_OK) return *actual ? ZX_OK : (st == ZX_ERR_INVALID_ARGS ? ZX_ERR_NOT_FOUND : st);
+        if (st != ZX_OK) return copy_failed(st, *actual);
         *off += n;
         *actual += n;
         if (n < iov.capacity) break;
     }
     return ZX_OK;
+}
+
+#define IOV_BATCH 16
+
+// Reads vectors [i, i + k) into iov; returns how many could be read (fewer than k only when the
+// next one's memory is bad: the caller stops there with ZX_ERR_NOT_FOUND, having moved the ones
+// before it, as a vector is read only when its turn comes).
+static size_t read_vectors(user_inout_ptr vectors, size_t i, size_t k, zx_iovec_t *iov) {
+    user_in_ptr at = user_in((user_inout_ptr){vectors.addr + i * sizeof(zx_iovec_t)});
+    if (copy_from_user(iov, at, k * sizeof(zx_iovec_t)) == ZX_OK) return k;
+    for (size_t j = 0; j < k; j++)
+        if (copy_from_user(&iov[j], user_in_off(at, j * sizeof(zx_iovec_t)), sizeof(zx_iovec_t)) != ZX_OK)
+            return j;
+    return k;
+}
+
+// Moves bytes between the stream at *off and the user vectors; advances *off; *actual = bytes.
+// Vectors are read IOV_BATCH at a time and each batch moves in one walk of the VMO; a vector
+// shorter than its window's end (or the end of the content) ends the transfer. One vector or a
+// pager-backed VMO: transfer_each.
+__attribute__((noinline)) static zx_status_t transfer_batched(struct stream *s, user_inout_ptr vectors,
+                                                              size_t num_vectors, uint64_t *off, bool write,
+                                                              size_t *actual) {
+    zx_iovec_t iov[IOV_BATCH];
+    struct vmo_user_seg seg[IOV_BATCH];
+    for (size_t i = 0; i < num_vectors; i += IOV_BATCH) {
+        size_t k = num_vectors - i < IOV_BATCH ? num_vectors - i : IOV_BATCH;
+        size_t readable = read_vectors(vectors, i, k, iov);
+        size_t nseg = 0, total = 0;
+        zx_status_t st = ZX_OK;
+        bool end = false;
+        for (size_t j = 0; j < readable && !end; j++) {
+            if (!iov[j].capacity) continue;
+            size_t n;
+            st = stream_io_window(s, write, *off + total, iov[j].capacity, &n);
+            if (st != ZX_OK) break;
+            if (!n) {
+                if (write && *actual == 0 && total == 0) return ZX_ERR_NO_SPACE;
+                end = true;
+                break;
+            }
+            seg[nseg++] = (struct vmo_user_seg){(uintptr_t)iov[j].buffer, n};
+            total += n;
+            end = n < iov[j].capacity;
+        }
+        if (total) {
+            size_t moved;
+            zx_status_t cst = stream_io_copy_segs(s, write, seg, *off, total, &moved);
+            *off += moved;
+            *actual += moved;
+            if (cst != ZX_OK) return copy_failed(cst, *actual);
+        }
+        if (st != ZX_OK) return st;  // a window's error (a write that could not grow the VMO)
+        if (end) break;
+        if (readable < k) return ZX_ERR_NOT_FOUND;
+    }
+    return ZX_OK;
+}
+
+static zx_status_t transfer(struct stream *s, user_inout_ptr vectors, size_t num_vectors, uint64_t *off,
+                            bool write, size_t *actual, struct pager_request **req, uint64_t *page) {
+    *actual = 0;
+    if (num_vectors > IOV_MAX) return ZX_ERR_INVALID_ARGS;
+    if (num_vectors == 1 || unlikely(vmo_pager_backed(s->vmo)))
+        return transfer_each(s, vectors, num_vectors, off, write, actual, req, page);
+    return transfer_batched(s, vectors, num_vectors, off, write, actual);
 }
 
 static int64_t do_io(zx_handle_t handle, uint32_t options, uint64_t *at, user_inout_ptr vectors,

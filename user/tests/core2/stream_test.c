@@ -348,6 +348,73 @@ TEST(StreamTestCase, UnmappedVectorsNotFound) {
     zx_handle_close(vmo);
 }
 
+// More vectors than the kernel reads at once (it takes them in batches): every byte lands in
+// its vector, in order, both ways, spanning pages; vectors of zero capacity are skipped.
+TEST(StreamTestCase, ManyVectorsAcrossBatchesAndPages) {
+    enum { N = 40, LEN = 300 };
+    zx_handle_t vmo, s;
+    ASSERT_OK(make_stream(RW, 4 * PAGE, 0, &vmo, &s));
+    static char out[N][LEN], in[N][LEN];
+    zx_iovec_t wv[N], rv[N];
+    size_t total = 0;
+    for (int i = 0; i < N; i++) {
+        size_t n = (i % 7 == 3) ? 0 : (size_t)(1 + (i * 37) % LEN);
+        for (size_t j = 0; j < n; j++) out[i][j] = (char)(i * 31 + j);
+        wv[i] = (zx_iovec_t){out[i], n};
+        rv[i] = (zx_iovec_t){in[i], n};
+        total += n;
+    }
+    ASSERT_GT(total, (size_t)PAGE);
+    ASSERT_LT(total, (size_t)(4 * PAGE));
+    size_t actual = 0;
+    EXPECT_OK(zx_stream_writev(s, 0, wv, N, &actual));
+    EXPECT_EQ(actual, total);
+    EXPECT_EQ(seek_of(s), total);
+    EXPECT_OK(zx_stream_readv_at(s, 0, 0, rv, N, &actual));
+    EXPECT_EQ(actual, total);
+    for (int i = 0; i < N; i++) EXPECT_EQ(memcmp(in[i], out[i], wv[i].capacity), 0);
+    zx_handle_close(s);
+    zx_handle_close(vmo);
+}
+
+// A bad buffer in vector 20 of 30: the vectors before it move (a short transfer), the seek
+// pointer follows them; a vector list whose memory ends at vector 20: the 20 before move, then
+// ZX_ERR_NOT_FOUND, as when the vectors are read one by one; unless the transfer ends first (at
+// the end of the content), when the unreadable vectors are never looked at.
+TEST(StreamTestCase, BadVectorPartWayThrough) {
+    zx_handle_t vmo, s;
+    ASSERT_OK(make_stream(RW, PAGE, 0, &vmo, &s));
+    static char buf[30][8];
+    zx_iovec_t v[30];
+    for (int i = 0; i < 30; i++) v[i] = (zx_iovec_t){buf[i], 8};
+    v[20].buffer = UNMAPPED_PTR;
+    size_t actual = 0;
+    EXPECT_OK(zx_stream_writev(s, 0, v, 30, &actual));
+    EXPECT_EQ(actual, 20 * 8);
+    EXPECT_EQ(seek_of(s), 20 * 8);
+
+    // The vector list itself crosses into an unmapped page after 20 entries.
+    zx_handle_t list_vmo;
+    uintptr_t addr;
+    ASSERT_OK(zx_vmo_create(2 * PAGE, 0, &list_vmo));
+    ASSERT_OK(zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0, list_vmo, 0,
+                          2 * PAGE, &addr));
+    ASSERT_OK(zx_vmar_unmap(zx_vmar_root_self(), addr + PAGE, PAGE));
+    zx_iovec_t *list = (zx_iovec_t *)(addr + PAGE) - 20;
+    for (int i = 0; i < 20; i++) list[i] = (zx_iovec_t){buf[i], 8};
+    ASSERT_OK(zx_stream_seek(s, ZX_STREAM_SEEK_ORIGIN_START, 0, NULL));
+    EXPECT_STATUS(zx_stream_readv(s, 0, list, 30, &actual), ZX_ERR_NOT_FOUND);
+    EXPECT_EQ(seek_of(s), 0);  // a failed call leaves the seek pointer
+    // Reading from 8 bytes before the end of the content (the VMO's size): the second vector
+    // finds nothing left and ends the transfer before the unreadable ones.
+    EXPECT_OK(zx_stream_readv_at(s, 0, PAGE - 8, list, 30, &actual));
+    EXPECT_EQ(actual, 8);
+    ASSERT_OK(zx_vmar_unmap(zx_vmar_root_self(), addr, PAGE));
+    zx_handle_close(list_vmo);
+    zx_handle_close(s);
+    zx_handle_close(vmo);
+}
+
 TEST(StreamTestCase, EmptyVectorList) {
     zx_handle_t vmo, s;
     ASSERT_OK(make_stream(RW, PAGE, 0, &vmo, &s));
