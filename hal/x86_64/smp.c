@@ -75,6 +75,10 @@ static void send_init(uint32_t apic_id) {
     send_icr(apic_id, ICR_INIT | ICR_LEVEL);  // de-assert
 }
 
+// The APIC id that `zc.smp_nostart=ID` on the command line names: that CPU gets its INIT but no
+// SIPI, so it never comes up. For the test of the timeout path (tests/harness/test_smp.py).
+static unsigned nostart_apic = ~0u;
+
 // Starts CPU `cpu` (its apic_id set) and waits for it to say it is online.
 static bool start_ap(unsigned cpu) {
     struct x86_percpu *c = &x86_percpu[cpu];
@@ -83,7 +87,8 @@ static bool start_ap(unsigned cpu) {
     p->cpu = cpu;
     send_init(c->apic_id);
     wait_ns(INIT_DELAY_NS);
-    for (int i = 0; i < 2 && !__atomic_load_n(&c->online, __ATOMIC_ACQUIRE); i++) {
+    bool sipi = c->apic_id != nostart_apic;
+    for (int i = 0; i < 2 && sipi && !__atomic_load_n(&c->online, __ATOMIC_ACQUIRE); i++) {
         send_icr(c->apic_id, ICR_STARTUP | ICR_ASSERT | (X86_TRAMP_PA >> 12));
         wait_ns(SIPI_DELAY_NS);
     }
@@ -155,6 +160,7 @@ void x86_smp_init(void) {
     unsigned failed = 0;
     unsigned listed = x86_acpi_cpus(x86_rsdp_hint, ids, X86_MAX_CPUS, &skipped);
     uint32_t bsp = x86_apic_id();
+    x86_cmdline_uint("zc.smp_nostart", &nostart_apic);
     x86_percpu[0].apic_id = bsp;
     x86_percpu[0].online = 1;
     if (listed == 0) {

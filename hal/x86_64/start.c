@@ -129,6 +129,21 @@ void x86_start(uint32_t start_info_pa) {
     kernel_main();
 }
 
+bool x86_cmdline_uint(const char *key, unsigned *out) {
+    size_t klen = strlen(key);
+    for (const char *w = cmdline; *w;) {
+        while (*w == ' ') w++;
+        if (!strncmp(w, key, klen) && w[klen] == '=' && w[klen + 1] >= '0' && w[klen + 1] <= '9') {
+            unsigned v = 0;
+            for (w += klen + 1; *w >= '0' && *w <= '9'; w++) v = v * 10 + (unsigned)(*w - '0');
+            *out = v;
+            return true;
+        }
+        while (*w && *w != ' ') w++;
+    }
+    return false;
+}
+
 size_t hal_boot_memory(const struct hal_mem_range **out) {
     *out = ranges;
     return nranges;

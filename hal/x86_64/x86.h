@@ -165,6 +165,8 @@ unsigned x86_acpi_cpus(uint64_t rsdp_hint, uint32_t *ids, unsigned max,
                        struct x86_madt_skipped *skipped);
 extern uint64_t x86_rsdp_hint;  // start.c: the PVH start info's RSDP address, 0 if none
 extern bool x86_tramp_page_ram; // start.c: X86_TRAMP_PA lies in RAM the firmware reports
+// A word `key=N` of the kernel command line (words before init= are the kernel's): its N.
+bool x86_cmdline_uint(const char *key, unsigned *out);
 void x86_smp_init(void);
 void x86_send_ipi(unsigned cpu, uint8_t vector);
 void x86_ipi_taken(void);
