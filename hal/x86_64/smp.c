@@ -15,6 +15,7 @@
 #define SIPI_DELAY_NS 200000ull     // after each SIPI
 #define AP_TIMEOUT_NS 1000000000ull // an AP not online this long after its SIPIs is left out
 #define IPI_TIMEOUT_NS 100000000ull
+#define ICR_TIMEOUT_NS 100000000ull  // for the local APIC to accept an interrupt command
 
 #define ICR_FIXED     0x000
 #define ICR_INIT      0x500
@@ -53,13 +54,25 @@ static void wait_ns(uint64_t ns) {
     while (hal_now() < end) __asm__ volatile("pause");
 }
 
+// Whether the local APIC accepted the last interrupt command (its delivery status went idle)
+// within ICR_TIMEOUT_NS.
+static bool icr_idle(void) {
+    zx_time_t end = hal_now() + (zx_time_t)ICR_TIMEOUT_NS;
+    while (lapic_read(LAPIC_ICR_LO) & ICR_PENDING) {
+        if (hal_now() >= end) return false;
+        __asm__ volatile("pause");
+    }
+    return true;
+}
+
 // Writes the interrupt command (destination, then the low word, which sends) once the previous
-// one has been accepted. The caller has interrupts off, so the two writes are not split.
-static void send_icr(uint32_t apic_id, uint32_t low) {
-    while (lapic_read(LAPIC_ICR_LO) & ICR_PENDING) __asm__ volatile("pause");
+// one has been accepted, and waits for this one to be. The caller has interrupts off, so the
+// two writes are not split.
+static bool send_icr(uint32_t apic_id, uint32_t low) {
+    if (!icr_idle()) return false;
     lapic_write(LAPIC_ICR_HI, apic_id << 24);
     lapic_write(LAPIC_ICR_LO, low);
-    while (lapic_read(LAPIC_ICR_LO) & ICR_PENDING) __asm__ volatile("pause");
+    return icr_idle();
 }
 
 void x86_send_ipi(unsigned cpu, uint8_t vector) {
@@ -67,12 +80,12 @@ void x86_send_ipi(unsigned cpu, uint8_t vector) {
     send_icr(x86_percpu[cpu].apic_id, ICR_FIXED | ICR_ASSERT | vector);
 }
 
-void x86_ipi_taken(void) { x86_percpu[hal_cpu_id()].ipis++; }
+void x86_ipi_taken(void) { __atomic_fetch_add(&x86_percpu[hal_cpu_id()].ipis, 1, __ATOMIC_RELEASE); }
 
-static void send_init(uint32_t apic_id) {
+static bool send_init(uint32_t apic_id) {
     lapic_write(LAPIC_ESR, 0);
-    send_icr(apic_id, ICR_INIT | ICR_LEVEL | ICR_ASSERT);
-    send_icr(apic_id, ICR_INIT | ICR_LEVEL);  // de-assert
+    return send_icr(apic_id, ICR_INIT | ICR_LEVEL | ICR_ASSERT) &&
+           send_icr(apic_id, ICR_INIT | ICR_LEVEL);  // de-assert
 }
 
 // The APIC id that `zc.smp_nostart=ID` on the command line names: that CPU gets its INIT but no
@@ -85,7 +98,7 @@ static bool start_ap(unsigned cpu) {
     struct tramp_params *p = paddr_to_kva(X86_TRAMP_PA + (x86_tramp_params - x86_tramp_start));
     p->stack = (uint64_t)&ap_stacks[cpu][AP_STACK_SIZE];
     p->cpu = cpu;
-    send_init(c->apic_id);
+    if (!send_init(c->apic_id)) return false;
     wait_ns(INIT_DELAY_NS);
     bool sipi = c->apic_id != nostart_apic;
     for (int i = 0; i < 2 && sipi && !__atomic_load_n(&c->online, __ATOMIC_ACQUIRE); i++) {
@@ -95,8 +108,10 @@ static bool start_ap(unsigned cpu) {
     zx_time_t end = hal_now() + (zx_time_t)AP_TIMEOUT_NS;
     while (!__atomic_load_n(&c->online, __ATOMIC_ACQUIRE)) {
         if (hal_now() >= end) {
-            // Back to wait-for-SIPI, so that it cannot wake later on another CPU's parameters.
+            // Back to wait-for-SIPI, so that it cannot wake later on another CPU's parameters
+            // (and a flag it set just now does not count for the next CPU in this slot).
             send_init(c->apic_id);
+            __atomic_store_n(&c->online, 0, __ATOMIC_RELAXED);
             return false;
         }
         __asm__ volatile("pause");
