@@ -33,7 +33,7 @@ all: $(ALL_TARGETS)
 help:
 	@echo "make setup      install the Debian packages zc needs (run automatically)"
 	@echo "make            build the kernel, the vDSO, user programs and the bootfs"
-	@echo "make run PROG=hello [ARGS='...'] [MODE=kvm|tcg|icount]   boot zc running bin/PROG"
+	@echo "make run PROG=hello [ARGS='...'] [MODE=kvm|tcg|icount] [SMP=N]   boot zc running bin/PROG"
 	@echo "make test       host tests + in-guest test suites; last line 'N passed, N failed'"
 	@echo "make bench      run the benchmarks"
 	@echo "make clean      remove build/"

@@ -41,6 +41,12 @@ const char *hal_entropy_source(void);  // its name, for the boot log ("none" whe
 __attribute__((noreturn)) void hal_shutdown(int exit_code);  // exit_code as in docs/abi.md
 __attribute__((noreturn)) void hal_halt(void);
 void hal_cpu_memcpy_features(bool *erms, bool *fsrm, bool *sse2);
+// CPUs: numbered 0..hal_cpu_count()-1, 0 the boot CPU. hal_cpu_count() is the number online,
+// fixed once kernel_main runs. Only CPU 0 runs the kernel's executor so far (docs/smp.md); the
+// others idle.
+#define HAL_MAX_CPUS 8
+unsigned hal_cpu_count(void);
+unsigned hal_cpu_id(void);  // the calling CPU's number
 uint32_t hal_dcache_line_size(void);
 
 // ---- boot information ----

@@ -1009,10 +1009,10 @@ KVM_SILENCE_TIMEOUT = 180.0
 
 def run_guest(system: str, kernel: str, initrd: str, cmdline: str, mode: str, timeout: float,
               memory: str, log_path: str, progress: Progress,
-              qemu_binary: Optional[str], heartbeat=None) -> GuestRun:
+              qemu_binary: Optional[str], heartbeat=None, smp: int = qemu.DEFAULT_SMP) -> GuestRun:
     run = GuestRun(system)
     try:
-        res = qemu.boot(kernel, initrd, cmdline, mode=mode, timeout=timeout, memory=memory,
+        res = qemu.boot(kernel, initrd, cmdline, mode=mode, timeout=timeout, memory=memory, smp=smp,
                         log_path=log_path, echo=progress, qemu=qemu_binary, name=system,
                         heartbeat=heartbeat,
                         silence_timeout=KVM_SILENCE_TIMEOUT if mode == "kvm" else None)
@@ -1191,7 +1191,7 @@ def path_length_pass(a, work: str, dest: str, baseline, out) -> Optional[str]:
         g = run_guest(system, kernel, initrd, cmdline, "icount",
                       a.timeout or DEFAULT_TIMEOUT[False], a.memory,
                       os.path.join(work, f"{system}.icount.log"), progress, a.qemu,
-                      heartbeat=out)
+                      heartbeat=out, smp=a.smp)
         if g.error or not g.entries:
             out.write(f"bench: path length: {system} FAILED: {g.error or 'no results'}\n")
             return None
@@ -1277,7 +1277,8 @@ def main_run(a) -> int:
             "linux": (linux_info.get("vmlinuz_path"), linux_initrd),
             "linux_nomit": (linux_info.get("vmlinuz_path"), linux_initrd)}
     timeout = a.timeout or DEFAULT_TIMEOUT[bool(a.quick)]
-    out.write(f"bench: {name}: {', '.join(systems)} in QEMU {mode} (q35, -cpu max, {a.memory}), "
+    out.write(f"bench: {name}: {', '.join(systems)} in QEMU {mode} (q35, -cpu max, -smp {a.smp}, "
+              f"{a.memory}), "
               f"{'QUICK, ' if a.quick else ''}options: {guest_opts}\n")
     if any_linux:
         out.write(f"bench: Linux peer: {linux_info.get('package')} {linux_info.get('version')}\n")
@@ -1299,7 +1300,7 @@ def main_run(a) -> int:
                             previous=previous_durations(a.results_dir, mode, opts, system))
         g = run_guest(system, kernel, initrd, cmdlines[system], mode, timeout, a.memory,
                       os.path.join(work, boot_log_name(system, b)), progress, a.qemu,
-                      heartbeat=out)
+                      heartbeat=out, smp=a.smp)
         boot_runs[system].append(g)
         if b > 0:
             if g.error:
@@ -1381,7 +1382,7 @@ def main_run(a) -> int:
         "mode": mode, "quick": bool(a.quick),
         "date": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "qemu_version": qemu_version(binary), "qemu_cpu": f"-cpu {qemu.CPU}",
-        "machine": qemu.MACHINE, "memory": a.memory,
+        "machine": qemu.MACHINE, "memory": a.memory, "smp": a.smp,
         "host_cpu": host_cpu(), "host_cores": os.cpu_count(),
         "linux_kernel": (f"{linux_info.get('package')} {linux_info.get('version')}"
                          if linux_info else None),
@@ -1527,6 +1528,8 @@ def parser() -> argparse.ArgumentParser:
                    help=f"seconds per boot (default {DEFAULT_TIMEOUT[False]:g}, "
                    f"QUICK {DEFAULT_TIMEOUT[True]:g})")
     p.add_argument("--memory", default=qemu.DEFAULT_MEMORY)
+    p.add_argument("--smp", type=qemu.smp_arg, default=qemu.DEFAULT_SMP,
+                   help=f"guest CPUs, 1..{qemu.MAX_SMP} (%(default)s)")
     p.add_argument("--qemu", default=None)
     p.add_argument("--verbose", action="store_true", help="echo the serial consoles")
     p.add_argument("--report", metavar="RUN_DIR", help="print the report of a recorded run")

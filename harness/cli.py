@@ -24,6 +24,8 @@ def _add_machine_args(p, timeout):
     p.add_argument("--timeout", type=float, default=timeout,
                    help="seconds per boot before QEMU is killed (%(default)s)")
     p.add_argument("--memory", default=qemu.DEFAULT_MEMORY, help="guest RAM (%(default)s)")
+    p.add_argument("--smp", type=qemu.smp_arg, default=qemu.DEFAULT_SMP,
+                   help=f"guest CPUs, 1..{qemu.MAX_SMP} (%(default)s; the others idle: docs/smp.md)")
     p.add_argument("--qemu", default=None, help=f"QEMU binary (default $ZC_QEMU or {qemu.QEMU})")
 
 
@@ -75,7 +77,7 @@ def cmd_boot(a) -> int:
         if a.mode == "auto":
             print(f"harness: {why}", file=sys.stderr)
         result = qemu.boot(a.kernel, a.initrd, a.cmdline, mode=mode, timeout=a.timeout,
-                           memory=a.memory, log_path=a.log, heartbeat=sys.stderr,
+                           memory=a.memory, smp=a.smp, log_path=a.log, heartbeat=sys.stderr,
                            echo=None if a.quiet else sys.stdout, qemu=binary,
                            on_start=(lambda cmd: print("harness: " + shlex.join(cmd),
                                                        file=sys.stderr)) if a.verbose else None)

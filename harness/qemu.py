@@ -1,13 +1,15 @@
 """Boot zc in QEMU: pick the mode, build the command line, stream the serial console, decode the
 exit status (docs/abi.md, "End of run and the exit protocol").
 
-The machine is the same in every mode: q35, `-cpu max`, one CPU. Only the accelerator changes:
+The machine is the same in every mode: q35, `-cpu max`, one CPU unless asked for more (`-smp N`,
+SMP=N in make; docs/smp.md: the other CPUs come up and idle). Only the accelerator changes:
   kvm     `-accel kvm`; `-cpu max` is then host passthrough (every feature KVM can give).
   tcg     `-accel tcg`; `-cpu max` is every feature QEMU's emulator implements.
   icount  `-accel tcg -icount shift=0,sleep=off,align=off`: one virtual ns per guest instruction,
           so guest-visible time is an instruction count. For regression detection, never speed.
 """
 
+import argparse
 import hashlib
 import json
 import os
@@ -31,6 +33,8 @@ ACCEL_ARGS = {
     "icount": ["-accel", "tcg", "-icount", "shift=0,sleep=off,align=off"],
 }
 DEFAULT_MEMORY = "512M"
+DEFAULT_SMP = 1
+MAX_SMP = 8  # the most CPUs zc brings up (hal/hal.h: HAL_MAX_CPUS)
 DEFAULT_TIMEOUT = 60.0
 HEARTBEAT_EVERY = 60.0  # seconds of silence between heartbeat lines
 # QEMU's message when KVM cannot run the guest on; the vCPU then stops and QEMU lingers.
@@ -51,6 +55,28 @@ EXIT_LINE = re.compile(r"zc: userboot exited with status (-?\d+)")
 
 class HarnessError(Exception):
     """Something that stops a boot before the guest runs; the message says what to do."""
+
+
+def check_smp(value) -> int:
+    """The CPU count asked for (SMP=N, --smp N) as an int, or HarnessError saying what is allowed."""
+    text = str(value).strip()
+    if not text.isdigit() or not 1 <= int(text) <= MAX_SMP:
+        raise HarnessError(f"CPU count {text!r}: must be a whole number from 1 to {MAX_SMP} "
+                           f"(zc brings up at most {MAX_SMP})")
+    return int(text)
+
+
+def smp_arg(value: str) -> int:
+    """An argparse type for --smp: check_smp's message as the usage error."""
+    try:
+        return check_smp(value)
+    except HarnessError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
+def cpus_label(smp: int) -> str:
+    """How a mode line names the CPU count: nothing for the default one CPU."""
+    return f", {smp} CPUs" if smp != DEFAULT_SMP else ""
 
 
 def find_qemu(qemu: Optional[str] = None) -> str:
@@ -207,10 +233,11 @@ def choose_mode(requested: str, qemu: str, kernel: Optional[str] = None,
 
 
 def qemu_args(kernel: str, initrd: str, cmdline: str, mode: str,
-              memory: str = DEFAULT_MEMORY) -> List[str]:
+              memory: str = DEFAULT_MEMORY, smp: int = DEFAULT_SMP) -> List[str]:
     """QEMU's arguments (without the binary) for a resolved mode (kvm, tcg or icount)."""
     return [
-        "-machine", MACHINE, *ACCEL_ARGS[mode], "-cpu", CPU, "-m", memory, "-smp", "1",
+        "-machine", MACHINE, *ACCEL_ARGS[mode], "-cpu", CPU, "-m", memory,
+        "-smp", str(check_smp(smp)),
         "-nodefaults", "-no-reboot", "-display", "none", "-vga", "none",
         "-chardev", "stdio,id=ser0,signal=off", "-serial", "chardev:ser0",
         "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
@@ -234,6 +261,7 @@ class BootResult:
     status: Optional[int] = None       # the program's status (full int64 when the log has it)
     note: str = ""                     # why a reset/qemu-error/mismatch, for the verdict
     kvm_error: str = ""                # QEMU's "KVM internal error" line, when it printed one
+    smp: int = DEFAULT_SMP             # the guest's CPUs (-smp)
 
     @property
     def panicked(self) -> bool:
@@ -246,7 +274,7 @@ class BootResult:
                 "timeout": CODE_TIMEOUT}.get(self.outcome, CODE_HARNESS)
 
     def verdict(self) -> str:
-        where = f"({self.mode}, {self.seconds:.2f} s)"
+        where = f"({self.mode}{cpus_label(self.smp)}, {self.seconds:.2f} s)"
         if self.outcome == "exited":
             extra = f"; {self.note}" if self.note else ""
             return f"harness: zc exited with status {self.status} {where}{extra}"
@@ -324,7 +352,7 @@ def boot(kernel: str, initrd: str, cmdline: str, mode: str = "auto",
          on_start: Optional[Callable[[List[str]], None]] = None,
          name: str = "zc", heartbeat: Optional[TextIO] = None,
          heartbeat_every: float = HEARTBEAT_EVERY,
-         silence_timeout: Optional[float] = None) -> BootResult:
+         silence_timeout: Optional[float] = None, smp: int = DEFAULT_SMP) -> BootResult:
     """Boot a guest once (zc unless told otherwise). Serial lines go to `echo` (a text stream,
     None = silent) and `log_path` as they arrive; `on_start` gets the QEMU command. While the
     guest prints nothing for `heartbeat_every` seconds, a line goes to `heartbeat` ("harness:
@@ -336,7 +364,7 @@ def boot(kernel: str, initrd: str, cmdline: str, mode: str = "auto",
             raise HarnessError(f"{what} {path} not found (build it with `make`)")
     binary = find_qemu(qemu)
     mode = select_mode(mode, binary, kvm_device)
-    command = [binary, *qemu_args(kernel, initrd, cmdline, mode, memory)]
+    command = [binary, *qemu_args(kernel, initrd, cmdline, mode, memory, smp)]
     if on_start:
         on_start(command)
 
@@ -427,7 +455,7 @@ def boot(kernel: str, initrd: str, cmdline: str, mode: str = "auto",
                                timed_out=timed_out,
                                timeout=silence_timeout if silent else timeout,
                                qemu_returncode=None if timed_out else proc.returncode,
-                               qemu_stderr="\n".join(errors), command=command))
+                               qemu_stderr="\n".join(errors), command=command, smp=smp))
     if silent:
         result.note = f"{name} printed nothing in {silence_timeout:g} s under {mode}"
     if kvm_error:

@@ -310,6 +310,11 @@ def suite_log_name(short: str, mode: str, first: bool) -> str:
     return f"{short}.log" if first else f"{short}.{mode}.log"
 
 
+def smp_of(a) -> int:
+    """The guest CPU count of a run (--smp; callers that build `a` by hand may leave it out)."""
+    return getattr(a, "smp", qemu.DEFAULT_SMP)
+
+
 def run_suite(suite: str, a, mode: str, mode_error: Optional[str],
               first: bool = True) -> SuiteResult:
     short = os.path.basename(suite)
@@ -319,7 +324,7 @@ def run_suite(suite: str, a, mode: str, mode_error: Optional[str],
     if not error:
         try:
             boot = qemu.boot(a.kernel, a.initrd, f"init={suite}", mode=mode,
-                             timeout=a.timeout, memory=a.memory, log_path=log,
+                             timeout=a.timeout, memory=a.memory, smp=smp_of(a), log_path=log,
                              echo=sys.stdout if a.verbose else None, qemu=a.qemu,
                              name=short, heartbeat=sys.stdout)
         except qemu.HarnessError as e:
@@ -422,8 +427,9 @@ def report(results: List[SuiteResult], out=sys.stdout, extra: List[str] = ()) ->
     return passed, failed
 
 
-def write_summary_json(path: str, results: List[SuiteResult], passed: int, failed: int):
-    data = {"passed": passed, "failed": failed, "suites": [
+def write_summary_json(path: str, results: List[SuiteResult], passed: int, failed: int,
+                       smp: int = qemu.DEFAULT_SMP):
+    data = {"passed": passed, "failed": failed, "smp": smp, "suites": [
         {"kind": r.kind, "name": r.name, "mode": r.mode, "passed": r.passed, "failed": r.failed,
          "skipped": r.skipped, "problems": r.problems, "log": r.log,
          "failed_cases": [c.name for c in r.cases if not c.passed]} for r in results]}
@@ -449,10 +455,11 @@ def run(a) -> int:
             modes, why = suite_modes(a.mode, qemu.find_qemu(a.qemu))
         except qemu.HarnessError as e:
             modes, why, mode_error = [a.mode], str(e), str(e)
-        print(f"harness: in-guest suites under {why}", flush=True)
+        cpus = qemu.cpus_label(smp_of(a))
+        print(f"harness: in-guest suites under {why}{cpus}", flush=True)
         for i, mode in enumerate(modes):
             for suite in a.suite:
-                print(f"harness: booting zc with init={suite} ({mode}) ...", flush=True)
+                print(f"harness: booting zc with init={suite} ({mode}{cpus}) ...", flush=True)
                 done(run_suite(suite, a, mode, mode_error, first=i == 0))
     for binary in getattr(a, "hosted", []) or []:
         for suite in a.suite:
@@ -465,9 +472,10 @@ def run(a) -> int:
         if r.kind == "qemu" and r.mode not in modes_run:
             modes_run.append(r.mode)
     if modes_run:
-        print(f"harness: in-guest suites ran under {', '.join(modes_run)}", flush=True)
+        print(f"harness: in-guest suites ran under {', '.join(modes_run)}"
+              f"{qemu.cpus_label(smp_of(a))}", flush=True)
     # The zCore comparison counts each case once: the first mode's run of each suite.
     table_results = [r for r in results if r.kind != "qemu" or r.mode == modes_run[0]]
     passed, failed = report(results, extra=coretests.table(table_results))
-    write_summary_json(os.path.join(a.log_dir, "summary.json"), results, passed, failed)
+    write_summary_json(os.path.join(a.log_dir, "summary.json"), results, passed, failed, smp_of(a))
     return 1 if failed else 0

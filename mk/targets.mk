@@ -5,9 +5,14 @@ ZC_KERNEL := $(BUILD)/kernel/zc.elf
 ZC_INITRD := $(BUILD)/bootfs.cpio
 HARNESS   := $(PY) -m harness
 MODE      ?= auto
+# guest CPUs (QEMU -smp) for run, test, bench: the others come up and idle (docs/smp.md)
+SMP       ?= 1
+ifneq ($(filter-out 1 2 3 4 5 6 7 8,$(SMP))$(if $(strip $(SMP)),,empty),)
+$(error SMP=$(SMP): the number of guest CPUs must be a whole number from 1 to 8)
+endif
 # seconds per boot (make run) or per suite / host test (make test); empty = the harness default
 TIMEOUT   ?=
-HARNESS_MACHINE = --kernel $(ZC_KERNEL) --initrd $(ZC_INITRD) --mode $(MODE) \
+HARNESS_MACHINE = --kernel $(ZC_KERNEL) --initrd $(ZC_INITRD) --mode $(MODE) --smp $(SMP) \
 	$(if $(TIMEOUT),--timeout $(TIMEOUT))
 
 .PHONY: run test bench clean
@@ -15,7 +20,7 @@ HARNESS_MACHINE = --kernel $(ZC_KERNEL) --initrd $(ZC_INITRD) --mode $(MODE) \
 # The Linux peer of make bench: its static /init and initramfs (LINUX_INITRAMFS).
 include microbenchmarks/linux/build.mk
 
-# make run PROG=hello [ARGS="x y"] [MODE=auto|kvm|tcg|icount] [TIMEOUT=s]
+# make run PROG=hello [ARGS="x y"] [MODE=auto|kvm|tcg|icount] [SMP=1..8] [TIMEOUT=s]
 ifneq ($(filter run,$(MAKECMDGOALS)),)
 ifeq ($(PROG),)
 $(error make run needs PROG=<program in bootfs bin/>, e.g. make run PROG=hello ARGS="a b")
@@ -45,7 +50,7 @@ test: all $(HOST_TESTS) $(LINUX_INITRAMFS) $(HOSTED_BIN) $(HOSTED_ASAN_BIN) | $(
 		--suite $(QEMU_SUITES) --host-test $(HOST_TESTS) --pytest tests \
 		--hosted $(HOSTED_BIN) $(HOSTED_ASAN_BIN)
 
-# make bench [QUICK=1] [MODE=auto|kvm|tcg|icount] [FILTER=regex] [SYSTEMS=a,b] [BENCH_ARGS='...']
+# make bench [QUICK=1] [MODE=auto|kvm|tcg|icount] [SMP=1..8] [FILTER=regex] [SYSTEMS=a,b] [BENCH_ARGS='...']
 # zc (bin/zc-bench) and the Linux peer (microbenchmarks/linux) in the same QEMU mode, one run
 # folder results/runs/<date>-<commit>-<mode>/ and the report (docs/bench.md, harness/bench.py);
 # then, natively on the host, zc-hosted and the same Linux program (harness/native.py), reported
@@ -60,7 +65,7 @@ $(error make bench: unknown MODE=$(MODE) (choose from auto, kvm, tcg, icount))
 endif
 endif
 bench: all $(LINUX_INITRAMFS) $(LINUX_KERNEL_STAMP) $(HOSTED_BIN) | $(SETUP_STAMP)
-	$(Q)$(PY) -m harness.bench --mode $(MODE) $(if $(filter-out 0 no false,$(QUICK)),--quick) \
+	$(Q)$(PY) -m harness.bench --mode $(MODE) --smp $(SMP) $(if $(filter-out 0 no false,$(QUICK)),--quick) \
 		$(if $(FILTER),--filter '$(FILTER)') --kernel $(ZC_KERNEL) --initrd $(ZC_INITRD) \
 		--linux-dir $(LINUX_DIR) --linux-initrd $(LINUX_INITRAMFS) \
 		--hosted-bin $(HOSTED_BIN) --linux-bench-bin $(LINUX_BENCH_BIN) \
@@ -78,6 +83,6 @@ SECONDS_FUZZ := $(if $(SECONDS),$(SECONDS),60)
 SEED ?= 1
 .PHONY: fuzz-guest
 fuzz-guest: all | $(SETUP_STAMP)
-	$(Q)$(HARNESS) boot --kernel $(ZC_KERNEL) --initrd $(ZC_INITRD) --mode $(MODE) \
+	$(Q)$(HARNESS) boot --kernel $(ZC_KERNEL) --initrd $(ZC_INITRD) --mode $(MODE) --smp $(SMP) \
 		--timeout $(shell echo $$(( $(SECONDS_FUZZ) * 2 + 300 ))) \
 		--cmdline "init=bin/fuzz-guest --seconds $(SECONDS_FUZZ) --seed $(SEED)"

@@ -126,11 +126,10 @@ int64_t sys_object_set_profile(zx_handle_t handle, zx_handle_t profile, uint32_t
     return st;
 }
 
-// ---- CPU performance scales (one CPU; recorded, the executor has no frequency to scale) ----
+// ---- CPU performance scales (one per CPU online; recorded, the executor has no frequency to
+// scale) ----
 
-#define NUM_CPUS 1u  // as userboot tells the vDSO
-
-static zx_cpu_performance_scale_t perf_scale = {1, 0};
+static zx_cpu_performance_scale_t perf_scale[HAL_MAX_CPUS] = {[0 ... HAL_MAX_CPUS - 1] = {1, 0}};
 static const zx_cpu_performance_scale_t perf_default_scale = {1, 0};
 
 // zx_status_t zx_system_get_performance_info(zx_handle_t resource, uint32_t topic, size_t count,
@@ -142,12 +141,15 @@ int64_t sys_system_get_performance_info(zx_handle_t resource, uint32_t topic, si
     if (st == ZX_OK) st = check_system_resource(r, ZX_RSRC_SYSTEM_CPU_BASE);
     if (st != ZX_OK) return st;
     if (topic != ZX_CPU_PERF_SCALE && topic != ZX_CPU_DEFAULT_PERF_SCALE) return ZX_ERR_INVALID_ARGS;
-    if (count != NUM_CPUS) return ZX_ERR_OUT_OF_RANGE;
-    zx_cpu_performance_info_t rec = {0, topic == ZX_CPU_PERF_SCALE ? perf_scale : perf_default_scale};
+    unsigned ncpus = hal_cpu_count();
+    if (count != ncpus) return ZX_ERR_OUT_OF_RANGE;
+    zx_cpu_performance_info_t rec[HAL_MAX_CPUS];
+    for (unsigned i = 0; i < ncpus; i++)
+        rec[i] = (zx_cpu_performance_info_t){i, topic == ZX_CPU_PERF_SCALE ? perf_scale[i] : perf_default_scale};
     st = probe_out(output_count, sizeof(size_t));
-    if (st == ZX_OK) st = copy_to_user(info, &rec, sizeof(rec));
+    if (st == ZX_OK) st = copy_to_user(info, rec, ncpus * sizeof(rec[0]));
     if (st != ZX_OK) return st;
-    return put_u64(output_count, 1);
+    return put_u64(output_count, ncpus);
 }
 
 // zx_status_t zx_system_set_performance_info(zx_handle_t resource, uint32_t topic,
@@ -158,14 +160,19 @@ int64_t sys_system_set_performance_info(zx_handle_t resource, uint32_t topic, us
     if (st == ZX_OK) st = check_system_resource(r, ZX_RSRC_SYSTEM_CPU_BASE);
     if (st != ZX_OK) return st;
     if (topic != ZX_CPU_PERF_SCALE) return ZX_ERR_INVALID_ARGS;
-    if (count == 0 || count > NUM_CPUS) return ZX_ERR_OUT_OF_RANGE;
-    zx_cpu_performance_info_t rec;
-    st = copy_from_user(&rec, info, sizeof(rec));
+    unsigned ncpus = hal_cpu_count();
+    if (count == 0 || count > ncpus) return ZX_ERR_OUT_OF_RANGE;
+    zx_cpu_performance_info_t rec[HAL_MAX_CPUS];
+    st = copy_from_user(rec, info, count * sizeof(rec[0]));
     if (st != ZX_OK) return st;
-    if (rec.logical_cpu_number >= NUM_CPUS) return ZX_ERR_OUT_OF_RANGE;
-    if (rec.performance_scale.integral_part == 0 && rec.performance_scale.fractional_part == 0)
-        return ZX_ERR_OUT_OF_RANGE;
-    perf_scale = rec.performance_scale;
+    for (size_t i = 0; i < count; i++) {
+        if (rec[i].logical_cpu_number >= ncpus) return ZX_ERR_OUT_OF_RANGE;
+        if (i > 0 && rec[i].logical_cpu_number <= rec[i - 1].logical_cpu_number)
+            return ZX_ERR_INVALID_ARGS;  // entries in increasing CPU order
+        if (rec[i].performance_scale.integral_part == 0 && rec[i].performance_scale.fractional_part == 0)
+            return ZX_ERR_OUT_OF_RANGE;
+    }
+    for (size_t i = 0; i < count; i++) perf_scale[rec[i].logical_cpu_number] = rec[i].performance_scale;
     return ZX_OK;
 }
 

@@ -61,11 +61,12 @@ FOUNDATION_TEST_SRCS := $(wildcard user/tests/foundation/*.c)
 
 $(eval $(call user_program,userboot,$(USER_OUT)/userboot/userboot.o))
 $(eval $(call user_program,hello,$(USER_OUT)/bin/hello.o))
+$(eval $(call user_program,cpus,$(USER_OUT)/bin/cpus.o))
 $(eval $(call user_program,fault-child,$(USER_OUT)/tests/fault-child.o))
 $(eval $(call user_program,foundation-test,$(FOUNDATION_TEST_SRCS:user/%.c=$(USER_OUT)/%.o)))
 
 USERBOOT_ELF := $(USER_OUT)/userboot.elf
-BOOTFS_FILES += $(USER_OUT)/hello.elf $(USER_OUT)/fault-child.elf $(USER_OUT)/foundation-test.elf
+BOOTFS_FILES += $(USER_OUT)/hello.elf $(USER_OUT)/cpus.elf $(USER_OUT)/fault-child.elf $(USER_OUT)/foundation-test.elf
 QEMU_SUITES += bin/foundation-test
 
 # core-tests: the object-model conformance suite (user/tests/core, docs/core-tests.md).

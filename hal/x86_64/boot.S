@@ -109,6 +109,7 @@ boot_gdtr:
 
     .section .bss.boot, "aw", @nobits
     .p2align 12
+    .globl boot_pml4  // also the APs' first page tables (trampoline.S)
 boot_pml4:      .skip 4096
 boot_pdpt_low:  .skip 4096
 boot_pdpt_high: .skip 4096

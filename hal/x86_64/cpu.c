@@ -7,7 +7,7 @@
 #include "x86.h"
 
 struct x86_features x86_feat;
-struct x86_percpu x86_cpu;
+struct x86_percpu x86_percpu[X86_MAX_CPUS];
 
 struct tss {
     uint32_t reserved0;
@@ -30,36 +30,42 @@ struct idt_entry {
     uint32_t reserved;
 } __attribute__((packed));
 
-// The TSS and, right after it, the I/O permission bitmap (a set bit denies the port) with the
-// all-ones byte the CPU reads past its end. The bitmap holds the running process's ports.
+// The boot CPU's TSS and, right after it, the I/O permission bitmap (a set bit denies the
+// port) with the all-ones byte the CPU reads past its end. The bitmap holds the running
+// process's ports. The other CPUs run no user code yet: their TSSes end before any bitmap, so
+// every port is denied there.
 static struct {
     struct tss tss;
     uint8_t iomap[X86_IOMAP_BYTES + 1];
 } __attribute__((packed, aligned(16))) tss_io;
-#define tss tss_io.tss
+#define boot_tss tss_io.tss
+static struct tss ap_tss[X86_MAX_CPUS] __attribute__((aligned(16)));  // [0] unused
 static const void *iomap_owner;  // the bitmap source loaded now (NULL: every port denied)
-static uint64_t gdt[7] __attribute__((aligned(16)));
+// One GDT per CPU: the same segments, each with its own TSS descriptor (the CPU marks the one
+// it loads busy). One IDT for all.
+static uint64_t gdt[X86_MAX_CPUS][7] __attribute__((aligned(16)));
 static struct idt_entry idt[256] __attribute__((aligned(16)));
-static uint8_t ist_stacks[2][8192] __attribute__((aligned(16)));
+static uint8_t ist_stacks[X86_MAX_CPUS][2][8192] __attribute__((aligned(16)));
 
 extern const uint64_t x86_isr_table[256];  // entry.S
 extern void x86_syscall_entry(void);        // entry.S
 
-static void load_gdt(void) {
-    gdt[0] = 0;
-    gdt[1] = 0x00af9a000000ffff;  // 0x08 kernel code 64
-    gdt[2] = 0x00cf92000000ffff;  // 0x10 kernel data
-    gdt[3] = 0x00cff2000000ffff;  // 0x18 user data (sysret SS = 0x18|3)
-    gdt[4] = 0x00affa000000ffff;  // 0x20 user code 64 (sysret CS = 0x20|3)
-    uint64_t base = (uint64_t)&tss;
-    uint64_t limit = sizeof(tss_io) - 1;
-    gdt[5] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ul << 40) |
-             (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
-    gdt[6] = base >> 32;
+// Loads CPU `cpu`'s GDT with `t` (limit bytes) as its TSS, and its IST stacks into `t`.
+static void load_gdt(unsigned cpu, struct tss *t, uint64_t limit) {
+    uint64_t *g = gdt[cpu];
+    g[0] = 0;
+    g[1] = 0x00af9a000000ffff;  // 0x08 kernel code 64
+    g[2] = 0x00cf92000000ffff;  // 0x10 kernel data
+    g[3] = 0x00cff2000000ffff;  // 0x18 user data (sysret SS = 0x18|3)
+    g[4] = 0x00affa000000ffff;  // 0x20 user code 64 (sysret CS = 0x20|3)
+    uint64_t base = (uint64_t)t;
+    g[5] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ul << 40) |
+           (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
+    g[6] = base >> 32;
     struct {
         uint16_t limit;
         uint64_t base;
-    } __attribute__((packed)) gdtr = {sizeof(gdt) - 1, (uint64_t)gdt};
+    } __attribute__((packed)) gdtr = {sizeof(gdt[0]) - 1, (uint64_t)g};
     __asm__ volatile(
         "lgdt %0\n"
         "pushq $0x08\n"
@@ -76,14 +82,13 @@ static void load_gdt(void) {
         :
         : "m"(gdtr)
         : "rax", "memory");
-    tss.ist[0] = (uint64_t)&ist_stacks[0][sizeof(ist_stacks[0])];
-    tss.ist[1] = (uint64_t)&ist_stacks[1][sizeof(ist_stacks[1])];
-    tss.iomap_base = sizeof(tss);  // the bitmap; all ports denied until a process asks
-    memset(tss_io.iomap, 0xff, sizeof(tss_io.iomap));
+    t->ist[0] = (uint64_t)&ist_stacks[cpu][0][sizeof(ist_stacks[cpu][0])];
+    t->ist[1] = (uint64_t)&ist_stacks[cpu][1][sizeof(ist_stacks[cpu][1])];
+    t->iomap_base = sizeof(struct tss);  // the bitmap (the boot CPU's), or past the limit
     __asm__ volatile("ltr %w0" ::"r"(TSS_SEL));
 }
 
-static void load_idt(void) {
+static void build_idt(void) {
     for (int v = 0; v < 256; v++) {
         uint64_t h = x86_isr_table[v];
         idt[v].off0 = h & 0xffff;
@@ -94,6 +99,9 @@ static void load_idt(void) {
         idt[v].off2 = h >> 32;
         idt[v].reserved = 0;
     }
+}
+
+static void load_idt(void) {
     struct {
         uint16_t limit;
         uint64_t base;
@@ -168,18 +176,12 @@ void x86_iomap_changed(const void *owner) {
 }
 
 void x86_set_rsp0(uint64_t rsp0) {
-    tss.rsp[0] = rsp0;
+    boot_tss.rsp[0] = rsp0;
     x86_cpu.uctx_top = rsp0;
 }
 
-void x86_cpu_init(void) {
-    detect_features();
-    x86_feat.smap_cpuid = x86_feat.smap;
-    x86_feat.kernel_emulated = probe_kernel_emulated();
-    if (x86_feat.kernel_emulated) x86_feat.smap = false;  // its emulator cannot run STAC/CLAC
-    load_gdt();
-    load_idt();
-
+// What every CPU enables, as the boot CPU found its features (x86_feat).
+static void enable_features(void) {
     // FPU/SSE for user mode; the kernel itself is built without SSE.
     uint64_t cr0 = read_cr0();
     cr0 &= ~(1ul << 2);   // EM
@@ -200,6 +202,26 @@ void x86_cpu_init(void) {
     wrmsr(MSR_FMASK, 0x47700);  // clear TF, IF, DF, IOPL, NT, AC on entry
     wrmsr(MSR_FS_BASE, 0);
     wrmsr(MSR_GS_BASE, 0);
+}
+
+void x86_cpu_init(void) {
+    detect_features();
+    x86_feat.smap_cpuid = x86_feat.smap;
+    x86_feat.kernel_emulated = probe_kernel_emulated();
+    if (x86_feat.kernel_emulated) x86_feat.smap = false;  // its emulator cannot run STAC/CLAC
+    memset(tss_io.iomap, 0xff, sizeof(tss_io.iomap));  // all ports denied until a process asks
+    load_gdt(0, &boot_tss, sizeof(tss_io) - 1);
+    build_idt();
+    load_idt();
+    enable_features();
+}
+
+// An application processor, on its own stack and the kernel's page tables, with EFER.LME/NXE
+// and CR4.PAE/PGE set by the trampoline: the rest as the boot CPU has it.
+void x86_cpu_init_ap(unsigned cpu) {
+    load_gdt(cpu, &ap_tss[cpu], sizeof(struct tss) - 1);
+    load_idt();
+    enable_features();
 }
 
 void hal_cpu_memcpy_features(bool *erms, bool *fsrm, bool *sse2) {

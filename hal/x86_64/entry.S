@@ -7,9 +7,9 @@
 // The syscall entry builds the same frame by hand. Traps taken in kernel mode (idle, user copy)
 // use the ordinary kernel stack and return with iretq.
 
-#define PERCPU_KERNEL_RSP x86_cpu+0
-#define PERCPU_USER_RSP   x86_cpu+8
-#define PERCPU_UCTX_TOP   x86_cpu+16
+#define PERCPU_KERNEL_RSP x86_percpu+0
+#define PERCPU_USER_RSP   x86_percpu+8
+#define PERCPU_UCTX_TOP   x86_percpu+16
 
 #define UCTX_VECTOR       (15*8)
 #define UCTX_FULL_RESTORE (15*8 + 2*8 + 5*8 + 3*8)
@@ -222,8 +222,8 @@ x86_user_memcpy:
     cmp $64, %rdx
     ja 10f
     lea 5f(%rip), %rax
-    mov %rax, x86_cpu+24(%rip)
-    mov %rsp, x86_cpu+32(%rip)
+    mov %rax, x86_percpu+24(%rip)
+    mov %rsp, x86_percpu+32(%rip)
     cmpb $0, x86_feat+2(%rip)    // smap
     je 1f
     stac
@@ -272,7 +272,7 @@ x86_user_memcpy:
 7:  cmpb $0, x86_feat+2(%rip)
     je 8f
     clac
-8:  movq $0, x86_cpu+24(%rip)
+8:  movq $0, x86_percpu+24(%rip)
     mov %ecx, %eax
     ret
 
@@ -283,8 +283,8 @@ x86_user_memcpy:
     push %r14
     push %r15
     lea 2f(%rip), %rax
-    mov %rax, x86_cpu+24(%rip)
-    mov %rsp, x86_cpu+32(%rip)
+    mov %rax, x86_percpu+24(%rip)
+    mov %rsp, x86_percpu+32(%rip)
     cmpb $0, x86_feat+2(%rip)    // smap
     je 1f
     stac
@@ -295,8 +295,8 @@ x86_user_memcpy:
 3:  cmpb $0, x86_feat+2(%rip)
     je 4f
     clac
-4:  movq $0, x86_cpu+24(%rip)
-    mov x86_cpu+32(%rip), %rsp
+4:  movq $0, x86_percpu+24(%rip)
+    mov x86_percpu+32(%rip), %rsp
     pop %r15
     pop %r14
     pop %r13

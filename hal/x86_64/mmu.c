@@ -273,3 +273,5 @@ zx_status_t hal_aspace_set_ioports(struct hal_aspace *as, uint32_t first, uint32
 }
 
 uint64_t hal_aspace_table_pages(const struct hal_aspace *as) { return as->table_pages; }
+
+uint64_t x86_kernel_cr3(void) { return kernel_cr3; }

@@ -42,6 +42,8 @@ static struct hal_mem_range ranges[MAX_RANGES];
 static size_t nranges;
 static uint64_t total_ram;
 static paddr_t initrd_base;
+uint64_t x86_rsdp_hint;
+bool x86_tramp_page_ram;
 static uint64_t initrd_size;
 
 // Remove [base, base+size) from the usable ranges.
@@ -82,11 +84,14 @@ static void read_start_info(uint64_t si_pa, uint64_t *max_phys) {
         initrd_base = m[0].paddr;
         initrd_size = m[0].size;
     }
+    x86_rsdp_hint = si->rsdp_paddr;
     if (si->version < 1 || !si->memmap_paddr) panic("PVH start info has no memory map");
     const struct hvm_memmap_entry *mm = paddr_to_kva(si->memmap_paddr);
     *max_phys = 0;
     for (uint32_t i = 0; i < si->memmap_entries && nranges < MAX_RANGES; i++) {
         if (mm[i].type != 1) continue;  // RAM
+        if (mm[i].addr <= X86_TRAMP_PA && mm[i].addr + mm[i].size >= X86_TRAMP_PA + 4096)
+            x86_tramp_page_ram = true;
         paddr_t b = (mm[i].addr + 4095) & ~4095ul;
         paddr_t e = (mm[i].addr + mm[i].size) & ~4095ul;
         if (e <= b) continue;
@@ -94,7 +99,7 @@ static void read_start_info(uint64_t si_pa, uint64_t *max_phys) {
         total_ram += e - b;
         if (e > *max_phys) *max_phys = e;
     }
-    reserve(0, 0x100000);  // real-mode area, boot structures
+    reserve(0, 0x100000);  // real-mode area, boot structures, the AP trampoline (X86_TRAMP_PA)
     reserve(0x100000, (uintptr_t)__kernel_end - KERNEL_VBASE - 0x100000);
     if (initrd_size) {
         paddr_t b = initrd_base & ~4095ul, e = (initrd_base + initrd_size + 4095) & ~4095ul;
@@ -120,7 +125,23 @@ void x86_start(uint32_t start_info_pa) {
         kprintf("zc: cpu: kernel code runs natively (%lu ticks for a %d-step loop)\n",
                 x86_feat.emul_probe_ticks, X86_EMUL_PROBE_STEPS);
     x86_timer_init();
+    x86_smp_init();
     kernel_main();
+}
+
+bool x86_cmdline_uint(const char *key, unsigned *out) {
+    size_t klen = strlen(key);
+    for (const char *w = cmdline; *w;) {
+        while (*w == ' ') w++;
+        if (!strncmp(w, key, klen) && w[klen] == '=' && w[klen + 1] >= '0' && w[klen + 1] <= '9') {
+            unsigned v = 0;
+            for (w += klen + 1; *w >= '0' && *w <= '9'; w++) v = v * 10 + (unsigned)(*w - '0');
+            *out = v;
+            return true;
+        }
+        while (*w && *w != ' ') w++;
+    }
+    return false;
 }
 
 size_t hal_boot_memory(const struct hal_mem_range **out) {

@@ -5,21 +5,11 @@
 #include "kernel/debug.h"
 #include "x86.h"
 
-#define LAPIC_EOI     0xb0
-#define LAPIC_SVR     0xf0
-#define LAPIC_LVT_TMR 0x320
-#define LAPIC_TMR_INIT 0x380
-#define LAPIC_TMR_CUR 0x390
-#define LAPIC_TMR_DIV 0x3e0
-
-static volatile uint32_t *lapic;
+volatile uint32_t *x86_lapic;
 static uint64_t tsc_hz, tsc_boot, ns_mult;  // ns = ((tsc - tsc_boot) * ns_mult) >> 32
 static uint64_t lapic_hz;                   // timer counts per second (divider 16)
 static uint64_t lapic_mult;                 // counts = (ns * lapic_mult) >> 32
 uint64_t x86_boot_tsc;
-
-static inline uint32_t lapic_read(uint32_t reg) { return lapic[reg / 4]; }
-static inline void lapic_write(uint32_t reg, uint32_t v) { lapic[reg / 4] = v; }
 
 void x86_lapic_eoi(void) { lapic_write(LAPIC_EOI, 0); }
 
@@ -63,7 +53,7 @@ void x86_timer_init(void) {
 
     uint64_t apic_base = rdmsr(MSR_APIC_BASE);
     wrmsr(MSR_APIC_BASE, apic_base | (1ul << 11));  // global enable
-    lapic = (volatile uint32_t *)paddr_to_kva(apic_base & ~0xffful);
+    x86_lapic = (volatile uint32_t *)paddr_to_kva(apic_base & ~0xffful);
     lapic_write(LAPIC_SVR, 0x100 | X86_VEC_SPURIOUS);
     lapic_write(LAPIC_TMR_DIV, 0x3);  // divide by 16
     lapic_write(LAPIC_LVT_TMR, (1u << 16) | X86_VEC_TIMER);  // masked while measuring
@@ -79,6 +69,16 @@ void x86_timer_init(void) {
     lapic_write(LAPIC_LVT_TMR, X86_VEC_TIMER);  // one-shot, unmasked
     kprintf("zc: time: tsc %lu kHz, apic timer %lu kHz%s\n", tsc_hz / 1000, lapic_hz / 1000,
             x86_feat.invariant_tsc ? ", invariant tsc" : "");
+}
+
+// An application processor's local APIC: software-enabled, timer masked (the boot CPU keeps
+// time), every priority accepted.
+void x86_lapic_init_ap(void) {
+    wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | (1ul << 11));
+    lapic_write(LAPIC_SVR, 0x100 | X86_VEC_SPURIOUS);
+    lapic_write(LAPIC_LVT_TMR, (1u << 16) | X86_VEC_TIMER);
+    lapic_write(LAPIC_TMR_INIT, 0);
+    lapic_write(LAPIC_TPR, 0);
 }
 
 uint64_t hal_ticks(void) { return rdtsc(); }

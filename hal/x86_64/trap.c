@@ -43,6 +43,9 @@ static void handle_irq(uint64_t vector) {
     if (vector == X86_VEC_TIMER) {
         x86_lapic_eoi();
         kernel_timer_interrupt();
+    } else if (vector == X86_VEC_IPI) {
+        x86_lapic_eoi();
+        x86_ipi_taken();
     } else if (vector != X86_VEC_SPURIOUS) {
         x86_lapic_eoi();
     }

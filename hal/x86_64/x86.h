@@ -2,6 +2,21 @@
 #ifndef ZC_X86_H
 #define ZC_X86_H
 
+// Shared with the assembly (trampoline.S): the physical page the application processors start
+// at (SIPI vector X86_TRAMP_PA >> 12; below 1 MiB, inside the area start.c keeps from the
+// frame allocator) and the layout of the parameters the BSP leaves there for each of them.
+#define X86_TRAMP_PA 0x8000
+#define X86_TRAMP_BOOT_CR3   0   // boot page tables: identity map of the low 1 GiB + the image
+#define X86_TRAMP_EFER       8   // EFER bits to set besides LME (NXE as on the BSP)
+#define X86_TRAMP_KERNEL_CR3 16  // the kernel's page tables, loaded once running in the image
+#define X86_TRAMP_STACK      24  // top of the AP's kernel stack (a kernel virtual address)
+#define X86_TRAMP_ENTRY      32  // x86_ap_start64
+#define X86_TRAMP_CPU        40  // the AP's logical number, x86_ap_main's argument
+#define X86_TRAMP_PARAMS_SIZE 48
+
+#define X86_MAX_CPUS 8  // HAL_MAX_CPUS (checked in smp.c)
+
+#ifndef __ASSEMBLER__
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -15,6 +30,7 @@
 #define TSS_SEL   0x28
 
 #define MSR_EFER          0xc0000080
+#define EFER_NXE          (1ul << 11)
 #define MSR_STAR          0xc0000081
 #define MSR_LSTAR         0xc0000082
 #define MSR_FMASK         0xc0000084
@@ -94,7 +110,8 @@ struct x86_features {
 };
 extern struct x86_features x86_feat;
 
-// Per-CPU state used by entry.S (single CPU for now; offsets are fixed in entry.S).
+// Per-CPU state, one per logical CPU (index 0: the boot CPU). The first fields are the entry
+// path's (offsets fixed in entry.S).
 struct x86_percpu {
     uint64_t kernel_rsp;      // 0: kernel stack pointer saved by x86_context_enter
     uint64_t user_rsp;        // 8: scratch for the syscall entry
@@ -102,12 +119,58 @@ struct x86_percpu {
     uint64_t recover_rip;     // 24: user-copy fault recovery point (0 = none)
     uint64_t recover_rsp;     // 32
     uint64_t fault_addr;      // 40: address of the user-copy fault
+    uint32_t apic_id;         // its local APIC's id (from the MADT)
+    uint32_t online;          // set (release) by the CPU once it is up and idling
+    uint64_t ipis;            // X86_VEC_IPI interrupts taken (written by this CPU only)
 };
-extern struct x86_percpu x86_cpu;
+extern struct x86_percpu x86_percpu[X86_MAX_CPUS];
+// The entry path's block: entry.S addresses x86_percpu[0] directly, because only the boot CPU
+// runs user threads so far (docs/smp.md). Per-CPU entry through GS comes with scheduling on
+// the other CPUs.
+#define x86_cpu (x86_percpu[0])
+
+// The local APIC (xAPIC mode, through the uncached physmap); the same address on every CPU,
+// each reaching its own.
+#define LAPIC_ID       0x20
+#define LAPIC_TPR      0x80
+#define LAPIC_EOI      0xb0
+#define LAPIC_SVR      0xf0
+#define LAPIC_ESR      0x280
+#define LAPIC_ICR_LO   0x300
+#define LAPIC_ICR_HI   0x310
+#define LAPIC_LVT_TMR  0x320
+#define LAPIC_TMR_INIT 0x380
+#define LAPIC_TMR_CUR  0x390
+#define LAPIC_TMR_DIV  0x3e0
+#define X86_XAPIC_IDS  256  // ids 0..254 address one CPU, 255 is the broadcast
+extern volatile uint32_t *x86_lapic;  // timer.c
+static inline uint32_t lapic_read(uint32_t reg) { return x86_lapic[reg / 4]; }
+static inline void lapic_write(uint32_t reg, uint32_t v) { x86_lapic[reg / 4] = v; }
+static inline uint32_t x86_apic_id(void) { return lapic_read(LAPIC_ID) >> 24; }
 
 struct hal_uctx;
 void x86_serial_init(void);
 void x86_cpu_init(void);
+void x86_cpu_init_ap(unsigned cpu);  // an application processor's GDT, TSS, IDT, control registers
+void x86_lapic_init_ap(void);
+// The CPUs the ACPI MADT lists but x86_acpi_cpus leaves out.
+struct x86_madt_skipped {
+    unsigned disabled;  // not enabled (absent, or hot-pluggable later)
+    unsigned over;      // beyond `max`, or an id this xAPIC-mode kernel cannot address
+};
+// The local APIC ids of the enabled CPUs the ACPI MADT lists (at most max; the boot CPU among
+// them), found from the RSDP at rsdp_hint (0: search the EBDA and the BIOS area). Returns how
+// many; 0 when there are no ACPI tables or no MADT.
+unsigned x86_acpi_cpus(uint64_t rsdp_hint, uint32_t *ids, unsigned max,
+                       struct x86_madt_skipped *skipped);
+extern uint64_t x86_rsdp_hint;  // start.c: the PVH start info's RSDP address, 0 if none
+extern bool x86_tramp_page_ram; // start.c: X86_TRAMP_PA lies in RAM the firmware reports
+// A word `key=N` of the kernel command line (words before init= are the kernel's): its N.
+bool x86_cmdline_uint(const char *key, unsigned *out);
+void x86_smp_init(void);
+void x86_send_ipi(unsigned cpu, uint8_t vector);
+void x86_ipi_taken(void);
+uint64_t x86_kernel_cr3(void);  // mmu.c
 // The I/O permission bitmap: 65536 ports, one bit each (set = denied).
 #define X86_IOMAP_BYTES 8192
 // Loads `owner`'s bitmap (two pages) into the TSS unless it is already there; a NULL owner
@@ -126,8 +189,10 @@ void x86_context_enter_sysret(struct hal_uctx *u);   // entry.S, fast path, same
 void x86_fpu_init_state(void *area);
 
 #define X86_VEC_TIMER    0x20
+#define X86_VEC_IPI      0xf0  // the one fixed-vector IPI (x86_send_ipi)
 #define X86_VEC_SPURIOUS 0xff
 #define X86_VEC_SYSCALL  0x100  // marker value stored in uctx->vector by the syscall entry
 #define X86_VEC_SYSCALL_DONE 0x101  // the fast path ran the call and stopped (rax: result)
 
+#endif  // __ASSEMBLER__
 #endif

@@ -145,10 +145,12 @@ TEST(ProfileTest, SetProfileErrors) {
 #endif
 
 #if defined(ZX_SYS_system_get_performance_info) && defined(ZX_SYS_system_set_performance_info)
+#define MAX_CPUS 8  // the most zc brings up (hal.h: HAL_MAX_CPUS)
+
 static zx_status_t get_perf(zx_handle_t rsrc) {
-    zx_cpu_performance_info_t info;
+    zx_cpu_performance_info_t info[MAX_CPUS];
     size_t n;
-    return zx_system_get_performance_info(rsrc, ZX_CPU_PERF_SCALE, 1, &info, &n);
+    return zx_system_get_performance_info(rsrc, ZX_CPU_PERF_SCALE, zx_system_get_num_cpus(), info, &n);
 }
 
 static zx_status_t set_perf(zx_handle_t rsrc) {
@@ -156,24 +158,37 @@ static zx_status_t set_perf(zx_handle_t rsrc) {
     return zx_system_set_performance_info(rsrc, ZX_CPU_PERF_SCALE, &info, 1);
 }
 
+// The CPUs online: 1 unless the harness boots with SMP=N (bin/smp-check checks the exact count).
+TEST(SystemCpu, NumCpus) {
+    uint32_t cpus = zx_system_get_num_cpus();
+    EXPECT_GE(cpus, 1u);
+    EXPECT_LE(cpus, (uint32_t)MAX_CPUS);
+}
+
 TEST(SystemCpu, GetAndSetPerformanceInfo) {
     zx_handle_t rsrc = system_resource(ZX_RSRC_SYSTEM_CPU_BASE);
     uint32_t cpus = zx_system_get_num_cpus();
-    zx_cpu_performance_info_t info[1];
+    ASSERT_LE(cpus, (uint32_t)MAX_CPUS);
+    zx_cpu_performance_info_t info[MAX_CPUS];
     size_t n = 0;
-    ASSERT_EQ(cpus, 1);
     ASSERT_OK(zx_system_get_performance_info(rsrc, ZX_CPU_DEFAULT_PERF_SCALE, cpus, info, &n));
-    EXPECT_EQ(n, 1);
-    EXPECT_EQ(info[0].logical_cpu_number, 0);
-    EXPECT_EQ(info[0].performance_scale.integral_part, 1);
-    zx_cpu_performance_info_t half = {0, {0, 1u << 31}};
-    ASSERT_OK(zx_system_set_performance_info(rsrc, ZX_CPU_PERF_SCALE, &half, 1));
+    EXPECT_EQ(n, cpus);
+    for (uint32_t i = 0; i < cpus; i++) {
+        EXPECT_EQ(info[i].logical_cpu_number, i);
+        EXPECT_EQ(info[i].performance_scale.integral_part, 1);
+    }
+    // Set CPU 0 only (and the last CPU too when there are several): the others keep theirs.
+    zx_cpu_performance_info_t half[2] = {{0, {0, 1u << 31}}, {cpus - 1, {0, 1u << 30}}};
+    ASSERT_OK(zx_system_set_performance_info(rsrc, ZX_CPU_PERF_SCALE, half, cpus > 1 ? 2 : 1));
     ASSERT_OK(zx_system_get_performance_info(rsrc, ZX_CPU_PERF_SCALE, cpus, info, &n));
     EXPECT_EQ(info[0].performance_scale.integral_part, 0);
     EXPECT_EQ(info[0].performance_scale.fractional_part, 1u << 31);
+    for (uint32_t i = 1; i + 1 < cpus; i++) EXPECT_EQ(info[i].performance_scale.integral_part, 1);
+    if (cpus > 1) EXPECT_EQ(info[cpus - 1].performance_scale.fractional_part, 1u << 30);
     ASSERT_OK(zx_system_get_performance_info(rsrc, ZX_CPU_DEFAULT_PERF_SCALE, cpus, info, &n));
     EXPECT_EQ(info[0].performance_scale.integral_part, 1);
-    EXPECT_OK(set_perf(rsrc));
+    zx_cpu_performance_info_t one[2] = {{0, {1, 0}}, {cpus - 1, {1, 0}}};
+    EXPECT_OK(zx_system_set_performance_info(rsrc, ZX_CPU_PERF_SCALE, one, cpus > 1 ? 2 : 1));
     zx_handle_close(rsrc);
 }
 
@@ -181,16 +196,19 @@ TEST(SystemCpu, PerformanceInfoErrors) {
     expect_resource_checks(get_perf, ZX_RSRC_SYSTEM_INFO_BASE);
     expect_resource_checks(set_perf, ZX_RSRC_SYSTEM_INFO_BASE);
     zx_handle_t rsrc = system_resource(ZX_RSRC_SYSTEM_CPU_BASE);
-    zx_cpu_performance_info_t info[2] = {{0, {1, 0}}, {1, {1, 0}}};
+    uint32_t cpus = zx_system_get_num_cpus();
+    ASSERT_LE(cpus, (uint32_t)MAX_CPUS);
+    zx_cpu_performance_info_t info[MAX_CPUS + 1];
+    for (uint32_t i = 0; i <= MAX_CPUS; i++) info[i] = (zx_cpu_performance_info_t){i, {1, 0}};
     size_t n;
-    EXPECT_STATUS(zx_system_get_performance_info(rsrc, 99, 1, info, &n), ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_system_get_performance_info(rsrc, 99, cpus, info, &n), ZX_ERR_INVALID_ARGS);
     EXPECT_STATUS(zx_system_get_performance_info(rsrc, ZX_CPU_PERF_SCALE, 0, info, &n),
                   ZX_ERR_OUT_OF_RANGE);
-    EXPECT_STATUS(zx_system_get_performance_info(rsrc, ZX_CPU_PERF_SCALE, 2, info, &n),
+    EXPECT_STATUS(zx_system_get_performance_info(rsrc, ZX_CPU_PERF_SCALE, cpus + 1, info, &n),
                   ZX_ERR_OUT_OF_RANGE);
-    EXPECT_STATUS(zx_system_get_performance_info(rsrc, ZX_CPU_PERF_SCALE, 1, info, NULL),
+    EXPECT_STATUS(zx_system_get_performance_info(rsrc, ZX_CPU_PERF_SCALE, cpus, info, NULL),
                   ZX_ERR_INVALID_ARGS);
-    EXPECT_STATUS(zx_system_get_performance_info(rsrc, ZX_CPU_PERF_SCALE, 1, NULL, &n),
+    EXPECT_STATUS(zx_system_get_performance_info(rsrc, ZX_CPU_PERF_SCALE, cpus, NULL, &n),
                   ZX_ERR_INVALID_ARGS);
     EXPECT_STATUS(zx_system_set_performance_info(rsrc, 99, info, 1), ZX_ERR_INVALID_ARGS);
     EXPECT_STATUS(zx_system_set_performance_info(rsrc, ZX_CPU_DEFAULT_PERF_SCALE, info, 1),
@@ -199,16 +217,29 @@ TEST(SystemCpu, PerformanceInfoErrors) {
                   ZX_ERR_INVALID_ARGS);
     EXPECT_STATUS(zx_system_set_performance_info(rsrc, ZX_CPU_PERF_SCALE, info, 0),
                   ZX_ERR_OUT_OF_RANGE);
-    EXPECT_STATUS(zx_system_set_performance_info(rsrc, ZX_CPU_PERF_SCALE, info, 2),
+    EXPECT_STATUS(zx_system_set_performance_info(rsrc, ZX_CPU_PERF_SCALE, info, cpus + 1),
                   ZX_ERR_OUT_OF_RANGE);
-    zx_cpu_performance_info_t bad_cpu = {7, {1, 0}}, zero = {0, {0, 0}};
+    zx_cpu_performance_info_t bad_cpu = {cpus, {1, 0}};
+    zx_cpu_performance_info_t zero[2] = {{0, {0, 1u << 31}}, {cpus - 1, {0, 0}}};
+    zx_cpu_performance_info_t twice[2] = {{0, {0, 1u << 31}}, {0, {0, 1u << 31}}};
     EXPECT_STATUS(zx_system_set_performance_info(rsrc, ZX_CPU_PERF_SCALE, &bad_cpu, 1),
                   ZX_ERR_OUT_OF_RANGE);
-    EXPECT_STATUS(zx_system_set_performance_info(rsrc, ZX_CPU_PERF_SCALE, &zero, 1),
+    EXPECT_STATUS(zx_system_set_performance_info(rsrc, ZX_CPU_PERF_SCALE, &zero[1], 1),
                   ZX_ERR_OUT_OF_RANGE);
-    // The failed calls changed nothing.
-    ASSERT_OK(zx_system_get_performance_info(rsrc, ZX_CPU_PERF_SCALE, 1, info, &n));
-    EXPECT_EQ(info[0].performance_scale.integral_part, 1);
+    if (cpus > 1) {
+        // A bad entry after a good one: the good one is not applied either.
+        EXPECT_STATUS(zx_system_set_performance_info(rsrc, ZX_CPU_PERF_SCALE, zero, 2),
+                      ZX_ERR_OUT_OF_RANGE);
+        zx_cpu_performance_info_t backwards[2] = {{cpus - 1, {0, 1u << 31}}, {0, {0, 1u << 31}}};
+        EXPECT_STATUS(zx_system_set_performance_info(rsrc, ZX_CPU_PERF_SCALE, backwards, 2),
+                      ZX_ERR_INVALID_ARGS);
+    }
+    EXPECT_STATUS(zx_system_set_performance_info(rsrc, ZX_CPU_PERF_SCALE, twice, cpus > 1 ? 2 : 1),
+                  cpus > 1 ? ZX_ERR_INVALID_ARGS : ZX_OK);
+    // The failed calls changed nothing (with one CPU, `twice` was one valid entry: undo it).
+    if (cpus == 1) EXPECT_OK(set_perf(rsrc));
+    ASSERT_OK(zx_system_get_performance_info(rsrc, ZX_CPU_PERF_SCALE, cpus, info, &n));
+    for (uint32_t i = 0; i < cpus; i++) EXPECT_EQ(info[i].performance_scale.integral_part, 1);
     zx_handle_close(rsrc);
 }
 #endif

@@ -1,0 +1,216 @@
+// Bringing up the other CPUs (application processors, APs). The boot CPU (BSP) finds them in
+// the ACPI MADT and starts each in turn with INIT, SIPI, SIPI (Intel SDM vol. 3, "MP
+// initialization": INIT, 10 ms, SIPI, 200 us, SIPI) at the trampoline (trampoline.S). Each AP
+// loads its own GDT and TSS and the shared IDT, enables what the BSP enables, turns its local
+// APIC on and parks in hal_idle with interrupts on, woken only by an IPI. The BSP runs
+// everything else: the kernel's objects and executor assume one CPU (docs/smp.md).
+#include <string.h>
+
+#include "hal/hal.h"
+#include "kernel/debug.h"
+#include "x86.h"
+
+#define AP_STACK_SIZE 16384
+#define INIT_DELAY_NS 10000000ull   // INIT to the first SIPI
+#define SIPI_DELAY_NS 200000ull     // after each SIPI
+#define AP_TIMEOUT_NS 1000000000ull // an AP not online this long after its SIPIs is left out
+#define IPI_TIMEOUT_NS 100000000ull
+#define ICR_TIMEOUT_NS 100000000ull  // for the local APIC to accept an interrupt command
+
+#define ICR_FIXED     0x000
+#define ICR_INIT      0x500
+#define ICR_STARTUP   0x600
+#define ICR_PENDING   (1u << 12)
+#define ICR_ASSERT    (1u << 14)
+#define ICR_LEVEL     (1u << 15)
+
+extern const char x86_tramp_start[], x86_tramp_params[], x86_tramp_end[];  // trampoline.S
+extern void x86_ap_start64(void);
+extern uint64_t boot_pml4[];  // boot.S
+
+static uint8_t ap_stacks[X86_MAX_CPUS][AP_STACK_SIZE] __attribute__((aligned(16)));  // [0] unused
+static unsigned cpus_online = 1;
+static uint8_t cpu_of_apic[X86_XAPIC_IDS];  // APIC id -> logical number, for the CPUs online
+
+struct tramp_params {
+    uint64_t boot_cr3, efer, kernel_cr3, stack, entry, cpu;
+};
+_Static_assert(offsetof(struct tramp_params, boot_cr3) == X86_TRAMP_BOOT_CR3, "trampoline.S");
+_Static_assert(offsetof(struct tramp_params, efer) == X86_TRAMP_EFER, "trampoline.S");
+_Static_assert(offsetof(struct tramp_params, kernel_cr3) == X86_TRAMP_KERNEL_CR3, "trampoline.S");
+_Static_assert(offsetof(struct tramp_params, stack) == X86_TRAMP_STACK, "trampoline.S");
+_Static_assert(offsetof(struct tramp_params, entry) == X86_TRAMP_ENTRY, "trampoline.S");
+_Static_assert(offsetof(struct tramp_params, cpu) == X86_TRAMP_CPU, "trampoline.S");
+_Static_assert(sizeof(struct tramp_params) == X86_TRAMP_PARAMS_SIZE, "trampoline.S");
+
+_Static_assert(X86_MAX_CPUS == HAL_MAX_CPUS, "hal.h");
+
+unsigned hal_cpu_count(void) { return cpus_online; }
+
+unsigned hal_cpu_id(void) { return cpus_online == 1 ? 0 : cpu_of_apic[x86_apic_id()]; }
+
+static void wait_ns(uint64_t ns) {
+    zx_time_t end = hal_now() + (zx_time_t)ns;
+    while (hal_now() < end) __asm__ volatile("pause");
+}
+
+// Whether the local APIC accepted the last interrupt command (its delivery status went idle)
+// within ICR_TIMEOUT_NS.
+static bool icr_idle(void) {
+    zx_time_t end = hal_now() + (zx_time_t)ICR_TIMEOUT_NS;
+    while (lapic_read(LAPIC_ICR_LO) & ICR_PENDING) {
+        if (hal_now() >= end) return false;
+        __asm__ volatile("pause");
+    }
+    return true;
+}
+
+// Writes the interrupt command (destination, then the low word, which sends) once the previous
+// one has been accepted, and waits for this one to be. The caller has interrupts off, so the
+// two writes are not split.
+static bool send_icr(uint32_t apic_id, uint32_t low) {
+    if (!icr_idle()) return false;
+    lapic_write(LAPIC_ICR_HI, apic_id << 24);
+    lapic_write(LAPIC_ICR_LO, low);
+    return icr_idle();
+}
+
+void x86_send_ipi(unsigned cpu, uint8_t vector) {
+    DEBUG_ASSERT(cpu < cpus_online);
+    send_icr(x86_percpu[cpu].apic_id, ICR_FIXED | ICR_ASSERT | vector);
+}
+
+void x86_ipi_taken(void) { __atomic_fetch_add(&x86_percpu[hal_cpu_id()].ipis, 1, __ATOMIC_RELEASE); }
+
+static bool send_init(uint32_t apic_id) {
+    lapic_write(LAPIC_ESR, 0);
+    return send_icr(apic_id, ICR_INIT | ICR_LEVEL | ICR_ASSERT) &&
+           send_icr(apic_id, ICR_INIT | ICR_LEVEL);  // de-assert
+}
+
+// The APIC id that `zc.smp_nostart=ID` on the command line names: that CPU gets its INIT but no
+// SIPI, so it never comes up. For the test of the timeout path (tests/harness/test_smp.py).
+static unsigned nostart_apic = ~0u;
+
+// Starts CPU `cpu` (its apic_id set) and waits for it to say it is online.
+static bool start_ap(unsigned cpu) {
+    struct x86_percpu *c = &x86_percpu[cpu];
+    struct tramp_params *p = paddr_to_kva(X86_TRAMP_PA + (x86_tramp_params - x86_tramp_start));
+    p->stack = (uint64_t)&ap_stacks[cpu][AP_STACK_SIZE];
+    p->cpu = cpu;
+    if (!send_init(c->apic_id)) return false;
+    wait_ns(INIT_DELAY_NS);
+    bool sipi = c->apic_id != nostart_apic;
+    for (int i = 0; i < 2 && sipi && !__atomic_load_n(&c->online, __ATOMIC_ACQUIRE); i++) {
+        send_icr(c->apic_id, ICR_STARTUP | ICR_ASSERT | (X86_TRAMP_PA >> 12));
+        wait_ns(SIPI_DELAY_NS);
+    }
+    zx_time_t end = hal_now() + (zx_time_t)AP_TIMEOUT_NS;
+    while (!__atomic_load_n(&c->online, __ATOMIC_ACQUIRE)) {
+        if (hal_now() >= end) {
+            // Back to wait-for-SIPI, so that it cannot wake later on another CPU's parameters
+            // (and a flag it set just now does not count for the next CPU in this slot).
+            send_init(c->apic_id);
+            __atomic_store_n(&c->online, 0, __ATOMIC_RELAXED);
+            return false;
+        }
+        __asm__ volatile("pause");
+    }
+    return true;
+}
+
+// The AP's C entry (trampoline.S: x86_ap_start64), on its own stack and the kernel's tables.
+void x86_ap_main(unsigned cpu) {
+    struct x86_percpu *c = &x86_percpu[cpu];
+    x86_cpu_init_ap(cpu);
+    x86_lapic_init_ap();
+    if (x86_apic_id() != c->apic_id) hal_halt();  // not the CPU the BSP started: stay out
+    __atomic_store_n(&c->online, 1, __ATOMIC_RELEASE);
+    for (;;) hal_idle();
+}
+
+// Sends each AP an IPI and waits for it to be taken, so that the boot log shows the IPI path
+// working end to end (or which CPU it failed on). Returns how many took it.
+static unsigned check_ipis(void) {
+    unsigned taken = 0;
+    for (unsigned cpu = 1; cpu < cpus_online; cpu++) {
+        const uint64_t *ipis = &x86_percpu[cpu].ipis;
+        uint64_t before = __atomic_load_n(ipis, __ATOMIC_ACQUIRE);
+        x86_send_ipi(cpu, X86_VEC_IPI);
+        zx_time_t end = hal_now() + (zx_time_t)IPI_TIMEOUT_NS;
+        while (__atomic_load_n(ipis, __ATOMIC_ACQUIRE) == before && hal_now() < end)
+            __asm__ volatile("pause");
+        if (__atomic_load_n(ipis, __ATOMIC_ACQUIRE) != before)
+            taken++;
+        else
+            kprintf("zc: smp: CPU %u (APIC id %u) did not take an IPI in %llu ms\n", cpu,
+                    x86_percpu[cpu].apic_id, IPI_TIMEOUT_NS / 1000000);
+    }
+    return taken;
+}
+
+static void print_online(const struct x86_madt_skipped *skipped, unsigned failed, zx_time_t took,
+                         unsigned ipis_taken) {
+    char line[160];
+    size_t n = ksnprintf(line, sizeof(line), "zc: smp: %u CPU%s online (APIC ids ", cpus_online,
+                         cpus_online == 1 ? "" : "s");
+    for (unsigned cpu = 0; cpu < cpus_online; cpu++)
+        n += ksnprintf(line + n, sizeof(line) - n, "%s%u", cpu ? "," : "", x86_percpu[cpu].apic_id);
+    n += ksnprintf(line + n, sizeof(line) - n, ")");
+    if (cpus_online > 1)
+        n += ksnprintf(line + n, sizeof(line) - n, " in %ld ms, IPI taken by %u of %u",
+                       took / 1000000, ipis_taken, cpus_online - 1);
+    if (skipped->disabled)
+        n += ksnprintf(line + n, sizeof(line) - n, "; %u disabled in the MADT", skipped->disabled);
+    if (skipped->over)
+        n += ksnprintf(line + n, sizeof(line) - n, "; %u left out (over %u CPUs or xAPIC ids)",
+                       skipped->over, X86_MAX_CPUS);
+    if (failed) ksnprintf(line + n, sizeof(line) - n, "; %u failed to start", failed);
+    kprintf("%s\n", line);
+}
+
+void x86_smp_init(void) {
+    uint32_t ids[X86_MAX_CPUS];
+    struct x86_madt_skipped skipped;
+    unsigned failed = 0;
+    unsigned listed = x86_acpi_cpus(x86_rsdp_hint, ids, X86_MAX_CPUS, &skipped);
+    uint32_t bsp = x86_apic_id();
+    x86_cmdline_uint("zc.smp_nostart", &nostart_apic);
+    x86_percpu[0].apic_id = bsp;
+    x86_percpu[0].online = 1;
+    if (listed == 0) {
+        kprintf("zc: smp: no ACPI MADT; 1 CPU (APIC id %u)\n", bsp);
+        return;
+    }
+    if (listed > 1 && !x86_tramp_page_ram) {
+        kprintf("zc: smp: page %#x is not RAM, cannot start the other CPUs\n", X86_TRAMP_PA);
+        listed = 1;
+    }
+    if (listed > 1) {
+        memcpy(paddr_to_kva(X86_TRAMP_PA), x86_tramp_start, x86_tramp_end - x86_tramp_start);
+        struct tramp_params *p = paddr_to_kva(X86_TRAMP_PA + (x86_tramp_params - x86_tramp_start));
+        p->boot_cr3 = (uintptr_t)boot_pml4 - KERNEL_VBASE;
+        p->efer = rdmsr(MSR_EFER) & EFER_NXE;
+        p->kernel_cr3 = x86_kernel_cr3();
+        p->entry = (uint64_t)x86_ap_start64;
+    }
+    zx_time_t t0 = hal_now();
+    cpu_of_apic[bsp] = 0;
+    for (unsigned i = 0; i < listed; i++) {
+        if (ids[i] == bsp) continue;
+        unsigned cpu = cpus_online;
+        x86_percpu[cpu].apic_id = ids[i];
+        if (!start_ap(cpu)) {
+            kprintf("zc: smp: CPU with APIC id %u did not come up in %llu ms; left out\n", ids[i],
+                    AP_TIMEOUT_NS / 1000000);
+            x86_percpu[cpu].apic_id = 0;
+            failed++;
+            continue;
+        }
+        cpu_of_apic[ids[i]] = (uint8_t)cpu;
+        cpus_online++;
+    }
+    zx_time_t took = hal_now() - t0;
+    unsigned ipis_taken = check_ipis();
+    print_online(&skipped, failed, took, ipis_taken);
+}
