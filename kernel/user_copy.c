@@ -15,28 +15,40 @@ static size_t max_faults(uintptr_t addr, size_t len) {
     return ((addr + len + HAL_PAGE_SIZE - 1) / HAL_PAGE_SIZE) - addr / HAL_PAGE_SIZE + 1;
 }
 
+// A copy that hit a page fault: resolve it and copy again, once per page at most. Out of line,
+// so the common case keeps no registers of its own (the HAL's copy keeps its arguments).
+__attribute__((noinline, cold)) static zx_status_t copy_from_user_faulted(void *dst, user_in_ptr src, size_t len,
+                                                                          uintptr_t fault) {
+    for (size_t budget = max_faults(src.addr, len); budget--;) {
+        if (!resolve_fault || resolve_fault(fault, 0) != ZX_OK) break;
+        zx_status_t st = hal_copy_from_user(dst, src.addr, len, &fault);
+        if (st != ZX_ERR_UNAVAILABLE) return st;
+    }
+    return ZX_ERR_INVALID_ARGS;
+}
+
+__attribute__((noinline, cold)) static zx_status_t copy_to_user_faulted(user_out_ptr dst, const void *src, size_t len,
+                                                                        uintptr_t fault) {
+    for (size_t budget = max_faults(dst.addr, len); budget--;) {
+        if (!resolve_fault || resolve_fault(fault, HAL_FAULT_WRITE) != ZX_OK) break;
+        zx_status_t st = hal_copy_to_user(dst.addr, src, len, &fault);
+        if (st != ZX_ERR_UNAVAILABLE) return st;
+    }
+    return ZX_ERR_INVALID_ARGS;
+}
+
 zx_status_t copy_from_user(void *dst, user_in_ptr src, size_t len) {
     uintptr_t fault;
     zx_status_t st = hal_copy_from_user(dst, src.addr, len, &fault);
     if (likely(st != ZX_ERR_UNAVAILABLE)) return st;
-    for (size_t budget = max_faults(src.addr, len); budget--;) {
-        if (!resolve_fault || resolve_fault(fault, 0) != ZX_OK) break;
-        st = hal_copy_from_user(dst, src.addr, len, &fault);
-        if (st != ZX_ERR_UNAVAILABLE) return st;
-    }
-    return ZX_ERR_INVALID_ARGS;
+    return copy_from_user_faulted(dst, src, len, fault);
 }
 
 zx_status_t copy_to_user(user_out_ptr dst, const void *src, size_t len) {
     uintptr_t fault;
     zx_status_t st = hal_copy_to_user(dst.addr, src, len, &fault);
     if (likely(st != ZX_ERR_UNAVAILABLE)) return st;
-    for (size_t budget = max_faults(dst.addr, len); budget--;) {
-        if (!resolve_fault || resolve_fault(fault, HAL_FAULT_WRITE) != ZX_OK) break;
-        st = hal_copy_to_user(dst.addr, src, len, &fault);
-        if (st != ZX_ERR_UNAVAILABLE) return st;
-    }
-    return ZX_ERR_INVALID_ARGS;
+    return copy_to_user_faulted(dst, src, len, fault);
 }
 
 zx_status_t copy_name_from_user(char *dst, size_t max, user_in_ptr src, size_t len) {
