@@ -12,15 +12,36 @@
 static struct slab_cache channel_cache;
 static bool cache_ready;
 
-struct message *message_alloc(uint32_t num_bytes, uint32_t num_handles) {
-    size_t hoff = (sizeof(struct message) + num_bytes + 7) & ~7ul;
-    struct message *m = kmalloc(hoff + num_handles * sizeof(struct msg_handle));
-    if (!m) return NULL;
+static bool message_fits_small(uint32_t num_bytes, uint32_t num_handles) {
+    return num_bytes <= MSG_SMALL_BYTES && num_handles <= MSG_SMALL_HANDLES;
+}
+
+// Sets the sizes of m (room for them) and empties its handle slots.
+static struct message *message_reset(struct message *m, uint32_t num_bytes, uint32_t num_handles) {
     m->num_bytes = num_bytes;
     m->num_handles = num_handles;
-    m->handles = (struct msg_handle *)((char *)m + hoff);
     for (uint32_t i = 0; i < num_handles; i++) m->handles[i] = (struct msg_handle){0};
     return m;
+}
+
+struct message *message_alloc(uint32_t num_bytes, uint32_t num_handles) {
+    bool small = message_fits_small(num_bytes, num_handles);
+    uint32_t room_bytes = small ? MSG_SMALL_BYTES : num_bytes, room_handles = small ? MSG_SMALL_HANDLES : num_handles;
+    size_t hoff = (sizeof(struct message) + room_bytes + 7) & ~7ul;
+    struct message *m = kmalloc(hoff + room_handles * sizeof(struct msg_handle));
+    if (!m) return NULL;
+    m->small = small;
+    m->handles = (struct msg_handle *)((char *)m + hoff);
+    return message_reset(m, num_bytes, num_handles);
+}
+
+struct message *channel_message_alloc(struct channel *dst, uint32_t num_bytes, uint32_t num_handles) {
+    struct message *m = dst->spare;
+    if (likely(m && message_fits_small(num_bytes, num_handles))) {
+        dst->spare = NULL;
+        return message_reset(m, num_bytes, num_handles);
+    }
+    return message_alloc(num_bytes, num_handles);
 }
 
 void msg_handle_arrived(struct msg_handle *h) {
@@ -28,13 +49,23 @@ void msg_handle_arrived(struct msg_handle *h) {
     h->from_owner = NULL;
 }
 
-void message_free(struct message *m) {
+static void message_release_handles(struct message *m) {
     for (uint32_t i = 0; i < m->num_handles; i++) {
         if (!m->handles[i].obj) continue;
         msg_handle_arrived(&m->handles[i]);
         handle_release(m->handles[i].obj);
     }
+}
+
+void message_free(struct message *m) {
+    message_release_handles(m);
     kfree(m);
+}
+
+void channel_message_free(struct channel *ch, struct message *m) {
+    message_release_handles(m);  // cannot end ch: the caller's handle keeps it
+    if (likely(m->small && !ch->spare)) ch->spare = m;
+    else kfree(m);
 }
 
 uint32_t channel_next_txid(void) {
@@ -57,9 +88,15 @@ static void channel_on_zero_handles(struct kobj *o) {
     struct list_node *n;
     while ((n = list_pop_head(&ch->messages))) message_free(container_of(n, struct message, link));
     ch->count = 0;
+    kfree(ch->spare);  // nothing writes to this end any more
+    ch->spare = NULL;
 }
 
-static void channel_destroy(struct kobj *o) { slab_free(to_channel(o)); }
+static void channel_destroy(struct kobj *o) {
+    struct channel *ch = to_channel(o);
+    kfree(ch->spare);
+    slab_free(ch);
+}
 
 static const struct kobj_ops channel_ops = {.on_zero_handles = channel_on_zero_handles,
                                             .destroy = channel_destroy,
@@ -83,6 +120,7 @@ zx_status_t channel_create_pair(struct channel **a, struct channel **b) {
     wait_queue_init(&x->callers);
     wait_queue_init(&y->callers);
     x->count = y->count = 0;
+    x->spare = y->spare = NULL;
     kobj_pair(&x->obj, &y->obj);
     x->obj.signals = y->obj.signals = ZX_CHANNEL_WRITABLE;
     *a = x;
@@ -90,20 +128,25 @@ zx_status_t channel_create_pair(struct channel **a, struct channel **b) {
     return ZX_OK;
 }
 
+// A zx_channel_call on dst waits for m (its txid): hand it over and wake it.
+__attribute__((noinline)) static bool reply_to_caller(struct channel *dst, struct message *m) {
+    if (m->num_bytes < sizeof(uint32_t)) return false;
+    uint32_t txid;
+    memcpy(&txid, m->data, sizeof(txid));
+    wait_queue_for_each(&dst->callers, w) {
+        if (w->state.channel_call.txid != txid) continue;
+        w->state.channel_call.reply = m;
+        waiter_wake(w, ZX_OK);  // takes it off the queue: stop iterating
+        return true;
+    }
+    return false;
+}
+
 zx_status_t channel_send(struct channel *ch, struct message *m) {
     struct kobj *peer = ch->obj.peer;
     if (!peer) return ZX_ERR_PEER_CLOSED;
     struct channel *dst = to_channel(peer);
-    if (!wait_queue_empty(&dst->callers) && m->num_bytes >= sizeof(uint32_t)) {
-        uint32_t txid;
-        memcpy(&txid, m->data, sizeof(txid));
-        wait_queue_for_each(&dst->callers, w) {
-            if (w->state.channel_call.txid != txid) continue;
-            w->state.channel_call.reply = m;
-            waiter_wake(w, ZX_OK);  // takes it off the queue: stop iterating
-            return ZX_OK;
-        }
-    }
+    if (unlikely(!wait_queue_empty(&dst->callers)) && reply_to_caller(dst, m)) return ZX_OK;
     list_add_tail(&dst->messages, &m->link);
     if (dst->count++ == 0) kobj_signal(peer, 0, ZX_CHANNEL_READABLE);
     // Zircon's IPC limit: the write succeeds, and the writer gets a policy exception, which

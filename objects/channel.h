@@ -18,10 +18,18 @@ struct msg_handle {
 // The handle in slot h of m arrived in a table (or is being destroyed): end its old waits.
 void msg_handle_arrived(struct msg_handle *h);
 
+// Messages of up to MSG_SMALL_BYTES bytes and MSG_SMALL_HANDLES handles all take one
+// allocation size, so a freed one can carry any other: each endpoint keeps the last small
+// message read from it (channel.spare) for the next write to it, and a steady write/read
+// exchange allocates nothing.
+#define MSG_SMALL_BYTES 128
+#define MSG_SMALL_HANDLES 4
+
 struct message {
     struct list_node link;
     uint32_t num_bytes;
     uint32_t num_handles;
+    bool small;                  // MSG_SMALL_BYTES and MSG_SMALL_HANDLES of room
     struct msg_handle *handles;  // points into the same allocation, after the bytes
     uint8_t data[];
 };
@@ -35,6 +43,7 @@ struct channel {
     struct list_node messages;
     uint32_t count;
     struct wait_queue callers;   // zx_channel_call waiting for replies (WAIT_CHANNEL_CALL)
+    struct message *spare;       // a small message read from this end, for the next write to it
 };
 
 static inline struct channel *to_channel(struct kobj *o) {
@@ -44,6 +53,10 @@ static inline struct channel *to_channel(struct kobj *o) {
 zx_status_t channel_create_pair(struct channel **a, struct channel **b) __attribute__((warn_unused_result));
 struct message *message_alloc(uint32_t num_bytes, uint32_t num_handles);
 void message_free(struct message *m);  // releases the handles it still holds
+// A message to queue on dst (its spare one when it fits), or NULL.
+struct message *channel_message_alloc(struct channel *dst, uint32_t num_bytes, uint32_t num_handles);
+// Frees m, which was on ch's queue (or was to go there): a small one becomes ch's spare.
+void channel_message_free(struct channel *ch, struct message *m);
 // Queues m on the peer of ch. ZX_ERR_PEER_CLOSED (m untouched) when there is none.
 zx_status_t channel_send(struct channel *ch, struct message *m) __attribute__((warn_unused_result));
 struct message *channel_peek(struct channel *ch);
