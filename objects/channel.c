@@ -12,18 +12,6 @@
 static struct slab_cache channel_cache;
 static bool cache_ready;
 
-static bool message_fits_small(uint32_t num_bytes, uint32_t num_handles) {
-    return num_bytes <= MSG_SMALL_BYTES && num_handles <= MSG_SMALL_HANDLES;
-}
-
-// Sets the sizes of m (room for them) and empties its handle slots.
-static struct message *message_reset(struct message *m, uint32_t num_bytes, uint32_t num_handles) {
-    m->num_bytes = num_bytes;
-    m->num_handles = num_handles;
-    for (uint32_t i = 0; i < num_handles; i++) m->handles[i] = (struct msg_handle){0};
-    return m;
-}
-
 struct message *message_alloc(uint32_t num_bytes, uint32_t num_handles) {
     bool small = message_fits_small(num_bytes, num_handles);
     uint32_t room_bytes = small ? MSG_SMALL_BYTES : num_bytes, room_handles = small ? MSG_SMALL_HANDLES : num_handles;
@@ -31,17 +19,11 @@ struct message *message_alloc(uint32_t num_bytes, uint32_t num_handles) {
     struct message *m = kmalloc(hoff + room_handles * sizeof(struct msg_handle));
     if (!m) return NULL;
     m->small = small;
+    m->num_bytes = num_bytes;
+    m->num_handles = num_handles;
     m->handles = (struct msg_handle *)((char *)m + hoff);
-    return message_reset(m, num_bytes, num_handles);
-}
-
-struct message *channel_message_alloc(struct channel *dst, uint32_t num_bytes, uint32_t num_handles) {
-    struct message *m = dst->spare;
-    if (likely(m && message_fits_small(num_bytes, num_handles))) {
-        dst->spare = NULL;
-        return message_reset(m, num_bytes, num_handles);
-    }
-    return message_alloc(num_bytes, num_handles);
+    for (uint32_t i = 0; i < num_handles; i++) m->handles[i] = (struct msg_handle){0};
+    return m;
 }
 
 void msg_handle_arrived(struct msg_handle *h) {
@@ -49,7 +31,7 @@ void msg_handle_arrived(struct msg_handle *h) {
     h->from_owner = NULL;
 }
 
-static void message_release_handles(struct message *m) {
+void message_release_handles(struct message *m) {
     for (uint32_t i = 0; i < m->num_handles; i++) {
         if (!m->handles[i].obj) continue;
         msg_handle_arrived(&m->handles[i]);
@@ -62,11 +44,6 @@ void message_free(struct message *m) {
     kfree(m);
 }
 
-void channel_message_free(struct channel *ch, struct message *m) {
-    message_release_handles(m);  // cannot end ch: the caller's handle keeps it
-    if (likely(m->small && !ch->spare)) ch->spare = m;
-    else kfree(m);
-}
 
 uint32_t channel_next_txid(void) {
     static uint32_t next;
@@ -147,20 +124,12 @@ zx_status_t channel_send(struct channel *ch, struct message *m) {
     if (!peer) return ZX_ERR_PEER_CLOSED;
     struct channel *dst = to_channel(peer);
     if (unlikely(!wait_queue_empty(&dst->callers)) && reply_to_caller(dst, m)) return ZX_OK;
-    list_add_tail(&dst->messages, &m->link);
-    if (dst->count++ == 0) kobj_signal(peer, 0, ZX_CHANNEL_READABLE);
-    // Zircon's IPC limit: the write succeeds, and the writer gets a policy exception, which
-    // ends the process unless something handles it.
-    if (unlikely(dst->count > CHANNEL_MAX_PENDING)) current_raise_policy_exception(ZX_EXCP_POLICY_CODE_CHANNEL_FULL_WRITE);
+    channel_enqueue(dst, m);
     return ZX_OK;
 }
 
-struct message *channel_peek(struct channel *ch) {
-    if (list_empty(&ch->messages)) return NULL;
-    return container_of(ch->messages.next, struct message, link);
-}
-
-void channel_pop(struct channel *ch) {
-    list_pop_head(&ch->messages);
-    if (--ch->count == 0) kobj_signal(&ch->obj, ZX_CHANNEL_READABLE, 0);
+// Zircon's IPC limit: the write succeeds, and the writer gets a policy exception, which ends
+// the process unless something handles it.
+__attribute__((noinline, cold)) void channel_overfull(void) {
+    current_raise_policy_exception(ZX_EXCP_POLICY_CODE_CHANNEL_FULL_WRITE);
 }

@@ -26,7 +26,9 @@ static inline bool user_range_ok(uintptr_t p, size_t len) {
     return p + len >= p && p + len <= HAL_USER_END;
 }
 
-zx_status_t hal_copy_from_user(void *dst, uintptr_t usrc, size_t len, uintptr_t *fault_addr) {
+// Always inlined (LTO) into copy_from_user / copy_to_user, and those into their callers.
+__attribute__((always_inline)) inline zx_status_t hal_copy_from_user(void *dst, uintptr_t usrc, size_t len,
+                                                                     uintptr_t *fault_addr) {
     if (len == 0) return ZX_OK;
     if (!user_range_ok(usrc, len)) return ZX_ERR_INVALID_ARGS;
     if (__builtin_expect(x86_user_copy(dst, (const void *)usrc, len), 0)) {
@@ -36,7 +38,8 @@ zx_status_t hal_copy_from_user(void *dst, uintptr_t usrc, size_t len, uintptr_t 
     return ZX_OK;
 }
 
-zx_status_t hal_copy_to_user(uintptr_t udst, const void *src, size_t len, uintptr_t *fault_addr) {
+__attribute__((always_inline)) inline zx_status_t hal_copy_to_user(uintptr_t udst, const void *src, size_t len,
+                                                                   uintptr_t *fault_addr) {
     if (len == 0) return ZX_OK;
     if (!user_range_ok(udst, len)) return ZX_ERR_INVALID_ARGS;
     if (__builtin_expect(x86_user_copy((void *)udst, src, len), 0)) {
