@@ -65,14 +65,15 @@ static void channel_on_zero_handles(struct kobj *o) {
     struct list_node *n;
     while ((n = list_pop_head(&ch->messages))) message_free(container_of(n, struct message, link));
     ch->count = 0;
-    kfree(ch->spare);  // nothing writes to this end any more
+    // Only a read through a handle, or a write to an end that has handles (an open peer),
+    // leaves a spare: none comes after this.
+    if (ch->spare) kfree(ch->spare);
     ch->spare = NULL;
 }
 
 static void channel_destroy(struct kobj *o) {
-    struct channel *ch = to_channel(o);
-    kfree(ch->spare);
-    slab_free(ch);
+    DEBUG_ASSERT(!to_channel(o)->spare);  // freed with the last handle
+    slab_free(to_channel(o));
 }
 
 static const struct kobj_ops channel_ops = {.on_zero_handles = channel_on_zero_handles,
