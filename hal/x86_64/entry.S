@@ -213,27 +213,25 @@ x86_context_enter:
     sysretq
 
 // int x86_user_memcpy(void *dst, const void *src, size_t len): 0, or 1 after a page fault.
-// Copies with user access enabled (SMAP). A page fault inside the copy resumes at the
-// recovery point below (x86_kernel_trap restores the stack pointer recorded here).
+// Copies with user access enabled (SMAP). A page fault inside the copy resumes at a recovery
+// point: for copies up to 64 bytes, x86_kernel_trap knows the code range
+// [x86_user_copy_small, x86_user_copy_small_end), which pushes nothing, so the fault's own
+// stack pointer is right and nothing is recorded per copy; longer copies record theirs.
 // Called from inline asm (usercopy.c), not as a C function: it keeps rdi, rsi and rdx (so a
 // caller can retry with the same arguments without saving them) and clobbers only rax, rcx,
 // r8-r11 and the flags.
 // Up to 64 bytes are copied inline with qword moves, each size as two overlapping runs (the
 // first and the last bytes; rewriting a byte with its own value is harmless): no `rep` and no
 // loop. Longer copies call the selected memcpy variant, saving the registers it may use.
-    .globl x86_user_memcpy
+    .globl x86_user_memcpy, x86_user_copy_small, x86_user_copy_small_end, x86_user_copy_fault
 x86_user_memcpy:
     cmp $64, %rdx
     ja 10f
-    lea 5f(%rip), %rax
-    mov %rax, x86_cpu+24(%rip)
-    mov %rsp, x86_cpu+32(%rip)
+x86_user_copy_small:
     cmpb $0, x86_feat+2(%rip)    // smap
     je 1f
     stac
-1:  cmp $16, %rdx
-    jb 20f
-    cmp $32, %rdx
+1:  cmp $32, %rdx
     jb 16f
     mov (%rsi), %rax                 // 32..64 bytes: the first 32, then the last 32
     mov 8(%rsi), %rcx
@@ -251,8 +249,14 @@ x86_user_memcpy:
     mov %rcx, -24(%rdi,%rdx)
     mov %r8, -16(%rdi,%rdx)
     mov %r9, -8(%rdi,%rdx)
-    jmp 6f
-16: mov (%rsi), %rax                 // 16..31 bytes: the first 16, then the last 16
+6:  xor %eax, %eax
+7:  cmpb $0, x86_feat+2(%rip)
+    je 8f
+    clac
+8:  ret
+16: cmp $16, %rdx
+    jb 20f
+    mov (%rsi), %rax                 // 16..31 bytes: the first 16, then the last 16
     mov 8(%rsi), %rcx
     mov -16(%rsi,%rdx), %r8
     mov -8(%rsi,%rdx), %r9
@@ -260,21 +264,21 @@ x86_user_memcpy:
     mov %rcx, 8(%rdi)
     mov %r8, -16(%rdi,%rdx)
     mov %r9, -8(%rdi,%rdx)
-    jmp 6f
+    jmp 6b
 20: cmp $8, %rdx
     jb 21f
     mov (%rsi), %rax                 // 8..15 bytes: the first and the last qword
     mov -8(%rsi,%rdx), %rcx
     mov %rax, (%rdi)
     mov %rcx, -8(%rdi,%rdx)
-    jmp 6f
+    jmp 6b
 21: cmp $4, %rdx
     jb 22f
     mov (%rsi), %eax                 // 4..7 bytes: the first and the last dword
     mov -4(%rsi,%rdx), %ecx
     mov %eax, (%rdi)
     mov %ecx, -4(%rdi,%rdx)
-    jmp 6f
+    jmp 6b
 22: xor %ecx, %ecx                   // 0..3 bytes, one at a time
     jmp 24f
 23: movb (%rsi,%rcx), %al
@@ -282,16 +286,11 @@ x86_user_memcpy:
     inc %rcx
 24: cmp %rdx, %rcx
     jb 23b
-    jmp 6f
-5:  mov $1, %ecx                  // resumed here after a fault
-    jmp 7f
-6:  xor %ecx, %ecx
-7:  cmpb $0, x86_feat+2(%rip)
-    je 8f
-    clac
-8:  movq $0, x86_cpu+24(%rip)
-    mov %ecx, %eax
-    ret
+    jmp 6b
+x86_user_copy_fault:                 // x86_kernel_trap resumes a faulting small copy here
+    mov $1, %eax
+    jmp 7b
+x86_user_copy_small_end:
 
 10: push %rdi
     push %rsi
