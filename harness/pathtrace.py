@@ -30,6 +30,8 @@ from . import qemu
 
 TRACE_RE = re.compile(r"^Trace \d+: 0x[0-9a-f]+ \[[0-9a-f]+/([0-9a-f]+)/")
 # Kernel symbols that are the trap/syscall entry and the return to user mode (assembly).
+# The end of the user half of the address space (x86_64, 47-bit canonical addresses).
+USER_END = 1 << 47
 ENTRY_SYMBOLS = {"x86_syscall_entry", "back_to_kernel", "x86_context_enter", "trap_common"}
 
 
@@ -113,7 +115,10 @@ def find_pie_base(pcs: List[int], elf: str, marker: str) -> int:
     if not off:
         return 0
     seen = set(pcs)
-    cands = {pc - off[0] for pc in seen if pc >= off[0] and (pc - off[0]) % 4096 == 0}
+    # User addresses only: a kernel base can score higher by chance (many kernel function
+    # entries sit at the program's symbol offsets from some page-aligned kernel address).
+    cands = {pc - off[0] for pc in seen
+             if off[0] <= pc < USER_END and (pc - off[0]) % 4096 == 0}
     def score(b: int) -> int:
         return sum(1 for a in syms.addrs if a + b in seen)
     return max(cands, key=score, default=0)

@@ -13,9 +13,12 @@ static struct slab_cache channel_cache;
 static bool cache_ready;
 
 struct message *message_alloc(uint32_t num_bytes, uint32_t num_handles) {
-    size_t hoff = (sizeof(struct message) + num_bytes + 7) & ~7ul;
-    struct message *m = kmalloc(hoff + num_handles * sizeof(struct msg_handle));
+    bool small = message_fits_small(num_bytes, num_handles);
+    uint32_t room_bytes = small ? MSG_SMALL_BYTES : num_bytes, room_handles = small ? MSG_SMALL_HANDLES : num_handles;
+    size_t hoff = (sizeof(struct message) + room_bytes + 7) & ~7ul;
+    struct message *m = kmalloc(hoff + room_handles * sizeof(struct msg_handle));
     if (!m) return NULL;
+    m->small = small;
     m->num_bytes = num_bytes;
     m->num_handles = num_handles;
     m->handles = (struct msg_handle *)((char *)m + hoff);
@@ -28,14 +31,19 @@ void msg_handle_arrived(struct msg_handle *h) {
     h->from_owner = NULL;
 }
 
-void message_free(struct message *m) {
+void message_release_handles(struct message *m) {
     for (uint32_t i = 0; i < m->num_handles; i++) {
         if (!m->handles[i].obj) continue;
         msg_handle_arrived(&m->handles[i]);
         handle_release(m->handles[i].obj);
     }
+}
+
+void message_free(struct message *m) {
+    message_release_handles(m);
     kfree(m);
 }
+
 
 uint32_t channel_next_txid(void) {
     static uint32_t next;
@@ -57,9 +65,16 @@ static void channel_on_zero_handles(struct kobj *o) {
     struct list_node *n;
     while ((n = list_pop_head(&ch->messages))) message_free(container_of(n, struct message, link));
     ch->count = 0;
+    // Only a read through a handle, or a write to an end that has handles (an open peer),
+    // leaves a spare: none comes after this.
+    if (ch->spare) kfree(ch->spare);
+    ch->spare = NULL;
 }
 
-static void channel_destroy(struct kobj *o) { slab_free(to_channel(o)); }
+static void channel_destroy(struct kobj *o) {
+    DEBUG_ASSERT(!to_channel(o)->spare);  // freed with the last handle
+    slab_free(to_channel(o));
+}
 
 static const struct kobj_ops channel_ops = {.on_zero_handles = channel_on_zero_handles,
                                             .destroy = channel_destroy,
@@ -83,6 +98,7 @@ zx_status_t channel_create_pair(struct channel **a, struct channel **b) {
     wait_queue_init(&x->callers);
     wait_queue_init(&y->callers);
     x->count = y->count = 0;
+    x->spare = y->spare = NULL;
     kobj_pair(&x->obj, &y->obj);
     x->obj.signals = y->obj.signals = ZX_CHANNEL_WRITABLE;
     *a = x;
@@ -90,34 +106,31 @@ zx_status_t channel_create_pair(struct channel **a, struct channel **b) {
     return ZX_OK;
 }
 
+// A zx_channel_call on dst waits for m (its txid): hand it over and wake it.
+__attribute__((noinline)) static bool reply_to_caller(struct channel *dst, struct message *m) {
+    if (m->num_bytes < sizeof(uint32_t)) return false;
+    uint32_t txid;
+    memcpy(&txid, m->data, sizeof(txid));
+    wait_queue_for_each(&dst->callers, w) {
+        if (w->state.channel_call.txid != txid) continue;
+        w->state.channel_call.reply = m;
+        waiter_wake(w, ZX_OK);  // takes it off the queue: stop iterating
+        return true;
+    }
+    return false;
+}
+
 zx_status_t channel_send(struct channel *ch, struct message *m) {
     struct kobj *peer = ch->obj.peer;
     if (!peer) return ZX_ERR_PEER_CLOSED;
     struct channel *dst = to_channel(peer);
-    if (!wait_queue_empty(&dst->callers) && m->num_bytes >= sizeof(uint32_t)) {
-        uint32_t txid;
-        memcpy(&txid, m->data, sizeof(txid));
-        wait_queue_for_each(&dst->callers, w) {
-            if (w->state.channel_call.txid != txid) continue;
-            w->state.channel_call.reply = m;
-            waiter_wake(w, ZX_OK);  // takes it off the queue: stop iterating
-            return ZX_OK;
-        }
-    }
-    list_add_tail(&dst->messages, &m->link);
-    if (dst->count++ == 0) kobj_signal(peer, 0, ZX_CHANNEL_READABLE);
-    // Zircon's IPC limit: the write succeeds, and the writer gets a policy exception, which
-    // ends the process unless something handles it.
-    if (unlikely(dst->count > CHANNEL_MAX_PENDING)) current_raise_policy_exception(ZX_EXCP_POLICY_CODE_CHANNEL_FULL_WRITE);
+    if (unlikely(!wait_queue_empty(&dst->callers)) && reply_to_caller(dst, m)) return ZX_OK;
+    channel_enqueue(dst, m);
     return ZX_OK;
 }
 
-struct message *channel_peek(struct channel *ch) {
-    if (list_empty(&ch->messages)) return NULL;
-    return container_of(ch->messages.next, struct message, link);
-}
-
-void channel_pop(struct channel *ch) {
-    list_pop_head(&ch->messages);
-    if (--ch->count == 0) kobj_signal(&ch->obj, ZX_CHANNEL_READABLE, 0);
+// Zircon's IPC limit: the write succeeds, and the writer gets a policy exception, which ends
+// the process unless something handles it.
+__attribute__((noinline, cold)) void channel_overfull(void) {
+    current_raise_policy_exception(ZX_EXCP_POLICY_CODE_CHANNEL_FULL_WRITE);
 }

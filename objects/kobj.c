@@ -74,10 +74,7 @@ void kobj_reap(struct kobj *o, uint8_t kind) {
 }
 
 
-void kobj_signal(struct kobj *o, zx_signals_t clear, zx_signals_t set) {
-    zx_signals_t old = o->signals;
-    o->signals = (old & ~clear) | set;
-    if (o->signals == old || list_empty(&o->observers)) return;
+__attribute__((noinline)) void kobj_signal_observers(struct kobj *o) {
     // Callbacks may remove their own observer (and only their own).
     list_for_each_safe(&o->observers, it, tmp) {
         struct observer *ob = container_of(it, struct observer, link);

@@ -118,8 +118,15 @@ static inline void kobj_unref(struct kobj *o) {
     if (--o->refcount == 0) kobj_reap(o, KOBJ_REAP_DESTROY);
 }
 
-// Change signals and notify matching observers.
-void kobj_signal(struct kobj *o, zx_signals_t clear, zx_signals_t set);
+// Change signals and notify matching observers. Inline: most signal changes (a channel
+// becoming readable, then not) have no one watching, and cost only the update.
+void kobj_signal_observers(struct kobj *o);  // calls the observers whose trigger o->signals meets
+static inline void kobj_signal(struct kobj *o, zx_signals_t clear, zx_signals_t set) {
+    zx_signals_t old = o->signals;
+    o->signals = (old & ~clear) | set;
+    if (likely(list_empty(&o->observers)) || o->signals == old) return;
+    kobj_signal_observers(o);
+}
 void kobj_observe(struct kobj *o, struct observer *ob);
 void kobj_unobserve(struct observer *ob);
 // The handle `h` of process `owner` to o is being closed: cancel its observers.

@@ -111,7 +111,9 @@ static zx_status_t take_handles(struct send_list *sl, struct kobj *self, struct 
 // Builds the message a write sends; consumes the moved handles even when it fails.
 static zx_status_t build_message(struct channel *ch, user_in_ptr bytes, uint32_t num_bytes,
                                  struct send_list *sl, struct message **out) {
-    struct message *m = message_alloc(num_bytes <= ZX_CHANNEL_MAX_MSG_BYTES ? num_bytes : 0, sl->n);
+    uint32_t nb = num_bytes <= ZX_CHANNEL_MAX_MSG_BYTES ? num_bytes : 0;
+    struct kobj *peer = ch->obj.peer;
+    struct message *m = peer ? channel_message_alloc(to_channel(peer), nb, sl->n) : message_alloc(nb, sl->n);
     if (!m) {
         for (uint32_t i = 0; i < sl->n; i++)
             if (!sl->etc || sl->disp[i].operation == ZX_HANDLE_OP_MOVE) (void)handle_close(cur_handles(), sl->values[i]);
@@ -128,8 +130,10 @@ static zx_status_t build_message(struct channel *ch, user_in_ptr bytes, uint32_t
     return ZX_OK;
 }
 
-static int64_t do_write(zx_handle_t handle, uint32_t options, user_in_ptr bytes, uint32_t num_bytes,
-                        user_inout_ptr handles, uint32_t num_handles, bool etc) {
+// The general write: every case, every error.
+__attribute__((noinline)) static int64_t do_write(zx_handle_t handle, uint32_t options, user_in_ptr bytes,
+                                                  uint32_t num_bytes, user_inout_ptr handles, uint32_t num_handles,
+                                                  bool etc) {
     if (num_handles > ZX_CHANNEL_MAX_MSG_HANDLES) {
         close_excess_handles(user_in(handles), num_handles, etc);
         return ZX_ERR_OUT_OF_RANGE;
@@ -157,10 +161,59 @@ static int64_t do_write(zx_handle_t handle, uint32_t options, user_in_ptr bytes,
     return st;
 }
 
+// The fast path of zx_channel_write (seL4's shape): a small message with at most
+// MSG_SMALL_HANDLES handles, all movable, to an open peer that no zx_channel_call waits on and
+// whose queue is not full. It checks each condition and changes nothing until all hold (and
+// the copies in have succeeded); otherwise it returns FAST_FALLBACK and do_write starts over,
+// giving the exact status and side effects of every other case.
+#define FAST_FALLBACK 1  // no zx_status_t is positive
+
+static int64_t write_fast(zx_handle_t handle, uint32_t options, user_in_ptr bytes, uint32_t num_bytes,
+                          user_in_ptr handles, uint32_t num_handles) {
+    if (unlikely(options != 0 || num_bytes > MSG_SMALL_BYTES || num_handles > MSG_SMALL_HANDLES))
+        return FAST_FALLBACK;
+    zx_handle_t values[MSG_SMALL_HANDLES];
+    if (num_handles && copy_from_user(values, handles, num_handles * sizeof(values[0])) != ZX_OK)
+        return FAST_FALLBACK;
+    struct channel *ch;
+    if (unlikely(lookup_channel_write_handle(handle, &ch) != ZX_OK)) return FAST_FALLBACK;
+    int64_t st = FAST_FALLBACK;
+    struct kobj *peer = ch->obj.peer;
+    struct channel *dst = peer ? to_channel(peer) : NULL;
+    if (unlikely(!dst || !wait_queue_empty(&dst->callers) || dst->count >= CHANNEL_MAX_PENDING)) goto out_unref;
+    // Each handle: valid, movable, not the channel itself, named once.
+    struct handle_table *ht = cur_handles();
+    for (uint32_t i = 0; i < num_handles; i++) {
+        struct handle_slot *s = handle_slot_of(ht, values[i]);
+        if (unlikely(!s || s->obj == &ch->obj || !(s->rights & ZX_RIGHT_TRANSFER))) goto out_unref;
+        for (uint32_t j = 0; j < i; j++)
+            if (unlikely(values[j] == values[i])) goto out_unref;
+    }
+    struct message *m = channel_message_alloc(dst, num_bytes, num_handles);
+    if (unlikely(!m)) goto out_unref;
+    if (unlikely(copy_from_user(m->data, bytes, num_bytes) != ZX_OK)) {
+        channel_message_free(dst, m);
+        goto out_unref;
+    }
+    for (uint32_t i = 0; i < num_handles; i++) {
+        struct msg_handle *mh = &m->handles[i];
+        (void)handle_detach(ht, values[i], &mh->obj, &mh->rights);
+        mh->from_owner = ht->owner;
+        mh->from_value = values[i];
+    }
+    channel_enqueue(dst, m);
+    st = ZX_OK;
+out_unref:
+    kobj_unref(&ch->obj);
+    return st;
+}
+
 // zx_status_t zx_channel_write(zx_handle_t handle, uint32_t options, const void* bytes,
 //                              uint32_t num_bytes, const zx_handle_t* handles, uint32_t num_handles);
 int64_t sys_channel_write(zx_handle_t handle, uint32_t options, user_in_ptr bytes, uint32_t num_bytes,
                           user_in_ptr handles, uint32_t num_handles) {
+    int64_t st = write_fast(handle, options, bytes, num_bytes, handles, num_handles);
+    if (likely(st != FAST_FALLBACK)) return st;
     return do_write(handle, options, bytes, num_bytes, (user_inout_ptr){handles.addr}, num_handles, false);
 }
 
@@ -174,29 +227,29 @@ int64_t sys_channel_write_etc(zx_handle_t handle, uint32_t options, user_in_ptr 
 
 // ---- delivering a message to user memory ----
 
-// Copies m's bytes and gives its handles to the caller: the handle values (or
+// Gives m's handles to the caller (deliver, below): the handle values (or
 // zx_handle_info_t records) reach user memory before the handles exist, so on failure nothing is
 // installed and m keeps its handles.
-static zx_status_t deliver(struct message *m, user_out_ptr bytes, user_out_ptr handles, bool etc) {
-    if (m->num_bytes && copy_to_user(bytes, m->data, m->num_bytes) != ZX_OK) return ZX_ERR_INVALID_ARGS;
-    if (!m->num_handles) return ZX_OK;
+__attribute__((noinline)) static zx_status_t deliver_handles(struct message *m, user_out_ptr handles, bool etc) {
     struct handle_table *ht = cur_handles();
+    uint32_t n = m->num_handles;
+    if (!n) return ZX_OK;
     zx_handle_t vals[ZX_CHANNEL_MAX_MSG_HANDLES];
     zx_status_t st = ZX_OK;
     uint32_t i;
-    for (i = 0; i < m->num_handles; i++) {
+    for (i = 0; i < n; i++) {
         st = handle_reserve(ht, &vals[i]);
         if (st != ZX_OK) break;
     }
     if (st == ZX_OK) {
         if (etc) {
             zx_handle_info_t info[ZX_CHANNEL_MAX_MSG_HANDLES];
-            for (uint32_t j = 0; j < m->num_handles; j++) {
+            for (uint32_t j = 0; j < n; j++) {
                 info[j] = (zx_handle_info_t){.handle = vals[j], .type = m->handles[j].obj->type,
                                              .rights = m->handles[j].rights};
             }
-            if (copy_to_user(handles, info, m->num_handles * sizeof(info[0])) != ZX_OK) st = ZX_ERR_INVALID_ARGS;
-        } else if (copy_to_user(handles, vals, m->num_handles * sizeof(zx_handle_t)) != ZX_OK) {
+            if (copy_to_user(handles, info, n * sizeof(info[0])) != ZX_OK) st = ZX_ERR_INVALID_ARGS;
+        } else if (copy_to_user(handles, vals, n * sizeof(zx_handle_t)) != ZX_OK) {
             st = ZX_ERR_INVALID_ARGS;
         }
     }
@@ -204,17 +257,25 @@ static zx_status_t deliver(struct message *m, user_out_ptr bytes, user_out_ptr h
         while (i--) handle_unreserve(ht, vals[i]);
         return st;
     }
-    for (i = 0; i < m->num_handles; i++) {
+    for (i = 0; i < n; i++) {
         handle_commit_moved(ht, vals[i], m->handles[i].obj, m->handles[i].rights);
         msg_handle_arrived(&m->handles[i]);
-        m->handles[i].obj = NULL;
     }
+    m->num_handles = 0;  // all moved out: freeing m releases none
     return ZX_OK;
 }
 
-static int64_t do_read(zx_handle_t handle, uint32_t options, user_out_ptr bytes, user_out_ptr handles,
-                       uint32_t num_bytes, uint32_t num_handles, user_out_opt_ptr actual_bytes,
-                       user_out_opt_ptr actual_handles, bool etc) {
+static inline zx_status_t deliver(struct message *m, user_out_ptr bytes, user_out_ptr handles, bool etc) {
+    if (m->num_bytes && copy_to_user(bytes, m->data, m->num_bytes) != ZX_OK) return ZX_ERR_INVALID_ARGS;
+    if (likely(!m->num_handles)) return ZX_OK;
+    return deliver_handles(m, handles, etc);
+}
+
+// The general read: every case, every error.
+__attribute__((noinline)) static int64_t do_read(zx_handle_t handle, uint32_t options, user_out_ptr bytes,
+                                                 user_out_ptr handles, uint32_t num_bytes, uint32_t num_handles,
+                                                 user_out_opt_ptr actual_bytes, user_out_opt_ptr actual_handles,
+                                                 bool etc) {
     struct channel *ch;
     zx_status_t st = etc ? lookup_channel_read_etc_handle(handle, &ch) : lookup_channel_read_handle(handle, &ch);
     if (st != ZX_OK) return st;
@@ -233,14 +294,35 @@ static int64_t do_read(zx_handle_t handle, uint32_t options, user_out_ptr bytes,
     if (st == ZX_OK && (num_bytes < m->num_bytes || num_handles < m->num_handles)) {
         if (options & ZX_CHANNEL_READ_MAY_DISCARD) {
             channel_pop(ch);
-            message_free(m);
+            channel_message_free(ch, m);
         }
         st = ZX_ERR_BUFFER_TOO_SMALL;
     }
     if (st == ZX_OK) st = deliver(m, bytes, handles, etc);
     if (st == ZX_OK) {
         channel_pop(ch);
-        message_free(m);
+        channel_message_free(ch, m);
+    }
+    kobj_unref(&ch->obj);
+    return st;
+}
+
+// The fast path of zx_channel_read: options 0, no actual_bytes/actual_handles wanted, a message
+// waiting that fits the buffers. Then do_read's result is deliver's; anything else falls back.
+static int64_t read_fast(zx_handle_t handle, uint32_t options, user_out_ptr bytes, user_out_ptr handles,
+                         uint32_t num_bytes, uint32_t num_handles, user_out_opt_ptr actual_bytes,
+                         user_out_opt_ptr actual_handles) {
+    if (unlikely(options != 0 || actual_bytes.addr || actual_handles.addr)) return FAST_FALLBACK;
+    struct channel *ch;
+    if (unlikely(lookup_channel_read_handle(handle, &ch) != ZX_OK)) return FAST_FALLBACK;
+    int64_t st = FAST_FALLBACK;
+    struct message *m = channel_peek(ch);
+    if (likely(m && m->num_bytes <= num_bytes && m->num_handles <= num_handles)) {
+        st = deliver(m, bytes, handles, false);
+        if (likely(st == ZX_OK)) {
+            channel_pop(ch);
+            channel_message_free(ch, m);
+        }
     }
     kobj_unref(&ch->obj);
     return st;
@@ -252,6 +334,8 @@ static int64_t do_read(zx_handle_t handle, uint32_t options, user_out_ptr bytes,
 int64_t sys_channel_read(zx_handle_t handle, uint32_t options, user_out_ptr bytes, user_out_ptr handles,
                          uint32_t num_bytes, uint32_t num_handles, user_out_opt_ptr actual_bytes,
                          user_out_opt_ptr actual_handles) {
+    int64_t st = read_fast(handle, options, bytes, handles, num_bytes, num_handles, actual_bytes, actual_handles);
+    if (likely(st != FAST_FALLBACK)) return st;
     return do_read(handle, options, bytes, handles, num_bytes, num_handles, actual_bytes, actual_handles, false);
 }
 

@@ -213,70 +213,89 @@ x86_context_enter:
     sysretq
 
 // int x86_user_memcpy(void *dst, const void *src, size_t len): 0, or 1 after a page fault.
-// Copies with user access enabled (SMAP). A page fault inside the copy resumes at the
-// recovery point below (x86_kernel_trap restores the stack pointer recorded here).
-// Up to 64 bytes are copied inline with scratch registers only; longer copies call the
-// selected memcpy variant, saving the callee-saved registers it might leave half-updated.
-    .globl x86_user_memcpy
+// Copies with user access enabled (SMAP). A page fault inside the copy resumes at a recovery
+// point: for copies up to 64 bytes, x86_kernel_trap knows the code range
+// [x86_user_copy_small, x86_user_copy_small_end), which pushes nothing, so the fault's own
+// stack pointer is right and nothing is recorded per copy; longer copies record theirs.
+// Called from inline asm (usercopy.c), not as a C function: it keeps rdi, rsi and rdx (so a
+// caller can retry with the same arguments without saving them) and clobbers only rax, rcx,
+// r8-r11 and the flags.
+// Up to 64 bytes are copied inline with qword moves, each size as two overlapping runs (the
+// first and the last bytes; rewriting a byte with its own value is harmless): no `rep` and no
+// loop. Longer copies call the selected memcpy variant, saving the registers it may use.
+    .globl x86_user_memcpy, x86_user_copy_small, x86_user_copy_small_end, x86_user_copy_fault
 x86_user_memcpy:
     cmp $64, %rdx
     ja 10f
-    lea 5f(%rip), %rax
-    mov %rax, x86_percpu+24(%rip)
-    mov %rsp, x86_percpu+32(%rip)
+x86_user_copy_small:
     cmpb $0, x86_feat+2(%rip)    // smap
     je 1f
     stac
-1:  cmp $8, %rdx
-    jb 4f
-    lea -8(%rsi,%rdx), %r8           // source of the last qword
-    lea -8(%rdi,%rdx), %r9           // its destination
-    cmp $16, %rdx
-    jb 30f
-    // 16..64 bytes: whole 16-byte blocks, then the last 16 bytes again if a tail is left
-    // (overlapping writes of the same bytes are harmless).
-    mov %rdx, %rcx
-    shr $4, %rcx
-2:  mov (%rsi), %rax
-    mov 8(%rsi), %r10
+1:  cmp $32, %rdx
+    jb 16f
+    mov (%rsi), %rax                 // 32..64 bytes: the first 32, then the last 32
+    mov 8(%rsi), %rcx
+    mov 16(%rsi), %r8
+    mov 24(%rsi), %r9
     mov %rax, (%rdi)
-    mov %r10, 8(%rdi)
-    add $16, %rsi
-    add $16, %rdi
-    dec %rcx
-    jnz 2b
-    test $15, %dl
-    jz 6f
-    mov -8(%r8), %rax
-    mov %rax, -8(%r9)
-    mov (%r8), %rax
-    mov %rax, (%r9)
-    jmp 6f
-30: mov (%rsi), %rax                 // 8..15 bytes: the first and the last qword
-    mov %rax, (%rdi)
-    mov (%r8), %rax
-    mov %rax, (%r9)
-    jmp 6f
-4:  test %rdx, %rdx                  // 0..7 bytes
-    jz 6f
-41: movb (%rsi), %al
-    movb %al, (%rdi)
-    inc %rsi
-    inc %rdi
-    dec %rdx
-    jnz 41b
-    jmp 6f
-5:  mov $1, %ecx                  // resumed here after a fault
-    jmp 7f
-6:  xor %ecx, %ecx
+    mov %rcx, 8(%rdi)
+    mov %r8, 16(%rdi)
+    mov %r9, 24(%rdi)
+    mov -32(%rsi,%rdx), %rax
+    mov -24(%rsi,%rdx), %rcx
+    mov -16(%rsi,%rdx), %r8
+    mov -8(%rsi,%rdx), %r9
+    mov %rax, -32(%rdi,%rdx)
+    mov %rcx, -24(%rdi,%rdx)
+    mov %r8, -16(%rdi,%rdx)
+    mov %r9, -8(%rdi,%rdx)
+6:  xor %eax, %eax
 7:  cmpb $0, x86_feat+2(%rip)
     je 8f
     clac
-8:  movq $0, x86_percpu+24(%rip)
-    mov %ecx, %eax
-    ret
+8:  ret
+16: cmp $16, %rdx
+    jb 20f
+    mov (%rsi), %rax                 // 16..31 bytes: the first 16, then the last 16
+    mov 8(%rsi), %rcx
+    mov -16(%rsi,%rdx), %r8
+    mov -8(%rsi,%rdx), %r9
+    mov %rax, (%rdi)
+    mov %rcx, 8(%rdi)
+    mov %r8, -16(%rdi,%rdx)
+    mov %r9, -8(%rdi,%rdx)
+    jmp 6b
+20: cmp $8, %rdx
+    jb 21f
+    mov (%rsi), %rax                 // 8..15 bytes: the first and the last qword
+    mov -8(%rsi,%rdx), %rcx
+    mov %rax, (%rdi)
+    mov %rcx, -8(%rdi,%rdx)
+    jmp 6b
+21: cmp $4, %rdx
+    jb 22f
+    mov (%rsi), %eax                 // 4..7 bytes: the first and the last dword
+    mov -4(%rsi,%rdx), %ecx
+    mov %eax, (%rdi)
+    mov %ecx, -4(%rdi,%rdx)
+    jmp 6b
+22: xor %ecx, %ecx                   // 0..3 bytes, one at a time
+    jmp 24f
+23: movb (%rsi,%rcx), %al
+    movb %al, (%rdi,%rcx)
+    inc %rcx
+24: cmp %rdx, %rcx
+    jb 23b
+    jmp 6b
+x86_user_copy_fault:                 // x86_kernel_trap resumes a faulting small copy here
+    mov $1, %eax
+    jmp 7b
+x86_user_copy_small_end:
 
-10: push %rbx
+10: push %rdi
+    push %rsi
+    push %rdx
+    push %rbx
     push %rbp
     push %r12
     push %r13
@@ -285,6 +304,7 @@ x86_user_memcpy:
     lea 2f(%rip), %rax
     mov %rax, x86_percpu+24(%rip)
     mov %rsp, x86_percpu+32(%rip)
+    and $-16, %rsp               // an inline asm call leaves the alignment unknown
     cmpb $0, x86_feat+2(%rip)    // smap
     je 1f
     stac
@@ -303,6 +323,9 @@ x86_user_memcpy:
     pop %r12
     pop %rbp
     pop %rbx
+    pop %rdx
+    pop %rsi
+    pop %rdi
     ret
 
     .section .rodata

@@ -51,9 +51,18 @@ static void handle_irq(uint64_t vector) {
     }
 }
 
+// entry.S: the code of user copies up to 64 bytes, and its recovery point.
+extern const char x86_user_copy_small[], x86_user_copy_small_end[], x86_user_copy_fault[];
+
 void x86_kernel_trap(struct kframe *f) {
     if (f->vector >= 32) {
         handle_irq(f->vector);
+        return;
+    }
+    if (f->vector == 14 && f->rip >= (uintptr_t)x86_user_copy_small && f->rip < (uintptr_t)x86_user_copy_small_end) {
+        // A small user copy (entry.S) faulted: it pushed nothing, so only the rip moves.
+        x86_cpu.fault_addr = read_cr2();
+        f->rip = (uintptr_t)x86_user_copy_fault;
         return;
     }
     if (f->vector == 14 && x86_cpu.recover_rip) {

@@ -136,6 +136,39 @@ TEST(Channel, MessageLayout) {
     message_free(m);
 }
 
+// A small message read from an end is kept for the next write to that end.
+TEST(Channel, SpareMessageCarriesTheNextSmallWrite) {
+    struct pair p;
+    ASSERT_OK(pair_new(&p));
+    struct message *m = channel_message_alloc(p.b, 5, 0);
+    ASSERT_NOT_NULL(m);
+    EXPECT_TRUE(m->small);
+    ASSERT_OK(channel_send(p.a, m));
+    channel_pop(p.b);
+    channel_message_free(p.b, m);
+    EXPECT_EQ((uintptr_t)p.b->spare, (uintptr_t)m);
+    // Reused for any small size, its handle slots emptied.
+    struct message *r = channel_message_alloc(p.b, MSG_SMALL_BYTES, MSG_SMALL_HANDLES);
+    EXPECT_EQ((uintptr_t)r, (uintptr_t)m);
+    EXPECT_EQ((uintptr_t)p.b->spare, 0);
+    EXPECT_EQ(r->num_bytes, MSG_SMALL_BYTES);
+    EXPECT_EQ(r->num_handles, MSG_SMALL_HANDLES);
+    EXPECT_GE((uintptr_t)r->handles, (uintptr_t)r->data + MSG_SMALL_BYTES);
+    for (int i = 0; i < MSG_SMALL_HANDLES; i++) EXPECT_EQ((uintptr_t)r->handles[i].obj, 0);
+    channel_message_free(p.b, r);
+    // A bigger message is allocated apart, and freed (one spare at a time).
+    struct message *big = channel_message_alloc(p.b, MSG_SMALL_BYTES + 1, 0);
+    ASSERT_NOT_NULL(big);
+    EXPECT_FALSE(big->small);
+    EXPECT_EQ((uintptr_t)p.b->spare, (uintptr_t)m);
+    channel_message_free(p.b, big);
+    struct message *other = message_alloc(1, 0);
+    ASSERT_NOT_NULL(other);
+    channel_message_free(p.b, other);  // the spare slot is taken: freed
+    EXPECT_EQ((uintptr_t)p.b->spare, (uintptr_t)m);
+    handle_table_destroy(&p.ht);  // frees the spare with the channel (ASan: no leak)
+}
+
 TEST(Channel, CreateUnderAllocationFailures) {
     for (int64_t n = 0; n < 20; n++) {
         struct kt_counts before;

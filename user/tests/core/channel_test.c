@@ -84,6 +84,67 @@ TEST(ChannelTest, NullActualsAllowed) {
     EXPECT_OK(zx_handle_close(b));
 }
 
+// The fast paths of write and read (small messages, up to 4 handles, no actuals): every
+// case they do not take must still give the general path's result.
+TEST(ChannelTest, FastPathEdges) {
+    zx_handle_t a, b, ev, ev2;
+    ASSERT_OK(zx_channel_create(0, &a, &b));
+    ASSERT_OK(zx_event_create(0, &ev));
+    // Sizes around the reused small message: each read gets exactly what was written.
+    static const uint32_t sizes[] = {64, 0, 1, 3, 7, 8, 15, 16, 31, 32, 33, 63, 64, 65, 127, 128, 129, 64};
+    uint8_t out[160], in[160];
+    for (uint32_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+        for (uint32_t j = 0; j < sizes[i]; j++) out[j] = (uint8_t)(i * 31 + j);
+        memset(in, 0xa5, sizeof(in));
+        ASSERT_OK(zx_channel_write(a, 0, out, sizes[i], NULL, 0));
+        ASSERT_OK(zx_channel_read(b, 0, in, NULL, sizes[i], 0, NULL, NULL));
+        EXPECT_EQ(memcmp(in, out, sizes[i]), 0);
+        EXPECT_EQ(in[sizes[i]], 0xa5);  // nothing past the message
+    }
+    // Too small a buffer, without actuals: the message stays.
+    ASSERT_OK(zx_channel_write(a, 0, out, 8, NULL, 0));
+    EXPECT_STATUS(zx_channel_read(b, 0, in, NULL, 7, 0, NULL, NULL), ZX_ERR_BUFFER_TOO_SMALL);
+    EXPECT_STATUS(zx_channel_read(b, 0, KERNEL_PTR, NULL, 8, 0, NULL, NULL), ZX_ERR_INVALID_ARGS);
+    EXPECT_OK(zx_channel_read(b, 0, in, NULL, 8, 0, NULL, NULL));
+    EXPECT_TRUE(channel_empty(b));
+    // A handle listed twice: the second is no longer there, and the first is consumed.
+    EXPECT_STATUS(zx_channel_write(a, 0, "x", 1, (zx_handle_t[]){ev, ev}, 2), ZX_ERR_BAD_HANDLE);
+    EXPECT_FALSE(handle_valid(ev));
+    EXPECT_TRUE(channel_empty(b));
+    // The channel's own handle cannot travel through it (every listed handle is consumed).
+    zx_handle_t c, d;
+    ASSERT_OK(zx_channel_create(0, &c, &d));
+    ASSERT_OK(zx_event_create(0, &ev));
+    EXPECT_STATUS(zx_channel_write(c, 0, "x", 1, (zx_handle_t[]){ev, c}, 2), ZX_ERR_NOT_SUPPORTED);
+    EXPECT_FALSE(handle_valid(ev));
+    EXPECT_FALSE(handle_valid(c));
+    EXPECT_TRUE(channel_empty(d));
+    EXPECT_OK(zx_handle_close(d));
+    // A handle without ZX_RIGHT_TRANSFER.
+    ASSERT_OK(zx_event_create(0, &ev));
+    ASSERT_OK(zx_handle_replace(ev, ZX_RIGHT_WAIT, &ev2));
+    EXPECT_STATUS(zx_channel_write(a, 0, "x", 1, &ev2, 1), ZX_ERR_ACCESS_DENIED);
+    EXPECT_FALSE(handle_valid(ev2));
+    // Bad bytes with a handle: the handle is consumed all the same.
+    ASSERT_OK(zx_event_create(0, &ev));
+    EXPECT_STATUS(zx_channel_write(a, 0, KERNEL_PTR, 4, &ev, 1), ZX_ERR_INVALID_ARGS);
+    EXPECT_FALSE(handle_valid(ev));
+    EXPECT_TRUE(channel_empty(b));
+    // Handles through both fast paths; a handle buffer too small keeps them in the message.
+    zx_handle_t evs[4], got[4];
+    for (int i = 0; i < 4; i++) ASSERT_OK(zx_event_create(0, &evs[i]));
+    ASSERT_OK(zx_channel_write(a, 0, "four", 4, evs, 4));
+    for (int i = 0; i < 4; i++) EXPECT_FALSE(handle_valid(evs[i]));
+    EXPECT_STATUS(zx_channel_read(b, 0, in, got, 4, 3, NULL, NULL), ZX_ERR_BUFFER_TOO_SMALL);
+    ASSERT_OK(zx_channel_read(b, 0, in, got, 4, 4, NULL, NULL));
+    for (int i = 0; i < 4; i++) {
+        EXPECT_EQ(handle_type(got[i]), ZX_OBJ_TYPE_EVENT);
+        EXPECT_OK(zx_handle_close(got[i]));
+    }
+    EXPECT_OK(zx_handle_close(a));
+    EXPECT_OK(zx_handle_close(b));
+}
+
 TEST(ChannelTest, MessagesKeepOrder) {
     zx_handle_t a, b;
     ASSERT_OK(zx_channel_create(0, &a, &b));
