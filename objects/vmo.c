@@ -698,7 +698,8 @@ zx_status_t vmo_commit_range(struct vmo *v, uint64_t offset, uint64_t len) {
 zx_status_t vmo_decommit_range(struct vmo *v, uint64_t offset, uint64_t len) {
     if (offset > v->size || len > v->size - offset) return ZX_ERR_OUT_OF_RANGE;
     v = slice_root(v, &offset);
-    if (v->parent || (v->flags & (VMO_F_PHYSICAL | VMO_F_PAGER_CHAIN))) return ZX_ERR_NOT_SUPPORTED;
+    // A snapshot child says so whatever it shares (one of an empty VMO shares nothing).
+    if (v->parent || (v->flags & (VMO_F_PHYSICAL | VMO_F_PAGER_CHAIN | VMO_F_SNAPSHOT))) return ZX_ERR_NOT_SUPPORTED;
     if (!len) return ZX_OK;
     uint64_t first = offset / PAGE, last = (offset + len - 1) / PAGE;
     vm_mappings_unmap_vmo_range(v, first * PAGE, (last - first + 1) * PAGE);
@@ -774,6 +775,7 @@ zx_status_t vmo_create_child(struct vmo *v, enum vmo_child_kind kind, uint64_t o
         struct vmo *src = v;
         uint64_t soff = offset;
         src = slice_root(src, &soff);
+        c->flags |= VMO_F_SNAPSHOT;
         uint64_t limit = src->size > soff ? src->size - soff : 0;
         if (limit > size) limit = size;
         c->flags |= src->flags & VMO_F_PAGER_CHAIN;

@@ -28,6 +28,7 @@ struct page_map {
 #define VMO_F_IMMUTABLE 32u  // a read-only snapshot no handle can ever write (ZX_INFO_VMO_IMMUTABLE)
 #define VMO_F_ZERO_MAPPED 64u  // some mapping may show the shared zero page for a page it lacks
 #define VMO_F_PAGER_CHAIN 128u  // a pager-backed VMO, or a clone (or hidden node) above one
+#define VMO_F_SNAPSHOT  256u  // created as a snapshot child (whether or not it has a parent now)
 
 // Copy-on-write clones use hidden parents: cloning A moves A's pages into a new hidden node H
 // (a pointer swap), and A and the clone both become H's children with empty page maps. Lookups

@@ -38,7 +38,7 @@ static zx_status_t read_send_list(struct send_list *sl, user_in_ptr handles, uin
     if (n == 0) return ZX_OK;
     zx_status_t st = etc ? copy_from_user(sl->disp, handles, n * sizeof(zx_handle_disposition_t))
                          : copy_from_user(sl->values, handles, n * sizeof(zx_handle_t));
-    if (st != ZX_OK) return ZX_ERR_INVALID_ARGS;
+    if (st != ZX_OK) return st;
     if (etc)
         for (uint32_t i = 0; i < n; i++) sl->values[i] = sl->disp[i].handle;
     return ZX_OK;
@@ -66,6 +66,39 @@ static void close_excess_handles(user_in_ptr handles, uint32_t n, bool etc) {
     }
 }
 
+// Whether handle i of the list can be sent (write_etc's per-handle result, stored there);
+// *slot: its slot, NULL when the value names none.
+static zx_status_t send_status(struct handle_table *ht, struct send_list *sl, uint32_t i, struct kobj *self,
+                               struct handle_slot **slot) {
+    zx_handle_disposition_t *d = sl->etc ? &sl->disp[i] : NULL;
+    uint32_t op = d ? d->operation : ZX_HANDLE_OP_MOVE;
+    struct handle_slot *s = *slot = handle_slot_of(ht, sl->values[i]);
+    zx_status_t r = ZX_OK;
+    if (!s) r = ZX_ERR_BAD_HANDLE;
+    else if (op != ZX_HANDLE_OP_MOVE && op != ZX_HANDLE_OP_DUPLICATE) r = ZX_ERR_INVALID_ARGS;
+    else if (s->obj == self) r = ZX_ERR_NOT_SUPPORTED;
+    else if (d && d->type != ZX_OBJ_TYPE_NONE && d->type != s->obj->type) r = ZX_ERR_WRONG_TYPE;
+    else if (op == ZX_HANDLE_OP_MOVE && !(s->rights & ZX_RIGHT_TRANSFER)) r = ZX_ERR_ACCESS_DENIED;
+    else if (op == ZX_HANDLE_OP_DUPLICATE && (s->rights & (ZX_RIGHT_DUPLICATE | ZX_RIGHT_TRANSFER)) !=
+                                                 (ZX_RIGHT_DUPLICATE | ZX_RIGHT_TRANSFER))
+        r = ZX_ERR_ACCESS_DENIED;
+    else if (d && d->rights != ZX_RIGHT_SAME_RIGHTS && (d->rights & ~s->rights)) r = ZX_ERR_INVALID_ARGS;
+    if (d) d->result = r;
+    return r;
+}
+
+// The first handle's error of the list, the results stored; nothing taken.
+static zx_status_t check_handles(struct send_list *sl, struct kobj *self) {
+    struct handle_table *ht = cur_handles();
+    zx_status_t st = ZX_OK;
+    for (uint32_t i = 0; i < sl->n; i++) {
+        struct handle_slot *s;
+        zx_status_t r = send_status(ht, sl, i, self, &s);
+        if (r != ZX_OK && st == ZX_OK) st = r;
+    }
+    return st;
+}
+
 // Fills m->handles from the caller's table. Moved handles are consumed whatever happens;
 // duplicated ones stay. Per-handle results go to sl->disp[i].result (write_etc).
 static zx_status_t take_handles(struct send_list *sl, struct kobj *self, struct message *m) {
@@ -75,18 +108,8 @@ static zx_status_t take_handles(struct send_list *sl, struct kobj *self, struct 
         m->handles[i].obj = NULL;
         zx_handle_disposition_t *d = sl->etc ? &sl->disp[i] : NULL;
         uint32_t op = d ? d->operation : ZX_HANDLE_OP_MOVE;
-        struct handle_slot *s = handle_slot_of(ht, sl->values[i]);
-        zx_status_t r = ZX_OK;
-        if (!s) r = ZX_ERR_BAD_HANDLE;
-        else if (op != ZX_HANDLE_OP_MOVE && op != ZX_HANDLE_OP_DUPLICATE) r = ZX_ERR_INVALID_ARGS;
-        else if (s->obj == self) r = ZX_ERR_NOT_SUPPORTED;
-        else if (d && d->type != ZX_OBJ_TYPE_NONE && d->type != s->obj->type) r = ZX_ERR_WRONG_TYPE;
-        else if (op == ZX_HANDLE_OP_MOVE && !(s->rights & ZX_RIGHT_TRANSFER)) r = ZX_ERR_ACCESS_DENIED;
-        else if (op == ZX_HANDLE_OP_DUPLICATE && (s->rights & (ZX_RIGHT_DUPLICATE | ZX_RIGHT_TRANSFER)) !=
-                                                     (ZX_RIGHT_DUPLICATE | ZX_RIGHT_TRANSFER))
-            r = ZX_ERR_ACCESS_DENIED;
-        else if (d && d->rights != ZX_RIGHT_SAME_RIGHTS && (d->rights & ~s->rights)) r = ZX_ERR_INVALID_ARGS;
-        if (d) d->result = r;
+        struct handle_slot *s;
+        zx_status_t r = send_status(ht, sl, i, self, &s);
         if (r != ZX_OK && st == ZX_OK) st = r;
         if (!s) continue;
         zx_rights_t rights = (d && d->rights != ZX_RIGHT_SAME_RIGHTS) ? d->rights : s->rights;
@@ -115,13 +138,17 @@ static zx_status_t build_message(struct channel *ch, user_in_ptr bytes, uint32_t
     struct kobj *peer = ch->obj.peer;
     struct message *m = peer ? channel_message_alloc(to_channel(peer), nb, sl->n) : message_alloc(nb, sl->n);
     if (!m) {
+        // The handles' and the size's errors come first, as when the message exists; only a
+        // write that would otherwise go says ZX_ERR_NO_MEMORY.
+        zx_status_t st = check_handles(sl, &ch->obj);
+        if (st == ZX_OK && num_bytes > ZX_CHANNEL_MAX_MSG_BYTES) st = ZX_ERR_OUT_OF_RANGE;
         for (uint32_t i = 0; i < sl->n; i++)
             if (!sl->etc || sl->disp[i].operation == ZX_HANDLE_OP_MOVE) (void)handle_close(cur_handles(), sl->values[i]);
-        return ZX_ERR_NO_MEMORY;
+        return st != ZX_OK ? st : ZX_ERR_NO_MEMORY;
     }
     zx_status_t st = take_handles(sl, &ch->obj, m);
     if (st == ZX_OK && num_bytes > ZX_CHANNEL_MAX_MSG_BYTES) st = ZX_ERR_OUT_OF_RANGE;
-    if (st == ZX_OK && num_bytes && copy_from_user(m->data, bytes, num_bytes) != ZX_OK) st = ZX_ERR_INVALID_ARGS;
+    if (st == ZX_OK && num_bytes) st = copy_from_user(m->data, bytes, num_bytes);
     if (st != ZX_OK) {
         message_free(m);
         return st;
@@ -155,8 +182,10 @@ __attribute__((noinline)) static int64_t do_write(zx_handle_t handle, uint32_t o
         st = channel_send(ch, m);
         if (st != ZX_OK) message_free(m);
     }
-    if (etc && num_handles && copy_to_user(user_out(handles), sl.disp, num_handles * sizeof(zx_handle_disposition_t)) != ZX_OK && st == ZX_OK)
-        st = ZX_ERR_INVALID_ARGS;
+    if (etc && num_handles) {
+        zx_status_t wst = copy_to_user(user_out(handles), sl.disp, num_handles * sizeof(zx_handle_disposition_t));
+        if (st == ZX_OK) st = wst;
+    }
     if (ch) kobj_unref(&ch->obj);
     return st;
 }
@@ -248,9 +277,9 @@ __attribute__((noinline)) static zx_status_t deliver_handles(struct message *m, 
                 info[j] = (zx_handle_info_t){.handle = vals[j], .type = m->handles[j].obj->type,
                                              .rights = m->handles[j].rights};
             }
-            if (copy_to_user(handles, info, n * sizeof(info[0])) != ZX_OK) st = ZX_ERR_INVALID_ARGS;
-        } else if (copy_to_user(handles, vals, n * sizeof(zx_handle_t)) != ZX_OK) {
-            st = ZX_ERR_INVALID_ARGS;
+            st = copy_to_user(handles, info, n * sizeof(info[0]));
+        } else {
+            st = copy_to_user(handles, vals, n * sizeof(zx_handle_t));
         }
     }
     if (st != ZX_OK) {
@@ -266,7 +295,8 @@ __attribute__((noinline)) static zx_status_t deliver_handles(struct message *m, 
 }
 
 static inline zx_status_t deliver(struct message *m, user_out_ptr bytes, user_out_ptr handles, bool etc) {
-    if (m->num_bytes && copy_to_user(bytes, m->data, m->num_bytes) != ZX_OK) return ZX_ERR_INVALID_ARGS;
+    zx_status_t st = m->num_bytes ? copy_to_user(bytes, m->data, m->num_bytes) : ZX_OK;
+    if (st != ZX_OK) return st;
     if (likely(!m->num_handles)) return ZX_OK;
     return deliver_handles(m, handles, etc);
 }
@@ -289,8 +319,8 @@ __attribute__((noinline)) static int64_t do_read(zx_handle_t handle, uint32_t op
         kobj_unref(&ch->obj);
         return st;
     }
-    if (put_opt_u32(actual_bytes, m->num_bytes) != ZX_OK) st = ZX_ERR_INVALID_ARGS;
-    if (st == ZX_OK && put_opt_u32(actual_handles, m->num_handles) != ZX_OK) st = ZX_ERR_INVALID_ARGS;
+    st = put_opt_u32(actual_bytes, m->num_bytes);
+    if (st == ZX_OK) st = put_opt_u32(actual_handles, m->num_handles);
     if (st == ZX_OK && (num_bytes < m->num_bytes || num_handles < m->num_handles)) {
         if (options & ZX_CHANNEL_READ_MAY_DISCARD) {
             channel_pop(ch);
@@ -366,8 +396,9 @@ static int64_t call_cont(struct task *task, zx_status_t reason) {
     struct message *m = c->reply;
     if (reason != ZX_OK || !m) return reason != ZX_OK ? reason : ZX_ERR_INTERNAL;
     user_out_ptr ab = c->actual_bytes, ah = c->actual_handles;
-    if ((ab.addr && put_u32(ab, m->num_bytes) != ZX_OK) || (ah.addr && put_u32(ah, m->num_handles) != ZX_OK))
-        return ZX_ERR_INVALID_ARGS;
+    zx_status_t st = ab.addr ? put_u32(ab, m->num_bytes) : ZX_OK;
+    if (st == ZX_OK && ah.addr) st = put_u32(ah, m->num_handles);
+    if (st != ZX_OK) return st;
     if (c->rd_num_bytes < m->num_bytes || c->rd_num_handles < m->num_handles)
         return ZX_ERR_BUFFER_TOO_SMALL;
     return deliver(m, c->rd_bytes, c->rd_handles, c->etc);
@@ -377,14 +408,15 @@ static int64_t do_call(zx_handle_t handle, uint32_t options, zx_time_t deadline,
                        user_out_ptr actual_bytes, user_out_ptr actual_handles, bool etc) {
     zx_channel_call_args_t a;  // same layout as zx_channel_call_etc_args_t
     _Static_assert(sizeof(zx_channel_call_args_t) == sizeof(zx_channel_call_etc_args_t), "call args");
-    if (copy_from_user(&a, args, sizeof(a)) != ZX_OK) return ZX_ERR_INVALID_ARGS;
+    zx_status_t st = copy_from_user(&a, args, sizeof(a));
+    if (st != ZX_OK) return st;
     user_in_ptr wr_handles = {(uintptr_t)a.wr_handles};
     if (a.wr_num_handles > ZX_CHANNEL_MAX_MSG_HANDLES) {
         close_excess_handles(wr_handles, a.wr_num_handles, etc);
         return ZX_ERR_OUT_OF_RANGE;
     }
     struct send_list sl;
-    zx_status_t st = read_send_list(&sl, wr_handles, a.wr_num_handles, etc);
+    st = read_send_list(&sl, wr_handles, a.wr_num_handles, etc);
     if (st != ZX_OK) return st;
     struct channel *ch = NULL;
     st = etc ? lookup_channel_call_etc_handle(handle, &ch) : lookup_channel_call_handle(handle, &ch);
@@ -397,10 +429,11 @@ static int64_t do_call(zx_handle_t handle, uint32_t options, zx_time_t deadline,
         for (uint32_t i = 0; i < sl.n; i++)
             if (!etc || sl.disp[i].operation == ZX_HANDLE_OP_MOVE) (void)handle_close(cur_handles(), sl.values[i]);
     }
-    if (etc && a.wr_num_handles &&
-        copy_to_user((user_out_ptr){(uintptr_t)a.wr_handles}, sl.disp,
-                     a.wr_num_handles * sizeof(zx_handle_disposition_t)) != ZX_OK && st == ZX_OK)
-        st = ZX_ERR_INVALID_ARGS;
+    if (etc && a.wr_num_handles) {
+        zx_status_t wst = copy_to_user((user_out_ptr){(uintptr_t)a.wr_handles}, sl.disp,
+                                       a.wr_num_handles * sizeof(zx_handle_disposition_t));
+        if (st == ZX_OK) st = wst;
+    }
     if (st != ZX_OK) {
         if (ch) kobj_unref(&ch->obj);
         return st;
