@@ -93,7 +93,7 @@ static void gather(int hw_words, int jitter_samples) {
     static volatile uint8_t scratch[4096];
     uint64_t prev = hal_ticks();
     for (int i = 0; i < jitter_samples; i++) {
-        for (int j = 0; j < 64; j++) scratch[(j * 67 + i * 131 + (int)prev) & 4095]++;
+        for (uint64_t j = 0; j < 64; j++) scratch[(j * 67 + (uint64_t)i * 131 + prev) & 4095]++;
         uint64_t now = hal_ticks();
         buf[n] = (now - prev) ^ (now << 32);
         prev = now;

@@ -101,6 +101,21 @@ TEST(Cprng, SmallDrawsAcrossRefillsAreDistinct) {
     }
 }
 
+// The jitter loop indexes its scratch buffer with the tick counter: a counter whose low 32 bits
+// are near INT32_MAX must not overflow signed arithmetic there (UBSan; found by the hosted
+// fuzzer through zx_cprng_add_entropy).
+TEST(Cprng, JitterWithTicksNearInt32Max) {
+    zx_time_t was = th_now();
+    th_set_now(0x7fffffffll - 1000);
+    cprng_add_entropy("x", 1);
+    th_set_now(0x17ffffff0ll);
+    cprng_add_entropy("y", 1);
+    th_set_now(was);
+    uint64_t v = 0;
+    cprng_draw(&v, sizeof(v));
+    EXPECT_NE(v, 0u);
+}
+
 TEST(Cprng, AddEntropyReseeds) {
     struct cprng_stats s0, s1;
     cprng_draw((uint8_t[8]){0}, 8);
