@@ -15,25 +15,19 @@ static size_t max_faults(uintptr_t addr, size_t len) {
     return ((addr + len + HAL_PAGE_SIZE - 1) / HAL_PAGE_SIZE) - addr / HAL_PAGE_SIZE + 1;
 }
 
-zx_status_t copy_from_user(void *dst, user_in_ptr src, size_t len) {
-    uintptr_t fault;
-    zx_status_t st = hal_copy_from_user(dst, src.addr, len, &fault);
-    if (likely(st != ZX_ERR_UNAVAILABLE)) return st;
+__attribute__((noinline, cold)) zx_status_t copy_from_user_faulted(void *dst, user_in_ptr src, size_t len, uintptr_t fault) {
     for (size_t budget = max_faults(src.addr, len); budget--;) {
         if (!resolve_fault || resolve_fault(fault, 0) != ZX_OK) break;
-        st = hal_copy_from_user(dst, src.addr, len, &fault);
+        zx_status_t st = hal_copy_from_user(dst, src.addr, len, &fault);
         if (st != ZX_ERR_UNAVAILABLE) return st;
     }
     return ZX_ERR_INVALID_ARGS;
 }
 
-zx_status_t copy_to_user(user_out_ptr dst, const void *src, size_t len) {
-    uintptr_t fault;
-    zx_status_t st = hal_copy_to_user(dst.addr, src, len, &fault);
-    if (likely(st != ZX_ERR_UNAVAILABLE)) return st;
+__attribute__((noinline, cold)) zx_status_t copy_to_user_faulted(user_out_ptr dst, const void *src, size_t len, uintptr_t fault) {
     for (size_t budget = max_faults(dst.addr, len); budget--;) {
         if (!resolve_fault || resolve_fault(fault, HAL_FAULT_WRITE) != ZX_OK) break;
-        st = hal_copy_to_user(dst.addr, src, len, &fault);
+        zx_status_t st = hal_copy_to_user(dst.addr, src, len, &fault);
         if (st != ZX_ERR_UNAVAILABLE) return st;
     }
     return ZX_ERR_INVALID_ARGS;

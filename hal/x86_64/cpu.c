@@ -191,6 +191,7 @@ void x86_cpu_init(void) {
     if (x86_feat.smep) cr4 |= 1ul << 20;
     if (x86_feat.smap) cr4 |= 1ul << 21;
     write_cr4(cr4);
+    x86_user_copy_init();
     __asm__ volatile("fninit");
 
     // syscall/sysret.

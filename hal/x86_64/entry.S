@@ -212,68 +212,94 @@ x86_context_enter:
     mov 40(%rsp), %rsp
     sysretq
 
-// int x86_user_memcpy(void *dst, const void *src, size_t len): 0, or 1 after a page fault.
-// Copies with user access enabled (SMAP). A page fault inside the copy resumes at the
-// recovery point below (x86_kernel_trap restores the stack pointer recorded here).
-// Up to 64 bytes are copied inline with scratch registers only; longer copies call the
-// selected memcpy variant, saving the callee-saved registers it might leave half-updated.
-    .globl x86_user_memcpy
-x86_user_memcpy:
+// int x86_user_memcpy_{smap,nosmap}(void *dst, const void *src, size_t len): 0, or 1 after a
+// page fault. Copies with user access enabled (STAC/CLAC in the smap variant; usercopy.c picks
+// the variant at boot, so neither tests the feature on every copy). A page fault inside the
+// copy resumes at the recovery point (x86_kernel_trap restores the stack pointer recorded here
+// and clears the recovery point).
+// Up to 64 bytes are copied inline with scratch registers only, without a loop: the first and
+// the last 1, 4, 8, 16 or 32 bytes (overlapping writes of the same bytes are harmless; user and
+// kernel buffers never overlap). Syscall arguments are such small fixed-size records (a port
+// packet, a handle value), and a loop or `rep movsb` would cost an instruction per iteration.
+// Longer copies call the selected memcpy variant, saving the callee-saved registers it might
+// leave half-updated.
+.macro USER_MEMCPY name, smap
+    .globl \name
+\name:
     cmp $64, %rdx
     ja 10f
-    lea 5f(%rip), %rax
+    lea 9f(%rip), %rax
     mov %rax, x86_cpu+24(%rip)
     mov %rsp, x86_cpu+32(%rip)
-    cmpb $0, x86_feat+2(%rip)    // smap
-    je 1f
+.if \smap
     stac
-1:  cmp $8, %rdx
-    jb 4f
-    lea -8(%rsi,%rdx), %r8           // source of the last qword
-    lea -8(%rdi,%rdx), %r9           // its destination
+.endif
     cmp $16, %rdx
-    jb 30f
-    // 16..64 bytes: whole 16-byte blocks, then the last 16 bytes again if a tail is left
-    // (overlapping writes of the same bytes are harmless).
+    ja 3f
+    cmp $8, %rdx
+    jb 2f
+    mov (%rsi), %rax                 // 8..16 bytes: the first and the last qword
+    mov -8(%rsi,%rdx), %rcx
+    mov %rax, (%rdi)
+    mov %rcx, -8(%rdi,%rdx)
+    jmp 8f
+2:  cmp $4, %rdx
+    jb 1f
+    mov (%rsi), %eax                 // 4..7 bytes: the first and the last dword
+    mov -4(%rsi,%rdx), %ecx
+    mov %eax, (%rdi)
+    mov %ecx, -4(%rdi,%rdx)
+    jmp 8f
+1:  test %rdx, %rdx                  // 0..3 bytes: the first, the middle and the last byte
+    jz 8f
     mov %rdx, %rcx
-    shr $4, %rcx
-2:  mov (%rsi), %rax
-    mov 8(%rsi), %r10
-    mov %rax, (%rdi)
-    mov %r10, 8(%rdi)
-    add $16, %rsi
-    add $16, %rdi
-    dec %rcx
-    jnz 2b
-    test $15, %dl
-    jz 6f
-    mov -8(%r8), %rax
-    mov %rax, -8(%r9)
-    mov (%r8), %rax
-    mov %rax, (%r9)
-    jmp 6f
-30: mov (%rsi), %rax                 // 8..15 bytes: the first and the last qword
-    mov %rax, (%rdi)
-    mov (%r8), %rax
-    mov %rax, (%r9)
-    jmp 6f
-4:  test %rdx, %rdx                  // 0..7 bytes
-    jz 6f
-41: movb (%rsi), %al
+    shr $1, %rcx
+    movb (%rsi), %al
+    movb (%rsi,%rcx), %r8b
+    movb -1(%rsi,%rdx), %r9b
     movb %al, (%rdi)
-    inc %rsi
-    inc %rdi
-    dec %rdx
-    jnz 41b
-    jmp 6f
-5:  mov $1, %ecx                  // resumed here after a fault
-    jmp 7f
-6:  xor %ecx, %ecx
-7:  cmpb $0, x86_feat+2(%rip)
-    je 8f
+    movb %r8b, (%rdi,%rcx)
+    movb %r9b, -1(%rdi,%rdx)
+    jmp 8f
+3:  cmp $32, %rdx
+    ja 4f
+    mov (%rsi), %rax                 // 17..32 bytes: the first and the last 16
+    mov 8(%rsi), %rcx
+    mov -16(%rsi,%rdx), %r8
+    mov -8(%rsi,%rdx), %r9
+    mov %rax, (%rdi)
+    mov %rcx, 8(%rdi)
+    mov %r8, -16(%rdi,%rdx)
+    mov %r9, -8(%rdi,%rdx)
+    jmp 8f
+4:  mov (%rsi), %rax                 // 33..64 bytes: the first and the last 32
+    mov 8(%rsi), %rcx
+    mov 16(%rsi), %r8
+    mov 24(%rsi), %r9
+    mov %rax, (%rdi)
+    mov %rcx, 8(%rdi)
+    mov %r8, 16(%rdi)
+    mov %r9, 24(%rdi)
+    mov -32(%rsi,%rdx), %rax
+    mov -24(%rsi,%rdx), %rcx
+    mov -16(%rsi,%rdx), %r8
+    mov -8(%rsi,%rdx), %r9
+    mov %rax, -32(%rdi,%rdx)
+    mov %rcx, -24(%rdi,%rdx)
+    mov %r8, -16(%rdi,%rdx)
+    mov %r9, -8(%rdi,%rdx)
+8:
+.if \smap
     clac
-8:  movq $0, x86_cpu+24(%rip)
-    mov %ecx, %eax
+.endif
+    movq $0, x86_cpu+24(%rip)
+    xor %eax, %eax
+    ret
+9:                                   // resumed here after a fault (recovery point cleared)
+.if \smap
+    clac
+.endif
+    mov $1, %eax
     ret
 
 10: push %rbx
@@ -282,21 +308,21 @@ x86_user_memcpy:
     push %r13
     push %r14
     push %r15
-    lea 2f(%rip), %rax
+    lea 12f(%rip), %rax
     mov %rax, x86_cpu+24(%rip)
     mov %rsp, x86_cpu+32(%rip)
-    cmpb $0, x86_feat+2(%rip)    // smap
-    je 1f
+.if \smap
     stac
-1:  call *x86_user_copy_impl(%rip)
+.endif
+    call *x86_user_copy_impl(%rip)
     xor %eax, %eax
-    jmp 3f
-2:  mov $1, %eax                  // resumed here by x86_kernel_trap after a fault
-3:  cmpb $0, x86_feat+2(%rip)
-    je 4f
+    movq $0, x86_cpu+24(%rip)
+    jmp 13f
+12: mov $1, %eax                  // resumed here by x86_kernel_trap after a fault
+13:
+.if \smap
     clac
-4:  movq $0, x86_cpu+24(%rip)
-    mov x86_cpu+32(%rip), %rsp
+.endif
     pop %r15
     pop %r14
     pop %r13
@@ -304,7 +330,10 @@ x86_user_memcpy:
     pop %rbp
     pop %rbx
     ret
+.endm
 
+    USER_MEMCPY x86_user_memcpy_nosmap, 0
+    USER_MEMCPY x86_user_memcpy_smap, 1
     .section .rodata
     .p2align 3
     .globl x86_isr_table

@@ -5,8 +5,15 @@
 #include "hal/hal.h"
 #include "x86.h"
 
-int x86_user_memcpy(void *dst, const void *src, size_t len);  // entry.S
+// entry.S: the same copy with and without STAC/CLAC around it.
+int x86_user_memcpy_smap(void *dst, const void *src, size_t len);
+int x86_user_memcpy_nosmap(void *dst, const void *src, size_t len);
+static int (*x86_user_memcpy)(void *dst, const void *src, size_t len) = x86_user_memcpy_nosmap;
 void *(*x86_user_copy_impl)(void *, const void *, size_t) = memcpy;
+
+void x86_user_copy_init(void) {
+    x86_user_memcpy = x86_feat.smap ? x86_user_memcpy_smap : x86_user_memcpy_nosmap;
+}
 
 void hal_set_user_copy_routine(void *(*fn)(void *, const void *, size_t)) {
     x86_user_copy_impl = fn;

@@ -108,6 +108,8 @@ extern struct x86_percpu x86_cpu;
 struct hal_uctx;
 void x86_serial_init(void);
 void x86_cpu_init(void);
+// The user-copy routine (entry.S) for the CPU: with STAC/CLAC when SMAP is on (usercopy.c).
+void x86_user_copy_init(void);
 // The I/O permission bitmap: 65536 ports, one bit each (set = denied).
 #define X86_IOMAP_BYTES 8192
 // Loads `owner`'s bitmap (two pages) into the TSS unless it is already there; a NULL owner
