@@ -36,6 +36,7 @@ static zx_status_t grow(struct handle_table *ht) {
     for (uint32_t i = ht->cap; i < ncap; i++) {
         n[i].obj = NULL;
         n[i].gen = 0;
+        n[i].value = 0;
         n[i].next_free = (i + 1 < ncap) ? i + 2 : ht->free_head;
     }
     ht->free_head = ht->cap + 1;
@@ -57,7 +58,7 @@ zx_status_t handle_install(struct handle_table *ht, struct kobj *obj, zx_rights_
     s->obj = obj;
     s->rights = rights;
     ht->count++;
-    *out = encode(ht, idx, s->gen);
+    *out = s->value = encode(ht, idx, s->gen);
     return ZX_OK;
 }
 
@@ -91,6 +92,7 @@ void handle_unreserve(struct handle_table *ht, zx_handle_t h) {
 
 void handle_commit_moved(struct handle_table *ht, zx_handle_t h, struct kobj *obj, zx_rights_t rights) {
     struct handle_slot *s = &ht->slots[reserved_index(ht, h)];
+    s->value = h;
     s->obj = obj;
     s->rights = rights;
     ht->count++;
@@ -98,6 +100,7 @@ void handle_commit_moved(struct handle_table *ht, zx_handle_t h, struct kobj *ob
 
 void handle_commit(struct handle_table *ht, zx_handle_t h, struct kobj *obj, zx_rights_t rights) {
     struct handle_slot *s = &ht->slots[reserved_index(ht, h)];
+    s->value = h;
     s->obj = obj;
     s->rights = rights;
     ht->count++;
@@ -126,6 +129,7 @@ __attribute__((always_inline)) static inline zx_status_t remove_slot(struct hand
     if (rights) *rights = s->rights;
     if (cancel) kobj_cancel_handle(s->obj, ht->owner, h);
     s->obj = NULL;
+    s->value = 0;
     s->gen++;
     s->next_free = ht->free_head;
     ht->free_head = (uint32_t)(s - ht->slots) + 1;
@@ -161,8 +165,9 @@ void handle_table_destroy(struct handle_table *ht) {
         struct handle_slot *s = &ht->slots[i];
         if (!s->obj) continue;
         struct kobj *obj = s->obj;
-        kobj_cancel_handle(obj, ht->owner, encode(ht, i, s->gen));
+        kobj_cancel_handle(obj, ht->owner, s->value);
         s->obj = NULL;
+        s->value = 0;
         ht->count--;
         handle_release(obj);
     }

@@ -15,6 +15,7 @@ struct handle_slot {
     zx_rights_t rights;
     uint32_t gen;          // bumped each time the slot is freed
     uint32_t next_free;    // free-list link (index + 1; 0 = end)
+    zx_handle_t value;     // the value that names this slot now; 0 when free or reserved
 };
 
 struct handle_table {
@@ -49,14 +50,15 @@ void handle_unreserve(struct handle_table *ht, zx_handle_t h);
 #define HANDLE_GEN_MASK 0xfffu
 #define HANDLE_VALUE_MASK ((1u << 30) - 1)
 
-// The slot of h, or NULL. Inline: every syscall with a handle starts here.
+// The slot of h, or NULL. Inline: every syscall with a handle starts here. One comparison
+// with the slot's current value checks the fixed bits, the generation and that the slot is
+// in use (a free or reserved slot's value is 0, never a valid value).
 static inline struct handle_slot *handle_slot_of(struct handle_table *ht, zx_handle_t h) {
-    if (unlikely((h & ZX_HANDLE_FIXED_BITS_MASK) != ZX_HANDLE_FIXED_BITS_MASK)) return NULL;
-    uint32_t v = ((h >> 2) ^ ht->secret) & HANDLE_VALUE_MASK;
-    uint32_t idx = v & ((1u << HANDLE_IDX_BITS) - 1), gen = v >> HANDLE_IDX_BITS;
+    uint32_t idx = ((h >> 2) ^ ht->secret) & ((1u << HANDLE_IDX_BITS) - 1);
     if (unlikely(idx >= ht->cap)) return NULL;
     struct handle_slot *s = &ht->slots[idx];
-    if (unlikely(!s->obj || (s->gen & HANDLE_GEN_MASK) != gen)) return NULL;
+    if (unlikely(s->value != h)) return NULL;
+    DEBUG_ASSERT(s->obj && (h & ZX_HANDLE_FIXED_BITS_MASK) == ZX_HANDLE_FIXED_BITS_MASK);
     return s;
 }
 
