@@ -19,8 +19,9 @@ void hal_set_user_copy_routine(void *(*fn)(void *, const void *, size_t)) {
     x86_user_copy_impl = fn;
 }
 
+// Written so that a constant len (most copies: a record's size) leaves one comparison.
 static inline bool user_range_ok(uintptr_t p, size_t len) {
-    return p + len >= p && p + len <= HAL_USER_END;
+    return len <= HAL_USER_END && p <= HAL_USER_END - len;
 }
 
 zx_status_t hal_copy_from_user(void *dst, uintptr_t usrc, size_t len, uintptr_t *fault_addr) {
