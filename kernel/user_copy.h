@@ -22,13 +22,13 @@ zx_status_t copy_to_user_faulted(user_out_ptr dst, const void *src, size_t len, 
 
 // Inline: the HAL's copy is the whole of a copy that does not fault (every syscall with a
 // record in or out), and its size is known at most call sites.
-__attribute__((warn_unused_result)) static inline zx_status_t copy_from_user(void *dst, user_in_ptr src, size_t len) {
+__attribute__((warn_unused_result, always_inline)) static inline zx_status_t copy_from_user(void *dst, user_in_ptr src, size_t len) {
     uintptr_t fault;
     zx_status_t st = hal_copy_from_user(dst, src.addr, len, &fault);
     if (likely(st != ZX_ERR_UNAVAILABLE)) return st;
     return copy_from_user_faulted(dst, src, len, fault);
 }
-__attribute__((warn_unused_result)) static inline zx_status_t copy_to_user(user_out_ptr dst, const void *src, size_t len) {
+__attribute__((warn_unused_result, always_inline)) static inline zx_status_t copy_to_user(user_out_ptr dst, const void *src, size_t len) {
     uintptr_t fault;
     zx_status_t st = hal_copy_to_user(dst.addr, src, len, &fault);
     if (likely(st != ZX_ERR_UNAVAILABLE)) return st;

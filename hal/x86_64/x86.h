@@ -110,6 +110,9 @@ void x86_serial_init(void);
 void x86_cpu_init(void);
 // The user-copy routine (entry.S) for the CPU: with STAC/CLAC when SMAP is on (usercopy.c).
 void x86_user_copy_init(void);
+// Where a kernel page fault at rip resumes when rip is one of the inline user accesses
+// (usercopy.c's exception table); 0 for any other instruction.
+uintptr_t x86_user_access_fixup(uintptr_t rip);
 // The I/O permission bitmap: 65536 ports, one bit each (set = denied).
 #define X86_IOMAP_BYTES 8192
 // Loads `owner`'s bitmap (two pages) into the TSS unless it is already there; a NULL owner
