@@ -63,7 +63,8 @@ zx_status_t handle_install(struct handle_table *ht, struct kobj *obj, zx_rights_
 }
 
 // Always inlined: it sits on every handle-creating path (give_handles, channel reads).
-__attribute__((always_inline)) inline zx_status_t handle_reserve(struct handle_table *ht, zx_handle_t *out) {
+__attribute__((always_inline)) inline zx_status_t handle_reserve_slot(struct handle_table *ht,
+                                                                      struct handle_slot **slot, zx_handle_t *out) {
     if (!ht->free_head) {
         zx_status_t st = grow(ht);
         if (st != ZX_OK) return st;
@@ -71,9 +72,24 @@ __attribute__((always_inline)) inline zx_status_t handle_reserve(struct handle_t
     uint32_t idx = ht->free_head - 1;
     struct handle_slot *s = &ht->slots[idx];
     ht->free_head = s->next_free;
-    s->obj = NULL;  // invisible to lookups until committed
+    s->obj = NULL;  // invisible to lookups until committed (its value is 0)
     *out = encode(ht, idx, s->gen);
+    *slot = s;
     return ZX_OK;
+}
+
+__attribute__((always_inline)) inline zx_status_t handle_reserve(struct handle_table *ht, zx_handle_t *out) {
+    struct handle_slot *s;
+    return handle_reserve_slot(ht, &s, out);
+}
+
+__attribute__((always_inline)) inline void handle_commit_slot(struct handle_table *ht, struct handle_slot *s,
+                                                              zx_handle_t h, struct kobj *obj, zx_rights_t rights) {
+    DEBUG_ASSERT(!s->obj && !s->value);
+    s->value = h;
+    s->obj = obj;
+    s->rights = rights;
+    ht->count++;
 }
 
 static uint32_t reserved_index(const struct handle_table *ht, zx_handle_t h) {
@@ -91,19 +107,11 @@ void handle_unreserve(struct handle_table *ht, zx_handle_t h) {
 }
 
 void handle_commit_moved(struct handle_table *ht, zx_handle_t h, struct kobj *obj, zx_rights_t rights) {
-    struct handle_slot *s = &ht->slots[reserved_index(ht, h)];
-    s->value = h;
-    s->obj = obj;
-    s->rights = rights;
-    ht->count++;
+    handle_commit_slot(ht, &ht->slots[reserved_index(ht, h)], h, obj, rights);
 }
 
 void handle_commit(struct handle_table *ht, zx_handle_t h, struct kobj *obj, zx_rights_t rights) {
-    struct handle_slot *s = &ht->slots[reserved_index(ht, h)];
-    s->value = h;
-    s->obj = obj;
-    s->rights = rights;
-    ht->count++;
+    handle_commit_moved(ht, h, obj, rights);
     kobj_ref(obj);
     obj->handle_count++;
 }

@@ -45,6 +45,13 @@ void handle_commit(struct handle_table *ht, zx_handle_t h, struct kobj *obj, zx_
 // The same for a handle reference the caller already owns (moved out of a message or a table).
 void handle_commit_moved(struct handle_table *ht, zx_handle_t h, struct kobj *obj, zx_rights_t rights);
 void handle_unreserve(struct handle_table *ht, zx_handle_t h);
+// The same phases for a caller that commits right after writing the value out: the reserved
+// slot is returned, and committing it installs a reference the caller gives (obj's
+// handle_count is the caller's to bump, as for handle_commit_moved).
+zx_status_t handle_reserve_slot(struct handle_table *ht, struct handle_slot **slot, zx_handle_t *out)
+    __attribute__((warn_unused_result));
+void handle_commit_slot(struct handle_table *ht, struct handle_slot *s, zx_handle_t h, struct kobj *obj,
+                        zx_rights_t rights);
 // A value: the slot index (IDX_BITS) and its generation (GEN_MASK), xor the table's secret.
 #define HANDLE_IDX_BITS 18
 #define HANDLE_GEN_MASK 0xfffu

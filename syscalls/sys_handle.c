@@ -31,20 +31,29 @@ zx_status_t give_handles(size_t n, struct kobj *const *objs, const zx_rights_t *
     return ZX_OK;
 }
 
-zx_status_t give_handle(struct kobj *obj, zx_rights_t rights, user_out_ptr out) {
-    // give_handles' phases for one handle.
+// give_handles' phases for one handle. owned: the caller's reference to obj becomes the
+// handle's when it succeeds (else a new one is taken).
+static inline __attribute__((always_inline)) zx_status_t give_one(struct kobj *obj, zx_rights_t rights,
+                                                                  user_out_ptr out, bool owned) {
     if (!handle_out_ok(out, hal_aspace_user_end(&current_process()->as->hal))) return ZX_ERR_INVALID_ARGS;
     struct handle_table *ht = cur_handles();
+    struct handle_slot *s;
     zx_handle_t v;
-    zx_status_t st = handle_reserve(ht, &v);
+    zx_status_t st = handle_reserve_slot(ht, &s, &v);
     if (st != ZX_OK) return st;
     st = copy_to_user(out, &v, sizeof(v));
     if (st != ZX_OK) {
         handle_unreserve(ht, v);
         return st;
     }
-    handle_commit(ht, v, obj, rights);
+    if (!owned) kobj_ref(obj);
+    obj->handle_count++;
+    handle_commit_slot(ht, s, v, obj, rights);
     return ZX_OK;
+}
+
+zx_status_t give_handle(struct kobj *obj, zx_rights_t rights, user_out_ptr out) {
+    return give_one(obj, rights, out, false);
 }
 
 zx_status_t give_new_handles(size_t n, struct kobj *const *objs, const zx_rights_t *rights,
@@ -108,8 +117,8 @@ int64_t sys_handle_duplicate(zx_handle_t handle, zx_rights_t rights, user_out_pt
     if (st != ZX_OK) return st;
     zx_rights_t r;
     st = new_rights(have, rights, &r);
-    if (st == ZX_OK) st = give_handle(obj, r, out);
-    kobj_unref(obj);
+    if (st == ZX_OK) st = give_one(obj, r, out, true);  // the lookup's reference is the new handle's
+    if (st != ZX_OK) kobj_unref(obj);
     return st;
 }
 
