@@ -16,6 +16,19 @@ static inline zx_handle_t encode(const struct handle_table *ht, uint32_t idx, ui
     return ((v & VALUE_MASK) << 2) | ZX_HANDLE_FIXED_BITS_MASK;
 }
 
+// What a free or reserved slot compares a value with (handle_slot_of): its next value with the
+// lowest index bit flipped, which names another slot, so no value at all (not even
+// ZX_HANDLE_INVALID, nor this slot's own) matches it here.
+static inline zx_handle_t free_value(zx_handle_t next_value) { return next_value ^ (1u << 2); }
+
+// Slot idx was freed: the value it gets next has the next generation, so the values it had
+// stay invalid (until the generation wraps).
+static inline void next_generation(struct handle_table *ht, struct handle_slot *s, uint32_t idx) {
+    uint32_t gen = (((s->next_value >> 2) ^ ht->secret) & VALUE_MASK) >> IDX_BITS;
+    s->next_value = encode(ht, idx, gen + 1);
+    s->value = free_value(s->next_value);
+}
+
 
 void handle_table_init(struct handle_table *ht, const void *owner) {
     ht->slots = NULL;
@@ -35,8 +48,8 @@ static zx_status_t grow(struct handle_table *ht) {
     if (ht->slots) memcpy(n, ht->slots, ht->cap * sizeof(*n));
     for (uint32_t i = ht->cap; i < ncap; i++) {
         n[i].obj = NULL;
-        n[i].gen = 0;
-        n[i].value = 0;
+        n[i].next_value = encode(ht, i, 0);
+        n[i].value = free_value(n[i].next_value);
         n[i].next_free = (i + 1 < ncap) ? i + 2 : ht->free_head;
     }
     ht->free_head = ht->cap + 1;
@@ -58,7 +71,7 @@ zx_status_t handle_install(struct handle_table *ht, struct kobj *obj, zx_rights_
     s->obj = obj;
     s->rights = rights;
     ht->count++;
-    *out = s->value = encode(ht, idx, s->gen);
+    *out = s->value = s->next_value;
     return ZX_OK;
 }
 
@@ -72,8 +85,8 @@ __attribute__((always_inline)) inline zx_status_t handle_reserve_slot(struct han
     uint32_t idx = ht->free_head - 1;
     struct handle_slot *s = &ht->slots[idx];
     ht->free_head = s->next_free;
-    s->obj = NULL;  // invisible to lookups until committed (its value is 0)
-    *out = encode(ht, idx, s->gen);
+    DEBUG_ASSERT(!s->obj && s->value == free_value(s->next_value));  // invisible to lookups until committed
+    *out = s->next_value;
     *slot = s;
     return ZX_OK;
 }
@@ -85,7 +98,7 @@ __attribute__((always_inline)) inline zx_status_t handle_reserve(struct handle_t
 
 __attribute__((always_inline)) inline void handle_commit_slot(struct handle_table *ht, struct handle_slot *s,
                                                               zx_handle_t h, struct kobj *obj, zx_rights_t rights) {
-    DEBUG_ASSERT(!s->obj && !s->value);
+    DEBUG_ASSERT(!s->obj && s->value == free_value(h));
     s->value = h;
     s->obj = obj;
     s->rights = rights;
@@ -101,7 +114,7 @@ static uint32_t reserved_index(const struct handle_table *ht, zx_handle_t h) {
 void handle_unreserve(struct handle_table *ht, zx_handle_t h) {
     uint32_t idx = reserved_index(ht, h);
     struct handle_slot *s = &ht->slots[idx];
-    s->gen++;  // the value may have reached user memory: it must never become valid
+    next_generation(ht, s, idx);  // the value may have reached user memory: it must never become valid
     s->next_free = ht->free_head;
     ht->free_head = idx + 1;
 }
@@ -137,8 +150,7 @@ __attribute__((always_inline)) static inline zx_status_t remove_slot(struct hand
     if (rights) *rights = s->rights;
     if (cancel) kobj_cancel_handle(s->obj, ht->owner, h);
     s->obj = NULL;
-    s->value = 0;
-    s->gen++;
+    next_generation(ht, s, (uint32_t)(s - ht->slots));  // and value: no lookup matches it now
     s->next_free = ht->free_head;
     ht->free_head = (uint32_t)(s - ht->slots) + 1;
     ht->count--;
@@ -175,7 +187,7 @@ void handle_table_destroy(struct handle_table *ht) {
         struct kobj *obj = s->obj;
         kobj_cancel_handle(obj, ht->owner, s->value);
         s->obj = NULL;
-        s->value = 0;
+        s->value = free_value(s->next_value);
         ht->count--;
         handle_release(obj);
     }

@@ -13,9 +13,11 @@
 struct handle_slot {
     struct kobj *obj;      // NULL when free
     zx_rights_t rights;
-    uint32_t gen;          // bumped each time the slot is freed
+    zx_handle_t next_value;  // the value it gets when next given out: its index and a
+                             // generation bumped each time the slot is freed
     uint32_t next_free;    // free-list link (index + 1; 0 = end)
-    zx_handle_t value;     // the value that names this slot now; 0 when free or reserved
+    zx_handle_t value;     // the value that names this slot now; when free or reserved, one
+                           // that names another slot (handle.c: free_value)
 };
 
 struct handle_table {
@@ -59,7 +61,8 @@ void handle_commit_slot(struct handle_table *ht, struct handle_slot *s, zx_handl
 
 // The slot of h, or NULL. Inline: every syscall with a handle starts here. One comparison
 // with the slot's current value checks the fixed bits, the generation and that the slot is
-// in use (a free or reserved slot's value is 0, never a valid value).
+// in use (a free or reserved slot holds a value whose index is another slot's, so nothing
+// matches it, ZX_HANDLE_INVALID included).
 static inline struct handle_slot *handle_slot_of(struct handle_table *ht, zx_handle_t h) {
     uint32_t idx = ((h >> 2) ^ ht->secret) & ((1u << HANDLE_IDX_BITS) - 1);
     if (unlikely(idx >= ht->cap)) return NULL;
