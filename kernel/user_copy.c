@@ -33,6 +33,10 @@ __attribute__((noinline, cold)) zx_status_t copy_to_user_faulted(user_out_ptr ds
     return ZX_ERR_INVALID_ARGS;
 }
 
+__attribute__((noinline, cold)) zx_status_t copy_u32_to_user_faulted(user_out_ptr dst, uint32_t v, uintptr_t fault) {
+    return copy_to_user_faulted(dst, &v, sizeof(v), fault);
+}
+
 zx_status_t copy_name_from_user(char *dst, size_t max, user_in_ptr src, size_t len) {
     if (max == 0) return ZX_ERR_INVALID_ARGS;
     if (len >= max) len = max - 1;

@@ -34,6 +34,15 @@ __attribute__((warn_unused_result, always_inline)) static inline zx_status_t cop
     if (likely(st != ZX_ERR_UNAVAILABLE)) return st;
     return copy_to_user_faulted(dst, src, len, fault);
 }
+// copy_to_user of one 32-bit value (a handle value): the value stays in a register unless the
+// copy faults.
+zx_status_t copy_u32_to_user_faulted(user_out_ptr dst, uint32_t v, uintptr_t fault) __attribute__((warn_unused_result));
+__attribute__((warn_unused_result, always_inline)) static inline zx_status_t copy_u32_to_user(user_out_ptr dst, uint32_t v) {
+    uintptr_t fault;
+    zx_status_t st = hal_copy_to_user(dst.addr, &v, sizeof(v), &fault);
+    if (likely(st != ZX_ERR_UNAVAILABLE)) return st;
+    return copy_u32_to_user_faulted(dst, v, fault);
+}
 // Reads a user string of at most max-1 bytes into dst (NUL-terminated); for names.
 zx_status_t copy_name_from_user(char *dst, size_t max, user_in_ptr src, size_t len) __attribute__((warn_unused_result));
 

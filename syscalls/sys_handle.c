@@ -41,7 +41,7 @@ static inline __attribute__((always_inline)) zx_status_t give_one(struct kobj *o
     zx_handle_t v;
     zx_status_t st = handle_reserve_slot(ht, &s, &v);
     if (st != ZX_OK) return st;
-    st = copy_to_user(out, &v, sizeof(v));
+    st = copy_u32_to_user(out, v);
     if (st != ZX_OK) {
         handle_unreserve(ht, v);
         return st;
