@@ -24,9 +24,11 @@ struct port_packet *port_packet_alloc(struct port *p) {
     if (likely(pp)) {
         p->spares = pp->next_spare;
         p->spare_count--;
-        return pp;
+        return pp;  // release is NULL: only the port's own packets become spares
     }
-    return kmalloc(sizeof(*pp));
+    pp = kmalloc(sizeof(*pp));
+    if (pp) pp->release = NULL;
+    return pp;
 }
 
 void port_packet_free(struct port *p, struct port_packet *pp) {
@@ -34,6 +36,7 @@ void port_packet_free(struct port *p, struct port_packet *pp) {
         kfree(pp);
         return;
     }
+    DEBUG_ASSERT(!pp->release);  // the port's own: a heap packet
     pp->next_spare = p->spares;
     p->spares = pp;
     p->spare_count++;
@@ -121,9 +124,9 @@ zx_status_t port_queue_user_packet(struct port *p, struct port_packet *pp) {
         port_packet_free(p, pp);
         return ZX_ERR_SHOULD_WAIT;
     }
+    DEBUG_ASSERT(!pp->release);  // port_packet_alloc's
     pp->pkt.type = ZX_PKT_TYPE_USER;  // the user's status and payload stay as given
-    pp->source = NULL;
-    pp->release = NULL;
+    pp->source = NULL;  // next_spare, on the spare list
     enqueue(p, pp);
     return ZX_OK;
 }
