@@ -30,12 +30,30 @@ static inline void next_generation(struct handle_table *ht, struct handle_slot *
 }
 
 
+// No slots yet: lookups land on `none`, two free slots (each value names the other's index).
+static void set_empty(struct handle_table *ht) {
+    for (uint32_t i = 0; i < 2; i++) {
+        ht->none[i].obj = NULL;
+        ht->none[i].next_value = encode(ht, i, 0);
+        ht->none[i].value = free_value(ht->none[i].next_value);
+    }
+    ht->slots = ht->none;
+    ht->idx_mask = 1;
+    ht->cap = ht->free_head = 0;
+}
+
 void handle_table_init(struct handle_table *ht, const void *owner) {
-    ht->slots = NULL;
-    ht->cap = ht->count = ht->free_head = 0;
+    ht->count = 0;
     ht->secret = (uint32_t)hal_random() & VALUE_MASK;
     ht->owner = owner;
+    set_empty(ht);
 }
+
+// Sizes stay powers of two (32, doubling, up to the maximum) that an index can address, so
+// cap - 1 masks an index (handle_slot_of).
+_Static_assert((HANDLE_MAX_PER_PROCESS & (HANDLE_MAX_PER_PROCESS - 1)) == 0 &&
+                   HANDLE_MAX_PER_PROCESS <= (1u << IDX_BITS) && HANDLE_MAX_PER_PROCESS >= 32,
+               "handle table sizes");
 
 // ZX_ERR_NO_RESOURCES when the table is at its maximum, ZX_ERR_NO_MEMORY when the larger slot
 // array cannot be allocated (the allocation-failure sweep, docs/hosted.md).
@@ -45,7 +63,7 @@ static zx_status_t grow(struct handle_table *ht) {
     if (ncap <= ht->cap) return ZX_ERR_NO_RESOURCES;
     struct handle_slot *n = kmalloc(ncap * sizeof(*n));
     if (!n) return ZX_ERR_NO_MEMORY;
-    if (ht->slots) memcpy(n, ht->slots, ht->cap * sizeof(*n));
+    if (ht->cap) memcpy(n, ht->slots, ht->cap * sizeof(*n));
     for (uint32_t i = ht->cap; i < ncap; i++) {
         n[i].obj = NULL;
         n[i].next_value = encode(ht, i, 0);
@@ -53,9 +71,10 @@ static zx_status_t grow(struct handle_table *ht) {
         n[i].next_free = (i + 1 < ncap) ? i + 2 : ht->free_head;
     }
     ht->free_head = ht->cap + 1;
-    kfree(ht->slots);
+    if (ht->cap) kfree(ht->slots);
     ht->slots = n;
     ht->cap = ncap;
+    ht->idx_mask = ncap - 1;
     return ZX_OK;
 }
 
@@ -191,7 +210,6 @@ void handle_table_destroy(struct handle_table *ht) {
         ht->count--;
         handle_release(obj);
     }
-    kfree(ht->slots);
-    ht->slots = NULL;
-    ht->cap = ht->free_head = 0;
+    if (ht->cap) kfree(ht->slots);
+    set_empty(ht);
 }

@@ -21,12 +21,14 @@ struct handle_slot {
 };
 
 struct handle_table {
-    struct handle_slot *slots;
-    uint32_t cap;
+    struct handle_slot *slots;  // cap slots; `none` while cap is 0
+    uint32_t cap;          // 0 or a power of two
+    uint32_t idx_mask;     // a value's index is masked with it: cap - 1 (1 while cap is 0)
     uint32_t count;        // handles in use
     uint32_t free_head;    // index + 1 of the first free slot; 0 = none
     uint32_t secret;
     const void *owner;     // the process (for observer cancellation)
+    struct handle_slot none[2];  // an empty table's slots: free ones, that match no value
 };
 
 void handle_table_init(struct handle_table *ht, const void *owner);
@@ -63,9 +65,10 @@ void handle_commit_slot(struct handle_table *ht, struct handle_slot *s, zx_handl
 // with the slot's current value checks the fixed bits, the generation and that the slot is
 // in use (a free or reserved slot holds a value whose index is another slot's, so nothing
 // matches it, ZX_HANDLE_INVALID included).
+// The index is masked to the table's size, not compared with it: a value whose index is past
+// the end lands on a slot whose value names a smaller index.
 static inline struct handle_slot *handle_slot_of(struct handle_table *ht, zx_handle_t h) {
-    uint32_t idx = ((h >> 2) ^ ht->secret) & ((1u << HANDLE_IDX_BITS) - 1);
-    if (unlikely(idx >= ht->cap)) return NULL;
+    uint32_t idx = ((h >> 2) ^ ht->secret) & ht->idx_mask;
     struct handle_slot *s = &ht->slots[idx];
     if (unlikely(s->value != h)) return NULL;
     DEBUG_ASSERT(s->obj && (h & ZX_HANDLE_FIXED_BITS_MASK) == ZX_HANDLE_FIXED_BITS_MASK);
