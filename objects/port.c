@@ -19,33 +19,40 @@ static void packet_release(struct port_packet *pp) {
     else kfree(pp);
 }
 
+// The release of the packets port_packet_alloc takes from the heap: they go back to the heap
+// from anywhere, but back to their port's spares when they leave its queue.
+static void user_packet_release(struct port_packet *pp) { kfree(pp); }
+
 struct port_packet *port_packet_alloc(struct port *p) {
     struct port_packet *pp = p->spares;
     if (likely(pp)) {
         p->spares = pp->next_spare;
-        p->spare_count--;
-        return pp;  // release is NULL: only the port's own packets become spares
+        return pp;  // its release is user_packet_release still
     }
     pp = kmalloc(sizeof(*pp));
-    if (pp) pp->release = NULL;
+    if (pp) pp->release = user_packet_release;
     return pp;
 }
 
+// The spares are bounded without a count: a packet becomes a spare only while fewer than
+// PORT_SPARE_PACKETS packets are queued, and only port_packet_alloc's packets do. So spares,
+// plus such packets queued or being filled, can only grow by a heap allocation, which happens
+// when there is no spare; and when the first spare appears there are at most
+// PORT_SPARE_PACKETS - 1 of them queued: never more than PORT_SPARE_PACKETS spares.
 void port_packet_free(struct port *p, struct port_packet *pp) {
-    if (p->spare_count >= PORT_SPARE_PACKETS) {
+    DEBUG_ASSERT(pp->release == user_packet_release);
+    if (p->count >= PORT_SPARE_PACKETS) {
         kfree(pp);
         return;
     }
-    DEBUG_ASSERT(!pp->release);  // the port's own: a heap packet
     pp->next_spare = p->spares;
     p->spares = pp;
-    p->spare_count++;
 }
 
-// A packet left the queue: its owner's, or the port's (a heap packet: kept as a spare).
+// A packet left the queue: its owner's, or the heap's (a zx_port_queue packet: kept as a spare).
 static void packet_release_to(struct port *p, struct port_packet *pp) {
-    if (pp->release) pp->release(pp);
-    else port_packet_free(p, pp);
+    if (pp->release == user_packet_release) port_packet_free(p, pp);
+    else packet_release(pp);
 }
 
 static void free_spares(struct port *p) {
@@ -54,7 +61,6 @@ static void free_spares(struct port *p) {
         p->spares = pp->next_spare;
         kfree(pp);
     }
-    p->spare_count = 0;
 }
 
 static void async_free(struct port_observer *po) {
@@ -114,7 +120,6 @@ zx_status_t port_create(struct port **out) {
     list_init(&p->asyncs);
     p->count = 0;
     p->spares = NULL;
-    p->spare_count = 0;
     *out = p;
     return ZX_OK;
 }
@@ -124,7 +129,7 @@ zx_status_t port_queue_user_packet(struct port *p, struct port_packet *pp) {
         port_packet_free(p, pp);
         return ZX_ERR_SHOULD_WAIT;
     }
-    DEBUG_ASSERT(!pp->release);  // port_packet_alloc's
+    DEBUG_ASSERT(pp->release == user_packet_release);  // port_packet_alloc's
     pp->pkt.type = ZX_PKT_TYPE_USER;  // the user's status and payload stay as given
     pp->source = NULL;  // next_spare, on the spare list
     enqueue(p, pp);

@@ -28,10 +28,9 @@ struct port {
     uint32_t count;
     struct wait_queue waiters; // threads blocked in zx_port_wait (WAIT_PORT)
     struct list_node asyncs;   // struct port_observer.port_link: waits that target this port
-    // Heap packets that left the queue, kept for the next zx_port_queue (at most
-    // PORT_SPARE_PACKETS; freed with the port): a queue and a wait cost no heap call.
+    // zx_port_queue's packets that left the queue, kept for the next zx_port_queue (at most
+    // PORT_SPARE_PACKETS, port.c; freed with the port): a queue and a wait cost no heap call.
     struct port_packet *spares;
-    uint32_t spare_count;
 };
 
 #define PORT_SPARE_PACKETS 8
