@@ -64,7 +64,7 @@ static inline bool fixed_size(size_t len) {
 }
 
 // STAC and CLAC around them: a 3-byte NOP at each site, made STAC or CLAC at boot when SMAP
-// is on (patch_smap_sites), so that no copy tests the feature.
+// is on (x86_user_copy_init), so that no copy tests the feature.
 #define SMAP_SITE(section) "1: .byte 0x0f, 0x1f, 0x00\n.pushsection " section ",\"a\"\n.balign 8\n.quad 1b\n.popsection"
 static inline __attribute__((always_inline)) void user_access_begin(void) {
     __asm__ volatile(SMAP_SITE(".zc_stac_sites") ::: "memory");
