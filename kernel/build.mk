@@ -4,7 +4,7 @@ KERNEL_ELF := $(BUILD)/kernel/zc.elf
 GCC_INCLUDE := $(shell $(CC) -print-file-name=include)
 KERNEL_CFLAGS = -std=gnu11 -O2 -g -flto=auto -D_KERNEL -ffreestanding -nostdinc -isystem $(GCC_INCLUDE) \
     -mno-red-zone -mcmodel=kernel -mno-sse -mno-mmx -mno-80387 -fno-pic -fno-pie \
-    -fno-stack-protector -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+    -fno-stack-protector -fomit-frame-pointer -fno-asynchronous-unwind-tables \
     -Wall -Wextra -Werror -Wno-unused-parameter \
     -I. -Ihal/x86_64 -Ikernel/libc -Ilibc-opt -Iinclude -I$(GEN)/include -I$(GEN)
 

@@ -24,10 +24,9 @@ static zx_status_t resolve(uintptr_t fault, unsigned flags) {
     return st == ZX_OK || st == ZX_ERR_NO_MEMORY ? st : ZX_ERR_INVALID_ARGS;
 }
 
-// A copy that hit a page fault: resolve it and copy again, once per page at most. Out of line,
-// so the common case keeps no registers of its own (the HAL's copy keeps its arguments).
-__attribute__((noinline, cold)) static zx_status_t copy_from_user_faulted(void *dst, user_in_ptr src, size_t len,
-                                                                          uintptr_t fault) {
+// A copy that hit a page fault: resolve it and copy again, once per page at most. Out of line
+// (the copies themselves are inline, user_copy.h).
+__attribute__((noinline, cold)) zx_status_t copy_from_user_faulted(void *dst, user_in_ptr src, size_t len, uintptr_t fault) {
     for (size_t budget = max_faults(src.addr, len); budget--;) {
         zx_status_t fst = resolve(fault, 0);
         if (fst != ZX_OK) return fst;
@@ -37,8 +36,7 @@ __attribute__((noinline, cold)) static zx_status_t copy_from_user_faulted(void *
     return ZX_ERR_INVALID_ARGS;
 }
 
-__attribute__((noinline, cold)) static zx_status_t copy_to_user_faulted(user_out_ptr dst, const void *src, size_t len,
-                                                                        uintptr_t fault) {
+__attribute__((noinline, cold)) zx_status_t copy_to_user_faulted(user_out_ptr dst, const void *src, size_t len, uintptr_t fault) {
     for (size_t budget = max_faults(dst.addr, len); budget--;) {
         zx_status_t fst = resolve(fault, HAL_FAULT_WRITE);
         if (fst != ZX_OK) return fst;
@@ -48,20 +46,8 @@ __attribute__((noinline, cold)) static zx_status_t copy_to_user_faulted(user_out
     return ZX_ERR_INVALID_ARGS;
 }
 
-// Always inlined (LTO): the common case is a range check and the HAL's copy, which keeps its
-// argument registers, so a caller saves nothing around it.
-__attribute__((always_inline)) inline zx_status_t copy_from_user(void *dst, user_in_ptr src, size_t len) {
-    uintptr_t fault;
-    zx_status_t st = hal_copy_from_user(dst, src.addr, len, &fault);
-    if (likely(st != ZX_ERR_UNAVAILABLE)) return st;
-    return copy_from_user_faulted(dst, src, len, fault);
-}
-
-__attribute__((always_inline)) inline zx_status_t copy_to_user(user_out_ptr dst, const void *src, size_t len) {
-    uintptr_t fault;
-    zx_status_t st = hal_copy_to_user(dst.addr, src, len, &fault);
-    if (likely(st != ZX_ERR_UNAVAILABLE)) return st;
-    return copy_to_user_faulted(dst, src, len, fault);
+__attribute__((noinline, cold)) zx_status_t copy_u32_to_user_faulted(user_out_ptr dst, uint32_t v, uintptr_t fault) {
+    return copy_to_user_faulted(dst, &v, sizeof(v), fault);
 }
 
 zx_status_t copy_name_from_user(char *dst, size_t max, user_in_ptr src, size_t len) {

@@ -8,10 +8,42 @@
 #include <stddef.h>
 #include <zircon/types.h>
 
+#include <zircon/errors.h>
+
+#include "hal/hal.h"
+#include "kernel/debug.h"
 #include "kernel/user_ptr.h"
 
-zx_status_t copy_from_user(void *dst, user_in_ptr src, size_t len) __attribute__((warn_unused_result));
-zx_status_t copy_to_user(user_out_ptr dst, const void *src, size_t len) __attribute__((warn_unused_result));
+// The copies that fault on a page the user may have (not yet committed, or a pager's): resolve
+// and retry (user_copy.c). `fault` is the address of the first fault.
+zx_status_t copy_from_user_faulted(void *dst, user_in_ptr src, size_t len, uintptr_t fault)
+    __attribute__((warn_unused_result));
+zx_status_t copy_to_user_faulted(user_out_ptr dst, const void *src, size_t len, uintptr_t fault)
+    __attribute__((warn_unused_result));
+
+// Inline: the HAL's copy is the whole of a copy that does not fault (every syscall with a
+// record in or out), and its size is known at most call sites.
+__attribute__((warn_unused_result, always_inline)) static inline zx_status_t copy_from_user(void *dst, user_in_ptr src, size_t len) {
+    uintptr_t fault;
+    zx_status_t st = hal_copy_from_user(dst, src.addr, len, &fault);
+    if (likely(st != ZX_ERR_UNAVAILABLE)) return st;
+    return copy_from_user_faulted(dst, src, len, fault);
+}
+__attribute__((warn_unused_result, always_inline)) static inline zx_status_t copy_to_user(user_out_ptr dst, const void *src, size_t len) {
+    uintptr_t fault;
+    zx_status_t st = hal_copy_to_user(dst.addr, src, len, &fault);
+    if (likely(st != ZX_ERR_UNAVAILABLE)) return st;
+    return copy_to_user_faulted(dst, src, len, fault);
+}
+// copy_to_user of one 32-bit value (a handle value): the value stays in a register unless the
+// copy faults.
+zx_status_t copy_u32_to_user_faulted(user_out_ptr dst, uint32_t v, uintptr_t fault) __attribute__((warn_unused_result));
+__attribute__((warn_unused_result, always_inline)) static inline zx_status_t copy_u32_to_user(user_out_ptr dst, uint32_t v) {
+    uintptr_t fault;
+    zx_status_t st = hal_copy_to_user(dst.addr, &v, sizeof(v), &fault);
+    if (likely(st != ZX_ERR_UNAVAILABLE)) return st;
+    return copy_u32_to_user_faulted(dst, v, fault);
+}
 // Reads a user string of at most max-1 bytes into dst (NUL-terminated); for names.
 zx_status_t copy_name_from_user(char *dst, size_t max, user_in_ptr src, size_t len) __attribute__((warn_unused_result));
 

@@ -16,13 +16,44 @@ static inline zx_handle_t encode(const struct handle_table *ht, uint32_t idx, ui
     return ((v & VALUE_MASK) << 2) | ZX_HANDLE_FIXED_BITS_MASK;
 }
 
+// What a free or reserved slot compares a value with (handle_slot_of): its next value with the
+// lowest index bit flipped, which names another slot, so no value at all (not even
+// ZX_HANDLE_INVALID, nor this slot's own) matches it here.
+static inline zx_handle_t free_value(zx_handle_t next_value) { return next_value ^ (1u << 2); }
+
+// Slot idx was freed: the value it gets next has the next generation, so the values it had
+// stay invalid (until the generation wraps).
+static inline void next_generation(struct handle_table *ht, struct handle_slot *s, uint32_t idx) {
+    uint32_t gen = (((s->next_value >> 2) ^ ht->secret) & VALUE_MASK) >> IDX_BITS;
+    s->next_value = encode(ht, idx, gen + 1);
+    s->value = free_value(s->next_value);
+}
+
+
+// No slots yet: lookups land on `none`, two free slots (each value names the other's index).
+static void set_empty(struct handle_table *ht) {
+    for (uint32_t i = 0; i < 2; i++) {
+        ht->none[i].obj = NULL;
+        ht->none[i].next_value = encode(ht, i, 0);
+        ht->none[i].value = free_value(ht->none[i].next_value);
+    }
+    ht->slots = ht->none;
+    ht->idx_mask = 1;
+    ht->cap = ht->free_head = 0;
+}
 
 void handle_table_init(struct handle_table *ht, const void *owner) {
-    ht->slots = NULL;
-    ht->cap = ht->count = ht->free_head = 0;
+    ht->count = 0;
     ht->secret = (uint32_t)hal_random() & VALUE_MASK;
     ht->owner = owner;
+    set_empty(ht);
 }
+
+// Sizes stay powers of two (32, doubling, up to the maximum) that an index can address, so
+// cap - 1 masks an index (handle_slot_of).
+_Static_assert((HANDLE_MAX_PER_PROCESS & (HANDLE_MAX_PER_PROCESS - 1)) == 0 &&
+                   HANDLE_MAX_PER_PROCESS <= (1u << IDX_BITS) && HANDLE_MAX_PER_PROCESS >= 32,
+               "handle table sizes");
 
 // ZX_ERR_NO_RESOURCES when the table is at its maximum, ZX_ERR_NO_MEMORY when the larger slot
 // array cannot be allocated (the allocation-failure sweep, docs/hosted.md).
@@ -32,16 +63,18 @@ static zx_status_t grow(struct handle_table *ht) {
     if (ncap <= ht->cap) return ZX_ERR_NO_RESOURCES;
     struct handle_slot *n = kmalloc(ncap * sizeof(*n));
     if (!n) return ZX_ERR_NO_MEMORY;
-    if (ht->slots) memcpy(n, ht->slots, ht->cap * sizeof(*n));
+    if (ht->cap) memcpy(n, ht->slots, ht->cap * sizeof(*n));
     for (uint32_t i = ht->cap; i < ncap; i++) {
         n[i].obj = NULL;
-        n[i].gen = 0;
+        n[i].next_value = encode(ht, i, 0);
+        n[i].value = free_value(n[i].next_value);
         n[i].next_free = (i + 1 < ncap) ? i + 2 : ht->free_head;
     }
     ht->free_head = ht->cap + 1;
-    kfree(ht->slots);
+    if (ht->cap) kfree(ht->slots);
     ht->slots = n;
     ht->cap = ncap;
+    ht->idx_mask = ncap - 1;
     return ZX_OK;
 }
 
@@ -57,12 +90,13 @@ zx_status_t handle_install(struct handle_table *ht, struct kobj *obj, zx_rights_
     s->obj = obj;
     s->rights = rights;
     ht->count++;
-    *out = encode(ht, idx, s->gen);
+    *out = s->value = s->next_value;
     return ZX_OK;
 }
 
 // Always inlined: it sits on every handle-creating path (give_handles, channel reads).
-__attribute__((always_inline)) inline zx_status_t handle_reserve(struct handle_table *ht, zx_handle_t *out) {
+__attribute__((always_inline)) inline zx_status_t handle_reserve_slot(struct handle_table *ht,
+                                                                      struct handle_slot **slot, zx_handle_t *out) {
     if (!ht->free_head) {
         zx_status_t st = grow(ht);
         if (st != ZX_OK) return st;
@@ -70,9 +104,24 @@ __attribute__((always_inline)) inline zx_status_t handle_reserve(struct handle_t
     uint32_t idx = ht->free_head - 1;
     struct handle_slot *s = &ht->slots[idx];
     ht->free_head = s->next_free;
-    s->obj = NULL;  // invisible to lookups until committed
-    *out = encode(ht, idx, s->gen);
+    DEBUG_ASSERT(!s->obj && s->value == free_value(s->next_value));  // invisible to lookups until committed
+    *out = s->next_value;
+    *slot = s;
     return ZX_OK;
+}
+
+__attribute__((always_inline)) inline zx_status_t handle_reserve(struct handle_table *ht, zx_handle_t *out) {
+    struct handle_slot *s;
+    return handle_reserve_slot(ht, &s, out);
+}
+
+__attribute__((always_inline)) inline void handle_commit_slot(struct handle_table *ht, struct handle_slot *s,
+                                                              zx_handle_t h, struct kobj *obj, zx_rights_t rights) {
+    DEBUG_ASSERT(!s->obj && s->value == free_value(h));
+    s->value = h;
+    s->obj = obj;
+    s->rights = rights;
+    ht->count++;
 }
 
 static uint32_t reserved_index(const struct handle_table *ht, zx_handle_t h) {
@@ -84,23 +133,17 @@ static uint32_t reserved_index(const struct handle_table *ht, zx_handle_t h) {
 void handle_unreserve(struct handle_table *ht, zx_handle_t h) {
     uint32_t idx = reserved_index(ht, h);
     struct handle_slot *s = &ht->slots[idx];
-    s->gen++;  // the value may have reached user memory: it must never become valid
+    next_generation(ht, s, idx);  // the value may have reached user memory: it must never become valid
     s->next_free = ht->free_head;
     ht->free_head = idx + 1;
 }
 
 void handle_commit_moved(struct handle_table *ht, zx_handle_t h, struct kobj *obj, zx_rights_t rights) {
-    struct handle_slot *s = &ht->slots[reserved_index(ht, h)];
-    s->obj = obj;
-    s->rights = rights;
-    ht->count++;
+    handle_commit_slot(ht, &ht->slots[reserved_index(ht, h)], h, obj, rights);
 }
 
 void handle_commit(struct handle_table *ht, zx_handle_t h, struct kobj *obj, zx_rights_t rights) {
-    struct handle_slot *s = &ht->slots[reserved_index(ht, h)];
-    s->obj = obj;
-    s->rights = rights;
-    ht->count++;
+    handle_commit_moved(ht, h, obj, rights);
     kobj_ref(obj);
     obj->handle_count++;
 }
@@ -126,7 +169,7 @@ __attribute__((always_inline)) static inline zx_status_t remove_slot(struct hand
     if (rights) *rights = s->rights;
     if (cancel) kobj_cancel_handle(s->obj, ht->owner, h);
     s->obj = NULL;
-    s->gen++;
+    next_generation(ht, s, (uint32_t)(s - ht->slots));  // and value: no lookup matches it now
     s->next_free = ht->free_head;
     ht->free_head = (uint32_t)(s - ht->slots) + 1;
     ht->count--;
@@ -161,12 +204,12 @@ void handle_table_destroy(struct handle_table *ht) {
         struct handle_slot *s = &ht->slots[i];
         if (!s->obj) continue;
         struct kobj *obj = s->obj;
-        kobj_cancel_handle(obj, ht->owner, encode(ht, i, s->gen));
+        kobj_cancel_handle(obj, ht->owner, s->value);
         s->obj = NULL;
+        s->value = free_value(s->next_value);
         ht->count--;
         handle_release(obj);
     }
-    kfree(ht->slots);
-    ht->slots = NULL;
-    ht->cap = ht->free_head = 0;
+    if (ht->cap) kfree(ht->slots);
+    set_empty(ht);
 }

@@ -13,17 +13,22 @@
 struct handle_slot {
     struct kobj *obj;      // NULL when free
     zx_rights_t rights;
-    uint32_t gen;          // bumped each time the slot is freed
+    zx_handle_t next_value;  // the value it gets when next given out: its index and a
+                             // generation bumped each time the slot is freed
     uint32_t next_free;    // free-list link (index + 1; 0 = end)
+    zx_handle_t value;     // the value that names this slot now; when free or reserved, one
+                           // that names another slot (handle.c: free_value)
 };
 
 struct handle_table {
-    struct handle_slot *slots;
-    uint32_t cap;
+    struct handle_slot *slots;  // cap slots; `none` while cap is 0
+    uint32_t cap;          // 0 or a power of two
+    uint32_t idx_mask;     // a value's index is masked with it: cap - 1 (1 while cap is 0)
     uint32_t count;        // handles in use
     uint32_t free_head;    // index + 1 of the first free slot; 0 = none
     uint32_t secret;
     const void *owner;     // the process (for observer cancellation)
+    struct handle_slot none[2];  // an empty table's slots: free ones, that match no value
 };
 
 void handle_table_init(struct handle_table *ht, const void *owner);
@@ -44,19 +49,29 @@ void handle_commit(struct handle_table *ht, zx_handle_t h, struct kobj *obj, zx_
 // The same for a handle reference the caller already owns (moved out of a message or a table).
 void handle_commit_moved(struct handle_table *ht, zx_handle_t h, struct kobj *obj, zx_rights_t rights);
 void handle_unreserve(struct handle_table *ht, zx_handle_t h);
+// The same phases for a caller that commits right after writing the value out: the reserved
+// slot is returned, and committing it installs a reference the caller gives (obj's
+// handle_count is the caller's to bump, as for handle_commit_moved).
+zx_status_t handle_reserve_slot(struct handle_table *ht, struct handle_slot **slot, zx_handle_t *out)
+    __attribute__((warn_unused_result));
+void handle_commit_slot(struct handle_table *ht, struct handle_slot *s, zx_handle_t h, struct kobj *obj,
+                        zx_rights_t rights);
 // A value: the slot index (IDX_BITS) and its generation (GEN_MASK), xor the table's secret.
 #define HANDLE_IDX_BITS 18
 #define HANDLE_GEN_MASK 0xfffu
 #define HANDLE_VALUE_MASK ((1u << 30) - 1)
 
-// The slot of h, or NULL. Inline: every syscall with a handle starts here.
+// The slot of h, or NULL. Inline: every syscall with a handle starts here. One comparison
+// with the slot's current value checks the fixed bits, the generation and that the slot is
+// in use (a free or reserved slot holds a value whose index is another slot's, so nothing
+// matches it, ZX_HANDLE_INVALID included).
+// The index is masked to the table's size, not compared with it: a value whose index is past
+// the end lands on a slot whose value names a smaller index.
 static inline struct handle_slot *handle_slot_of(struct handle_table *ht, zx_handle_t h) {
-    if (unlikely((h & ZX_HANDLE_FIXED_BITS_MASK) != ZX_HANDLE_FIXED_BITS_MASK)) return NULL;
-    uint32_t v = ((h >> 2) ^ ht->secret) & HANDLE_VALUE_MASK;
-    uint32_t idx = v & ((1u << HANDLE_IDX_BITS) - 1), gen = v >> HANDLE_IDX_BITS;
-    if (unlikely(idx >= ht->cap)) return NULL;
+    uint32_t idx = ((h >> 2) ^ ht->secret) & ht->idx_mask;
     struct handle_slot *s = &ht->slots[idx];
-    if (unlikely(!s->obj || (s->gen & HANDLE_GEN_MASK) != gen)) return NULL;
+    if (unlikely(s->value != h)) return NULL;
+    DEBUG_ASSERT(s->obj && (h & ZX_HANDLE_FIXED_BITS_MASK) == ZX_HANDLE_FIXED_BITS_MASK);
     return s;
 }
 

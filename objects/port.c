@@ -19,6 +19,50 @@ static void packet_release(struct port_packet *pp) {
     else kfree(pp);
 }
 
+// The release of the packets port_packet_alloc takes from the heap: they go back to the heap
+// from anywhere, but back to their port's spares when they leave its queue.
+static void user_packet_release(struct port_packet *pp) { kfree(pp); }
+
+struct port_packet *port_packet_alloc(struct port *p) {
+    struct port_packet *pp = p->spares;
+    if (likely(pp)) {
+        p->spares = pp->next_spare;
+        return pp;  // its release is user_packet_release still
+    }
+    pp = kmalloc(sizeof(*pp));
+    if (pp) pp->release = user_packet_release;
+    return pp;
+}
+
+// The spares are bounded without a count: a packet becomes a spare only while fewer than
+// PORT_SPARE_PACKETS packets are queued, and only port_packet_alloc's packets do. So spares,
+// plus such packets queued or being filled, can only grow by a heap allocation, which happens
+// when there is no spare; and when the first spare appears there are at most
+// PORT_SPARE_PACKETS - 1 of them queued: never more than PORT_SPARE_PACKETS spares.
+void port_packet_free(struct port *p, struct port_packet *pp) {
+    DEBUG_ASSERT(pp->release == user_packet_release);
+    if (p->count >= PORT_SPARE_PACKETS) {
+        kfree(pp);
+        return;
+    }
+    pp->next_spare = p->spares;
+    p->spares = pp;
+}
+
+// A packet left the queue: its owner's, or the heap's (a zx_port_queue packet: kept as a spare).
+static void packet_release_to(struct port *p, struct port_packet *pp) {
+    if (pp->release == user_packet_release) port_packet_free(p, pp);
+    else packet_release(pp);
+}
+
+static void free_spares(struct port *p) {
+    while (p->spares) {
+        struct port_packet *pp = p->spares;
+        p->spares = pp->next_spare;
+        kfree(pp);
+    }
+}
+
 static void async_free(struct port_observer *po) {
     kobj_unobserve(&po->ob);
     list_delete(&po->port_link);
@@ -56,9 +100,14 @@ static void port_on_zero_handles(struct kobj *o) {
     struct list_node *n;
     while ((n = list_pop_head(&p->packets))) packet_release(container_of(n, struct port_packet, link));
     p->count = 0;
+    free_spares(p);
 }
 
-static void port_destroy(struct kobj *o) { kfree(to_port(o)); }
+static void port_destroy(struct kobj *o) {
+    struct port *p = to_port(o);
+    free_spares(p);  // packets given back after the last handle closed
+    kfree(p);
+}
 
 static const struct kobj_ops port_ops = {.on_zero_handles = port_on_zero_handles, .destroy = port_destroy};
 
@@ -70,21 +119,29 @@ zx_status_t port_create(struct port **out) {
     wait_queue_init(&p->waiters);
     list_init(&p->asyncs);
     p->count = 0;
+    p->spares = NULL;
     *out = p;
+    return ZX_OK;
+}
+
+zx_status_t port_queue_user_packet(struct port *p, struct port_packet *pp) {
+    if (unlikely(p->count >= PORT_MAX_PACKETS)) {
+        port_packet_free(p, pp);
+        return ZX_ERR_SHOULD_WAIT;
+    }
+    DEBUG_ASSERT(pp->release == user_packet_release);  // port_packet_alloc's
+    pp->pkt.type = ZX_PKT_TYPE_USER;  // the user's status and payload stay as given
+    pp->source = NULL;  // next_spare, on the spare list
+    enqueue(p, pp);
     return ZX_OK;
 }
 
 zx_status_t port_queue_user(struct port *p, const zx_port_packet_t *pkt) {
     if (p->count >= PORT_MAX_PACKETS) return ZX_ERR_SHOULD_WAIT;
-    struct port_packet *pp = kmalloc(sizeof(*pp));
+    struct port_packet *pp = port_packet_alloc(p);
     if (!pp) return ZX_ERR_NO_MEMORY;
     pp->pkt = *pkt;
-    pp->pkt.type = ZX_PKT_TYPE_USER;
-    pp->pkt.status = pkt->status;
-    pp->source = NULL;
-    pp->release = NULL;
-    enqueue(p, pp);
-    return ZX_OK;
+    return port_queue_user_packet(p, pp);
 }
 
 void port_queue_kernel(struct port *p, struct port_packet *pp) {
@@ -100,13 +157,18 @@ void port_unqueue(struct port *p, struct port_packet *pp) {
     p->count--;
 }
 
-bool port_dequeue(struct port *p, zx_port_packet_t *out) {
-    struct list_node *n = list_pop_head(&p->packets);
-    if (!n) return false;
+void port_remove_first(struct port *p, struct port_packet *pp) {
+    DEBUG_ASSERT(pp == port_first(p));
+    list_delete(&pp->link);
     p->count--;
-    struct port_packet *pp = container_of(n, struct port_packet, link);
+    packet_release_to(p, pp);
+}
+
+bool port_dequeue(struct port *p, zx_port_packet_t *out) {
+    struct port_packet *pp = port_first(p);
+    if (!pp) return false;
     *out = pp->pkt;
-    packet_release(pp);
+    port_remove_first(p, pp);
     return true;
 }
 

@@ -13,7 +13,10 @@
 struct port_packet {
     struct list_node link;
     zx_port_packet_t pkt;
-    const void *source;  // the observed object for signal packets (for zx_port_cancel), else NULL
+    union {
+        const void *source;  // the observed object for signal packets (for zx_port_cancel), else NULL
+        struct port_packet *next_spare;  // on the port's spare list (struct port.spares)
+    };
     // NULL: the port kfrees the packet when it leaves the queue. Else the packet belongs to
     // another object (a pager's request) and this tells it the packet left the queue.
     void (*release)(struct port_packet *pp);
@@ -25,7 +28,12 @@ struct port {
     uint32_t count;
     struct wait_queue waiters; // threads blocked in zx_port_wait (WAIT_PORT)
     struct list_node asyncs;   // struct port_observer.port_link: waits that target this port
+    // zx_port_queue's packets that left the queue, kept for the next zx_port_queue (at most
+    // PORT_SPARE_PACKETS, port.c; freed with the port): a queue and a wait cost no heap call.
+    struct port_packet *spares;
 };
+
+#define PORT_SPARE_PACKETS 8
 
 // An asynchronous wait (zx_object_wait_async) registered on some object.
 struct port_packet;
@@ -44,8 +52,20 @@ static inline struct port *to_port(struct kobj *o) {
 
 zx_status_t port_create(struct port **out) __attribute__((warn_unused_result));
 zx_status_t port_queue_user(struct port *p, const zx_port_packet_t *pkt) __attribute__((warn_unused_result));
+// zx_port_queue in steps, so that the user's packet is copied straight into the queued one:
+// a packet to fill (a spare, or the heap's; NULL: no memory), then queue it as a user packet
+// (ZX_ERR_SHOULD_WAIT when the port is full: the packet is given back) or give it back.
+struct port_packet *port_packet_alloc(struct port *p);
+zx_status_t port_queue_user_packet(struct port *p, struct port_packet *pp) __attribute__((warn_unused_result));
+void port_packet_free(struct port *p, struct port_packet *pp);
 // Dequeues the first packet into *out; false when empty.
 bool port_dequeue(struct port *p, zx_port_packet_t *out);
+// The same in steps, so that zx_port_wait copies the packet out from where it lies: the first
+// packet (NULL when empty), then its removal (pp leaves the queue and is released).
+static inline struct port_packet *port_first(struct port *p) {
+    return list_empty(&p->packets) ? NULL : container_of(p->packets.next, struct port_packet, link);
+}
+void port_remove_first(struct port *p, struct port_packet *pp);
 zx_status_t port_wait_async(struct port *p, struct kobj *obj, const void *owner, zx_handle_t h, uint64_t key,
                             zx_signals_t signals, uint32_t options) __attribute__((warn_unused_result));
 // Cancels waits on `source` with `key` (and their queued packets); a NULL source matches every

@@ -495,34 +495,39 @@ static zx_status_t vmo_walk(struct vmo *v, uint64_t offset, size_t len, bool com
     if (v->flags & VMO_F_PHYSICAL) return ZX_ERR_NOT_SUPPORTED;  // may lie outside the physmap
     // Pages whose frames follow each other in physical memory (and so in the physmap) go to fn
     // as one chunk: a large copy then costs one call per run of frames, not one per page.
+    // The loop is the per-page cost of a large copy: the VMO's own page is looked up inline
+    // (own_page's and chain_lookup's first step), the rest only when it is not there.
     size_t done = 0, run = 0;  // the pending chunk: [done, done + run) of the range
     paddr_t run_pa = 0;        // the frame address where it starts (with its in-page offset)
-    while (done + run < len) {
-        uint64_t off = offset + done + run;
-        uint64_t idx = off / PAGE;
-        size_t in_page = off % PAGE;
-        size_t n = PAGE - in_page;
-        if (n > len - done - run) n = len - done - run;
+    uint64_t idx = offset / PAGE;
+    size_t in_page = offset % PAGE, left = len;
+    while (left) {
+        size_t n = PAGE - in_page < left ? PAGE - in_page : left;
         paddr_t pa;
-        if (commit) {
+        if (pm_lookup(&v->pages, idx, &pa)) {
+            // v's own page
+        } else if (commit) {
             zx_status_t st = own_page(v, idx, &pa);
             if (st != ZX_OK) return st;
-        } else if (!chain_lookup(v, idx, &pa)) {
+        } else if (!v->parent || !chain_lookup(v, idx, &pa)) {
             zx_status_t st = absent_status(v, idx);
             if (st != ZX_OK) return st;
             pa = zero_page;
         }
         if (run && pa + in_page == run_pa + run && pa != zero_page) {
             run += n;
-            continue;
+        } else {
+            if (run) {
+                zx_status_t st = fn(ctx, paddr_to_kva(run_pa), done, run);
+                if (st != ZX_OK) return st;
+                done += run;
+            }
+            run_pa = pa + in_page;
+            run = n;
         }
-        if (run) {
-            zx_status_t st = fn(ctx, paddr_to_kva(run_pa), done, run);
-            if (st != ZX_OK) return st;
-            done += run;
-        }
-        run_pa = pa + in_page;
-        run = n;
+        left -= n;
+        idx++;
+        in_page = 0;
     }
     return run ? fn(ctx, paddr_to_kva(run_pa), done, run) : ZX_OK;
 }

@@ -54,7 +54,7 @@ static inline int64_t syscall_dispatch(struct thread *t, uint64_t num, const uin
     syscall_count++;
     syscall_num = num;  // for the stop path (pager_restart), so the fast path keeps nothing live
     if (unlikely(num >= ZX_SYS_COUNT)) return ZX_ERR_BAD_SYSCALL;
-    int64_t r = syscall_table[num].fn(args);
+    int64_t r = syscall_fns[num](args);
     DEBUG_ASSERT(r == SYS_BLOCKED || t->task.state != TASK_BLOCKED);  // blocked without saying so
     return r;
 }

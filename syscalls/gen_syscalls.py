@@ -549,7 +549,9 @@ def gen_syscall_table_h(calls):
         "    uint8_t flags;                          // SYSCALL_F_*\n"
         "};\n\n"
         "// Indexed by ZX_SYS_NAME.\n"
-        "extern const struct syscall_entry syscall_table[ZX_SYS_COUNT];\n" % MAX_ARGS)
+        "extern const struct syscall_entry syscall_table[ZX_SYS_COUNT];\n"
+        "// The same decoders alone, for the dispatch: one load per call.\n"
+        "extern int64_t (*const syscall_fns[ZX_SYS_COUNT])(const uint64_t *args);\n" % MAX_ARGS)
     return guard("ZC_GEN_SYSCALLS_SYSCALL_TABLE_H", body, "The kernel's syscall dispatch table.")
 
 
@@ -622,6 +624,10 @@ def gen_sys_table_c(calls):
     for sc in kern:
         out.append(IND + "[ZX_SYS_%s] = {\"%s\", d_%s, %d, %s},\n"
                    % (sc.name, sc.name, sc.name, len(sc.args), table_flags(sc)))
+    out.append("};\n\n")
+    out.append("int64_t (*const syscall_fns[ZX_SYS_COUNT])(const uint64_t *args) = {\n")
+    for sc in kern:
+        out.append(IND + "[ZX_SYS_%s] = d_%s,\n" % (sc.name, sc.name))
     out.append("};\n")
     return "".join(out)
 

@@ -116,9 +116,8 @@ void dispatch_global_init(void);
 // all or nothing (a bad out pointer leaves no handle behind).
 zx_status_t give_handles(size_t n, struct kobj *const *objs, const zx_rights_t *rights,
                          const user_out_ptr *outs) __attribute__((warn_unused_result));
-static inline zx_status_t give_handle(struct kobj *obj, zx_rights_t rights, user_out_ptr out) {
-    return give_handles(1, &obj, &rights, &out);
-}
+// The same for one handle (zx_handle_duplicate, every create call), without the loops.
+zx_status_t give_handle(struct kobj *obj, zx_rights_t rights, user_out_ptr out) __attribute__((warn_unused_result));
 // Gives the caller a new handle with `rights` to the object of a consumed handle (its value
 // written to out first, as give_handles does); on success c no longer holds the object. The
 // shared tail of zx_handle_replace and zx_vmo_replace_as_executable.

@@ -1,6 +1,11 @@
 // Handle syscalls.
 #include "syscalls/priv.h"
 
+// A pointer outside the user half is refused before anything is reserved or written.
+static inline bool handle_out_ok(user_out_ptr out, uintptr_t user_end) {
+    return out.addr + sizeof(zx_handle_t) >= out.addr && out.addr + sizeof(zx_handle_t) <= user_end;
+}
+
 zx_status_t give_handles(size_t n, struct kobj *const *objs, const zx_rights_t *rights,
                          const user_out_ptr *outs) {
     struct handle_table *ht = cur_handles();
@@ -8,11 +13,9 @@ zx_status_t give_handles(size_t n, struct kobj *const *objs, const zx_rights_t *
     ASSERT(n <= countof(vals));
     // Two phases: reserve the slots and write their values out; only when every value reached
     // user memory do the handles come into being. A failure leaves no handle and no reference.
-    // Pointers outside the user half are refused before anything is written.
     uintptr_t user_end = hal_aspace_user_end(&current_process()->as->hal);
     for (size_t j = 0; j < n; j++)
-        if (outs[j].addr + sizeof(zx_handle_t) < outs[j].addr || outs[j].addr + sizeof(zx_handle_t) > user_end)
-            return ZX_ERR_INVALID_ARGS;
+        if (!handle_out_ok(outs[j], user_end)) return ZX_ERR_INVALID_ARGS;
     size_t i;
     zx_status_t st = ZX_OK;
     for (i = 0; i < n; i++) {
@@ -26,6 +29,31 @@ zx_status_t give_handles(size_t n, struct kobj *const *objs, const zx_rights_t *
     }
     for (size_t j = 0; j < n; j++) handle_commit(ht, vals[j], objs[j], rights[j]);
     return ZX_OK;
+}
+
+// give_handles' phases for one handle. owned: the caller's reference to obj becomes the
+// handle's when it succeeds (else a new one is taken).
+static inline __attribute__((always_inline)) zx_status_t give_one(struct kobj *obj, zx_rights_t rights,
+                                                                  user_out_ptr out, bool owned) {
+    if (!handle_out_ok(out, hal_aspace_user_end(&current_process()->as->hal))) return ZX_ERR_INVALID_ARGS;
+    struct handle_table *ht = cur_handles();
+    struct handle_slot *s;
+    zx_handle_t v;
+    zx_status_t st = handle_reserve_slot(ht, &s, &v);
+    if (st != ZX_OK) return st;
+    st = copy_u32_to_user(out, v);
+    if (st != ZX_OK) {
+        handle_unreserve(ht, v);
+        return st;
+    }
+    if (!owned) kobj_ref(obj);
+    obj->handle_count++;
+    handle_commit_slot(ht, s, v, obj, rights);
+    return ZX_OK;
+}
+
+zx_status_t give_handle(struct kobj *obj, zx_rights_t rights, user_out_ptr out) {
+    return give_one(obj, rights, out, false);
 }
 
 zx_status_t give_new_handles(size_t n, struct kobj *const *objs, const zx_rights_t *rights,
@@ -89,8 +117,8 @@ int64_t sys_handle_duplicate(zx_handle_t handle, zx_rights_t rights, user_out_pt
     if (st != ZX_OK) return st;
     zx_rights_t r;
     st = new_rights(have, rights, &r);
-    if (st == ZX_OK) st = give_handle(obj, r, out);
-    kobj_unref(obj);
+    if (st == ZX_OK) st = give_one(obj, r, out, true);  // the lookup's reference is the new handle's
+    if (st != ZX_OK) kobj_unref(obj);
     return st;
 }
 

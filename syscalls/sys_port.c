@@ -26,9 +26,15 @@ int64_t sys_port_queue(zx_handle_t handle, user_in_ptr packet) {
     struct port *p;
     zx_status_t st = lookup_port_queue_handle(handle, &p);
     if (st != ZX_OK) return st;
-    zx_port_packet_t pkt;
-    st = copy_from_user(&pkt, packet, sizeof(pkt));
-    if (st == ZX_OK) st = port_queue_user(p, &pkt);
+    // The user's packet goes straight into the one queued.
+    struct port_packet *pp = port_packet_alloc(p);
+    if (!pp) {
+        st = ZX_ERR_NO_MEMORY;
+    } else if ((st = copy_from_user(&pp->pkt, packet, sizeof(pp->pkt))) != ZX_OK) {
+        port_packet_free(p, pp);
+    } else {
+        st = port_queue_user_packet(p, pp);
+    }
     kobj_unref(&p->obj);
     return st;
 }
@@ -46,10 +52,11 @@ static int64_t port_wait_cont(struct task *task, zx_status_t reason) {
     struct waiter *w = &task->wait;
     struct port *p = w->state.port_wait.port;  // still referenced: the cancel runs after us
     if (reason == ZX_OK) {
-        zx_port_packet_t pkt;
-        if (port_dequeue(p, &pkt)) {
-            return copy_to_user(w->state.port_wait.packet, &pkt, sizeof(pkt)) == ZX_OK ? ZX_OK
-                                                                                      : ZX_ERR_INVALID_ARGS;
+        struct port_packet *pp = port_first(p);
+        if (pp) {
+            zx_status_t st = copy_to_user(w->state.port_wait.packet, &pp->pkt, sizeof(pp->pkt));
+            port_remove_first(p, pp);
+            return st == ZX_OK ? ZX_OK : ZX_ERR_INVALID_ARGS;
         }
         // Another thread took the packet first (or zx_port_cancel removed it): wait again,
         // unless the deadline has passed meanwhile.
@@ -65,10 +72,13 @@ int64_t sys_port_wait(zx_handle_t handle, zx_time_t deadline, user_out_ptr packe
     struct port *p;
     zx_status_t st = lookup_port_wait_handle(handle, &p);
     if (st != ZX_OK) return st;
-    zx_port_packet_t pkt;
-    if (port_dequeue(p, &pkt)) {
+    struct port_packet *pp = port_first(p);
+    if (pp) {
+        // Copied out from the queue; the packet is taken even when the copy fails.
+        st = copy_to_user(packet, &pp->pkt, sizeof(pp->pkt)) == ZX_OK ? ZX_OK : ZX_ERR_INVALID_ARGS;
+        port_remove_first(p, pp);
         kobj_unref(&p->obj);
-        return copy_to_user(packet, &pkt, sizeof(pkt)) == ZX_OK ? ZX_OK : ZX_ERR_INVALID_ARGS;
+        return st;
     }
     if (deadline <= hal_now()) {
         kobj_unref(&p->obj);

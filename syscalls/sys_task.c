@@ -205,7 +205,7 @@ static int64_t process_memory(zx_status_t st, struct process *p, uintptr_t vaddr
     size_t total = 0;
     while (st == ZX_OK && total < size) {
         size_t n = size - total < sizeof(chunk) ? size - total : sizeof(chunk);
-        size_t done;
+        size_t done = 0;  // what this chunk moved (none when it failed)
         if (write) {
             st = copy_from_user(chunk, (user_in_ptr){ubuf + total}, n);
             if (st == ZX_OK) st = vm_aspace_access(p->as, vaddr + total, chunk, n, true, &done);

@@ -214,6 +214,7 @@ void x86_cpu_init(void) {
     build_idt();
     load_idt();
     enable_features();
+    x86_user_copy_init();  // patches the kernel's text: once, before it is read-only
 }
 
 // An application processor, on its own stack and the kernel's page tables, with EFER.LME/NXE

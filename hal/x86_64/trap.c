@@ -74,6 +74,13 @@ void x86_kernel_trap(struct kframe *f) {
         x86_cpu.recover_rip = 0;
         return;
     }
+    uintptr_t fixup = f->vector == 14 ? x86_user_access_fixup(f->rip) : 0;
+    if (fixup) {
+        // An inline user access (the same stack: the access's recovery point is in its function).
+        x86_cpu.fault_addr = read_cr2();
+        f->rip = fixup;
+        return;
+    }
     panic("kernel %s (vector %lu, error %#lx) at rip %#lx, cr2 %#lx, rsp %#lx",
           x86_exception_names[f->vector], f->vector, f->error_code, f->rip,
           f->vector == 14 ? read_cr2() : 0, f->rsp);

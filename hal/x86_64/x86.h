@@ -171,6 +171,12 @@ void x86_smp_init(void);
 void x86_send_ipi(unsigned cpu, uint8_t vector);
 void x86_ipi_taken(void);
 uint64_t x86_kernel_cr3(void);  // mmu.c
+// Patches the STAC/CLAC sites of the inline user copies when SMAP is on (usercopy.c); the boot
+// CPU, before the kernel's text is mapped read-only.
+void x86_user_copy_init(void);
+// Where a kernel page fault at rip resumes when rip is one of the inline user accesses
+// (usercopy.c's exception table); 0 for any other instruction.
+uintptr_t x86_user_access_fixup(uintptr_t rip);
 // The I/O permission bitmap: 65536 ports, one bit each (set = denied).
 #define X86_IOMAP_BYTES 8192
 // Loads `owner`'s bitmap (two pages) into the TSS unless it is already there; a NULL owner

@@ -114,6 +114,33 @@ TEST(Handle, ForgedValuesFail) {
     handle_table_destroy(&ht);
 }
 
+// A free or reserved slot matches no value: not ZX_HANDLE_INVALID (with secret 0 it decodes
+// to slot 0), not the free slot's own values of any generation.
+TEST(Handle, FreeAndReservedSlotsMatchNoValue) {
+    struct handle_table ht;
+    handle_table_init(&ht, &owner_a);
+    ht.secret = 0;
+    struct kobj *e, *got;
+    ASSERT_OK(event_create(&e));
+    zx_handle_t h;
+    ASSERT_OK(handle_add(&ht, e, ZX_DEFAULT_EVENT_RIGHTS, &h));
+    ASSERT_OK(handle_close(&ht, h));  // every slot is free now
+    EXPECT_STATUS(handle_get(&ht, ZX_HANDLE_INVALID, 0, 0, &got, NULL), ZX_ERR_BAD_HANDLE);
+    int hits = 0;
+    for (uint32_t idx = 0; idx < ht.cap; idx++)
+        for (uint32_t gen = 0; gen <= HANDLE_GEN_MASK; gen++)
+            if (handle_slot_of(&ht, ((((gen << HANDLE_IDX_BITS) | idx) & HANDLE_VALUE_MASK) << 2) | 3)) hits++;
+    EXPECT_EQ(hits, 0);
+    zx_handle_t r;
+    ASSERT_OK(handle_reserve(&ht, &r));
+    EXPECT_EQ((uintptr_t)handle_slot_of(&ht, r), 0);
+    EXPECT_EQ((uintptr_t)handle_slot_of(&ht, ZX_HANDLE_INVALID), 0);
+    handle_unreserve(&ht, r);
+    EXPECT_EQ((uintptr_t)handle_slot_of(&ht, r), 0);
+    kobj_unref(e);
+    handle_table_destroy(&ht);
+}
+
 TEST(Handle, TablesHaveDifferentSecrets) {
     struct handle_table a, b;
     handle_table_init(&a, &owner_a);
