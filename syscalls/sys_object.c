@@ -255,10 +255,9 @@ static void put_one(struct info_writer *w, const void *rec) {
     DEBUG_ASSERT(o->count == 0);
     o->count = 1;
     size_t n = o->buffer_size >= o->rec_size ? 1 : 0;
-    if (o->actual.addr && put_u64(o->actual, n) != ZX_OK) o->st = ZX_ERR_INVALID_ARGS;
-    else if (o->avail.addr && put_u64(o->avail, 1) != ZX_OK) o->st = ZX_ERR_INVALID_ARGS;
-    else if (!n) o->st = ZX_ERR_BUFFER_TOO_SMALL;
-    else o->st = copy_to_user(o->buffer, rec, o->rec_size);
+    o->st = o->actual.addr ? put_u64(o->actual, n) : ZX_OK;
+    if (o->st == ZX_OK && o->avail.addr) o->st = put_u64(o->avail, 1);
+    if (o->st == ZX_OK) o->st = n ? copy_to_user(o->buffer, rec, o->rec_size) : ZX_ERR_BUFFER_TOO_SMALL;
 }
 
 static void put_list(struct info_writer *w, const void *rec) {

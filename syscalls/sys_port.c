@@ -56,7 +56,7 @@ static int64_t port_wait_cont(struct task *task, zx_status_t reason) {
         if (pp) {
             zx_status_t st = copy_to_user(w->state.port_wait.packet, &pp->pkt, sizeof(pp->pkt));
             port_remove_first(p, pp);
-            return st == ZX_OK ? ZX_OK : ZX_ERR_INVALID_ARGS;
+            return st;
         }
         // Another thread took the packet first (or zx_port_cancel removed it): wait again,
         // unless the deadline has passed meanwhile.
@@ -75,7 +75,7 @@ int64_t sys_port_wait(zx_handle_t handle, zx_time_t deadline, user_out_ptr packe
     struct port_packet *pp = port_first(p);
     if (pp) {
         // Copied out from the queue; the packet is taken even when the copy fails.
-        st = copy_to_user(packet, &pp->pkt, sizeof(pp->pkt)) == ZX_OK ? ZX_OK : ZX_ERR_INVALID_ARGS;
+        st = copy_to_user(packet, &pp->pkt, sizeof(pp->pkt));
         port_remove_first(p, pp);
         kobj_unref(&p->obj);
         return st;
