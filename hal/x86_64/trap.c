@@ -105,11 +105,13 @@ void hal_uctx_release(struct hal_uctx *u) {
 // the entry point faults as a user access to a supervisor page (error code P|U|I) with the
 // user's return address and flags already in rcx and r11. That fault is the syscall. Only
 // taken when the boot probe found the emulator: on a real CPU or TCG such a fault is a
-// program jumping at the kernel, and kills it like any other.
+// program jumping at the kernel, and kills it like any other. A real SYSCALL leaves a user
+// return address in rcx; a program that jumps at the entry point with another value is killed
+// too (a non-canonical rip would make the iretq back fault in kernel mode, after its swapgs).
 static bool syscall_left_in_user_mode(const struct hal_uctx *u) {
     static bool logged;
     if ((u->error_code & 0x1f) != 0x15 || u->rip != (uintptr_t)x86_syscall_entry ||
-        read_cr2() != u->rip)
+        read_cr2() != u->rip || u->rcx >= X86_USER_CANONICAL_END)
         return false;
     if (!logged) {
         logged = true;
