@@ -108,7 +108,8 @@ kernel_trap:
 // NMI and double fault: from user mode, from the kernel, or from the few instructions of an
 // entry before its swapgs (or of an exit after it). The GS base says which: kernel blocks are
 // upper-half addresses, a user base never is (hal_uctx_set_tls_base, write_state and the
-// thread start keep it below X86_USER_CANONICAL_END, and CR4.FSGSBASE is off).
+// thread start keep it below X86_USER_CANONICAL_END, a segment load in user mode gives a
+// 32-bit base, and CR4.FSGSBASE is off).
 paranoid_trap:
     PUSH_GPRS
     cld
