@@ -9,7 +9,7 @@
 struct x86_features x86_feat;
 struct x86_percpu x86_percpu[X86_MAX_CPUS];
 
-struct tss {
+struct x86_tss {
     uint32_t reserved0;
     uint64_t rsp[3];
     uint64_t reserved1;
@@ -18,7 +18,7 @@ struct tss {
     uint16_t reserved3;
     uint16_t iomap_base;
 } __attribute__((packed));
-_Static_assert(sizeof(struct tss) == 104, "TSS layout");
+_Static_assert(sizeof(struct x86_tss) == 104, "TSS layout");
 
 struct idt_entry {
     uint16_t off0;
@@ -30,17 +30,13 @@ struct idt_entry {
     uint32_t reserved;
 } __attribute__((packed));
 
-// The boot CPU's TSS and, right after it, the I/O permission bitmap (a set bit denies the
-// port) with the all-ones byte the CPU reads past its end. The bitmap holds the running
-// process's ports. The other CPUs run no user code yet: their TSSes end before any bitmap, so
-// every port is denied there.
+// Each CPU's TSS and, right after it, its I/O permission bitmap (a set bit denies the port)
+// with the all-ones byte the CPU reads past its end. The bitmap holds the ports of the process
+// running on that CPU (x86_load_iomap; the owner is in the CPU's x86_percpu block).
 static struct {
-    struct tss tss;
+    struct x86_tss tss;
     uint8_t iomap[X86_IOMAP_BYTES + 1];
-} __attribute__((packed, aligned(16))) tss_io;
-#define boot_tss tss_io.tss
-static struct tss ap_tss[X86_MAX_CPUS] __attribute__((aligned(16)));  // [0] unused
-static const void *iomap_owner;  // the bitmap source loaded now (NULL: every port denied)
+} __attribute__((packed, aligned(16))) tss_io[X86_MAX_CPUS];
 // One GDT per CPU: the same segments, each with its own TSS descriptor (the CPU marks the one
 // it loads busy). One IDT for all.
 static uint64_t gdt[X86_MAX_CPUS][7] __attribute__((aligned(16)));
@@ -50,8 +46,10 @@ static uint8_t ist_stacks[X86_MAX_CPUS][2][8192] __attribute__((aligned(16)));
 extern const uint64_t x86_isr_table[256];  // entry.S
 extern void x86_syscall_entry(void);        // entry.S
 
-// Loads CPU `cpu`'s GDT with `t` (limit bytes) as its TSS, and its IST stacks into `t`.
-static void load_gdt(unsigned cpu, struct tss *t, uint64_t limit) {
+// Loads CPU `cpu`'s GDT with its TSS (and I/O bitmap), and its IST stacks into the TSS.
+static void load_gdt(unsigned cpu) {
+    struct x86_tss *t = &tss_io[cpu].tss;
+    uint64_t limit = sizeof(tss_io[cpu]) - 1;
     uint64_t *g = gdt[cpu];
     g[0] = 0;
     g[1] = 0x00af9a000000ffff;  // 0x08 kernel code 64
@@ -84,7 +82,7 @@ static void load_gdt(unsigned cpu, struct tss *t, uint64_t limit) {
         : "rax", "memory");
     t->ist[0] = (uint64_t)&ist_stacks[cpu][0][sizeof(ist_stacks[cpu][0])];
     t->ist[1] = (uint64_t)&ist_stacks[cpu][1][sizeof(ist_stacks[cpu][1])];
-    t->iomap_base = sizeof(struct tss);  // the bitmap (the boot CPU's), or past the limit
+    t->iomap_base = sizeof(struct x86_tss);
     __asm__ volatile("ltr %w0" ::"r"(TSS_SEL));
 }
 
@@ -160,28 +158,37 @@ static bool probe_kernel_emulated(void) {
     return best > (uint64_t)X86_EMUL_PROBE_STEPS * EMUL_PROBE_TICKS_PER_STEP;
 }
 
+// The bitmap lives in this CPU's TSS: a process that moves to another CPU has it copied there
+// when it is activated there.
 void x86_load_iomap(const void *owner, const uint8_t *const pages[2]) {
-    if (owner == iomap_owner) return;
+    struct x86_percpu *c = x86_this_cpu();
+    if (owner == c->iomap_owner) return;
+    uint8_t *iomap = tss_io[c->cpu].iomap;
     if (owner) {
-        memcpy(tss_io.iomap, pages[0], HAL_PAGE_SIZE);
-        memcpy(tss_io.iomap + HAL_PAGE_SIZE, pages[1], HAL_PAGE_SIZE);
+        memcpy(iomap, pages[0], HAL_PAGE_SIZE);
+        memcpy(iomap + HAL_PAGE_SIZE, pages[1], HAL_PAGE_SIZE);
     } else {
-        memset(tss_io.iomap, 0xff, X86_IOMAP_BYTES);
+        memset(iomap, 0xff, X86_IOMAP_BYTES);
     }
-    iomap_owner = owner;
+    c->iomap_owner = owner;
 }
 
+// Every CPU that holds a copy of owner's bitmap reloads it at its next activation. (Another
+// CPU's field is written only while user threads run on CPU 0 alone; with threads on every
+// CPU this becomes a request to that CPU.)
 void x86_iomap_changed(const void *owner) {
-    if (owner == iomap_owner) iomap_owner = (const void *)1;  // reload on the next activation
+    for (unsigned cpu = 0; cpu < X86_MAX_CPUS; cpu++)
+        if (x86_percpu[cpu].iomap_owner == owner) x86_percpu[cpu].iomap_owner = (const void *)1;
 }
 
 void x86_set_rsp0(uint64_t rsp0) {
-    boot_tss.rsp[0] = rsp0;
-    x86_cpu.uctx_top = rsp0;
+    struct x86_percpu *c = x86_this_cpu();
+    c->tss->rsp[0] = rsp0;
+    c->uctx_top = rsp0;
 }
 
-// What every CPU enables, as the boot CPU found its features (x86_feat).
-static void enable_features(void) {
+// What every CPU enables, as the boot CPU found its features (x86_feat); CPU `cpu`'s GS base.
+static void enable_features(unsigned cpu) {
     // FPU/SSE for user mode; the kernel itself is built without SSE.
     uint64_t cr0 = read_cr0();
     cr0 &= ~(1ul << 2);   // EM
@@ -200,8 +207,17 @@ static void enable_features(void) {
     wrmsr(MSR_STAR, ((uint64_t)0x10 << 48) | ((uint64_t)KERNEL_CS << 32));
     wrmsr(MSR_LSTAR, (uint64_t)x86_syscall_entry);
     wrmsr(MSR_FMASK, 0x47700);  // clear TF, IF, DF, IOPL, NT, AC on entry
+    // In the kernel GS is this CPU's block, the user's base (0 until a thread sets one) waits
+    // in KERNEL_GS_BASE for the swapgs to user mode (entry.S). After load_gdt's segment loads,
+    // which may clear the bases.
+    struct x86_percpu *c = &x86_percpu[cpu];
+    c->self = c;
+    c->cpu = cpu;
+    c->tss = &tss_io[cpu].tss;
+    c->user_fs_base = c->user_gs_base = 0;
     wrmsr(MSR_FS_BASE, 0);
-    wrmsr(MSR_GS_BASE, 0);
+    wrmsr(MSR_GS_BASE, (uint64_t)c);
+    wrmsr(MSR_KERNEL_GS_BASE, 0);
 }
 
 void x86_cpu_init(void) {
@@ -209,20 +225,19 @@ void x86_cpu_init(void) {
     x86_feat.smap_cpuid = x86_feat.smap;
     x86_feat.kernel_emulated = probe_kernel_emulated();
     if (x86_feat.kernel_emulated) x86_feat.smap = false;  // its emulator cannot run STAC/CLAC
-    memset(tss_io.iomap, 0xff, sizeof(tss_io.iomap));  // all ports denied until a process asks
-    load_gdt(0, &boot_tss, sizeof(tss_io) - 1);
     build_idt();
-    load_idt();
-    enable_features();
+    x86_cpu_init_ap(0);
     x86_user_copy_init();  // patches the kernel's text: once, before it is read-only
 }
 
-// An application processor, on its own stack and the kernel's page tables, with EFER.LME/NXE
-// and CR4.PAE/PGE set by the trampoline: the rest as the boot CPU has it.
+// CPU `cpu` (0: the boot CPU, from x86_cpu_init; an application processor on its own stack and
+// the kernel's page tables, with EFER.LME/NXE and CR4.PAE/PGE set by the trampoline): its
+// GDT, TSS, I/O bitmap (every port denied until a process asks), IDT and features.
 void x86_cpu_init_ap(unsigned cpu) {
-    load_gdt(cpu, &ap_tss[cpu], sizeof(struct tss) - 1);
+    memset(tss_io[cpu].iomap, 0xff, sizeof(tss_io[cpu].iomap));
+    load_gdt(cpu);
     load_idt();
-    enable_features();
+    enable_features(cpu);
 }
 
 void hal_cpu_memcpy_features(bool *erms, bool *fsrm, bool *sse2) {

@@ -6,10 +6,20 @@
 // returns to the kernel on the saved kernel stack, as if x86_context_enter() had returned.
 // The syscall entry builds the same frame by hand. Traps taken in kernel mode (idle, user copy)
 // use the ordinary kernel stack and return with iretq.
+//
+// Per-CPU state (x86.h, struct x86_percpu): in kernel mode the GS base is this CPU's block, and
+// the user's GS base waits in KERNEL_GS_BASE. Every way in from user mode (syscall, a trap
+// whose saved CS is a user one) starts with `swapgs`, every way out (sysretq, iretq to user
+// mode) ends with one. Traps taken in kernel mode already have the kernel's GS. NMI and double
+// fault can also arrive between an entry and its swapgs, so they decide by the GS base itself
+// (paranoid_trap).
 
-#define PERCPU_KERNEL_RSP x86_percpu+0
-#define PERCPU_USER_RSP   x86_percpu+8
-#define PERCPU_UCTX_TOP   x86_percpu+16
+#define PERCPU_KERNEL_RSP %gs:0
+#define PERCPU_USER_RSP   %gs:8
+#define PERCPU_UCTX_TOP   %gs:16
+#define PERCPU_RECOVER_RIP %gs:24
+#define PERCPU_RECOVER_RSP %gs:32
+#define MSR_GS_BASE       0xc0000101
 
 #define UCTX_VECTOR       (15*8)
 #define UCTX_FULL_RESTORE (15*8 + 2*8 + 5*8 + 3*8)
@@ -59,7 +69,7 @@ isr_\vec:
     .endif
     pushq $\vec
     .if (\vec == 2) || (\vec == 8)
-    jmp kernel_trap              // NMI and double fault run on IST stacks: never a uctx
+    jmp paranoid_trap            // NMI and double fault run on IST stacks: never a uctx
     .else
     jmp trap_common
     .endif
@@ -81,6 +91,7 @@ trap_common:
     testb $3, 24(%rsp)          // CS of the interrupted context
     jz kernel_trap
     // From user mode: %rsp points at uctx->vector.
+    swapgs
     PUSH_GPRS
     movl $1, UCTX_FULL_RESTORE(%rsp)
     jmp back_to_kernel
@@ -91,6 +102,29 @@ kernel_trap:
     mov %rsp, %rdi
     call x86_kernel_trap
     POP_GPRS
+    add $16, %rsp
+    iretq
+
+// NMI and double fault: from user mode, from the kernel, or from the few instructions of an
+// entry before its swapgs (or of an exit after it). The GS base says which: kernel blocks are
+// upper-half addresses, a user base never is (hal_uctx_set_tls_base, write_state and the
+// thread start keep it below X86_USER_CANONICAL_END, a segment load in user mode gives a
+// 32-bit base, and CR4.FSGSBASE is off).
+paranoid_trap:
+    PUSH_GPRS
+    cld
+    mov $MSR_GS_BASE, %ecx
+    rdmsr
+    mov %edx, %ebx               // bit 31: the kernel's GS (kept across the call: callee-saved)
+    test %ebx, %ebx
+    js 1f
+    swapgs
+1:  mov %rsp, %rdi
+    call x86_kernel_trap
+    test %ebx, %ebx
+    js 2f
+    swapgs
+2:  POP_GPRS
     add $16, %rsp
     iretq
 
@@ -108,8 +142,9 @@ kernel_trap:
 #define FAST_RIP  80
     .globl x86_syscall_entry
 x86_syscall_entry:
-    mov %rsp, PERCPU_USER_RSP(%rip)
-    mov PERCPU_KERNEL_RSP(%rip), %rsp
+    swapgs
+    mov %rsp, PERCPU_USER_RSP
+    mov PERCPU_KERNEL_RSP, %rsp
     push %rcx                    // FAST_RIP
     push %r11                    // FAST_RFLAGS
     push %rax                    // FAST_NUM
@@ -136,7 +171,8 @@ x86_syscall_entry:
     add $24, %rsp                // r12, r13 (still live: callee-saved), number
     pop %r11                     // FAST_RFLAGS
     pop %rcx                     // FAST_RIP
-    mov PERCPU_USER_RSP(%rip), %rsp
+    mov PERCPU_USER_RSP, %rsp
+    swapgs
     sysretq
 1:  // Stop: save the full state in the uctx as the slow entry would, and return to the
     // executor. rax is the result, or with HAL_SYSCALL_STOP_PENDING (no result yet) the number,
@@ -154,9 +190,9 @@ x86_syscall_entry:
     add $24, %rsp
     pop %r11
     pop %rcx
-    mov PERCPU_UCTX_TOP(%rip), %rsp
+    mov PERCPU_UCTX_TOP, %rsp
     pushq $0x1b                  // ss
-    pushq PERCPU_USER_RSP(%rip)  // rsp
+    pushq PERCPU_USER_RSP        // rsp
     pushq %r11                   // rflags
     pushq $0x23                  // cs
     pushq %rcx                   // rip
@@ -166,7 +202,7 @@ x86_syscall_entry:
     movl $0, UCTX_FULL_RESTORE(%rsp)
 
 back_to_kernel:
-    mov PERCPU_KERNEL_RSP(%rip), %rsp
+    mov PERCPU_KERNEL_RSP, %rsp
     pop %r15
     pop %r14
     pop %r13
@@ -184,12 +220,13 @@ x86_context_enter:
     push %r13
     push %r14
     push %r15
-    mov %rsp, PERCPU_KERNEL_RSP(%rip)
+    mov %rsp, PERCPU_KERNEL_RSP
     mov %rdi, %rsp
     cmpl $0, UCTX_FULL_RESTORE(%rdi)
     je 1f
     POP_GPRS
     add $16, %rsp
+    swapgs
     iretq
 1:  // Fast return after a syscall: rcx and r11 are the user's rip and rflags.
     pop %r15
@@ -210,6 +247,7 @@ x86_context_enter:
     mov 16(%rsp), %rcx
     mov 32(%rsp), %r11
     mov 40(%rsp), %rsp
+    swapgs
     sysretq
 
 // int x86_user_memcpy(void *dst, const void *src, size_t len): 0, or 1 after a page fault.
@@ -302,8 +340,8 @@ x86_user_copy_small_end:
     push %r14
     push %r15
     lea 2f(%rip), %rax
-    mov %rax, x86_percpu+24(%rip)
-    mov %rsp, x86_percpu+32(%rip)
+    mov %rax, PERCPU_RECOVER_RIP
+    mov %rsp, PERCPU_RECOVER_RSP
     and $-16, %rsp               // an inline asm call leaves the alignment unknown
     cmpb $0, x86_feat+2(%rip)    // smap
     je 1f
@@ -315,8 +353,8 @@ x86_user_copy_small_end:
 3:  cmpb $0, x86_feat+2(%rip)
     je 4f
     clac
-4:  movq $0, x86_percpu+24(%rip)
-    mov x86_percpu+32(%rip), %rsp
+4:  movq $0, PERCPU_RECOVER_RIP
+    mov PERCPU_RECOVER_RSP, %rsp
     pop %r15
     pop %r14
     pop %r13

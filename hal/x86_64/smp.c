@@ -30,7 +30,6 @@ extern uint64_t boot_pml4[];  // boot.S
 
 static uint8_t ap_stacks[X86_MAX_CPUS][AP_STACK_SIZE] __attribute__((aligned(16)));  // [0] unused
 static unsigned cpus_online = 1;
-static uint8_t cpu_of_apic[X86_XAPIC_IDS];  // APIC id -> logical number, for the CPUs online
 
 struct tramp_params {
     uint64_t boot_cr3, efer, kernel_cr3, stack, entry, cpu;
@@ -47,7 +46,12 @@ _Static_assert(X86_MAX_CPUS == HAL_MAX_CPUS, "hal.h");
 
 unsigned hal_cpu_count(void) { return cpus_online; }
 
-unsigned hal_cpu_id(void) { return cpus_online == 1 ? 0 : cpu_of_apic[x86_apic_id()]; }
+// The number in this CPU's block, through the GS base (x86.h: x86_this_cpu).
+unsigned hal_cpu_id(void) {
+    unsigned id;
+    __asm__("movl %%gs:%c1, %0" : "=r"(id) : "i"(X86_PERCPU_CPU));
+    return id;
+}
 
 static void wait_ns(uint64_t ns) {
     zx_time_t end = hal_now() + (zx_time_t)ns;
@@ -80,7 +84,7 @@ void x86_send_ipi(unsigned cpu, uint8_t vector) {
     send_icr(x86_percpu[cpu].apic_id, ICR_FIXED | ICR_ASSERT | vector);
 }
 
-void x86_ipi_taken(void) { __atomic_fetch_add(&x86_percpu[hal_cpu_id()].ipis, 1, __ATOMIC_RELEASE); }
+void x86_ipi_taken(void) { __atomic_fetch_add(&x86_this_cpu()->ipis, 1, __ATOMIC_RELEASE); }
 
 static bool send_init(uint32_t apic_id) {
     lapic_write(LAPIC_ESR, 0);
@@ -119,12 +123,30 @@ static bool start_ap(unsigned cpu) {
     return true;
 }
 
+// hal_cpu_id() as read through this CPU's GS base, if that base is c (else ~0): checked by
+// the boot CPU for every CPU (check_gs).
+static unsigned gs_cpu_id(struct x86_percpu *c) { return x86_this_cpu() == c ? hal_cpu_id() : ~0u; }
+
+// How many CPUs online found their own block through GS at bring-up.
+static unsigned check_gs(void) {
+    unsigned ok = 0;
+    for (unsigned cpu = 0; cpu < cpus_online; cpu++) {
+        if (x86_percpu[cpu].gs_cpu == cpu)
+            ok++;
+        else
+            kprintf("zc: smp: CPU %u (APIC id %u) read CPU number %u through its GS base\n", cpu,
+                    x86_percpu[cpu].apic_id, x86_percpu[cpu].gs_cpu);
+    }
+    return ok;
+}
+
 // The AP's C entry (trampoline.S: x86_ap_start64), on its own stack and the kernel's tables.
 void x86_ap_main(unsigned cpu) {
     struct x86_percpu *c = &x86_percpu[cpu];
     x86_cpu_init_ap(cpu);
     x86_lapic_init_ap();
     if (x86_apic_id() != c->apic_id) hal_halt();  // not the CPU the BSP started: stay out
+    c->gs_cpu = gs_cpu_id(c);
     __atomic_store_n(&c->online, 1, __ATOMIC_RELEASE);
     for (;;) hal_idle();
 }
@@ -150,7 +172,7 @@ static unsigned check_ipis(void) {
 }
 
 static void print_online(const struct x86_madt_skipped *skipped, unsigned failed, zx_time_t took,
-                         unsigned ipis_taken) {
+                         unsigned ipis_taken, unsigned gs_ok) {
     char line[160];
     size_t n = ksnprintf(line, sizeof(line), "zc: smp: %u CPU%s online (APIC ids ", cpus_online,
                          cpus_online == 1 ? "" : "s");
@@ -160,6 +182,7 @@ static void print_online(const struct x86_madt_skipped *skipped, unsigned failed
     if (cpus_online > 1)
         n += ksnprintf(line + n, sizeof(line) - n, " in %ld ms, IPI taken by %u of %u",
                        took / 1000000, ipis_taken, cpus_online - 1);
+    n += ksnprintf(line + n, sizeof(line) - n, ", own GS block on %u of %u", gs_ok, cpus_online);
     if (skipped->disabled)
         n += ksnprintf(line + n, sizeof(line) - n, "; %u disabled in the MADT", skipped->disabled);
     if (skipped->over)
@@ -178,8 +201,10 @@ void x86_smp_init(void) {
     x86_cmdline_uint("zc.smp_nostart", &nostart_apic);
     x86_percpu[0].apic_id = bsp;
     x86_percpu[0].online = 1;
+    x86_percpu[0].gs_cpu = gs_cpu_id(&x86_percpu[0]);
     if (listed == 0) {
-        kprintf("zc: smp: no ACPI MADT; 1 CPU (APIC id %u)\n", bsp);
+        kprintf("zc: smp: no ACPI MADT; 1 CPU (APIC id %u)%s\n", bsp,
+                check_gs() == 1 ? ", own GS block" : "");
         return;
     }
     if (listed > 1 && !x86_tramp_page_ram) {
@@ -195,7 +220,6 @@ void x86_smp_init(void) {
         p->entry = (uint64_t)x86_ap_start64;
     }
     zx_time_t t0 = hal_now();
-    cpu_of_apic[bsp] = 0;
     for (unsigned i = 0; i < listed; i++) {
         if (ids[i] == bsp) continue;
         unsigned cpu = cpus_online;
@@ -207,10 +231,9 @@ void x86_smp_init(void) {
             failed++;
             continue;
         }
-        cpu_of_apic[ids[i]] = (uint8_t)cpu;
         cpus_online++;
     }
     zx_time_t took = hal_now() - t0;
     unsigned ipis_taken = check_ipis();
-    print_online(&skipped, failed, took, ipis_taken);
+    print_online(&skipped, failed, took, ipis_taken, check_gs());
 }

@@ -71,11 +71,14 @@ void x86_timer_init(void) {
             x86_feat.invariant_tsc ? ", invariant tsc" : "");
 }
 
-// An application processor's local APIC: software-enabled, timer masked (the boot CPU keeps
-// time), every priority accepted.
+// An application processor's local APIC: software-enabled, every priority accepted, its timer
+// set up as the boot CPU's (one-shot, divide by 16: the boot CPU's calibration, lapic_mult,
+// holds for it, so hal_timer_set works on it as it is) but masked and stopped until a scheduler
+// runs there (docs/smp.md).
 void x86_lapic_init_ap(void) {
     wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | (1ul << 11));
     lapic_write(LAPIC_SVR, 0x100 | X86_VEC_SPURIOUS);
+    lapic_write(LAPIC_TMR_DIV, 0x3);
     lapic_write(LAPIC_LVT_TMR, (1u << 16) | X86_VEC_TIMER);
     lapic_write(LAPIC_TMR_INIT, 0);
     lapic_write(LAPIC_TPR, 0);

@@ -12,7 +12,13 @@ _Static_assert(offsetof(struct hal_uctx, vector) == 15 * 8, "uctx layout (entry.
 _Static_assert(offsetof(struct hal_uctx, ss) == 21 * 8, "uctx layout (entry.S)");
 _Static_assert(offsetof(struct hal_uctx, full_restore) == 25 * 8, "uctx layout (entry.S)");
 _Static_assert(offsetof(struct x86_features, smap) == 2, "x86_feat layout (entry.S)");
+_Static_assert(offsetof(struct x86_percpu, kernel_rsp) == 0, "percpu layout (entry.S)");
+_Static_assert(offsetof(struct x86_percpu, user_rsp) == 8, "percpu layout (entry.S)");
+_Static_assert(offsetof(struct x86_percpu, uctx_top) == 16, "percpu layout (entry.S)");
 _Static_assert(offsetof(struct x86_percpu, recover_rip) == 24, "percpu layout (entry.S)");
+_Static_assert(offsetof(struct x86_percpu, recover_rsp) == 32, "percpu layout (entry.S)");
+_Static_assert(offsetof(struct x86_percpu, self) == X86_PERCPU_SELF, "percpu layout");
+_Static_assert(offsetof(struct x86_percpu, cpu) == X86_PERCPU_CPU, "percpu layout");
 
 // A trap frame on the kernel stack: same order as the start of struct hal_uctx.
 struct kframe {
@@ -22,20 +28,20 @@ struct kframe {
     uint64_t rip, cs, rflags, rsp, ss;
 };
 
-static struct hal_uctx *fpu_owner;
-static uint64_t cur_fs_base, cur_gs_base;
-
-// The thread-pointer bases of u changed: load them now if u is the context in user mode (or in
-// its syscall fast path, which returns without passing through hal_context_run).
+// The thread-pointer bases of u changed: load them now if u is the context in user mode on
+// this CPU (or in its syscall fast path, which returns without passing through
+// hal_context_run). The user's GS base goes to KERNEL_GS_BASE: the swapgs on the way out makes
+// it the GS base.
 void x86_tls_changed(struct hal_uctx *u) {
-    if (x86_cpu.uctx_top != (uint64_t)&u->ss + 8) return;
-    if (u->fs_base != cur_fs_base) {
+    struct x86_percpu *c = x86_this_cpu();
+    if (c->uctx_top != (uint64_t)&u->ss + 8) return;
+    if (u->fs_base != c->user_fs_base) {
         wrmsr(MSR_FS_BASE, u->fs_base);
-        cur_fs_base = u->fs_base;
+        c->user_fs_base = u->fs_base;
     }
-    if (u->gs_base != cur_gs_base) {
-        wrmsr(MSR_GS_BASE, u->gs_base);
-        cur_gs_base = u->gs_base;
+    if (u->gs_base != c->user_gs_base) {
+        wrmsr(MSR_KERNEL_GS_BASE, u->gs_base);
+        c->user_gs_base = u->gs_base;
     }
 }
 
@@ -86,16 +92,19 @@ void x86_kernel_trap(struct kframe *f) {
           f->vector == 14 ? read_cr2() : 0, f->rsp);
 }
 
-// Brings u's FPU area up to date if the registers still hold its state.
+// Brings u's FPU area up to date if this CPU's registers still hold its state. (Only CPU 0
+// runs user threads so far; once others do, a thread's state is on the CPU it last ran on.)
 void x86_fpu_flush(struct hal_uctx *u) {
-    if (fpu_owner == u) {
+    struct x86_percpu *c = x86_this_cpu();
+    if (c->fpu_owner == u) {
         __asm__ volatile("fxsave64 %0" : "=m"(*(uint8_t(*)[512])u->fpu));
-        fpu_owner = NULL;  // the next run reloads it, with any change made meanwhile
+        c->fpu_owner = NULL;  // the next run reloads it, with any change made meanwhile
     }
 }
 
 void hal_uctx_release(struct hal_uctx *u) {
-    if (fpu_owner == u) fpu_owner = NULL;
+    for (unsigned cpu = 0; cpu < X86_MAX_CPUS; cpu++)
+        if (x86_percpu[cpu].fpu_owner == u) x86_percpu[cpu].fpu_owner = NULL;
 }
 
 // Under an instruction-emulating hypervisor (x86_feat.kernel_emulated), SYSCALL from user mode
@@ -103,11 +112,13 @@ void hal_uctx_release(struct hal_uctx *u) {
 // the entry point faults as a user access to a supervisor page (error code P|U|I) with the
 // user's return address and flags already in rcx and r11. That fault is the syscall. Only
 // taken when the boot probe found the emulator: on a real CPU or TCG such a fault is a
-// program jumping at the kernel, and kills it like any other.
+// program jumping at the kernel, and kills it like any other. A real SYSCALL leaves a user
+// return address in rcx; a program that jumps at the entry point with another value is killed
+// too (a non-canonical rip would make the iretq back fault in kernel mode, after its swapgs).
 static bool syscall_left_in_user_mode(const struct hal_uctx *u) {
     static bool logged;
     if ((u->error_code & 0x1f) != 0x15 || u->rip != (uintptr_t)x86_syscall_entry ||
-        read_cr2() != u->rip)
+        read_cr2() != u->rip || u->rcx >= X86_USER_CANONICAL_END)
         return false;
     if (!logged) {
         logged = true;
@@ -123,10 +134,11 @@ void hal_set_syscall_handler(hal_syscall_fn fn) { x86_syscall_handler = fn; }
 
 void hal_context_run(struct hal_uctx *u, struct hal_trap *trap) {
     DEBUG_ASSERT(x86_syscall_handler);
-    if (fpu_owner != u) {
-        if (fpu_owner) __asm__ volatile("fxsave64 %0" : "=m"(*(uint8_t(*)[512])fpu_owner->fpu));
+    struct x86_percpu *c = x86_this_cpu();
+    if (c->fpu_owner != u) {
+        if (c->fpu_owner) __asm__ volatile("fxsave64 %0" : "=m"(*(uint8_t(*)[512])c->fpu_owner->fpu));
         __asm__ volatile("fxrstor64 %0" ::"m"(*(uint8_t(*)[512])u->fpu));
-        fpu_owner = u;
+        c->fpu_owner = u;
     }
     x86_set_rsp0((uint64_t)&u->ss + 8);
     x86_tls_changed(u);

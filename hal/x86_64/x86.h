@@ -110,8 +110,12 @@ struct x86_features {
 };
 extern struct x86_features x86_feat;
 
-// Per-CPU state, one per logical CPU (index 0: the boot CPU). The first fields are the entry
-// path's (offsets fixed in entry.S).
+// Per-CPU state, one per logical CPU (index 0: the boot CPU). In kernel mode the GS base is
+// the running CPU's block (MSR_GS_BASE; the user's GS base waits in MSR_KERNEL_GS_BASE), and
+// every entry from and exit to user mode swaps the two with `swapgs` (entry.S). The first
+// fields are the entry path's (offsets fixed in entry.S as %gs:N).
+struct hal_uctx;
+struct x86_tss;
 struct x86_percpu {
     uint64_t kernel_rsp;      // 0: kernel stack pointer saved by x86_context_enter
     uint64_t user_rsp;        // 8: scratch for the syscall entry
@@ -119,15 +123,31 @@ struct x86_percpu {
     uint64_t recover_rip;     // 24: user-copy fault recovery point (0 = none)
     uint64_t recover_rsp;     // 32
     uint64_t fault_addr;      // 40: address of the user-copy fault
+    struct x86_percpu *self;  // 48: this block (x86_this_cpu reads it through %gs)
+    uint32_t cpu;             // 56: its logical number (hal_cpu_id)
     uint32_t apic_id;         // its local APIC's id (from the MADT)
     uint32_t online;          // set (release) by the CPU once it is up and idling
+    uint32_t gs_cpu;          // hal_cpu_id() as the CPU read it through %gs at bring-up
     uint64_t ipis;            // X86_VEC_IPI interrupts taken (written by this CPU only)
-};
+    // The rest is this CPU's alone, used with interrupts off.
+    struct hal_uctx *fpu_owner;     // whose FPU state the registers hold (NULL: nobody's)
+    uint64_t user_fs_base;          // MSR_FS_BASE as loaded for user mode
+    uint64_t user_gs_base;          // the user GS base (MSR_KERNEL_GS_BASE while in the kernel)
+    const void *iomap_owner;        // the I/O bitmap source in its TSS (NULL: every port denied)
+    struct x86_tss *tss;            // its TSS (rsp0, the I/O bitmap)
+} __attribute__((aligned(64)));     // no cache line shared between two CPUs' blocks
 extern struct x86_percpu x86_percpu[X86_MAX_CPUS];
-// The entry path's block: entry.S addresses x86_percpu[0] directly, because only the boot CPU
-// runs user threads so far (docs/smp.md). Per-CPU entry through GS comes with scheduling on
-// the other CPUs.
-#define x86_cpu (x86_percpu[0])
+#define X86_PERCPU_SELF 48
+#define X86_PERCPU_CPU  56
+
+// The running CPU's block. Kernel code runs on one CPU from entry to exit (no preemption in
+// the kernel), so the compiler may keep the pointer for the whole function (no `volatile`).
+static inline struct x86_percpu *x86_this_cpu(void) {
+    struct x86_percpu *c;
+    __asm__("mov %%gs:%c1, %0" : "=r"(c) : "i"(X86_PERCPU_SELF));
+    return c;
+}
+#define x86_cpu (*x86_this_cpu())
 
 // The local APIC (xAPIC mode, through the uncached physmap); the same address on every CPU,
 // each reaching its own.
@@ -148,7 +168,6 @@ static inline uint32_t lapic_read(uint32_t reg) { return x86_lapic[reg / 4]; }
 static inline void lapic_write(uint32_t reg, uint32_t v) { x86_lapic[reg / 4] = v; }
 static inline uint32_t x86_apic_id(void) { return lapic_read(LAPIC_ID) >> 24; }
 
-struct hal_uctx;
 void x86_serial_init(void);
 void x86_cpu_init(void);
 void x86_cpu_init_ap(unsigned cpu);  // an application processor's GDT, TSS, IDT, control registers

@@ -65,6 +65,8 @@ def _check_cpus(r, n):
     assert (int(online.group(1)), online.group(2)) == (n, ids)
     if n > 1:
         assert f"IPI taken by {n - 1} of {n - 1}" in online.group(3)
+    # Each CPU read its own number through its GS base (its own x86_percpu block) at bring-up.
+    assert f"own GS block on {n} of {n}" in online.group(3)
     assert "left out" not in online.group(3) and "failed" not in online.group(3)
     assert f"cpus: zx_system_get_num_cpus() = {n}" in r.log_text
 
@@ -80,8 +82,8 @@ def test_a_cpu_that_does_not_start_is_left_out():
     r = _boot_cpus("tcg", 2, smp=3, kernel_args="zc.smp_nostart=1 ")
     assert r.outcome == "exited" and r.status == 0, r.verdict() + "\n" + r.log_text
     assert "zc: smp: CPU with APIC id 1 did not come up in 1000 ms; left out" in r.log_text
-    assert re.search(r"zc: smp: 2 CPUs online \(APIC ids 0,2\) in \d+ ms, IPI taken by 1 of 1; "
-                     r"1 failed to start", r.log_text), r.log_text
+    assert re.search(r"zc: smp: 2 CPUs online \(APIC ids 0,2\) in \d+ ms, IPI taken by 1 of 1, "
+                     r"own GS block on 2 of 2; 1 failed to start", r.log_text), r.log_text
     assert "cpus: zx_system_get_num_cpus() = 2" in r.log_text
 
 

@@ -1,5 +1,6 @@
 // zx_object_get_property / zx_object_set_property: ZX_PROP_NAME on VMOs, processes and threads,
-// ZX_PROP_VMO_CONTENT_SIZE, ZX_PROP_PROCESS_VDSO_BASE_ADDRESS, and the error paths.
+// ZX_PROP_VMO_CONTENT_SIZE, ZX_PROP_PROCESS_VDSO_BASE_ADDRESS, ZX_PROP_REGISTER_FS/GS, and the
+// error paths.
 #include <string.h>
 #include <zircon/rights.h>
 #include <zircon/syscalls.h>
@@ -256,6 +257,67 @@ TEST(Property, RegisterFs) {
     EXPECT_OK(probe.set_st);
     EXPECT_EQ(probe.seen, probe.magic);
     EXPECT_STATUS(probe.bad_st, ZX_ERR_INVALID_ARGS);
+}
+
+// ZX_PROP_REGISTER_GS: two threads, each with its own GS base (its own block), read %gs:0
+// after the ways into the kernel and back: a syscall that returns at once (the fast path), one
+// that blocks (the other thread runs meanwhile, with its own base), and a page fault on a fresh
+// page. The kernel's own GS base (per-CPU state) is swapped in and out on each of them.
+#define GS_ROUNDS 8
+struct gs_probe {
+    uint64_t magic;
+    struct core_thread *self;
+    volatile uint8_t *page;  // a fresh page per round: each first touch is a page fault
+    zx_status_t set_st, bad_st;
+    unsigned good;  // reads of %gs:0 that gave magic
+};
+
+static uint64_t read_gs0(void) {
+    uint64_t v;
+    __asm__ volatile("mov %%gs:0, %0" : "=r"(v));
+    return v;
+}
+
+static void gs_thread(void *arg) {
+    struct gs_probe *p = arg;
+    uintptr_t base = (uintptr_t)p;
+    zx_handle_t me = p->self->handle;
+    p->set_st = zx_object_set_property(me, ZX_PROP_REGISTER_GS, &base, sizeof(base));
+    if (p->set_st != ZX_OK) return;
+    for (unsigned i = 0; i < GS_ROUNDS; i++) {
+        p->good += read_gs0() == p->magic;
+        zx_handle_close(ZX_HANDLE_INVALID);
+        p->good += read_gs0() == p->magic;
+        zx_nanosleep(zx_deadline_after(ZX_USEC(200)));
+        p->good += read_gs0() == p->magic;
+        p->page[i * PAGE] = 1;
+        p->good += read_gs0() == p->magic;
+    }
+    uintptr_t kernel = (uintptr_t)KERNEL_PTR;
+    p->bad_st = zx_object_set_property(me, ZX_PROP_REGISTER_GS, &kernel, sizeof(kernel));
+}
+
+TEST(Property, RegisterGs) {
+    struct core_thread t[2];
+    struct gs_probe probe[2];
+    zx_handle_t vmo;
+    uintptr_t addr;
+    ASSERT_OK(zx_vmo_create(2 * GS_ROUNDS * PAGE, 0, &vmo));
+    ASSERT_OK(zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0, vmo, 0,
+                          2 * GS_ROUNDS * PAGE, &addr));
+    for (int i = 0; i < 2; i++) {
+        probe[i] = (struct gs_probe){.magic = 0x6a5b000000000000ull + (uint64_t)i, .self = &t[i],
+                                     .page = (volatile uint8_t *)addr + i * GS_ROUNDS * PAGE};
+        ASSERT_OK(core_thread_start(&t[i], "gs", gs_thread, &probe[i]));
+    }
+    for (int i = 0; i < 2; i++) {
+        ASSERT_OK(core_thread_join(&t[i]));
+        EXPECT_OK(probe[i].set_st);
+        EXPECT_EQ(probe[i].good, 4 * GS_ROUNDS);
+        EXPECT_STATUS(probe[i].bad_st, ZX_ERR_INVALID_ARGS);
+    }
+    EXPECT_OK(zx_vmar_unmap(zx_vmar_root_self(), addr, 2 * GS_ROUNDS * PAGE));
+    EXPECT_OK(zx_handle_close(vmo));
 }
 
 TEST(Property, RegisterFsErrors) {
