@@ -488,6 +488,12 @@ zx_status_t vmo_fault_page(struct vmo *v, uint64_t idx, bool write, paddr_t *pa,
 // Walks [offset, offset+len) page by page; fn gets the kernel address of the bytes.
 typedef zx_status_t (*chunk_fn)(void *ctx, void *kva, size_t done, size_t n);
 
+// The longest chunk: a user copy that faults is retried from the start of its chunk once the
+// page is there, so an unbounded run (frames that happen to be contiguous) made a 2 MiB
+// zx_vmo_write from a fresh mapping copy its bytes several times over (VmoMap/Read/Kernel/2048kbytes
+// 1.49M -> 2.66M instructions when a change of allocation pattern made runs longer).
+#define VMO_WALK_RUN_MAX (16 * PAGE)
+
 static zx_status_t vmo_walk(struct vmo *v, uint64_t offset, size_t len, bool commit, chunk_fn fn,
                             void *ctx) {
     if (offset > v->size || len > v->size - offset) return ZX_ERR_OUT_OF_RANGE;
@@ -514,7 +520,7 @@ static zx_status_t vmo_walk(struct vmo *v, uint64_t offset, size_t len, bool com
             if (st != ZX_OK) return st;
             pa = zero_page;
         }
-        if (run && pa + in_page == run_pa + run && pa != zero_page) {
+        if (run && pa + in_page == run_pa + run && pa != zero_page && run < VMO_WALK_RUN_MAX) {
             run += n;
         } else {
             if (run) {
