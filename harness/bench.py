@@ -56,7 +56,8 @@ SYSTEMS = ("zc", "linux", "linux_nomit")
 # Run natively on the host, beside the guests and never in their verdict (harness/native.py).
 NATIVE_SYSTEMS = ("zc-hosted", "linux-host")
 SUITES = {"zc": "fuchsia.microbenchmarks", "linux": "linux.microbenchmarks",
-          "linux_nomit": "linux.microbenchmarks"}
+          "linux_nomit": "linux.microbenchmarks",
+          "zc-hosted": "fuchsia.microbenchmarks", "linux-host": "linux.microbenchmarks"}
 LINUX_CMDLINE = {"linux": "console=ttyS0 quiet panic=-1",
                  "linux_nomit": "console=ttyS0 quiet panic=-1 mitigations=off"}
 ZC_MITIGATIONS = {"(all)": "none: zc has no speculation mitigations (no PTI, retpolines, IBRS, "
@@ -1374,11 +1375,8 @@ def main_run(a) -> int:
     if native_systems:
         native_text, native_meta, native_failed = native.native_pass(
             native_systems, native_binaries, a.initrd, opts, n_boots, timeout, work, dest, out)
-    status = git("status", "--porcelain", "--untracked-files=no")
     meta = {
-        "commit": commit,
-        "commit_subject": git("log", "-1", "--format=%s") if commit != "nocommit" else None,
-        "dirty": bool(status) if status is not None else None,
+        **commit_meta(commit),
         "mode": mode, "quick": bool(a.quick),
         "date": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "qemu_version": qemu_version(binary), "qemu_cpu": f"-cpu {qemu.CPU}",
@@ -1435,6 +1433,14 @@ def main_run(a) -> int:
     return 0
 
 
+def commit_meta(commit: str) -> dict:
+    """meta.json's commit, its subject and whether the tree was dirty."""
+    status = git("status", "--porcelain", "--untracked-files=no")
+    return {"commit": commit,
+            "commit_subject": git("log", "-1", "--format=%s") if commit != "nocommit" else None,
+            "dirty": bool(status) if status is not None else None}
+
+
 def native_only_run(a, native_systems: List[str], binaries: Dict[str, str],
                     wall_start: float) -> int:
     """`--systems` with native systems only: no QEMU; the run folder's mode is `native`."""
@@ -1454,10 +1460,7 @@ def native_only_run(a, native_systems: List[str], binaries: Dict[str, str],
     text, native_meta, errors = native.native_pass(
         native_systems, binaries, a.initrd, opts, n_runs, a.timeout or DEFAULT_TIMEOUT[bool(a.quick)],
         work, dest, out)
-    status = git("status", "--porcelain", "--untracked-files=no")
-    meta = {"commit": commit,
-            "commit_subject": git("log", "-1", "--format=%s") if commit != "nocommit" else None,
-            "dirty": bool(status) if status is not None else None, "mode": "native",
+    meta = {**commit_meta(commit), "mode": "native",
             "quick": bool(a.quick), "date": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "host_cpu": host_cpu(), "host_cores": os.cpu_count(), "native": native_meta,
             "options": opts, "filter": a.filter or (QUICK_FILTER if a.quick else None),

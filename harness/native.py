@@ -26,7 +26,6 @@ from . import bench
 DEFAULT_BINARIES = {"zc-hosted": "build/hosted/zc-hosted",
                     "linux-host": "build/linux/bench/linux-bench"}
 BUILD_HINT = {"zc-hosted": "make hosted", "linux-host": "make linux-bench"}
-SUITES = {"zc-hosted": "fuchsia.microbenchmarks", "linux-host": "linux.microbenchmarks"}
 SUMMARY_FILE = "native-summary.csv"
 # The figures issue 16 asks for, in this order (Vmo/Read also against each side's memcpy).
 KEY_LABELS = ("Syscall/Null", "Channel/WriteRead/64bytes/0handles", "Event/Signal",
@@ -139,29 +138,19 @@ def native_pass(systems: Sequence[str], binaries: Dict[str, str], initrd: str,
             per_run[s].append(g.entries)
     errors = [g.error for s in systems for g in runs[s] if g.error]
 
-    merged = {s: bench.merge_boots(per_run[s]) for s in systems}
     for s in systems:
-        if merged[s]:
+        if per_run[s]:
             bench.write_fuchsiaperf(os.path.join(dest, f"{s}.fuchsiaperf.json"),
-                                    bench.to_json(merged[s], SUITES[s]))
+                                    bench.to_json(bench.merge_boots(per_run[s]), bench.SUITES[s]))
         log = os.path.join(work, f"{s}.log")
         if os.path.exists(log):
             shutil.copyfile(log, os.path.join(dest, f"{s}.log"))
     if n_runs > 1:
-        bdir = os.path.join(dest, bench.BOOTS_DIR)
-        os.makedirs(bdir, exist_ok=True)
-        for s in systems:
-            for i, entries in enumerate(per_run[s]):
-                bench.write_fuchsiaperf(os.path.join(bdir, f"{s}-{i + 1}.fuchsiaperf.json"),
-                                        bench.to_json(entries, SUITES[s]))
-            for i in range(1, n_runs):
-                log = os.path.join(work, bench.boot_log_name(s, i))
-                if os.path.exists(log):
-                    shutil.copyfile(log, os.path.join(bdir, bench.boot_log_name(s, i)))
+        bench.write_boots(dest, work, per_run, systems, n_runs)
 
     host = host_linux()
     rows = []
-    if len(systems) == 2 and all(merged.get(s) for s in systems):
+    if len(systems) == 2 and all(per_run[s] for s in systems):
         rows = summary(per_run)
         bench.write_summary_csv(os.path.join(dest, SUMMARY_FILE), rows)
     meta = {"systems": list(systems), "runs": {s: len(per_run[s]) for s in systems},
@@ -170,7 +159,7 @@ def native_pass(systems: Sequence[str], binaries: Dict[str, str], initrd: str,
             "seconds": {s: round(sum(g.seconds for g in runs[s]), 1) for s in systems},
             "host_linux": host, "summary": SUMMARY_FILE if rows else None,
             "errors": errors}
-    return section(merged, rows, host, per_run, errors), meta, errors
+    return section(rows, host, per_run, errors), meta, errors
 
 
 def summary(per_run: Dict[str, List[List["bench.Entry"]]]) -> List[dict]:
@@ -188,8 +177,7 @@ def _says(lo: str, hi: str) -> str:
     return "faster" if float(hi) < 1 else "slower" if float(lo) > 1 else "inconclusive"
 
 
-def section(merged: Dict[str, List["bench.Entry"]], rows: List[dict], host: dict,
-            per_run: Dict[str, List[List["bench.Entry"]]], errors: List[str]) -> str:
+def section(rows: List[dict], host: dict, per_run: Dict[str, List[List["bench.Entry"]]], errors: List[str]) -> str:
     """The report's native section."""
     runs = ", ".join(f"{s} {len(v)}" for s, v in per_run.items())
     vm = " (itself a virtual machine)" if host.get("virtual_machine") else ""
@@ -251,8 +239,7 @@ def recorded_section(run_dir: str, meta: dict) -> str:
     if not systems:
         return ""
     per_run = {s: [list(b.values()) for b in bench.load_boots(run_dir, s)] for s in systems}
-    merged = {s: bench.merge_boots(per_run[s]) for s in systems}
     rows = summary(per_run) if len(systems) == 2 else []
     nm = meta.get("native") or {}
     host = nm.get("host_linux") or {"release": "?", "cpu": "?", "cores": "?"}
-    return section(merged, rows, host, per_run, nm.get("errors") or [])
+    return section(rows, host, per_run, nm.get("errors") or [])
