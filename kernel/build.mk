@@ -14,7 +14,7 @@ KERNEL_OBJS := $(KERNEL_C_SRCS:%.c=$(BUILD)/kernel/%.o) $(KERNEL_S_SRCS:%.S=$(BU
     $(BUILD)/kernel/gen/sys_table.o $(BUILD)/kernel/embed.o
 
 # Flags live here: objects are rebuilt when they change.
-$(KERNEL_OBJS): kernel/build.mk
+$(KERNEL_OBJS) $(LIBC_OPT_KERNEL_OBJS): kernel/build.mk
 
 # Generated headers must exist before any kernel file compiles.
 $(KERNEL_C_SRCS:%.c=$(BUILD)/kernel/%.o): | $(SYSCALLS_GEN_HDRS)

@@ -11,31 +11,12 @@
 #define GEN_MASK HANDLE_GEN_MASK
 #define VALUE_MASK HANDLE_VALUE_MASK
 
-static inline zx_handle_t encode(const struct handle_table *ht, uint32_t idx, uint32_t gen) {
-    uint32_t v = (((gen & GEN_MASK) << IDX_BITS) | idx) ^ ht->secret;
-    return ((v & VALUE_MASK) << 2) | ZX_HANDLE_FIXED_BITS_MASK;
-}
-
-// What a free or reserved slot compares a value with (handle_slot_of): its next value with the
-// lowest index bit flipped, which names another slot, so no value at all (not even
-// ZX_HANDLE_INVALID, nor this slot's own) matches it here.
-static inline zx_handle_t free_value(zx_handle_t next_value) { return next_value ^ (1u << 2); }
-
-// Slot idx was freed: the value it gets next has the next generation, so the values it had
-// stay invalid (until the generation wraps).
-static inline void next_generation(struct handle_table *ht, struct handle_slot *s, uint32_t idx) {
-    uint32_t gen = (((s->next_value >> 2) ^ ht->secret) & VALUE_MASK) >> IDX_BITS;
-    s->next_value = encode(ht, idx, gen + 1);
-    s->value = free_value(s->next_value);
-}
-
-
 // No slots yet: lookups land on `none`, two free slots (each value names the other's index).
 static void set_empty(struct handle_table *ht) {
     for (uint32_t i = 0; i < 2; i++) {
         ht->none[i].obj = NULL;
-        ht->none[i].next_value = encode(ht, i, 0);
-        ht->none[i].value = free_value(ht->none[i].next_value);
+        ht->none[i].next_value = handle_encode(ht, i, 0);
+        ht->none[i].value = handle_free_value(ht->none[i].next_value);
     }
     ht->slots = ht->none;
     ht->idx_mask = 1;
@@ -66,8 +47,8 @@ static zx_status_t grow(struct handle_table *ht) {
     if (ht->cap) memcpy(n, ht->slots, ht->cap * sizeof(*n));
     for (uint32_t i = ht->cap; i < ncap; i++) {
         n[i].obj = NULL;
-        n[i].next_value = encode(ht, i, 0);
-        n[i].value = free_value(n[i].next_value);
+        n[i].next_value = handle_encode(ht, i, 0);
+        n[i].value = handle_free_value(n[i].next_value);
         n[i].next_free = (i + 1 < ncap) ? i + 2 : ht->free_head;
     }
     ht->free_head = ht->cap + 1;
@@ -104,7 +85,7 @@ __attribute__((always_inline)) inline zx_status_t handle_reserve_slot(struct han
     uint32_t idx = ht->free_head - 1;
     struct handle_slot *s = &ht->slots[idx];
     ht->free_head = s->next_free;
-    DEBUG_ASSERT(!s->obj && s->value == free_value(s->next_value));  // invisible to lookups until committed
+    DEBUG_ASSERT(!s->obj && s->value == handle_free_value(s->next_value));  // invisible to lookups until committed
     *out = s->next_value;
     *slot = s;
     return ZX_OK;
@@ -117,7 +98,7 @@ __attribute__((always_inline)) inline zx_status_t handle_reserve(struct handle_t
 
 __attribute__((always_inline)) inline void handle_commit_slot(struct handle_table *ht, struct handle_slot *s,
                                                               zx_handle_t h, struct kobj *obj, zx_rights_t rights) {
-    DEBUG_ASSERT(!s->obj && s->value == free_value(h));
+    DEBUG_ASSERT(!s->obj && s->value == handle_free_value(h));
     s->value = h;
     s->obj = obj;
     s->rights = rights;
@@ -133,7 +114,7 @@ static uint32_t reserved_index(const struct handle_table *ht, zx_handle_t h) {
 void handle_unreserve(struct handle_table *ht, zx_handle_t h) {
     uint32_t idx = reserved_index(ht, h);
     struct handle_slot *s = &ht->slots[idx];
-    next_generation(ht, s, idx);  // the value may have reached user memory: it must never become valid
+    handle_next_generation(ht, s, idx);  // the value may have reached user memory: it must never become valid
     s->next_free = ht->free_head;
     ht->free_head = idx + 1;
 }
@@ -168,11 +149,7 @@ __attribute__((always_inline)) static inline zx_status_t remove_slot(struct hand
     *obj = s->obj;
     if (rights) *rights = s->rights;
     if (cancel) kobj_cancel_handle(s->obj, ht->owner, h);
-    s->obj = NULL;
-    next_generation(ht, s, (uint32_t)(s - ht->slots));  // and value: no lookup matches it now
-    s->next_free = ht->free_head;
-    ht->free_head = (uint32_t)(s - ht->slots) + 1;
-    ht->count--;
+    handle_free_slot(ht, s);
     return ZX_OK;
 }
 
@@ -206,7 +183,7 @@ void handle_table_destroy(struct handle_table *ht) {
         struct kobj *obj = s->obj;
         kobj_cancel_handle(obj, ht->owner, s->value);
         s->obj = NULL;
-        s->value = free_value(s->next_value);
+        s->value = handle_free_value(s->next_value);
         ht->count--;
         handle_release(obj);
     }

@@ -61,6 +61,36 @@ void handle_commit_slot(struct handle_table *ht, struct handle_slot *s, zx_handl
 #define HANDLE_GEN_MASK 0xfffu
 #define HANDLE_VALUE_MASK ((1u << 30) - 1)
 
+// A value: index and generation, xor the table's secret, in the bits user values may use.
+static inline zx_handle_t handle_encode(const struct handle_table *ht, uint32_t idx, uint32_t gen) {
+    uint32_t v = (((gen & HANDLE_GEN_MASK) << HANDLE_IDX_BITS) | idx) ^ ht->secret;
+    return ((v & HANDLE_VALUE_MASK) << 2) | ZX_HANDLE_FIXED_BITS_MASK;
+}
+
+// What a free or reserved slot compares a value with (handle_slot_of): its next value with the
+// lowest index bit flipped, which names another slot, so no value at all (not even
+// ZX_HANDLE_INVALID, nor this slot's own) matches it there.
+static inline zx_handle_t handle_free_value(zx_handle_t next_value) { return next_value ^ (1u << 2); }
+
+// Slot idx was freed: the value it gets next has the next generation, so the values it had
+// stay invalid (until the generation wraps).
+static inline void handle_next_generation(const struct handle_table *ht, struct handle_slot *s, uint32_t idx) {
+    uint32_t gen = (((s->next_value >> 2) ^ ht->secret) & HANDLE_VALUE_MASK) >> HANDLE_IDX_BITS;
+    s->next_value = handle_encode(ht, idx, gen + 1);
+    s->value = handle_free_value(s->next_value);
+}
+
+// Frees slot s, in use, whose handle reference the caller takes over (its waits stay, as for
+// handle_detach): no lookup matches its value from now on.
+static inline void handle_free_slot(struct handle_table *ht, struct handle_slot *s) {
+    uint32_t idx = (uint32_t)(s - ht->slots);
+    s->obj = NULL;
+    handle_next_generation(ht, s, idx);
+    s->next_free = ht->free_head;
+    ht->free_head = idx + 1;
+    ht->count--;
+}
+
 // The slot of h, or NULL. Inline: every syscall with a handle starts here. One comparison
 // with the slot's current value checks the fixed bits, the generation and that the slot is
 // in use (a free or reserved slot holds a value whose index is another slot's, so nothing

@@ -8,10 +8,12 @@
 #include "objects/task.h"
 
 // Each packet wakes one waiter (a waiter leaves the queue when anything wakes it).
+void port_wake_waiter(struct port *p) { wait_queue_wake_one(&p->waiters, ZX_OK); }
+
 static void enqueue(struct port *p, struct port_packet *pp) {
     list_add_tail(&p->packets, &pp->link);
     p->count++;
-    wait_queue_wake_one(&p->waiters, ZX_OK);
+    port_wake_waiter(p);
 }
 
 static void packet_release(struct port_packet *pp) {
@@ -21,16 +23,16 @@ static void packet_release(struct port_packet *pp) {
 
 // The release of the packets port_packet_alloc takes from the heap: they go back to the heap
 // from anywhere, but back to their port's spares when they leave its queue.
-static void user_packet_release(struct port_packet *pp) { kfree(pp); }
+void port_user_packet_release(struct port_packet *pp) { kfree(pp); }
 
 struct port_packet *port_packet_alloc(struct port *p) {
     struct port_packet *pp = p->spares;
     if (likely(pp)) {
         p->spares = pp->next_spare;
-        return pp;  // its release is user_packet_release still
+        return pp;  // its release is port_user_packet_release still
     }
     pp = kmalloc(sizeof(*pp));
-    if (pp) pp->release = user_packet_release;
+    if (pp) pp->release = port_user_packet_release;
     return pp;
 }
 
@@ -40,7 +42,7 @@ struct port_packet *port_packet_alloc(struct port *p) {
 // when there is no spare; and when the first spare appears there are at most
 // PORT_SPARE_PACKETS - 1 of them queued: never more than PORT_SPARE_PACKETS spares.
 void port_packet_free(struct port *p, struct port_packet *pp) {
-    DEBUG_ASSERT(pp->release == user_packet_release);
+    DEBUG_ASSERT(pp->release == port_user_packet_release);
     if (p->count >= PORT_SPARE_PACKETS) {
         kfree(pp);
         return;
@@ -51,7 +53,7 @@ void port_packet_free(struct port *p, struct port_packet *pp) {
 
 // A packet left the queue: its owner's, or the heap's (a zx_port_queue packet: kept as a spare).
 static void packet_release_to(struct port *p, struct port_packet *pp) {
-    if (pp->release == user_packet_release) port_packet_free(p, pp);
+    if (pp->release == port_user_packet_release) port_packet_free(p, pp);
     else packet_release(pp);
 }
 
@@ -129,7 +131,7 @@ zx_status_t port_queue_user_packet(struct port *p, struct port_packet *pp) {
         port_packet_free(p, pp);
         return ZX_ERR_SHOULD_WAIT;
     }
-    DEBUG_ASSERT(pp->release == user_packet_release);  // port_packet_alloc's
+    DEBUG_ASSERT(pp->release == port_user_packet_release);  // port_packet_alloc's
     pp->pkt.type = ZX_PKT_TYPE_USER;  // the user's status and payload stay as given
     pp->source = NULL;  // next_spare, on the spare list
     enqueue(p, pp);

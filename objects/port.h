@@ -66,6 +66,43 @@ static inline struct port_packet *port_first(struct port *p) {
     return list_empty(&p->packets) ? NULL : container_of(p->packets.next, struct port_packet, link);
 }
 void port_remove_first(struct port *p, struct port_packet *pp);
+
+// The release of port_packet_alloc's packets (back to the heap from anywhere; back to their
+// port's spares when they leave its queue).
+void port_user_packet_release(struct port_packet *pp);
+
+// The fast paths of zx_port_queue and zx_port_wait (syscalls/sys_port.c), which call nothing.
+// A spare packet to fill with the user's, when queueing it needs no heap call; NULL otherwise
+// (the general path then runs).
+static inline struct port_packet *port_fast_spare(const struct port *p) {
+    struct port_packet *pp = p->spares;
+    if (unlikely(!pp || p->count >= PORT_MAX_PACKETS)) return NULL;
+    return pp;
+}
+// Queues pp, port_fast_spare's, now holding the user's packet. Then, if there are waiters
+// (port_fast_has_waiters), port_wake_waiter must wake one.
+static inline void port_fast_queue(struct port *p, struct port_packet *pp) {
+    p->spares = pp->next_spare;
+    pp->pkt.type = ZX_PKT_TYPE_USER;  // the user's status and payload stay as given
+    pp->source = NULL;
+    list_add_tail(&p->packets, &pp->link);
+    p->count++;
+}
+static inline bool port_fast_has_waiters(const struct port *p) { return !wait_queue_empty(&p->waiters); }
+void port_wake_waiter(struct port *p);
+// The first packet, when taking it out makes it a spare (port_remove_first without a call);
+// NULL otherwise.
+static inline struct port_packet *port_fast_first(const struct port *p) {
+    struct port_packet *pp = port_first((struct port *)p);
+    if (unlikely(!pp || pp->release != port_user_packet_release || p->count > PORT_SPARE_PACKETS)) return NULL;
+    return pp;
+}
+static inline void port_fast_take(struct port *p, struct port_packet *pp) {
+    list_delete(&pp->link);
+    p->count--;
+    pp->next_spare = p->spares;
+    p->spares = pp;
+}
 zx_status_t port_wait_async(struct port *p, struct kobj *obj, const void *owner, zx_handle_t h, uint64_t key,
                             zx_signals_t signals, uint32_t options) __attribute__((warn_unused_result));
 // Cancels waits on `source` with `key` (and their queued packets); a NULL source matches every

@@ -71,7 +71,7 @@ RIGHTS = {
     "INSPECT", "MANAGE_JOB", "MANAGE_PROCESS", "MANAGE_THREAD", "APPLY_PROFILE",
     "MANAGE_SOCKET", "OP_CHILDREN", "RESIZE", "ATTACH_VMO", "MANAGE_VMO",
 }
-ATTRIBUTES = {"blocking", "noreturn", "vdsocall", "test", "const", "wrapped"}
+ATTRIBUTES = {"blocking", "noreturn", "vdsocall", "test", "const", "wrapped", "fast"}
 
 C_KEYWORDS = {
     "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else",
@@ -371,6 +371,8 @@ def parse_line(line):
 
 def check_syscall(sc):
     a = sc.attrs
+    if "fast" in a and (sc.is_vdsocall or any(x.is_release for x in sc.args)):
+        raise DefError("'fast' needs a kernel entry whose decoder consumes no handle")
     for arg in sc.args:
         if arg.rights_arg:
             others = [x for x in sc.args if x.name == arg.rights_arg]
@@ -528,7 +530,10 @@ def gen_sys_decls_h(calls):
         notes = [x for x in ("blocking", "noreturn", "test", "wrapped") if x in sc.attrs]
         if notes:
             out.append("//   [%s]\n" % ", ".join(notes))
-        out.append("int64_t sys_%s(%s);\n\n" % (sc.name, sc.kernel_params()))
+        out.append("int64_t sys_%s(%s);\n" % (sc.name, sc.kernel_params()))
+        if "fast" in sc.attrs:
+            out.append("int64_t sys_%s_fast(%s);  // or SYSCALL_FAST_FALLBACK\n" % (sc.name, sc.kernel_params()))
+        out.append("\n")
     return guard("ZC_GEN_SYSCALLS_SYS_DECLS_H", "".join(out),
                  "Kernel handlers: one sys_NAME per kernel-entry syscall.")
 
@@ -589,6 +594,14 @@ def consume_call(arg, i):
         i, i, t, r, "true" if arg.optional else "false")
 
 
+def call_line(call, args, lead):
+    """`call` + the arguments + ");", wrapped under the call's parenthesis past 100 columns."""
+    line = call + ", ".join(args) + ");\n"
+    if len(line) + len(IND) + lead > 100:
+        line = call + (",\n" + IND + " " * (lead + len(call))).join(args) + ");\n"
+    return line
+
+
 def gen_sys_table_c(calls):
     out = [banner("//", "Argument decoding and the dispatch table.\n"
                         "// A handle<...,release> argument is taken out of the caller's table "
@@ -599,6 +612,10 @@ def gen_sys_table_c(calls):
            "#include \"syscalls/syscall_table.h\"\n\n"]
     kern = [c for c in calls if c.is_kernel]
     for sc in kern:
+        if "fast" in sc.attrs:
+            args = [a.decode(i) for i, a in enumerate(sc.args)]
+            out.append("__attribute__((noinline)) static int64_t d_%s_general(const uint64_t *a) {\n" % sc.name)
+            out.append(IND + "return " + call_line("sys_%s(" % sc.name, args, 7) + "}\n\n")
         out.append("static int64_t d_%s(const uint64_t *a) {\n" % sc.name)
         if not sc.args:
             out.append(IND + "(void)a;\n" + IND + "return sys_%s();\n}\n\n" % sc.name)
@@ -608,13 +625,15 @@ def gen_sys_table_c(calls):
             out.append(IND + "struct consumed_handle c%d;\n" % i)
             out.append(IND + consume_call(a, i) + "\n")
         args = [a.decode(i) for i, a in enumerate(sc.args)]
+        if "fast" in sc.attrs:
+            # The fast path first; the general decoder, out of line, when it declines (a tail
+            # call: the fast path's registers need not survive it).
+            out.append(IND + "int64_t r = " + call_line("sys_%s_fast(" % sc.name, args, 12))
+            out.append(IND + "if (__builtin_expect(r != SYSCALL_FAST_FALLBACK, 1)) return r;\n")
+            out.append(IND + "return d_%s_general(a);\n}\n\n" % sc.name)
+            continue
         lead = "int64_t r = " if consumed else "return "
-        call = "sys_%s(" % sc.name
-        line = IND + lead + call + ", ".join(args) + ");\n"
-        if len(line) > 100:
-            sep = ",\n" + IND + " " * (len(lead) + len(call))
-            line = IND + lead + call + sep.join(args) + ");\n"
-        out.append(line)
+        out.append(IND + lead + call_line("sys_%s(" % sc.name, args, len(lead)))
         if consumed:
             for i, _ in consumed:
                 out.append(IND + "consumed_drop(&c%d);\n" % i)

@@ -18,6 +18,8 @@
 // will produce the syscall's result. No syscall returns it otherwise (statuses are 32-bit,
 // values such as ticks are never negative).
 #define SYS_BLOCKED INT64_MIN
+// What a sys_NAME_fast returns when the general sys_NAME must run (no zx_status_t is positive).
+#define SYSCALL_FAST_FALLBACK 1
 
 #define VMO_MAX_SIZE (1ull << 44)  // well below what a VMO's page map could index
 

@@ -190,58 +190,102 @@ __attribute__((noinline)) static int64_t do_write(zx_handle_t handle, uint32_t o
     return st;
 }
 
-// The fast path of zx_channel_write (seL4's shape): a small message with at most
-// MSG_SMALL_HANDLES handles, all movable, to an open peer that no zx_channel_call waits on and
-// whose queue is not full. It checks each condition and changes nothing until all hold (and
-// the copies in have succeeded); otherwise it returns FAST_FALLBACK and do_write starts over,
-// giving the exact status and side effects of every other case.
-#define FAST_FALLBACK 1  // no zx_status_t is positive
+// ---- the fast paths (seL4's shape) ----
+//
+// write_fast and read_fast check every condition of the common case and change nothing until
+// all hold (and the copies have succeeded); otherwise they return FAST_FALLBACK and the general
+// path (do_write, do_read) starts over, giving the exact status and side effects of every other
+// case. They are leaves on their common path: no call (the user copies are asm calls that keep
+// the caller's registers, and a copy that faults falls back), so the decoder they are inlined
+// into saves no register. They take no reference on the channel: nothing they do can block,
+// run another thread or close a handle, so the object the handle names outlives the call (with
+// threads on several CPUs this becomes the channel pair's lock, docs/smp.md). The rare tails
+// that need a call (observers to tell, a message to free) are tail calls (fast_tail).
+#define FAST_FALLBACK SYSCALL_FAST_FALLBACK
 
-static int64_t write_fast(zx_handle_t handle, uint32_t options, user_in_ptr bytes, uint32_t num_bytes,
-                          user_in_ptr handles, uint32_t num_handles) {
-    if (unlikely(options != 0 || num_bytes > MSG_SMALL_BYTES || num_handles > MSG_SMALL_HANDLES))
+// The channel `handle` names, if it is one and holds `right`; NULL otherwise.
+static inline struct channel *fast_channel(struct handle_table *ht, zx_handle_t handle, zx_rights_t right) {
+    struct handle_slot *s = handle_slot_of(ht, handle);
+    if (unlikely(!s || s->obj->type != ZX_OBJ_TYPE_CHANNEL || !(s->rights & right))) return NULL;
+    return (struct channel *)s->obj;
+}
+
+// The end of a fast path that changed a signal with observers to tell, or has a message that
+// is not to be kept as the spare: ZX_OK after doing it.
+__attribute__((noinline)) static int64_t fast_tail(struct kobj *signalled, struct message *to_free) {
+    if (signalled) kobj_signal_observers(signalled);
+    if (to_free) kfree(to_free);
+    return ZX_OK;
+}
+
+// Sets `set` and clears `clear` on o; true when its observers must be told (fast_tail).
+static inline bool fast_signal(struct kobj *o, zx_signals_t clear, zx_signals_t set) {
+    zx_signals_t old = o->signals;
+    o->signals = (old & ~clear) | set;
+    return unlikely(!list_empty(&o->observers)) && o->signals != old;
+}
+
+// zx_channel_write: options 0, a small message with at most MSG_SMALL_HANDLES handles, each
+// valid, movable, not the channel itself and named once, to an open peer that has a spare
+// message, no zx_channel_call waiting and room in its queue.
+// max_handles: 0 for the decoder's fast path (sys_channel_write_fast: the registers it needs
+// are then few enough to leave the callee-saved ones alone), MSG_SMALL_HANDLES for the one the
+// general entry tries first.
+__attribute__((always_inline)) static inline int64_t write_fast(zx_handle_t handle, uint32_t options,
+                                                                user_in_ptr bytes, uint32_t num_bytes,
+                                                                user_in_ptr handles, uint32_t num_handles,
+                                                                const uint32_t max_handles) {
+    if (unlikely(options != 0 || num_bytes > MSG_SMALL_BYTES || num_handles > max_handles))
         return FAST_FALLBACK;
-    zx_handle_t values[MSG_SMALL_HANDLES];
-    if (num_handles && copy_from_user(values, handles, num_handles * sizeof(values[0])) != ZX_OK)
-        return FAST_FALLBACK;
-    struct channel *ch;
-    if (unlikely(lookup_channel_write_handle(handle, &ch) != ZX_OK)) return FAST_FALLBACK;
-    int64_t st = FAST_FALLBACK;
-    struct kobj *peer = ch->obj.peer;
-    struct channel *dst = peer ? to_channel(peer) : NULL;
-    if (unlikely(!dst || !wait_queue_empty(&dst->callers) || dst->count >= CHANNEL_MAX_PENDING)) goto out_unref;
-    // Each handle: valid, movable, not the channel itself, named once.
     struct handle_table *ht = cur_handles();
-    for (uint32_t i = 0; i < num_handles; i++) {
-        struct handle_slot *s = handle_slot_of(ht, values[i]);
-        if (unlikely(!s || s->obj == &ch->obj || !(s->rights & ZX_RIGHT_TRANSFER))) goto out_unref;
-        for (uint32_t j = 0; j < i; j++)
-            if (unlikely(values[j] == values[i])) goto out_unref;
+    struct channel *ch = fast_channel(ht, handle, ZX_RIGHT_WRITE);
+    if (unlikely(!ch || !ch->obj.peer)) return FAST_FALLBACK;
+    struct channel *dst = to_channel(ch->obj.peer);
+    struct message *m = dst->spare;
+    if (unlikely(!m || !wait_queue_empty(&dst->callers) || dst->count >= CHANNEL_MAX_PENDING))
+        return FAST_FALLBACK;
+    uintptr_t fault;
+    zx_handle_t values[MSG_SMALL_HANDLES];
+    struct handle_slot *slots[MSG_SMALL_HANDLES];
+    if (num_handles) {
+        if (unlikely(hal_copy_from_user(values, handles.addr, num_handles * sizeof(values[0]), &fault) != ZX_OK))
+            return FAST_FALLBACK;
+        for (uint32_t i = 0; i < num_handles; i++) {
+            struct handle_slot *s = slots[i] = handle_slot_of(ht, values[i]);
+            if (unlikely(!s || s->obj == &ch->obj || !(s->rights & ZX_RIGHT_TRANSFER))) return FAST_FALLBACK;
+            for (uint32_t j = 0; j < i; j++)
+                if (unlikely(values[j] == values[i])) return FAST_FALLBACK;
+        }
     }
-    struct message *m = channel_message_alloc(dst, num_bytes, num_handles);
-    if (unlikely(!m)) goto out_unref;
-    if (unlikely(copy_from_user(m->data, bytes, num_bytes) != ZX_OK)) {
-        channel_message_free(dst, m);
-        goto out_unref;
-    }
+    if (unlikely(hal_copy_from_user(m->data, bytes.addr, num_bytes, &fault) != ZX_OK)) return FAST_FALLBACK;
+    // Nothing can fail now.
+    dst->spare = NULL;
+    m->num_bytes = num_bytes;
+    m->num_handles = num_handles;
     for (uint32_t i = 0; i < num_handles; i++) {
         struct msg_handle *mh = &m->handles[i];
-        (void)handle_detach(ht, values[i], &mh->obj, &mh->rights);
+        mh->obj = slots[i]->obj;
+        mh->rights = slots[i]->rights;
         mh->from_owner = ht->owner;
         mh->from_value = values[i];
+        handle_free_slot(ht, slots[i]);
     }
-    channel_enqueue(dst, m);
-    st = ZX_OK;
-out_unref:
-    kobj_unref(&ch->obj);
-    return st;
+    list_add_tail(&dst->messages, &m->link);
+    if (dst->count++ == 0 && fast_signal(&dst->obj, 0, ZX_CHANNEL_READABLE)) return fast_tail(&dst->obj, NULL);
+    return ZX_OK;
 }
 
 // zx_status_t zx_channel_write(zx_handle_t handle, uint32_t options, const void* bytes,
 //                              uint32_t num_bytes, const zx_handle_t* handles, uint32_t num_handles);
+__attribute__((always_inline)) inline int64_t sys_channel_write_fast(zx_handle_t handle, uint32_t options,
+                                                                   user_in_ptr bytes, uint32_t num_bytes,
+                                                                   user_in_ptr handles, uint32_t num_handles) {
+    return write_fast(handle, options, bytes, num_bytes, handles, num_handles, 0);
+}
+
 int64_t sys_channel_write(zx_handle_t handle, uint32_t options, user_in_ptr bytes, uint32_t num_bytes,
                           user_in_ptr handles, uint32_t num_handles) {
-    int64_t st = write_fast(handle, options, bytes, num_bytes, handles, num_handles);
+    int64_t st = write_fast(handle, options, bytes, num_bytes, handles, num_handles, MSG_SMALL_HANDLES);
     if (likely(st != FAST_FALLBACK)) return st;
     return do_write(handle, options, bytes, num_bytes, (user_inout_ptr){handles.addr}, num_handles, false);
 }
@@ -337,34 +381,77 @@ __attribute__((noinline)) static int64_t do_read(zx_handle_t handle, uint32_t op
     return st;
 }
 
-// The fast path of zx_channel_read: options 0, no actual_bytes/actual_handles wanted, a message
-// waiting that fits the buffers. Then do_read's result is deliver's; anything else falls back.
-static int64_t read_fast(zx_handle_t handle, uint32_t options, user_out_ptr bytes, user_out_ptr handles,
-                         uint32_t num_bytes, uint32_t num_handles, user_out_opt_ptr actual_bytes,
-                         user_out_opt_ptr actual_handles) {
-    if (unlikely(options != 0 || actual_bytes.addr || actual_handles.addr)) return FAST_FALLBACK;
-    struct channel *ch;
-    if (unlikely(lookup_channel_read_handle(handle, &ch) != ZX_OK)) return FAST_FALLBACK;
-    int64_t st = FAST_FALLBACK;
-    struct message *m = channel_peek(ch);
-    if (likely(m && m->num_bytes <= num_bytes && m->num_handles <= num_handles)) {
-        st = deliver(m, bytes, handles, false);
-        if (likely(st == ZX_OK)) {
-            channel_pop(ch);
-            channel_message_free(ch, m);
+// zx_channel_read: options 0, a message waiting that fits the buffers, its handles (if any)
+// given slots the table has free. actual_bytes and actual_handles as the caller asks.
+// max_handles as for write_fast: 0 for sys_channel_read_fast.
+__attribute__((always_inline)) static inline int64_t read_fast(zx_handle_t handle, uint32_t options,
+                                                               user_out_ptr bytes, user_out_ptr handles,
+                                                               uint32_t num_bytes, uint32_t num_handles,
+                                                               user_out_opt_ptr actual_bytes,
+                                                               user_out_opt_ptr actual_handles,
+                                                               const uint32_t max_handles) {
+    if (unlikely(options != 0)) return FAST_FALLBACK;
+    struct handle_table *ht = cur_handles();
+    struct channel *ch = fast_channel(ht, handle, ZX_RIGHT_READ);
+    if (unlikely(!ch || list_empty(&ch->messages))) return FAST_FALLBACK;
+    struct message *m = container_of(ch->messages.next, struct message, link);
+    uint32_t nh = m->num_handles;
+    if (unlikely(m->num_bytes > num_bytes || nh > num_handles || nh > max_handles)) return FAST_FALLBACK;
+    uintptr_t fault;
+    if (actual_bytes.addr &&
+        unlikely(hal_copy_to_user(actual_bytes.addr, &m->num_bytes, sizeof(uint32_t), &fault) != ZX_OK))
+        return FAST_FALLBACK;
+    if (actual_handles.addr &&
+        unlikely(hal_copy_to_user(actual_handles.addr, &m->num_handles, sizeof(uint32_t), &fault) != ZX_OK))
+        return FAST_FALLBACK;
+    if (unlikely(hal_copy_to_user(bytes.addr, m->data, m->num_bytes, &fault) != ZX_OK)) return FAST_FALLBACK;
+    if (nh) {
+        // The new handles' values reach user memory before the handles exist; the slots are
+        // the first nh of the free list, taken only when the values are out. A handle with
+        // waits to end (msg_handle_arrived) takes the general path.
+        zx_handle_t vals[MSG_SMALL_HANDLES];
+        struct handle_slot *slots[MSG_SMALL_HANDLES];
+        uint32_t next = ht->free_head;
+        for (uint32_t i = 0; i < nh; i++) {
+            if (unlikely(!next || !list_empty(&m->handles[i].obj->observers))) return FAST_FALLBACK;
+            slots[i] = &ht->slots[next - 1];
+            vals[i] = slots[i]->next_value;
+            next = slots[i]->next_free;
         }
+        if (unlikely(hal_copy_to_user(handles.addr, vals, nh * sizeof(vals[0]), &fault) != ZX_OK))
+            return FAST_FALLBACK;
+        ht->free_head = next;
+        for (uint32_t i = 0; i < nh; i++) {
+            struct msg_handle *mh = &m->handles[i];
+            handle_commit_slot(ht, slots[i], vals[i], mh->obj, mh->rights);
+        }
+        m->num_handles = 0;  // all moved out
     }
-    kobj_unref(&ch->obj);
-    return st;
+    list_delete(&m->link);
+    struct kobj *signalled = --ch->count == 0 && fast_signal(&ch->obj, ZX_CHANNEL_READABLE, 0) ? &ch->obj : NULL;
+    struct message *to_free = NULL;
+    if (likely(m->small && !ch->spare)) ch->spare = m;
+    else to_free = m;
+    if (unlikely(signalled || to_free)) return fast_tail(signalled, to_free);
+    return ZX_OK;
 }
 
 // zx_status_t zx_channel_read(zx_handle_t handle, uint32_t options, void* bytes, zx_handle_t* handles,
 //                             uint32_t num_bytes, uint32_t num_handles, uint32_t* actual_bytes,
 //                             uint32_t* actual_handles);
+__attribute__((always_inline)) inline int64_t sys_channel_read_fast(zx_handle_t handle, uint32_t options,
+                                                                  user_out_ptr bytes, user_out_ptr handles,
+                                                                  uint32_t num_bytes, uint32_t num_handles,
+                                                                  user_out_opt_ptr actual_bytes,
+                                                                  user_out_opt_ptr actual_handles) {
+    return read_fast(handle, options, bytes, handles, num_bytes, num_handles, actual_bytes, actual_handles, 0);
+}
+
 int64_t sys_channel_read(zx_handle_t handle, uint32_t options, user_out_ptr bytes, user_out_ptr handles,
                          uint32_t num_bytes, uint32_t num_handles, user_out_opt_ptr actual_bytes,
                          user_out_opt_ptr actual_handles) {
-    int64_t st = read_fast(handle, options, bytes, handles, num_bytes, num_handles, actual_bytes, actual_handles);
+    int64_t st = read_fast(handle, options, bytes, handles, num_bytes, num_handles, actual_bytes, actual_handles,
+                           MSG_SMALL_HANDLES);
     if (likely(st != FAST_FALLBACK)) return st;
     return do_read(handle, options, bytes, handles, num_bytes, num_handles, actual_bytes, actual_handles, false);
 }

@@ -40,7 +40,7 @@ static int64_t wait_one_cont(struct task *task, zx_status_t reason) {
     return st != ZX_OK ? st : reason;
 }
 
-int64_t wait_one_block(struct kobj *obj, zx_handle_t h, zx_signals_t signals, zx_time_t deadline,
+__attribute__((noinline)) int64_t wait_one_block(struct kobj *obj, zx_handle_t h, zx_signals_t signals, zx_time_t deadline,
                        user_out_ptr observed) {
     struct thread *t = current_thread();
     struct observer *ob = &t->wait_obs;

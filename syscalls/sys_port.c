@@ -21,6 +21,62 @@ int64_t sys_port_create(uint32_t options, user_out_ptr out) {
     return st;
 }
 
+// The port `handle` names, if it is one and holds `right`; NULL otherwise (fast paths).
+static inline struct port *fast_port(zx_handle_t handle, zx_rights_t right) {
+    struct handle_slot *s = handle_slot_of(cur_handles(), handle);
+    if (unlikely(!s || s->obj->type != ZX_OBJ_TYPE_PORT || !(s->rights & right))) return NULL;
+    return (struct port *)s->obj;
+}
+
+static int64_t port_wait_cont(struct task *task, zx_status_t reason);
+
+// zx_port_wait on p with nothing queued: ZX_ERR_TIMED_OUT, or the caller waits (SYS_BLOCKED)
+// holding a reference of its own on p, dropped by the cancel. Out of line: the fast path's
+// tail call.
+__attribute__((noinline)) static int64_t port_wait_block(struct port *p, zx_time_t deadline, user_out_ptr packet) {
+    if (deadline <= hal_now()) return ZX_ERR_TIMED_OUT;
+    kobj_ref(&p->obj);
+    struct thread *t = current_thread();
+    t->task.wait.state.port_wait.port = p;
+    t->task.wait.state.port_wait.packet = packet;
+    t->task.wait.state.port_wait.deadline = deadline;
+    wait_block(&t->task, &p->waiters, WAIT_PORT, deadline, port_wait_cont);
+    return SYS_BLOCKED;
+}
+
+// The fast paths (seL4's shape, as the channel's): the common case with no call and no
+// reference taken (nothing here can block, run another thread or close a handle); any other
+// case, including a copy that faults, returns SYSCALL_FAST_FALLBACK having changed nothing.
+// The end of a zx_port_queue whose packet a blocked zx_port_wait takes: a tail call.
+__attribute__((noinline)) static int64_t queued_wake(struct port *p) {
+    port_wake_waiter(p);
+    return ZX_OK;
+}
+
+__attribute__((always_inline)) inline int64_t sys_port_queue_fast(zx_handle_t handle, user_in_ptr packet) {
+    struct port *p = fast_port(handle, ZX_RIGHT_WRITE);
+    struct port_packet *pp = p ? port_fast_spare(p) : NULL;
+    uintptr_t fault;
+    if (unlikely(!pp || hal_copy_from_user(&pp->pkt, packet.addr, sizeof(pp->pkt), &fault) != ZX_OK))
+        return SYSCALL_FAST_FALLBACK;
+    port_fast_queue(p, pp);
+    if (unlikely(port_fast_has_waiters(p))) return queued_wake(p);
+    return ZX_OK;
+}
+
+__attribute__((always_inline)) inline int64_t sys_port_wait_fast(zx_handle_t handle, zx_time_t deadline,
+                                                                 user_out_ptr packet) {
+    struct port *p = fast_port(handle, ZX_RIGHT_READ);
+    if (unlikely(!p)) return SYSCALL_FAST_FALLBACK;
+    if (port_first(p) == NULL) return port_wait_block(p, deadline, packet);
+    struct port_packet *pp = port_fast_first(p);
+    uintptr_t fault;
+    if (unlikely(!pp || hal_copy_to_user(packet.addr, &pp->pkt, sizeof(pp->pkt), &fault) != ZX_OK))
+        return SYSCALL_FAST_FALLBACK;
+    port_fast_take(p, pp);
+    return ZX_OK;
+}
+
 // zx_status_t zx_port_queue(zx_handle_t handle, const zx_port_packet_t* packet);
 int64_t sys_port_queue(zx_handle_t handle, user_in_ptr packet) {
     struct port *p;
@@ -80,16 +136,9 @@ int64_t sys_port_wait(zx_handle_t handle, zx_time_t deadline, user_out_ptr packe
         kobj_unref(&p->obj);
         return st;
     }
-    if (deadline <= hal_now()) {
-        kobj_unref(&p->obj);
-        return ZX_ERR_TIMED_OUT;
-    }
-    struct thread *t = current_thread();
-    t->task.wait.state.port_wait.port = p;  // our reference, dropped by the cancel
-    t->task.wait.state.port_wait.packet = packet;
-    t->task.wait.state.port_wait.deadline = deadline;
-    wait_block(&t->task, &p->waiters, WAIT_PORT, deadline, port_wait_cont);
-    return SYS_BLOCKED;
+    st = port_wait_block(p, deadline, packet);
+    kobj_unref(&p->obj);
+    return st;
 }
 
 // zx_status_t zx_port_cancel(zx_handle_t handle, zx_handle_t source, uint64_t key);

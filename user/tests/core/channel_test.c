@@ -145,6 +145,53 @@ TEST(ChannelTest, FastPathEdges) {
     EXPECT_OK(zx_handle_close(b));
 }
 
+// The read fast path with actual_bytes/actual_handles, with a bad actuals pointer (the general
+// path's status, the message kept), and receiving a handle at every fill level of the handle
+// table, so one read finds no free slot (the table grows on the general path).
+TEST(ChannelTest, FastPathActualsAndTableGrowth) {
+    zx_handle_t a, b, ev;
+    ASSERT_OK(zx_channel_create(0, &a, &b));
+    uint8_t buf[16];
+    uint32_t nb = 99, nh = 99;
+    ASSERT_OK(zx_channel_write(a, 0, "abcdef", 6, NULL, 0));
+    EXPECT_STATUS(zx_channel_read(b, 0, buf, NULL, sizeof(buf), 0, (uint32_t *)KERNEL_PTR, &nh),
+                  ZX_ERR_INVALID_ARGS);
+    EXPECT_STATUS(zx_channel_read(b, 0, buf, NULL, sizeof(buf), 0, &nb, (uint32_t *)KERNEL_PTR),
+                  ZX_ERR_INVALID_ARGS);
+    EXPECT_FALSE(channel_empty(b));
+    ASSERT_OK(zx_channel_read(b, 0, buf, NULL, sizeof(buf), 0, &nb, &nh));
+    EXPECT_EQ(nb, 6u);
+    EXPECT_EQ(nh, 0u);
+    EXPECT_EQ(memcmp(buf, "abcdef", 6), 0);
+    nb = nh = 99;
+    ASSERT_OK(zx_channel_write(a, 0, "x", 1, NULL, 0));
+    ASSERT_OK(zx_channel_read(b, 0, buf, NULL, sizeof(buf), 0, NULL, &nh));
+    EXPECT_EQ(nh, 0u);
+    ASSERT_OK(zx_channel_write(a, 0, "xy", 2, NULL, 0));
+    ASSERT_OK(zx_channel_read(b, 0, buf, NULL, sizeof(buf), 0, &nb, NULL));
+    EXPECT_EQ(nb, 2u);
+    enum { kHeld = 80 };
+    zx_handle_t held[kHeld];
+    for (int i = 0; i < kHeld; i++) {
+        ASSERT_OK(zx_event_create(0, &held[i]));
+        ASSERT_OK(zx_event_create(0, &ev));
+        ASSERT_OK(zx_channel_write(a, 0, "h", 1, &ev, 1));
+        zx_handle_t got = ZX_HANDLE_INVALID;
+        nb = nh = 99;
+        ASSERT_OK(zx_channel_read(b, 0, buf, &got, sizeof(buf), 1, &nb, &nh));
+        EXPECT_EQ(nb, 1u);
+        EXPECT_EQ(nh, 1u);
+        EXPECT_NE(got, ev);  // the handle is new in the receiver's table
+        EXPECT_EQ(handle_type(got), ZX_OBJ_TYPE_EVENT);
+        EXPECT_FALSE(handle_valid(ev));
+        EXPECT_OK(zx_object_signal(got, 0, ZX_USER_SIGNAL_0));
+        EXPECT_OK(zx_handle_close(got));
+    }
+    for (int i = 0; i < kHeld; i++) EXPECT_OK(zx_handle_close(held[i]));
+    EXPECT_OK(zx_handle_close(a));
+    EXPECT_OK(zx_handle_close(b));
+}
+
 TEST(ChannelTest, MessagesKeepOrder) {
     zx_handle_t a, b;
     ASSERT_OK(zx_channel_create(0, &a, &b));

@@ -124,6 +124,41 @@ TEST(PortTest, BadPacketPointers) {
     EXPECT_OK(zx_handle_close(port));
 }
 
+// Around the fast paths: more packets than the port keeps spares for, rounds that reuse them,
+// and a signal packet between user packets (the wait's general path) keep order and content.
+TEST(PortTest, FastPathSparesAndMixedPackets) {
+    zx_handle_t port, ev;
+    ASSERT_OK(zx_port_create(0, &port));
+    ASSERT_OK(zx_event_create(0, &ev));
+    for (uint64_t round = 0; round < 3; round++) {
+        for (uint64_t i = 0; i < 12; i++) {
+            zx_port_packet_t in = user_packet(i, round * 100 + i * 10);
+            ASSERT_OK(zx_port_queue(port, &in));
+            if (i == 5) {
+                ASSERT_OK(zx_object_signal(ev, 0, ZX_USER_SIGNAL_0));
+                ASSERT_OK(zx_object_wait_async(ev, port, 777, ZX_USER_SIGNAL_0, 0));
+                ASSERT_OK(zx_object_signal(ev, ZX_USER_SIGNAL_0, 0));
+            }
+        }
+        for (uint64_t i = 0; i < 12; i++) {
+            zx_port_packet_t out;
+            memset(&out, 0xcc, sizeof(out));
+            ASSERT_OK(zx_port_wait(port, 0, &out));
+            zx_port_packet_t want = user_packet(i, round * 100 + i * 10);
+            EXPECT_EQ(memcmp(&out, &want, sizeof(out)), 0);
+            if (i == 5) {
+                ASSERT_OK(zx_port_wait(port, 0, &out));
+                EXPECT_EQ(out.key, 777u);
+                EXPECT_EQ(out.type, (uint32_t)ZX_PKT_TYPE_SIGNAL_ONE);
+            }
+        }
+        zx_port_packet_t none;
+        EXPECT_STATUS(zx_port_wait(port, 0, &none), ZX_ERR_TIMED_OUT);
+    }
+    EXPECT_OK(zx_handle_close(ev));
+    EXPECT_OK(zx_handle_close(port));
+}
+
 TEST(PortTest, HandleErrors) {
     zx_handle_t port, ev, ro, wo;
     ASSERT_OK(zx_port_create(0, &port));
