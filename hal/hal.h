@@ -197,6 +197,27 @@ void hal_set_user_copy_routine(void *(*fn)(void *, const void *, size_t));
 zx_status_t hal_copy_from_user(void *dst, uintptr_t usrc, size_t len, uintptr_t *fault_addr);
 zx_status_t hal_copy_to_user(uintptr_t udst, const void *src, size_t len, uintptr_t *fault_addr);
 
+// Scatter/gather: one kernel run <-> a list of user buffers (a vectored stream read or write).
+// A user buffer (the layout of zx_iovec_t).
+struct hal_user_seg {
+    uintptr_t addr;
+    size_t len;
+};
+// A position in a list of user buffers.
+struct hal_user_segs {
+    const struct hal_user_seg *seg;  // the current buffer
+    size_t used;                     // its bytes already copied
+    size_t moved;                    // the bytes copied in all
+};
+// Copies the kernel run [k, k + len) to (to_user) or from the user buffers from *c on, in
+// order, advancing *c past each piece that completes (a piece: the part of one buffer that
+// falls in this run). The buffers from *c on hold at least len bytes; zero-length ones are
+// passed over without a look at their address. Statuses as hal_copy_*_user, per piece; after
+// ZX_ERR_INVALID_ARGS or ZX_ERR_UNAVAILABLE *c is at the start of the piece that failed (the
+// bytes before it are copied; some of that piece may be), so the caller can resolve the fault
+// and go on from c->moved - (its value at the start).
+zx_status_t hal_copy_user_segs(struct hal_user_segs *c, void *k, size_t len, bool to_user, uintptr_t *fault_addr);
+
 // ---- hooks the HAL calls into the kernel ----
 void kernel_timer_interrupt(void);       // from interrupt context, interrupts disabled
 __attribute__((noreturn)) void kernel_main(void);

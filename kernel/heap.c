@@ -90,6 +90,16 @@ void *slab_alloc(struct slab_cache *c) {
     return obj;
 }
 
+// A slab whose last object went back: its pages return to the allocator. Out of line, so that
+// LTO inlining the page allocator here does not make every slab_free save registers.
+static __attribute__((noinline, cold)) void slab_release(struct slab_cache *c, struct slab *s, bool was_full) {
+    if (!was_full) partial_remove(c, s);
+    s->magic = 0;
+    c->slabs--;
+    heap_pages -= 1u << SLAB_ORDER;
+    pmm_free(kva_to_paddr(s), SLAB_ORDER);
+}
+
 void slab_free(void *p) {
     struct slab *s = (struct slab *)((uintptr_t)p & ~(SLAB_BYTES - 1));
     ASSERT(s->magic == SLAB_MAGIC);
@@ -100,11 +110,7 @@ void slab_free(void *p) {
     s->in_use--;
     c->live--;
     if (s->in_use == 0 && c->slabs > 1) {  // keep one slab per cache warm
-        if (!was_full) partial_remove(c, s);
-        s->magic = 0;
-        c->slabs--;
-        heap_pages -= 1u << SLAB_ORDER;
-        pmm_free(kva_to_paddr(s), SLAB_ORDER);
+        slab_release(c, s, was_full);
         return;
     }
     if (was_full) partial_push(c, s);

@@ -46,6 +46,26 @@ __attribute__((noinline, cold)) zx_status_t copy_to_user_faulted(user_out_ptr ds
     return ZX_ERR_INVALID_ARGS;
 }
 
+// Goes on from the piece that faulted (k + the bytes done since `start`) after each fault it
+// resolves. A piece is at most len bytes, so it needs max_faults(.., len) resolutions at most;
+// the budget starts again whenever a piece completes.
+__attribute__((noinline, cold)) zx_status_t copy_user_segs_faulted(struct hal_user_segs *c, char *k, size_t len,
+                                                                   bool to_user, size_t start, uintptr_t fault) {
+    size_t progress = c->moved, budget = max_faults(0, len) + 1;
+    for (;;) {
+        if (c->moved != progress) {
+            progress = c->moved;
+            budget = max_faults(0, len) + 1;
+        }
+        if (!budget--) return ZX_ERR_INVALID_ARGS;
+        zx_status_t fst = resolve(fault, to_user ? HAL_FAULT_WRITE : 0);
+        if (fst != ZX_OK) return fst;
+        size_t done = c->moved - start;
+        zx_status_t st = hal_copy_user_segs(c, k + done, len - done, to_user, &fault);
+        if (st != ZX_ERR_UNAVAILABLE) return st;
+    }
+}
+
 __attribute__((noinline, cold)) zx_status_t copy_u32_to_user_faulted(user_out_ptr dst, uint32_t v, uintptr_t fault) {
     return copy_to_user_faulted(dst, &v, sizeof(v), fault);
 }

@@ -44,6 +44,21 @@ __attribute__((warn_unused_result, always_inline)) static inline zx_status_t cop
     if (likely(st != ZX_ERR_UNAVAILABLE)) return st;
     return copy_u32_to_user_faulted(dst, v, fault);
 }
+// Copies the kernel run [k, k + len) to (to_user) or from the user buffers from *c on
+// (hal_copy_user_segs), resolving faults as copy_*_user do: ZX_OK, ZX_ERR_INVALID_ARGS for a
+// bad buffer, ZX_ERR_NO_MEMORY for a page that could not be provided. c->moved counts the bytes
+// of the pieces that completed (all of len on ZX_OK).
+zx_status_t copy_user_segs_faulted(struct hal_user_segs *c, char *k, size_t len, bool to_user, size_t start,
+                                   uintptr_t fault) __attribute__((warn_unused_result));
+__attribute__((warn_unused_result, always_inline)) static inline zx_status_t copy_user_segs(struct hal_user_segs *c,
+                                                                                            void *k, size_t len,
+                                                                                            bool to_user) {
+    uintptr_t fault;
+    size_t start = c->moved;
+    zx_status_t st = hal_copy_user_segs(c, k, len, to_user, &fault);
+    if (likely(st != ZX_ERR_UNAVAILABLE)) return st;
+    return copy_user_segs_faulted(c, k, len, to_user, start, fault);
+}
 // Reads a user string of at most max-1 bytes into dst (NUL-terminated); for names.
 zx_status_t copy_name_from_user(char *dst, size_t max, user_in_ptr src, size_t len) __attribute__((warn_unused_result));
 

@@ -72,7 +72,7 @@ zx_status_t stream_io_copy(struct stream *s, bool write, user_inout_ptr buf, uin
     return st;
 }
 
-zx_status_t stream_io_copy_segs(struct stream *s, bool write, const struct vmo_user_seg *seg, uint64_t off,
+zx_status_t stream_io_copy_segs(struct stream *s, bool write, const struct hal_user_seg *seg, uint64_t off,
                                 size_t len, size_t *moved) {
     struct vmo *v = s->vmo;
     size_t done;

@@ -34,16 +34,22 @@ uint64_t stream_io_start(const struct stream *s, bool write, bool append, const 
 // the end would overflow; the resize's own errors).
 zx_status_t stream_io_window(struct stream *s, bool write, uint64_t off, size_t capacity, size_t *len)
     __attribute__((warn_unused_result));
+// The bytes a vector can move at `off` without growing the VMO: stream_io_window gives a vector
+// of at most this capacity all of it, and changes nothing.
+static inline size_t stream_io_avail(const struct stream *s, bool write, uint64_t off) {
+    uint64_t end = write ? s->vmo->size : s->vmo->content_size;
+    return off < end ? end - off : 0;
+}
 // Moves those bytes between the VMO at `off` and user memory at buf; a write extends the
 // content size to cover them. The user copy's error on a bad buffer.
 zx_status_t stream_io_copy(struct stream *s, bool write, user_inout_ptr buf, uint64_t off, size_t len)
     __attribute__((warn_unused_result));
 
-// The same for several vectors at once (their windows, len bytes in all, from `off` on), walking
-// the VMO once: *moved = the bytes of the vectors that completed (all of len on ZX_OK; after an
-// error the failing vector may be partly copied, as with stream_io_copy); a write extends the
-// content size to cover the completed ones.
-zx_status_t stream_io_copy_segs(struct stream *s, bool write, const struct vmo_user_seg *seg, uint64_t off,
+// The same for several vectors at once (their windows, len bytes in all, from `off` on; a
+// zero-length one is passed over), walking the VMO once: *moved = the bytes of the vectors that
+// completed (all of len on ZX_OK; after an error the failing vector may be partly copied, as
+// with stream_io_copy); a write extends the content size to cover the completed ones.
+zx_status_t stream_io_copy_segs(struct stream *s, bool write, const struct hal_user_seg *seg, uint64_t off,
                                 size_t len, size_t *moved) __attribute__((warn_unused_result));
 
 // zx_stream_seek: the new seek pointer from ZX_STREAM_SEEK_ORIGIN_* `whence` + offset, or

@@ -559,38 +559,21 @@ static zx_status_t zero_chunk(void *ctx, void *kva, size_t done, size_t n) {
 
 // vmo_rw_user_segs's walk: each chunk of VMO bytes goes to (or comes from) the buffers in turn.
 struct segs_walk {
-    const struct vmo_user_seg *seg;
-    size_t i, used, moved;  // the current buffer, the bytes of it done, the bytes done in all
+    struct hal_user_segs pos;
     bool write;
 };
 
 static zx_status_t segs_chunk(void *ctx, void *kva, size_t done, size_t n) {
     struct segs_walk *w = ctx;
-    uint8_t *k = kva;
     (void)done;
-    while (n) {
-        const struct vmo_user_seg *s = &w->seg[w->i];
-        size_t m = s->len - w->used < n ? s->len - w->used : n;
-        zx_status_t st = w->write ? copy_from_user(k, (user_in_ptr){s->addr + w->used}, m)
-                                  : copy_to_user((user_out_ptr){s->addr + w->used}, k, m);
-        if (st != ZX_OK) return st;
-        k += m;
-        n -= m;
-        w->moved += m;
-        w->used += m;
-        if (w->used == s->len) {
-            w->i++;
-            w->used = 0;
-        }
-    }
-    return ZX_OK;
+    return copy_user_segs(&w->pos, kva, n, !w->write);
 }
 
-zx_status_t vmo_rw_user_segs(struct vmo *v, bool write, const struct vmo_user_seg *seg, uint64_t offset,
+zx_status_t vmo_rw_user_segs(struct vmo *v, bool write, const struct hal_user_seg *seg, uint64_t offset,
                              size_t len, size_t *moved) {
-    struct segs_walk w = {.seg = seg, .write = write};
+    struct segs_walk w = {.pos = {.seg = seg}, .write = write};
     zx_status_t st = vmo_walk(v, offset, len, write, segs_chunk, &w);
-    *moved = w.moved;
+    *moved = w.pos.moved;
     return st;
 }
 

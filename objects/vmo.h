@@ -81,16 +81,12 @@ zx_status_t vmo_read_user(struct vmo *v, user_out_ptr dst, uint64_t offset, size
 zx_status_t vmo_write_user(struct vmo *v, user_in_ptr src, uint64_t offset, size_t len) __attribute__((warn_unused_result));
 zx_status_t vmo_write_kernel(struct vmo *v, uint64_t offset, const void *src, size_t len) __attribute__((warn_unused_result));
 zx_status_t vmo_read_kernel(struct vmo *v, uint64_t offset, void *dst, size_t len) __attribute__((warn_unused_result));
-// One user buffer of a vectored copy.
-struct vmo_user_seg {
-    uintptr_t addr;
-    size_t len;
-};
 // Moves [offset, offset + len) between the VMO and the user buffers seg[0..), whose lengths sum
-// to len, in order, walking the VMO's pages once (a write commits them): one page lookup per
-// page however many buffers share it. *moved: the bytes that reached their destination (all of
+// to len (zero-length ones are passed over), in order, walking the VMO's pages once (a write
+// commits them): one page lookup per page however many buffers share it, each page's bytes
+// copied with one scatter/gather user copy (copy_user_segs). *moved: the bytes that reached their destination (all of
 // len on ZX_OK; fewer after an error, the one of the user copy or of the walk).
-zx_status_t vmo_rw_user_segs(struct vmo *v, bool write, const struct vmo_user_seg *seg, uint64_t offset,
+zx_status_t vmo_rw_user_segs(struct vmo *v, bool write, const struct hal_user_seg *seg, uint64_t offset,
                              size_t len, size_t *moved) __attribute__((warn_unused_result));
 // The frame backing page `idx`, committing a zeroed one when needed.
 zx_status_t vmo_commit_page(struct vmo *v, uint64_t idx, paddr_t *pa) __attribute__((warn_unused_result));

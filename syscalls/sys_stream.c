@@ -2,6 +2,8 @@
 #include "objects/stream.h"
 #include "syscalls/priv.h"
 
+#include <stddef.h>
+
 #define IOV_MAX 1024
 
 // zx_status_t zx_stream_create(uint32_t options, zx_handle_t vmo, zx_off_t seek, zx_handle_t* out_stream);
@@ -56,48 +58,64 @@ static zx_status_t transfer_each(struct stream *s, user_inout_ptr vectors, size_
     return ZX_OK;
 }
 
-#define IOV_BATCH 16
+#define IOV_BATCH 64
 
-// Reads vectors [i, i + k) into iov; returns how many could be read (fewer than k only when the
+// The vectors are read straight into the list of user buffers the VMO's copy takes.
+_Static_assert(sizeof(zx_iovec_t) == sizeof(struct hal_user_seg) &&
+                   offsetof(zx_iovec_t, buffer) == offsetof(struct hal_user_seg, addr) &&
+                   offsetof(zx_iovec_t, capacity) == offsetof(struct hal_user_seg, len),
+               "zx_iovec_t reads as a struct hal_user_seg");
+
+// Reads vectors [i, i + k) into seg; returns how many could be read (fewer than k only when the
 // next one's memory is bad: the caller stops there with ZX_ERR_NOT_FOUND, having moved the ones
 // before it, as a vector is read only when its turn comes).
-static size_t read_vectors(user_inout_ptr vectors, size_t i, size_t k, zx_iovec_t *iov) {
+static size_t read_vectors(user_inout_ptr vectors, size_t i, size_t k, struct hal_user_seg *seg) {
     user_in_ptr at = user_in((user_inout_ptr){vectors.addr + i * sizeof(zx_iovec_t)});
-    if (copy_from_user(iov, at, k * sizeof(zx_iovec_t)) == ZX_OK) return k;
+    if (copy_from_user(seg, at, k * sizeof(zx_iovec_t)) == ZX_OK) return k;
     for (size_t j = 0; j < k; j++)
-        if (copy_from_user(&iov[j], user_in_off(at, j * sizeof(zx_iovec_t)), sizeof(zx_iovec_t)) != ZX_OK)
+        if (copy_from_user(&seg[j], user_in_off(at, j * sizeof(zx_iovec_t)), sizeof(zx_iovec_t)) != ZX_OK)
             return j;
     return k;
 }
 
 // Moves bytes between the stream at *off and the user vectors; advances *off; *actual = bytes.
-// Vectors are read IOV_BATCH at a time and each batch moves in one walk of the VMO; a vector
-// shorter than its window's end (or the end of the content) ends the transfer. One vector or a
-// pager-backed VMO: transfer_each.
+// Vectors are read IOV_BATCH at a time, each batch in one copy, and each batch moves in one
+// walk of the VMO with one scatter/gather user copy per page. A vector that fits before the end
+// (stream_io_avail) keeps its capacity; only one that does not asks stream_io_window (which may
+// grow the VMO). A vector shorter than its window's end (or the end of the content) ends the
+// transfer. One vector or a pager-backed VMO: transfer_each.
 __attribute__((noinline)) static zx_status_t transfer_batched(struct stream *s, user_inout_ptr vectors,
                                                               size_t num_vectors, uint64_t *off, bool write,
                                                               size_t *actual) {
-    zx_iovec_t iov[IOV_BATCH];
-    struct vmo_user_seg seg[IOV_BATCH];
+    struct hal_user_seg seg[IOV_BATCH];  // the vectors, each capacity cut to its window
     for (size_t i = 0; i < num_vectors; i += IOV_BATCH) {
         size_t k = num_vectors - i < IOV_BATCH ? num_vectors - i : IOV_BATCH;
-        size_t readable = read_vectors(vectors, i, k, iov);
-        size_t nseg = 0, total = 0;
+        size_t readable = read_vectors(vectors, i, k, seg);
+        size_t total = 0, avail = stream_io_avail(s, write, *off);
         zx_status_t st = ZX_OK;
         bool end = false;
-        for (size_t j = 0; j < readable && !end; j++) {
-            if (!iov[j].capacity) continue;
+        for (struct hal_user_seg *v = seg; v < seg + readable; v++) {
+            size_t cap = v->len;
+            if (likely(cap <= avail)) {  // a zero-length vector too
+                avail -= cap;
+                total += cap;
+                continue;
+            }
             size_t n;
-            st = stream_io_window(s, write, *off + total, iov[j].capacity, &n);
+            st = stream_io_window(s, write, *off + total, cap, &n);
             if (st != ZX_OK) break;
             if (!n) {
                 if (write && *actual == 0 && total == 0) return ZX_ERR_NO_SPACE;
                 end = true;
                 break;
             }
-            seg[nseg++] = (struct vmo_user_seg){(uintptr_t)iov[j].buffer, n};
+            v->len = n;
             total += n;
-            end = n < iov[j].capacity;
+            if (n < cap) {
+                end = true;
+                break;
+            }
+            avail = stream_io_avail(s, write, *off + total);
         }
         if (total) {
             size_t moved;

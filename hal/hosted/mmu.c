@@ -13,6 +13,7 @@
 #include <zircon/errors.h>
 
 #include "hal/hosted/hosted.h"
+#include "hal/user_segs.h"
 #include "kernel/debug.h"
 
 #define PAGE HAL_PAGE_SIZE
@@ -243,4 +244,13 @@ zx_status_t hal_copy_to_user(uintptr_t udst, const void *src, size_t len, uintpt
         return ZX_ERR_UNAVAILABLE;
     }
     return ZX_OK;
+}
+
+static zx_status_t copy_piece(uintptr_t u, char *k, size_t m, bool to_user, uintptr_t *fault_addr) {
+    return to_user ? hal_copy_to_user(u, k, m, fault_addr) : hal_copy_from_user(k, u, m, fault_addr);
+}
+
+// One hal_copy_*_user per piece.
+zx_status_t hal_copy_user_segs(struct hal_user_segs *c, void *k, size_t len, bool to_user, uintptr_t *fault_addr) {
+    return hal_user_segs_walk(c, k, len, to_user, fault_addr, copy_piece);
 }

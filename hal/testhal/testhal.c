@@ -10,6 +10,8 @@
 #include <zircon/errors.h>
 #include <zircon/syscalls/debug.h>
 
+#include "hal/user_segs.h"
+
 #define PAGE HAL_PAGE_SIZE
 
 // ---- physical memory ----
@@ -441,6 +443,13 @@ zx_status_t hal_copy_from_user(void *dst, uintptr_t usrc, size_t len, uintptr_t 
 }
 zx_status_t hal_copy_to_user(uintptr_t udst, const void *src, size_t len, uintptr_t *fault_addr) {
     return user_copy(udst, (void *)src, len, true, fault_addr);
+}
+
+static zx_status_t copy_piece(uintptr_t u, char *k, size_t m, bool to_user, uintptr_t *fault_addr) {
+    return user_copy(u, k, m, to_user, fault_addr);
+}
+zx_status_t hal_copy_user_segs(struct hal_user_segs *c, void *k, size_t len, bool to_user, uintptr_t *fault_addr) {
+    return hal_user_segs_walk(c, k, len, to_user, fault_addr, copy_piece);
 }
 
 // ---- user contexts and scripted threads ----

@@ -3,6 +3,7 @@
 #include <zircon/errors.h>
 
 #include "hal/hal.h"
+#include "hal/user_segs.h"
 #include "x86.h"
 
 // entry.S: 0, or 1 after a page fault. It keeps its argument registers, so the copy is an asm
@@ -81,19 +82,24 @@ static inline __attribute__((always_inline)) void user_access_end(void) {
     __asm__ volatile(SMAP_SITE(".zc_clac_sites") ::: "memory");
 }
 
-// One 8-byte (wide) or 4-byte move to or from user memory; false after a fault
+// One move of `size` bytes (1, 4 or 8) to or from user memory; false after a fault
 // (x86_cpu.fault_addr says where). `mov` takes its size from the register operand.
-static inline __attribute__((always_inline)) bool move_unit(char *d, const char *s, bool wide, bool to_user) {
+static inline __attribute__((always_inline)) bool move_unit(char *d, const char *s, unsigned size, bool to_user) {
     uint64_t v64;
     uint32_t v32;
-    if (wide && !to_user) __asm__ goto(USER_ACCESS("mov %1, %0") : "=r"(v64) : "m"(*(const uint64_t *)s) : : fault);
-    if (wide && !to_user) __builtin_memcpy(d, &v64, 8);
-    if (wide && to_user) __builtin_memcpy(&v64, s, 8);
-    if (wide && to_user) __asm__ goto(USER_ACCESS("mov %0, %1") : : "r"(v64), "m"(*(uint64_t *)d) : "memory" : fault);
-    if (!wide && !to_user) __asm__ goto(USER_ACCESS("mov %1, %0") : "=r"(v32) : "m"(*(const uint32_t *)s) : : fault);
-    if (!wide && !to_user) __builtin_memcpy(d, &v32, 4);
-    if (!wide && to_user) __builtin_memcpy(&v32, s, 4);
-    if (!wide && to_user) __asm__ goto(USER_ACCESS("mov %0, %1") : : "r"(v32), "m"(*(uint32_t *)d) : "memory" : fault);
+    uint8_t v8;
+    if (size == 8 && !to_user) __asm__ goto(USER_ACCESS("mov %1, %0") : "=r"(v64) : "m"(*(const uint64_t *)s) : : fault);
+    if (size == 8 && !to_user) __builtin_memcpy(d, &v64, 8);
+    if (size == 8 && to_user) __builtin_memcpy(&v64, s, 8);
+    if (size == 8 && to_user) __asm__ goto(USER_ACCESS("mov %0, %1") : : "r"(v64), "m"(*(uint64_t *)d) : "memory" : fault);
+    if (size == 4 && !to_user) __asm__ goto(USER_ACCESS("mov %1, %0") : "=r"(v32) : "m"(*(const uint32_t *)s) : : fault);
+    if (size == 4 && !to_user) __builtin_memcpy(d, &v32, 4);
+    if (size == 4 && to_user) __builtin_memcpy(&v32, s, 4);
+    if (size == 4 && to_user) __asm__ goto(USER_ACCESS("mov %0, %1") : : "r"(v32), "m"(*(uint32_t *)d) : "memory" : fault);
+    if (size == 1 && !to_user) __asm__ goto(USER_ACCESS("movb %1, %0") : "=q"(v8) : "m"(*(const uint8_t *)s) : : fault);
+    if (size == 1 && !to_user) *(uint8_t *)d = v8;
+    if (size == 1 && to_user) v8 = *(const uint8_t *)s;
+    if (size == 1 && to_user) __asm__ goto(USER_ACCESS("movb %0, %1") : : "q"(v8), "m"(*(uint8_t *)d) : "memory" : fault);
     return true;
 fault:
     return false;
@@ -105,12 +111,12 @@ static inline __attribute__((always_inline)) bool copy_fixed(void *dst, const vo
     user_access_begin();
 #pragma GCC unroll 8
     for (size_t i = 0; i + 8 <= len; i += 8) {
-        if (!move_unit((char *)dst + i, (const char *)src + i, true, to_user)) {
+        if (!move_unit((char *)dst + i, (const char *)src + i, 8, to_user)) {
             ok = false;
             break;
         }
     }
-    if (ok && len % 8) ok = move_unit((char *)dst + len - 4, (const char *)src + len - 4, false, to_user);
+    if (ok && len % 8) ok = move_unit((char *)dst + len - 4, (const char *)src + len - 4, 4, to_user);
     user_access_end();
     return ok;
 }
@@ -143,4 +149,55 @@ __attribute__((always_inline)) inline zx_status_t hal_copy_to_user(uintptr_t uds
         return ZX_ERR_UNAVAILABLE;
     }
     return ZX_OK;
+}
+
+// ---- scatter/gather ----
+
+// 1 to 64 bytes whose length is known only at run time, user access already on: qwords (the
+// last one overlapping the one before), two overlapping dwords, or bytes.
+static inline __attribute__((always_inline)) bool copy_small(char *d, const char *s, size_t m, bool to_user) {
+    if (m >= 8) {
+        for (size_t i = 0; i + 8 < m; i += 8)
+            if (!move_unit(d + i, s + i, 8, to_user)) return false;
+        return move_unit(d + m - 8, s + m - 8, 8, to_user);
+    }
+    if (m >= 4) return move_unit(d, s, 4, to_user) && move_unit(d + m - 4, s + m - 4, 4, to_user);
+    for (size_t i = 0; i < m; i++)
+        if (!move_unit(d + i, s + i, 1, to_user)) return false;
+    return true;
+}
+
+// One piece of hal_copy_user_segs, inside its user access: up to 64 bytes inline; a longer one
+// through x86_user_memcpy, which turns user access on and off itself.
+static inline __attribute__((always_inline)) zx_status_t copy_piece(uintptr_t u, char *k, size_t m, bool to_user,
+                                                                    uintptr_t *fault_addr) {
+    bool ok;
+    if (m <= 64) {
+        // One comparison for the usual piece, the exact test near the end of the range.
+        if (__builtin_expect(u > HAL_USER_END - 64, 0) && !user_range_ok(u, m)) return ZX_ERR_INVALID_ARGS;
+        ok = to_user ? copy_small((char *)u, k, m, true) : copy_small(k, (const char *)u, m, false);
+    } else {
+        if (!user_range_ok(u, m)) return ZX_ERR_INVALID_ARGS;
+        user_access_end();
+        ok = !(to_user ? x86_user_copy((void *)u, k, m) : x86_user_copy(k, (const void *)u, m));
+        user_access_begin();
+    }
+    if (__builtin_expect(ok, 1)) return ZX_OK;
+    *fault_addr = x86_cpu.fault_addr;
+    return ZX_ERR_UNAVAILABLE;
+}
+
+static zx_status_t copy_segs_to_user(struct hal_user_segs *c, void *k, size_t len, uintptr_t *fault_addr) {
+    return hal_user_segs_walk(c, k, len, true, fault_addr, copy_piece);
+}
+static zx_status_t copy_segs_from_user(struct hal_user_segs *c, void *k, size_t len, uintptr_t *fault_addr) {
+    return hal_user_segs_walk(c, k, len, false, fault_addr, copy_piece);
+}
+
+// One STAC/CLAC pair around the whole list (but for the pieces over 64 bytes).
+zx_status_t hal_copy_user_segs(struct hal_user_segs *c, void *k, size_t len, bool to_user, uintptr_t *fault_addr) {
+    user_access_begin();
+    zx_status_t st = to_user ? copy_segs_to_user(c, k, len, fault_addr) : copy_segs_from_user(c, k, len, fault_addr);
+    user_access_end();
+    return st;
 }

@@ -102,6 +102,67 @@ TEST(UserCopy, HandlerOutOfMemoryIsNoMemory) {
     teardown();
 }
 
+// ---- scatter/gather (copy_user_segs) ----
+
+// Buffers in fresh pages, the kernel run given in two parts (two VMO chunks) split inside a
+// buffer: each page faults once, the copy goes on from the piece that faulted, every byte lands
+// in order, the position ends past the last buffer; a zero-length buffer with a bad address is
+// passed over.
+TEST(UserCopy, SegsFaultInEachPageAndGoOn) {
+    ASSERT_TRUE(setup(ZX_OK));
+    user_copy_set_fault_handler(map_on_fault);
+    static uint8_t run[3 * PAGE], back[3 * PAGE];
+    for (size_t i = 0; i < sizeof(run); i++) run[i] = (uint8_t)(i * 5 + 2);
+    const struct hal_user_seg seg[] = {{VA + 10, 100},       {0xffffffff80000000ul, 0},  {VA + 200, 1},
+                                       {VA + PAGE - 3, 2 * PAGE}, {VA + 3 * PAGE, 7},          {VA + 4 * PAGE - 50, 90}};
+    size_t total = 0;
+    for (size_t i = 0; i < sizeof(seg) / sizeof(seg[0]); i++) total += seg[i].len;
+    struct hal_user_segs c = {.seg = seg};
+    ASSERT_OK(copy_user_segs(&c, run, PAGE, true));  // ends inside seg[3]
+    EXPECT_EQ(c.moved, (size_t)PAGE);
+    EXPECT_TRUE(c.seg == &seg[3]);
+    ASSERT_OK(copy_user_segs(&c, run + PAGE, total - PAGE, true));
+    EXPECT_EQ(c.moved, total);
+    EXPECT_TRUE(c.seg == &seg[6]);
+    EXPECT_EQ(faults, 5);  // pages 0-4, each once
+    EXPECT_EQ(write_faults, 5);
+    struct hal_user_segs r = {.seg = seg};
+    ASSERT_OK(copy_user_segs(&r, back, total, false));
+    EXPECT_EQ(r.moved, total);
+    EXPECT_EQ(faults, 5);
+    EXPECT_EQ(memcmp(back, run, total), 0);
+    user_copy_set_fault_handler(NULL);
+    teardown();
+}
+
+// A buffer whose page cannot be had: ZX_ERR_NO_MEMORY passed through, or ZX_ERR_INVALID_ARGS
+// for a refused one; the position stays at that buffer, moved counts the ones before it.
+TEST(UserCopy, SegsStopAtTheBufferThatFails) {
+    static const zx_status_t handler[] = {ZX_ERR_NO_MEMORY, ZX_ERR_NOT_FOUND};
+    static const zx_status_t want[] = {ZX_ERR_NO_MEMORY, ZX_ERR_INVALID_ARGS};
+    for (int i = 0; i < 2; i++) {
+        ASSERT_TRUE(setup(handler[i]));
+        user_copy_set_fault_handler(map_on_fault);
+        uint8_t good[24], run[64] = {1, 2, 3};
+        uintptr_t u = th_user_map(good, sizeof(good), TH_USER_R | TH_USER_W);
+        const struct hal_user_seg seg[] = {{u, 8}, {u + 8, 16}, {VA + 40, 16}, {u, 24}};
+        struct hal_user_segs c = {.seg = seg};
+        EXPECT_STATUS(copy_user_segs(&c, run, 64, i == 0), want[i]);
+        EXPECT_EQ(c.moved, 24u);
+        EXPECT_TRUE(c.seg == &seg[2]);
+        EXPECT_EQ(faults, 1);
+        // Out of the user range: no fault asked for.
+        const struct hal_user_seg high[] = {{u, 8}, {HAL_USER_END - 4, 8}};
+        c = (struct hal_user_segs){.seg = high};
+        EXPECT_STATUS(copy_user_segs(&c, run, 16, false), ZX_ERR_INVALID_ARGS);
+        EXPECT_EQ(c.moved, 8u);
+        EXPECT_EQ(faults, 1);
+        user_copy_set_fault_handler(NULL);
+        th_user_reset();
+        teardown();
+    }
+}
+
 TEST(UserCopy, NameCopyStopsAtTheFirstNulAndClearsTheRest) {
     char src[8] = {'a', 'b', 0, 'x', 'y', 'z', 'w', 'v'};
     uintptr_t u = th_user_map(src, sizeof(src), TH_USER_R);

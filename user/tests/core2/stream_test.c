@@ -1,5 +1,6 @@
 // Streams over VMOs: zx_stream_create, readv/writev (and the _at forms), seek, append mode,
 // content size, bounds, rights and argument checks (Zircon's StreamTestCase).
+#include <stddef.h>
 #include <string.h>
 #include <zircon/syscalls.h>
 
@@ -411,6 +412,225 @@ TEST(StreamTestCase, BadVectorPartWayThrough) {
     EXPECT_EQ(actual, 8);
     ASSERT_OK(zx_vmar_unmap(zx_vmar_root_self(), addr, PAGE));
     zx_handle_close(list_vmo);
+    zx_handle_close(s);
+    zx_handle_close(vmo);
+}
+
+// ---- the scatter/gather user copy (64 vectors per batch, one copy per VMO page) ----
+
+// Byte i of the pattern the tests write and read.
+static char pattern(size_t i) { return (char)(i * 7 + 3); }
+
+enum { GUARD = 8, SENTINEL = 0x5a };
+
+// Vectors of every length class the copy treats apart (0, 1-3 bytes, 4-7, 8-64, over 64),
+// 70 of them (more than one batch), each in `area` with GUARD sentinel bytes before and after;
+// returns the bytes they hold.
+static size_t guarded_vectors(char *area, zx_iovec_t *v, size_t n) {
+    static const size_t lens[] = {1, 0, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 200};
+    size_t total = 0;
+    char *p = area;
+    for (size_t i = 0; i < n; i++) {
+        size_t len = lens[(i * 3) % (sizeof(lens) / sizeof(lens[0]))];
+        memset(p, SENTINEL, len + 2 * GUARD);
+        v[i] = (zx_iovec_t){p + GUARD, len};
+        p += len + 2 * GUARD;
+        total += len;
+    }
+    return total;
+}
+
+static bool guards_intact(const zx_iovec_t *v, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        const char *b = v[i].buffer;
+        for (size_t g = 1; g <= GUARD; g++)
+            if (b[-(ptrdiff_t)g] != SENTINEL || b[v[i].capacity + g - 1] != SENTINEL) return false;
+    }
+    return true;
+}
+
+// Every byte lands in its vector and nowhere else, from an offset that puts the transfer across
+// a VMO page boundary (a vector split between two pages), both ways.
+TEST(StreamTestCase, ScatterEveryVectorLength) {
+    enum { N = 70 };
+    static char area[N * (200 + 2 * GUARD)];
+    static char src[3 * PAGE], back[3 * PAGE];
+    zx_iovec_t v[N];
+    zx_handle_t vmo, s;
+    ASSERT_OK(make_stream(RW, 3 * PAGE, 0, &vmo, &s));
+    size_t total = guarded_vectors(area, v, N);
+    ASSERT_LT(total, (size_t)(2 * PAGE));
+    for (size_t i = 0; i < sizeof(src); i++) src[i] = pattern(i);
+    ASSERT_OK(zx_vmo_write(vmo, src, 0, sizeof(src)));
+    uint64_t cs = sizeof(src);
+    ASSERT_OK(zx_object_set_property(vmo, ZX_PROP_VMO_CONTENT_SIZE, &cs, sizeof(cs)));
+
+    const uint64_t at = PAGE - 50;
+    size_t actual = 0;
+    EXPECT_OK(zx_stream_readv_at(s, 0, at, v, N, &actual));
+    EXPECT_EQ(actual, total);
+    size_t off = at;
+    bool same = true;
+    for (size_t i = 0; i < N; i++)
+        for (size_t j = 0; j < v[i].capacity; j++) same &= ((char *)v[i].buffer)[j] == pattern(off++);
+    EXPECT_TRUE(same);
+    EXPECT_TRUE(guards_intact(v, N));
+
+    // Back: the vectors (now holding pattern(at..)) written at 2 * at reproduce the run there.
+    EXPECT_OK(zx_stream_writev_at(s, 0, 2 * at, v, N, &actual));
+    EXPECT_EQ(actual, total);
+    ASSERT_OK(zx_vmo_read(vmo, back, 0, sizeof(back)));
+    EXPECT_EQ(memcmp(back + 2 * at, src + at, total), 0);
+    EXPECT_EQ(memcmp(back, src, 2 * at), 0);  // nothing before the run was touched
+    EXPECT_EQ(content_size(vmo), sizeof(src));
+    EXPECT_EQ(seek_of(s), 0);
+    zx_handle_close(s);
+    zx_handle_close(vmo);
+}
+
+// User buffers in a fresh mapping (no page committed): the copy faults in each page midway
+// through the vector list and goes on from the vector that faulted; every byte arrives.
+TEST(StreamTestCase, ScatterFaultsInFreshPages) {
+    enum { N = 64, LEN = 100 };
+    zx_handle_t vmo, s, buf_vmo;
+    ASSERT_OK(make_stream(RW, 2 * PAGE, 0, &vmo, &s));
+    static char src[2 * PAGE];
+    for (size_t i = 0; i < sizeof(src); i++) src[i] = pattern(i);
+    ASSERT_OK(zx_vmo_write(vmo, src, 0, sizeof(src)));
+    for (int round = 0; round < 2; round++) {  // 0: readv into fresh pages, 1: writev from them
+        uintptr_t addr;
+        ASSERT_OK(zx_vmo_create(3 * PAGE, 0, &buf_vmo));
+        ASSERT_OK(zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0, buf_vmo, 0,
+                              3 * PAGE, &addr));
+        zx_iovec_t v[N];
+        for (size_t i = 0; i < N; i++) v[i] = (zx_iovec_t){(char *)addr + 30 + i * LEN, LEN};  // pages 0-1
+        size_t actual = 0;
+        if (round == 0) {
+            EXPECT_OK(zx_stream_readv_at(s, 0, 0, v, N, &actual));
+            EXPECT_EQ(actual, (size_t)N * LEN);
+            EXPECT_EQ(memcmp((char *)addr + 30, src, N * LEN), 0);
+        } else {
+            EXPECT_OK(zx_stream_writev_at(s, 0, 0, v, N, &actual));
+            EXPECT_EQ(actual, (size_t)N * LEN);
+            static char back[N * LEN];
+            ASSERT_OK(zx_vmo_read(vmo, back, 0, sizeof(back)));
+            bool zero = true;
+            for (size_t i = 0; i < sizeof(back); i++) zero &= back[i] == 0;
+            EXPECT_TRUE(zero);  // the fresh pages read as zeros
+        }
+        ASSERT_OK(zx_vmar_unmap(zx_vmar_root_self(), addr, 3 * PAGE));
+        zx_handle_close(buf_vmo);
+    }
+    zx_handle_close(s);
+    zx_handle_close(vmo);
+}
+
+// A vector whose buffer runs into an unmapped page midway (vector 10 of 20, after bytes of it
+// could be copied): the 10 before it count, it does not, nor anything after; the seek pointer
+// and the content size follow the 10. As the first vector: ZX_ERR_NOT_FOUND, nothing moves.
+TEST(StreamTestCase, ScatterVectorFaultsMidway) {
+    enum { N = 20, LEN = 8, BAD = 10 };
+    zx_handle_t vmo, s, buf_vmo;
+    ASSERT_OK(make_stream(RW, PAGE, 0, &vmo, &s));
+    uintptr_t addr;
+    ASSERT_OK(zx_vmo_create(2 * PAGE, 0, &buf_vmo));
+    ASSERT_OK(zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0, buf_vmo, 0,
+                          2 * PAGE, &addr));
+    ASSERT_OK(zx_vmar_unmap(zx_vmar_root_self(), addr + PAGE, PAGE));
+    char *edge = (char *)addr + PAGE - 16;  // 16 good bytes, then the hole
+    memset(edge, 'e', 16);
+    static char buf[N][LEN];
+    zx_iovec_t v[N];
+    for (size_t i = 0; i < N; i++) {
+        memset(buf[i], (int)('a' + i), LEN);
+        v[i] = (zx_iovec_t){buf[i], LEN};
+    }
+    v[BAD] = (zx_iovec_t){edge, 32};
+    uint64_t cs = 0;  // (a new VMO's content size is its size)
+    ASSERT_OK(zx_object_set_property(vmo, ZX_PROP_VMO_CONTENT_SIZE, &cs, sizeof(cs)));
+
+    size_t actual = 0;
+    EXPECT_OK(zx_stream_writev(s, 0, v, N, &actual));
+    EXPECT_EQ(actual, (size_t)BAD * LEN);
+    EXPECT_EQ(seek_of(s), BAD * LEN);
+    EXPECT_EQ(content_size(vmo), BAD * LEN);
+    char back[N * LEN];
+    ASSERT_OK(zx_vmo_read(vmo, back, 0, sizeof(back)));
+    bool same = true;
+    for (size_t i = 0; i < BAD * LEN; i++) same &= back[i] == (char)('a' + i / LEN);
+    EXPECT_TRUE(same);
+
+    for (size_t i = 0; i < N; i++) memset(buf[i], 0, LEN);
+    ASSERT_OK(zx_stream_seek(s, ZX_STREAM_SEEK_ORIGIN_START, 0, NULL));
+    cs = PAGE;
+    ASSERT_OK(zx_object_set_property(vmo, ZX_PROP_VMO_CONTENT_SIZE, &cs, sizeof(cs)));
+    EXPECT_OK(zx_stream_readv(s, 0, v, N, &actual));
+    EXPECT_EQ(actual, (size_t)BAD * LEN);
+    EXPECT_EQ(seek_of(s), BAD * LEN);
+    same = true;
+    for (size_t i = 0; i < BAD; i++) same &= memcmp(buf[i], back + i * LEN, LEN) == 0;
+    for (size_t i = BAD + 1; i < N; i++) same &= buf[i][0] == 0;  // nothing after the bad one
+    EXPECT_TRUE(same);
+
+    // The faulting vector first: nothing moves.
+    actual = 99;
+    EXPECT_STATUS(zx_stream_writev(s, 0, &v[BAD], N - BAD, &actual), ZX_ERR_NOT_FOUND);
+    EXPECT_STATUS(zx_stream_readv(s, 0, &v[BAD], N - BAD, &actual), ZX_ERR_NOT_FOUND);
+    EXPECT_EQ(actual, 99);
+    EXPECT_EQ(seek_of(s), BAD * LEN);
+    EXPECT_EQ(content_size(vmo), PAGE);
+
+    // A read into a read-only buffer midway: the same short transfer.
+    ASSERT_OK(zx_vmar_protect(zx_vmar_root_self(), ZX_VM_PERM_READ, addr, PAGE));
+    v[BAD] = (zx_iovec_t){(char *)addr, LEN};
+    EXPECT_OK(zx_stream_readv_at(s, 0, 0, v, N, &actual));
+    EXPECT_EQ(actual, (size_t)BAD * LEN);
+    ASSERT_OK(zx_vmar_unmap(zx_vmar_root_self(), addr, PAGE));
+    zx_handle_close(buf_vmo);
+    zx_handle_close(s);
+    zx_handle_close(vmo);
+}
+
+// Zero-length vectors are passed over whatever their address; a bad address among good vectors
+// (unmapped, kernel, straddling the top of the user range, wrapping around) ends the transfer
+// there, also in the second batch of 64; the exact counts.
+TEST(StreamTestCase, ScatterBadPointerAmongGood) {
+    enum { N = 80, LEN = 8 };
+    zx_handle_t vmo, s;
+    ASSERT_OK(make_stream(RW, PAGE, 0, &vmo, &s));
+    static char buf[N][LEN];
+    zx_iovec_t v[N];
+    for (size_t i = 0; i < N; i++) v[i] = (zx_iovec_t){buf[i], LEN};
+    v[1] = (zx_iovec_t){UNMAPPED_PTR, 0};
+    v[2] = (zx_iovec_t){KERNEL_PTR, 0};
+    v[3] = (zx_iovec_t){(void *)UINTPTR_MAX, 0};
+    size_t actual = 0;
+    EXPECT_OK(zx_stream_writev_at(s, 0, 0, v, 6, &actual));
+    EXPECT_EQ(actual, 3 * LEN);
+    EXPECT_OK(zx_stream_readv_at(s, 0, 0, v, 6, &actual));
+    EXPECT_EQ(actual, 3 * LEN);
+
+    void *const bad[] = {UNMAPPED_PTR, KERNEL_PTR, (void *)(uintptr_t)0x7ffffffff000ull - 4,
+                         (void *)(uintptr_t)0x800000000000ull, (void *)(UINTPTR_MAX - 3)};
+    const size_t where[] = {5, 40, 63, 64, 70};
+    for (size_t b = 0; b < sizeof(bad) / sizeof(bad[0]); b++) {
+        for (size_t w = 0; w < sizeof(where) / sizeof(where[0]); w++) {
+            zx_iovec_t saved = v[where[w]];
+            v[where[w]] = (zx_iovec_t){bad[b], LEN};
+            size_t good = where[w] - 3;  // three of the vectors before are empty
+            actual = 0;
+            EXPECT_OK(zx_stream_writev_at(s, 0, 0, v, N, &actual));
+            EXPECT_EQ(actual, good * LEN);
+            actual = 0;
+            EXPECT_OK(zx_stream_readv_at(s, 0, 0, v, N, &actual));
+            EXPECT_EQ(actual, good * LEN);
+            v[where[w]] = saved;
+        }
+        zx_iovec_t first = {bad[b], LEN};
+        EXPECT_STATUS(zx_stream_writev_at(s, 0, 0, &first, 1, &actual), ZX_ERR_NOT_FOUND);
+        zx_iovec_t two[2] = {first, v[0]};
+        EXPECT_STATUS(zx_stream_readv_at(s, 0, 0, two, 2, &actual), ZX_ERR_NOT_FOUND);
+    }
     zx_handle_close(s);
     zx_handle_close(vmo);
 }
