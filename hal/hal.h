@@ -3,6 +3,10 @@
 //
 // Contract notes:
 // - The kernel runs with interrupts disabled except inside hal_idle().
+// - Kernel code runs on one CPU at a time: with several CPUs running the executor, the HAL
+//   takes a kernel-wide lock on every way into the kernel (from user mode, from hal_idle) and
+//   drops it on every way out (docs/smp.md). Interrupts reach the kernel only through
+//   kernel_timer_interrupt (with the lock) and HAL_TRAP_INTERRUPT.
 // - User pointers are plain integers here; only hal_copy_{from,to}_user touch user memory.
 #ifndef ZC_HAL_H
 #define ZC_HAL_H
@@ -42,11 +46,20 @@ __attribute__((noreturn)) void hal_shutdown(int exit_code);  // exit_code as in 
 __attribute__((noreturn)) void hal_halt(void);
 void hal_cpu_memcpy_features(bool *erms, bool *fsrm, bool *sse2);
 // CPUs: numbered 0..hal_cpu_count()-1, 0 the boot CPU. hal_cpu_count() is the number online,
-// fixed once kernel_main runs. Only CPU 0 runs the kernel's executor so far (docs/smp.md); the
-// others idle.
+// fixed once kernel_main runs. The others wait until hal_start_other_cpus.
 #define HAL_MAX_CPUS 8
 unsigned hal_cpu_count(void);
 unsigned hal_cpu_id(void);  // the calling CPU's number
+// Runs fn (which never returns: the executor) on every other CPU online, each holding the
+// kernel lock in turn as the boot CPU does. Called once, by the boot CPU.
+void hal_start_other_cpus(void (*fn)(void));
+// Makes CPU `cpu` (not the caller) look at its executor soon: it leaves hal_idle, or the user
+// thread it runs traps (HAL_TRAP_INTERRUPT).
+void hal_cpu_kick(unsigned cpu);
+// HAL_CPU_WORDS words per CPU that the kernel keeps for itself (hal_arch.h: hal_cpu_word(i),
+// hal_cpu_word_set(i, v) reach the calling CPU's in an instruction or two). Another CPU's:
+void hal_cpu_word_set_on(unsigned cpu, unsigned i, uintptr_t v);
+uintptr_t hal_cpu_word_on(unsigned cpu, unsigned i);
 uint32_t hal_dcache_line_size(void);
 
 // ---- boot information ----
@@ -175,6 +188,10 @@ uintptr_t hal_uctx_pc(const struct hal_uctx *u);
 // its registers still hold the call (no return value was set).
 void hal_uctx_restart_syscall(struct hal_uctx *u);
 void hal_uctx_release(struct hal_uctx *u);  // before the uctx's memory is freed
+// The thread stops running on this CPU for now (it blocked, was preempted or moves): with
+// several CPUs the HAL saves what it keeps lazily in the CPU (the FPU registers), so that
+// another CPU may run it or read its state.
+void hal_context_leave(struct hal_uctx *u);
 // zx_thread_read_state / write_state for a stopped thread: kind is ZX_THREAD_STATE_*.
 // Read: ZX_ERR_INVALID_ARGS (unknown kind), ZX_ERR_BUFFER_TOO_SMALL; *len = bytes produced.
 // Write: ZX_ERR_INVALID_ARGS (kind, size or values), ZX_ERR_NOT_SUPPORTED.

@@ -33,4 +33,20 @@ struct hal_uctx {
 } __attribute__((aligned(16)));
 
 
+// hal.h's per-CPU words: in this CPU's block (x86.h, struct x86_percpu.kwords), reached
+// through the GS base with one instruction. The compiler sees every access as one of
+// hal_x86_kwords (a dummy), so reads are ordered after writes and after any call or barrier,
+// and may be merged between them.
+#define HAL_X86_PERCPU_KWORDS 64
+#define HAL_CPU_WORDS 2
+extern char hal_x86_kwords;
+static inline uintptr_t hal_cpu_word(unsigned i) {
+    uintptr_t v;
+    __asm__("mov %%gs:%c1, %0" : "=r"(v) : "i"(HAL_X86_PERCPU_KWORDS + 8 * i), "m"(hal_x86_kwords));
+    return v;
+}
+static inline void hal_cpu_word_set(unsigned i, uintptr_t v) {
+    __asm__ volatile("mov %1, %%gs:%c2" : "+m"(hal_x86_kwords) : "r"(v), "i"(HAL_X86_PERCPU_KWORDS + 8 * i));
+}
+
 #endif

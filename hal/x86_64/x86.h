@@ -126,9 +126,19 @@ struct x86_percpu {
     struct x86_percpu *self;  // 48: this block (x86_this_cpu reads it through %gs)
     uint32_t cpu;             // 56: its logical number (hal_cpu_id)
     uint32_t apic_id;         // its local APIC's id (from the MADT)
+    uintptr_t kwords[HAL_CPU_WORDS];  // 64: the kernel's per-CPU words (hal_cpu_word)
     uint32_t online;          // set (release) by the CPU once it is up and idling
     uint32_t gs_cpu;          // hal_cpu_id() as the CPU read it through %gs at bring-up
     uint64_t ipis;            // X86_VEC_IPI interrupts taken (written by this CPU only)
+    // Interrupts are taken without the kernel lock (smp.c): what they leave for later.
+    uint32_t timer_pending;   // the local APIC timer fired; kernel_timer_interrupt is owed
+    // TLB shootdown (mmu.c): the requester (holding the kernel lock) sets tlb_cr3 and
+    // tlb_leave, then tlb_req; this CPU's IPI handler flushes (or, with tlb_leave, leaves the
+    // address space for the kernel's tables) if its CR3 is tlb_cr3, and clears tlb_req.
+    uint32_t tlb_req;
+    uint32_t tlb_leave;
+    uint64_t tlb_cr3;
+    void (*start)(void);      // hal_start_other_cpus: the executor an AP runs (set release)
     // The rest is this CPU's alone, used with interrupts off.
     struct hal_uctx *fpu_owner;     // whose FPU state the registers hold (NULL: nobody's)
     uint64_t user_fs_base;          // MSR_FS_BASE as loaded for user mode
@@ -138,6 +148,7 @@ struct x86_percpu {
 } __attribute__((aligned(64)));     // no cache line shared between two CPUs' blocks
 extern struct x86_percpu x86_percpu[X86_MAX_CPUS];
 #define X86_PERCPU_SELF 48
+_Static_assert(HAL_X86_PERCPU_KWORDS == 64, "hal_arch.h");
 #define X86_PERCPU_CPU  56
 
 // The running CPU's block. Kernel code runs on one CPU from entry to exit (no preemption in
@@ -188,7 +199,17 @@ extern bool x86_tramp_page_ram; // start.c: X86_TRAMP_PA lies in RAM the firmwar
 bool x86_cmdline_uint(const char *key, unsigned *out);
 void x86_smp_init(void);
 void x86_send_ipi(unsigned cpu, uint8_t vector);
-void x86_ipi_taken(void);
+// The kernel lock (smp.c): kernel code runs on one CPU at a time. Taken on every way into the
+// kernel from user mode or idle, dropped on every way out; no-ops until other CPUs run the
+// executor (x86_smp). x86_kernel_lock also runs the timer work interrupts left pending.
+extern bool x86_smp;
+void x86_kernel_lock(void);
+void x86_kernel_unlock(void);
+// An interrupt's part that needs no lock (EOI, IPI requests, the timer left pending).
+void x86_irq(uint64_t vector);
+// Flushes the other CPUs whose CR3 is cr3 (leave: they switch to the kernel's tables).
+void x86_tlb_shootdown(uint64_t cr3, bool leave);
+void x86_syscall_entry_smp(void);
 uint64_t x86_kernel_cr3(void);  // mmu.c
 // Patches the STAC/CLAC sites of the inline user copies when SMAP is on (usercopy.c); the boot
 // CPU, before the kernel's text is mapped read-only.
