@@ -2,6 +2,7 @@
 on small synthetic fuchsiaperf files: throughput and speed-up with intervals, the run folder's
 smp_scaling.csv, `--report` of a recorded run, and a one-CPU run left as it was."""
 
+import io
 import json
 import os
 import re
@@ -129,3 +130,21 @@ def test_recorded_run_report_and_csv(tmp_path, capsys):
     assert {(r["system"], r["threads"], r["speedup"]) for r in rows} == \
         {("zc", "1", "1.000"), ("zc", "2", "1.000"), ("linux", "1", "1.000"), ("linux", "2", "2.000")}
     assert all(r["cpus"] == "2" for r in rows)
+
+
+def test_path_length_pass_boots_one_cpu(tmp_path, monkeypatch):
+    """The icount section measures one call's path: one CPU whatever the run's count, and a
+    filter with only SMP/ labels (none exist with one CPU) skips it."""
+    calls = []
+
+    def fake_run_guest(system, kernel, initrd, cmdline, mode, timeout, memory, log, progress,
+                       qemu_bin, heartbeat=None, smp=1):
+        calls.append((system, mode, smp))
+        return bench.GuestRun(system, no_match=True)
+    monkeypatch.setattr(bench, "run_guest", fake_run_guest)
+    monkeypatch.setattr(bench, "load_linux_kernel_info", lambda d: {"vmlinuz_path": "vmlinuz"})
+    a = bench.parser().parse_args(["--smp", "2", "--filter", "^SMP/"])
+    out = io.StringIO()
+    assert bench.path_length_pass(a, str(tmp_path), str(tmp_path), {}, out) is None
+    assert calls == [("zc", "icount", 1)]
+    assert "no label of the filter exists with one CPU; skipped" in out.getvalue()
