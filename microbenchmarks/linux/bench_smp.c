@@ -16,13 +16,12 @@
 //                          FUTEX_WAKE_PRIVATE) until the last worker has finished (a count; the
 //                          last one wakes the timing thread), as on zc.
 //
-// Pinning: sched_setaffinity with a one-CPU mask (the timing thread's own mask is restored after
-// the test).
+// Pinning: sched_setaffinity with a one-CPU mask (lb_pin_to_cpu, common.c; the timing thread's
+// own mask is restored after the test).
 #define _GNU_SOURCE
 #include <linux/futex.h>
 #include <poll.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/eventfd.h>
@@ -35,33 +34,6 @@
 // Operations per worker and run: the same as zc's (microbenchmarks/zircon/smp.c).
 #define SMP_SCALE_OPS 200u
 #define SMP_MAX_THREADS 8u
-
-static int cpu_count(void) {
-    cpu_set_t set;
-    if (sched_getaffinity(0, sizeof(set), &set) != 0) return 1;
-    return CPU_COUNT(&set);
-}
-
-// Pins the calling thread to the cpu'th CPU (mod the count) of the initial affinity mask.
-static bool pin_to_cpu(int cpu) {
-    static cpu_set_t initial;
-    static bool have_initial;
-    if (!have_initial) {
-        if (sched_getaffinity(0, sizeof(initial), &initial) != 0) return false;
-        have_initial = true;
-    }
-    int want = cpu % CPU_COUNT(&initial), seen = 0;
-    for (int c = 0; c < CPU_SETSIZE; c++) {
-        if (!CPU_ISSET(c, &initial)) continue;
-        if (seen++ == want) {
-            cpu_set_t one;
-            CPU_ZERO(&one);
-            CPU_SET(c, &one);
-            return sched_setaffinity(0, sizeof(one), &one) == 0;
-        }
-    }
-    return false;
-}
 
 static long futex(atomic_int *f, int op, int val) {
     return syscall(SYS_futex, f, op, val, NULL, NULL, 0);
@@ -106,7 +78,7 @@ static bool pingpong_receive(const struct pp_end *e) {
 
 static void *pingpong_server(void *arg) {
     const struct pp_end *e = arg;
-    LB_ASSERT(pin_to_cpu(1), "sched_setaffinity");
+    LB_ASSERT(lb_pin_to_cpu(1), "sched_setaffinity");
     while (pingpong_receive(e)) LB_ASSERT(pingpong_send(e, 1), "send");
     return NULL;
 }
@@ -124,9 +96,7 @@ static bool pingpong(struct perftest_state *state, const void *arg) {
         theirs.own = mine.peer = eventfd(0, EFD_CLOEXEC);
         LB_CHECK(state, mine.own >= 0 && theirs.own >= 0, "eventfd");
     }
-    cpu_set_t saved;
-    LB_CHECK(state, sched_getaffinity(0, sizeof(saved), &saved) == 0, "sched_getaffinity");
-    LB_CHECK(state, pin_to_cpu(0), "sched_setaffinity");
+    LB_CHECK(state, lb_pin_to_cpu(0), "sched_setaffinity");
     pthread_t server;
     LB_CHECK(state, pthread_create(&server, NULL, pingpong_server, &theirs) == 0, "pthread_create");
     bool ok = true;
@@ -136,7 +106,7 @@ static bool pingpong(struct perftest_state *state, const void *arg) {
     pthread_join(server, NULL);
     close(mine.own);
     close(theirs.own);
-    sched_setaffinity(0, sizeof(saved), &saved);
+    LB_CHECK(state, lb_pin_to_cpu(-1), "sched_setaffinity");
     LB_CHECK(state, ok, "round trip");
     return true;
 }
@@ -181,7 +151,7 @@ static void scale_op(enum scale_work work, struct scale_worker *w) {
 static void *scale_worker_main(void *arg) {
     struct scale_worker *w = arg;
     struct scale *s = w->s;
-    LB_ASSERT(pin_to_cpu(w->index), "sched_setaffinity");
+    LB_ASSERT(lb_pin_to_cpu(w->index), "sched_setaffinity");
     int seen = 0;
     for (;;) {
         int v;
@@ -251,7 +221,7 @@ static bool scale(struct perftest_state *state, const void *arg) {
 }
 
 static void register_tests(void) {
-    int cpus = cpu_count();
+    int cpus = lb_cpu_count();
     if (cpus < 2) return;
     static const enum pingpong_kind kinds[] = {PP_CHANNEL, PP_EVENT};
     perftest_register("SMP/PingPong/Channel", pingpong, &kinds[0]);

@@ -18,13 +18,12 @@
 //                          harness turns it into throughput: N x SMP_SCALE_OPS / run time.
 //
 // Pinning: a profile with ZX_PROFILE_INFO_FLAG_CPU_MASK naming one CPU, applied with
-// zx_object_set_profile. zc accepts the mask and does not apply it yet (every user thread runs on
-// CPU 0), so today these figures are the threads time-sliced on one CPU; they show real scaling
-// once threads are scheduled on several CPUs, without a change here.
+// zx_object_set_profile (bench_pin_to_cpu, util.c). zc accepts the mask and does not apply it
+// yet (every user thread runs on CPU 0), so today these figures are the threads time-sliced on
+// one CPU; they show real scaling once threads are scheduled on several CPUs, without a change
+// here.
 #include <stdatomic.h>
 #include <string.h>
-#include <zircon/syscalls/profile.h>
-#include <zircon/syscalls/resource.h>
 
 #include "bench.h"
 
@@ -38,26 +37,6 @@
     defined(ZX_SYS_futex_wait) && defined(ZX_SYS_futex_wake) &&                 \
     defined(ZX_SYS_channel_create) && defined(ZX_SYS_eventpair_create) &&       \
     defined(ZX_SYS_object_signal_peer) && defined(ZX_SYS_vmo_read)
-
-// Pins `thread` to `cpu` (mod the CPU count) with a one-CPU affinity profile.
-static zx_status_t pin_to_cpu(zx_handle_t thread, uint32_t cpu) {
-    cpu %= zx_system_get_num_cpus();
-    zx_handle_t rsrc = ZX_HANDLE_INVALID, profile = ZX_HANDLE_INVALID;
-    zx_status_t st = zx_resource_create(zc_get_handle(ZC_HND_RESOURCE), ZX_RSRC_KIND_SYSTEM,
-                                        ZX_RSRC_SYSTEM_PROFILE_BASE, 1, "smp-bench", 9, &rsrc);
-    if (st != ZX_OK) return st;
-    zx_profile_info_t info;
-    memset(&info, 0, sizeof(info));
-    info.flags = ZX_PROFILE_INFO_FLAG_CPU_MASK;
-    info.cpu_affinity_mask.mask[cpu / ZX_CPU_SET_BITS_PER_WORD] =
-        1ull << (cpu % ZX_CPU_SET_BITS_PER_WORD);
-    st = zx_profile_create(rsrc, 0, &info, &profile);
-    zx_handle_close(rsrc);
-    if (st != ZX_OK) return st;
-    st = zx_object_set_profile(thread, profile, 0);
-    zx_handle_close(profile);
-    return st;
-}
 
 // Waits until *f is no longer `seen`; returns the new value.
 static int futex_await_change(zx_futex_t *f, int seen) {
@@ -103,7 +82,7 @@ static zx_status_t pingpong_send(enum pingpong_kind kind, zx_handle_t h) {
 
 static void pingpong_server(void *arg) {
     struct pingpong *pp = arg;
-    BENCH_MUST(pin_to_cpu(zx_thread_self(), 1));
+    BENCH_MUST(bench_pin_to_cpu(zx_thread_self(), 1));
     while (pingpong_receive(pp->kind, pp->h)) BENCH_MUST(pingpong_send(pp->kind, pp->h));
     zx_handle_close(pp->h);
 }
@@ -114,7 +93,7 @@ static bool pingpong(struct perftest_state *state, const void *arg) {
     zx_handle_t mine;
     BENCH_OK(state, pp.kind == PP_CHANNEL ? zx_channel_create(0, &mine, &pp.h)
                                           : zx_eventpair_create(0, &mine, &pp.h));
-    BENCH_OK(state, pin_to_cpu(zx_thread_self(), 0));
+    BENCH_OK(state, bench_pin_to_cpu(zx_thread_self(), 0));
     struct bench_peer peer;
     BENCH_OK(state, bench_thread_start(&peer, "pingpong", pingpong_server, &pp, SMP_STACK_SIZE));
     bool ok = true;
@@ -123,6 +102,7 @@ static bool pingpong(struct perftest_state *state, const void *arg) {
     }
     zx_handle_close(mine);  // the server sees PEER_CLOSED and ends
     BENCH_OK(state, bench_peer_join(&peer));
+    BENCH_OK(state, bench_pin_to_cpu(zx_thread_self(), -1));
     BENCH_CHECK(state, ok);
     return true;
 }
@@ -165,7 +145,7 @@ static void scale_op(enum scale_work work, struct scale_worker *w) {
 static void scale_worker_main(void *arg) {
     struct scale_worker *w = arg;
     struct scale *s = w->s;
-    BENCH_MUST(pin_to_cpu(zx_thread_self(), w->index));
+    BENCH_MUST(bench_pin_to_cpu(zx_thread_self(), (int)w->index));
     int seen = 0;
     for (;;) {
         seen = futex_await_change(&s->go, seen);
