@@ -806,10 +806,12 @@ def report(zc_entries: Sequence[Entry], linux_entries: Sequence[Entry], mode: st
 
 
 def smp_records(zc_entries: Sequence[Entry], linux_entries: Sequence[Entry],
-                boots: Optional[Dict[str, Boots]], smp: int) -> List[dict]:
-    """The SMP/Scale figures of every guest system of the run (harness/smpreport.py)."""
+                boots: Optional[Dict[str, Boots]], smp: int,
+                systems: Sequence[str] = SYSTEMS) -> List[dict]:
+    """The SMP/Scale figures of every system of the run (the guests; or the native systems,
+    given as `systems`) that measured them (harness/smpreport.py)."""
     boots = boots or {"zc": [as_dict(zc_entries)], "linux": [as_dict(linux_entries)]}
-    systems = [s for s in SYSTEMS if any(boots.get(s, [{}]))]
+    systems = [s for s in systems if any(boots.get(s, [{}]))]
     labels = list(dict.fromkeys(k for s in systems for b in boots[s] for k in b))
 
     def estimate(system, label):

@@ -148,3 +148,14 @@ def test_path_length_pass_boots_one_cpu(tmp_path, monkeypatch):
     assert bench.path_length_pass(a, str(tmp_path), str(tmp_path), {}, out) is None
     assert calls == [("zc", "icount", 1)]
     assert "no label of the filter exists with one CPU; skipped" in out.getvalue()
+
+
+def test_native_section_has_the_hosts_scaling():
+    from harness import native
+    host = {"release": "6.x", "cpu": "test cpu", "cores": 2, "virtual_machine": False}
+    per_run = {"zc-hosted": [], "linux-host": [entries(perf("linux.microbenchmarks", LINUX))]}
+    text = native.section([], host, per_run, [])
+    sec = text.split("== SMP scaling (native, 2 CPUs)")[1]
+    assert "linux-host" in sec and "2.00 [2.00, 2.00]" in sec and "zc-hosted" not in sec
+    # nothing measured: no section
+    assert "SMP scaling" not in native.section([], host, {"zc-hosted": [], "linux-host": []}, [])
