@@ -161,6 +161,34 @@ ANALOGUES: List[Analogue] = [
              "FUTEX_WAKE_PRIVATE / FUTEX_WAIT_PRIVATE", True),
     Analogue(r"RoundTrip_PthreadCondvar_SingleProcess", "(none)", "pthread_cond_signal/wait",
              None, "Linux only (glibc's condition variables)"),
+    # SMP/* (docs/smp.md "Benchmarks"): only with more than one CPU; the threads are pinned
+    # (zc accepts the CPU-mask profile and does not apply it yet: its threads share CPU 0).
+    Analogue(r"SMP/PingPong/Channel",
+             "per leg: channel_write(4 bytes), object_wait_one, channel_read",
+             "per leg: send, poll, recv(MSG_DONTWAIT) on socketpair(SEQPACKET)", True,
+             "the peer thread pinned to another CPU"),
+    Analogue(r"SMP/PingPong/Event",
+             "per leg: object_signal_peer, object_wait_one, object_signal (clear)",
+             "per leg: write(1) to the peer's eventfd, poll, read (clear) of its own", True,
+             "the peer thread pinned to another CPU"),
+    Analogue(r"SMP/RoundTrip_(BasicChannel|ChannelPort|Port|EventPort|SocketPort)_MultiProcess",
+             "as RoundTrip_<kind>_MultiProcess", "as RoundTrip_<kind>_MultiProcess", True,
+             "the client pinned to CPU 0, the helper process to CPU 1"),
+    Analogue(r"SMP/RoundTrip_ChannelCall_MultiProcess", "as RoundTrip_ChannelCall_MultiProcess",
+             None, None, "no combined write-and-wait call"),
+    Analogue(r"SMP/Scale/VmoRead/\d+threads",
+             "each of N threads: 200 x zx_vmo_read of its own 4 KiB VMO; futex start/finish",
+             "each of N threads: 200 x pread of 4 KiB from its own memfd; futex start/finish",
+             True),
+    Analogue(r"SMP/Scale/ChannelPair/\d+threads",
+             "each of N threads: 200 x (channel_write + channel_read of 64 bytes) on its own "
+             "pair; futex start/finish",
+             "each of N threads: 200 x (send + recv of 64 bytes) on its own "
+             "socketpair(SEQPACKET); futex start/finish", True),
+    Analogue(r"SMP/Scale/EventSignal/\d+threads",
+             "each of N threads: 200 x zx_object_signal(0, 0) on its own event; futex "
+             "start/finish",
+             "each of N threads: 200 x write(0) to its own eventfd; futex start/finish", True),
 ]
 
 _COMPILED = [(re.compile(a.pattern), a) for a in ANALOGUES]

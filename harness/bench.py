@@ -31,7 +31,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-from . import analogues, native, perftargets, qemu, stats
+from . import analogues, native, perftargets, qemu, smpreport, stats
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BASELINE = os.path.join(ROOT, "results", "baselines", "zircon-zcore-2020.csv")
@@ -89,6 +89,7 @@ QUICK_FILTER = ("^(Syscall/Null"
                 "|Thread/CreateAndJoin"
                 "|Mmu/MapUnmap"
                 "|Pager/(SupplyPages|FaultRoundTrip)/(4|64)k"
+                "|SMP/.*"   # registered only with more than one CPU (docs/smp.md)
                 ")$")
 DEFAULT_TIMEOUT = {False: 780.0, True: 170.0}   # per boot, full / quick
 # Boots per system in a full run: the spread between boots (larger than within one under TCG)
@@ -659,12 +660,13 @@ def _bulk_message(label: str) -> bool:
 
 
 def path_length_rows(rows: List[dict]) -> List[dict]:
-    """Every label measured on both systems that is not a bulk copy (nor the memcpy floor), as
-    records (pathlength.csv): in icount, the cross-system figure emulation does not distort."""
+    """Every label measured on both systems that is not a bulk copy (nor the memcpy floor, nor
+    an SMP/ label: several threads, and waits, are no one call's path), as records
+    (pathlength.csv): in icount, the cross-system figure emulation does not distort."""
     out = []
     for r in rows:
         if not (r["zc_median_ns"] and r["linux_median_ns"]) or MEMCPY_LIMITED.match(r["label"]) \
-                or r["label"].startswith("Limit/") or _bulk_message(r["label"]):
+                or r["label"].startswith(("Limit/", "SMP/")) or _bulk_message(r["label"]):
             continue
         out.append({"label": r["label"], "zc_instructions": r["zc_median_ns"],
                     "linux_instructions": r["linux_median_ns"],
@@ -689,9 +691,9 @@ def report(zc_entries: Sequence[Entry], linux_entries: Sequence[Entry], mode: st
            verdict: dict, rows: Optional[List[dict]] = None,
            boots: Optional[Dict[str, Boots]] = None,
            mitigations: Optional[dict] = None,
-           kvm_unhealthy: Optional[str] = None) -> str:
+           kvm_unhealthy: Optional[str] = None, smp: int = 1) -> str:
     """The text report. `kvm_unhealthy`: why this kvm run's KVM is not a real one (its times
-    then do not stand beside the 2020 KVM figures)."""
+    then do not stand beside the 2020 KVM figures). `smp`: the guests' CPU count."""
     zc, linux = as_dict(zc_entries), as_dict(linux_entries)
     rows = rows if rows is not None else summary_rows(zc_entries, linux_entries, baseline, boots)
     out = io.StringIO()
@@ -795,9 +797,27 @@ def report(zc_entries: Sequence[Entry], linux_entries: Sequence[Entry], mode: st
     out.write(table(["label", "zc ns", "zircon ns", "zcore ns", "zc/zircon", "zc/zcore"], br)
               if br else "(no label of the baseline in this run)\n")
 
+    out.write(smpreport.section(smp_records(zc_entries, linux_entries, boots, smp), smp, mode,
+                                table))
+
     out.write(f"\n== verdict ({mode})\n")
     out.write(verdict_table(verdict))
     return out.getvalue()
+
+
+def smp_records(zc_entries: Sequence[Entry], linux_entries: Sequence[Entry],
+                boots: Optional[Dict[str, Boots]], smp: int,
+                systems: Sequence[str] = SYSTEMS) -> List[dict]:
+    """The SMP/Scale figures of every system of the run (the guests; or the native systems,
+    given as `systems`) that measured them (harness/smpreport.py)."""
+    boots = boots or {"zc": [as_dict(zc_entries)], "linux": [as_dict(linux_entries)]}
+    systems = [s for s in systems if any(boots.get(s, [{}]))]
+    labels = list(dict.fromkeys(k for s in systems for b in boots[s] for k in b))
+
+    def estimate(system, label):
+        v = value_of(boots[system], label, system)
+        return v.est if v else None
+    return smpreport.scaling_records(estimate, systems, labels, smp)
 
 
 # --- run metadata -------------------------------------------------------------------------------
@@ -1168,6 +1188,9 @@ def load_boots(run_dir: str, system: str) -> List[Dict[str, Entry]]:
     return [as_dict(load_json_file(p))] if os.path.exists(p) else [{}]
 
 
+# The SMP scaling figures of a run with more than one CPU (harness/smpreport.py).
+SMP_SCALING_CSV = "smp_scaling.csv"
+
 PATH_LENGTH_RUNS = 20   # icount is deterministic: a few runs per label are the figure
 PATH_LENGTH_COLUMNS = ["label", "zc_instructions", "linux_instructions", "zc_over_linux",
                        "equal_work"]
@@ -1176,7 +1199,10 @@ PATH_LENGTH_COLUMNS = ["label", "zc_instructions", "linux_instructions", "zc_ove
 def path_length_pass(a, work: str, dest: str, baseline, out) -> Optional[str]:
     """A full run's icount section: zc and Linux (as shipped) booted once more under icount with
     PATH_LENGTH_RUNS runs per label; writes {zc,linux}.icount.fuchsiaperf.json and
-    pathlength.csv to the run folder and returns the report's table (None when a boot failed)."""
+    pathlength.csv to the run folder and returns the report's table (None when a boot failed).
+    Always with one CPU, whatever the run's CPU count: a path length is one call's instructions
+    (the SMP/ labels are left out of it), and Linux under icount with -smp 2 did not reach its
+    init in 2 minutes here (icount runs the vCPUs in turn on one host thread)."""
     opts = ["--runs", str(PATH_LENGTH_RUNS)] + (["--filter", a.filter] if a.filter else [])
     guest_opts = " ".join(opts)
     linux_info = load_linux_kernel_info(a.linux_dir)
@@ -1192,7 +1218,11 @@ def path_length_pass(a, work: str, dest: str, baseline, out) -> Optional[str]:
         g = run_guest(system, kernel, initrd, cmdline, "icount",
                       a.timeout or DEFAULT_TIMEOUT[False], a.memory,
                       os.path.join(work, f"{system}.icount.log"), progress, a.qemu,
-                      heartbeat=out, smp=a.smp)
+                      heartbeat=out, smp=1)
+        if g.no_match:
+            out.write("bench: path length: no label of the filter exists with one CPU; "
+                      "skipped\n")
+            return None
         if g.error or not g.entries:
             out.write(f"bench: path length: {system} FAILED: {g.error or 'no results'}\n")
             return None
@@ -1366,6 +1396,12 @@ def main_run(a) -> int:
         shutil.copyfile(os.path.join(work, "thread-footprint.log"), os.path.join(dest, "thread-footprint.log"))
     write_summary_csv(os.path.join(dest, "summary.csv"), rows)
     write_json(os.path.join(dest, "verdict.json"), verdict)
+    scaling = smp_records(zc_entries, linux_entries, boots, a.smp)
+    if scaling:
+        with open(os.path.join(dest, SMP_SCALING_CSV), "w", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=smpreport.CSV_COLUMNS, lineterminator="\n")
+            w.writeheader()
+            w.writerows(smpreport.csv_rows(scaling))
     # Every full run also measures path length (icount), the figure emulation does not distort.
     path_table = None
     if mode != "icount" and not a.quick and "zc" in runs and "linux" in runs and \
@@ -1390,7 +1426,7 @@ def main_run(a) -> int:
         "wall_seconds": None,
         "thread_footprint": footprint,
         "kvm_health": health.__dict__ if health else None,
-        "path_length": {"runs": PATH_LENGTH_RUNS, "mode": "icount",
+        "path_length": {"runs": PATH_LENGTH_RUNS, "mode": "icount", "smp": 1,
                         "file": "pathlength.csv"} if path_table else None,
         "native": native_meta,
         "options": opts, "filter": a.filter or (QUICK_FILTER if a.quick else None),
@@ -1411,7 +1447,7 @@ def main_run(a) -> int:
     out.write("\n" + report(zc_entries, linux_entries, mode, baseline, verdict, rows, boots,
                              meta.get("mitigations"),
                              kvm_unhealthy=health.reason if health and not health.healthy
-                             else None))
+                             else None, smp=a.smp))
     if path_table:
         out.write(path_table)
     if native_text:
@@ -1490,7 +1526,8 @@ def main_report(run_dir: str) -> int:
     boots = {s: load_boots(run_dir, s) for s in SYSTEMS}
     verdict = compute_verdict(zc_entries, linux_entries, boots)
     sys.stdout.write(report(zc_entries, linux_entries, meta.get("mode", "?"), baseline, verdict,
-                            boots=boots, mitigations=meta.get("mitigations")))
+                            boots=boots, mitigations=meta.get("mitigations"),
+                            smp=meta.get("smp", 1)))
     sys.stdout.write(native.recorded_section(run_dir, meta))
     return 0
 

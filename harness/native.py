@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from . import bench
+from . import bench, smpreport
 
 DEFAULT_BINARIES = {"zc-hosted": "build/hosted/zc-hosted",
                     "linux-host": "build/linux/bench/linux-bench"}
@@ -178,7 +178,11 @@ def _says(lo: str, hi: str) -> str:
 
 
 def section(rows: List[dict], host: dict, per_run: Dict[str, List[List["bench.Entry"]]], errors: List[str]) -> str:
-    """The report's native section."""
+    """The report's native section (with the SMP scaling of the systems that measured it: the
+    host's CPUs, not the guests')."""
+    scaling = bench.smp_records([], [], {s: [bench.as_dict(e) for e in v] for s, v in
+                                         per_run.items()}, host.get("cores"), list(per_run))
+    scaling_text = smpreport.section(scaling, host.get("cores"), "native", bench.table)
     runs = ", ".join(f"{s} {len(v)}" for s, v in per_run.items())
     vm = " (itself a virtual machine)" if host.get("virtual_machine") else ""
     text = [f"\n== native on this host, not emulated (zc-hosted = zc as a Linux process, "
@@ -189,7 +193,7 @@ def section(rows: List[dict], host: dict, per_run: Dict[str, List[List["bench.En
         text += [f"native: FAILED: {e}\n" for e in errors]
     if not rows:
         text.append("(no native comparison: both native systems are needed)\n")
-        return "".join(text)
+        return "".join(text) + scaling_text
     by_label = {r["label"]: r for r in rows}
     key = []
     shown = [l for k in KEY_LABELS for l in ([k] if k in by_label else
@@ -221,7 +225,7 @@ def section(rows: List[dict], host: dict, per_run: Dict[str, List[List["bench.En
                 f"inconclusive on {counts['inconclusive']} (95% intervals). A zc-hosted system "
                 "call is a host signal delivery (SIGSYS) and its return: "
                 "docs/hosted.md.\n")
-    return "".join(text)
+    return "".join(text) + scaling_text
 
 
 def _ns_interval(ci: Optional[List[float]]) -> str:

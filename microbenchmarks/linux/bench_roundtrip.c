@@ -14,6 +14,9 @@
 //   RoundTrip_Futex_SingleProcess      futex wait/wake (private), the Zircon test's protocol
 //   RoundTrip_PthreadCondvar_SingleProcess   glibc's condition variables
 //
+// With more than one CPU, SMP/RoundTrip_<kind>_MultiProcess: the same with this thread pinned to
+// CPU 0 and the child process to CPU 1 (lb_pin_to_cpu), as on zc.
+//
 // Only the round trip is timed; the peer is started before the first run and joined after the
 // last one.
 #define _GNU_SOURCE
@@ -55,8 +58,12 @@ struct thread_start {
     struct server_args args;
 };
 
+// >= 0: the server (thread or child process) pins itself to this CPU (SMP/RoundTrip_*).
+static int peer_cpu = -1;
+
 static void *thread_main(void *p) {
     struct thread_start *ts = p;
+    if (peer_cpu >= 0) LB_ASSERT(lb_pin_to_cpu(peer_cpu), "sched_setaffinity");
     ts->fn(&ts->args);
     return NULL;
 }
@@ -69,6 +76,7 @@ static bool peer_start(struct peer *peer, bool process, server_fn fn, struct thr
         peer->pid = fork();
         if (peer->pid < 0) return false;
         if (peer->pid == 0) {
+            if (peer_cpu >= 0) LB_ASSERT(lb_pin_to_cpu(peer_cpu), "sched_setaffinity");
             for (int i = 0; i < ts->args.nclient; i++) close(ts->args.client_fds[i]);
             fn(&ts->args);
             _exit(0);
@@ -222,10 +230,23 @@ struct rt_args {
     enum kind kind;
     bool process;
     uint32_t count, size;  // BasicChannel: messages per run each way, and their size
+    bool pinned;           // SMP/RoundTrip_*: this thread on CPU 0, the server on CPU 1
 };
+
+static bool round_trip_kind(struct perftest_state *state, const struct rt_args *a);
 
 static bool round_trip(struct perftest_state *state, const void *arg) {
     const struct rt_args *a = arg;
+    if (!a->pinned) return round_trip_kind(state, a);
+    LB_CHECK(state, lb_pin_to_cpu(0), "sched_setaffinity");
+    peer_cpu = 1;
+    bool ok = round_trip_kind(state, a);
+    peer_cpu = -1;
+    LB_CHECK(state, lb_pin_to_cpu(-1), "sched_setaffinity");
+    return ok;
+}
+
+static bool round_trip_kind(struct perftest_state *state, const struct rt_args *a) {
     struct thread_start ts;
     memset(&ts, 0, sizeof(ts));
     struct server_args *s = &ts.args;
@@ -404,23 +425,29 @@ static bool round_trip_condvar(struct perftest_state *state, const void *arg) {
     return true;
 }
 
-static struct rt_args rt[5][2];
+static struct rt_args rt[5][3];
 
 static void register_tests(void) {
     static const char *const names[5] = {"BasicChannel", "ChannelPort", "Port", "EventPort",
                                          "SocketPort"};
     for (int k = 0; k < 5; k++)
         for (int m = 0; m < 2; m++) {
-            rt[k][m] = (struct rt_args){(enum kind)k, m == 1, 1, 4};
+            rt[k][m] = (struct rt_args){(enum kind)k, m == 1, 1, 4, false};
             perftest_registerf(round_trip, &rt[k][m], "RoundTrip_%s_%s", names[k],
                                m ? "MultiProcess" : "SingleProcess");
         }
+    // With more than one CPU: the multi-process round trips with the client on CPU 0 and the
+    // child process on CPU 1 (as zc's SMP/RoundTrip_*).
+    for (int k = 0; k < 5 && lb_cpu_count() > 1; k++) {
+        rt[k][2] = (struct rt_args){(enum kind)k, true, 1, 4, true};
+        perftest_registerf(round_trip, &rt[k][2], "SMP/RoundTrip_%s_MultiProcess", names[k]);
+    }
     // Fuchsia's third size, 1024 messages of 64 KiB, queues 64 MiB per run: left out (as on zc).
     static struct rt_args ipc[2][2];
     static const uint32_t shapes[2][2] = {{1, 64 * 1024}, {1024, 4}};
     for (int k = 0; k < 2; k++)
         for (int m = 0; m < 2; m++) {
-            ipc[k][m] = (struct rt_args){BASIC_CHANNEL, m == 1, shapes[k][0], shapes[k][1]};
+            ipc[k][m] = (struct rt_args){BASIC_CHANNEL, m == 1, shapes[k][0], shapes[k][1], false};
             perftest_registerf(round_trip, &ipc[k][m], "IpcThroughput_BasicChannel_%u_%s_%s",
                                shapes[k][0], k == 0 ? "64kbytes" : "4bytes",
                                m ? "MultiProcess" : "SingleProcess");

@@ -38,6 +38,12 @@ extern const uint32_t lb_message_sizes[4];   // 64, 1024, 32768, 65536 bytes
 // A VMO: a memfd of `size` bytes, committed (written) when `commit` is set. -1 on failure.
 int lb_vmo_create(size_t size, bool commit);
 
+// The CPUs this process may run on (its affinity mask at the first call of either function).
+int lb_cpu_count(void);
+// Pins the calling thread to the cpu'th of those CPUs (mod their count), with
+// sched_setaffinity; cpu < 0 = all of them again. false on failure.
+bool lb_pin_to_cpu(int cpu);
+
 // Full read/write on a blocking fd (stream sockets may split); false on error or EOF.
 bool lb_read_full(int fd, void *buf, size_t n);
 bool lb_write_full(int fd, const void *buf, size_t n);

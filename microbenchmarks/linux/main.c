@@ -17,6 +17,7 @@
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -29,6 +30,9 @@ static void finish(int status) {
     printf("linux-bench: exit status %d\n", status);
     fflush(stdout);
     if (getpid() != 1) _exit(status);
+    // The console's UART sends from its transmit interrupt, after write() has returned: wait
+    // until every byte is out, or the exit below can cut the JSON's tail (seen with -smp 2).
+    tcdrain(STDOUT_FILENO);
     unsigned v = (status >= 0 && status <= 124) ? (unsigned)status : 125u;
     if (ioperm(EXIT_PORT, 4, 1) == 0) outl(v, EXIT_PORT);
     // No isa-debug-exit device (or no ioperm): power off; QEMU then exits 0.

@@ -80,8 +80,18 @@ zx_status_t bench_peer_start(struct bench_peer *peer, bool multiprocess, const c
 // Waits until the thread or process has ended and releases it.
 zx_status_t bench_peer_join(struct bench_peer *peer);
 
-// Runs in the helper process: takes the extra startup handles and runs the named server.
-int bench_subprocess_main(const char *name);
+// Runs in the helper process: takes the extra startup handles and runs the named server,
+// first pinned to CPU `cpu` when it is >= 0 (`--subprocess NAME --cpu N`).
+int bench_subprocess_main(const char *name, int cpu);
+
+// Pins `thread` to CPU `cpu` (mod the CPU count) with a one-CPU affinity profile
+// (ZX_PROFILE_INFO_FLAG_CPU_MASK); cpu < 0 = every CPU online again. zc accepts the mask and does
+// not apply it yet (docs/smp.md).
+zx_status_t bench_pin_to_cpu(zx_handle_t thread, int cpu);
+
+// >= 0: the servers bench_peer_start starts from now on pin themselves to this CPU (thread or
+// helper process); -1 (the default): they are not pinned. Set by the SMP/RoundTrip_* tests.
+extern int bench_peer_cpu;
 
 // A plain thread running fn(arg) then zx_thread_exit (stack of stack_size bytes).
 zx_status_t bench_thread_start(struct bench_peer *t, const char *name, void (*fn)(void *),

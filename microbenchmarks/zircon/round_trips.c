@@ -9,6 +9,8 @@
 //   EventPort     eventpair signals, both sides wait on a port
 //   SocketPort    one byte over a stream socket each way, both sides wait on a port (once)
 //   Futex         zx_futex_wake / zx_futex_wait on two futexes (single process only)
+// With more than one CPU, SMP/RoundTrip_<kind>_MultiProcess: the same with this thread pinned to
+// CPU 0 and the helper process to CPU 1 (bench_pin_to_cpu; docs/smp.md, "Benchmarks").
 #include <stdlib.h>
 #include <string.h>
 #include <zircon/syscalls/port.h>
@@ -202,6 +204,7 @@ enum rt_kind { RT_BASIC_CHANNEL, RT_CHANNEL_PORT, RT_CHANNEL_CALL, RT_PORT, RT_E
 struct rt_args {
     enum rt_kind kind;
     bool multiprocess;
+    bool pinned;  // SMP/RoundTrip_*: this thread on CPU 0, the server on CPU 1
 };
 
 // Runs the round trips after setup; the caller tears down. false = a call failed (recorded).
@@ -355,8 +358,7 @@ static bool socket_port_test(struct perftest_state *state, bool mp) {
 }
 #endif
 
-static bool round_trip(struct perftest_state *state, const void *argp) {
-    const struct rt_args *a = argp;
+static bool round_trip_kind(struct perftest_state *state, const struct rt_args *a) {
     switch (a->kind) {
 #if defined(BENCH_HAVE_CHANNELS)
     case RT_BASIC_CHANNEL:
@@ -386,6 +388,17 @@ static bool round_trip(struct perftest_state *state, const void *argp) {
         perftest_fail(state, "not built");
         return false;
     }
+}
+
+static bool round_trip(struct perftest_state *state, const void *argp) {
+    const struct rt_args *a = argp;
+    if (!a->pinned) return round_trip_kind(state, a);
+    BENCH_OK(state, bench_pin_to_cpu(zx_thread_self(), 0));
+    bench_peer_cpu = 1;
+    bool ok = round_trip_kind(state, a);
+    bench_peer_cpu = -1;
+    BENCH_OK(state, bench_pin_to_cpu(zx_thread_self(), -1));
+    return ok;
 }
 
 // ---- RoundTrip_Futex_SingleProcess -------------------------------------------------------------
@@ -451,14 +464,19 @@ static bool ipc_throughput(struct perftest_state *state, const void *argp) {
 
 // ---- registration ------------------------------------------------------------------------------
 
-static struct rt_args rt_args[6][2];
+static struct rt_args rt_args[6][3];
 
+// RoundTrip_<name>_{Single,Multi}Process, and with more than one CPU
+// SMP/RoundTrip_<name>_MultiProcess: the client on CPU 0, the helper process on CPU 1.
 static void register_one(enum rt_kind kind, const char *name) {
     for (int mp = 0; mp < 2; mp++) {
-        rt_args[kind][mp] = (struct rt_args){kind, mp != 0};
+        rt_args[kind][mp] = (struct rt_args){kind, mp != 0, false};
         perftest_registerf(round_trip, &rt_args[kind][mp], "RoundTrip_%s_%s", name,
                            mp ? "MultiProcess" : "SingleProcess");
     }
+    if (zx_system_get_num_cpus() < 2) return;
+    rt_args[kind][2] = (struct rt_args){kind, true, true};
+    perftest_registerf(round_trip, &rt_args[kind][2], "SMP/RoundTrip_%s_MultiProcess", name);
 }
 
 static void register_round_trip_tests(void) {

@@ -4,6 +4,8 @@
 #include <string.h>
 #include <zircon/syscalls.h>
 #include <zircon/syscalls/object.h>
+#include <zircon/syscalls/profile.h>
+#include <zircon/syscalls/resource.h>
 #include <zc/procargs.h>
 
 #include "bench.h"
@@ -75,14 +77,40 @@ fail:
 
 // ---- round-trip peers ------------------------------------------------------------------------
 
+int bench_peer_cpu = -1;
+
+zx_status_t bench_pin_to_cpu(zx_handle_t thread, int cpu) {
+    uint32_t cpus = zx_system_get_num_cpus();
+    zx_handle_t rsrc = ZX_HANDLE_INVALID, profile = ZX_HANDLE_INVALID;
+    zx_status_t st = zx_resource_create(zc_get_handle(ZC_HND_RESOURCE), ZX_RSRC_KIND_SYSTEM,
+                                        ZX_RSRC_SYSTEM_PROFILE_BASE, 1, "bench-pin", 9, &rsrc);
+    if (st != ZX_OK) return st;
+    zx_profile_info_t info;
+    memset(&info, 0, sizeof(info));
+    info.flags = ZX_PROFILE_INFO_FLAG_CPU_MASK;
+    for (uint32_t c = 0; c < cpus; c++) {
+        if (cpu >= 0 && c != (uint32_t)cpu % cpus) continue;
+        info.cpu_affinity_mask.mask[c / ZX_CPU_SET_BITS_PER_WORD] |=
+            1ull << (c % ZX_CPU_SET_BITS_PER_WORD);
+    }
+    st = zx_profile_create(rsrc, 0, &info, &profile);
+    zx_handle_close(rsrc);
+    if (st != ZX_OK) return st;
+    st = zx_object_set_profile(thread, profile, 0);
+    zx_handle_close(profile);
+    return st;
+}
+
 struct server_start {
     bench_server_fn fn;
     zx_handle_t handles[BENCH_PEER_MAX_HANDLES];
     uint32_t count;
+    int cpu;
 };
 
 static void server_thread(void *arg) {
     struct server_start *s = arg;
+    if (s->cpu >= 0) BENCH_MUST(bench_pin_to_cpu(zx_thread_self(), s->cpu));
     s->fn(s->handles, s->count);
     free(s);
 }
@@ -113,6 +141,7 @@ zx_status_t bench_peer_start(struct bench_peer *peer, bool multiprocess, const c
         }
         s->fn = srv->fn;
         s->count = count;
+        s->cpu = bench_peer_cpu;
         memcpy(s->handles, handles, count * sizeof(zx_handle_t));
         st = bench_thread_start(peer, name, server_thread, s, PEER_STACK_SIZE);
         if (st != ZX_OK) {
@@ -129,10 +158,12 @@ zx_status_t bench_peer_start(struct bench_peer *peer, bool multiprocess, const c
     }
     uint32_t tags[BENCH_PEER_MAX_HANDLES];
     for (uint32_t i = 0; i < count; i++) tags[i] = ZC_HND_USER0 + i;
-    const char *argv[] = {BENCH_PROGRAM, "--subprocess", name};
+    char cpu[12];
+    snprintf(cpu, sizeof(cpu), "%d", bench_peer_cpu);
+    const char *argv[] = {BENCH_PROGRAM, "--subprocess", name, "--cpu", cpu};
     struct zc_launch_args args = {
         .path = BENCH_PROGRAM,
-        .argc = 3,
+        .argc = bench_peer_cpu >= 0 ? 5 : 3,
         .argv = argv,
         .name = "test-process",
         .bootfs = &self_bootfs,
@@ -167,12 +198,13 @@ zx_status_t bench_peer_join(struct bench_peer *peer) {
     return st;
 }
 
-int bench_subprocess_main(const char *name) {
+int bench_subprocess_main(const char *name, int cpu) {
     const struct bench_server *srv = find_server(name);
     if (!srv) {
         printf("zc-bench: --subprocess: no server named '%s'\n", name);
         return 2;
     }
+    if (cpu >= 0) BENCH_MUST(bench_pin_to_cpu(zx_thread_self(), cpu));
     zx_handle_t handles[BENCH_PEER_MAX_HANDLES];
     uint32_t count = 0;
     while (count < BENCH_PEER_MAX_HANDLES) {
