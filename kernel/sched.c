@@ -1,6 +1,8 @@
-// The executor: run queue, timer queue, waiters, and the one kernel loop.
-// The kernel runs with interrupts off (they are taken only in user mode and in hal_idle), so
-// on one CPU nothing here needs a lock.
+// The executor: a run queue per CPU, the timer queue, waiters, and the loop's steps.
+// The kernel runs with interrupts off and, once several CPUs run the executor, under the HAL's
+// kernel lock (hal.h): one CPU at a time runs any of this, so nothing here has a lock of its
+// own (docs/smp.md). What each CPU keeps for itself is its struct cpu_sched, plus two HAL
+// per-CPU words: its current task and its attention flag (read on every syscall).
 #include "kernel/sched.h"
 
 #include <zircon/errors.h>
@@ -9,28 +11,38 @@
 
 #define SLICE_NS 10000000  // 10 ms round-robin time slice
 
-static struct list_node runq = LIST_INIT(runq);
-static struct list_node timerq = LIST_INIT(timerq);
-static struct task *current;
-static bool sched_need_resched;  // the slice ended or someone yielded
-bool sched_attention;      // sched.h
-static zx_time_t slice_end = ZX_TIME_INFINITE;
-static zx_time_t armed = ZX_TIME_INFINITE;  // what the hardware timer is set to
+struct cpu_sched {
+    struct list_node runq;
+    bool need_resched;               // the slice ended or someone yielded
+    zx_time_t slice_end;
+    zx_time_t armed;                 // what this CPU's hardware timer is set to
+    zx_time_t run_start;             // when the current task started running
+    unsigned tasks;                  // tasks placed on this CPU that are not dead
+};
+#define CPU_SCHED_INIT(i) [i] = {.runq = LIST_INIT(cpus[i].runq), .slice_end = ZX_TIME_INFINITE, .armed = ZX_TIME_INFINITE}
+static struct cpu_sched cpus[HAL_MAX_CPUS] = {CPU_SCHED_INIT(0), CPU_SCHED_INIT(1), CPU_SCHED_INIT(2), CPU_SCHED_INIT(3),
+                                             CPU_SCHED_INIT(4), CPU_SCHED_INIT(5), CPU_SCHED_INIT(6), CPU_SCHED_INIT(7)};
+_Static_assert(HAL_MAX_CPUS == 8, "CPU_SCHED_INIT for each CPU");
+static struct list_node timerq = LIST_INIT(timerq);  // every CPU's: each runs the due ones
 uint64_t sched_context_switches;
 static bool sched_entered_user;  // the first user instruction has run (logged once)
+
+static inline struct cpu_sched *this_cpu(void) { return &cpus[hal_cpu_id()]; }
+static inline void set_current(struct task *t) { hal_cpu_word_set(SCHED_WORD_CURRENT, (uintptr_t)t); }
 
 // Programs the hardware timer only when the next deadline moved earlier than what is armed:
 // an interrupt that comes too early just re-evaluates (kernel_timer_interrupt), which is much
 // cheaper than reprogramming the timer on every context switch.
 static void timer_reprogram(void) {
-    zx_time_t d = slice_end;
+    struct cpu_sched *c = this_cpu();
+    zx_time_t d = c->slice_end;
     if (!list_empty(&timerq)) {
         struct timer *first = container_of(timerq.next, struct timer, link);
         if (first->deadline < d) d = first->deadline;
     }
-    if (d < armed) {
+    if (d < c->armed) {
         hal_timer_set(d);
-        armed = d;
+        c->armed = d;
     }
 }
 
@@ -69,12 +81,13 @@ static void timers_run(void) {
 }
 
 void kernel_timer_interrupt(void) {
-    armed = ZX_TIME_INFINITE;  // the one-shot fired
+    struct cpu_sched *c = this_cpu();
+    c->armed = ZX_TIME_INFINITE;  // the one-shot fired
     timers_run();
-    if (slice_end != ZX_TIME_INFINITE && hal_now() >= slice_end) {
-        sched_need_resched = true;
-        sched_attention = true;
-        slice_end = ZX_TIME_INFINITE;
+    if (c->slice_end != ZX_TIME_INFINITE && hal_now() >= c->slice_end) {
+        c->need_resched = true;
+        sched_request_attention();
+        c->slice_end = ZX_TIME_INFINITE;
     }
     timer_reprogram();
 }
@@ -87,6 +100,9 @@ void task_init(struct task *t, struct hal_aspace *as) {
     list_clear_node(&t->run_link);
     t->state = TASK_NEW;
     t->kill_requested = false;
+    t->running = false;
+    t->cpu = t->last_cpu = SCHED_NO_CPU;
+    t->cpu_mask = 0;
     t->aspace = as;
     t->runtime_ns = 0;
     t->suspend_count = 0;
@@ -97,31 +113,97 @@ void task_init(struct task *t, struct hal_aspace *as) {
     timer_init(&t->wait.deadline_timer, deadline_fire);
 }
 
-struct task *sched_current(void) { return current; }
+struct task *sched_current(void) { return (struct task *)hal_cpu_word(SCHED_WORD_CURRENT); }
+
+// The CPUs t may run on (its mask, limited to those online; all when that leaves none).
+static uint64_t allowed_cpus(const struct task *t) {
+    uint64_t online = (hal_cpu_count() >= 64 ? ~0ull : (1ull << hal_cpu_count()) - 1);
+    uint64_t m = t->cpu_mask & online;
+    return m ? m : online;
+}
+
+// Places t on the allowed CPU with the fewest live tasks (the lowest number on a tie): the
+// simple balancer. A task stays on its CPU until its mask moves it (sched_set_cpu_mask).
+static void place(struct task *t) {
+    uint64_t allowed = allowed_cpus(t);
+    unsigned best = SCHED_NO_CPU;
+    for (unsigned i = 0; i < hal_cpu_count(); i++)
+        if ((allowed >> i & 1) && (best == SCHED_NO_CPU || cpus[i].tasks < cpus[best].tasks)) best = i;
+    if (t->cpu != SCHED_NO_CPU) cpus[t->cpu].tasks--;
+    t->cpu = best;
+    cpus[best].tasks++;
+}
+
+// t died: its CPU has one task fewer.
+static void unplace(struct task *t) {
+    if (t->cpu != SCHED_NO_CPU) cpus[t->cpu].tasks--;
+    t->cpu = SCHED_NO_CPU;
+}
+
+// CPU c has something new on its run queue. This CPU gives its current task a time slice (if
+// it had none). Another CPU is told: it leaves hal_idle, or its running task gives way when
+// the kick reaches it (a task woken from another CPU runs at once, not after a slice: the
+// running one goes to the back of the queue).
+static void runq_added(unsigned cpu) {
+    if (cpu != hal_cpu_id()) {
+        cpus[cpu].need_resched = true;
+        hal_cpu_word_set_on(cpu, SCHED_WORD_ATTENTION, 1);
+        hal_cpu_kick(cpu);
+        return;
+    }
+    struct cpu_sched *c = &cpus[cpu];
+    if (sched_current() && c->slice_end == ZX_TIME_INFINITE) {
+        c->slice_end = hal_now() + SLICE_NS;
+        timer_reprogram();
+    }
+}
 
 void sched_make_runnable(struct task *t) {
     t->state = TASK_RUNNABLE;
-    if (t == current) return;
-    if (!list_in_list(&t->run_link)) list_add_tail(&runq, &t->run_link);
-    // Someone is waiting for the CPU now: give the running task a time slice.
-    if (current && slice_end == ZX_TIME_INFINITE) {
-        slice_end = hal_now() + SLICE_NS;
-        timer_reprogram();
-    }
+    if (t->running) return;  // still on its CPU (it had not stopped yet)
+    if (t->cpu == SCHED_NO_CPU) place(t);
+    if (!list_in_list(&t->run_link)) list_add_tail(&cpus[t->cpu].runq, &t->run_link);
+    runq_added(t->cpu);
 }
 
 void sched_remove(struct task *t) {
     if (list_in_list(&t->run_link)) list_delete(&t->run_link);
 }
 
+void sched_task_attention(struct task *t) {
+    if (t->running && t->last_cpu != hal_cpu_id()) {
+        hal_cpu_word_set_on(t->last_cpu, SCHED_WORD_ATTENTION, 1);
+        hal_cpu_kick(t->last_cpu);
+    } else {
+        sched_request_attention();  // conservative when t is not running: it looks before it runs
+    }
+}
+
+void sched_set_cpu_mask(struct task *t, uint64_t mask) {
+    t->cpu_mask = mask;
+    if (t->cpu == SCHED_NO_CPU || (allowed_cpus(t) >> t->cpu & 1)) return;
+    unsigned old = t->cpu;
+    bool queued = list_in_list(&t->run_link);
+    if (queued) list_delete(&t->run_link);
+    place(t);
+    if (queued) {
+        list_add_tail(&cpus[t->cpu].runq, &t->run_link);
+        runq_added(t->cpu);
+    }
+    // Running on its old CPU: it moves when it next passes sched_before_user there.
+    if (t->running) {
+        if (old == hal_cpu_id()) sched_request_attention();
+        else sched_task_attention(t);
+    }
+}
+
 static const struct task_ops *task_ops;
 
 void sched_set_task_ops(const struct task_ops *ops) { task_ops = ops; }
 
-void task_kill(struct task *t) {
-    if (t->state == TASK_DEAD) return;
-    t->kill_requested = true;
-    sched_attention = true;
+// A killed task's wait (if any) ends without its continuation: the pending syscall never
+// completes.
+static void end_wait_for_kill(struct task *t) {
     struct waiter *w = &t->wait;
     if (w->active || w->woken) {
         w->active = false;
@@ -130,9 +212,17 @@ void task_kill(struct task *t) {
         task_ops->wait_cancel(w);  // sees `woken` still set when it was woken but never ran
         w->kind = WAIT_NONE;
     }
-    w->woken = false;  // the pending syscall never completes
+    w->woken = false;
+}
+
+void task_kill(struct task *t) {
+    if (t->state == TASK_DEAD) return;
+    t->kill_requested = true;
+    sched_task_attention(t);
+    end_wait_for_kill(t);
     if (t->state == TASK_NEW) {
         t->state = TASK_DEAD;
+        unplace(t);
         task_ops->exited(t);
         return;
     }
@@ -140,8 +230,8 @@ void task_kill(struct task *t) {
 }
 
 void sched_yield(void) {
-    sched_need_resched = true;
-    sched_attention = true;
+    this_cpu()->need_resched = true;
+    sched_request_attention();
 }
 
 void task_resume(struct task *t) {
@@ -150,38 +240,43 @@ void task_resume(struct task *t) {
 
 // ---- the loop's steps (the loop itself: the trap layer's, see sched.h) ----
 
-static zx_time_t run_start;
-
 struct task *sched_pick(void) {
+    struct cpu_sched *c = this_cpu();
     struct list_node *n;
-    while (!(n = list_pop_head(&runq))) {
-        slice_end = ZX_TIME_INFINITE;
+    while (!(n = list_pop_head(&c->runq))) {
+        c->slice_end = ZX_TIME_INFINITE;
         timer_reprogram();
         hal_idle();
     }
     struct task *t = container_of(n, struct task, run_link);
-    current = t;
+    set_current(t);
+    t->running = true;
+    t->last_cpu = hal_cpu_id();
     sched_context_switches++;
     hal_aspace_activate(t->aspace);
-    run_start = hal_now();
-    slice_end = list_empty(&runq) ? ZX_TIME_INFINITE : run_start + SLICE_NS;
-    sched_need_resched = false;
+    c->run_start = hal_now();
+    c->slice_end = list_empty(&c->runq) ? ZX_TIME_INFINITE : c->run_start + SLICE_NS;
+    c->need_resched = false;
     timer_reprogram();
     return t;
 }
 
 static void stop_running(struct task *t) {
-    t->runtime_ns += hal_now() - run_start;
-    current = NULL;
+    t->runtime_ns += hal_now() - this_cpu()->run_start;
+    t->running = false;
+    hal_context_leave(&t->uctx);
+    set_current(NULL);
 }
 
 bool sched_may_return(const struct task *t) {
+    const struct cpu_sched *c = this_cpu();
     return t->state == TASK_RUNNABLE && !t->wait.woken && !t->kill_requested && !t->suspend_count &&
-           !(sched_need_resched && !list_empty(&runq));
+           t->cpu == hal_cpu_id() && !(c->need_resched && !list_empty(&c->runq));
 }
 
 enum sched_step sched_before_user(struct task *t) {
-    sched_attention = false;  // everything it stands for is looked at below
+    struct cpu_sched *c = this_cpu();
+    hal_cpu_word_set(SCHED_WORD_ATTENTION, 0);  // everything it stands for is looked at below
     struct waiter *w = &t->wait;
     while (w->woken) {
         w->woken = false;
@@ -200,6 +295,7 @@ enum sched_step sched_before_user(struct task *t) {
     if (unlikely(t->kill_requested)) {
         t->state = TASK_DEAD;
         stop_running(t);
+        unplace(t);
         task_ops->exited(t);
         return SCHED_STOPPED;
     }
@@ -209,11 +305,22 @@ enum sched_step sched_before_user(struct task *t) {
         stop_running(t);
         return SCHED_STOPPED;
     }
-    if (sched_need_resched && !list_empty(&runq)) {
-        sched_need_resched = false;
-        list_add_tail(&runq, &t->run_link);
+    if (unlikely(t->cpu != hal_cpu_id())) {  // its CPU mask moved it
+        stop_running(t);
+        list_add_tail(&cpus[t->cpu].runq, &t->run_link);
+        runq_added(t->cpu);
+        return SCHED_STOPPED;
+    }
+    if (c->need_resched && !list_empty(&c->runq)) {
+        c->need_resched = false;
+        list_add_tail(&c->runq, &t->run_link);
         stop_running(t);
         return SCHED_STOPPED;
+    }
+    // Another CPU queued a task here (and kicked this one): the current one gets a slice.
+    if (unlikely(c->slice_end == ZX_TIME_INFINITE) && !list_empty(&c->runq)) {
+        c->slice_end = hal_now() + SLICE_NS;
+        timer_reprogram();
     }
     if (unlikely(!sched_entered_user)) {
         sched_entered_user = true;
@@ -225,12 +332,26 @@ enum sched_step sched_before_user(struct task *t) {
 
 bool sched_after_trap(struct task *t) {
     if (t->state == TASK_BLOCKED || t->state == TASK_SUSPENDED) {
+        // A kill or a suspension from another CPU can reach a running task while it is in a
+        // syscall (the kick is taken after it): it may block even so. A killed one does not
+        // wait (task_kill would have ended the wait); a suspended one is suspended as it waits
+        // (thread_suspend_one's signal when it finds the task blocked).
+        if (unlikely(t->kill_requested) && t->state == TASK_BLOCKED) {
+            end_wait_for_kill(t);
+            t->state = TASK_RUNNABLE;
+            return true;  // sched_before_user ends it
+        }
+        if (unlikely(t->suspend_count) && t->state == TASK_BLOCKED) task_ops->suspended(t);
         stop_running(t);
         return false;
     }
     return true;
 }
 
+// The other CPUs' way into the executor (hal_start_other_cpus).
+__attribute__((noreturn)) static void run_other_cpu(void) { task_ops->run_loop(); }
+
 void sched_run(void) {
+    hal_start_other_cpus(run_other_cpu);
     task_ops->run_loop();
 }

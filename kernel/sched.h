@@ -1,5 +1,7 @@
-// The executor (DESIGN.md §2): one kernel stack, user threads as tasks that run until they
-// trap, blocking syscalls as waiters with continuations, and a deadline-ordered timer queue.
+// The executor (DESIGN.md §2): one kernel stack per CPU, user threads as tasks that run until
+// they trap, blocking syscalls as waiters with continuations, a run queue per CPU and a
+// deadline-ordered timer queue. With several CPUs, kernel code runs under the HAL's kernel
+// lock (hal.h, docs/smp.md).
 #ifndef ZC_KERNEL_SCHED_H
 #define ZC_KERNEL_SCHED_H
 
@@ -14,11 +16,17 @@
 
 enum task_state { TASK_NEW, TASK_RUNNABLE, TASK_BLOCKED, TASK_SUSPENDED, TASK_DEAD };
 
+#define SCHED_NO_CPU (~0u)
+
 struct task {
     struct hal_uctx uctx;
     struct list_node run_link;
     enum task_state state;
     bool kill_requested;
+    bool running;            // current on some CPU (last_cpu)
+    unsigned cpu;            // the CPU whose run queue it joins (SCHED_NO_CPU: not placed yet)
+    unsigned last_cpu;       // where it last ran (ZX_INFO_THREAD_STATS), SCHED_NO_CPU: never
+    uint64_t cpu_mask;       // CPUs it may run on (bit i: CPU i); 0: any
     struct waiter wait;
     struct hal_aspace *aspace;
     uint64_t runtime_ns;
@@ -28,7 +36,13 @@ struct task {
 void task_init(struct task *t, struct hal_aspace *as);
 void sched_make_runnable(struct task *t);
 void sched_remove(struct task *t);  // off the run queue (if on it)
-struct task *sched_current(void);
+struct task *sched_current(void);  // this CPU's
+// t must look at the executor before it next runs user code (a kill, a suspension): when it
+// runs on another CPU, that CPU is told; otherwise this CPU's attention is set.
+void sched_task_attention(struct task *t);
+// Limits t to the CPUs in mask (bit i: CPU i; 0 or no CPU online in it: any). A task on a CPU
+// no longer allowed moves now if it waits, when it next stops if it runs.
+void sched_set_cpu_mask(struct task *t, uint64_t mask);
 
 static inline struct task *waiter_task(struct waiter *w) { return container_of(w, struct task, wait); }
 // Kills a task: wakes it from any wait with ZX_ERR_CANCELED semantics and marks it to die
@@ -67,12 +81,15 @@ enum sched_step sched_before_user(struct task *t);
 // suspension or preemption pending): sched_after_trap and sched_before_user would do nothing.
 // The full condition; the fast path tests only sched_attention (debug builds check both agree).
 bool sched_may_return(const struct task *t);
-// Set by everything that can make a running task stop before user mode (a wait, a kill, a
-// suspension, a yield or the end of a slice, a policy exception); cleared when the executor has looked
-// (sched_before_user). A syscall that did not block may return straight to user mode when it
-// is clear. Conservative: a kill of another task also sets it.
-extern bool sched_attention;
-static inline void sched_request_attention(void) { sched_attention = true; }
+// This CPU's attention flag: set by everything that can make its running task stop before user
+// mode (a wait, a kill, a suspension, a yield or the end of a slice, a policy exception, a
+// move to another CPU); cleared when the executor has looked (sched_before_user). A syscall
+// that did not block may return straight to user mode when it is clear. Conservative: a kill
+// of a task that is not running also sets it. It and the current task are HAL per-CPU words.
+#define SCHED_WORD_CURRENT 0
+#define SCHED_WORD_ATTENTION 1
+static inline bool sched_attention(void) { return hal_cpu_word(SCHED_WORD_ATTENTION) != 0; }
+static inline void sched_request_attention(void) { hal_cpu_word_set(SCHED_WORD_ATTENTION, 1); }
 // After the trap was handled: false when the task stopped running (it blocked or suspended).
 bool sched_after_trap(struct task *t);
 

@@ -17,7 +17,7 @@ struct suspend_token {
 
 static void thread_suspend_one(struct thread *t) {
     if (t->task.state == TASK_DEAD) return;
-    sched_request_attention();  // the thread may be the caller itself
+    sched_task_attention(&t->task);  // it may be the caller itself, or run on another CPU
     if (t->task.suspend_count++ == 0 && t->task.state == TASK_BLOCKED)
         kobj_signal(&t->obj, ZX_THREAD_RUNNING, ZX_THREAD_SUSPENDED);
 }

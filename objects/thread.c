@@ -139,7 +139,8 @@ static zx_status_t thread_get_info(struct kobj *o, uint32_t topic, zx_rights_t r
         memset(&info, 0, sizeof(info));
         info.state = thread_state(t);
         if (t->cur_exc) info.wait_exception_channel_type = t->cur_exc->channel_type;
-        info.cpu_affinity_mask.mask[0] = 1;
+        uint64_t online = (1ull << hal_cpu_count()) - 1;
+        info.cpu_affinity_mask.mask[0] = (t->task.cpu_mask & online) ? t->task.cpu_mask & online : online;
         info_put(w, &info);
         return ZX_OK;
     }
@@ -148,7 +149,9 @@ static zx_status_t thread_get_info(struct kobj *o, uint32_t topic, zx_rights_t r
         info_put(w, &t->cur_exc->report);
         return ZX_OK;
     case ZX_INFO_THREAD_STATS: {
-        zx_info_thread_stats_t info = {.total_runtime = (zx_duration_t)t->task.runtime_ns, .last_scheduled_cpu = 0};
+        zx_info_thread_stats_t info = {
+            .total_runtime = (zx_duration_t)t->task.runtime_ns,
+            .last_scheduled_cpu = t->task.last_cpu == SCHED_NO_CPU ? ZX_INFO_INVALID_CPU : t->task.last_cpu};
         info_put(w, &info);
         return ZX_OK;
     }

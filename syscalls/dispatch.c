@@ -111,7 +111,7 @@ __attribute__((noinline)) static struct hal_syscall_result syscall_stop(int64_t 
 
 static struct hal_syscall_result syscall_fast(uint64_t num, const uint64_t args[8], uintptr_t pc) {
     int64_t r = syscall_dispatch(current_thread(), num, args, pc);
-    if (unlikely(sched_attention)) return syscall_stop(r);
+    if (unlikely(sched_attention())) return syscall_stop(r);
     DEBUG_ASSERT(r != SYS_BLOCKED && !current_thread()->policy_exception && sched_may_return(sched_current()));
     return (struct hal_syscall_result){r, HAL_SYSCALL_RETURN};
 }

@@ -103,7 +103,9 @@ int64_t sys_profile_create(zx_handle_t profile_rsrc, uint32_t options, user_in_p
             return ZX_ERR_INVALID_ARGS;
     }
     struct profile *p;
-    st = profile_create(f, info.priority, &p);
+    // The first word of the mask covers every CPU zc can have (HAL_MAX_CPUS <= 64).
+    uint64_t mask = (f & ZX_PROFILE_INFO_FLAG_CPU_MASK) ? info.cpu_affinity_mask.mask[0] : 0;
+    st = profile_create(f, info.priority, mask, &p);
     if (st != ZX_OK) return st;
     st = give_handle(&p->obj, ZX_DEFAULT_PROFILE_RIGHTS, out);
     kobj_unref(&p->obj);
@@ -120,6 +122,8 @@ int64_t sys_object_set_profile(zx_handle_t handle, zx_handle_t profile, uint32_t
     st = lookup_object_set_profile_profile(profile, &p);
     if (st == ZX_OK) {
         if (t->task.state == TASK_DEAD || t->task.kill_requested) st = ZX_ERR_BAD_STATE;
+        // A mask with no CPU online in it leaves the thread free to run on any.
+        else if (p->flags & ZX_PROFILE_INFO_FLAG_CPU_MASK) sched_set_cpu_mask(&t->task, p->cpu_mask);
         kobj_unref(&p->obj);
     }
     kobj_unref(&t->obj);

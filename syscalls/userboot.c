@@ -68,7 +68,7 @@ static void vdso_prepare(void) {
     c.magic = ZC_VDSO_CONSTANTS_MAGIC;
     c.ticks_per_second = hal_ticks_per_second();
     hal_time_params(&c.ticks_at_boot, &c.ns_mult);
-    c.num_cpus = hal_cpu_count();  // online; only CPU 0 runs threads so far (docs/smp.md)
+    c.num_cpus = hal_cpu_count();  // online: every one runs threads (docs/smp.md)
     c.physmem = hal_total_memory();
     c.page_size = PAGE;
     c.dcache_line_size = hal_dcache_line_size();

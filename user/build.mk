@@ -82,6 +82,12 @@ $(eval $(call user_program,core-tests-2,$(CORE2_TEST_SRCS:user/%.c=$(USER_OUT)/%
 $(eval $(call user_program,leak-child,$(USER_OUT)/tests/core2/leak_child.o $(USER_OUT)/tests/core2/util.o))
 BOOTFS_FILES += $(USER_OUT)/core-tests-2.elf $(USER_OUT)/leak-child.elf
 QEMU_SUITES += bin/core-tests-2
+# smp-stress: races between CPUs (user/tests/smp, docs/smp.md), with core-tests-2's helpers.
+SMP_STRESS_OBJS := $(patsubst user/%.c,$(USER_OUT)/%.o,$(wildcard user/tests/smp/*.c) \
+	user/tests/core2/util.c user/tests/core2/asm.c)
+$(eval $(call user_program,smp-stress,$(SMP_STRESS_OBJS)))
+BOOTFS_FILES += $(USER_OUT)/smp-stress.elf
+QEMU_SUITES += bin/smp-stress
 # hostile-tests: every kernel syscall with hostile handles and pointers (user/tests/hostile,
 # docs/hostile.md); its case table is generated from syscalls.def.
 HOSTILE_GEN := $(GEN)/user/hostile_table.c $(GEN)/user/hostile_tests.c

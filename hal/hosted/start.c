@@ -190,8 +190,7 @@ void hal_timer_set(zx_time_t deadline) {
 
 // ---- cpu ----
 // One CPU: the kernel is one Linux thread.
-unsigned hal_cpu_count(void) { return 1; }
-unsigned hal_cpu_id(void) { return 0; }
+#include "hal/one_cpu.h"
 
 void hal_cpu_memcpy_features(bool *erms, bool *fsrm, bool *sse2) {
     unsigned a, b, c, d;

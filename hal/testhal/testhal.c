@@ -135,8 +135,7 @@ bool hal_entropy(uint64_t *out) {
 const char *hal_entropy_source(void) { return th_entropy_off ? "none" : "testhal"; }
 
 void hal_cpu_memcpy_features(bool *erms, bool *fsrm, bool *sse2) { *erms = *fsrm = *sse2 = false; }
-unsigned hal_cpu_count(void) { return 1; }
-unsigned hal_cpu_id(void) { return 0; }
+#include "hal/one_cpu.h"
 uint32_t hal_dcache_line_size(void) { return 64; }
 
 jmp_buf *th_shutdown_jmp;

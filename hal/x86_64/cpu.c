@@ -173,9 +173,9 @@ void x86_load_iomap(const void *owner, const uint8_t *const pages[2]) {
     c->iomap_owner = owner;
 }
 
-// Every CPU that holds a copy of owner's bitmap reloads it at its next activation. (Another
-// CPU's field is written only while user threads run on CPU 0 alone; with threads on every
-// CPU this becomes a request to that CPU.)
+// Every CPU that holds a copy of owner's bitmap reloads it at its next activation (another
+// CPU's field is written under the kernel lock; a thread it runs in user mode meanwhile keeps
+// the old bitmap until then: docs/smp.md).
 void x86_iomap_changed(const void *owner) {
     for (unsigned cpu = 0; cpu < X86_MAX_CPUS; cpu++)
         if (x86_percpu[cpu].iomap_owner == owner) x86_percpu[cpu].iomap_owner = (const void *)1;
@@ -282,7 +282,13 @@ const char *hal_entropy_source(void) {
     return x86_feat.rdseed ? "rdseed" : x86_feat.rdrand ? "rdrand" : "none";
 }
 
-void hal_idle(void) { __asm__ volatile("sti; hlt; cli" ::: "memory"); }
+// The kernel lock is dropped while the CPU waits, and taken again (with the timer work an
+// interrupt left) before the kernel goes on.
+void hal_idle(void) {
+    x86_kernel_unlock();
+    __asm__ volatile("sti; hlt; cli" ::: "memory");
+    x86_kernel_lock();
+}
 
 void hal_halt(void) {
     for (;;) __asm__ volatile("cli; hlt");

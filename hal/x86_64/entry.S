@@ -140,8 +140,11 @@ paranoid_trap:
 #define FAST_NUM  64
 #define FAST_RFLAGS 72
 #define FAST_RIP  80
-    .globl x86_syscall_entry
-x86_syscall_entry:
+// Two copies of the entry: x86_syscall_entry for one CPU, x86_syscall_entry_smp (MSR_LSTAR
+// once other CPUs run the executor, smp.c) which takes the kernel lock once the arguments are
+// saved and drops it before the registers come back. The stop path keeps the lock: the
+// executor goes on with it.
+.macro SYSCALL_ENTRY smp
     swapgs
     mov %rsp, PERCPU_USER_RSP
     mov PERCPU_KERNEL_RSP, %rsp
@@ -156,12 +159,22 @@ x86_syscall_entry:
     push %rdx
     push %rsi
     push %rdi
+.if \smp
+    call x86_kernel_lock
+    mov FAST_NUM(%rsp), %rdi     // num
+    mov %rsp, %rsi               // args
+    mov FAST_RIP(%rsp), %rdx     // pc
+.else
     mov %rax, %rdi               // num
     mov %rsp, %rsi               // args
     mov %rcx, %rdx               // pc
+.endif
     call *x86_syscall_handler(%rip)
     test %rdx, %rdx              // HAL_SYSCALL_RETURN?
-    jnz 1f
+    jnz syscall_stop
+.if \smp
+    movl $0, x86_kernel_lock_word(%rip)  // x86_kernel_unlock: a store releases on x86
+.endif
     pop %rdi
     pop %rsi
     pop %rdx
@@ -174,7 +187,15 @@ x86_syscall_entry:
     mov PERCPU_USER_RSP, %rsp
     swapgs
     sysretq
-1:  // Stop: save the full state in the uctx as the slow entry would, and return to the
+.endm
+
+    .globl x86_syscall_entry, x86_syscall_entry_smp
+x86_syscall_entry:
+    SYSCALL_ENTRY 0
+x86_syscall_entry_smp:
+    SYSCALL_ENTRY 1
+
+syscall_stop:  // Stop: save the full state in the uctx as the slow entry would, and return to the
     // executor. rax is the result, or with HAL_SYSCALL_STOP_PENDING (no result yet) the number,
     // as the slow entry leaves it: a call that is issued again (hal_uctx_restart_syscall)
     // needs it, and the continuation sets the result otherwise.

@@ -40,6 +40,12 @@ static uint64_t kernel_cr3;
 static inline uint64_t image_pa(const void *va) { return (uintptr_t)va - KERNEL_VBASE; }
 static inline uint64_t *table_va(uint64_t entry) { return paddr_to_kva(entry & PTE_ADDR); }
 
+// Loads CR3 and records it for the TLB shootdown (x86_percpu.cr3).
+static void load_cr3(uint64_t cr3) {
+    write_cr3(cr3);
+    __atomic_store_n(&x86_this_cpu()->cr3, cr3, __ATOMIC_RELEASE);
+}
+
 void x86_mmu_init(uint64_t max_phys) {
     nx_bit = x86_feat.nx ? PTE_NX : 0;
     for (int i = 0; i < 256; i++) k_pml4[256 + i] = image_pa(k_pdpt_upper[i]) | PTE_P | PTE_W;
@@ -79,7 +85,7 @@ void x86_mmu_init(uint64_t max_phys) {
     }
     write_cr4(read_cr4() | (1ul << 7));  // PGE
     kernel_cr3 = image_pa(k_pml4);
-    write_cr3(kernel_cr3);
+    load_cr3(kernel_cr3);
 }
 
 zx_status_t hal_aspace_init(struct hal_aspace *as) {
@@ -103,7 +109,8 @@ static void free_tables(uint64_t *table, int level) {
 
 void hal_aspace_destroy(struct hal_aspace *as) {
     if (!as->pml4) return;
-    if (read_cr3() == as->pml4) write_cr3(kernel_cr3);
+    if (read_cr3() == as->pml4) load_cr3(kernel_cr3);
+    x86_tlb_shootdown(as->pml4, true);  // no CPU keeps the tables about to be freed
     uint64_t *pml4 = paddr_to_kva(as->pml4);
     for (int i = 0; i < 256; i++) {
         if (!(pml4[i] & PTE_P)) continue;
@@ -146,8 +153,10 @@ static inline uint64_t leaf_flags(unsigned flags) {
     return f;
 }
 
+// After a present entry changed: this CPU's TLB, and the others' that have the tables loaded.
 static inline void flush_page(struct hal_aspace *as, uintptr_t va) {
     if (read_cr3() == as->pml4) invlpg(va);
+    x86_tlb_shootdown(as->pml4, false);
 }
 
 zx_status_t hal_aspace_map(struct hal_aspace *as, uintptr_t va, paddr_t pa, unsigned flags) {
@@ -208,16 +217,20 @@ void hal_aspace_unmap(struct hal_aspace *as, uintptr_t va, size_t len,
         va += 4096;
     }
     if (active && flushed >= 64) write_cr3(as->pml4);
+    if (flushed) x86_tlb_shootdown(as->pml4, false);
 }
 
 void hal_aspace_protect(struct hal_aspace *as, uintptr_t va, size_t len, unsigned flags) {
+    bool active = read_cr3() == as->pml4, changed = false;
     for (uintptr_t p = va; p < va + len; p += 4096) {
         uint64_t *pte = walk(as, p, false);
         if (!pte || !(*pte & PTE_P)) continue;
         if (!(flags & (HAL_MMU_READ | HAL_MMU_WRITE | HAL_MMU_EXEC))) *pte = 0;  // no access: not present
         else *pte = (*pte & PTE_ADDR) | leaf_flags(flags);
-        flush_page(as, p);
+        if (active) invlpg(p);
+        changed = true;
     }
+    if (changed) x86_tlb_shootdown(as->pml4, false);  // once for the whole range
 }
 
 bool hal_aspace_query(struct hal_aspace *as, uintptr_t va, paddr_t *pa, unsigned *flags) {
@@ -235,7 +248,7 @@ static bool iomap_in_use;  // some address space was ever given ports
 
 void hal_aspace_activate(struct hal_aspace *as) {
     uint64_t cr3 = as ? as->pml4 : kernel_cr3;
-    if (read_cr3() != cr3) write_cr3(cr3);
+    if (read_cr3() != cr3) load_cr3(cr3);
     if (unlikely(iomap_in_use)) {
         if (as && as->iomap[0]) {
             const uint8_t *pages[2] = {paddr_to_kva(as->iomap[0]), paddr_to_kva(as->iomap[1])};

@@ -2,8 +2,9 @@
 // the ACPI MADT and starts each in turn with INIT, SIPI, SIPI (Intel SDM vol. 3, "MP
 // initialization": INIT, 10 ms, SIPI, 200 us, SIPI) at the trampoline (trampoline.S). Each AP
 // loads its own GDT and TSS and the shared IDT, enables what the BSP enables, turns its local
-// APIC on and parks in hal_idle with interrupts on, woken only by an IPI. The BSP runs
-// everything else: the kernel's objects and executor assume one CPU (docs/smp.md).
+// APIC on and waits with interrupts on until hal_start_other_cpus gives it the executor; from
+// then on every CPU runs user threads, and kernel code runs under the kernel lock (below;
+// docs/smp.md).
 #include <string.h>
 
 #include "hal/hal.h"
@@ -43,6 +44,7 @@ _Static_assert(offsetof(struct tramp_params, cpu) == X86_TRAMP_CPU, "trampoline.
 _Static_assert(sizeof(struct tramp_params) == X86_TRAMP_PARAMS_SIZE, "trampoline.S");
 
 _Static_assert(X86_MAX_CPUS == HAL_MAX_CPUS, "hal.h");
+_Static_assert(offsetof(struct x86_percpu, kwords) == HAL_X86_PERCPU_KWORDS, "hal_arch.h");
 
 unsigned hal_cpu_count(void) { return cpus_online; }
 
@@ -141,6 +143,7 @@ static unsigned check_gs(void) {
 }
 
 // The AP's C entry (trampoline.S: x86_ap_start64), on its own stack and the kernel's tables.
+// It idles until hal_start_other_cpus gives it the executor.
 void x86_ap_main(unsigned cpu) {
     struct x86_percpu *c = &x86_percpu[cpu];
     x86_cpu_init_ap(cpu);
@@ -148,7 +151,123 @@ void x86_ap_main(unsigned cpu) {
     if (x86_apic_id() != c->apic_id) hal_halt();  // not the CPU the BSP started: stay out
     c->gs_cpu = gs_cpu_id(c);
     __atomic_store_n(&c->online, 1, __ATOMIC_RELEASE);
-    for (;;) hal_idle();
+    void (*fn)(void);
+    while (!(fn = __atomic_load_n(&c->start, __ATOMIC_ACQUIRE))) {
+        __asm__ volatile("sti; hlt; cli" ::: "memory");
+        c->timer_pending = 0;  // its timer is stopped; nothing to run yet
+    }
+    wrmsr(MSR_LSTAR, (uint64_t)x86_syscall_entry_smp);
+    x86_lapic_timer_start();
+    x86_kernel_lock();
+    fn();
+    hal_halt();
+}
+
+// ---- the kernel lock ----
+//
+// One lock for all kernel code (the first step of docs/smp.md): a CPU takes it on every way
+// into the kernel from user mode (the syscall entry, a trap or interrupt: hal_context_run) and
+// from hal_idle, and drops it on every way out. Interrupts are off in the kernel, so a CPU that
+// waits for the lock opens them for an instant on each turn: the IPIs a lock holder waits on
+// (TLB shootdown) are always taken, and their handlers (x86_irq) need no lock. The timer's
+// kernel work waits for the lock (timer_pending).
+bool x86_smp;  // other CPUs run the executor: the lock is in use
+uint32_t x86_kernel_lock_word;  // 0 free, else the holder's number + 1 (entry.S frees it too)
+char hal_x86_kwords;  // hal_arch.h: the dummy the per-CPU words' accesses name
+
+static void irq_work(struct x86_percpu *c) {
+    if (c->timer_pending) {
+        c->timer_pending = 0;
+        kernel_timer_interrupt();
+    }
+}
+
+void x86_kernel_lock(void) {
+    struct x86_percpu *c = x86_this_cpu();
+    if (x86_smp) {
+        uint32_t want = c->cpu + 1;
+        DEBUG_ASSERT(__atomic_load_n(&x86_kernel_lock_word, __ATOMIC_RELAXED) != want);
+        for (;;) {
+            uint32_t free = 0;
+            if (__atomic_load_n(&x86_kernel_lock_word, __ATOMIC_RELAXED) == 0 &&
+                __atomic_compare_exchange_n(&x86_kernel_lock_word, &free, want, false, __ATOMIC_ACQUIRE,
+                                            __ATOMIC_RELAXED))
+                break;
+            // An interrupt may come in after the nop. (The jump ends a translated block, so that
+            // QEMU TCG, which looks for interrupts between blocks, takes it too.)
+            __asm__ volatile("sti; nop; jmp 1f; 1: pause; cli" ::: "memory");
+        }
+    }
+    irq_work(c);
+}
+
+void x86_kernel_unlock(void) {
+    if (!x86_smp) return;
+    DEBUG_ASSERT(__atomic_load_n(&x86_kernel_lock_word, __ATOMIC_RELAXED) == x86_this_cpu()->cpu + 1);
+    __atomic_store_n(&x86_kernel_lock_word, 0, __ATOMIC_RELEASE);
+}
+
+// The part of an interrupt that needs no lock, wherever it was taken.
+void x86_irq(uint64_t vector) {
+    struct x86_percpu *c = x86_this_cpu();
+    if (vector == X86_VEC_TIMER) {
+        x86_lapic_eoi();
+        c->timer_pending = 1;
+    } else if (vector == X86_VEC_IPI) {
+        x86_lapic_eoi();
+        if (__atomic_load_n(&c->tlb_req, __ATOMIC_ACQUIRE)) {
+            if (read_cr3() == c->tlb_cr3) {
+                uint64_t cr3 = c->tlb_leave ? x86_kernel_cr3() : c->tlb_cr3;
+                write_cr3(cr3);  // a reload flushes every non-global entry
+                __atomic_store_n(&c->cr3, cr3, __ATOMIC_RELEASE);
+            }
+            __atomic_store_n(&c->tlb_req, 0, __ATOMIC_RELEASE);
+        }
+        x86_ipi_taken();
+    } else if (vector != X86_VEC_SPURIOUS) {
+        x86_lapic_eoi();
+    }
+}
+
+void x86_tlb_shootdown(uint64_t cr3, bool leave) {
+    if (!x86_smp) return;
+    unsigned self = hal_cpu_id();
+    bool sent[X86_MAX_CPUS] = {false};
+    for (unsigned cpu = 0; cpu < cpus_online; cpu++) {
+        struct x86_percpu *c = &x86_percpu[cpu];
+        // Its CR3 cannot change meanwhile: that takes the lock, which the caller holds.
+        if (cpu == self || __atomic_load_n(&c->cr3, __ATOMIC_ACQUIRE) != cr3) continue;
+        c->tlb_cr3 = cr3;
+        c->tlb_leave = leave;
+        __atomic_store_n(&c->tlb_req, 1, __ATOMIC_RELEASE);
+        x86_send_ipi(cpu, X86_VEC_IPI);
+        sent[cpu] = true;
+    }
+    for (unsigned cpu = 0; cpu < cpus_online; cpu++)
+        while (sent[cpu] && __atomic_load_n(&x86_percpu[cpu].tlb_req, __ATOMIC_ACQUIRE)) __asm__ volatile("pause");
+}
+
+void hal_start_other_cpus(void (*fn)(void)) {
+    if (cpus_online < 2) return;
+    __atomic_store_n(&x86_kernel_lock_word, hal_cpu_id() + 1, __ATOMIC_RELAXED);  // the caller holds it
+    x86_smp = true;
+    wrmsr(MSR_LSTAR, (uint64_t)x86_syscall_entry_smp);
+    for (unsigned cpu = 1; cpu < cpus_online; cpu++) {
+        __atomic_store_n(&x86_percpu[cpu].start, fn, __ATOMIC_RELEASE);
+        x86_send_ipi(cpu, X86_VEC_IPI);
+    }
+}
+
+void hal_cpu_kick(unsigned cpu) {
+    if (cpu != hal_cpu_id()) x86_send_ipi(cpu, X86_VEC_IPI);
+}
+
+void hal_cpu_word_set_on(unsigned cpu, unsigned i, uintptr_t v) {
+    __atomic_store_n(&x86_percpu[cpu].kwords[i], v, __ATOMIC_RELEASE);
+}
+
+uintptr_t hal_cpu_word_on(unsigned cpu, unsigned i) {
+    return __atomic_load_n(&x86_percpu[cpu].kwords[i], __ATOMIC_ACQUIRE);
 }
 
 // Sends each AP an IPI and waits for it to be taken, so that the boot log shows the IPI path

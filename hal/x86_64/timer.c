@@ -84,6 +84,12 @@ void x86_lapic_init_ap(void) {
     lapic_write(LAPIC_TPR, 0);
 }
 
+// An AP's timer from when it runs the executor: one-shot, unmasked, as the boot CPU's.
+void x86_lapic_timer_start(void) {
+    lapic_write(LAPIC_TMR_INIT, 0);
+    lapic_write(LAPIC_LVT_TMR, X86_VEC_TIMER);
+}
+
 uint64_t hal_ticks(void) { return rdtsc(); }
 uint64_t hal_ticks_per_second(void) { return tsc_hz; }
 uint64_t hal_boot_ticks(void) { return x86_boot_tsc; }

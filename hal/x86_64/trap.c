@@ -45,24 +45,12 @@ void x86_tls_changed(struct hal_uctx *u) {
     }
 }
 
-static void handle_irq(uint64_t vector) {
-    if (vector == X86_VEC_TIMER) {
-        x86_lapic_eoi();
-        kernel_timer_interrupt();
-    } else if (vector == X86_VEC_IPI) {
-        x86_lapic_eoi();
-        x86_ipi_taken();
-    } else if (vector != X86_VEC_SPURIOUS) {
-        x86_lapic_eoi();
-    }
-}
-
 // entry.S: the code of user copies up to 64 bytes, and its recovery point.
 extern const char x86_user_copy_small[], x86_user_copy_small_end[], x86_user_copy_fault[];
 
 void x86_kernel_trap(struct kframe *f) {
     if (f->vector >= 32) {
-        handle_irq(f->vector);
+        x86_irq(f->vector);  // idle or waiting for the kernel lock: its work waits (smp.c)
         return;
     }
     if (f->vector == 14 && f->rip >= (uintptr_t)x86_user_copy_small && f->rip < (uintptr_t)x86_user_copy_small_end) {
@@ -92,14 +80,18 @@ void x86_kernel_trap(struct kframe *f) {
           f->vector == 14 ? read_cr2() : 0, f->rsp);
 }
 
-// Brings u's FPU area up to date if this CPU's registers still hold its state. (Only CPU 0
-// runs user threads so far; once others do, a thread's state is on the CPU it last ran on.)
+// Brings u's FPU area up to date if this CPU's registers still hold its state. (With several
+// CPUs no other CPU does: hal_context_leave saved it when the thread stopped there.)
 void x86_fpu_flush(struct hal_uctx *u) {
     struct x86_percpu *c = x86_this_cpu();
     if (c->fpu_owner == u) {
         __asm__ volatile("fxsave64 %0" : "=m"(*(uint8_t(*)[512])u->fpu));
         c->fpu_owner = NULL;  // the next run reloads it, with any change made meanwhile
     }
+}
+
+void hal_context_leave(struct hal_uctx *u) {
+    if (x86_smp) x86_fpu_flush(u);  // another CPU may run it next, or read its state
 }
 
 void hal_uctx_release(struct hal_uctx *u) {
@@ -117,7 +109,8 @@ void hal_uctx_release(struct hal_uctx *u) {
 // too (a non-canonical rip would make the iretq back fault in kernel mode, after its swapgs).
 static bool syscall_left_in_user_mode(const struct hal_uctx *u) {
     static bool logged;
-    if ((u->error_code & 0x1f) != 0x15 || u->rip != (uintptr_t)x86_syscall_entry ||
+    if ((u->error_code & 0x1f) != 0x15 ||
+        (u->rip != (uintptr_t)x86_syscall_entry && u->rip != (uintptr_t)x86_syscall_entry_smp) ||
         read_cr2() != u->rip || u->rcx >= X86_USER_CANONICAL_END)
         return false;
     if (!logged) {
@@ -142,9 +135,17 @@ void hal_context_run(struct hal_uctx *u, struct hal_trap *trap) {
     }
     x86_set_rsp0((uint64_t)&u->ss + 8);
     x86_tls_changed(u);
+    x86_kernel_unlock();
     x86_context_enter(u);
 
     uint64_t v = u->vector;
+    // Back in the kernel. The syscall entry's stop path holds the kernel lock already; a trap
+    // or interrupt takes it now, after an interrupt's own part (which a lock holder may be
+    // waiting on: a TLB shootdown).
+    if (v != X86_VEC_SYSCALL_DONE) {
+        if (v >= 32) x86_irq(v);
+        x86_kernel_lock();
+    }
     trap->pc = u->rip;
     trap->vector = (uint32_t)v;
     trap->fault_addr = 0;
@@ -158,7 +159,6 @@ void hal_context_run(struct hal_uctx *u, struct hal_trap *trap) {
         trap->kind = HAL_TRAP_SYSCALL;
         trap->name = "syscall";
     } else if (v >= 32) {
-        handle_irq(v);
         trap->kind = HAL_TRAP_INTERRUPT;
         trap->name = "interrupt";
     } else if (v == 14 && unlikely(x86_feat.kernel_emulated) && syscall_left_in_user_mode(u)) {

@@ -138,6 +138,7 @@ struct x86_percpu {
     uint32_t tlb_req;
     uint32_t tlb_leave;
     uint64_t tlb_cr3;
+    uint64_t cr3;             // what its CR3 holds (x86_load_cr3); read by the shootdown
     void (*start)(void);      // hal_start_other_cpus: the executor an AP runs (set release)
     // The rest is this CPU's alone, used with interrupts off.
     struct hal_uctx *fpu_owner;     // whose FPU state the registers hold (NULL: nobody's)
@@ -148,7 +149,6 @@ struct x86_percpu {
 } __attribute__((aligned(64)));     // no cache line shared between two CPUs' blocks
 extern struct x86_percpu x86_percpu[X86_MAX_CPUS];
 #define X86_PERCPU_SELF 48
-_Static_assert(HAL_X86_PERCPU_KWORDS == 64, "hal_arch.h");
 #define X86_PERCPU_CPU  56
 
 // The running CPU's block. Kernel code runs on one CPU from entry to exit (no preemption in
@@ -183,6 +183,7 @@ void x86_serial_init(void);
 void x86_cpu_init(void);
 void x86_cpu_init_ap(unsigned cpu);  // an application processor's GDT, TSS, IDT, control registers
 void x86_lapic_init_ap(void);
+void x86_lapic_timer_start(void);  // an AP's, once it runs the executor
 // The CPUs the ACPI MADT lists but x86_acpi_cpus leaves out.
 struct x86_madt_skipped {
     unsigned disabled;  // not enabled (absent, or hot-pluggable later)

@@ -14,6 +14,9 @@ zx_handle_t zc_take_handle(uint32_t tag);
 // Returns the first startup handle with this tag without taking it (the table still owns it);
 // ZX_HANDLE_INVALID when there is none.
 zx_handle_t zc_get_handle(uint32_t tag);
+// Limits `thread` to CPU `cpu` mod the CPU count (-1: any CPU) through a CPU-mask profile made
+// with the root resource this program was given (user/lib/cpu.c).
+zx_status_t zc_pin_to_cpu(zx_handle_t thread, int cpu);
 
 // Zircon's <zircon/process.h> accessors. The handles stay owned by the runtime: do not close
 // them (and do not zc_take_handle() their tags if you still call these).

@@ -65,6 +65,8 @@ zx_handle_t root_resource(void) {
     return zc_get_handle(ZC_HND_RESOURCE);
 }
 
+zx_status_t pin_thread(zx_handle_t thread, int cpu) { return zc_pin_to_cpu(thread, cpu); }
+
 zx_status_t kmem_stats(zx_info_kmem_stats_t *out) {
     memset(out, 0, sizeof(*out));
     return zx_object_get_info(root_resource(), ZX_INFO_KMEM_STATS, out, sizeof(*out), NULL, NULL);

@@ -45,6 +45,8 @@ void sleep_ms(int64_t ms);
 
 // The root resource this program was given (borrowed; ZX_HANDLE_INVALID when none).
 zx_handle_t root_resource(void);
+// Limits `thread` to CPU `cpu` (-1: any CPU) with a profile carrying a CPU mask.
+zx_status_t pin_thread(zx_handle_t thread, int cpu);
 // ZX_INFO_KMEM_STATS through the root resource.
 zx_status_t kmem_stats(zx_info_kmem_stats_t *out);
 
