@@ -745,7 +745,24 @@ def gen_lookups(sc):
                               params + ["%s **out" % ct, "zx_rights_t *have"], body))
         out.append(c_function("static inline zx_status_t %s" % name, params + ["%s **out" % ct],
                               ["return %s_rights(%s, out, NULL);" % (name, ", ".join(pnames))]))
+        if "fast" in sc.attrs and arg.spec and len(types) == 1 and not arg.rights_arg and not arg.optional:
+            out.append(gen_fast_lookup(sc, arg, ct))
     return "".join(out)
+
+
+def gen_fast_lookup(sc, arg, ct):
+    """fast_lookup_CALL_ARG(h) for sys_CALL_fast: the object when the lookup would succeed, with no
+    reference taken (nothing in a fast path can close a handle), else NULL."""
+    types, rights, _ = arg.handle
+    r = " | ".join("ZX_RIGHT_" + x for x in rights) or "0"
+    cond = "!s || s->obj->type != ZX_OBJ_TYPE_%s || (s->rights & (%s)) != (%s)" % (
+        OBJ_TYPES[types[0]], r, r)
+    return ("// %s: %s; for sys_%s_fast (no reference taken; NULL: the general path decides)\n"
+            % (sc.name, arg.handle_desc(), sc.name) +
+            c_function("static inline %s *fast_lookup_%s_%s" % (ct, sc.name, arg.name), ["zx_handle_t h"],
+                       ["struct handle_slot *s = handle_slot_of(cur_handles(), h);",
+                        "if (__builtin_expect(%s, 0)) return NULL;" % cond,
+                        "return (%s *)s->obj;" % ct]))
 
 
 def gen_sys_lookups_h(calls):

@@ -203,13 +203,6 @@ __attribute__((noinline)) static int64_t do_write(zx_handle_t handle, uint32_t o
 // that need a call (observers to tell, a message to free) are tail calls (fast_tail).
 #define FAST_FALLBACK SYSCALL_FAST_FALLBACK
 
-// The channel `handle` names, if it is one and holds `right`; NULL otherwise.
-static inline struct channel *fast_channel(struct handle_table *ht, zx_handle_t handle, zx_rights_t right) {
-    struct handle_slot *s = handle_slot_of(ht, handle);
-    if (unlikely(!s || s->obj->type != ZX_OBJ_TYPE_CHANNEL || !(s->rights & right))) return NULL;
-    return (struct channel *)s->obj;
-}
-
 // The end of a fast path that changed a signal with observers to tell, or has a message that
 // is not to be kept as the spare: ZX_OK after doing it.
 __attribute__((noinline)) static int64_t fast_tail(struct kobj *signalled, struct message *to_free) {
@@ -238,7 +231,7 @@ __attribute__((always_inline)) static inline int64_t write_fast(zx_handle_t hand
     if (unlikely(options != 0 || num_bytes > MSG_SMALL_BYTES || num_handles > max_handles))
         return FAST_FALLBACK;
     struct handle_table *ht = cur_handles();
-    struct channel *ch = fast_channel(ht, handle, ZX_RIGHT_WRITE);
+    struct channel *ch = fast_lookup_channel_write_handle(handle);
     if (unlikely(!ch || !ch->obj.peer)) return FAST_FALLBACK;
     struct channel *dst = to_channel(ch->obj.peer);
     struct message *m = dst->spare;
@@ -392,7 +385,7 @@ __attribute__((always_inline)) static inline int64_t read_fast(zx_handle_t handl
                                                                const uint32_t max_handles) {
     if (unlikely(options != 0)) return FAST_FALLBACK;
     struct handle_table *ht = cur_handles();
-    struct channel *ch = fast_channel(ht, handle, ZX_RIGHT_READ);
+    struct channel *ch = fast_lookup_channel_read_handle(handle);
     if (unlikely(!ch || list_empty(&ch->messages))) return FAST_FALLBACK;
     struct message *m = container_of(ch->messages.next, struct message, link);
     uint32_t nh = m->num_handles;

@@ -21,13 +21,6 @@ int64_t sys_port_create(uint32_t options, user_out_ptr out) {
     return st;
 }
 
-// The port `handle` names, if it is one and holds `right`; NULL otherwise (fast paths).
-static inline struct port *fast_port(zx_handle_t handle, zx_rights_t right) {
-    struct handle_slot *s = handle_slot_of(cur_handles(), handle);
-    if (unlikely(!s || s->obj->type != ZX_OBJ_TYPE_PORT || !(s->rights & right))) return NULL;
-    return (struct port *)s->obj;
-}
-
 static int64_t port_wait_cont(struct task *task, zx_status_t reason);
 
 // zx_port_wait on p with nothing queued: ZX_ERR_TIMED_OUT, or the caller waits (SYS_BLOCKED)
@@ -54,7 +47,7 @@ __attribute__((noinline)) static int64_t queued_wake(struct port *p) {
 }
 
 __attribute__((always_inline)) inline int64_t sys_port_queue_fast(zx_handle_t handle, user_in_ptr packet) {
-    struct port *p = fast_port(handle, ZX_RIGHT_WRITE);
+    struct port *p = fast_lookup_port_queue_handle(handle);
     struct port_packet *pp = p ? port_fast_spare(p) : NULL;
     uintptr_t fault;
     if (unlikely(!pp || hal_copy_from_user(&pp->pkt, packet.addr, sizeof(pp->pkt), &fault) != ZX_OK))
@@ -66,7 +59,7 @@ __attribute__((always_inline)) inline int64_t sys_port_queue_fast(zx_handle_t ha
 
 __attribute__((always_inline)) inline int64_t sys_port_wait_fast(zx_handle_t handle, zx_time_t deadline,
                                                                  user_out_ptr packet) {
-    struct port *p = fast_port(handle, ZX_RIGHT_READ);
+    struct port *p = fast_lookup_port_wait_handle(handle);
     if (unlikely(!p)) return SYSCALL_FAST_FALLBACK;
     if (port_first(p) == NULL) return port_wait_block(p, deadline, packet);
     struct port_packet *pp = port_fast_first(p);
