@@ -18,6 +18,7 @@ struct cpu_sched {
     zx_time_t armed;                 // what this CPU's hardware timer is set to
     zx_time_t run_start;             // when the current task started running
     unsigned tasks;                  // tasks placed on this CPU that are not dead
+    bool idle;                       // in sched_pick's wait, with nothing to run
 };
 #define CPU_SCHED_INIT(i) [i] = {.runq = LIST_INIT(cpus[i].runq), .slice_end = ZX_TIME_INFINITE, .armed = ZX_TIME_INFINITE}
 static struct cpu_sched cpus[HAL_MAX_CPUS] = {CPU_SCHED_INIT(0), CPU_SCHED_INIT(1), CPU_SCHED_INIT(2), CPU_SCHED_INIT(3),
@@ -134,6 +135,21 @@ static void place(struct task *t) {
     cpus[best].tasks++;
 }
 
+// Moves t (not running, not queued) to CPU `cpu`.
+static void move_to(struct task *t, unsigned cpu) {
+    if (t->cpu != SCHED_NO_CPU) cpus[t->cpu].tasks--;
+    t->cpu = cpu;
+    cpus[cpu].tasks++;
+}
+
+// An idle CPU t may run on, other than its own (SCHED_NO_CPU: none).
+static unsigned idle_cpu_for(const struct task *t) {
+    uint64_t allowed = allowed_cpus(t);
+    for (unsigned i = 0; i < hal_cpu_count(); i++)
+        if (i != t->cpu && (allowed >> i & 1) && cpus[i].idle) return i;
+    return SCHED_NO_CPU;
+}
+
 // t died: its CPU has one task fewer.
 static void unplace(struct task *t) {
     if (t->cpu != SCHED_NO_CPU) cpus[t->cpu].tasks--;
@@ -162,6 +178,12 @@ void sched_make_runnable(struct task *t) {
     t->state = TASK_RUNNABLE;
     if (t->running) return;  // still on its CPU (it had not stopped yet)
     if (t->cpu == SCHED_NO_CPU) place(t);
+    // Its CPU is busy and another it may run on is idle: it goes there (its state is all in
+    // memory: hal_context_leave).
+    if (!cpus[t->cpu].idle && hal_cpu_count() > 1) {
+        unsigned idle = idle_cpu_for(t);
+        if (idle != SCHED_NO_CPU) move_to(t, idle);
+    }
     if (!list_in_list(&t->run_link)) list_add_tail(&cpus[t->cpu].runq, &t->run_link);
     runq_added(t->cpu);
 }
@@ -240,15 +262,41 @@ void task_resume(struct task *t) {
 
 // ---- the loop's steps (the loop itself: the trap layer's, see sched.h) ----
 
+// A task waiting on another CPU's queue that may run here (from the longest queue), moved
+// here; NULL when there is none. An idle CPU takes work from busy ones.
+static struct task *steal(void) {
+    unsigned me = hal_cpu_id(), from = SCHED_NO_CPU, longest = 0;
+    for (unsigned i = 0; i < hal_cpu_count(); i++) {
+        if (i == me || list_empty(&cpus[i].runq)) continue;
+        unsigned n = 0;
+        list_for_each(&cpus[i].runq, it) n++;
+        if (n > longest) longest = n, from = i;
+    }
+    if (from == SCHED_NO_CPU) return NULL;
+    list_for_each(&cpus[from].runq, it) {
+        struct task *t = container_of(it, struct task, run_link);
+        if (!(allowed_cpus(t) >> me & 1)) continue;
+        list_delete(&t->run_link);
+        move_to(t, me);
+        return t;
+    }
+    return NULL;
+}
+
 struct task *sched_pick(void) {
     struct cpu_sched *c = this_cpu();
     struct list_node *n;
+    struct task *t;
     while (!(n = list_pop_head(&c->runq))) {
+        if (hal_cpu_count() > 1 && (t = steal())) goto picked;
         c->slice_end = ZX_TIME_INFINITE;
         timer_reprogram();
+        c->idle = true;
         hal_idle();
+        c->idle = false;
     }
-    struct task *t = container_of(n, struct task, run_link);
+    t = container_of(n, struct task, run_link);
+picked:
     set_current(t);
     t->running = true;
     t->last_cpu = hal_cpu_id();
@@ -313,8 +361,12 @@ enum sched_step sched_before_user(struct task *t) {
     }
     if (c->need_resched && !list_empty(&c->runq)) {
         c->need_resched = false;
-        list_add_tail(&c->runq, &t->run_link);
         stop_running(t);
+        // Preempted: to the back of this CPU's queue, or to an idle CPU it may run on.
+        unsigned idle = hal_cpu_count() > 1 ? idle_cpu_for(t) : SCHED_NO_CPU;
+        if (idle != SCHED_NO_CPU) move_to(t, idle);
+        list_add_tail(&cpus[t->cpu].runq, &t->run_link);
+        if (idle != SCHED_NO_CPU) runq_added(idle);
         return SCHED_STOPPED;
     }
     // Another CPU queued a task here (and kicked this one): the current one gets a slice.

@@ -370,3 +370,32 @@ TEST(SmpStress, AffinityAndLastScheduledCpu) {
     ASSERT_OK(zx_object_get_info(zx_thread_self(), ZX_INFO_THREAD, &info, sizeof(info), NULL, NULL));
     EXPECT_EQ(info.cpu_affinity_mask.mask[0], n >= 64 ? ~0ull : (1ull << n) - 1);
 }
+
+// Threads that never block, all started on CPU 0 and then let free, spread over the CPUs: a
+// task preempted at the end of its slice goes to an idle CPU, and an idle CPU takes waiting
+// work, so none of them waits behind another while a CPU idles (the test's thread sleeps).
+TEST(SmpStress, SpinnersSpreadOverCpus) {
+    uint32_t n = zx_system_get_num_cpus();
+    if (n > 8) n = 8;
+    volatile uint64_t counters[8] = {0};
+    struct rthread t[8];
+    for (uint32_t i = 0; i < n; i++) {
+        ASSERT_OK(rthread_start(&t[i], asm_count_loop, (uintptr_t)&counters[i], 0));
+        ASSERT_OK(pin_thread(t[i].handle, 0));
+    }
+    for (uint32_t i = 0; i < n; i++) ASSERT_TRUE(wait_u64_change(&counters[i], 0));
+    for (uint32_t i = 0; i < n; i++) ASSERT_OK(pin_thread(t[i].handle, -1));
+    uint64_t seen = 0;
+    for (int tries = 0; tries < 50 && seen != (n >= 64 ? ~0ull : (1ull << n) - 1); tries++) {
+        sleep_ms(20);
+        seen = 0;
+        for (uint32_t i = 0; i < n; i++) {
+            zx_info_thread_stats_t stats;
+            ASSERT_OK(zx_object_get_info(t[i].handle, ZX_INFO_THREAD_STATS, &stats, sizeof(stats), NULL, NULL));
+            ASSERT_LT(stats.last_scheduled_cpu, n);
+            seen |= 1ull << stats.last_scheduled_cpu;
+        }
+    }
+    EXPECT_EQ(seen, (n >= 64 ? ~0ull : (1ull << n) - 1));  // one spinner on each CPU
+    for (uint32_t i = 0; i < n; i++) rthread_kill(&t[i]);
+}
