@@ -38,9 +38,11 @@ $(BUILD)/hosted/$(1)/%.o: %.S
 $(BUILD)/hosted/$(1)/kernel/embed.o: kernel/embed.S $$(USERBOOT_ELF) $$(VDSO_SO)
 	@mkdir -p $$(@D)
 	$$(Q)$(2) $$(HOSTED_CFLAGS) $(3) $$(HOSTED_EMBED) -c $$< -o $$@
+# The decoders inline object layouts (syscalls/priv.h): -MMD, so a changed header rebuilds
+# them too (without it a grown struct task left them reading the old offsets).
 $(BUILD)/hosted/$(1)/gen/sys_table.o: $$(SYSCALLS_TABLE_SRC) | $$(SYSCALLS_GEN_HDRS)
 	@mkdir -p $$(@D)
-	$$(Q)$(2) $$(HOSTED_CFLAGS) $$(HOSTED_C_ONLY) $(3) -c $$< -o $$@
+	$$(Q)$(2) $$(HOSTED_CFLAGS) $$(HOSTED_C_ONLY) $(3) -MMD -MP -c $$< -o $$@
 $(4): $$($(1)_OBJS) $$(LIBC_OPT_HOST_OBJS) hal/hosted/kinit.ld
 	@mkdir -p $$(@D)
 	$$(Q)$(2) $(3) $(6) -o $$@ $$($(1)_OBJS) $$(LIBC_OPT_HOST_OBJS) $$(HOSTED_LDFLAGS)
