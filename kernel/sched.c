@@ -28,7 +28,19 @@ static struct list_node timerq = LIST_INIT(timerq);  // every CPU's: each runs t
 uint64_t sched_context_switches;
 static bool sched_entered_user;  // the first user instruction has run (logged once)
 
-static inline struct cpu_sched *this_cpu(void) { return &cpus[hal_cpu_id()]; }
+// Other CPUs run the executor (set by sched_run): the moves between CPUs are looked at only then.
+static bool sched_smp;
+
+// This CPU's cpu_sched, through its per-CPU word (set on first use): no indexing.
+__attribute__((noinline, cold)) static struct cpu_sched *attach_cpu(void) {
+    struct cpu_sched *c = &cpus[hal_cpu_id()];
+    hal_cpu_word_set(SCHED_WORD_CPU, (uintptr_t)c);
+    return c;
+}
+static inline struct cpu_sched *this_cpu(void) {
+    struct cpu_sched *c = (struct cpu_sched *)hal_cpu_word(SCHED_WORD_CPU);
+    return likely(c) ? c : attach_cpu();
+}
 static inline void set_current(struct task *t) { hal_cpu_word_set(SCHED_WORD_CURRENT, (uintptr_t)t); }
 
 // Programs the hardware timer only when the next deadline moved earlier than what is armed:
@@ -180,7 +192,7 @@ void sched_make_runnable(struct task *t) {
     if (t->cpu == SCHED_NO_CPU) place(t);
     // Its CPU is busy and another it may run on is idle: it goes there (its state is all in
     // memory: hal_context_leave).
-    if (!cpus[t->cpu].idle && hal_cpu_count() > 1) {
+    if (unlikely(sched_smp) && !cpus[t->cpu].idle) {
         unsigned idle = idle_cpu_for(t);
         if (idle != SCHED_NO_CPU) move_to(t, idle);
     }
@@ -288,7 +300,7 @@ struct task *sched_pick(void) {
     struct list_node *n;
     struct task *t;
     while (!(n = list_pop_head(&c->runq))) {
-        if (hal_cpu_count() > 1 && (t = steal())) goto picked;
+        if (unlikely(sched_smp) && (t = steal())) goto picked;
         c->slice_end = ZX_TIME_INFINITE;
         timer_reprogram();
         c->idle = true;
@@ -309,10 +321,10 @@ picked:
     return t;
 }
 
-static void stop_running(struct task *t) {
+static inline __attribute__((always_inline)) void stop_running(struct task *t) {
     t->runtime_ns += hal_now() - this_cpu()->run_start;
     t->running = false;
-    hal_context_leave(&t->uctx);
+    if (unlikely(sched_smp)) hal_context_leave(&t->uctx);
     set_current(NULL);
 }
 
@@ -363,14 +375,14 @@ enum sched_step sched_before_user(struct task *t) {
         c->need_resched = false;
         stop_running(t);
         // Preempted: to the back of this CPU's queue, or to an idle CPU it may run on.
-        unsigned idle = hal_cpu_count() > 1 ? idle_cpu_for(t) : SCHED_NO_CPU;
+        unsigned idle = unlikely(sched_smp) ? idle_cpu_for(t) : SCHED_NO_CPU;
         if (idle != SCHED_NO_CPU) move_to(t, idle);
         list_add_tail(&cpus[t->cpu].runq, &t->run_link);
         if (idle != SCHED_NO_CPU) runq_added(idle);
         return SCHED_STOPPED;
     }
     // Another CPU queued a task here (and kicked this one): the current one gets a slice.
-    if (unlikely(c->slice_end == ZX_TIME_INFINITE) && !list_empty(&c->runq)) {
+    if (unlikely(sched_smp) && c->slice_end == ZX_TIME_INFINITE && !list_empty(&c->runq)) {
         c->slice_end = hal_now() + SLICE_NS;
         timer_reprogram();
     }
@@ -404,6 +416,7 @@ bool sched_after_trap(struct task *t) {
 __attribute__((noreturn)) static void run_other_cpu(void) { task_ops->run_loop(); }
 
 void sched_run(void) {
+    sched_smp = hal_cpu_count() > 1;
     hal_start_other_cpus(run_other_cpu);
     task_ops->run_loop();
 }

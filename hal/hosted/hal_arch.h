@@ -33,7 +33,7 @@ struct hal_uctx {
 } __attribute__((aligned(16)));
 
 // hal.h's per-CPU words: one CPU here, so plain variables.
-#define HAL_CPU_WORDS 2
+#define HAL_CPU_WORDS 3
 extern uintptr_t hal_one_cpu_words[HAL_CPU_WORDS];
 static inline uintptr_t hal_cpu_word(unsigned i) { return hal_one_cpu_words[i]; }
 static inline void hal_cpu_word_set(unsigned i, uintptr_t v) { hal_one_cpu_words[i] = v; }

@@ -38,7 +38,7 @@ struct hal_uctx {
 // hal_x86_kwords (a dummy), so reads are ordered after writes and after any call or barrier,
 // and may be merged between them.
 #define HAL_X86_PERCPU_KWORDS 64
-#define HAL_CPU_WORDS 2
+#define HAL_CPU_WORDS 3
 extern char hal_x86_kwords;
 static inline uintptr_t hal_cpu_word(unsigned i) {
     uintptr_t v;
