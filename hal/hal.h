@@ -59,7 +59,6 @@ void hal_cpu_kick(unsigned cpu);
 // HAL_CPU_WORDS words per CPU that the kernel keeps for itself (hal_arch.h: hal_cpu_word(i),
 // hal_cpu_word_set(i, v) reach the calling CPU's in an instruction or two). Another CPU's:
 void hal_cpu_word_set_on(unsigned cpu, unsigned i, uintptr_t v);
-uintptr_t hal_cpu_word_on(unsigned cpu, unsigned i);
 uint32_t hal_dcache_line_size(void);
 
 // ---- boot information ----

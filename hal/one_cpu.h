@@ -14,10 +14,6 @@ void hal_cpu_word_set_on(unsigned cpu, unsigned i, uintptr_t v) {
     (void)cpu;
     hal_one_cpu_words[i] = v;
 }
-uintptr_t hal_cpu_word_on(unsigned cpu, unsigned i) {
-    (void)cpu;
-    return hal_one_cpu_words[i];
-}
 void hal_context_leave(struct hal_uctx *u) { (void)u; }
 
 #endif

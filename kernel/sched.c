@@ -135,6 +135,13 @@ static uint64_t allowed_cpus(const struct task *t) {
     return m ? m : online;
 }
 
+// Moves t (not running, not queued) to CPU `cpu`.
+static void move_to(struct task *t, unsigned cpu) {
+    if (t->cpu != SCHED_NO_CPU) cpus[t->cpu].tasks--;
+    t->cpu = cpu;
+    cpus[cpu].tasks++;
+}
+
 // Places t on the allowed CPU with the fewest live tasks (the lowest number on a tie): the
 // simple balancer. A task stays on its CPU until its mask moves it (sched_set_cpu_mask).
 static void place(struct task *t) {
@@ -142,16 +149,7 @@ static void place(struct task *t) {
     unsigned best = SCHED_NO_CPU;
     for (unsigned i = 0; i < hal_cpu_count(); i++)
         if ((allowed >> i & 1) && (best == SCHED_NO_CPU || cpus[i].tasks < cpus[best].tasks)) best = i;
-    if (t->cpu != SCHED_NO_CPU) cpus[t->cpu].tasks--;
-    t->cpu = best;
-    cpus[best].tasks++;
-}
-
-// Moves t (not running, not queued) to CPU `cpu`.
-static void move_to(struct task *t, unsigned cpu) {
-    if (t->cpu != SCHED_NO_CPU) cpus[t->cpu].tasks--;
-    t->cpu = cpu;
-    cpus[cpu].tasks++;
+    move_to(t, best);
 }
 
 // An idle CPU t may run on, other than its own (SCHED_NO_CPU: none).

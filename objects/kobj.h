@@ -121,11 +121,15 @@ static inline void kobj_unref(struct kobj *o) {
 // Change signals and notify matching observers. Inline: most signal changes (a channel
 // becoming readable, then not) have no one watching, and cost only the update.
 void kobj_signal_observers(struct kobj *o);  // calls the observers whose trigger o->signals meets
-static inline void kobj_signal(struct kobj *o, zx_signals_t clear, zx_signals_t set) {
+// The update alone: true when observers must then be told (kobj_signal_observers). For paths
+// that make that call a tail call (the syscall fast paths).
+static inline bool kobj_signal_update(struct kobj *o, zx_signals_t clear, zx_signals_t set) {
     zx_signals_t old = o->signals;
     o->signals = (old & ~clear) | set;
-    if (likely(list_empty(&o->observers)) || o->signals == old) return;
-    kobj_signal_observers(o);
+    return unlikely(!list_empty(&o->observers)) && o->signals != old;
+}
+static inline void kobj_signal(struct kobj *o, zx_signals_t clear, zx_signals_t set) {
+    if (kobj_signal_update(o, clear, set)) kobj_signal_observers(o);
 }
 void kobj_observe(struct kobj *o, struct observer *ob);
 void kobj_unobserve(struct observer *ob);

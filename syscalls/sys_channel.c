@@ -211,13 +211,6 @@ __attribute__((noinline)) static int64_t fast_tail(struct kobj *signalled, struc
     return ZX_OK;
 }
 
-// Sets `set` and clears `clear` on o; true when its observers must be told (fast_tail).
-static inline bool fast_signal(struct kobj *o, zx_signals_t clear, zx_signals_t set) {
-    zx_signals_t old = o->signals;
-    o->signals = (old & ~clear) | set;
-    return unlikely(!list_empty(&o->observers)) && o->signals != old;
-}
-
 // zx_channel_write: options 0, a small message with at most MSG_SMALL_HANDLES handles, each
 // valid, movable, not the channel itself and named once, to an open peer that has a spare
 // message, no zx_channel_call waiting and room in its queue.
@@ -264,7 +257,7 @@ __attribute__((always_inline)) static inline int64_t write_fast(zx_handle_t hand
         handle_free_slot(ht, slots[i]);
     }
     list_add_tail(&dst->messages, &m->link);
-    if (dst->count++ == 0 && fast_signal(&dst->obj, 0, ZX_CHANNEL_READABLE)) return fast_tail(&dst->obj, NULL);
+    if (dst->count++ == 0 && kobj_signal_update(&dst->obj, 0, ZX_CHANNEL_READABLE)) return fast_tail(&dst->obj, NULL);
     return ZX_OK;
 }
 
@@ -421,7 +414,7 @@ __attribute__((always_inline)) static inline int64_t read_fast(zx_handle_t handl
         m->num_handles = 0;  // all moved out
     }
     list_delete(&m->link);
-    struct kobj *signalled = --ch->count == 0 && fast_signal(&ch->obj, ZX_CHANNEL_READABLE, 0) ? &ch->obj : NULL;
+    struct kobj *signalled = --ch->count == 0 && kobj_signal_update(&ch->obj, ZX_CHANNEL_READABLE, 0) ? &ch->obj : NULL;
     struct message *to_free = NULL;
     if (likely(m->small && !ch->spare)) ch->spare = m;
     else to_free = m;

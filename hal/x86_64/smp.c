@@ -266,10 +266,6 @@ void hal_cpu_word_set_on(unsigned cpu, unsigned i, uintptr_t v) {
     __atomic_store_n(&x86_percpu[cpu].kwords[i], v, __ATOMIC_RELEASE);
 }
 
-uintptr_t hal_cpu_word_on(unsigned cpu, unsigned i) {
-    return __atomic_load_n(&x86_percpu[cpu].kwords[i], __ATOMIC_ACQUIRE);
-}
-
 // Sends each AP an IPI and waits for it to be taken, so that the boot log shows the IPI path
 // working end to end (or which CPU it failed on). Returns how many took it.
 static unsigned check_ipis(void) {
