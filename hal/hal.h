@@ -3,10 +3,11 @@
 //
 // Contract notes:
 // - The kernel runs with interrupts disabled except inside hal_idle().
-// - Kernel code runs on one CPU at a time: with several CPUs running the executor, the HAL
-//   takes a kernel-wide lock on every way into the kernel (from user mode, from hal_idle) and
-//   drops it on every way out (docs/smp.md). Interrupts reach the kernel only through
-//   kernel_timer_interrupt (with the lock) and HAL_TRAP_INTERRUPT.
+// - With several CPUs running the executor, kernel code runs under the kernel lock (below;
+//   docs/smp.md): the HAL takes it exclusively on every way into the kernel (from user mode,
+//   from hal_idle) and drops it on every way out, except that the syscall handler takes it
+//   itself (hal_set_syscall_handler_smp). Interrupts reach the kernel only through
+//   kernel_timer_interrupt (with the lock held exclusively) and HAL_TRAP_INTERRUPT.
 // - User pointers are plain integers here; only hal_copy_{from,to}_user touch user memory.
 #ifndef ZC_HAL_H
 #define ZC_HAL_H
@@ -59,6 +60,16 @@ void hal_cpu_kick(unsigned cpu);
 // HAL_CPU_WORDS words per CPU that the kernel keeps for itself (hal_arch.h: hal_cpu_word(i),
 // hal_cpu_word_set(i, v) reach the calling CPU's in an instruction or two). Another CPU's:
 void hal_cpu_word_set_on(unsigned cpu, unsigned i, uintptr_t v);
+// The kernel lock, a reader/writer lock (docs/smp.md). With one CPU these do nothing and the
+// lock counts as held exclusively. Held exclusively, no other CPU runs kernel code; held
+// shared, other CPUs may hold it shared too, and the code keeps the rules of the shared hold
+// (docs/smp.md: object locks, nothing that blocks, allocates or resolves a fault).
+// hal_kernel_lock: exclusive on return; a shared hold is dropped first (not atomically: other
+// CPUs may run kernel code in between); an exclusive one is kept. hal_kernel_lock_shared: from
+// no hold; it may give an exclusive hold instead (when this CPU owes interrupt work).
+void hal_kernel_lock(void);
+void hal_kernel_lock_shared(void);
+bool hal_kernel_lock_exclusive(void);  // this CPU holds it exclusively
 uint32_t hal_dcache_line_size(void);
 
 // ---- boot information ----
@@ -180,6 +191,11 @@ struct hal_syscall_result {
 };
 typedef struct hal_syscall_result (*hal_syscall_fn)(uint64_t num, const uint64_t args[8], uintptr_t pc);
 void hal_set_syscall_handler(hal_syscall_fn fn);
+// The handler once other CPUs run the executor (hal_start_other_cpus): it is called without
+// the kernel lock and takes it (hal_kernel_lock or hal_kernel_lock_shared); the backend drops
+// whichever hold it has after HAL_SYSCALL_RETURN. It returns HAL_SYSCALL_STOP* holding the
+// lock exclusively (the executor goes on with it). A one-CPU backend never calls it.
+void hal_set_syscall_handler_smp(hal_syscall_fn fn);
 uint64_t hal_uctx_syscall(const struct hal_uctx *u, uint64_t args[8]);  // returns the number
 void hal_uctx_set_return(struct hal_uctx *u, uint64_t value);
 uintptr_t hal_uctx_pc(const struct hal_uctx *u);

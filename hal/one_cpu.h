@@ -15,5 +15,9 @@ void hal_cpu_word_set_on(unsigned cpu, unsigned i, uintptr_t v) {
     hal_one_cpu_words[i] = v;
 }
 void hal_context_leave(struct hal_uctx *u) { (void)u; }
+void hal_kernel_lock(void) {}
+void hal_kernel_lock_shared(void) {}
+bool hal_kernel_lock_exclusive(void) { return true; }
+void hal_set_syscall_handler_smp(hal_syscall_fn fn) { (void)fn; }
 
 #endif

@@ -17,7 +17,7 @@ from . import stats
 
 # Operations per thread and run: SMP_SCALE_OPS of both benchmark programs (a test checks that
 # the three agree).
-SCALE_OPS = 200
+SCALE_OPS = 2000
 SCALE = re.compile(r"^SMP/Scale/([A-Za-z]+)/(\d+)threads$")
 CSV_COLUMNS = ["work", "system", "cpus", "threads", "run_ns", "ops_per_s", "ops_per_s_ci_low",
                "ops_per_s_ci_high", "ns_per_op", "speedup", "speedup_ci_low",

@@ -22,6 +22,8 @@ void kobj_init(struct kobj *o, uint32_t type, const struct kobj_ops *ops) {
     list_init(&o->observers);
     o->peer = NULL;
     o->peer_koid = 0;
+    o->own_lock = (struct spinlock)SPINLOCK_INIT;
+    o->lock = &o->own_lock;
     memset(o->name, 0, sizeof(o->name));
     o->reap_next = NULL;
     o->reap_kind = KOBJ_REAP_NONE;
@@ -109,6 +111,7 @@ void kobj_pair(struct kobj *a, struct kobj *b) {
     b->peer = a;
     a->peer_koid = b->koid;
     b->peer_koid = a->koid;
+    b->lock = a->lock;
     kobj_ref(a);
     kobj_ref(b);
 }
@@ -118,7 +121,10 @@ void kobj_kfree(struct kobj *o) { kfree(o); }
 void kobj_unpair(struct kobj *o, zx_signals_t closed, zx_signals_t clear) {
     struct kobj *peer = o->peer;
     if (!peer) return;
+    DEBUG_ASSERT(hal_kernel_lock_exclusive());  // no shared holder sees the lock change
     peer->peer = NULL;
+    peer->lock = &peer->own_lock;
+    o->lock = &o->own_lock;
     kobj_signal(peer, clear, closed);
     kobj_unref(peer);
     o->peer = NULL;

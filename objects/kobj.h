@@ -9,6 +9,7 @@
 
 #include "kernel/debug.h"
 #include "kernel/list.h"
+#include "kernel/spinlock.h"
 
 #define KOBJ_TYPE_COUNT 64  // covers every ZX_OBJ_TYPE_* value
 
@@ -59,6 +60,12 @@ struct kobj {
     zx_koid_t peer_koid;         // ... and its koid, which outlives it (ZX_INFO_HANDLE_BASIC)
     struct kobj *reap_next;      // in the reaper's queue (see kobj_reap)
     uint8_t reap_kind;           // KOBJ_REAP_*: what the queue still has to do to it
+    // Under the kernel lock's shared hold (docs/smp.md), *lock guards the object's state
+    // (signals and the type's own fields). It is own_lock, or for peered objects one lock for
+    // both ends: the first end's while they are paired (kobj_pair, kobj_unpair). The pointer
+    // changes only under the exclusive hold.
+    struct spinlock *lock;
+    struct spinlock own_lock;
     char name[ZX_MAX_NAME_LEN];
 };
 
@@ -77,7 +84,8 @@ void kobj_unpair(struct kobj *o, zx_signals_t closed, zx_signals_t clear);
 // The destroy operation of an object that is one kmalloc'd block.
 void kobj_kfree(struct kobj *o);
 
-// Links two freshly made objects as peers (each holds a reference on the other).
+// Links two freshly made objects as peers (each holds a reference on the other); they share
+// a's lock until kobj_unpair.
 void kobj_pair(struct kobj *a, struct kobj *b);
 
 // Something waiting for signals on an object: a thread in wait_one/wait_many, a port.
@@ -127,6 +135,15 @@ static inline bool kobj_signal_update(struct kobj *o, zx_signals_t clear, zx_sig
     zx_signals_t old = o->signals;
     o->signals = (old & ~clear) | set;
     return unlikely(!list_empty(&o->observers)) && o->signals != old;
+}
+// Whether anything observes o (an observer list changes only under the exclusive hold).
+static inline bool kobj_observed(const struct kobj *o) { return !list_empty(&o->observers); }
+// kobj_signal_update for a path under the shared hold (docs/smp.md): o's lock is held and
+// nothing observes o, so no one is to be told.
+static inline void kobj_signal_update_locked(struct kobj *o, zx_signals_t clear, zx_signals_t set) {
+    spin_assert_held(o->lock);
+    DEBUG_ASSERT(!kobj_observed(o));
+    o->signals = (o->signals & ~clear) | set;
 }
 static inline void kobj_signal(struct kobj *o, zx_signals_t clear, zx_signals_t set) {
     if (kobj_signal_update(o, clear, set)) kobj_signal_observers(o);

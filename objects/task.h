@@ -69,9 +69,13 @@ struct thread {
     struct exc_port exc;
     struct exception *cur_exc;   // referenced while the thread waits in an exception
     uint32_t policy_exception;   // ZX_POL_* + 1 to raise when the syscall returns (0 = none)
-    // A user copy of syscall number `pager_fault_seq` (syscall_count) hit a page a pager has
-    // not supplied, at pager_fault_addr (0: none): the syscall may wait for it and restart
-    // (dispatch.c; do_syscall tests only the address, on its hot path).
+    // The thread's syscalls so far, and the number of the last (dispatch.c): the thread's own,
+    // so that CPUs running syscalls at once share nothing here.
+    uint64_t syscalls;
+    uint64_t syscall_num;
+    // A user copy of the thread's syscall `pager_fault_seq` (its syscalls count) hit a page a
+    // pager has not supplied, at pager_fault_addr (0: none): the syscall may wait for it and
+    // restart (dispatch.c; do_syscall tests only the address, on its hot path).
     uint64_t pager_fault_seq;
     uintptr_t pager_fault_addr;
     bool pager_fault_write;      // that copy wrote (a clean page may need the pager to dirty it)

@@ -580,6 +580,22 @@ zx_status_t vmo_rw_user_segs(struct vmo *v, bool write, const struct hal_user_se
 zx_status_t vmo_read_user(struct vmo *v, user_out_ptr dst, uint64_t offset, size_t len) {
     return vmo_walk(v, offset, len, false, to_user_chunk, &dst);
 }
+bool vmo_read_user_shared(const struct vmo *v, user_out_ptr dst, uint64_t offset, size_t len) {
+    if (v->parent || v->slice_of || (v->flags & (VMO_F_PHYSICAL | VMO_F_PAGER_CHAIN)) || !len ||
+        offset > v->size || len > v->size - offset)
+        return false;
+    for (size_t done = 0; done < len;) {
+        uint64_t pos = offset + done;
+        size_t in_page = pos % PAGE, n = PAGE - in_page < len - done ? PAGE - in_page : len - done;
+        paddr_t pa;
+        uintptr_t fault;
+        if (!pm_lookup(&v->pages, pos / PAGE, &pa) ||
+            hal_copy_to_user(dst.addr + done, (const char *)paddr_to_kva(pa) + in_page, n, &fault) != ZX_OK)
+            return false;
+        done += n;
+    }
+    return true;
+}
 zx_status_t vmo_write_user(struct vmo *v, user_in_ptr src, uint64_t offset, size_t len) {
     return vmo_walk(v, offset, len, true, from_user_chunk, &src);
 }

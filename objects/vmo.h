@@ -78,6 +78,11 @@ static inline struct vmo *to_vmo(struct kobj *o) {
 // after v, or NULL. *base (0 for top) follows the offset of the returned VMO inside top.
 struct vmo *vmo_next_slice(struct vmo *top, struct vmo *v, uint64_t *base);
 zx_status_t vmo_read_user(struct vmo *v, user_out_ptr dst, uint64_t offset, size_t len) __attribute__((warn_unused_result));
+// vmo_read_user for the kernel lock's shared hold (docs/smp.md): true when it copied the whole
+// range, which lies in pages v itself owns, to user memory that is present; false otherwise
+// (having maybe copied part). It takes no lock: the page map changes only under the exclusive
+// hold, and no fault is resolved.
+bool vmo_read_user_shared(const struct vmo *v, user_out_ptr dst, uint64_t offset, size_t len);
 zx_status_t vmo_write_user(struct vmo *v, user_in_ptr src, uint64_t offset, size_t len) __attribute__((warn_unused_result));
 zx_status_t vmo_write_kernel(struct vmo *v, uint64_t offset, const void *src, size_t len) __attribute__((warn_unused_result));
 zx_status_t vmo_read_kernel(struct vmo *v, uint64_t offset, void *dst, size_t len) __attribute__((warn_unused_result));

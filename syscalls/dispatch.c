@@ -6,8 +6,6 @@
 #include "syscalls/priv.h"
 #include "syscalls/syscall_table.h"
 
-uint64_t syscall_count;
-static uint64_t syscall_num;  // the number of the syscall being handled
 
 static void kill_for_fault(struct thread *t, const struct hal_trap *trap, const char *what) {
     struct process *p = t->proc;
@@ -51,8 +49,8 @@ __attribute__((noinline, cold)) static int64_t syscall_outside_vdso(uintptr_t pc
 static inline int64_t syscall_dispatch(struct thread *t, uint64_t num, const uint64_t *args, uintptr_t pc) {
     const struct vm_aspace *as = t->proc->as;
     if (unlikely(pc < as->vdso_base || pc >= as->vdso_end)) return syscall_outside_vdso(pc);
-    syscall_count++;
-    syscall_num = num;  // for the stop path (pager_restart), so the fast path keeps nothing live
+    t->syscalls++;
+    t->syscall_num = num;  // for the stop path (pager_restart), so the fast path keeps nothing live
     if (unlikely(num >= ZX_SYS_COUNT)) return ZX_ERR_BAD_SYSCALL;
     int64_t r = syscall_fns[num](args);
     DEBUG_ASSERT(r == SYS_BLOCKED || t->task.state != TASK_BLOCKED);  // blocked without saying so
@@ -75,7 +73,7 @@ static inline void syscall_finish(struct thread *t) {
 __attribute__((noinline, cold)) static int64_t pager_restart(struct thread *t, uint64_t num, int64_t r) {
     uintptr_t addr = t->pager_fault_addr;
     t->pager_fault_addr = 0;
-    if (t->pager_fault_seq != syscall_count) return r;  // left by a continuation: stale
+    if (t->pager_fault_seq != t->syscalls) return r;  // left by a continuation: stale
     if (r == SYS_BLOCKED || r == ZX_OK || (syscall_table[num].flags & SYSCALL_F_RELEASE)) return r;
     struct pager_request *req;
     uint64_t page;
@@ -103,7 +101,7 @@ static void do_syscall(struct thread *t) {
 // A call that blocked also set sched_attention (wait_block), so one test decides.
 __attribute__((noinline)) static struct hal_syscall_result syscall_stop(int64_t r) {
     struct thread *t = current_thread();
-    if (unlikely(t->pager_fault_addr)) r = pager_restart(t, syscall_num, r);
+    if (unlikely(t->pager_fault_addr)) r = pager_restart(t, t->syscall_num, r);
     // No result now (the continuation will give it), or never (a killed thread).
     bool pending = r == SYS_BLOCKED || t->task.kill_requested;
     return (struct hal_syscall_result){r, pending ? HAL_SYSCALL_STOP_PENDING : HAL_SYSCALL_STOP};
@@ -112,6 +110,37 @@ __attribute__((noinline)) static struct hal_syscall_result syscall_stop(int64_t 
 static struct hal_syscall_result syscall_fast(uint64_t num, const uint64_t args[8], uintptr_t pc) {
     int64_t r = syscall_dispatch(current_thread(), num, args, pc);
     if (unlikely(sched_attention())) return syscall_stop(r);
+    DEBUG_ASSERT(r != SYS_BLOCKED && !current_thread()->policy_exception && sched_may_return(sched_current()));
+    return (struct hal_syscall_result){r, HAL_SYSCALL_RETURN};
+}
+
+// The fast entry with several CPUs (hal_set_syscall_handler_smp; docs/smp.md): called without
+// the kernel lock. A call with a path for the shared hold (syscalls.def `shared`) takes the
+// lock shared and tries it; that path takes the exclusive hold itself when it declines
+// (syscall_table.c: d_NAME_shared). Any other call runs under the exclusive hold. The stop
+// path needs the exclusive hold.
+static struct hal_syscall_result syscall_fast_smp(uint64_t num, const uint64_t args[8], uintptr_t pc) {
+    int64_t (*shared)(const uint64_t *) = num < ZX_SYS_COUNT ? syscall_fns_shared[num] : NULL;
+    int64_t r;
+    if (shared) {
+        hal_kernel_lock_shared();
+        struct thread *t = current_thread();
+        const struct vm_aspace *as = t->proc->as;
+        if (unlikely(pc < as->vdso_base || pc >= as->vdso_end)) {
+            hal_kernel_lock();
+            return syscall_stop(syscall_outside_vdso(pc));
+        }
+        t->syscalls++;
+        t->syscall_num = num;
+        r = shared(args);
+    } else {
+        hal_kernel_lock();
+        r = syscall_dispatch(current_thread(), num, args, pc);
+    }
+    if (unlikely(sched_attention())) {
+        hal_kernel_lock();
+        return syscall_stop(r);
+    }
     DEBUG_ASSERT(r != SYS_BLOCKED && !current_thread()->policy_exception && sched_may_return(sched_current()));
     return (struct hal_syscall_result){r, HAL_SYSCALL_RETURN};
 }
@@ -202,8 +231,8 @@ static zx_status_t resolve_user_fault(uintptr_t addr, unsigned fault_flags) {
         // in a continuation the record goes stale (the next syscall's number differs) and
         // the copy just fails.
         struct thread *t = current_thread();
-        if (!t->pager_fault_addr || t->pager_fault_seq != syscall_count) {
-            t->pager_fault_seq = syscall_count;
+        if (!t->pager_fault_addr || t->pager_fault_seq != t->syscalls) {
+            t->pager_fault_seq = t->syscalls;
             t->pager_fault_addr = addr;
             t->pager_fault_write = fault_flags & HAL_FAULT_WRITE;
             sched_request_attention();  // the syscall fast path must stop: syscall_stop
@@ -239,6 +268,7 @@ static const struct task_ops thread_task_ops = {
 void dispatch_global_init(void) {
     sched_set_task_ops(&thread_task_ops);
     hal_set_syscall_handler(syscall_fast);
+    hal_set_syscall_handler_smp(syscall_fast_smp);
     user_copy_set_fault_handler(resolve_user_fault);
 }
 KERNEL_INIT(dispatch_global_init, INIT_LEVEL_SYSCALLS);

@@ -71,7 +71,7 @@ RIGHTS = {
     "INSPECT", "MANAGE_JOB", "MANAGE_PROCESS", "MANAGE_THREAD", "APPLY_PROFILE",
     "MANAGE_SOCKET", "OP_CHILDREN", "RESIZE", "ATTACH_VMO", "MANAGE_VMO",
 }
-ATTRIBUTES = {"blocking", "noreturn", "vdsocall", "test", "const", "wrapped", "fast"}
+ATTRIBUTES = {"blocking", "noreturn", "vdsocall", "test", "const", "wrapped", "fast", "shared"}
 
 C_KEYWORDS = {
     "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else",
@@ -371,8 +371,9 @@ def parse_line(line):
 
 def check_syscall(sc):
     a = sc.attrs
-    if "fast" in a and (sc.is_vdsocall or any(x.is_release for x in sc.args)):
-        raise DefError("'fast' needs a kernel entry whose decoder consumes no handle")
+    for attr in ("fast", "shared"):
+        if attr in a and (sc.is_vdsocall or any(x.is_release for x in sc.args)):
+            raise DefError("'%s' needs a kernel entry whose decoder consumes no handle" % attr)
     for arg in sc.args:
         if arg.rights_arg:
             others = [x for x in sc.args if x.name == arg.rights_arg]
@@ -531,8 +532,10 @@ def gen_sys_decls_h(calls):
         if notes:
             out.append("//   [%s]\n" % ", ".join(notes))
         out.append("int64_t sys_%s(%s);\n" % (sc.name, sc.kernel_params()))
-        if "fast" in sc.attrs:
-            out.append("int64_t sys_%s_fast(%s);  // or SYSCALL_FAST_FALLBACK\n" % (sc.name, sc.kernel_params()))
+        for attr in ("fast", "shared"):
+            if attr in sc.attrs:
+                out.append("int64_t sys_%s_%s(%s);  // or SYSCALL_FAST_FALLBACK\n"
+                           % (sc.name, attr, sc.kernel_params()))
         out.append("\n")
     return guard("ZC_GEN_SYSCALLS_SYS_DECLS_H", "".join(out),
                  "Kernel handlers: one sys_NAME per kernel-entry syscall.")
@@ -556,7 +559,10 @@ def gen_syscall_table_h(calls):
         "// Indexed by ZX_SYS_NAME.\n"
         "extern const struct syscall_entry syscall_table[ZX_SYS_COUNT];\n"
         "// The same decoders alone, for the dispatch: one load per call.\n"
-        "extern int64_t (*const syscall_fns[ZX_SYS_COUNT])(const uint64_t *args);\n" % MAX_ARGS)
+        "extern int64_t (*const syscall_fns[ZX_SYS_COUNT])(const uint64_t *args);\n"
+        "// With several CPUs: the decoders of the calls with a path for the kernel lock's shared\n"
+        "// hold (syscalls.def `shared`), NULL for the others.\n"
+        "extern int64_t (*const syscall_fns_shared[ZX_SYS_COUNT])(const uint64_t *args);\n" % MAX_ARGS)
     return guard("ZC_GEN_SYSCALLS_SYSCALL_TABLE_H", body, "The kernel's syscall dispatch table.")
 
 
@@ -631,6 +637,7 @@ def gen_sys_table_c(calls):
             out.append(IND + "int64_t r = " + call_line("sys_%s_fast(" % sc.name, args, 12))
             out.append(IND + "if (__builtin_expect(r != SYSCALL_FAST_FALLBACK, 1)) return r;\n")
             out.append(IND + "return d_%s_general(a);\n}\n\n" % sc.name)
+            gen_shared_decoder(out, sc, args)
             continue
         lead = "int64_t r = " if consumed else "return "
         out.append(IND + lead + call_line("sys_%s(" % sc.name, args, len(lead)))
@@ -639,6 +646,7 @@ def gen_sys_table_c(calls):
                 out.append(IND + "consumed_drop(&c%d);\n" % i)
             out.append(IND + "return r;\n")
         out.append("}\n\n")
+        gen_shared_decoder(out, sc, args)
     out.append("const struct syscall_entry syscall_table[ZX_SYS_COUNT] = {\n")
     for sc in kern:
         out.append(IND + "[ZX_SYS_%s] = {\"%s\", d_%s, %d, %s},\n"
@@ -647,8 +655,25 @@ def gen_sys_table_c(calls):
     out.append("int64_t (*const syscall_fns[ZX_SYS_COUNT])(const uint64_t *args) = {\n")
     for sc in kern:
         out.append(IND + "[ZX_SYS_%s] = d_%s,\n" % (sc.name, sc.name))
+    out.append("};\n\n")
+    out.append("int64_t (*const syscall_fns_shared[ZX_SYS_COUNT])(const uint64_t *args) = {\n")
+    for sc in kern:
+        if "shared" in sc.attrs:
+            out.append(IND + "[ZX_SYS_%s] = d_%s_shared,\n" % (sc.name, sc.name))
     out.append("};\n")
     return "".join(out)
+
+
+def gen_shared_decoder(out, sc, args):
+    """d_NAME_shared for a `shared` call: sys_NAME_shared under the shared hold; when it declines,
+    the exclusive hold and the ordinary decoder (the general one of a `fast` call)."""
+    if "shared" not in sc.attrs:
+        return
+    out.append("static int64_t d_%s_shared(const uint64_t *a) {\n" % sc.name)
+    out.append(IND + "int64_t r = " + call_line("sys_%s_shared(" % sc.name, args, 12))
+    out.append(IND + "if (__builtin_expect(r != SYSCALL_FAST_FALLBACK, 1)) return r;\n")
+    out.append(IND + "hal_kernel_lock();\n")
+    out.append(IND + "return d_%s%s(a);\n}\n\n" % (sc.name, "_general" if "fast" in sc.attrs else ""))
 
 
 # ---- Handle lookups (sys_lookups.h) ------------------------------------------------------------
@@ -745,20 +770,23 @@ def gen_lookups(sc):
                               params + ["%s **out" % ct, "zx_rights_t *have"], body))
         out.append(c_function("static inline zx_status_t %s" % name, params + ["%s **out" % ct],
                               ["return %s_rights(%s, out, NULL);" % (name, ", ".join(pnames))]))
-        if "fast" in sc.attrs and arg.spec and len(types) == 1 and not arg.rights_arg and not arg.optional:
+        if (({"fast", "shared"} & sc.attrs) and arg.spec and len(types) <= 1 and not arg.rights_arg
+                and not arg.optional):
             out.append(gen_fast_lookup(sc, arg, ct))
     return "".join(out)
 
 
 def gen_fast_lookup(sc, arg, ct):
-    """fast_lookup_CALL_ARG(h) for sys_CALL_fast: the object when the lookup would succeed, with no
-    reference taken (nothing in a fast path can close a handle), else NULL."""
+    """fast_lookup_CALL_ARG(h) for sys_CALL_fast and sys_CALL_shared: the object when the lookup
+    would succeed, with no reference taken (nothing in those paths can close a handle), else NULL."""
     types, rights, _ = arg.handle
     r = " | ".join("ZX_RIGHT_" + x for x in rights) or "0"
-    cond = "!s || s->obj->type != ZX_OBJ_TYPE_%s || (s->rights & (%s)) != (%s)" % (
-        OBJ_TYPES[types[0]], r, r)
-    return ("// %s: %s; for sys_%s_fast (no reference taken; NULL: the general path decides)\n"
-            % (sc.name, arg.handle_desc(), sc.name) +
+    cond = "!s || (s->rights & (%s)) != (%s)" % (r, r)
+    if types:
+        cond = "!s || s->obj->type != ZX_OBJ_TYPE_%s || (s->rights & (%s)) != (%s)" % (
+            OBJ_TYPES[types[0]], r, r)
+    return ("// %s: %s; for its fast paths (no reference taken; NULL: the general path decides)\n"
+            % (sc.name, arg.handle_desc()) +
             c_function("static inline %s *fast_lookup_%s_%s" % (ct, sc.name, arg.name), ["zx_handle_t h"],
                        ["struct handle_slot *s = handle_slot_of(cur_handles(), h);",
                         "if (__builtin_expect(%s, 0)) return NULL;" % cond,

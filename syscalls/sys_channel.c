@@ -375,7 +375,7 @@ __attribute__((always_inline)) static inline int64_t read_fast(zx_handle_t handl
                                                                uint32_t num_bytes, uint32_t num_handles,
                                                                user_out_opt_ptr actual_bytes,
                                                                user_out_opt_ptr actual_handles,
-                                                               const uint32_t max_handles) {
+                                                               const uint32_t max_handles, const bool shared) {
     if (unlikely(options != 0)) return FAST_FALLBACK;
     struct handle_table *ht = cur_handles();
     struct channel *ch = fast_lookup_channel_read_handle(handle);
@@ -383,6 +383,7 @@ __attribute__((always_inline)) static inline int64_t read_fast(zx_handle_t handl
     struct message *m = container_of(ch->messages.next, struct message, link);
     uint32_t nh = m->num_handles;
     if (unlikely(m->num_bytes > num_bytes || nh > num_handles || nh > max_handles)) return FAST_FALLBACK;
+    if (shared && unlikely(!m->small || ch->spare)) return FAST_FALLBACK;  // it would be freed: a heap call
     uintptr_t fault;
     if (actual_bytes.addr &&
         unlikely(hal_copy_to_user(actual_bytes.addr, &m->num_bytes, sizeof(uint32_t), &fault) != ZX_OK))
@@ -430,16 +431,45 @@ __attribute__((always_inline)) inline int64_t sys_channel_read_fast(zx_handle_t 
                                                                   uint32_t num_bytes, uint32_t num_handles,
                                                                   user_out_opt_ptr actual_bytes,
                                                                   user_out_opt_ptr actual_handles) {
-    return read_fast(handle, options, bytes, handles, num_bytes, num_handles, actual_bytes, actual_handles, 0);
+    return read_fast(handle, options, bytes, handles, num_bytes, num_handles, actual_bytes, actual_handles, 0, false);
 }
 
 int64_t sys_channel_read(zx_handle_t handle, uint32_t options, user_out_ptr bytes, user_out_ptr handles,
                          uint32_t num_bytes, uint32_t num_handles, user_out_opt_ptr actual_bytes,
                          user_out_opt_ptr actual_handles) {
     int64_t st = read_fast(handle, options, bytes, handles, num_bytes, num_handles, actual_bytes, actual_handles,
-                           MSG_SMALL_HANDLES);
+                           MSG_SMALL_HANDLES, false);
     if (likely(st != FAST_FALLBACK)) return st;
     return do_read(handle, options, bytes, handles, num_bytes, num_handles, actual_bytes, actual_handles, false);
+}
+
+// Under the kernel lock's shared hold (docs/smp.md): the decoders' fast paths (no handles, no
+// call) under the channel pair's lock, for channels nothing observes (telling observers is a
+// call: the general path does it under the exclusive hold).
+int64_t sys_channel_write_shared(zx_handle_t handle, uint32_t options, user_in_ptr bytes, uint32_t num_bytes,
+                                 user_in_ptr handles, uint32_t num_handles) {
+    struct channel *ch = fast_lookup_channel_write_handle(handle);
+    if (unlikely(!ch || !ch->obj.peer)) return FAST_FALLBACK;
+    struct spinlock *l = ch->obj.lock;  // the pair's: the peer's too
+    spin_lock(l);
+    int64_t st = FAST_FALLBACK;
+    if (likely(!kobj_observed(ch->obj.peer))) st = write_fast(handle, options, bytes, num_bytes, handles, num_handles, 0);
+    spin_unlock(l);
+    return st;
+}
+
+int64_t sys_channel_read_shared(zx_handle_t handle, uint32_t options, user_out_ptr bytes, user_out_ptr handles,
+                                uint32_t num_bytes, uint32_t num_handles, user_out_opt_ptr actual_bytes,
+                                user_out_opt_ptr actual_handles) {
+    struct channel *ch = fast_lookup_channel_read_handle(handle);
+    if (unlikely(!ch)) return FAST_FALLBACK;
+    struct spinlock *l = ch->obj.lock;
+    spin_lock(l);
+    int64_t st = FAST_FALLBACK;
+    if (likely(!kobj_observed(&ch->obj)))
+        st = read_fast(handle, options, bytes, handles, num_bytes, num_handles, actual_bytes, actual_handles, 0, true);
+    spin_unlock(l);
+    return st;
 }
 
 // zx_status_t zx_channel_read_etc(zx_handle_t handle, uint32_t options, void* bytes,

@@ -213,6 +213,19 @@ int64_t sys_object_signal(zx_handle_t handle, uint32_t clear_mask, uint32_t set_
     return st;
 }
 
+// Under the kernel lock's shared hold (docs/smp.md): a valid change to an object nothing
+// observes, under the object's lock.
+int64_t sys_object_signal_shared(zx_handle_t handle, uint32_t clear_mask, uint32_t set_mask) {
+    struct kobj *obj = fast_lookup_object_signal_handle(handle);
+    if (unlikely(!obj || ((clear_mask | set_mask) & ~user_settable(obj->type)))) return SYSCALL_FAST_FALLBACK;
+    struct spinlock *l = obj->lock;
+    spin_lock(l);
+    bool observed = kobj_observed(obj);
+    if (likely(!observed)) kobj_signal_update_locked(obj, clear_mask, set_mask);
+    spin_unlock(l);
+    return observed ? SYSCALL_FAST_FALLBACK : ZX_OK;
+}
+
 // zx_status_t zx_object_signal_peer(zx_handle_t handle, uint32_t clear_mask, uint32_t set_mask);
 int64_t sys_object_signal_peer(zx_handle_t handle, uint32_t clear_mask, uint32_t set_mask) {
     struct kobj *obj;

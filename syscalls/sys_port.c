@@ -70,6 +70,39 @@ __attribute__((always_inline)) inline int64_t sys_port_wait_fast(zx_handle_t han
     return ZX_OK;
 }
 
+// Under the kernel lock's shared hold (docs/smp.md): the same under the port's lock, when no
+// waiter is to be woken and no wait would block (both need the exclusive hold).
+int64_t sys_port_queue_shared(zx_handle_t handle, user_in_ptr packet) {
+    struct port *p = fast_lookup_port_queue_handle(handle);
+    if (unlikely(!p)) return SYSCALL_FAST_FALLBACK;
+    spin_lock(p->obj.lock);
+    struct port_packet *pp = port_fast_has_waiters(p) ? NULL : port_fast_spare(p);
+    uintptr_t fault;
+    int64_t st = SYSCALL_FAST_FALLBACK;
+    if (likely(pp && hal_copy_from_user(&pp->pkt, packet.addr, sizeof(pp->pkt), &fault) == ZX_OK)) {
+        port_fast_queue(p, pp);
+        st = ZX_OK;
+    }
+    spin_unlock(p->obj.lock);
+    return st;
+}
+
+int64_t sys_port_wait_shared(zx_handle_t handle, zx_time_t deadline, user_out_ptr packet) {
+    (void)deadline;  // a wait that would block goes to the general path
+    struct port *p = fast_lookup_port_wait_handle(handle);
+    if (unlikely(!p)) return SYSCALL_FAST_FALLBACK;
+    spin_lock(p->obj.lock);
+    struct port_packet *pp = port_fast_first(p);
+    uintptr_t fault;
+    int64_t st = SYSCALL_FAST_FALLBACK;
+    if (likely(pp && hal_copy_to_user(packet.addr, &pp->pkt, sizeof(pp->pkt), &fault) == ZX_OK)) {
+        port_fast_take(p, pp);
+        st = ZX_OK;
+    }
+    spin_unlock(p->obj.lock);
+    return st;
+}
+
 // zx_status_t zx_port_queue(zx_handle_t handle, const zx_port_packet_t* packet);
 int64_t sys_port_queue(zx_handle_t handle, user_in_ptr packet) {
     struct port *p;

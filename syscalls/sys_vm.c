@@ -62,6 +62,15 @@ int64_t sys_vmo_read(zx_handle_t handle, user_out_ptr buffer, uint64_t offset, s
     return st;
 }
 
+// Under the kernel lock's shared hold (docs/smp.md): a read of pages the VMO owns, into user
+// memory that is present (vmo_read_user_shared). A user buffer it declines may have been
+// written in part: the general path writes it again.
+int64_t sys_vmo_read_shared(zx_handle_t handle, user_out_ptr buffer, uint64_t offset, size_t buffer_size) {
+    struct vmo *v = fast_lookup_vmo_read_handle(handle);
+    if (unlikely(!v || !vmo_read_user_shared(v, buffer, offset, buffer_size))) return SYSCALL_FAST_FALLBACK;
+    return ZX_OK;
+}
+
 // zx_status_t zx_vmo_write(zx_handle_t handle, const void* buffer, uint64_t offset, size_t buffer_size);
 int64_t sys_vmo_write(zx_handle_t handle, user_in_ptr buffer, uint64_t offset, size_t buffer_size) {
     struct vmo *v;

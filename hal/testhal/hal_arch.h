@@ -44,4 +44,7 @@ extern uintptr_t hal_one_cpu_words[HAL_CPU_WORDS];
 static inline uintptr_t hal_cpu_word(unsigned i) { return hal_one_cpu_words[i]; }
 static inline void hal_cpu_word_set(unsigned i, uintptr_t v) { hal_one_cpu_words[i] = v; }
 
+// A spin-wait's turn (kernel/spinlock.h).
+static inline void hal_cpu_relax(void) { __asm__ volatile("" ::: "memory"); }
+
 #endif

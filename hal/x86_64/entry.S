@@ -19,6 +19,7 @@
 #define PERCPU_UCTX_TOP   %gs:16
 #define PERCPU_RECOVER_RIP %gs:24
 #define PERCPU_RECOVER_RSP %gs:32
+#define PERCPU_LOCK_SHARED %gs:88  // x86.h: X86_PERCPU_LOCK_SHARED
 #define MSR_GS_BASE       0xc0000101
 
 #define UCTX_VECTOR       (15*8)
@@ -141,9 +142,10 @@ paranoid_trap:
 #define FAST_RFLAGS 72
 #define FAST_RIP  80
 // Two copies of the entry: x86_syscall_entry for one CPU, x86_syscall_entry_smp (MSR_LSTAR
-// once other CPUs run the executor, smp.c) which takes the kernel lock once the arguments are
-// saved and drops it before the registers come back. The stop path keeps the lock: the
-// executor goes on with it.
+// once other CPUs run the executor, smp.c), whose handler (hal_set_syscall_handler_smp) takes
+// the kernel lock, shared or exclusive, and which drops the hold before the registers come
+// back. The stop path keeps the lock (exclusive, as the handler leaves it): the executor goes
+// on with it.
 .macro SYSCALL_ENTRY smp
     swapgs
     mov %rsp, PERCPU_USER_RSP
@@ -160,20 +162,26 @@ paranoid_trap:
     push %rsi
     push %rdi
 .if \smp
-    call x86_kernel_lock
-    mov FAST_NUM(%rsp), %rdi     // num
+    mov %rax, %rdi               // num
     mov %rsp, %rsi               // args
-    mov FAST_RIP(%rsp), %rdx     // pc
+    mov %rcx, %rdx               // pc
+    call *x86_syscall_handler_smp(%rip)
 .else
     mov %rax, %rdi               // num
     mov %rsp, %rsi               // args
     mov %rcx, %rdx               // pc
-.endif
     call *x86_syscall_handler(%rip)
+.endif
     test %rdx, %rdx              // HAL_SYSCALL_RETURN?
     jnz syscall_stop
 .if \smp
-    movl $0, x86_kernel_lock_word(%rip)  // x86_kernel_unlock: a store releases on x86
+    // x86_kernel_unlock (a store releases on x86): the shared hold, else the exclusive one.
+    cmpl $0, PERCPU_LOCK_SHARED
+    je 1f
+    movl $0, PERCPU_LOCK_SHARED
+    jmp 2f
+1:  movl $0, x86_kernel_lock_word(%rip)
+2:
 .endif
     pop %rdi
     pop %rsi

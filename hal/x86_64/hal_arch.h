@@ -49,4 +49,7 @@ static inline void hal_cpu_word_set(unsigned i, uintptr_t v) {
     __asm__ volatile("mov %1, %%gs:%c2" : "+m"(hal_x86_kwords) : "r"(v), "i"(HAL_X86_PERCPU_KWORDS + 8 * i));
 }
 
+// A spin-wait's turn (kernel/spinlock.h).
+static inline void hal_cpu_relax(void) { __asm__ volatile("pause" ::: "memory"); }
+
 #endif

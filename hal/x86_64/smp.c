@@ -165,15 +165,27 @@ void x86_ap_main(unsigned cpu) {
 
 // ---- the kernel lock ----
 //
-// One lock for all kernel code (the first step of docs/smp.md): a CPU takes it on every way
-// into the kernel from user mode (the syscall entry, a trap or interrupt: hal_context_run) and
-// from hal_idle, and drops it on every way out. Interrupts are off in the kernel, so a CPU that
-// waits for the lock opens them for an instant on each turn: the IPIs a lock holder waits on
-// (TLB shootdown) are always taken, and their handlers (x86_irq) need no lock. The timer's
-// kernel work waits for the lock (timer_pending).
+// A reader/writer lock for all kernel code (docs/smp.md, "The kernel lock"), shaped as a big
+// reader lock: a shared holder writes only its own CPU's flag (lock_shared), so shared
+// holders on different CPUs share no cache line; the exclusive holder owns
+// x86_kernel_lock_word and waits until no CPU holds it shared.
+//
+// The HAL takes it exclusively on every way into the kernel from user mode (a trap or
+// interrupt: hal_context_run) and from hal_idle, and drops it on every way out. The syscall
+// entry leaves the choice to the syscall handler (hal_kernel_lock, hal_kernel_lock_shared)
+// and drops whichever it holds. Interrupts are off in the kernel, so a CPU that waits for the
+// lock opens them for an instant on each turn: the IPIs a lock holder waits on (TLB
+// shootdown) are always taken, and their handlers (x86_irq) need no lock. The timer's kernel
+// work waits for an exclusive hold (timer_pending).
+//
+// Ordering: a shared holder sets its flag and then reads the word; the exclusive one sets the
+// word and then reads the flags; each with a locked instruction (a full barrier) between its
+// write and its read, so at least one of two racing CPUs sees the other and backs off (the
+// shared one: it clears its flag and waits for the word to be free).
 bool x86_smp;  // other CPUs run the executor: the lock is in use
-uint32_t x86_kernel_lock_word;  // 0 free, else the holder's number + 1 (entry.S frees it too)
+uint32_t x86_kernel_lock_word;  // 0 free, else the exclusive holder's number + 1
 char hal_x86_kwords;  // hal_arch.h: the dummy the per-CPU words' accesses name
+_Static_assert(offsetof(struct x86_percpu, lock_shared) == X86_PERCPU_LOCK_SHARED, "entry.S");
 
 static void irq_work(struct x86_percpu *c) {
     if (c->timer_pending) {
@@ -182,30 +194,70 @@ static void irq_work(struct x86_percpu *c) {
     }
 }
 
+// One turn of a wait for the lock. An interrupt may come in after the nop. (The jump ends a
+// translated block, so that QEMU TCG, which looks for interrupts between blocks, takes it too.)
+static inline void lock_wait_turn(void) { __asm__ volatile("sti; nop; jmp 1f; 1: pause; cli" ::: "memory"); }
+
+static bool held_exclusive(const struct x86_percpu *c) {
+    return __atomic_load_n(&x86_kernel_lock_word, __ATOMIC_RELAXED) == c->cpu + 1;
+}
+
 void x86_kernel_lock(void) {
     struct x86_percpu *c = x86_this_cpu();
     if (x86_smp) {
         uint32_t want = c->cpu + 1;
-        DEBUG_ASSERT(__atomic_load_n(&x86_kernel_lock_word, __ATOMIC_RELAXED) != want);
+        DEBUG_ASSERT(!held_exclusive(c) && !c->lock_shared);
         for (;;) {
             uint32_t free = 0;
             if (__atomic_load_n(&x86_kernel_lock_word, __ATOMIC_RELAXED) == 0 &&
-                __atomic_compare_exchange_n(&x86_kernel_lock_word, &free, want, false, __ATOMIC_ACQUIRE,
+                __atomic_compare_exchange_n(&x86_kernel_lock_word, &free, want, false, __ATOMIC_SEQ_CST,
                                             __ATOMIC_RELAXED))
                 break;
-            // An interrupt may come in after the nop. (The jump ends a translated block, so that
-            // QEMU TCG, which looks for interrupts between blocks, takes it too.)
-            __asm__ volatile("sti; nop; jmp 1f; 1: pause; cli" ::: "memory");
+            lock_wait_turn();
         }
+        // The shared holders finish their calls (they wait for nothing this CPU holds).
+        for (unsigned cpu = 0; cpu < cpus_online; cpu++)
+            while (__atomic_load_n(&x86_percpu[cpu].lock_shared, __ATOMIC_ACQUIRE)) lock_wait_turn();
     }
     irq_work(c);
 }
 
 void x86_kernel_unlock(void) {
     if (!x86_smp) return;
-    DEBUG_ASSERT(__atomic_load_n(&x86_kernel_lock_word, __ATOMIC_RELAXED) == x86_this_cpu()->cpu + 1);
+    struct x86_percpu *c = x86_this_cpu();
+    if (c->lock_shared) {
+        __atomic_store_n(&c->lock_shared, 0, __ATOMIC_RELEASE);
+        return;
+    }
+    DEBUG_ASSERT(held_exclusive(c));
     __atomic_store_n(&x86_kernel_lock_word, 0, __ATOMIC_RELEASE);
 }
+
+void hal_kernel_lock(void) {
+    if (!x86_smp) return;
+    struct x86_percpu *c = x86_this_cpu();
+    if (c->lock_shared) __atomic_store_n(&c->lock_shared, 0, __ATOMIC_RELEASE);
+    else if (held_exclusive(c)) return;
+    x86_kernel_lock();
+}
+
+void hal_kernel_lock_shared(void) {
+    if (!x86_smp) return;
+    struct x86_percpu *c = x86_this_cpu();
+    DEBUG_ASSERT(!held_exclusive(c) && !c->lock_shared);
+    if (unlikely(c->timer_pending)) {  // its work needs the exclusive hold
+        x86_kernel_lock();
+        return;
+    }
+    for (;;) {
+        __atomic_exchange_n(&c->lock_shared, 1, __ATOMIC_SEQ_CST);
+        if (likely(__atomic_load_n(&x86_kernel_lock_word, __ATOMIC_SEQ_CST) == 0)) return;
+        __atomic_store_n(&c->lock_shared, 0, __ATOMIC_RELEASE);
+        while (__atomic_load_n(&x86_kernel_lock_word, __ATOMIC_RELAXED)) lock_wait_turn();
+    }
+}
+
+bool hal_kernel_lock_exclusive(void) { return !x86_smp || held_exclusive(x86_this_cpu()); }
 
 // The part of an interrupt that needs no lock, wherever it was taken.
 void x86_irq(uint64_t vector) {

@@ -121,9 +121,10 @@ static bool syscall_left_in_user_mode(const struct hal_uctx *u) {
     return true;
 }
 
-hal_syscall_fn x86_syscall_handler;  // entry.S calls it
+hal_syscall_fn x86_syscall_handler, x86_syscall_handler_smp;  // entry.S calls them
 
 void hal_set_syscall_handler(hal_syscall_fn fn) { x86_syscall_handler = fn; }
+void hal_set_syscall_handler_smp(hal_syscall_fn fn) { x86_syscall_handler_smp = fn; }
 
 void hal_context_run(struct hal_uctx *u, struct hal_trap *trap) {
     DEBUG_ASSERT(x86_syscall_handler);

@@ -127,6 +127,7 @@ struct x86_percpu {
     uint32_t cpu;             // 56: its logical number (hal_cpu_id)
     uint32_t apic_id;         // its local APIC's id (from the MADT)
     uintptr_t kwords[HAL_CPU_WORDS];  // 64: the kernel's per-CPU words (hal_cpu_word)
+    uint32_t lock_shared;     // 88: holds the kernel lock shared (smp.c; entry.S drops it)
     uint32_t online;          // set (release) by the CPU once it is up and idling
     uint32_t gs_cpu;          // hal_cpu_id() as the CPU read it through %gs at bring-up
     uint64_t ipis;            // X86_VEC_IPI interrupts taken (written by this CPU only)
@@ -150,6 +151,7 @@ struct x86_percpu {
 extern struct x86_percpu x86_percpu[X86_MAX_CPUS];
 #define X86_PERCPU_SELF 48
 #define X86_PERCPU_CPU  56
+#define X86_PERCPU_LOCK_SHARED 88
 
 // The running CPU's block. Kernel code runs on one CPU from entry to exit (no preemption in
 // the kernel), so the compiler may keep the pointer for the whole function (no `volatile`).
@@ -200,9 +202,9 @@ extern bool x86_tramp_page_ram; // start.c: X86_TRAMP_PA lies in RAM the firmwar
 bool x86_cmdline_uint(const char *key, unsigned *out);
 void x86_smp_init(void);
 void x86_send_ipi(unsigned cpu, uint8_t vector);
-// The kernel lock (smp.c): kernel code runs on one CPU at a time. Taken on every way into the
-// kernel from user mode or idle, dropped on every way out; no-ops until other CPUs run the
-// executor (x86_smp). x86_kernel_lock also runs the timer work interrupts left pending.
+// The kernel lock (smp.c; hal.h): x86_kernel_lock takes it exclusively from no hold, and runs
+// the timer work interrupts left pending; x86_kernel_unlock drops the hold this CPU has. Both
+// are no-ops until other CPUs run the executor (x86_smp).
 extern bool x86_smp;
 void x86_kernel_lock(void);
 void x86_kernel_unlock(void);

@@ -32,7 +32,7 @@
 #include "lbench.h"
 
 // Operations per worker and run: the same as zc's (microbenchmarks/zircon/smp.c).
-#define SMP_SCALE_OPS 200u
+#define SMP_SCALE_OPS 2000u
 #define SMP_MAX_THREADS 8u
 
 static long futex(atomic_int *f, int op, int val) {

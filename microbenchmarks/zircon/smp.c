@@ -29,7 +29,7 @@
 
 // Operations per worker and run. The same on Linux (microbenchmarks/linux/bench_smp.c) and in
 // the harness (harness/smpreport.py SCALE_OPS), which checks that the two agree.
-#define SMP_SCALE_OPS 200u
+#define SMP_SCALE_OPS 2000u
 #define SMP_MAX_THREADS 8u
 #define SMP_STACK_SIZE (64u * 1024u)
 
