@@ -42,3 +42,28 @@ $(KERNEL_ELF): $(KERNEL_OBJS) $(LIBC_OPT_KERNEL_OBJS) hal/x86_64/kernel.ld
 
 ALL_TARGETS += $(KERNEL_ELF)
 -include $(KERNEL_OBJS:.o=.d)
+
+# The same kernel with its debug assertions (ZC_DEBUG: DEBUG_ASSERT, spin_assert_held): make
+# test runs the SMP stress suite on it (tests/harness/test_smp.py).
+KERNEL_DEBUG_ELF := $(BUILD)/kernel-debug/zc.elf
+KERNEL_DEBUG_OBJS := $(KERNEL_OBJS:$(BUILD)/kernel/%=$(BUILD)/kernel-debug/%)
+$(KERNEL_DEBUG_OBJS): kernel/build.mk
+$(KERNEL_C_SRCS:%.c=$(BUILD)/kernel-debug/%.o): | $(SYSCALLS_GEN_HDRS)
+$(BUILD)/kernel-debug/%.o: %.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(KERNEL_CFLAGS) -DZC_DEBUG -MMD -MP -c $< -o $@
+$(BUILD)/kernel-debug/%.o: %.S
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(KERNEL_CFLAGS) -DZC_DEBUG -MMD -MP -c $< -o $@
+$(BUILD)/kernel-debug/gen/sys_table.o: $(SYSCALLS_TABLE_SRC) $(SYSCALLS_GEN_HDRS)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(KERNEL_CFLAGS) -DZC_DEBUG -MMD -MP -c $< -o $@
+$(BUILD)/kernel-debug/embed.o: $(BUILD)/kernel/embed.o
+	@mkdir -p $(@D)
+	$(Q)cp $< $@
+$(KERNEL_DEBUG_ELF): $(KERNEL_DEBUG_OBJS) $(LIBC_OPT_KERNEL_OBJS) hal/x86_64/kernel.ld
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(KERNEL_CFLAGS) -nostdlib -static -Wl,-z,max-page-size=4096 -Wl,-z,noexecstack \
+	    -Wl,--build-id=none -T hal/x86_64/kernel.ld -o $@ $(KERNEL_DEBUG_OBJS) $(LIBC_OPT_KERNEL_OBJS)
+	@echo "  KERNEL  $@"
+-include $(KERNEL_DEBUG_OBJS:.o=.d)

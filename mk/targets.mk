@@ -45,7 +45,7 @@ endif
 # The Linux peer's initramfs is built for the one harness test that boots it.
 # Every in-guest suite also runs on the hosted backend, plain and under ASan+UBSan (modes
 # hosted, hosted-asan in the summary).
-test: all $(HOST_TESTS) $(LINUX_INITRAMFS) $(HOSTED_BIN) $(HOSTED_ASAN_BIN) | $(SETUP_STAMP)
+test: all $(KERNEL_DEBUG_ELF) $(HOST_TESTS) $(LINUX_INITRAMFS) $(HOSTED_BIN) $(HOSTED_ASAN_BIN) | $(SETUP_STAMP)
 	$(Q)$(HARNESS) test $(HARNESS_MACHINE) --log-dir $(BUILD)/test-logs \
 		--suite $(QEMU_SUITES) --host-test $(HOST_TESTS) --pytest tests \
 		--hosted $(HOSTED_BIN) $(HOSTED_ASAN_BIN)

@@ -12,6 +12,7 @@ from harness import qemu
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ZC_KERNEL = os.path.join(ROOT, "build", "kernel", "zc.elf")
 ZC_INITRD = os.path.join(ROOT, "build", "bootfs.cpio")
+ZC_DEBUG_KERNEL = os.path.join(ROOT, "build", "kernel-debug", "zc.elf")  # ZC_DEBUG (kernel/build.mk)
 
 
 def test_smp_reaches_qemu():
@@ -104,10 +105,10 @@ def test_cpus_come_up_under_kvm():
 SMP_SUITES = ["bin/foundation-test", "bin/core-tests", "bin/core-tests-2", "bin/hostile-tests", "bin/smp-stress"]
 
 
-def _run_suites(run_harness, mode, n, suites, log_name):
+def _run_suites(run_harness, mode, n, suites, log_name, kernel=ZC_KERNEL):
     log_dir = os.path.join(ROOT, "build", "test-logs", log_name)
-    r = run_harness("test", "--mode", mode, "--smp", str(n), "--log-dir", log_dir,
-                    "--suite", *suites, timeout=600)
+    r = run_harness("test", "--kernel", kernel, "--initrd", ZC_INITRD, "--mode", mode, "--smp", str(n),
+                    "--log-dir", log_dir, "--suite", *suites, timeout=600)
     last = r.stdout.strip().splitlines()[-1] if r.stdout.strip() else ""
     counts = re.fullmatch(r"(\d+) passed, (\d+) failed", last)
     assert counts and int(counts.group(2)) == 0 and int(counts.group(1)) > 0, r.stdout[-3000:]
@@ -147,3 +148,17 @@ def test_suites_pass_with_two_cpus(run_harness):
     for suite in SMP_SUITES:
         with open(os.path.join(log_dir, os.path.basename(suite) + ".log"), errors="replace") as f:
             assert "zc: smp: 2 CPUs online (APIC ids 0,1)" in f.read(), suite
+
+
+# The debug kernel (DEBUG_ASSERT on: the kernel lock's and the object locks' assertions,
+# spin_assert_held, docs/smp.md "Locking") under every suite with two CPUs and the stress suite
+# with four: an assertion that fails panics the guest, and its suite fails.
+@pytest.mark.parametrize("n,suites", [(2, SMP_SUITES), (4, ["bin/smp-stress"])])
+def test_debug_kernel_keeps_its_lock_assertions(run_harness, n, suites):
+    if not (os.path.exists(ZC_DEBUG_KERNEL) and os.path.exists(ZC_INITRD)):
+        pytest.skip("the debug kernel is not built (make build/kernel-debug/zc.elf)")
+    log_dir = _run_suites(run_harness, "tcg", n, suites, f"smp{n}-debug", kernel=ZC_DEBUG_KERNEL)
+    for suite in suites:
+        with open(os.path.join(log_dir, os.path.basename(suite) + ".log"), errors="replace") as f:
+            log = f.read()
+        assert f"zc: smp: {n} CPUs online" in log and "ASSERT failed" not in log, suite
