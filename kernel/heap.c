@@ -30,7 +30,7 @@ struct big_hdr {
 };
 
 static const uint32_t class_sizes[] = {16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8160};
-static struct slab_cache classes[countof(class_sizes)];
+struct slab_cache kmalloc_classes[countof(class_sizes)];  // heap.h: kmalloc_class
 static uint64_t heap_pages;
 
 void slab_cache_init(struct slab_cache *c, const char *name, size_t obj_size) {
@@ -118,16 +118,13 @@ void slab_free(void *p) {
 
 void heap_init(void) {
     for (size_t i = 0; i < countof(class_sizes); i++)
-        slab_cache_init(&classes[i], "kmalloc", class_sizes[i]);
+        slab_cache_init(&kmalloc_classes[i], "kmalloc", class_sizes[i]);
 }
 
-void *kmalloc(size_t size) {
-    // Classes are powers of two from 16 to 4096, then 8160: pick by the highest bit.
-    if (likely(size <= 4096)) {
-        unsigned idx = size <= 16 ? 0 : 60u - (unsigned)__builtin_clzl(size - 1);
-        return slab_alloc(&classes[idx]);
-    }
-    if (size <= class_sizes[countof(class_sizes) - 1]) return slab_alloc(&classes[countof(class_sizes) - 1]);
+void *(kmalloc)(size_t size) {
+    // Classes are powers of two from 16 to 4096 (kmalloc_class), then 8160.
+    if (likely(size <= KMALLOC_SMALL_MAX)) return slab_alloc(&kmalloc_classes[kmalloc_class(size)]);
+    if (size <= class_sizes[countof(class_sizes) - 1]) return slab_alloc(&kmalloc_classes[countof(class_sizes) - 1]);
     if (size > (HAL_PAGE_SIZE << PMM_MAX_ORDER) - HDR_BYTES) return NULL;
     unsigned order = SLAB_ORDER;
     while ((HAL_PAGE_SIZE << order) < size + HDR_BYTES) {

@@ -23,7 +23,6 @@ void kobj_init(struct kobj *o, uint32_t type, const struct kobj_ops *ops) {
     o->peer = NULL;
     o->peer_koid = 0;
     o->own_lock = (struct spinlock)SPINLOCK_INIT;
-    o->lock = &o->own_lock;
     memset(o->name, 0, sizeof(o->name));
     o->reap_next = NULL;
     o->reap_kind = KOBJ_REAP_NONE;
@@ -111,7 +110,6 @@ void kobj_pair(struct kobj *a, struct kobj *b) {
     b->peer = a;
     a->peer_koid = b->koid;
     b->peer_koid = a->koid;
-    b->lock = a->lock;
     kobj_ref(a);
     kobj_ref(b);
 }
@@ -123,8 +121,6 @@ void kobj_unpair(struct kobj *o, zx_signals_t closed, zx_signals_t clear) {
     if (!peer) return;
     DEBUG_ASSERT(hal_kernel_lock_exclusive());  // no shared holder sees the lock change
     peer->peer = NULL;
-    peer->lock = &peer->own_lock;
-    o->lock = &o->own_lock;
     kobj_signal(peer, clear, closed);
     kobj_unref(peer);
     o->peer = NULL;

@@ -60,14 +60,19 @@ struct kobj {
     zx_koid_t peer_koid;         // ... and its koid, which outlives it (ZX_INFO_HANDLE_BASIC)
     struct kobj *reap_next;      // in the reaper's queue (see kobj_reap)
     uint8_t reap_kind;           // KOBJ_REAP_*: what the queue still has to do to it
-    // Under the kernel lock's shared hold (docs/smp.md), *lock guards the object's state
-    // (signals and the type's own fields). It is own_lock, or for peered objects one lock for
-    // both ends: the first end's while they are paired (kobj_pair, kobj_unpair). The pointer
-    // changes only under the exclusive hold.
-    struct spinlock *lock;
+    // Under the kernel lock's shared hold (docs/smp.md), kobj_lock(o) guards the object's
+    // state (signals and the type's own fields): own_lock, or one lock for both ends of a pair.
     struct spinlock own_lock;
     char name[ZX_MAX_NAME_LEN];
 };
+
+// The lock of o's state under the shared hold: its own, or while it has a peer the one of
+// the end at the lower address, so both ends name the same lock. The peer link changes only
+// under the exclusive hold, so a shared holder always finds the same lock.
+static inline struct spinlock *kobj_lock(struct kobj *o) {
+    struct kobj *p = o->peer;
+    return p && p < o ? &p->own_lock : &o->own_lock;
+}
 
 // A downcast's type check (debug builds: the host unit tests): to_vmo(o) and friends go
 // through it, so a wrong cast stops at once instead of corrupting memory.
@@ -85,7 +90,7 @@ void kobj_unpair(struct kobj *o, zx_signals_t closed, zx_signals_t clear);
 void kobj_kfree(struct kobj *o);
 
 // Links two freshly made objects as peers (each holds a reference on the other); they share
-// a's lock until kobj_unpair.
+// one lock (kobj_lock) until kobj_unpair.
 void kobj_pair(struct kobj *a, struct kobj *b);
 
 // Something waiting for signals on an object: a thread in wait_one/wait_many, a port.
@@ -141,7 +146,7 @@ static inline bool kobj_observed(const struct kobj *o) { return !list_empty(&o->
 // kobj_signal_update for a path under the shared hold (docs/smp.md): o's lock is held and
 // nothing observes o, so no one is to be told.
 static inline void kobj_signal_update_locked(struct kobj *o, zx_signals_t clear, zx_signals_t set) {
-    spin_assert_held(o->lock);
+    spin_assert_held(kobj_lock(o));
     DEBUG_ASSERT(!kobj_observed(o));
     o->signals = (o->signals & ~clear) | set;
 }

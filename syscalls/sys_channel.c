@@ -450,7 +450,7 @@ int64_t sys_channel_write_shared(zx_handle_t handle, uint32_t options, user_in_p
                                  user_in_ptr handles, uint32_t num_handles) {
     struct channel *ch = fast_lookup_channel_write_handle(handle);
     if (unlikely(!ch || !ch->obj.peer)) return FAST_FALLBACK;
-    struct spinlock *l = ch->obj.lock;  // the pair's: the peer's too
+    struct spinlock *l = kobj_lock(&ch->obj);  // the pair's: the peer's too
     spin_lock(l);
     int64_t st = FAST_FALLBACK;
     if (likely(!kobj_observed(ch->obj.peer))) st = write_fast(handle, options, bytes, num_bytes, handles, num_handles, 0);
@@ -463,7 +463,7 @@ int64_t sys_channel_read_shared(zx_handle_t handle, uint32_t options, user_out_p
                                 user_out_opt_ptr actual_handles) {
     struct channel *ch = fast_lookup_channel_read_handle(handle);
     if (unlikely(!ch)) return FAST_FALLBACK;
-    struct spinlock *l = ch->obj.lock;
+    struct spinlock *l = kobj_lock(&ch->obj);
     spin_lock(l);
     int64_t st = FAST_FALLBACK;
     if (likely(!kobj_observed(&ch->obj)))

@@ -218,7 +218,7 @@ int64_t sys_object_signal(zx_handle_t handle, uint32_t clear_mask, uint32_t set_
 int64_t sys_object_signal_shared(zx_handle_t handle, uint32_t clear_mask, uint32_t set_mask) {
     struct kobj *obj = fast_lookup_object_signal_handle(handle);
     if (unlikely(!obj || ((clear_mask | set_mask) & ~user_settable(obj->type)))) return SYSCALL_FAST_FALLBACK;
-    struct spinlock *l = obj->lock;
+    struct spinlock *l = kobj_lock(obj);
     spin_lock(l);
     bool observed = kobj_observed(obj);
     if (likely(!observed)) kobj_signal_update_locked(obj, clear_mask, set_mask);
