@@ -691,7 +691,8 @@ def report(zc_entries: Sequence[Entry], linux_entries: Sequence[Entry], mode: st
            verdict: dict, rows: Optional[List[dict]] = None,
            boots: Optional[Dict[str, Boots]] = None,
            mitigations: Optional[dict] = None,
-           kvm_unhealthy: Optional[str] = None, smp: int = 1) -> str:
+           kvm_unhealthy: Optional[str] = None, smp: int = 1,
+           smp_scale_ops: int = smpreport.SCALE_OPS) -> str:
     """The text report. `kvm_unhealthy`: why this kvm run's KVM is not a real one (its times
     then do not stand beside the 2020 KVM figures). `smp`: the guests' CPU count."""
     zc, linux = as_dict(zc_entries), as_dict(linux_entries)
@@ -797,7 +798,8 @@ def report(zc_entries: Sequence[Entry], linux_entries: Sequence[Entry], mode: st
     out.write(table(["label", "zc ns", "zircon ns", "zcore ns", "zc/zircon", "zc/zcore"], br)
               if br else "(no label of the baseline in this run)\n")
 
-    out.write(smpreport.section(smp_records(zc_entries, linux_entries, boots, smp), smp, mode,
+    out.write(smpreport.section(smp_records(zc_entries, linux_entries, boots, smp,
+                                            ops_per_thread=smp_scale_ops), smp, mode,
                                 table))
 
     out.write(f"\n== verdict ({mode})\n")
@@ -807,7 +809,7 @@ def report(zc_entries: Sequence[Entry], linux_entries: Sequence[Entry], mode: st
 
 def smp_records(zc_entries: Sequence[Entry], linux_entries: Sequence[Entry],
                 boots: Optional[Dict[str, Boots]], smp: int,
-                systems: Sequence[str] = SYSTEMS) -> List[dict]:
+                systems: Sequence[str] = SYSTEMS, ops_per_thread: int = smpreport.SCALE_OPS) -> List[dict]:
     """The SMP/Scale figures of every system of the run (the guests; or the native systems,
     given as `systems`) that measured them (harness/smpreport.py)."""
     boots = boots or {"zc": [as_dict(zc_entries)], "linux": [as_dict(linux_entries)]}
@@ -817,7 +819,7 @@ def smp_records(zc_entries: Sequence[Entry], linux_entries: Sequence[Entry],
     def estimate(system, label):
         v = value_of(boots[system], label, system)
         return v.est if v else None
-    return smpreport.scaling_records(estimate, systems, labels, smp)
+    return smpreport.scaling_records(estimate, systems, labels, smp, ops_per_thread)
 
 
 # --- run metadata -------------------------------------------------------------------------------
@@ -1416,7 +1418,7 @@ def main_run(a) -> int:
         "mode": mode, "quick": bool(a.quick),
         "date": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "qemu_version": qemu_version(binary), "qemu_cpu": f"-cpu {qemu.CPU}",
-        "machine": qemu.MACHINE, "memory": a.memory, "smp": a.smp,
+        "machine": qemu.MACHINE, "memory": a.memory, "smp": a.smp, "smp_scale_ops": smpreport.SCALE_OPS,
         "host_cpu": host_cpu(), "host_cores": os.cpu_count(),
         "linux_kernel": (f"{linux_info.get('package')} {linux_info.get('version')}"
                          if linux_info else None),
@@ -1499,6 +1501,7 @@ def native_only_run(a, native_systems: List[str], binaries: Dict[str, str],
     meta = {**commit_meta(commit), "mode": "native",
             "quick": bool(a.quick), "date": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "host_cpu": host_cpu(), "host_cores": os.cpu_count(), "native": native_meta,
+            "smp_scale_ops": smpreport.SCALE_OPS,
             "options": opts, "filter": a.filter or (QUICK_FILTER if a.quick else None),
             "wall_seconds": round(time.monotonic() - wall_start, 1)}
     write_json(os.path.join(dest, "meta.json"), meta)
@@ -1527,7 +1530,8 @@ def main_report(run_dir: str) -> int:
     verdict = compute_verdict(zc_entries, linux_entries, boots)
     sys.stdout.write(report(zc_entries, linux_entries, meta.get("mode", "?"), baseline, verdict,
                             boots=boots, mitigations=meta.get("mitigations"),
-                            smp=meta.get("smp", 1)))
+                            smp=meta.get("smp", 1),
+                            smp_scale_ops=meta.get("smp_scale_ops", smpreport.LEGACY_SCALE_OPS)))
     sys.stdout.write(native.recorded_section(run_dir, meta))
     return 0
 

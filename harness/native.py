@@ -177,11 +177,12 @@ def _says(lo: str, hi: str) -> str:
     return "faster" if float(hi) < 1 else "slower" if float(lo) > 1 else "inconclusive"
 
 
-def section(rows: List[dict], host: dict, per_run: Dict[str, List[List["bench.Entry"]]], errors: List[str]) -> str:
+def section(rows: List[dict], host: dict, per_run: Dict[str, List[List["bench.Entry"]]], errors: List[str],
+            scale_ops: int = smpreport.SCALE_OPS) -> str:
     """The report's native section (with the SMP scaling of the systems that measured it: the
-    host's CPUs, not the guests')."""
+    host's CPUs, not the guests'; `scale_ops`: the run's operations per thread)."""
     scaling = bench.smp_records([], [], {s: [bench.as_dict(e) for e in v] for s, v in
-                                         per_run.items()}, host.get("cores"), list(per_run))
+                                         per_run.items()}, host.get("cores"), list(per_run), scale_ops)
     scaling_text = smpreport.section(scaling, host.get("cores"), "native", bench.table)
     runs = ", ".join(f"{s} {len(v)}" for s, v in per_run.items())
     vm = " (itself a virtual machine)" if host.get("virtual_machine") else ""
@@ -246,4 +247,5 @@ def recorded_section(run_dir: str, meta: dict) -> str:
     rows = summary(per_run) if len(systems) == 2 else []
     nm = meta.get("native") or {}
     host = nm.get("host_linux") or {"release": "?", "cpu": "?", "cores": "?"}
-    return section(rows, host, per_run, nm.get("errors") or [])
+    return section(rows, host, per_run, nm.get("errors") or [],
+                   meta.get("smp_scale_ops", smpreport.LEGACY_SCALE_OPS))

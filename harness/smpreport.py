@@ -16,12 +16,14 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 from . import stats
 
 # Operations per thread and run: SMP_SCALE_OPS of both benchmark programs (a test checks that
-# the three agree).
+# the three agree). A run folder records the count it was measured with (meta.json
+# "smp_scale_ops"); folders from before it was recorded used LEGACY_SCALE_OPS.
 SCALE_OPS = 2000
+LEGACY_SCALE_OPS = 200
 SCALE = re.compile(r"^SMP/Scale/([A-Za-z]+)/(\d+)threads$")
 CSV_COLUMNS = ["work", "system", "cpus", "threads", "run_ns", "ops_per_s", "ops_per_s_ci_low",
                "ops_per_s_ci_high", "ns_per_op", "speedup", "speedup_ci_low",
-               "speedup_ci_high"]
+               "speedup_ci_high", "ops_per_thread"]
 
 
 def scale_labels(labels) -> Dict[str, Dict[int, str]]:
@@ -35,9 +37,9 @@ def scale_labels(labels) -> Dict[str, Dict[int, str]]:
     return out
 
 
-def throughput(threads: int, est: stats.Estimate) -> Tuple[float, float, float]:
+def throughput(threads: int, est: stats.Estimate, ops_per_thread: int = SCALE_OPS) -> Tuple[float, float, float]:
     """Operations per second across the threads, with its interval, from a run-time estimate."""
-    ops = threads * SCALE_OPS * 1e9
+    ops = threads * ops_per_thread * 1e9
     return ops / est.value, ops / est.high, ops / est.low
 
 
@@ -48,10 +50,11 @@ def speedup(threads: int, one: stats.Estimate, n: stats.Estimate) -> Optional[Tu
 
 
 def scaling_records(estimate: Callable[[str, str], Optional[stats.Estimate]],
-                    systems: Sequence[str], labels, cpus: int) -> List[dict]:
+                    systems: Sequence[str], labels, cpus: int, ops_per_thread: int = SCALE_OPS) -> List[dict]:
     """One record per (work, system, thread count) measured: run time, throughput and the
     speed-up over 1 thread, with intervals. `estimate(system, label)` gives a label's run-time
-    estimate (None when the system did not measure it)."""
+    estimate (None when the system did not measure it); `ops_per_thread` is the count the run
+    was measured with."""
     recs = []
     for work, by_n in scale_labels(labels).items():
         for system in systems:
@@ -60,14 +63,15 @@ def scaling_records(estimate: Callable[[str, str], Optional[stats.Estimate]],
                 est = estimate(system, by_n[n])
                 if est is None:
                     continue
-                t = throughput(n, est)
+                t = throughput(n, est, ops_per_thread)
                 s = speedup(n, one, est) if one else None
                 recs.append({"work": work, "system": system, "cpus": cpus, "threads": n,
                              "run_ns": est.value, "ops_per_s": t[0], "ops_per_s_ci_low": t[1],
-                             "ops_per_s_ci_high": t[2], "ns_per_op": est.value / (n * SCALE_OPS),
+                             "ops_per_s_ci_high": t[2], "ns_per_op": est.value / (n * ops_per_thread),
                              "speedup": s[0] if s else None,
                              "speedup_ci_low": s[1] if s else None,
-                             "speedup_ci_high": s[2] if s else None})
+                             "speedup_ci_high": s[2] if s else None,
+                             "ops_per_thread": ops_per_thread})
     return recs
 
 
@@ -83,7 +87,7 @@ def section(records: List[dict], cpus: int, mode: str,
     if not records:
         return ""
     out = [f"\n== SMP scaling ({mode}, {cpus} CPUs): SMP/Scale/<work>/<N>threads, N threads "
-           f"pinned one per CPU, each doing {SCALE_OPS} operations on its own objects per run; "
+           f"pinned one per CPU, each doing {records[0]['ops_per_thread']} operations on its own objects per run; "
            "throughput = N x ops / run time (operations per second across the threads), "
            "ns/op = run time / (N x ops), "
            "speed-up = throughput at N / throughput at 1 (N when it scales perfectly, 1 when "

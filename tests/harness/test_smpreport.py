@@ -53,7 +53,7 @@ def test_scale_labels_and_throughput():
 
 def test_section_figures_and_intervals():
     zc, linux = entries(perf("fuchsia.microbenchmarks", ZC)), entries(perf("linux.microbenchmarks", LINUX))
-    recs = bench.smp_records(zc, linux, None, 2)
+    recs = bench.smp_records(zc, linux, None, 2, ops_per_thread=200)
     by = {(r["system"], r["threads"]): r for r in recs}
     # 200 ops in 200 us = 1M ops/s; 2 x 200 ops in 400 us = 1M ops/s (speed-up 1)
     assert by[("zc", 1)]["ops_per_s"] == pytest.approx(1e6)
@@ -66,8 +66,9 @@ def test_section_figures_and_intervals():
     for r in recs:
         assert r["ops_per_s_ci_low"] <= r["ops_per_s"] <= r["ops_per_s_ci_high"]
         assert r["speedup_ci_low"] <= r["speedup"] <= r["speedup_ci_high"]
-    text = bench.report(zc, linux, "tcg", {}, bench.compute_verdict(zc, linux), smp=2)
+    text = bench.report(zc, linux, "tcg", {}, bench.compute_verdict(zc, linux), smp=2, smp_scale_ops=200)
     sec = text.split("== SMP scaling (tcg, 2 CPUs)")[1].split("== verdict")[0]
+    assert "each doing 200 operations" in sec
     lines = sec.splitlines()
     assert "EventSignal:" in lines
     zc_line = next(l for l in lines if l.strip().startswith("zc "))
@@ -120,10 +121,17 @@ def test_recorded_run_report_and_csv(tmp_path, capsys):
             bench.write_fuchsiaperf(str(run / "boots" / f"{system}-{b}.fuchsiaperf.json"),
                                     perf(suite, data))
         bench.write_fuchsiaperf(str(run / f"{system}.fuchsiaperf.json"), perf(suite, data))
+    # A folder from before meta.json recorded the count was measured with 200 per thread.
     bench.write_json(str(run / "meta.json"), {"mode": "tcg", "smp": 2})
     assert bench.main_report(str(run)) == 0
     out = capsys.readouterr().out
-    assert "== SMP scaling (tcg, 2 CPUs)" in out
+    assert "== SMP scaling (tcg, 2 CPUs)" in out and "each doing 200 operations" in out
+    assert "1.00M [1.00M, 1.00M]" in out  # zc: 200 ops in 200 us
+    # The count the run recorded is the one its figures use.
+    bench.write_json(str(run / "meta.json"), {"mode": "tcg", "smp": 2, "smp_scale_ops": 2000})
+    assert bench.main_report(str(run)) == 0
+    out = capsys.readouterr().out
+    assert "each doing 2000 operations" in out and "10.00M [10.00M, 10.00M]" in out
     recs = bench.smp_records([], [], {s: bench.load_boots(str(run), s) for s in bench.SYSTEMS}, 2)
     rows = smpreport.csv_rows(recs)
     assert list(rows[0]) == smpreport.CSV_COLUMNS
