@@ -21,19 +21,20 @@
     }
 
 // Workers start together: the gate opens once every one is pinned and running.
-enum { kGateSpins = 100000 };
+#define GATE_SPIN ZX_MSEC(20)
 
 struct gate {
     volatile zx_futex_t open;
     volatile uint64_t arrived;
 };
 
-// Spins for a while before sleeping (a CPU that halts is slow to wake under QEMU), so the
-// workers are running when the gate opens.
+// Spins for GATE_SPIN before sleeping (a CPU that halts takes milliseconds to wake under
+// QEMU), so the workers are running when the gate opens.
 static void gate_wait(struct gate *g) {
     __atomic_add_fetch(&g->arrived, 1, __ATOMIC_ACQ_REL);
-    for (uint32_t spins = 0; !__atomic_load_n(&g->open, __ATOMIC_ACQUIRE);) {
-        if (++spins < kGateSpins) __builtin_ia32_pause();
+    zx_time_t spin_until = zx_deadline_after(GATE_SPIN);
+    while (!__atomic_load_n(&g->open, __ATOMIC_ACQUIRE)) {
+        if (zx_clock_get_monotonic() < spin_until) __builtin_ia32_pause();
         else zx_futex_wait((const zx_futex_t *)&g->open, 0, ZX_HANDLE_INVALID, zx_deadline_after(ZX_MSEC(5)));
     }
 }
@@ -143,7 +144,7 @@ TEST(SmpOneObject, ManyWritersOneChannel) {
     unpin_self();
 }
 
-enum { kReaders = 2, kFilled = 1200, kBigBytes = 200 };  // big: over the small-message size
+enum { kReaders = 2, kFilled = 2000, kBigBytes = 200 };  // big: over the small-message size
 
 struct chan_reader {
     struct gate *gate;
@@ -183,9 +184,9 @@ static void read_until_closed(void *p) {
     EXPECT_STATUS(zx_channel_read(r->ch, 0, NULL, NULL, 0, 0, NULL, NULL), ZX_ERR_PEER_CLOSED);
 }
 
-// One writer fills a channel, two readers on other CPUs empty it at once while it writes the
-// rest: every message is taken by exactly one of them, intact, and both see the close once
-// it is empty.
+// One writer half fills a channel, then two readers on other CPUs empty it at once while it
+// writes the rest: every message is taken by exactly one of them, intact, and both see the
+// close once it is empty.
 TEST(SmpOneObject, TwoReadersOneChannel) {
     pin_self(0);
     static struct chan_reader r[kReaders];
@@ -193,14 +194,16 @@ TEST(SmpOneObject, TwoReadersOneChannel) {
     ASSERT_OK(zx_channel_create(0, &a, &b));
     struct gate gate = {0, 0};
     struct tthread t[kReaders];
-    for (int i = 0; i < kReaders; i++) {
-        memset(&r[i], 0, sizeof(r[i]));
-        r[i].gate = &gate;
-        r[i].ch = b;
-        ASSERT_OK(start_on(&t[i], "reader", read_until_closed, &r[i], 1 + i));
-    }
     for (uint32_t seq = 0; seq < kFilled; seq++) {
-        if (seq == kFilled / 2) EXPECT_TRUE(gate_open(&gate, kReaders));
+        if (seq == kFilled / 2) {
+            for (int i = 0; i < kReaders; i++) {
+                memset(&r[i], 0, sizeof(r[i]));
+                r[i].gate = &gate;
+                r[i].ch = b;
+                ASSERT_OK(start_on(&t[i], "reader", read_until_closed, &r[i], 1 + i));
+            }
+            EXPECT_TRUE(gate_open(&gate, kReaders));
+        }
         uint64_t msg[kBigBytes / 8] = {seq};
         for (uint32_t j = 1; j < kBigBytes / 8; j++) msg[j] = word(0, seq, j);
         zx_status_t st = zx_channel_write(a, 0, msg, filled_bytes(seq), NULL, 0);
@@ -667,15 +670,15 @@ TEST(SmpOneObject, PortPacketsFromTwoCpusToTwoWaiters) {
         q[i] = (struct queuer){&gate, port, i, 0, 0};
         ASSERT_OK(start_on(&t[i], "queuer", queue_numbered, &q[i], 1 + (int)i));
     }
-    for (uint32_t i = 0; i < 2; i++) {
-        rx[i] = (struct receiver){&rx_gate, port, &total, {-1, -1}, {{0}}};
-        ASSERT_OK(start_on(&t[kQueuers + i], "receiver", receive_until_stop, &rx[i], 1 + kQueuers + (int)i));
-    }
     // The queuers start first; the receivers once half the packets are in, so they contend
     // for a full port and then for each packet as it comes.
     EXPECT_TRUE(gate_open(&gate, kQueuers));
     zx_time_t give_up = zx_deadline_after(LONG_WAIT);
     while (q[0].queued + q[1].queued < kPerQueuer && zx_clock_get_monotonic() < give_up) __builtin_ia32_pause();
+    for (uint32_t i = 0; i < 2; i++) {
+        rx[i] = (struct receiver){&rx_gate, port, &total, {-1, -1}, {{0}}};
+        ASSERT_OK(start_on(&t[kQueuers + i], "receiver", receive_until_stop, &rx[i], 1 + kQueuers + (int)i));
+    }
     EXPECT_TRUE(gate_open(&rx_gate, 2));
     for (uint32_t i = 0; i < kQueuers; i++) EXPECT_OK(tthread_join(&t[i]));
     // The last packets may be taken by either receiver: once all are, one stop packet each.
