@@ -506,6 +506,198 @@ TEST(SmpOneObject, HandlesMovedThroughChannelAcrossCpus) {
     unpin_self();
 }
 
+// Reads whose user copies fault: the buffers straddle two pages of a mapping whose pages are
+// decommitted every 32 reads, so each copy out faults part way (the general path must then do
+// the whole call once: no message lost, doubled or torn). Two writers on two CPUs feed the
+// channel the test's thread reads; a fourth CPU reads a VMO the same way (up to 400 times:
+// each decommit is a TLB shootdown).
+enum { kFaultWriters = 2, kFaultPages = 64, kFaultVmoReads = 400 };
+
+struct faulting_buf {
+    zx_handle_t vmo;
+    uint8_t *base;  // kFaultPages pages mapped read/write, none touched after each decommit
+    uint32_t next;
+};
+
+static zx_status_t faulting_buf_init(struct faulting_buf *f) {
+    f->next = 0;
+    zx_status_t st = zx_vmo_create(kFaultPages * PAGE, 0, &f->vmo);
+    if (st != ZX_OK) return st;
+    zx_vaddr_t addr = 0;
+    st = zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0, f->vmo, 0, kFaultPages * PAGE,
+                     &addr);
+    f->base = (uint8_t *)addr;
+    return st;
+}
+
+// A buffer of up to 256 bytes that starts 32 bytes before a page boundary, on pages not
+// touched since the last decommit; `actual` (for actual_bytes) on another untouched page.
+static void *faulting_buf_next(struct faulting_buf *f, uint32_t **actual) {
+    if (f->next + 2 > kFaultPages) {
+        f->next = 0;
+        zx_vmo_op_range(f->vmo, ZX_VMO_OP_DECOMMIT, 0, kFaultPages * PAGE, NULL, 0);
+    }
+    uint8_t *p = f->base + (f->next + 1) * PAGE - 32;
+    *actual = (uint32_t *)(f->base + (f->next + 1) * PAGE + 2048);
+    f->next += 2;
+    return p;
+}
+
+static void faulting_buf_free(struct faulting_buf *f) {
+    zx_vmar_unmap(zx_vmar_root_self(), (zx_vaddr_t)f->base, kFaultPages * PAGE);
+    zx_handle_close(f->vmo);
+}
+
+struct vmo_faulting_reader {
+    struct gate *gate;
+    zx_handle_t src;  // 256 bytes: word j is word(7, 0, j)
+    volatile uint64_t stop;
+    uint32_t reads;
+};
+
+static void read_vmo_into_untouched(void *p) {
+    struct vmo_faulting_reader *r = p;
+    struct faulting_buf f;
+    if (faulting_buf_init(&f) != ZX_OK) {
+        zctest_fail(__FILE__, __LINE__, "faulting_buf_init");
+        return;
+    }
+    gate_wait(r->gate);
+    do {
+        uint32_t *unused;
+        uint64_t *buf = faulting_buf_next(&f, &unused);
+        zx_status_t st = zx_vmo_read(r->src, buf, 0, 256);
+        STOP_UNLESS(st == ZX_OK, "vmo_read: status %d", st);
+        uint32_t j = 0;
+        while (j < 32 && buf[j] == word(7, 0, j)) j++;
+        STOP_UNLESS(j == 32, "read %u: word %u is %#llx", r->reads, j, (unsigned long long)buf[j]);
+        r->reads++;
+    } while (r->reads < kFaultVmoReads && !__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE));
+    faulting_buf_free(&f);
+}
+
+TEST(SmpOneObject, ReadsIntoFaultingBuffersOnSeveralCpus) {
+    pin_self(0);
+    zx_handle_t a, b;
+    ASSERT_OK(zx_channel_create(0, &a, &b));
+    struct gate gate = {0, 0};
+    struct vmo_faulting_reader vr = {&gate, ZX_HANDLE_INVALID, 0, 0};
+    uint64_t pattern[32];
+    for (uint32_t j = 0; j < 32; j++) pattern[j] = word(7, 0, j);
+    ASSERT_OK(zx_vmo_create(PAGE, 0, &vr.src));
+    ASSERT_OK(zx_vmo_write(vr.src, pattern, 0, sizeof(pattern)));
+    struct faulting_buf f;
+    ASSERT_OK(faulting_buf_init(&f));
+    struct chan_writer w[kFaultWriters];
+    struct tthread t[kFaultWriters + 1];
+    for (uint32_t i = 0; i < kFaultWriters; i++) {
+        w[i] = (struct chan_writer){&gate, a, i, 0};
+        ASSERT_OK(start_on(&t[i], "writer", write_numbered, &w[i], 1 + (int)i));
+    }
+    ASSERT_OK(start_on(&t[kFaultWriters], "vmo-reader", read_vmo_into_untouched, &vr, 1 + kFaultWriters));
+    EXPECT_TRUE(gate_open(&gate, kFaultWriters + 1));
+    uint32_t next[kFaultWriters] = {0}, got = 0;
+    while (got < kFaultWriters * kPerWriter) {
+        uint32_t *nb;
+        uint64_t *msg = faulting_buf_next(&f, &nb);
+        zx_status_t st = zx_channel_read(b, 0, msg, NULL, 256, 0, nb, NULL);
+        if (st == ZX_ERR_SHOULD_WAIT) {
+            st = zx_object_wait_one(b, ZX_CHANNEL_READABLE, zx_deadline_after(LONG_WAIT), NULL);
+            STOP_UNLESS(st == ZX_OK, "wait after %u messages: status %d", got, st);
+            continue;
+        }
+        STOP_UNLESS(st == ZX_OK, "read: status %d", st);
+        uint32_t id = (uint32_t)msg[0], seq = (uint32_t)msg[1];
+        STOP_UNLESS(*nb == sizeof(uint64_t) * kMsgWords, "message of %u bytes", *nb);
+        STOP_UNLESS(id < kFaultWriters && seq == next[id], "message %u of writer %u (%u expected)", seq, id,
+                    id < kFaultWriters ? next[id] : 0);
+        uint32_t j = 2;
+        while (j < kMsgWords && msg[j] == word(id, seq, j)) j++;
+        STOP_UNLESS(j == kMsgWords, "message %u of writer %u: word %u differs", seq, id, j);
+        next[id]++;
+        got++;
+    }
+    __atomic_store_n(&vr.stop, 1, __ATOMIC_RELEASE);
+    for (uint32_t i = 0; i < kFaultWriters + 1; i++) EXPECT_OK(tthread_join(&t[i]));
+    EXPECT_EQ(got, (uint32_t)(kFaultWriters * kPerWriter));
+    EXPECT_NE(vr.reads, 0u);
+    EXPECT_STATUS(zx_channel_read(b, 0, NULL, NULL, 0, 0, NULL, NULL), ZX_ERR_SHOULD_WAIT);
+    faulting_buf_free(&f);
+    EXPECT_OK(zx_handle_close(vr.src));
+    EXPECT_OK(zx_handle_close(a));
+    EXPECT_OK(zx_handle_close(b));
+    unpin_self();
+}
+
+// The general path keeps going while two CPUs run the fast paths on the same channel without
+// pause: the test's thread writes 200 messages of five events each to the end they write to
+// (moving handles takes the general path), within a bound a thousand times what it needs
+// alone. The hammering threads read whatever comes, closing the events they get: every event
+// is received and closed once.
+enum { kSlowMsgs = 200, kSlowHandles = 5 };
+
+struct hammerer {
+    struct gate *gate;
+    zx_handle_t w, r;
+    volatile uint64_t *stop;
+    uint32_t ops, handles;
+};
+
+static void hammer_channel(void *p) {
+    struct hammerer *h = p;
+    gate_wait(h->gate);
+    uint32_t v = 0;
+    while (!__atomic_load_n(h->stop, __ATOMIC_ACQUIRE)) {
+        zx_status_t st = zx_channel_write(h->w, 0, &v, sizeof(v), NULL, 0);
+        STOP_UNLESS(st == ZX_OK, "write: status %d", st);
+        zx_handle_t got[kSlowHandles];
+        uint32_t buf[2], nh = 0;
+        st = zx_channel_read(h->r, 0, buf, got, sizeof(buf), kSlowHandles, NULL, &nh);
+        STOP_UNLESS(st == ZX_OK || st == ZX_ERR_SHOULD_WAIT, "read: status %d", st);
+        for (uint32_t i = 0; st == ZX_OK && i < nh; i++) {
+            STOP_UNLESS(zx_handle_close(got[i]) == ZX_OK, "close");
+            h->handles++;
+        }
+        h->ops++;
+    }
+}
+
+TEST(SmpOneObject, GeneralPathProgressesUnderFastPathLoad) {
+    pin_self(0);
+    uint32_t events = handles_of_type(ZX_OBJ_TYPE_EVENT);
+    zx_handle_t a, b;
+    ASSERT_OK(zx_channel_create(0, &a, &b));
+    struct gate gate = {0, 0};
+    volatile uint64_t stop = 0;
+    struct hammerer h[2] = {{&gate, a, b, &stop, 0, 0}, {&gate, a, b, &stop, 0, 0}};
+    struct tthread t[2];
+    for (int i = 0; i < 2; i++) ASSERT_OK(start_on(&t[i], "hammer", hammer_channel, &h[i], 1 + i));
+    EXPECT_TRUE(gate_open(&gate, 2));
+    zx_time_t start = zx_clock_get_monotonic();
+    for (uint32_t i = 0; i < kSlowMsgs; i++) {
+        zx_handle_t ev[kSlowHandles];
+        for (uint32_t j = 0; j < kSlowHandles; j++) ASSERT_OK(zx_event_create(0, &ev[j]));
+        zx_status_t st = zx_channel_write(a, 0, &i, sizeof(i), ev, kSlowHandles);
+        STOP_UNLESS(st == ZX_OK, "message %u: status %d", i, st);
+    }
+    zx_duration_t took = zx_clock_get_monotonic() - start;
+    __atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
+    for (int i = 0; i < 2; i++) EXPECT_OK(tthread_join(&t[i]));
+    EXPECT_LT(took, ZX_SEC(5));
+    // What the hammering threads left: the last messages, some with events.
+    uint32_t handles = h[0].handles + h[1].handles, buf[2], nh = 0;
+    zx_handle_t got[kSlowHandles];
+    while (zx_channel_read(b, 0, buf, got, sizeof(buf), kSlowHandles, NULL, &nh) == ZX_OK) {
+        for (uint32_t i = 0; i < nh; i++) EXPECT_OK(zx_handle_close(got[i]));
+        handles += nh;
+    }
+    EXPECT_EQ(handles, (uint32_t)(kSlowMsgs * kSlowHandles));
+    EXPECT_EQ(handles_of_type(ZX_OBJ_TYPE_EVENT), events);
+    EXPECT_OK(zx_handle_close(a));
+    EXPECT_OK(zx_handle_close(b));
+    unpin_self();
+}
+
 // ---- events ----
 
 // Two CPUs each set and clear their own user signal of one event, checking after every
