@@ -77,18 +77,18 @@ static uint64_t word(uint32_t id, uint32_t seq, uint32_t j) {
 
 // ---- channels ----
 
-enum { kWriters = 3, kPerWriter = 500, kMsgWords = 8 };  // 64-byte messages
+enum { kWriters = 3, kPerWriter = 300, kMsgWords = 8 };  // 64-byte messages
 
 struct chan_writer {
     struct gate *gate;
     zx_handle_t ch;
-    uint32_t id, sent;
+    uint32_t id, count, sent;
 };
 
 static void write_numbered(void *p) {
     struct chan_writer *w = p;
     gate_wait(w->gate);
-    for (uint32_t seq = 0; seq < kPerWriter; seq++) {
+    for (uint32_t seq = 0; seq < w->count; seq++) {
         uint64_t msg[kMsgWords] = {w->id, seq};
         for (uint32_t j = 2; j < kMsgWords; j++) msg[j] = word(w->id, seq, j);
         zx_status_t st = zx_channel_write(w->ch, 0, msg, sizeof(msg), NULL, 0);
@@ -107,7 +107,7 @@ TEST(SmpOneObject, ManyWritersOneChannel) {
     struct chan_writer w[kWriters];
     struct tthread t[kWriters];
     for (uint32_t i = 0; i < kWriters; i++) {
-        w[i] = (struct chan_writer){&gate, a, i, 0};
+        w[i] = (struct chan_writer){&gate, a, i, kPerWriter, 0};
         ASSERT_OK(start_on(&t[i], "writer", write_numbered, &w[i], 1 + (int)i));
     }
     EXPECT_TRUE(gate_open(&gate, kWriters));
@@ -144,7 +144,7 @@ TEST(SmpOneObject, ManyWritersOneChannel) {
     unpin_self();
 }
 
-enum { kReaders = 2, kFilled = 2000, kBigBytes = 200 };  // big: over the small-message size
+enum { kReaders = 2, kFilled = 1000, kBigBytes = 200 };  // big: over the small-message size
 
 struct chan_reader {
     struct gate *gate;
@@ -223,7 +223,7 @@ TEST(SmpOneObject, TwoReadersOneChannel) {
 // Ping-pong while a third CPU keeps adding and removing observers of both ends (wait_async to
 // a port, cancelled; a short zx_object_wait_one): no transition to READABLE may be missed by
 // the blocked side, and each async wait that fired saw READABLE.
-enum { kPingPongs = 200, kChurns = 100, kPingPongStop = UINT32_MAX };
+enum { kPingPongs = 100, kChurns = 50, kPingPongStop = UINT32_MAX };
 
 struct echo {
     zx_handle_t ch;
@@ -300,8 +300,8 @@ TEST(SmpOneObject, ChannelPingPongWhileObserversComeAndGo) {
     struct tthread te, tc;
     ASSERT_OK(start_on(&te, "echo", echo_back, &e, 1));
     ASSERT_OK(start_on(&tc, "churner", churn_observers, &c, 2));
-    // At least kPingPongs, and on until the churner has had kChurns rounds (for a second at most).
-    zx_time_t give_up = zx_deadline_after(ZX_SEC(1));
+    // At least kPingPongs, and on until the churner has had kChurns rounds (for 0.5 s at most).
+    zx_time_t give_up = zx_deadline_after(ZX_MSEC(500));
     uint32_t i = 0;
     for (; i < kPingPongs || (c.rounds < kChurns && zx_clock_get_monotonic() < give_up); i++) {
         uint32_t v = UINT32_MAX;
@@ -434,7 +434,7 @@ TEST(SmpOneObject, ChannelClosedUnderTightWriteReadLoop) {
 // Events moved through a channel from one CPU to a reader on another, one to five a message
 // (five is over the small-message handle count): each arrives once, the same object with the
 // same rights, and the writer's values are dead once the write returned.
-enum { kHandleMsgs = 400, kMaxMoved = 5 };
+enum { kHandleMsgs = 200, kMaxMoved = 5 };
 
 struct moved_msg {
     uint32_t seq, n;
@@ -509,9 +509,9 @@ TEST(SmpOneObject, HandlesMovedThroughChannelAcrossCpus) {
 // Reads whose user copies fault: the buffers straddle two pages of a mapping whose pages are
 // decommitted every 32 reads, so each copy out faults part way (the general path must then do
 // the whole call once: no message lost, doubled or torn). Two writers on two CPUs feed the
-// channel the test's thread reads; a fourth CPU reads a VMO the same way (up to 400 times:
-// each decommit is a TLB shootdown).
-enum { kFaultWriters = 2, kFaultPages = 64, kFaultVmoReads = 400 };
+// channel the test's thread reads; a fourth CPU reads a VMO the same way (up to 150 times:
+// each decommit is a TLB shootdown, and each fault costs an exit under kvm).
+enum { kFaultWriters = 2, kFaultPerWriter = 150, kFaultPages = 64, kFaultVmoReads = 150 };
 
 struct faulting_buf {
     zx_handle_t vmo;
@@ -591,13 +591,13 @@ TEST(SmpOneObject, ReadsIntoFaultingBuffersOnSeveralCpus) {
     struct chan_writer w[kFaultWriters];
     struct tthread t[kFaultWriters + 1];
     for (uint32_t i = 0; i < kFaultWriters; i++) {
-        w[i] = (struct chan_writer){&gate, a, i, 0};
+        w[i] = (struct chan_writer){&gate, a, i, kFaultPerWriter, 0};
         ASSERT_OK(start_on(&t[i], "writer", write_numbered, &w[i], 1 + (int)i));
     }
     ASSERT_OK(start_on(&t[kFaultWriters], "vmo-reader", read_vmo_into_untouched, &vr, 1 + kFaultWriters));
     EXPECT_TRUE(gate_open(&gate, kFaultWriters + 1));
     uint32_t next[kFaultWriters] = {0}, got = 0;
-    while (got < kFaultWriters * kPerWriter) {
+    while (got < kFaultWriters * kFaultPerWriter) {
         uint32_t *nb;
         uint64_t *msg = faulting_buf_next(&f, &nb);
         zx_status_t st = zx_channel_read(b, 0, msg, NULL, 256, 0, nb, NULL);
@@ -619,7 +619,7 @@ TEST(SmpOneObject, ReadsIntoFaultingBuffersOnSeveralCpus) {
     }
     __atomic_store_n(&vr.stop, 1, __ATOMIC_RELEASE);
     for (uint32_t i = 0; i < kFaultWriters + 1; i++) EXPECT_OK(tthread_join(&t[i]));
-    EXPECT_EQ(got, (uint32_t)(kFaultWriters * kPerWriter));
+    EXPECT_EQ(got, (uint32_t)(kFaultWriters * kFaultPerWriter));
     EXPECT_NE(vr.reads, 0u);
     EXPECT_STATUS(zx_channel_read(b, 0, NULL, NULL, 0, 0, NULL, NULL), ZX_ERR_SHOULD_WAIT);
     faulting_buf_free(&f);
@@ -630,11 +630,11 @@ TEST(SmpOneObject, ReadsIntoFaultingBuffersOnSeveralCpus) {
 }
 
 // The general path keeps going while two CPUs run the fast paths on the same channel without
-// pause: the test's thread writes 200 messages of five events each to the end they write to
-// (moving handles takes the general path), within a bound a thousand times what it needs
-// alone. The hammering threads read whatever comes, closing the events they get: every event
+// pause: the test's thread writes 100 messages of five events each to the end they write to
+// (moving handles takes the general path) within 8 s (under 20 ms under tcg, 1.5 s under
+// kvm_pvm at 2 CPUs: a starved general path never ends). The hammering threads read whatever comes, closing the events they get: every event
 // is received and closed once.
-enum { kSlowMsgs = 200, kSlowHandles = 5 };
+enum { kSlowMsgs = 100, kSlowHandles = 5 };
 
 struct hammerer {
     struct gate *gate;
@@ -683,7 +683,7 @@ TEST(SmpOneObject, GeneralPathProgressesUnderFastPathLoad) {
     zx_duration_t took = zx_clock_get_monotonic() - start;
     __atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
     for (int i = 0; i < 2; i++) EXPECT_OK(tthread_join(&t[i]));
-    EXPECT_LT(took, ZX_SEC(5));
+    EXPECT_LT(took, ZX_SEC(8));
     // What the hammering threads left: the last messages, some with events.
     uint32_t handles = h[0].handles + h[1].handles, buf[2], nh = 0;
     zx_handle_t got[kSlowHandles];
@@ -704,7 +704,7 @@ TEST(SmpOneObject, GeneralPathProgressesUnderFastPathLoad) {
 // change that the event shows their bit as they left it (a lost update of the other CPU's
 // bit would show), while a third waits for either bit again and again. Each ends with its
 // bit set: the event then has exactly both.
-enum { kToggles = 1000 };
+enum { kToggles = 500 };
 
 struct toggler {
     struct gate *gate;
@@ -781,7 +781,7 @@ TEST(SmpOneObject, EventBitsSetAndClearedFromTwoCpus) {
 
 // Two CPUs queue numbered user packets to one port while two others wait on it. Every packet
 // is received once, each queuer's in its order, intact, and the port is empty at the end.
-enum { kQueuers = 2, kPerQueuer = 800, kStopKey = 999 };
+enum { kQueuers = 2, kPerQueuer = 500, kStopKey = 999 };
 
 struct queuer {
     struct gate *gate;
@@ -898,7 +898,7 @@ TEST(SmpOneObject, PortPacketsFromTwoCpusToTwoWaiters) {
 // shrinks and grows it. A read succeeds or fails with ZX_ERR_OUT_OF_RANGE exactly as the size
 // allows (checked when the size did not change during the read: `change` is odd while it may,
 // and [lo, hi] holds the size then), and a page read is one whole write's pattern, or zeros.
-enum { kVmoPages = 8, kVmoOps = 600 };
+enum { kVmoPages = 8, kVmoOps = 300 };
 
 #define PAGE_PATTERN(gen, page) (0x5600000000000000ull | ((uint64_t)(gen) << 8) | (page))
 
