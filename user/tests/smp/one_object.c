@@ -300,8 +300,10 @@ TEST(SmpOneObject, ChannelPingPongWhileObserversComeAndGo) {
     struct tthread te, tc;
     ASSERT_OK(start_on(&te, "echo", echo_back, &e, 1));
     ASSERT_OK(start_on(&tc, "churner", churn_observers, &c, 2));
+    zx_time_t give_up = zx_deadline_after(LONG_WAIT);
+    while (c.rounds == 0 && zx_clock_get_monotonic() < give_up) sleep_ms(1);  // the churner is going
     // At least kPingPongs, and on until the churner has had kChurns rounds (for 0.5 s at most).
-    zx_time_t give_up = zx_deadline_after(ZX_MSEC(500));
+    give_up = zx_deadline_after(ZX_MSEC(500));
     uint32_t i = 0;
     for (; i < kPingPongs || (c.rounds < kChurns && zx_clock_get_monotonic() < give_up); i++) {
         uint32_t v = UINT32_MAX;
@@ -777,6 +779,58 @@ TEST(SmpOneObject, EventBitsSetAndClearedFromTwoCpus) {
     unpin_self();
 }
 
+// A waiter on another CPU is woken by every set of the bit it waits for: in odd rounds once
+// it is blocked, the bit set and at once cleared (the wake must not be lost to the clear that
+// follows); in even rounds set while it may still be on its way to block, cleared once it
+// has returned. 300 rounds; a lost wake shows as a wait that times out.
+enum { kWakeRounds = 300 };
+
+struct wake_waiter {
+    zx_handle_t ev;
+    volatile uint64_t woken;     // rounds the waiter finished
+    volatile zx_futex_t cleared;  // rounds the test's thread finished
+};
+
+static void wait_each_set(void *p) {
+    struct wake_waiter *w = p;
+    for (uint32_t i = 0; i < kWakeRounds; i++) {
+        zx_futex_t c;
+        while ((c = __atomic_load_n(&w->cleared, __ATOMIC_ACQUIRE)) < (zx_futex_t)i)
+            zx_futex_wait((const zx_futex_t *)&w->cleared, c, ZX_HANDLE_INVALID, zx_deadline_after(ZX_MSEC(1)));
+        zx_status_t st = zx_object_wait_one(w->ev, ZX_USER_SIGNAL_0, zx_deadline_after(LONG_WAIT), NULL);
+        STOP_UNLESS(st == ZX_OK, "round %u: status %d", i, st);
+        __atomic_store_n(&w->woken, i + 1, __ATOMIC_RELEASE);
+    }
+}
+
+TEST(SmpOneObject, EventWaiterWokenByEverySet) {
+    pin_self(0);
+    struct wake_waiter w = {ZX_HANDLE_INVALID, 0, 0};
+    ASSERT_OK(zx_event_create(0, &w.ev));
+    struct tthread t;
+    ASSERT_OK(start_on(&t, "waiter", wait_each_set, &w, 1));
+    for (uint32_t i = 0; i < kWakeRounds; i++) {
+        if (i % 2) {
+            zx_time_t give_up = zx_deadline_after(LONG_WAIT);
+            while (thread_state(t.handle) != ZX_THREAD_STATE_BLOCKED_WAIT_ONE && zx_clock_get_monotonic() < give_up)
+                zx_nanosleep(zx_deadline_after(ZX_USEC(20)));
+            ASSERT_OK(zx_object_signal(w.ev, 0, ZX_USER_SIGNAL_0));
+            ASSERT_OK(zx_object_signal(w.ev, ZX_USER_SIGNAL_0, 0));
+            STOP_UNLESS(wait_u64(&w.woken, i + 1), "round %u: the waiter was not woken", i);
+        } else {
+            ASSERT_OK(zx_object_signal(w.ev, 0, ZX_USER_SIGNAL_0));
+            STOP_UNLESS(wait_u64(&w.woken, i + 1), "round %u: the waiter was not woken", i);
+            ASSERT_OK(zx_object_signal(w.ev, ZX_USER_SIGNAL_0, 0));
+        }
+        __atomic_store_n(&w.cleared, (zx_futex_t)(i + 1), __ATOMIC_RELEASE);
+        zx_futex_wake((const zx_futex_t *)&w.cleared, 1);
+    }
+    EXPECT_OK(tthread_join(&t));
+    EXPECT_EQ(w.woken, (uint64_t)kWakeRounds);
+    EXPECT_OK(zx_handle_close(w.ev));
+    unpin_self();
+}
+
 // ---- ports ----
 
 // Two CPUs queue numbered user packets to one port while two others wait on it. Every packet
@@ -911,7 +965,8 @@ struct vmo_shared {
 struct vmo_page_reader {
     struct vmo_shared *s;
     uint32_t id;
-    uint32_t reads, checked, out_of_range;
+    uint32_t reads, out_of_range;
+    volatile uint32_t checked;
 };
 
 static void read_pages(void *p) {
@@ -988,10 +1043,15 @@ TEST(SmpOneObject, VmoReadWhileWrittenAndResized) {
         }
         if (op % 64 == 0) zx_nanosleep(zx_deadline_after(ZX_USEC(100)));  // let the readers in on one CPU
     }
+    // Quiet now: every read from here on is checked; let each reader do a few.
+    uint32_t before[2] = {r[0].checked, r[1].checked};
+    zx_time_t give_up = zx_deadline_after(LONG_WAIT);
+    while ((r[0].checked < before[0] + 10 || r[1].checked < before[1] + 10) && zx_clock_get_monotonic() < give_up)
+        sleep_ms(1);
     __atomic_store_n(&s.stop, 1, __ATOMIC_RELEASE);
     for (int i = 0; i < 2; i++) {
         EXPECT_OK(tthread_join(&t[i]));
-        EXPECT_NE(r[i].checked, 0u);
+        EXPECT_GE(r[i].checked, before[i] + 10);
     }
     // Quiet now: each page holds what was last written to it since it was last dropped.
     uint64_t size = 0;
