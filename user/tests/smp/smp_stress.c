@@ -2,7 +2,8 @@
 // (cpu(k), smp.h) and has one side act while the other is in the middle of something: channel
 // traffic against a close, futex wake and requeue, a handle closed under a wait, a VMO resized
 // and remapped while another CPU reads it (the TLB shootdown), and threads killed or suspended
-// while they block or spin elsewhere. one_object.c has several CPUs use one object at once.
+// while they block or spin elsewhere. one_channel.c and one_object.c have several CPUs use one
+// object at once.
 #include <string.h>
 #include <zircon/syscalls.h>
 #include <zircon/syscalls/port.h>
