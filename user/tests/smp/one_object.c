@@ -4,6 +4,7 @@
 // packet once, in each queuer's order, intact; every VMO read as the size allows and each page
 // one write's pattern. Object signal, port queue and wait and VMO read may run on several
 // CPUs at once under the kernel lock's shared hold.
+#include <stdio.h>
 #include <zircon/syscalls.h>
 #include <zircon/syscalls/object.h>
 #include <zircon/syscalls/port.h>
@@ -137,6 +138,53 @@ TEST(SmpOneObject, EventWaiterWokenByEverySet) {
     }
     EXPECT_OK(tthread_join(&t));
     EXPECT_EQ(w.woken, (uint64_t)kWakeRounds);
+    EXPECT_OK(zx_handle_close(w.ev));
+    unpin_self();
+}
+
+// zx_object_wait_one that ended with ZX_OK reports in `observed` the signals asserted when
+// one it waited for was first asserted (Zircon's zx_object_wait_one), so they include it even
+// when another thread clears it before the waiter runs again. A thread on another CPU waits;
+// the test's thread sets and at once clears the bit, round after round.
+enum { kObservedRounds = 50 };
+
+struct observed_waiter {
+    zx_handle_t ev;
+    volatile uint64_t rounds;     // rounds the waiter finished
+    volatile zx_futex_t cleared;  // rounds the test's thread finished (the bit cleared)
+    uint32_t missing;             // ZX_OK with the bit not in `observed`
+};
+
+static void wait_observe(void *p) {
+    struct observed_waiter *w = p;
+    for (uint32_t i = 0; i < kObservedRounds; i++) {
+        zx_futex_t c;
+        while ((c = __atomic_load_n(&w->cleared, __ATOMIC_ACQUIRE)) < (zx_futex_t)i)
+            zx_futex_wait((const zx_futex_t *)&w->cleared, c, ZX_HANDLE_INVALID, zx_deadline_after(ZX_MSEC(1)));
+        zx_signals_t obs = 0;
+        zx_status_t st = zx_object_wait_one(w->ev, ZX_USER_SIGNAL_0, zx_deadline_after(LONG_WAIT), &obs);
+        STOP_UNLESS(st == ZX_OK, "round %u: status %d", i, st);
+        if (!(obs & ZX_USER_SIGNAL_0) && w->missing++ == 0) printf("round %u: observed %#x\n", i, obs);
+        __atomic_store_n(&w->rounds, i + 1, __ATOMIC_RELEASE);
+    }
+}
+
+TEST(SmpOneObject, EventWaitOneObservedHasTheSignal) {
+    pin_self(0);
+    struct observed_waiter w = {ZX_HANDLE_INVALID, 0, 0, 0};
+    ASSERT_OK(zx_event_create(0, &w.ev));
+    struct tthread t;
+    ASSERT_OK(start_on(&t, "waiter", wait_observe, &w, 1));
+    for (uint32_t i = 0; i < kObservedRounds; i++) {
+        STOP_UNLESS(wait_thread_state(t.handle, ZX_THREAD_STATE_BLOCKED_WAIT_ONE), "round %u: not blocked", i);
+        EXPECT_OK(zx_object_signal(w.ev, 0, ZX_USER_SIGNAL_0));
+        EXPECT_OK(zx_object_signal(w.ev, ZX_USER_SIGNAL_0, 0));
+        STOP_UNLESS(wait_u64(&w.rounds, i + 1), "round %u: the waiter was not woken", i);
+        __atomic_store_n(&w.cleared, (zx_futex_t)(i + 1), __ATOMIC_RELEASE);
+        zx_futex_wake((const zx_futex_t *)&w.cleared, 1);
+    }
+    EXPECT_OK(tthread_join(&t));
+    EXPECT_EQ(w.missing, 0u);
     EXPECT_OK(zx_handle_close(w.ev));
     unpin_self();
 }
