@@ -1,19 +1,14 @@
 // smp-stress: races between CPUs (docs/smp.md). Each case pins its threads to different CPUs
-// (CPU k mod the count, so it also runs, time-sliced, on one CPU) and has one side act while
-// the other is in the middle of something: channel traffic against a close, futex wake and
-// requeue, a handle closed under a wait, a VMO resized and remapped while another CPU reads it
-// (the TLB shootdown), and threads killed or suspended while they block or spin elsewhere.
+// (cpu(k), smp.h) and has one side act while the other is in the middle of something: channel
+// traffic against a close, futex wake and requeue, a handle closed under a wait, a VMO resized
+// and remapped while another CPU reads it (the TLB shootdown), and threads killed or suspended
+// while they block or spin elsewhere. one_channel.c and one_object.c have several CPUs use one
+// object at once.
 #include <string.h>
 #include <zircon/syscalls.h>
 #include <zircon/syscalls/port.h>
 
-#include "user/tests/core2/util.h"
-#include "zctest.h"
-
-static int cpu(int k) { return (int)((uint32_t)k % zx_system_get_num_cpus()); }
-
-static void pin_self(int k) { ASSERT_OK(pin_thread(zx_thread_self(), cpu(k))); }
-static void unpin_self(void) { EXPECT_OK(pin_thread(zx_thread_self(), -1)); }
+#include "user/tests/smp/smp.h"
 
 // ---- channels ----
 
