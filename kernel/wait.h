@@ -70,6 +70,7 @@ enum pager_wait_how {
 union wait_state {
     struct {
         user_out_ptr observed;   // NULL: not wanted
+        zx_signals_t seen;       // the signals of every match while it watched
         bool watching;           // the thread's observer is attached (the cancel detaches it)
     } wait_one;
     struct {

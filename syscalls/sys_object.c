@@ -15,6 +15,7 @@
 
 static void wait_obs_signal(struct observer *ob, zx_signals_t signals) {
     struct thread *t = container_of(ob, struct thread, wait_obs);
+    t->task.wait.state.wait_one.seen |= signals;
     waiter_wake(&t->task.wait, ZX_OK);
 }
 static void wait_obs_cancel(struct observer *ob) {
@@ -30,10 +31,12 @@ void wait_one_cancel(struct waiter *w) {
     kobj_unref(t->wait_obs.obj);
 }
 
-// The observed value reported is the object's signals when the wait ends (now).
+// The observed value reported: the signals asserted when the wait was satisfied (and at any
+// later match while it watched), with the object's signals now. A signal that satisfied the
+// wait and was cleared before the waiter ran again is still reported, as in Zircon.
 static int64_t wait_one_cont(struct task *task, zx_status_t reason) {
     struct waiter *w = &task->wait;
-    zx_signals_t observed = task_thread(task)->wait_obs.obj->signals;
+    zx_signals_t observed = w->state.wait_one.seen | task_thread(task)->wait_obs.obj->signals;
     wait_one_cancel(w);
     user_out_ptr out = w->state.wait_one.observed;
     zx_status_t st = out.addr ? copy_to_user(out, &observed, sizeof(observed)) : ZX_OK;
@@ -51,6 +54,7 @@ __attribute__((noinline)) int64_t wait_one_block(struct kobj *obj, zx_handle_t h
     ob->on_cancel = wait_obs_cancel;
     kobj_observe(obj, ob);  // keeps the caller's reference on obj until the cancel
     t->task.wait.state.wait_one.observed = observed;
+    t->task.wait.state.wait_one.seen = 0;
     t->task.wait.state.wait_one.watching = true;
     wait_block(&t->task, NULL, WAIT_ONE, deadline, wait_one_cont);
     return SYS_BLOCKED;
@@ -79,16 +83,20 @@ int64_t sys_object_wait_one(zx_handle_t handle, zx_signals_t signals, zx_time_t 
 struct many_obs {
     struct observer ob;
     struct task *task;
+    zx_signals_t seen;  // the signals of every match while it watched (as wait_one's)
 };
 
 static void many_signal(struct observer *ob, zx_signals_t signals) {
-    waiter_wake(&container_of(ob, struct many_obs, ob)->task->wait, ZX_OK);
+    struct many_obs *mo = container_of(ob, struct many_obs, ob);
+    mo->seen |= signals;
+    waiter_wake(&mo->task->wait, ZX_OK);
 }
 static void many_cancel(struct observer *ob) {
     waiter_wake(&container_of(ob, struct many_obs, ob)->task->wait, ZX_ERR_CANCELED);
 }
 
-// Detaches the observers, recording each item's signals in the snapshot after them.
+// Detaches the observers, recording each item's signals (those of its matches, and now) in the
+// snapshot after them.
 static void many_detach(struct waiter *w) {
     if (!w->state.wait_many.watching) return;
     w->state.wait_many.watching = false;
@@ -96,7 +104,7 @@ static void many_detach(struct waiter *w) {
     size_t n = w->state.wait_many.count;
     zx_signals_t *snap = (zx_signals_t *)(obs + n);
     for (size_t i = 0; i < n; i++) {
-        snap[i] = obs[i].ob.obj->signals;
+        snap[i] = obs[i].seen | obs[i].ob.obj->signals;
         kobj_unobserve(&obs[i].ob);
         kobj_unref(obs[i].ob.obj);
     }
@@ -174,6 +182,7 @@ int64_t sys_object_wait_many(user_inout_ptr items, size_t num_items, zx_time_t d
     struct task *t = sched_current();
     for (size_t i = 0; i < num_items; i++) {
         obs[i].task = t;
+        obs[i].seen = 0;
         obs[i].ob.trigger = buf[i].waitfor;
         obs[i].ob.owner = current_process();
         obs[i].ob.handle = buf[i].handle;
