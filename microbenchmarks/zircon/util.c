@@ -58,6 +58,7 @@ zx_status_t bench_thread_start(struct bench_peer *t, const char *name, void (*fn
     t->stack_size = stack_size;
     st = zx_thread_create(zx_process_self(), name, strlen(name), 0, &t->task);
     if (st != ZX_OK) goto fail_unmap;
+    zc_thread_register(t->task, t->stack, stack_size);  // its zx_thread_self()
     // Entered as if called: rsp + 8 is 16-byte aligned.
     st = zx_thread_start(t->task, (uintptr_t)thread_trampoline, t->stack + stack_size - 8,
                          (uintptr_t)ts, 0);
@@ -65,6 +66,7 @@ zx_status_t bench_thread_start(struct bench_peer *t, const char *name, void (*fn
     return ZX_OK;
 
 fail_close:
+    zc_thread_unregister(t->task);
     zx_handle_close(t->task);
     t->task = ZX_HANDLE_INVALID;
 fail_unmap:
@@ -169,6 +171,7 @@ zx_status_t bench_peer_join(struct bench_peer *peer) {
         st = zx_object_get_info(peer->task, ZX_INFO_PROCESS, &info, sizeof(info), NULL, NULL);
         if (st == ZX_OK && info.return_code != 0) st = ZX_ERR_INTERNAL;
     }
+    if (!peer->is_process) zc_thread_unregister(peer->task);
     zx_handle_close(peer->task);
     peer->task = ZX_HANDLE_INVALID;
     if (peer->stack) {

@@ -63,9 +63,52 @@ zx_handle_t zc_get_handle(uint32_t tag) {
     return ZX_HANDLE_INVALID;
 }
 
+// ---- zx_thread_self ----
+// There is no thread-local storage in this runtime: the threads that the helpers start
+// (zc_thread_register) are known by their stacks, and zx_thread_self() finds the calling one
+// by its stack pointer. Any other thread (the main thread, or one started by hand) gets the
+// main thread's handle.
+#define THREADS_MAX 128
+#define THREAD_CLAIMING 2u  // a slot being filled (no handle value: theirs end in binary 11)
+static struct {
+    zx_handle_t handle;  // 0: a free slot (claimed with a compare-and-swap)
+    uintptr_t lo, hi;    // its stack
+} threads[THREADS_MAX];
+
+bool zc_thread_register(zx_handle_t thread, uintptr_t stack, size_t size) {
+    for (unsigned i = 0; i < THREADS_MAX; i++) {
+        zx_handle_t free = ZX_HANDLE_INVALID;
+        if (__atomic_load_n(&threads[i].handle, __ATOMIC_RELAXED) == ZX_HANDLE_INVALID &&
+            __atomic_compare_exchange_n(&threads[i].handle, &free, THREAD_CLAIMING, false,
+                                        __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+            threads[i].lo = stack;
+            threads[i].hi = stack + size;
+            __atomic_store_n(&threads[i].handle, thread, __ATOMIC_RELEASE);
+            return true;
+        }
+    }
+    return false;  // zx_thread_self() in that thread gives the main thread's handle
+}
+
+void zc_thread_unregister(zx_handle_t thread) {
+    for (unsigned i = 0; i < THREADS_MAX; i++)
+        if (thread != ZX_HANDLE_INVALID && __atomic_load_n(&threads[i].handle, __ATOMIC_ACQUIRE) == thread)
+            __atomic_store_n(&threads[i].handle, ZX_HANDLE_INVALID, __ATOMIC_RELEASE);
+}
+
+zx_handle_t zx_thread_self(void) {
+    uintptr_t sp;
+    __asm__("mov %%rsp, %0" : "=r"(sp));
+    for (unsigned i = 0; i < THREADS_MAX; i++) {
+        zx_handle_t h = __atomic_load_n(&threads[i].handle, __ATOMIC_ACQUIRE);
+        if (h != ZX_HANDLE_INVALID && h != THREAD_CLAIMING && sp >= threads[i].lo && sp < threads[i].hi)
+            return h;
+    }
+    return self_thread;
+}
+
 zx_handle_t zx_process_self(void) { return self_process; }
 zx_handle_t zx_vmar_root_self(void) { return self_vmar; }
-zx_handle_t zx_thread_self(void) { return self_thread; }
 zx_handle_t zx_job_default(void) { return self_job; }
 uintptr_t zc_vdso_base(void) { return vdso_load_base; }
 uint32_t zc_vdso_missing_count(void) { return vdso_missing; }

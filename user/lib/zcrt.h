@@ -3,6 +3,8 @@
 #ifndef ZC_USER_ZCRT_H
 #define ZC_USER_ZCRT_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <zircon/types.h>
 #include <zc/procargs.h>
@@ -22,7 +24,12 @@ zx_status_t zc_pin_to_cpu(zx_handle_t thread, int cpu);
 // them (and do not zc_take_handle() their tags if you still call these).
 zx_handle_t zx_process_self(void);
 zx_handle_t zx_vmar_root_self(void);
-zx_handle_t zx_thread_self(void);
+zx_handle_t zx_thread_self(void);  // the calling thread's (see zc_thread_register)
+// zx_thread_self() gives `thread` in the thread that runs on the stack [stack, stack + size):
+// a helper that starts threads registers each before zx_thread_start and unregisters it before
+// it closes the handle or frees the stack. False when the runtime's table (128) is full.
+bool zc_thread_register(zx_handle_t thread, uintptr_t stack, size_t size);
+void zc_thread_unregister(zx_handle_t thread);
 zx_handle_t zx_job_default(void);
 
 // Where the vDSO is mapped in this process (the second argument of _start).

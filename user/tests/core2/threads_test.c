@@ -23,6 +23,24 @@ TEST(Threads, CreateStartJoin) {
     EXPECT_EQ(flag, 1);
 }
 
+static void record_self(void *arg) { *(zx_handle_t *)arg = zx_thread_self(); }
+
+// zx_thread_self() is the calling thread's handle: a started thread's is its own (the one
+// tthread_start made), not the main thread's (the SMP benchmarks pin themselves with it).
+TEST(Threads, ThreadSelfIsTheCallingThread) {
+    zx_handle_t seen[2] = {ZX_HANDLE_INVALID, ZX_HANDLE_INVALID};
+    struct tthread t[2];
+    ASSERT_OK(tthread_start(&t[0], "self-0", record_self, &seen[0]));
+    ASSERT_OK(tthread_start(&t[1], "self-1", record_self, &seen[1]));
+    zx_handle_t mine[2] = {t[0].handle, t[1].handle};
+    EXPECT_OK(tthread_join(&t[0]));
+    EXPECT_OK(tthread_join(&t[1]));
+    EXPECT_EQ(seen[0], mine[0]);
+    EXPECT_EQ(seen[1], mine[1]);
+    EXPECT_NE(seen[0], zx_thread_self());
+    EXPECT_EQ(handle_type(zx_thread_self()), ZX_OBJ_TYPE_THREAD);
+}
+
 TEST(Threads, NameIsSetAndTruncated) {
     zx_handle_t t;
     const char long_name[] = "thread-name-longer-than-the-thirty-one-character-limit";

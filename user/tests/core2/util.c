@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "launch.h"
+#include "zcrt.h"
 
 #define TTHREAD_STACK (64u * 1024u)
 #define RTHREAD_STACK (16u * 1024u)
@@ -117,11 +118,14 @@ zx_status_t tthread_start(struct tthread *t, const char *name, void (*fn)(void *
         return st;
     st = zx_thread_create(zx_process_self(), name, strlen(name), 0, &t->handle);
     if (st == ZX_OK) {
+        zc_thread_register(t->handle, t->stack, TTHREAD_STACK);  // its zx_thread_self()
         // Entered as if called: rsp + 8 is 16-byte aligned.
         st = zx_thread_start(t->handle, (uintptr_t)tthread_entry, t->stack + TTHREAD_STACK - 8,
                              (uintptr_t)t, 0);
-        if (st != ZX_OK)
+        if (st != ZX_OK) {
+            zc_thread_unregister(t->handle);
             zx_handle_close(t->handle);
+        }
     }
     if (st != ZX_OK) {
         zx_vmar_unmap(zx_vmar_root_self(), t->stack, TTHREAD_STACK);
@@ -138,6 +142,7 @@ zx_status_t tthread_join(struct tthread *t) {
         wait_signals(t->handle, ZX_THREAD_TERMINATED);
         st = ZX_ERR_TIMED_OUT;
     }
+    zc_thread_unregister(t->handle);
     zx_handle_close(t->handle);
     zx_vmar_unmap(zx_vmar_root_self(), t->stack, TTHREAD_STACK);
     t->handle = ZX_HANDLE_INVALID;
