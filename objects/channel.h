@@ -39,12 +39,14 @@ struct message {
 // raises ZX_EXCP_POLICY_CODE_CHANNEL_FULL_WRITE in the writer (docs/limits.md).
 #define CHANNEL_MAX_PENDING 3500
 
+// Locking (docs/smp.md): [pair] fields are guarded by the pair's lock (kobj_lock) under the
+// kernel lock's shared hold; [excl] fields change only under the exclusive hold.
 struct channel {
-    struct kobj obj;             // obj.peer = the other end, NULL once closed
-    struct list_node messages;
-    uint32_t count;
-    struct wait_queue callers;   // zx_channel_call waiting for replies (WAIT_CHANNEL_CALL)
-    struct message *spare;       // a small message read from this end, for the next write to it
+    struct kobj obj;             // obj.peer [excl] = the other end, NULL once closed
+    struct list_node messages;   // [pair]
+    uint32_t count;              // [pair]
+    struct wait_queue callers;   // [excl] zx_channel_call waiting for replies (WAIT_CHANNEL_CALL)
+    struct message *spare;       // [pair] a small message read from this end, for the next write to it
 };
 
 static inline struct channel *to_channel(struct kobj *o) {

@@ -48,11 +48,14 @@ struct kobj_ops {
     bool named;
 };
 
+// Locking (docs/smp.md): `signals` is guarded by kobj_lock(o) under the kernel lock's shared
+// hold; every other field changes only under the exclusive hold (so a shared holder reads it
+// without a lock).
 struct kobj {
     uint32_t type;          // ZX_OBJ_TYPE_*
     uint32_t refcount;      // kernel references, including one per handle
     uint32_t handle_count;
-    zx_signals_t signals;
+    zx_signals_t signals;   // [kobj_lock]
     zx_koid_t koid;
     const struct kobj_ops *ops;
     struct list_node observers;  // struct observer.link

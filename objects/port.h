@@ -22,13 +22,15 @@ struct port_packet {
     void (*release)(struct port_packet *pp);
 };
 
+// Locking (docs/smp.md): [own] fields are guarded by the port's lock (obj.own_lock) under the
+// kernel lock's shared hold; [excl] fields change only under the exclusive hold.
 struct port {
     struct kobj obj;
-    struct list_node packets;  // struct port_packet
-    uint32_t count;
-    struct wait_queue waiters; // threads blocked in zx_port_wait (WAIT_PORT)
-    struct list_node asyncs;   // struct port_observer.port_link: waits that target this port
-    // zx_port_queue's packets that left the queue, kept for the next zx_port_queue (at most
+    struct list_node packets;  // [own] struct port_packet
+    uint32_t count;            // [own]
+    struct wait_queue waiters; // [excl] threads blocked in zx_port_wait (WAIT_PORT)
+    struct list_node asyncs;   // [excl] struct port_observer.port_link: waits that target this port
+    // [own] zx_port_queue's packets that left the queue, kept for the next zx_port_queue (at most
     // PORT_SPARE_PACKETS, port.c; freed with the port): a queue and a wait cost no heap call.
     struct port_packet *spares;
 };

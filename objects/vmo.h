@@ -34,6 +34,8 @@ struct page_map {
 // (a pointer swap), and A and the clone both become H's children with empty page maps. Lookups
 // walk up the chain; the first write to a page copies it into the writer. Closing a child
 // merges H back into its only remaining child, costing what that child wrote, not the VMO size.
+// Locking (docs/smp.md): every field changes only under the kernel lock's exclusive hold; the
+// shared-hold read (vmo_read_user_shared) reads the page map without a lock.
 struct vmo {
     struct kobj obj;
     uint64_t size;              // bytes, page aligned
