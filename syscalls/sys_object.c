@@ -78,6 +78,24 @@ int64_t sys_object_wait_one(zx_handle_t handle, zx_signals_t signals, zx_time_t 
     return wait_one_block(obj, handle, signals, deadline, observed);
 }
 
+// Under the kernel lock's shared hold (docs/smp.md): a wait the object's signals satisfy now.
+// One that would block or time out goes to the general path.
+int64_t sys_object_wait_one_shared(zx_handle_t handle, zx_signals_t signals, zx_time_t deadline,
+                                   user_out_ptr observed) {
+    (void)deadline;  // a satisfied wait ends whatever its deadline
+    struct kobj *obj = fast_lookup_object_wait_one_handle(handle);
+    if (unlikely(!obj)) return SYSCALL_FAST_FALLBACK;
+    struct spinlock *l = kobj_lock(obj);
+    spin_lock(l);
+    zx_signals_t now = obj->signals;
+    spin_unlock(l);
+    uintptr_t fault;
+    if (unlikely(!(now & signals)) ||
+        (observed.addr && unlikely(hal_copy_to_user(observed.addr, &now, sizeof(now), &fault) != ZX_OK)))
+        return SYSCALL_FAST_FALLBACK;
+    return ZX_OK;
+}
+
 // ---- zx_object_wait_many ----
 
 struct many_obs {
@@ -200,6 +218,12 @@ int64_t sys_object_wait_many(user_inout_ptr items, size_t num_items, zx_time_t d
 
 // ---- signals ----
 
+// The types zx_object_signal_peer accepts.
+static bool peered_type(uint32_t type) {
+    return type == ZX_OBJ_TYPE_EVENTPAIR || type == ZX_OBJ_TYPE_CHANNEL || type == ZX_OBJ_TYPE_SOCKET ||
+           type == ZX_OBJ_TYPE_FIFO;
+}
+
 static zx_signals_t user_settable(uint32_t type) {
     switch (type) {
     case ZX_OBJ_TYPE_EVENT:
@@ -235,13 +259,28 @@ int64_t sys_object_signal_shared(zx_handle_t handle, uint32_t clear_mask, uint32
     return observed ? SYSCALL_FAST_FALLBACK : ZX_OK;
 }
 
+// Under the kernel lock's shared hold (docs/smp.md): a valid change to a peer nothing
+// observes, under the pair's lock (the one both ends name).
+int64_t sys_object_signal_peer_shared(zx_handle_t handle, uint32_t clear_mask, uint32_t set_mask) {
+    struct kobj *obj = fast_lookup_object_signal_peer_handle(handle);
+    if (unlikely(!obj || !obj->peer || !peered_type(obj->type) ||
+                 ((clear_mask | set_mask) & ~user_settable(obj->type))))
+        return SYSCALL_FAST_FALLBACK;
+    struct kobj *peer = obj->peer;
+    struct spinlock *l = kobj_lock(obj);
+    spin_lock(l);
+    bool observed = kobj_observed(peer);
+    if (likely(!observed)) kobj_signal_update_locked(peer, clear_mask, set_mask);
+    spin_unlock(l);
+    return observed ? SYSCALL_FAST_FALLBACK : ZX_OK;
+}
+
 // zx_status_t zx_object_signal_peer(zx_handle_t handle, uint32_t clear_mask, uint32_t set_mask);
 int64_t sys_object_signal_peer(zx_handle_t handle, uint32_t clear_mask, uint32_t set_mask) {
     struct kobj *obj;
     zx_status_t st = lookup_object_signal_peer_handle(handle, &obj);
     if (st != ZX_OK) return st;
-    if (obj->type != ZX_OBJ_TYPE_EVENTPAIR && obj->type != ZX_OBJ_TYPE_CHANNEL &&
-        obj->type != ZX_OBJ_TYPE_SOCKET && obj->type != ZX_OBJ_TYPE_FIFO) {
+    if (!peered_type(obj->type)) {
         st = ZX_ERR_NOT_SUPPORTED;
     } else if ((clear_mask | set_mask) & ~user_settable(obj->type)) {
         st = ZX_ERR_INVALID_ARGS;
