@@ -246,33 +246,29 @@ int64_t sys_object_signal(zx_handle_t handle, uint32_t clear_mask, uint32_t set_
     return st;
 }
 
-// Under the kernel lock's shared hold (docs/smp.md): a valid change to an object nothing
-// observes, under the object's lock.
-int64_t sys_object_signal_shared(zx_handle_t handle, uint32_t clear_mask, uint32_t set_mask) {
-    struct kobj *obj = fast_lookup_object_signal_handle(handle);
-    if (unlikely(!obj || ((clear_mask | set_mask) & ~user_settable(obj->type)))) return SYSCALL_FAST_FALLBACK;
-    struct spinlock *l = kobj_lock(obj);
+// Under the kernel lock's shared hold (docs/smp.md): a change to o's signals when nothing
+// observes o, under o's lock (kobj_lock: for a peer, the pair's); FALLBACK otherwise.
+static int64_t signal_shared(struct kobj *o, uint32_t clear_mask, uint32_t set_mask) {
+    struct spinlock *l = kobj_lock(o);
     spin_lock(l);
-    bool observed = kobj_observed(obj);
-    if (likely(!observed)) kobj_signal_update_locked(obj, clear_mask, set_mask);
+    bool observed = kobj_observed(o);
+    if (likely(!observed)) kobj_signal_update_locked(o, clear_mask, set_mask);
     spin_unlock(l);
     return observed ? SYSCALL_FAST_FALLBACK : ZX_OK;
 }
 
-// Under the kernel lock's shared hold (docs/smp.md): a valid change to a peer nothing
-// observes, under the pair's lock (the one both ends name).
+int64_t sys_object_signal_shared(zx_handle_t handle, uint32_t clear_mask, uint32_t set_mask) {
+    struct kobj *obj = fast_lookup_object_signal_handle(handle);
+    if (unlikely(!obj || ((clear_mask | set_mask) & ~user_settable(obj->type)))) return SYSCALL_FAST_FALLBACK;
+    return signal_shared(obj, clear_mask, set_mask);
+}
+
 int64_t sys_object_signal_peer_shared(zx_handle_t handle, uint32_t clear_mask, uint32_t set_mask) {
     struct kobj *obj = fast_lookup_object_signal_peer_handle(handle);
     if (unlikely(!obj || !obj->peer || !peered_type(obj->type) ||
                  ((clear_mask | set_mask) & ~user_settable(obj->type))))
         return SYSCALL_FAST_FALLBACK;
-    struct kobj *peer = obj->peer;
-    struct spinlock *l = kobj_lock(obj);
-    spin_lock(l);
-    bool observed = kobj_observed(peer);
-    if (likely(!observed)) kobj_signal_update_locked(peer, clear_mask, set_mask);
-    spin_unlock(l);
-    return observed ? SYSCALL_FAST_FALLBACK : ZX_OK;
+    return signal_shared(obj->peer, clear_mask, set_mask);
 }
 
 // zx_status_t zx_object_signal_peer(zx_handle_t handle, uint32_t clear_mask, uint32_t set_mask);
