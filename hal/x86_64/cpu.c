@@ -173,12 +173,36 @@ void x86_load_iomap(const void *owner, const uint8_t *const pages[2]) {
     c->iomap_owner = owner;
 }
 
-// Every CPU that holds a copy of owner's bitmap reloads it at its next activation (another
-// CPU's field is written under the kernel lock; a thread it runs in user mode meanwhile keeps
-// the old bitmap until then: docs/smp.md).
-void x86_iomap_changed(const void *owner) {
+// Every CPU that holds a copy of owner's bitmap drops it (another CPU's field is written under
+// the exclusive kernel lock, so that CPU is not activating an address space meanwhile); one
+// that runs in owner's address space (cr3: it may be running a thread of it in user mode) gets
+// the new bitmap at once through an IPI, and this waits for it, as the TLB shootdown does.
+void x86_iomap_changed(const void *owner, uint64_t cr3, const uint8_t *const pages[2]) {
+    unsigned self = hal_cpu_id();
+    bool sent[X86_MAX_CPUS] = {false};
+    for (unsigned cpu = 0; cpu < X86_MAX_CPUS; cpu++) {
+        struct x86_percpu *c = &x86_percpu[cpu];
+        if (c->iomap_owner != owner) continue;
+        c->iomap_owner = (const void *)1;  // no owner's: the next x86_load_iomap copies
+        if (cpu == self || !pages || !x86_smp || __atomic_load_n(&c->cr3, __ATOMIC_ACQUIRE) != cr3) continue;
+        c->iomap_req_owner = owner;
+        c->iomap_req_cr3 = cr3;
+        c->iomap_req_pages[0] = pages[0];
+        c->iomap_req_pages[1] = pages[1];
+        __atomic_store_n(&c->iomap_req, 1, __ATOMIC_RELEASE);
+        x86_send_ipi(cpu, X86_VEC_IPI);
+        sent[cpu] = true;
+    }
     for (unsigned cpu = 0; cpu < X86_MAX_CPUS; cpu++)
-        if (x86_percpu[cpu].iomap_owner == owner) x86_percpu[cpu].iomap_owner = (const void *)1;
+        while (sent[cpu] && __atomic_load_n(&x86_percpu[cpu].iomap_req, __ATOMIC_ACQUIRE)) __asm__ volatile("pause");
+}
+
+void x86_iomap_ipi(struct x86_percpu *c) {
+    if (!__atomic_load_n(&c->iomap_req, __ATOMIC_ACQUIRE)) return;
+    // Still in that address space (a switch needs the lock the requester holds, so it is):
+    // load the new bitmap; otherwise the next activation loads the right one.
+    if (read_cr3() == c->iomap_req_cr3) x86_load_iomap(c->iomap_req_owner, c->iomap_req_pages);
+    __atomic_store_n(&c->iomap_req, 0, __ATOMIC_RELEASE);
 }
 
 void x86_set_rsp0(uint64_t rsp0) {

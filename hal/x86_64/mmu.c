@@ -121,7 +121,7 @@ void hal_aspace_destroy(struct hal_aspace *as) {
     as->pml4 = 0;
     as->table_pages = 0;
     if (as->iomap[0]) {
-        x86_iomap_changed(as);
+        x86_iomap_changed(as, 0, NULL);
         x86_load_iomap(NULL, NULL);
         kernel_free_frame(as->iomap[0]);
         kernel_free_frame(as->iomap[1]);
@@ -280,7 +280,8 @@ zx_status_t hal_aspace_set_ioports(struct hal_aspace *as, uint32_t first, uint32
         if (allow) *byte &= (uint8_t)~(1u << (port % 8));
         else *byte |= (uint8_t)(1u << (port % 8));
     }
-    x86_iomap_changed(as);
+    const uint8_t *pages[2] = {paddr_to_kva(as->iomap[0]), paddr_to_kva(as->iomap[1])};
+    x86_iomap_changed(as, as->pml4, pages);
     if (read_cr3() == as->pml4) hal_aspace_activate(as);
     return ZX_OK;
 }

@@ -275,6 +275,7 @@ void x86_irq(uint64_t vector) {
             }
             __atomic_store_n(&c->tlb_req, 0, __ATOMIC_RELEASE);
         }
+        x86_iomap_ipi(c);
         x86_ipi_taken();
     } else if (vector != X86_VEC_SPURIOUS) {
         x86_lapic_eoi();

@@ -137,6 +137,13 @@ struct x86_percpu {
     // tlb_leave, then tlb_req; this CPU's IPI handler flushes (or, with tlb_leave, leaves the
     // address space for the kernel's tables) if its CR3 is tlb_cr3, and clears tlb_req.
     uint32_t tlb_req;
+    // I/O bitmap reload (cpu.c, x86_iomap_changed): the requester sets iomap_req_owner and
+    // iomap_req_pages, then iomap_req; this CPU's IPI handler copies them into its TSS and
+    // clears iomap_req.
+    uint32_t iomap_req;
+    uint64_t iomap_req_cr3;  // the address space it is for
+    const void *iomap_req_owner;
+    const uint8_t *iomap_req_pages[2];
     uint32_t tlb_leave;
     uint64_t tlb_cr3;
     uint64_t cr3;             // what its CR3 holds (x86_load_cr3); read by the shootdown
@@ -225,8 +232,13 @@ uintptr_t x86_user_access_fixup(uintptr_t rip);
 // Loads `owner`'s bitmap (two pages) into the TSS unless it is already there; a NULL owner
 // denies every port.
 void x86_load_iomap(const void *owner, const uint8_t *const pages[2]);
-// owner's bitmap changed: the next x86_load_iomap for it copies it again.
-void x86_iomap_changed(const void *owner);
+// owner's bitmap changed (now `pages`; NULL: it is going away). A CPU that has owner's copy
+// loaded and runs in owner's address space reloads it before this returns (an IPI: a thread
+// there in user mode sees the change at once); any other CPU with the copy reloads it at its
+// next x86_load_iomap. With other CPUs running, the caller holds the kernel lock exclusively.
+void x86_iomap_changed(const void *owner, uint64_t cr3, const uint8_t *const pages[2]);
+// The IPI's part on this CPU (x86_irq).
+void x86_iomap_ipi(struct x86_percpu *c);
 void x86_set_rsp0(uint64_t rsp0);
 void x86_tls_changed(struct hal_uctx *u);
 void x86_mmu_init(uint64_t max_phys);

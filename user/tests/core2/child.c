@@ -138,12 +138,45 @@ static int pager_write(int64_t pages) {
     return CHILD_OK;
 }
 
+// "race": a second thread uses the port in a loop while this one releases it. Once
+// zx_ioports_release has returned, the port is denied everywhere in the process, also to a
+// thread running on another CPU meanwhile: its next use faults and the process dies with an
+// exception. A use that succeeded after the release returned (io_late), or a spinner still
+// alive a second later, exits with IOPORT_LATE / IOPORT_ALIVE instead.
+#define IOPORT_LATE 77
+#define IOPORT_ALIVE 78
+static volatile uint32_t io_released, io_late;
+static volatile uint64_t io_uses;
+static void io_spinner(void *arg) {
+    (void)arg;
+    for (;;) {
+        uint32_t released = io_released;
+        __asm__ volatile("outb %%al, %%dx" ::"a"(0), "d"(0x80));
+        io_uses++;
+        if (released) io_late = 1;
+    }
+}
+static int ioport_race(zx_handle_t r) {
+    struct tthread t;
+    if (tthread_start(&t, "io-spinner", io_spinner, NULL) != ZX_OK) return CHILD_SETUP_FAILED;
+    zx_time_t end = zx_deadline_after(ZX_SEC(5));
+    while (io_uses < 2000)
+        if (zx_clock_get_monotonic() > end) return CHILD_SETUP_FAILED;
+    if (zx_ioports_release(r, 0x80, 1) != ZX_OK) return CHILD_SETUP_FAILED;
+    io_released = 1;
+    end = zx_deadline_after(ZX_SEC(1));
+    while (zx_clock_get_monotonic() < end)
+        if (io_late) return IOPORT_LATE;
+    return IOPORT_ALIVE;
+}
+
 // Port I/O through a resource handed over as ZC_HND_USER0: "use" requests port 0x80 and
 // touches it (exit 0); "released" requests, releases, then touches it (the touch must fault).
 static int ioport_case(const char *arg) {
     zx_handle_t r = zc_take_handle(ZC_HND_USER0);
     if (r == ZX_HANDLE_INVALID || zx_ioports_request(r, 0x80, 1) != ZX_OK)
         return CHILD_SETUP_FAILED;
+    if (strcmp(arg, "race") == 0) return ioport_race(r);
     if (strcmp(arg, "released") == 0 && zx_ioports_release(r, 0x80, 1) != ZX_OK)
         return CHILD_SETUP_FAILED;
     __asm__ volatile("outb %%al, %%dx" ::"a"(0), "d"(0x80));

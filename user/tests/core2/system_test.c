@@ -281,6 +281,19 @@ TEST(IoPorts, PerProcessAndReleased) {
     zx_handle_close_many((zx_handle_t[]){proc, r}, 2);
 }
 
+// A release reaches a thread of the process that uses the port on another CPU at that moment:
+// its first use after zx_ioports_release returned faults (child.c, ioport_race: 77 = a use
+// that succeeded after the release, 78 = the user lived on).
+TEST(IoPorts, ReleaseReachesAThreadRunningElsewhere) {
+    zx_handle_t r, proc;
+    int64_t rc = 0;
+    ASSERT_OK(zx_resource_create(root_resource(), ZX_RSRC_KIND_IOPORT, DIAG_PORT, 1, "diag", 4, &r));
+    ASSERT_OK(child_launch(ZX_HANDLE_INVALID, "ioport", "race", r, &proc));
+    ASSERT_OK(process_wait(proc, &rc));
+    EXPECT_EQ(rc, ZX_TASK_RETCODE_EXCEPTION_KILL);
+    zx_handle_close(proc);
+}
+
 TEST(IoPorts, Errors) {
     zx_handle_t r, mmio, ev;
     ASSERT_OK(zx_resource_create(root_resource(), ZX_RSRC_KIND_IOPORT, 0x100, 0x10, "io", 2, &r));
