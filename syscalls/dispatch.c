@@ -6,7 +6,6 @@
 #include "syscalls/priv.h"
 #include "syscalls/syscall_table.h"
 
-
 static void kill_for_fault(struct thread *t, const struct hal_trap *trap, const char *what) {
     struct process *p = t->proc;
     if (trap->kind == HAL_TRAP_PAGE_FAULT)
