@@ -39,6 +39,15 @@ struct futex *futex_get(const struct vm_aspace *as, uintptr_t addr, bool create)
     return f;
 }
 
+bool futex_absent_shared(const struct vm_aspace *as, uintptr_t addr) {
+    if (!ready) return true;  // no futex was ever made
+    list_for_each(bucket(as, addr), it) {
+        const struct futex *f = container_of(it, struct futex, bucket_link);
+        if (f->as == as && f->addr == addr) return false;
+    }
+    return true;
+}
+
 void futex_put(struct futex *f) {
     if (f->nwaiters || f->owner) return;
     list_delete(&f->bucket_link);

@@ -23,6 +23,10 @@ struct futex {
 
 // The futex for (as, addr); created when `create`. NULL when absent or out of memory.
 struct futex *futex_get(const struct vm_aspace *as, uintptr_t addr, bool create);
+// Under the kernel lock's shared hold (docs/smp.md): true when no futex exists at addr (no
+// waiter, no owner: a wake has nothing to do). The table changes only under the exclusive
+// hold, so it is read without a lock.
+bool futex_absent_shared(const struct vm_aspace *as, uintptr_t addr);
 // Frees f if nobody waits and nobody owns it.
 void futex_put(struct futex *f);
 void futex_set_owner(struct futex *f, struct thread *t);

@@ -63,6 +63,20 @@ int64_t sys_futex_wake(user_in_ptr value_ptr, uint32_t wake_count) {
     return ZX_OK;
 }
 
+// Under the kernel lock's shared hold (docs/smp.md): a valid wake of a futex nobody waits on
+// or owns (a mutex unlock that finds no waiter) does nothing; anything else goes to the
+// general path.
+static int64_t wake_shared(user_in_ptr value_ptr) {
+    if (unlikely(check_ptr(value_ptr.addr) != ZX_OK || !futex_absent_shared(current_process()->as, value_ptr.addr)))
+        return SYSCALL_FAST_FALLBACK;
+    return ZX_OK;
+}
+int64_t sys_futex_wake_shared(user_in_ptr value_ptr, uint32_t wake_count) {
+    (void)wake_count;
+    return wake_shared(value_ptr);
+}
+int64_t sys_futex_wake_single_owner_shared(user_in_ptr value_ptr) { return wake_shared(value_ptr); }
+
 // zx_status_t zx_futex_wake_single_owner(const zx_futex_t* value_ptr);
 int64_t sys_futex_wake_single_owner(user_in_ptr value_ptr) {
     zx_status_t st = check_ptr(value_ptr.addr);
