@@ -16,36 +16,35 @@ static struct list_node *bucket(const struct vm_aspace *as, uintptr_t addr) {
     return &buckets[h >> 56];
 }
 
+static struct futex *find(const struct vm_aspace *as, uintptr_t addr) {
+    list_for_each(bucket(as, addr), it) {
+        struct futex *f = container_of(it, struct futex, bucket_link);
+        if (f->as == as && f->addr == addr) return f;
+    }
+    return NULL;
+}
+
 struct futex *futex_get(const struct vm_aspace *as, uintptr_t addr, bool create) {
     if (!ready) {
         for (int i = 0; i < BUCKETS; i++) list_init(&buckets[i]);
         slab_cache_init(&futex_cache, "futex", sizeof(struct futex));
         ready = true;
     }
-    struct list_node *b = bucket(as, addr);
-    list_for_each(b, it) {
-        struct futex *f = container_of(it, struct futex, bucket_link);
-        if (f->as == as && f->addr == addr) return f;
-    }
-    if (!create) return NULL;
-    struct futex *f = slab_alloc(&futex_cache);
+    struct futex *f = find(as, addr);
+    if (f || !create) return f;
+    f = slab_alloc(&futex_cache);
     if (!f) return NULL;
     f->as = as;
     f->addr = addr;
     wait_queue_init(&f->waiters);
     f->nwaiters = 0;
     f->owner = NULL;
-    list_add_tail(b, &f->bucket_link);
+    list_add_tail(bucket(as, addr), &f->bucket_link);
     return f;
 }
 
 bool futex_absent_shared(const struct vm_aspace *as, uintptr_t addr) {
-    if (!ready) return true;  // no futex was ever made
-    list_for_each(bucket(as, addr), it) {
-        const struct futex *f = container_of(it, struct futex, bucket_link);
-        if (f->as == as && f->addr == addr) return false;
-    }
-    return true;
+    return !ready || !find(as, addr);  // !ready: no futex was ever made
 }
 
 void futex_put(struct futex *f) {

@@ -137,21 +137,22 @@ static inline void kobj_unref(struct kobj *o) {
 // Change signals and notify matching observers. Inline: most signal changes (a channel
 // becoming readable, then not) have no one watching, and cost only the update.
 void kobj_signal_observers(struct kobj *o);  // calls the observers whose trigger o->signals meets
+// Whether anything observes o (an observer list changes only under the exclusive hold).
+static inline bool kobj_observed(const struct kobj *o) { return !list_empty(&o->observers); }
 // The update alone: true when observers must then be told (kobj_signal_observers). For paths
 // that make that call a tail call (the syscall fast paths).
 static inline bool kobj_signal_update(struct kobj *o, zx_signals_t clear, zx_signals_t set) {
     zx_signals_t old = o->signals;
     o->signals = (old & ~clear) | set;
-    return unlikely(!list_empty(&o->observers)) && o->signals != old;
+    return unlikely(kobj_observed(o)) && o->signals != old;
 }
-// Whether anything observes o (an observer list changes only under the exclusive hold).
-static inline bool kobj_observed(const struct kobj *o) { return !list_empty(&o->observers); }
 // kobj_signal_update for a path under the shared hold (docs/smp.md): o's lock is held and
 // nothing observes o, so no one is to be told.
 static inline void kobj_signal_update_locked(struct kobj *o, zx_signals_t clear, zx_signals_t set) {
     spin_assert_held(kobj_lock(o));
-    DEBUG_ASSERT(!kobj_observed(o));
-    o->signals = (o->signals & ~clear) | set;
+    bool tell = kobj_signal_update(o, clear, set);
+    DEBUG_ASSERT(!tell);
+    (void)tell;
 }
 static inline void kobj_signal(struct kobj *o, zx_signals_t clear, zx_signals_t set) {
     if (kobj_signal_update(o, clear, set)) kobj_signal_observers(o);

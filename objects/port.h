@@ -22,7 +22,7 @@ struct port_packet {
     void (*release)(struct port_packet *pp);
 };
 
-// Locking (docs/smp.md): [own] fields are guarded by the port's lock (obj.own_lock) under the
+// Locking (docs/smp.md): [own] fields are guarded by the port's lock (kobj_lock) under the
 // kernel lock's shared hold; [excl] fields change only under the exclusive hold.
 struct port {
     struct kobj obj;

@@ -45,11 +45,22 @@ __attribute__((noinline, cold)) static int64_t syscall_outside_vdso(uintptr_t pc
     return ZX_ERR_BAD_STATE;  // never seen: the thread dies before user mode (kill_requested)
 }
 
-static inline int64_t syscall_dispatch(struct thread *t, uint64_t num, const uint64_t *args, uintptr_t pc) {
+// The caller is in its process's vDSO.
+static inline bool syscall_from_vdso(const struct thread *t, uintptr_t pc) {
     const struct vm_aspace *as = t->proc->as;
-    if (unlikely(pc < as->vdso_base || pc >= as->vdso_end)) return syscall_outside_vdso(pc);
+    return likely(pc >= as->vdso_base && pc < as->vdso_end);
+}
+
+// The thread's count and the call's number, for the stop path (pager_restart), so the fast
+// path keeps nothing live.
+static inline void syscall_counted(struct thread *t, uint64_t num) {
     t->syscalls++;
-    t->syscall_num = num;  // for the stop path (pager_restart), so the fast path keeps nothing live
+    t->syscall_num = num;
+}
+
+static inline int64_t syscall_dispatch(struct thread *t, uint64_t num, const uint64_t *args, uintptr_t pc) {
+    if (unlikely(!syscall_from_vdso(t, pc))) return syscall_outside_vdso(pc);
+    syscall_counted(t, num);
     if (unlikely(num >= ZX_SYS_COUNT)) return ZX_ERR_BAD_SYSCALL;
     int64_t r = syscall_fns[num](args);
     DEBUG_ASSERT(r == SYS_BLOCKED || t->task.state != TASK_BLOCKED);  // blocked without saying so
@@ -124,13 +135,11 @@ static struct hal_syscall_result syscall_fast_smp(uint64_t num, const uint64_t a
     if (shared) {
         hal_kernel_lock_shared();
         struct thread *t = current_thread();
-        const struct vm_aspace *as = t->proc->as;
-        if (unlikely(pc < as->vdso_base || pc >= as->vdso_end)) {
+        if (unlikely(!syscall_from_vdso(t, pc))) {
             hal_kernel_lock();
             return syscall_stop(syscall_outside_vdso(pc));
         }
-        t->syscalls++;
-        t->syscall_num = num;
+        syscall_counted(t, num);
         r = shared(args);
     } else {
         hal_kernel_lock();

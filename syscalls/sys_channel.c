@@ -445,7 +445,10 @@ int64_t sys_channel_read(zx_handle_t handle, uint32_t options, user_out_ptr byte
 
 // Under the kernel lock's shared hold (docs/smp.md): the decoders' fast paths (no handles, no
 // call) under the channel pair's lock, for channels nothing observes (telling observers is a
-// call: the general path does it under the exclusive hold).
+// call: the general path does it under the exclusive hold). The lookup here finds the lock;
+// write_fast and read_fast look the handle up again (a few moves): taking the channel as a
+// parameter instead made the one-CPU paths do the lookup before their cheaper checks
+// (Channel/WriteRead/64bytes/1handles 728 -> 751 instructions).
 int64_t sys_channel_write_shared(zx_handle_t handle, uint32_t options, user_in_ptr bytes, uint32_t num_bytes,
                                  user_in_ptr handles, uint32_t num_handles) {
     struct channel *ch = fast_lookup_channel_write_handle(handle);

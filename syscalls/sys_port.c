@@ -75,7 +75,7 @@ __attribute__((always_inline)) inline int64_t sys_port_wait_fast(zx_handle_t han
 int64_t sys_port_queue_shared(zx_handle_t handle, user_in_ptr packet) {
     struct port *p = fast_lookup_port_queue_handle(handle);
     if (unlikely(!p)) return SYSCALL_FAST_FALLBACK;
-    spin_lock(&p->obj.own_lock);  // a port has no peer
+    spin_lock(kobj_lock(&p->obj));
     struct port_packet *pp = port_fast_has_waiters(p) ? NULL : port_fast_spare(p);
     uintptr_t fault;
     int64_t st = SYSCALL_FAST_FALLBACK;
@@ -83,7 +83,7 @@ int64_t sys_port_queue_shared(zx_handle_t handle, user_in_ptr packet) {
         port_fast_queue(p, pp);
         st = ZX_OK;
     }
-    spin_unlock(&p->obj.own_lock);
+    spin_unlock(kobj_lock(&p->obj));
     return st;
 }
 
@@ -91,7 +91,7 @@ int64_t sys_port_wait_shared(zx_handle_t handle, zx_time_t deadline, user_out_pt
     (void)deadline;  // a wait that would block goes to the general path
     struct port *p = fast_lookup_port_wait_handle(handle);
     if (unlikely(!p)) return SYSCALL_FAST_FALLBACK;
-    spin_lock(&p->obj.own_lock);  // a port has no peer
+    spin_lock(kobj_lock(&p->obj));
     struct port_packet *pp = port_fast_first(p);
     uintptr_t fault;
     int64_t st = SYSCALL_FAST_FALLBACK;
@@ -99,7 +99,7 @@ int64_t sys_port_wait_shared(zx_handle_t handle, zx_time_t deadline, user_out_pt
         port_fast_take(p, pp);
         st = ZX_OK;
     }
-    spin_unlock(&p->obj.own_lock);
+    spin_unlock(kobj_lock(&p->obj));
     return st;
 }
 

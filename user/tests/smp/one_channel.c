@@ -212,8 +212,8 @@ static void churn_observers(void *p) {
     while (!__atomic_load_n(&c->stop, __ATOMIC_ACQUIRE)) {
         for (uint64_t k = 0; k < 2; k++)
             STOP_UNLESS(zx_object_wait_async(c->ends[k], c->port, k, ZX_CHANNEL_READABLE, 0) == ZX_OK, "wait_async");
-        // What it observed is not checked: zc reports the signals as they are when the waiter
-        // runs again, which the ping-pong has often changed since the one that ended the wait.
+        // What it observed is not checked here (EventWaitOneObservedHasTheSignal does): the
+        // churn is about observers coming and going under the fast paths.
         zx_status_t st = zx_object_wait_one(c->ends[c->rounds & 1], ZX_CHANNEL_READABLE,
                                             zx_deadline_after(ZX_USEC(20)), NULL);
         STOP_UNLESS(st == ZX_ERR_TIMED_OUT || st == ZX_OK, "wait_one: status %d", st);

@@ -53,7 +53,7 @@ static void wait_for_bits(void *p) {
     gate_wait(w->gate);
     static const zx_signals_t wanted[3] = {ZX_USER_SIGNAL_0, ZX_USER_SIGNAL_1, ZX_USER_SIGNAL_0 | ZX_USER_SIGNAL_1};
     do {  // at least once: the togglers end with both bits set
-        // What it observed is not checked (zc: the signals when it runs again, as above).
+        // What it observed is not checked here (EventWaitOneObservedHasTheSignal does).
         zx_signals_t want = wanted[w->waits % 3];
         zx_status_t st = zx_object_wait_one(w->ev, want, zx_deadline_after(LONG_WAIT), NULL);
         STOP_UNLESS(st == ZX_OK, "wait for %#x: status %d", want, st);
