@@ -232,7 +232,7 @@ __attribute__((always_inline)) static inline int64_t write_fast(zx_handle_t hand
         return FAST_FALLBACK;
     uintptr_t fault;
     zx_handle_t values[MSG_SMALL_HANDLES];
-    struct handle_slot *slots[MSG_SMALL_HANDLES];
+    struct handle_slot *slots[MSG_SMALL_HANDLES] = {0};
     if (num_handles) {
         if (unlikely(hal_copy_from_user(values, handles.addr, num_handles * sizeof(values[0]), &fault) != ZX_OK))
             return FAST_FALLBACK;
@@ -271,7 +271,10 @@ __attribute__((always_inline)) inline int64_t sys_channel_write_fast(zx_handle_t
 
 int64_t sys_channel_write(zx_handle_t handle, uint32_t options, user_in_ptr bytes, uint32_t num_bytes,
                           user_in_ptr handles, uint32_t num_handles) {
-    int64_t st = write_fast(handle, options, bytes, num_bytes, handles, num_handles, MSG_SMALL_HANDLES);
+    // One handle (the common case) has a path of its own, without the loops.
+    int64_t st = num_handles == 1
+                     ? write_fast(handle, options, bytes, num_bytes, handles, 1, 1)
+                     : write_fast(handle, options, bytes, num_bytes, handles, num_handles, MSG_SMALL_HANDLES);
     if (likely(st != FAST_FALLBACK)) return st;
     return do_write(handle, options, bytes, num_bytes, (user_inout_ptr){handles.addr}, num_handles, false);
 }
@@ -437,8 +440,12 @@ __attribute__((always_inline)) inline int64_t sys_channel_read_fast(zx_handle_t 
 int64_t sys_channel_read(zx_handle_t handle, uint32_t options, user_out_ptr bytes, user_out_ptr handles,
                          uint32_t num_bytes, uint32_t num_handles, user_out_opt_ptr actual_bytes,
                          user_out_opt_ptr actual_handles) {
-    int64_t st = read_fast(handle, options, bytes, handles, num_bytes, num_handles, actual_bytes, actual_handles,
-                           MSG_SMALL_HANDLES, false);
+    // A message with one handle (the common case) has a path of its own, without the loops.
+    int64_t st = read_fast(handle, options, bytes, handles, num_bytes, num_handles, actual_bytes, actual_handles, 1,
+                           false);
+    if (likely(st != FAST_FALLBACK)) return st;
+    st = read_fast(handle, options, bytes, handles, num_bytes, num_handles, actual_bytes, actual_handles,
+                   MSG_SMALL_HANDLES, false);
     if (likely(st != FAST_FALLBACK)) return st;
     return do_read(handle, options, bytes, handles, num_bytes, num_handles, actual_bytes, actual_handles, false);
 }
