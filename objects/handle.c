@@ -114,7 +114,7 @@ static uint32_t reserved_index(const struct handle_table *ht, zx_handle_t h) {
 void handle_unreserve(struct handle_table *ht, zx_handle_t h) {
     uint32_t idx = reserved_index(ht, h);
     struct handle_slot *s = &ht->slots[idx];
-    handle_next_generation(ht, s, idx);  // the value may have reached user memory: it must never become valid
+    handle_next_generation(s);  // the value may have reached user memory: it must never become valid
     s->next_free = ht->free_head;
     ht->free_head = idx + 1;
 }

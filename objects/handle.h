@@ -72,20 +72,26 @@ static inline zx_handle_t handle_encode(const struct handle_table *ht, uint32_t 
 // ZX_HANDLE_INVALID, nor this slot's own) matches it there.
 static inline zx_handle_t handle_free_value(zx_handle_t next_value) { return next_value ^ (1u << 2); }
 
-// Slot idx was freed: the value it gets next has the next generation, so the values it had
-// stay invalid (until the generation wraps).
-static inline void handle_next_generation(const struct handle_table *ht, struct handle_slot *s, uint32_t idx) {
-    uint32_t gen = (((s->next_value >> 2) ^ ht->secret) & HANDLE_VALUE_MASK) >> HANDLE_IDX_BITS;
-    s->next_value = handle_encode(ht, idx, gen + 1);
+// A slot was freed: the value it gets next has the next generation, so the values it had stay
+// invalid (until the generation wraps). The generation is the value's top 12 bits (xor the
+// secret's): one addition steps it and wraps it, and leaves the index and the fixed bits alone.
+_Static_assert(HANDLE_IDX_BITS + 2 + 12 == 32 && HANDLE_GEN_MASK == 0xfffu, "the generation is a value's top 12 bits");
+static inline void handle_next_generation(struct handle_slot *s) {
+    s->next_value += 1u << (HANDLE_IDX_BITS + 2);
     s->value = handle_free_value(s->next_value);
+}
+
+// The index of the slot that value h names (in use or reserved).
+static inline uint32_t handle_index(const struct handle_table *ht, zx_handle_t h) {
+    return ((h >> 2) ^ ht->secret) & ht->idx_mask;
 }
 
 // Frees slot s, in use, whose handle reference the caller takes over (its waits stay, as for
 // handle_detach): no lookup matches its value from now on.
 static inline void handle_free_slot(struct handle_table *ht, struct handle_slot *s) {
-    uint32_t idx = (uint32_t)(s - ht->slots);
+    uint32_t idx = handle_index(ht, s->value);
     s->obj = NULL;
-    handle_next_generation(ht, s, idx);
+    handle_next_generation(s);
     s->next_free = ht->free_head;
     ht->free_head = idx + 1;
     ht->count--;

@@ -1,5 +1,6 @@
 // Handle tables (objects/handle.c).
 #include <stdlib.h>
+#include <string.h>
 #include <zircon/rights.h>
 
 #include "kernel/heap.h"
@@ -84,6 +85,32 @@ TEST(Handle, StaleValueFailsAfterSlotReuse) {
     ASSERT_OK(handle_get(&ht, h2, 0, 0, &got, NULL));
     kobj_unref(got);
     EXPECT_EQ(ht.count, 1);
+    kobj_unref(e);
+    handle_table_destroy(&ht);
+}
+
+// A slot given out again and again gets a new value each time until every generation has been
+// used (4096 of them), and only then one it had before; the index and fixed bits stay.
+TEST(Handle, SlotValuesCycleThroughEveryGeneration) {
+    struct handle_table ht;
+    handle_table_init(&ht, &owner_a);
+    struct kobj *e;
+    ASSERT_OK(event_create(&e));
+    static uint8_t seen[HANDLE_GEN_MASK + 1];
+    memset(seen, 0, sizeof(seen));
+    zx_handle_t first = ZX_HANDLE_INVALID, h = ZX_HANDLE_INVALID;
+    int repeats = 0;
+    for (uint32_t i = 0; i <= HANDLE_GEN_MASK; i++) {
+        ASSERT_OK(handle_add(&ht, e, ZX_DEFAULT_EVENT_RIGHTS, &h));
+        if (i == 0) first = h;
+        EXPECT_EQ(h & ((1u << (HANDLE_IDX_BITS + 2)) - 1), first & ((1u << (HANDLE_IDX_BITS + 2)) - 1));
+        if (seen[h >> (HANDLE_IDX_BITS + 2)]++) repeats++;
+        ASSERT_OK(handle_close(&ht, h));
+        EXPECT_EQ((uintptr_t)handle_slot_of(&ht, h), 0);
+    }
+    EXPECT_EQ(repeats, 0);
+    ASSERT_OK(handle_add(&ht, e, ZX_DEFAULT_EVENT_RIGHTS, &h));
+    EXPECT_EQ(h, first);  // the generation wrapped
     kobj_unref(e);
     handle_table_destroy(&ht);
 }
