@@ -50,6 +50,34 @@ uint32_t channel_next_txid(void) {
     return 0x80000000u | (++next & 0x7fffffffu);
 }
 
+// An end whose peer is gone receives nothing more. When every handle to it is in messages on
+// its own queue (a write of an end into its peer, then the peer closed), nothing can ever read
+// them: the end would keep itself alive for good. Its queue is freed, which releases those
+// handles and with the last one the end. Checked when the peer goes and when a handle to the
+// end goes while its peer is gone (longer cycles, through several ends, are not found).
+static void channel_drop_if_unreachable(struct channel *ch) {
+    // No handle at all: an end the kernel holds by its reference (handle_release_kernel_ref).
+    if (ch->obj.peer || list_empty(&ch->messages) || !ch->obj.handle_count) return;
+    uint32_t inside = 0;
+    list_for_each(&ch->messages, it) {
+        const struct message *m = container_of(it, struct message, link);
+        for (uint32_t i = 0; i < m->num_handles; i++) inside += m->handles[i].obj == &ch->obj;
+    }
+    if (inside != ch->obj.handle_count) return;
+    // Take the queue off the end first: the last handle's release runs its on_zero_handles.
+    struct list_node gone;
+    list_init(&gone);
+    struct list_node *n;
+    while ((n = list_pop_head(&ch->messages))) list_add_tail(&gone, n);
+    ch->count = 0;
+    kobj_signal(&ch->obj, ZX_CHANNEL_READABLE, 0);
+    kobj_ref(&ch->obj);  // the messages' handles may be all that keeps it
+    while ((n = list_pop_head(&gone))) message_free(container_of(n, struct message, link));
+    kobj_unref(&ch->obj);
+}
+
+static void channel_handle_dropped(struct kobj *o) { channel_drop_if_unreachable(to_channel(o)); }
+
 static void channel_on_zero_handles(struct kobj *o) {
     struct channel *ch = to_channel(o);
     struct kobj *peer = o->peer;
@@ -58,9 +86,10 @@ static void channel_on_zero_handles(struct kobj *o) {
         wait_queue_wake_all(&to_channel(peer)->callers, ZX_ERR_PEER_CLOSED);
         peer->peer = NULL;
         kobj_signal(peer, ZX_CHANNEL_WRITABLE, ZX_CHANNEL_PEER_CLOSED);
-        kobj_unref(peer);  // each end held a reference on the other
         o->peer = NULL;
         kobj_unref(o);
+        channel_drop_if_unreachable(to_channel(peer));
+        kobj_unref(peer);  // each end held a reference on the other
     }
     struct list_node *n;
     while ((n = list_pop_head(&ch->messages))) message_free(container_of(n, struct message, link));
@@ -78,6 +107,7 @@ static void channel_destroy(struct kobj *o) {
 
 static const struct kobj_ops channel_ops = {.on_zero_handles = channel_on_zero_handles,
                                             .destroy = channel_destroy,
+                                            .handle_dropped = channel_handle_dropped,
                                             .named = true};
 
 zx_status_t channel_create_pair(struct channel **a, struct channel **b) {

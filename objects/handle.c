@@ -165,8 +165,15 @@ zx_status_t handle_detach(struct handle_table *ht, zx_handle_t h, struct kobj **
 
 void handle_release(struct kobj *obj) {
     ASSERT(obj->handle_count > 0);
-    if (--obj->handle_count == 0 && obj->ops->on_zero_handles) kobj_reap(obj, KOBJ_REAP_ZERO_HANDLES);
-    else kobj_unref(obj);
+    if (--obj->handle_count == 0 && obj->ops->on_zero_handles) {
+        kobj_reap(obj, KOBJ_REAP_ZERO_HANDLES);
+        return;
+    }
+    if (unlikely(obj->handle_count && obj->ops->handle_dropped)) {
+        kobj_reap(obj, KOBJ_REAP_HANDLE_DROPPED);
+        return;
+    }
+    kobj_unref(obj);
 }
 
 zx_status_t handle_close(struct handle_table *ht, zx_handle_t h) {

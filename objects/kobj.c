@@ -34,8 +34,9 @@ static struct kobj *reap_head, *reap_tail;
 static bool reaping;
 
 static inline __attribute__((always_inline)) void reap_one(struct kobj *o, uint8_t kind) {
-    if (kind == KOBJ_REAP_ZERO_HANDLES) {
-        o->ops->on_zero_handles(o);
+    if (kind != KOBJ_REAP_DESTROY) {
+        if (kind == KOBJ_REAP_ZERO_HANDLES) o->ops->on_zero_handles(o);
+        else o->ops->handle_dropped(o);
         ASSERT(o->refcount > 0);
         if (--o->refcount) return;
     }
@@ -46,11 +47,13 @@ static inline __attribute__((always_inline)) void reap_one(struct kobj *o, uint8
 
 void kobj_reap(struct kobj *o, uint8_t kind) {
     if (unlikely(reaping)) {
-        // A zero-handles entry holds a reference, so o cannot be queued for destruction at the
-        // same time; a second zero-handles request (a handle made and closed again meanwhile)
-        // only drops its reference: on_zero_handles is still to run once.
+        // A zero-handles or handle-dropped entry holds a reference, so o cannot be queued for
+        // destruction at the same time. A second request only drops its reference; a
+        // zero-handles one turns a queued handle-dropped entry into a zero-handles one (the
+        // last handle went meanwhile: on_zero_handles must run, once).
         if (o->reap_kind != KOBJ_REAP_NONE) {
-            ASSERT(kind == KOBJ_REAP_ZERO_HANDLES && o->refcount > 1);
+            ASSERT(kind != KOBJ_REAP_DESTROY && o->refcount > 1);
+            if (kind == KOBJ_REAP_ZERO_HANDLES) o->reap_kind = KOBJ_REAP_ZERO_HANDLES;
             o->refcount--;
             return;
         }

@@ -30,6 +30,9 @@ struct kobj_ops {
     void (*on_zero_handles)(struct kobj *o);
     // The last reference went away: free everything.
     void (*destroy)(struct kobj *o);
+    // One of its handles went away and others remain (optional; a channel end then checks
+    // whether the rest are out of every reader's reach, objects/channel.c).
+    void (*handle_dropped)(struct kobj *o);
     // zx_object_get_info for the object's own topics (ZX_INFO_*): puts the topic's records in
     // w (exactly one for a single-record topic, unless it fails). `rights` are those of the
     // handle used. The syscall layer has already checked the handle's type and rights for
@@ -124,10 +127,12 @@ static inline void kobj_unref(struct kobj *o);
 // queues it instead of recursing; the outermost call drains the queue in a loop, so the depth
 // of the kernel stack does not depend on how deep a user nested its objects. Outside a drain
 // both run at once, as a direct call would.
-enum { KOBJ_REAP_NONE, KOBJ_REAP_ZERO_HANDLES, KOBJ_REAP_DESTROY };
+enum { KOBJ_REAP_NONE, KOBJ_REAP_ZERO_HANDLES, KOBJ_REAP_DESTROY, KOBJ_REAP_HANDLE_DROPPED };
 // KOBJ_REAP_ZERO_HANDLES: o's handle count just reached zero and the caller passes the last
 // handle's reference: run on_zero_handles, then drop it. KOBJ_REAP_DESTROY: the reference
-// count reached zero (kobj_unref).
+// count reached zero (kobj_unref). KOBJ_REAP_HANDLE_DROPPED: a handle went away and others
+// remain; the caller passes its reference: run handle_dropped, then drop it (queued like the
+// others, so that what handle_dropped frees does not nest either).
 void kobj_reap(struct kobj *o, uint8_t kind);
 static inline void kobj_unref(struct kobj *o) {
     DEBUG_ASSERT(o->refcount > 0);

@@ -116,6 +116,78 @@ TEST(Channel, HandlesInMessagesReleasedOnClose) {
     handle_table_destroy(&p.ht);
 }
 
+// An end written into its own queue (through its peer), whose peer then closes: no reader can
+// reach it, so it goes, with its messages, instead of keeping itself alive.
+TEST(Channel, EndInsideItsOwnQueueGoesWhenItsPeerCloses) {
+    struct pair p;
+    ASSERT_OK(pair_new(&p));
+    uint64_t chans = kobj_live[ZX_OBJ_TYPE_CHANNEL];
+    struct message *m = msg("carries b", 1);
+    ASSERT_OK(handle_take(&p.ht, p.hb, &m->handles[0].obj, &m->handles[0].rights));
+    ASSERT_OK(channel_send(p.a, m));  // on b's own queue
+    EXPECT_EQ(kobj_live[ZX_OBJ_TYPE_CHANNEL], chans);
+    ASSERT_OK(handle_close(&p.ht, p.ha));
+    EXPECT_EQ(kobj_live[ZX_OBJ_TYPE_CHANNEL], chans - 2);
+    handle_table_destroy(&p.ht);
+}
+
+// The same when the peer closes first and the end's last handle outside its queue goes later.
+TEST(Channel, EndInsideItsOwnQueueGoesWithItsLastOutsideHandle) {
+    struct pair p;
+    ASSERT_OK(pair_new(&p));
+    uint64_t chans = kobj_live[ZX_OBJ_TYPE_CHANNEL];
+    zx_handle_t hb2;
+    ASSERT_OK(handle_add(&p.ht, &p.b->obj, ZX_DEFAULT_CHANNEL_RIGHTS, &hb2));
+    struct message *m = msg("carries b", 1);
+    ASSERT_OK(handle_take(&p.ht, p.hb, &m->handles[0].obj, &m->handles[0].rights));
+    ASSERT_OK(channel_send(p.a, m));
+    ASSERT_OK(handle_close(&p.ht, p.ha));
+    EXPECT_EQ(kobj_live[ZX_OBJ_TYPE_CHANNEL], chans - 1);  // b is still readable through hb2
+    EXPECT_EQ(p.b->count, 1);
+    ASSERT_OK(handle_close(&p.ht, hb2));
+    EXPECT_EQ(kobj_live[ZX_OBJ_TYPE_CHANNEL], chans - 2);
+    handle_table_destroy(&p.ht);
+}
+
+// An end whose own queue holds one of its handles while another is on a queue someone can
+// still read stays; it goes with that queue.
+TEST(Channel, EndInsideItsOwnQueueStaysWhileReachable) {
+    struct pair p, q;
+    ASSERT_OK(pair_new(&p));
+    ASSERT_OK(pair_new(&q));
+    uint64_t chans = kobj_live[ZX_OBJ_TYPE_CHANNEL];
+    zx_handle_t hb2;
+    ASSERT_OK(handle_add(&p.ht, &p.b->obj, ZX_DEFAULT_CHANNEL_RIGHTS, &hb2));
+    struct message *self = msg("carries b", 1), *away = msg("carries b too", 1);
+    ASSERT_OK(handle_take(&p.ht, p.hb, &self->handles[0].obj, &self->handles[0].rights));
+    ASSERT_OK(channel_send(p.a, self));  // on b's own queue
+    ASSERT_OK(handle_take(&p.ht, hb2, &away->handles[0].obj, &away->handles[0].rights));
+    ASSERT_OK(channel_send(q.a, away));  // on q.b's queue
+    ASSERT_OK(handle_close(&p.ht, p.ha));
+    EXPECT_EQ(kobj_live[ZX_OBJ_TYPE_CHANNEL], chans - 1);
+    handle_table_destroy(&q.ht);  // q.b's queue held b's other handle
+    EXPECT_EQ(kobj_live[ZX_OBJ_TYPE_CHANNEL], chans - 4);
+    handle_table_destroy(&p.ht);
+}
+
+// An end the kernel holds with no handle (userboot's bootstrap channel) keeps its messages
+// when the other end closes: the cycle check is for ends whose handles are all queued.
+TEST(Channel, KernelHeldEndKeepsItsMessagesWhenItsPeerCloses) {
+    struct handle_table ht;
+    handle_table_init(&ht, &owner);
+    struct channel *a, *b;
+    ASSERT_OK(channel_create_pair(&a, &b));
+    zx_handle_t ha;
+    ASSERT_OK(handle_add(&ht, &a->obj, ZX_DEFAULT_CHANNEL_RIGHTS, &ha));
+    kobj_unref(&a->obj);
+    ASSERT_OK(channel_send(a, msg("for the kernel", 0)));
+    ASSERT_OK(handle_close(&ht, ha));
+    EXPECT_EQ(b->count, 1);
+    EXPECT_EQ((uintptr_t)b->obj.peer, 0);
+    handle_release_kernel_ref(&b->obj);
+    handle_table_destroy(&ht);
+}
+
 TEST(Channel, MessageLayout) {
     for (uint32_t nb = 0; nb < 40; nb += 3) {
         struct message *m = message_alloc(nb, 5);

@@ -1,6 +1,7 @@
-// bin/fuzz-guest [--calls N] [--seconds S] [--seed X] [--chunk N]: the in-guest random-syscall
-// fuzzer's parent (docs/hostile.md). It runs bin/fuzz-child SEED CHUNK in a fresh job, one seed
-// after another (X, X+1, ...), until N calls were made or S seconds passed. A child that dies
+// bin/fuzz-guest [--calls N] [--seconds S] [--seed X] [--chunk N] [--threads T]: the in-guest
+// random-syscall fuzzer's parent (docs/hostile.md). It runs bin/fuzz-child SEED CHUNK T in a fresh
+// job, one seed after another (X, X+1, ...), until N calls were made or S seconds passed. T
+// calling threads per child (default: one per CPU, so on several CPUs the calls race). A child that dies
 // (a fault, or it killed itself) or stops making progress for WATCHDOG (blocked with an
 // infinite deadline) is killed and the next seed starts. After every child the kernel's live
 // objects (ZC_INFO_KERNEL_COUNTERS) must be back where they were before it ran: a
@@ -22,13 +23,15 @@
 
 // The defaults are make test's bounded run: 300,000 calls, or 20 s where the machine is slow
 // (a KVM that emulates kernel code, docs/kvm.md), whichever comes first.
-static uint64_t opt_calls = 300000, opt_seconds = 20, opt_seed = 1, opt_chunk = 20000;
+static uint64_t opt_calls = 300000, opt_seconds = 20, opt_seed = 1, opt_chunk = 20000, opt_threads = 0;
 
 TEST(Fuzz, RandomSyscallsLeaveNoObject) {
     ASSERT_NE(zc_get_handle(ZC_HND_RESOURCE), ZX_HANDLE_INVALID);
     zx_time_t stop = opt_seconds ? zx_deadline_after(ZX_SEC(opt_seconds)) : ZX_TIME_INFINITE;
     uint64_t warm;
-    fuzz_run_child("1000001", 500, ZX_HANDLE_INVALID, WATCHDOG, &warm);  // warm-up: the first launch's one-time costs
+    unsigned threads = opt_threads ? (unsigned)opt_threads : zx_system_get_num_cpus();
+    printf("fuzz: %u calling thread%s per child\n", threads, threads == 1 ? "" : "s");
+    fuzz_run_child("1000001", 500, threads, ZX_HANDLE_INVALID, WATCHDOG, &warm);  // warm-up: the first launch's one-time costs
     zc_info_kernel_counters_t base = fuzz_counters();
     uint64_t total = 0, children = 0, ended[4] = {0}, leaks = 0;
     uint64_t seed = opt_seed;
@@ -37,7 +40,7 @@ TEST(Fuzz, RandomSyscallsLeaveNoObject) {
         uint64_t calls;
         char seed_s[24];
         snprintf(seed_s, sizeof(seed_s), "%llu", (unsigned long long)seed);
-        enum fuzz_end how = fuzz_run_child(seed_s, chunk, ZX_HANDLE_INVALID, WATCHDOG, &calls);
+        enum fuzz_end how = fuzz_run_child(seed_s, chunk, threads, ZX_HANDLE_INVALID, WATCHDOG, &calls);
         total += calls;
         children++;
         ended[how]++;
@@ -77,6 +80,7 @@ int main(int argc, char **argv) {
                         : !strcmp(argv[i], "--seconds") ? &opt_seconds
                         : !strcmp(argv[i], "--seed")    ? &opt_seed
                         : !strcmp(argv[i], "--chunk")   ? &opt_chunk
+                        : !strcmp(argv[i], "--threads") ? &opt_threads
                                                         : NULL;
         if (opt && i + 1 < argc) {
             *opt = strtoull(argv[++i], NULL, 0);

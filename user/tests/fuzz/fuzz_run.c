@@ -22,7 +22,7 @@ static uint64_t progress_of(zx_handle_t vmo) {
     return n;
 }
 
-enum fuzz_end fuzz_run_child(const char *arg, uint64_t chunk, zx_handle_t input,
+enum fuzz_end fuzz_run_child(const char *arg, uint64_t chunk, unsigned threads, zx_handle_t input,
                              zx_duration_t watchdog, uint64_t *calls) {
     *calls = 0;
     zx_handle_t job, vmo, child_vmo, proc;
@@ -36,12 +36,13 @@ enum fuzz_end fuzz_run_child(const char *arg, uint64_t chunk, zx_handle_t input,
         return END_NOT_STARTED;
     }
     zx_handle_duplicate(vmo, ZX_RIGHT_SAME_RIGHTS, &child_vmo);
-    char chunk_s[24];
+    char chunk_s[24], threads_s[12];
     snprintf(chunk_s, sizeof(chunk_s), "%llu", (unsigned long long)chunk);
-    const char *argv[] = {"bin/fuzz-child", arg, chunk_s};
+    snprintf(threads_s, sizeof(threads_s), "%u", threads);
+    const char *argv[] = {"bin/fuzz-child", arg, chunk_s, threads_s};
     zx_handle_t extra[2] = {child_vmo, input};
     uint32_t tags[2] = {ZC_HND_USER0, ZC_HND_USER0 + 1};
-    struct zc_launch_args args = {.path = argv[0], .argc = 3, .argv = argv, .job = job,
+    struct zc_launch_args args = {.path = argv[0], .argc = 4, .argv = argv, .job = job,
                                   .extra_handles = extra, .extra_tags = tags,
                                   .num_extra = input == ZX_HANDLE_INVALID ? 1 : 2};
     enum fuzz_end how = END_NOT_STARTED;
