@@ -50,33 +50,99 @@ uint32_t channel_next_txid(void) {
     return 0x80000000u | (++next & 0x7fffffffu);
 }
 
-// An end whose peer is gone receives nothing more. When every handle to it is in messages on
-// its own queue (a write of an end into its peer, then the peer closed), nothing can ever read
-// them: the end would keep itself alive for good. Its queue is freed, which releases those
-// handles and with the last one the end. Checked when the peer goes and when a handle to the
-// end goes while its peer is gone (longer cycles, through several ends, are not found).
-static void channel_drop_if_unreachable(struct channel *ch) {
-    // No handle at all: an end the kernel holds by its reference (handle_release_kernel_ref).
-    if (ch->obj.peer || list_empty(&ch->messages) || !ch->obj.handle_count) return;
-    uint32_t inside = 0;
-    list_for_each(&ch->messages, it) {
-        const struct message *m = container_of(it, struct message, link);
-        for (uint32_t i = 0; i < m->num_handles; i++) inside += m->handles[i].obj == &ch->obj;
-    }
-    if (inside != ch->obj.handle_count) return;
-    // Take the queue off the end first: the last handle's release runs its on_zero_handles.
-    struct list_node gone;
-    list_init(&gone);
-    struct list_node *n;
-    while ((n = list_pop_head(&ch->messages))) list_add_tail(&gone, n);
-    ch->count = 0;
-    kobj_signal(&ch->obj, ZX_CHANNEL_READABLE, 0);
-    kobj_ref(&ch->obj);  // the messages' handles may be all that keeps it
-    while ((n = list_pop_head(&gone))) message_free(container_of(n, struct message, link));
-    kobj_unref(&ch->obj);
+// ---- ends that only messages on unreadable queues keep alive ----
+//
+// An end whose peer is gone receives nothing more. If every handle to it is in messages on the
+// queues of such ends, themselves held only that way (an end written into its own queue
+// through its peer, or two ends written into each other's queues, and then the peers closed),
+// no thread can ever read those messages: the ends would keep each other alive for good, after
+// every process that made them has died. channel_collect finds such a set from one end and
+// frees the set's queues, which releases the handles and so the ends. It runs when an end's
+// peer goes and when a handle to a peerless end goes (the only two ways such a set forms);
+// always from the reaper, so the handles it releases queue their own work instead of nesting.
+// The search is bounded (COLLECT_MAX_ENDS ends, COLLECT_MAX_HANDLES handles looked at): a
+// larger structure is left alone.
+#define COLLECT_MAX_ENDS 64
+#define COLLECT_MAX_HANDLES 4096
+
+// An end such a set may contain: no peer, some handles (an end with none is held by the
+// kernel, e.g. userboot's), and messages (an end that holds nothing goes with its last handle).
+static bool collect_candidate(struct kobj *o) {
+    return o && o->type == ZX_OBJ_TYPE_CHANNEL && !o->peer && o->handle_count &&
+           !list_empty(&to_channel(o)->messages);
 }
 
-static void channel_handle_dropped(struct kobj *o) { channel_drop_if_unreachable(to_channel(o)); }
+static struct {
+    struct channel *end[COLLECT_MAX_ENDS];
+    uint32_t inside[COLLECT_MAX_ENDS];  // its handles found on the queues of the set
+    bool reached[COLLECT_MAX_ENDS];     // some reader can reach it
+    uint32_t n;
+} collect;  // one search at a time: the kernel lock's exclusive hold, and it never nests
+
+static int collect_index(const struct kobj *o) {
+    for (uint32_t i = 0; i < collect.n; i++)
+        if (&collect.end[i]->obj == o) return (int)i;
+    return -1;
+}
+
+// Runs body for each handle on end i's queue to an end of the set, j its index.
+#define COLLECT_EDGES(i, j, body)                                                     \
+    list_for_each(&collect.end[i]->messages, it_) {                                   \
+        const struct message *m_ = container_of(it_, struct message, link);           \
+        for (uint32_t h_ = 0; h_ < m_->num_handles; h_++) {                           \
+            int j = collect_index(m_->handles[h_].obj);                               \
+            if (j >= 0) body;                                                          \
+        }                                                                              \
+    }
+
+static void channel_collect(struct channel *start) {
+    if (!collect_candidate(&start->obj)) return;
+    // The candidates: start and the candidate ends its queue holds, and theirs.
+    collect.n = 0;
+    collect.end[collect.n++] = start;
+    uint32_t looked = 0;
+    for (uint32_t i = 0; i < collect.n; i++) {
+        list_for_each(&collect.end[i]->messages, it) {
+            const struct message *m = container_of(it, struct message, link);
+            for (uint32_t h = 0; h < m->num_handles; h++) {
+                struct kobj *o = m->handles[h].obj;
+                if (++looked > COLLECT_MAX_HANDLES) return;
+                if (!collect_candidate(o) || collect_index(o) >= 0) continue;
+                if (collect.n == COLLECT_MAX_ENDS) return;
+                collect.end[collect.n++] = to_channel(o);
+            }
+        }
+    }
+    for (uint32_t i = 0; i < collect.n; i++) collect.inside[i] = 0;
+    for (uint32_t i = 0; i < collect.n; i++) COLLECT_EDGES(i, j, collect.inside[j]++);
+    // Reachable: an end with a handle elsewhere (a table, another queue, a call's reply), and
+    // whatever a reachable end's queue holds.
+    for (uint32_t i = 0; i < collect.n; i++) collect.reached[i] = collect.inside[i] < collect.end[i]->obj.handle_count;
+    for (bool more = true; more;) {
+        more = false;
+        for (uint32_t i = 0; i < collect.n; i++) {
+            if (!collect.reached[i]) continue;
+            COLLECT_EDGES(i, j, if (!collect.reached[j]) collect.reached[j] = more = true);
+        }
+    }
+    if (collect.reached[0]) return;  // then so is all it holds: nothing to free
+    // Take the unreachable ends' queues off them first (the releases run on_zero_handles
+    // later, from the reaper's queue), then free the messages.
+    struct list_node gone;
+    list_init(&gone);
+    for (uint32_t i = 0; i < collect.n; i++) {
+        if (collect.reached[i]) continue;
+        struct channel *ch = collect.end[i];
+        struct list_node *n;
+        while ((n = list_pop_head(&ch->messages))) list_add_tail(&gone, n);
+        ch->count = 0;
+        kobj_signal(&ch->obj, ZX_CHANNEL_READABLE, 0);
+    }
+    struct list_node *n;
+    while ((n = list_pop_head(&gone))) message_free(container_of(n, struct message, link));
+}
+
+static void channel_handle_dropped(struct kobj *o) { channel_collect(to_channel(o)); }
 
 static void channel_on_zero_handles(struct kobj *o) {
     struct channel *ch = to_channel(o);
@@ -88,7 +154,7 @@ static void channel_on_zero_handles(struct kobj *o) {
         kobj_signal(peer, ZX_CHANNEL_WRITABLE, ZX_CHANNEL_PEER_CLOSED);
         o->peer = NULL;
         kobj_unref(o);
-        channel_drop_if_unreachable(to_channel(peer));
+        channel_collect(to_channel(peer));
         kobj_unref(peer);  // each end held a reference on the other
     }
     struct list_node *n;

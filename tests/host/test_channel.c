@@ -37,6 +37,15 @@ static struct message *msg(const char *text, uint32_t nh) {
     return m;
 }
 
+// Sends the end named hx (of table t) in a message through w, to w's peer's queue.
+static zx_status_t send_end(struct handle_table *t, zx_handle_t hx, struct channel *w) {
+    struct message *m = msg("an end", 1);
+    if (!m) return ZX_ERR_NO_MEMORY;
+    zx_status_t st = handle_take(t, hx, &m->handles[0].obj, &m->handles[0].rights);
+    if (st == ZX_OK) st = channel_send(w, m);
+    return st;
+}
+
 TEST(Channel, CreatedWritableAndPeered) {
     struct pair p;
     ASSERT_OK(pair_new(&p));
@@ -122,9 +131,7 @@ TEST(Channel, EndInsideItsOwnQueueGoesWhenItsPeerCloses) {
     struct pair p;
     ASSERT_OK(pair_new(&p));
     uint64_t chans = kobj_live[ZX_OBJ_TYPE_CHANNEL];
-    struct message *m = msg("carries b", 1);
-    ASSERT_OK(handle_take(&p.ht, p.hb, &m->handles[0].obj, &m->handles[0].rights));
-    ASSERT_OK(channel_send(p.a, m));  // on b's own queue
+    ASSERT_OK(send_end(&p.ht, p.hb, p.a));  // on b's own queue
     EXPECT_EQ(kobj_live[ZX_OBJ_TYPE_CHANNEL], chans);
     ASSERT_OK(handle_close(&p.ht, p.ha));
     EXPECT_EQ(kobj_live[ZX_OBJ_TYPE_CHANNEL], chans - 2);
@@ -138,9 +145,7 @@ TEST(Channel, EndInsideItsOwnQueueGoesWithItsLastOutsideHandle) {
     uint64_t chans = kobj_live[ZX_OBJ_TYPE_CHANNEL];
     zx_handle_t hb2;
     ASSERT_OK(handle_add(&p.ht, &p.b->obj, ZX_DEFAULT_CHANNEL_RIGHTS, &hb2));
-    struct message *m = msg("carries b", 1);
-    ASSERT_OK(handle_take(&p.ht, p.hb, &m->handles[0].obj, &m->handles[0].rights));
-    ASSERT_OK(channel_send(p.a, m));
+    ASSERT_OK(send_end(&p.ht, p.hb, p.a));
     ASSERT_OK(handle_close(&p.ht, p.ha));
     EXPECT_EQ(kobj_live[ZX_OBJ_TYPE_CHANNEL], chans - 1);  // b is still readable through hb2
     EXPECT_EQ(p.b->count, 1);
@@ -158,16 +163,53 @@ TEST(Channel, EndInsideItsOwnQueueStaysWhileReachable) {
     uint64_t chans = kobj_live[ZX_OBJ_TYPE_CHANNEL];
     zx_handle_t hb2;
     ASSERT_OK(handle_add(&p.ht, &p.b->obj, ZX_DEFAULT_CHANNEL_RIGHTS, &hb2));
-    struct message *self = msg("carries b", 1), *away = msg("carries b too", 1);
-    ASSERT_OK(handle_take(&p.ht, p.hb, &self->handles[0].obj, &self->handles[0].rights));
-    ASSERT_OK(channel_send(p.a, self));  // on b's own queue
-    ASSERT_OK(handle_take(&p.ht, hb2, &away->handles[0].obj, &away->handles[0].rights));
-    ASSERT_OK(channel_send(q.a, away));  // on q.b's queue
+    ASSERT_OK(send_end(&p.ht, p.hb, p.a));  // on b's own queue
+    ASSERT_OK(send_end(&p.ht, hb2, q.a));   // on q.b's queue
     ASSERT_OK(handle_close(&p.ht, p.ha));
     EXPECT_EQ(kobj_live[ZX_OBJ_TYPE_CHANNEL], chans - 1);
     handle_table_destroy(&q.ht);  // q.b's queue held b's other handle
     EXPECT_EQ(kobj_live[ZX_OBJ_TYPE_CHANNEL], chans - 4);
     handle_table_destroy(&p.ht);
+}
+
+// Two ends written into each other's queues, then both peers closed: neither can be read any
+// more, so both go; and the same for a ring of three.
+TEST(Channel, EndsInsideEachOthersQueuesGoWhenThePeersClose) {
+    for (int ring = 2; ring <= 3; ring++) {
+        struct pair p[3];
+        for (int i = 0; i < ring; i++) ASSERT_OK(pair_new(&p[i]));
+        uint64_t chans = kobj_live[ZX_OBJ_TYPE_CHANNEL];
+        // p[i].b goes onto p[i+1].b's queue (written through p[i+1].a).
+        for (int i = 0; i < ring; i++) ASSERT_OK(send_end(&p[i].ht, p[i].hb, p[(i + 1) % ring].a));
+        for (int i = 0; i < ring; i++) {
+            EXPECT_EQ(kobj_live[ZX_OBJ_TYPE_CHANNEL], chans - (uint64_t)i);
+            ASSERT_OK(handle_close(&p[i].ht, p[i].ha));
+        }
+        EXPECT_EQ(kobj_live[ZX_OBJ_TYPE_CHANNEL], chans - 2 * (uint64_t)ring);
+        for (int i = 0; i < ring; i++) handle_table_destroy(&p[i].ht);
+    }
+}
+
+// The same two ends while a handle to one of them is still in a table: both stay readable
+// (the one through its handle, the other on its queue), and go with that handle.
+TEST(Channel, EndsInsideEachOthersQueuesStayWhileOneIsHeld) {
+    struct pair p, q;
+    ASSERT_OK(pair_new(&p));
+    ASSERT_OK(pair_new(&q));
+    uint64_t chans = kobj_live[ZX_OBJ_TYPE_CHANNEL];
+    zx_handle_t held;
+    ASSERT_OK(handle_add(&p.ht, &p.b->obj, ZX_DEFAULT_CHANNEL_RIGHTS, &held));
+    ASSERT_OK(send_end(&p.ht, p.hb, q.a));  // p.b onto q.b's queue
+    ASSERT_OK(send_end(&q.ht, q.hb, p.a));  // q.b onto p.b's queue
+    ASSERT_OK(handle_close(&p.ht, p.ha));
+    ASSERT_OK(handle_close(&q.ht, q.ha));
+    EXPECT_EQ(kobj_live[ZX_OBJ_TYPE_CHANNEL], chans - 2);
+    EXPECT_EQ(p.b->count, 1);
+    EXPECT_EQ(q.b->count, 1);
+    ASSERT_OK(handle_close(&p.ht, held));
+    EXPECT_EQ(kobj_live[ZX_OBJ_TYPE_CHANNEL], chans - 4);
+    handle_table_destroy(&p.ht);
+    handle_table_destroy(&q.ht);
 }
 
 // An end the kernel holds with no handle (userboot's bootstrap channel) keeps its messages
