@@ -162,3 +162,15 @@ def test_debug_kernel_keeps_its_lock_assertions(run_harness, n, suites):
         with open(os.path.join(log_dir, os.path.basename(suite) + ".log"), errors="replace") as f:
             log = f.read()
         assert f"zc: smp: {n} CPUs online" in log and "ASSERT failed" not in log, suite
+
+
+# The in-guest fuzzer with two CPUs on the debug kernel: one calling thread per CPU in each
+# child (docs/hostile.md), so random calls race each other; no leak, no failed assertion.
+def test_threaded_fuzzer_on_two_cpus_debug_kernel(run_harness):
+    if not (os.path.exists(ZC_DEBUG_KERNEL) and os.path.exists(ZC_INITRD)):
+        pytest.skip("the debug kernel is not built (make build/kernel-debug/zc.elf)")
+    log_dir = _run_suites(run_harness, "tcg", 2, ["bin/fuzz-guest"], "smp2-debug-fuzz", kernel=ZC_DEBUG_KERNEL)
+    with open(os.path.join(log_dir, "fuzz-guest.log"), errors="replace") as f:
+        log = f.read()
+    assert "fuzz: 2 calling threads per child" in log and "ASSERT failed" not in log
+    assert re.search(r"fuzz: \d+ calls in \d+ children .*; 0 leaks", log), log[-2000:]
