@@ -379,6 +379,10 @@ enum sched_step sched_before_user(struct task *t) {
         if (idle != SCHED_NO_CPU) runq_added(idle);
         return SCHED_STOPPED;
     }
+    // Nothing else to run: the request is spent. Left set, a task queued here later by this CPU
+    // (a wake from a syscall, which gives the running task a slice: runq_added) would make the
+    // task look preempted to sched_may_return while the attention word is clear.
+    c->need_resched = false;
     // Another CPU queued a task here (and kicked this one): the current one gets a slice.
     if (unlikely(sched_smp) && c->slice_end == ZX_TIME_INFINITE && !list_empty(&c->runq)) {
         c->slice_end = hal_now() + SLICE_NS;

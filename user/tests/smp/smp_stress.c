@@ -394,3 +394,38 @@ TEST(SmpStress, SpinnersSpreadOverCpus) {
     EXPECT_EQ(seen, (n >= 64 ? ~0ull : (1ull << n) - 1));  // one spinner on each CPU
     for (uint32_t i = 0; i < n; i++) rthread_kill(&t[i]);
 }
+
+struct idle_yield {
+    zx_handle_t ev;
+    volatile uint64_t waiting;
+};
+
+static void wait_for_signal(void *p) {
+    struct idle_yield *y = p;
+    __atomic_store_n(&y->waiting, 1, __ATOMIC_RELEASE);
+    zx_object_wait_one(y->ev, ZX_USER_SIGNAL_0, zx_deadline_after(LONG_WAIT), NULL);
+}
+
+// A yield with nothing else to run on the CPU spends the request: a thread this one then wakes
+// onto its own CPU waits for the slice, and the fast return's check (on the debug kernel: a
+// clear attention word means the thread may return) holds. Before, the spent request stayed
+// and the woken thread made the caller look preempted with the word clear (fuzz-guest, 4
+// threads, SMP=2, debug kernel: an assertion in syscall_fast_smp).
+TEST(SmpStress, WakeOntoOwnCpuAfterAnIdleYield) {
+    pin_self(0);
+    struct idle_yield y = {0};
+    ASSERT_OK(zx_event_create(0, &y.ev));
+    for (int round = 0; round < 20; round++) {
+        struct tthread t;
+        y.waiting = 0;
+        ASSERT_OK(zx_object_signal(y.ev, ZX_USER_SIGNAL_0, 0));
+        ASSERT_OK(start_on(&t, "waiter", wait_for_signal, &y, 0));
+        while (!__atomic_load_n(&y.waiting, __ATOMIC_ACQUIRE)) zx_nanosleep(zx_deadline_after(ZX_USEC(100)));
+        zx_nanosleep(zx_deadline_after(ZX_MSEC(2)));  // into its wait: the CPU's queue is empty
+        ASSERT_OK(zx_thread_legacy_yield(0));
+        ASSERT_OK(zx_object_signal(y.ev, 0, ZX_USER_SIGNAL_0));  // onto this CPU's queue
+        EXPECT_OK(tthread_join(&t));
+    }
+    zx_handle_close(y.ev);
+    unpin_self();
+}
