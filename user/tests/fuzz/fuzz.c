@@ -31,16 +31,17 @@ TEST(Fuzz, RandomSyscallsLeaveNoObject) {
     uint64_t warm;
     unsigned threads = opt_threads ? (unsigned)opt_threads : zx_system_get_num_cpus();
     printf("fuzz: %u calling thread%s per child\n", threads, threads == 1 ? "" : "s");
-    fuzz_run_child("1000001", 500, threads, ZX_HANDLE_INVALID, WATCHDOG, &warm);  // warm-up: the first launch's one-time costs
+    fuzz_run_child("1000001", 500, threads, ZX_HANDLE_INVALID, WATCHDOG, &warm, NULL);  // warm-up: the first launch's one-time costs
     zc_info_kernel_counters_t base = fuzz_counters();
-    uint64_t total = 0, children = 0, ended[4] = {0}, leaks = 0;
+    uint64_t total = 0, total_others = 0, children = 0, ended[4] = {0}, leaks = 0;
     uint64_t seed = opt_seed;
     while (total < opt_calls && zx_clock_get_monotonic() < stop) {
         uint64_t chunk = opt_calls - total < opt_chunk ? opt_calls - total : opt_chunk;
-        uint64_t calls;
+        uint64_t calls, others;
         char seed_s[24];
         snprintf(seed_s, sizeof(seed_s), "%llu", (unsigned long long)seed);
-        enum fuzz_end how = fuzz_run_child(seed_s, chunk, threads, ZX_HANDLE_INVALID, WATCHDOG, &calls);
+        enum fuzz_end how = fuzz_run_child(seed_s, chunk, threads, ZX_HANDLE_INVALID, WATCHDOG, &calls, &others);
+        total_others += others;
         total += calls;
         children++;
         ended[how]++;
@@ -63,9 +64,9 @@ TEST(Fuzz, RandomSyscallsLeaveNoObject) {
         }
         seed++;
     }
-    printf("fuzz: %llu calls in %llu children (seeds %llu..%llu): %llu finished, %llu died, "
-           "%llu blocked and were killed; %llu leaks\n",
-           (unsigned long long)total, (unsigned long long)children,
+    printf("fuzz: %llu calls (and %llu on other threads) in %llu children (seeds %llu..%llu): %llu finished, "
+           "%llu died, %llu blocked and were killed; %llu leaks\n",
+           (unsigned long long)total, (unsigned long long)total_others, (unsigned long long)children,
            (unsigned long long)opt_seed, (unsigned long long)(seed - 1),
            (unsigned long long)ended[END_DONE], (unsigned long long)ended[END_DIED],
            (unsigned long long)ended[END_HUNG], (unsigned long long)leaks);

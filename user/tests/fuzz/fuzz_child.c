@@ -1,7 +1,7 @@
 // bin/fuzz-child SEED CALLS [THREADS]: makes CALLS random system calls (from the table generated
 // from syscalls.def, user/tests/hostile) with arguments drawn from live handles, boundary values
 // and hostile pointers, writing its progress (calls made) into the VMO it got as ZC_HND_USER0
-// every 64 calls. It may die (a fault, a kill of itself) or block forever: bin/fuzz-guest, its
+// every 64 calls (a second word: the other threads' calls). It may die (a fault, a kill of itself) or block forever: bin/fuzz-guest, its
 // parent, restarts it with the next seed. It has no root resource. See docs/hostile.md.
 // With THREADS > 1, THREADS - 1 more threads make random calls too, on the same handles and
 // memory, until the first thread has made its CALLS and the process exits: calls race on
@@ -191,14 +191,24 @@ static void one_call(struct fuzzer *f) {
 }
 
 // The other calling threads: random calls until the process exits (or one of them kills it,
-// or its thread, or unmaps its stack).
+// or its thread, or unmaps its stack). Their calls, counted together, go to the progress VMO's
+// second word every 64, so the parent's watchdog sees a child whose first thread is blocked
+// while the others still call.
 #define WORKER_STACK (64 * 1024)
 #define MAX_THREADS 8
+
+static zx_handle_t progress = ZX_HANDLE_INVALID;
+static volatile uint64_t worker_calls;
 
 static _Noreturn void worker(uintptr_t seed, uintptr_t unused) {
     (void)unused;
     struct fuzzer f = {.rng = seed};
-    for (;;) one_call(&f);
+    for (;;) {
+        one_call(&f);
+        uint64_t n = __atomic_add_fetch(&worker_calls, 1, __ATOMIC_RELAXED);
+        if ((n & 63) == 0)
+            zx_vmo_write(progress, &n, sizeof(n), sizeof(n));
+    }
 }
 
 static void start_workers(unsigned threads, uint64_t seed) {
@@ -234,7 +244,7 @@ int main(int argc, char **argv) {
     }
     uint64_t calls = strtoull(argv[2], NULL, 0);
     unsigned threads = argc > 3 ? (unsigned)strtoul(argv[3], NULL, 0) : 1;
-    zx_handle_t progress = zc_take_handle(ZC_HND_USER0);
+    progress = zc_take_handle(ZC_HND_USER0);
     seed_pool(f);
     if (!input)  // input mode replays one byte string: one thread
         start_workers(threads, seed);

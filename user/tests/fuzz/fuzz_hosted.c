@@ -35,7 +35,7 @@ static void run_input(const uint8_t *data, uint32_t size, enum fuzz_end *how, ui
         return;
     zx_vmo_write(vmo, &size, 0, sizeof(size));
     zx_vmo_write(vmo, data, sizeof(size), size);
-    *how = fuzz_run_child("-", MAX_CALLS, 1, vmo, WATCHDOG, calls);
+    *how = fuzz_run_child("-", MAX_CALLS, 1, vmo, WATCHDOG, calls, NULL);
 }
 
 int main(void) {

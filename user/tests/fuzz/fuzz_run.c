@@ -16,15 +16,18 @@ zc_info_kernel_counters_t fuzz_counters(void) {
     return st;  // zc's own counters topic (docs/abi.md)
 }
 
-static uint64_t progress_of(zx_handle_t vmo) {
-    uint64_t n = 0;
-    zx_vmo_read(vmo, &n, 0, sizeof(n));
-    return n;
+// The child's progress: its first thread's calls (the budget) and the other threads' calls.
+static void progress_of(zx_handle_t vmo, uint64_t *first, uint64_t *others) {
+    uint64_t n[2] = {0, 0};
+    zx_vmo_read(vmo, n, 0, sizeof(n));
+    *first = n[0];
+    *others = n[1];
 }
 
 enum fuzz_end fuzz_run_child(const char *arg, uint64_t chunk, unsigned threads, zx_handle_t input,
-                             zx_duration_t watchdog, uint64_t *calls) {
+                             zx_duration_t watchdog, uint64_t *calls, uint64_t *other_calls) {
     *calls = 0;
+    uint64_t others = 0;
     zx_handle_t job, vmo, child_vmo, proc;
     if (zx_job_create(zx_job_default(), 0, &job) != ZX_OK) {
         zx_handle_close(input);
@@ -52,18 +55,18 @@ enum fuzz_end fuzz_run_child(const char *arg, uint64_t chunk, unsigned threads, 
             zx_signals_t seen = 0;
             zx_status_t st = zx_object_wait_one(proc, ZX_PROCESS_TERMINATED,
                                                 zx_deadline_after(watchdog), &seen);
-            *calls = progress_of(vmo);
+            progress_of(vmo, calls, &others);
             if (st == ZX_OK) {
                 zx_info_process_t info;
                 zx_object_get_info(proc, ZX_INFO_PROCESS, &info, sizeof(info), NULL, NULL);
                 how = info.return_code == 0 && *calls == chunk ? END_DONE : END_DIED;
                 break;
             }
-            if (*calls == last) {  // no progress for a whole watchdog period: blocked
+            if (*calls + others == last) {  // no progress for a whole watchdog period: blocked
                 how = END_HUNG;
                 break;
             }
-            last = *calls;
+            last = *calls + others;
         }
         zx_handle_close(proc);
     }
@@ -71,6 +74,8 @@ enum fuzz_end fuzz_run_child(const char *arg, uint64_t chunk, unsigned threads, 
     zx_object_wait_one(job, ZX_TASK_TERMINATED, zx_deadline_after(ZX_SEC(10)), NULL);
     zx_handle_close(job);
     zx_handle_close(vmo);
+    if (other_calls)
+        *other_calls = others;
     return how;
 }
 
