@@ -60,10 +60,10 @@ uint32_t channel_next_txid(void) {
 // frees the set's queues, which releases the handles and so the ends. It runs when an end's
 // peer goes and when a handle to a peerless end goes (the only two ways such a set forms);
 // always from the reaper, so the handles it releases queue their own work instead of nesting.
-// The search is bounded (COLLECT_MAX_ENDS ends, COLLECT_MAX_HANDLES handles looked at): a
-// larger structure is left alone.
+// The search is bounded (COLLECT_MAX_ENDS ends, COLLECT_MAX_HANDLES handles looked at, each
+// queue scanned at most three times): a larger structure is left alone.
 #define COLLECT_MAX_ENDS 64
-#define COLLECT_MAX_HANDLES 4096
+#define COLLECT_MAX_HANDLES 1024
 
 // An end such a set may contain: no peer, some handles (an end with none is held by the
 // kernel, e.g. userboot's), and messages (an end that holds nothing goes with its last handle).
@@ -76,6 +76,7 @@ static struct {
     struct channel *end[COLLECT_MAX_ENDS];
     uint32_t inside[COLLECT_MAX_ENDS];  // its handles found on the queues of the set
     bool reached[COLLECT_MAX_ENDS];     // some reader can reach it
+    uint32_t todo[COLLECT_MAX_ENDS];    // reached ends whose queues are still to be followed
     uint32_t n;
 } collect;  // one search at a time: the kernel lock's exclusive hold, and it never nests
 
@@ -117,13 +118,17 @@ static void channel_collect(struct channel *start) {
     for (uint32_t i = 0; i < collect.n; i++) COLLECT_EDGES(i, j, collect.inside[j]++);
     // Reachable: an end with a handle elsewhere (a table, another queue, a call's reply), and
     // whatever a reachable end's queue holds.
-    for (uint32_t i = 0; i < collect.n; i++) collect.reached[i] = collect.inside[i] < collect.end[i]->obj.handle_count;
-    for (bool more = true; more;) {
-        more = false;
-        for (uint32_t i = 0; i < collect.n; i++) {
-            if (!collect.reached[i]) continue;
-            COLLECT_EDGES(i, j, if (!collect.reached[j]) collect.reached[j] = more = true);
-        }
+    uint32_t todo = 0;
+    for (uint32_t i = 0; i < collect.n; i++) {
+        collect.reached[i] = collect.inside[i] < collect.end[i]->obj.handle_count;
+        if (collect.reached[i]) collect.todo[todo++] = i;
+    }
+    while (todo) {
+        uint32_t i = collect.todo[--todo];
+        COLLECT_EDGES(i, j, if (!collect.reached[j]) {
+            collect.reached[j] = true;
+            collect.todo[todo++] = (uint32_t)j;
+        });
     }
     if (collect.reached[0]) return;  // then so is all it holds: nothing to free
     // Take the unreachable ends' queues off them first (the releases run on_zero_handles
