@@ -1417,7 +1417,8 @@ def main_run(a) -> int:
         **commit_meta(commit),
         "mode": mode, "quick": bool(a.quick),
         "date": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "qemu_version": qemu_version(binary), "qemu_cpu": f"-cpu {qemu.CPU}",
+        "qemu_version": qemu_version(binary), "qemu_cpu": "-cpu " + (qemu.kvm_cpu(binary, os.path.dirname(os.path.abspath(a.kernel)))
+                                if mode == "kvm" else qemu.CPU),
         "machine": qemu.MACHINE, "memory": a.memory, "smp": a.smp, "smp_scale_ops": smpreport.SCALE_OPS,
         "host_cpu": host_cpu(), "host_cores": os.cpu_count(),
         "linux_kernel": (f"{linux_info.get('package')} {linux_info.get('version')}"

@@ -3,7 +3,8 @@ exit status (docs/abi.md, "End of run and the exit protocol").
 
 The machine is the same in every mode: q35, `-cpu max`, one CPU unless asked for more (`-smp N`,
 SMP=N in make; docs/smp.md: the other CPUs come up and idle). Only the accelerator changes:
-  kvm     `-accel kvm`; `-cpu max` is then host passthrough (every feature KVM can give).
+  kvm     `-accel kvm`; `-cpu max` is then host passthrough (every feature KVM can give), less
+          arch-capabilities on a host whose KVM refuses that MSR (kvm_cpu, docs/kvm.md).
   tcg     `-accel tcg`; `-cpu max` is every feature QEMU's emulator implements.
   icount  `-accel tcg -icount shift=0,sleep=off,align=off`: one virtual ns per guest instruction,
           so guest-visible time is an instruction count. For regression detection, never speed.
@@ -232,11 +233,64 @@ def choose_mode(requested: str, qemu: str, kernel: Optional[str] = None,
     return "tcg", (f"auto chose tcg: {h.reason}; force KVM with MODE=kvm (--mode kvm)")
 
 
+# The CPU under KVM. `-cpu max` passes the host's features through, and QEMU then sets the MSRs
+# they imply. A host KVM may refuse one: a nested kvm_pvm was seen to reject
+# IA32_ARCH_CAPABILITIES (MSR 0x10a), and QEMU 7.2 then aborts at the first vCPU reset, before
+# the guest runs ("failed to set MSR 0x10a"). kvm_cpu starts QEMU once with `-cpu max` and no
+# guest; when it dies of that, kvm boots use `-cpu max,-arch-capabilities` on this machine (zc
+# does not read that MSR). The answer is cached beside the kernel, per QEMU binary, host kernel
+# and device (kvm-cpu.json); docs/kvm.md.
+KVM_CPU_WITHOUT_ARCH_CAPS = CPU + ",-arch-capabilities"
+KVM_CPU_PROBE_SECONDS = 2.0
+
+
+def _probe_kvm_cpu(qemu: str) -> str:
+    cmd = [qemu, "-accel", "kvm", "-machine", MACHINE, "-cpu", CPU, "-m", "64M", "-nodefaults",
+           "-no-reboot", "-display", "none"]
+    try:
+        p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, text=True)
+    except OSError:
+        return CPU
+    try:
+        _, err = p.communicate(timeout=KVM_CPU_PROBE_SECONDS)
+    except subprocess.TimeoutExpired:  # running: the CPU is accepted
+        p.kill()
+        p.communicate()
+        return CPU
+    if p.returncode != 0 and "failed to set MSR 0x10a" in (err or ""):
+        return KVM_CPU_WITHOUT_ARCH_CAPS
+    return CPU  # some other failure: the boot itself reports it
+
+
+def kvm_cpu(qemu: str, cache_dir: Optional[str] = None, kvm_device: str = "/dev/kvm") -> str:
+    """-cpu for a kvm boot on this machine (see above)."""
+    key = {"qemu": _health_key(qemu, "", "", kvm_device)["qemu"], "host_kernel": platform.release(),
+           "kvm_device": kvm_device}
+    path = os.path.join(cache_dir, "kvm-cpu.json") if cache_dir else None
+    if path:
+        try:
+            with open(path) as f:
+                cached = json.load(f)
+            if cached.get("key") == key and cached.get("cpu") in (CPU, KVM_CPU_WITHOUT_ARCH_CAPS):
+                return cached["cpu"]
+        except (OSError, ValueError, AttributeError):
+            pass
+    cpu = _probe_kvm_cpu(qemu)
+    if path:
+        try:
+            with open(path, "w") as f:
+                json.dump({"key": key, "cpu": cpu}, f)
+        except OSError:
+            pass
+    return cpu
+
+
 def qemu_args(kernel: str, initrd: str, cmdline: str, mode: str,
-              memory: str = DEFAULT_MEMORY, smp: int = DEFAULT_SMP) -> List[str]:
+              memory: str = DEFAULT_MEMORY, smp: int = DEFAULT_SMP, cpu: str = CPU) -> List[str]:
     """QEMU's arguments (without the binary) for a resolved mode (kvm, tcg or icount)."""
     return [
-        "-machine", MACHINE, *ACCEL_ARGS[mode], "-cpu", CPU, "-m", memory,
+        "-machine", MACHINE, *ACCEL_ARGS[mode], "-cpu", cpu, "-m", memory,
         "-smp", str(check_smp(smp)),
         "-nodefaults", "-no-reboot", "-display", "none", "-vga", "none",
         "-chardev", "stdio,id=ser0,signal=off", "-serial", "chardev:ser0",
@@ -364,7 +418,8 @@ def boot(kernel: str, initrd: str, cmdline: str, mode: str = "auto",
             raise HarnessError(f"{what} {path} not found (build it with `make`)")
     binary = find_qemu(qemu)
     mode = select_mode(mode, binary, kvm_device)
-    command = [binary, *qemu_args(kernel, initrd, cmdline, mode, memory, smp)]
+    cpu = kvm_cpu(binary, os.path.dirname(os.path.abspath(kernel)), kvm_device) if mode == "kvm" else CPU
+    command = [binary, *qemu_args(kernel, initrd, cmdline, mode, memory, smp, cpu)]
     if on_start:
         on_start(command)
 

@@ -2,6 +2,7 @@
 real boots of tiny multiboot guests."""
 
 import io
+import json
 import os
 import stat
 
@@ -324,3 +325,30 @@ def test_kvm_internal_error_ends_the_boot_at_once(tmp_path):
     r = qemu.boot(str(k), str(k), "", mode="tcg", timeout=50, qemu=str(fake))
     assert r.seconds < 10
     assert r.outcome == "qemu-error" and "emulation failure" in r.note
+
+
+# kvm_cpu: a host KVM that refuses IA32_ARCH_CAPABILITIES makes QEMU abort at the first vCPU
+# reset with `-cpu max`; kvm boots then drop that feature. Fake QEMUs stand in for both hosts.
+def _fake_qemu(tmp_path, name, body):
+    p = tmp_path / name
+    p.write_text("#!/bin/sh\n" + body + "\n")
+    p.chmod(0o755)
+    return str(p)
+
+
+def test_kvm_cpu_drops_arch_capabilities_where_kvm_refuses_the_msr(tmp_path):
+    refuses = _fake_qemu(tmp_path, "refuses", 'echo "qemu-system-x86_64: error: failed to set MSR 0x10a to 0x69" >&2; exit 134')
+    accepts = _fake_qemu(tmp_path, "accepts", "exec sleep 30")
+    broken = _fake_qemu(tmp_path, "broken", 'echo "qemu-system-x86_64: something else" >&2; exit 1')
+    assert qemu.kvm_cpu(refuses) == "max,-arch-capabilities"
+    assert qemu.kvm_cpu(accepts) == "max"
+    assert qemu.kvm_cpu(broken) == "max"  # the boot reports its own failure
+    # Recorded beside the kernel (kvm-cpu.json), per QEMU binary; a bad record is probed again.
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    assert qemu.kvm_cpu(refuses, str(cache)) == "max,-arch-capabilities"
+    recorded = json.loads((cache / "kvm-cpu.json").read_text())
+    assert recorded["cpu"] == "max,-arch-capabilities"
+    (cache / "kvm-cpu.json").write_text("not json")
+    assert qemu.kvm_cpu(accepts, str(cache)) == "max"  # a bad cache file is probed again
+    assert json.loads((cache / "kvm-cpu.json").read_text())["cpu"] == "max"
