@@ -790,7 +790,13 @@ def gen_fast_lookup(sc, arg, ct):
             c_function("static inline %s *fast_lookup_%s_%s" % (ct, sc.name, arg.name), ["zx_handle_t h"],
                        ["struct handle_slot *s = handle_slot_of(cur_handles(), h);",
                         "if (__builtin_expect(%s, 0)) return NULL;" % cond,
-                        "return (%s *)s->obj;" % ct]))
+                        "return (%s *)s->obj;" % ct]) +
+            "// ... the same check, giving the handle's slot (its rights too)\n" +
+            c_function("static inline struct handle_slot *fast_slot_%s_%s" % (sc.name, arg.name),
+                       ["struct handle_table *ht", "zx_handle_t h"],
+                       ["struct handle_slot *s = handle_slot_of(ht, h);",
+                        "if (__builtin_expect(%s, 0)) return NULL;" % cond,
+                        "return s;"]))
 
 
 def gen_sys_lookups_h(calls):

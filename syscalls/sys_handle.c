@@ -116,8 +116,8 @@ static zx_status_t new_rights(zx_rights_t have, zx_rights_t want, zx_rights_t *o
 __attribute__((always_inline)) inline int64_t sys_handle_duplicate_fast(zx_handle_t handle, zx_rights_t rights,
                                                                       user_out_ptr out) {
     struct handle_table *ht = cur_handles();
-    struct handle_slot *s = handle_slot_of(ht, handle);
-    if (unlikely(!s || !(s->rights & ZX_RIGHT_DUPLICATE) || !ht->free_head)) return SYSCALL_FAST_FALLBACK;
+    struct handle_slot *s = fast_slot_handle_duplicate_handle(ht, handle);  // valid, with DUPLICATE
+    if (unlikely(!s || !ht->free_head)) return SYSCALL_FAST_FALLBACK;
     zx_rights_t r = rights == ZX_RIGHT_SAME_RIGHTS ? s->rights : rights;
     if (unlikely(r & ~s->rights)) return SYSCALL_FAST_FALLBACK;
     struct handle_slot *n = &ht->slots[ht->free_head - 1];
