@@ -160,14 +160,18 @@ def _file_key(path: str) -> str:
         return "missing"
 
 
-def _health_key(qemu: str, kernel: str, initrd: str, kvm_device: str) -> dict:
+def _host_key(qemu: str, kvm_device: str) -> dict:
+    """What a KVM verdict depends on besides zc: the QEMU binary, the host kernel, the device."""
     try:
         st = os.stat(qemu)
         qemu_id = f"{os.path.realpath(qemu)}:{st.st_size}:{int(st.st_mtime)}"
     except OSError:
         qemu_id = qemu
-    return {"qemu": qemu_id, "host_kernel": platform.release(), "kvm_device": kvm_device,
-            "kernel": _file_key(kernel), "initrd": _file_key(initrd)}
+    return {"qemu": qemu_id, "host_kernel": platform.release(), "kvm_device": kvm_device}
+
+
+def _health_key(qemu: str, kernel: str, initrd: str, kvm_device: str) -> dict:
+    return {**_host_key(qemu, kvm_device), "kernel": _file_key(kernel), "initrd": _file_key(initrd)}
 
 
 def kvm_health(qemu: str, kernel: str, initrd: str, kvm_device: str = "/dev/kvm",
@@ -265,8 +269,7 @@ def _probe_kvm_cpu(qemu: str) -> str:
 
 def kvm_cpu(qemu: str, cache_dir: Optional[str] = None, kvm_device: str = "/dev/kvm") -> str:
     """-cpu for a kvm boot on this machine (see above)."""
-    key = {"qemu": _health_key(qemu, "", "", kvm_device)["qemu"], "host_kernel": platform.release(),
-           "kvm_device": kvm_device}
+    key = _host_key(qemu, kvm_device)
     path = os.path.join(cache_dir, "kvm-cpu.json") if cache_dir else None
     if path:
         try:
