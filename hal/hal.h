@@ -196,6 +196,21 @@ void hal_set_syscall_handler(hal_syscall_fn fn);
 // whichever hold it has after HAL_SYSCALL_RETURN. It returns HAL_SYSCALL_STOP* holding the
 // lock exclusively (the executor goes on with it). A one-CPU backend never calls it.
 void hal_set_syscall_handler_smp(hal_syscall_fn fn);
+// Direct calls (the shortest path, for a few hot calls; docs/performance.md): a backend may
+// run syscall number n < count straight from its entry as fns[n](the eight argument
+// registers, the caller's pc), with no argument array and no generic dispatch. The handler
+// returns the call's result; the thread goes back to user mode with it at once while the
+// calling CPU's word HAL_CPU_WORD_SYSCALL_STOP (hal_cpu_word) is 0, and otherwise the backend
+// calls stop(result) and goes on as the fast path does with what the handler returned there.
+// The registers come back as with the fast path. Inside the handler,
+// hal_syscall_direct_regs(args) gives the eight argument registers as the caller passed them
+// and returns the pc (for a call it hands to the fast path's handler; hal_arch.h). A backend without direct calls
+// (or with several CPUs) ignores the list: these calls then take the fast path like any other.
+#define HAL_CPU_WORD_SYSCALL_STOP 1  // hal/x86_64/entry.S tests it as %gs:72: keep it
+typedef int64_t (*hal_syscall_direct_fn)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t,
+                                         uint64_t, uintptr_t pc);
+typedef struct hal_syscall_result (*hal_syscall_direct_stop_fn)(int64_t result);
+void hal_set_syscall_direct(const hal_syscall_direct_fn *fns, unsigned count, hal_syscall_direct_stop_fn stop);
 uint64_t hal_uctx_syscall(const struct hal_uctx *u, uint64_t args[8]);  // returns the number
 void hal_uctx_set_return(struct hal_uctx *u, uint64_t value);
 uintptr_t hal_uctx_pc(const struct hal_uctx *u);

@@ -32,13 +32,14 @@ TRACE_RE = re.compile(r"^Trace \d+: 0x[0-9a-f]+ \[[0-9a-f]+/([0-9a-f]+)/")
 # Kernel symbols that are the trap/syscall entry and the return to user mode (assembly).
 # The end of the user half of the address space (x86_64, 47-bit canonical addresses).
 USER_END = 1 << 47
-ENTRY_SYMBOLS = {"x86_syscall_entry", "back_to_kernel", "x86_context_enter", "trap_common"}
+ENTRY_SYMBOLS = {"x86_syscall_entry", "syscall_direct", "back_to_kernel", "x86_context_enter", "trap_common"}
 
 
 class Symbols:
     """Address -> symbol name for one ELF (loaded at `base`)."""
 
     def __init__(self, elf: str, base: int = 0):
+        self.base = base
         out = subprocess.run(["nm", "-n", "--defined-only", elf], capture_output=True, text=True,
                              check=True).stdout
         self.addrs: List[int] = []
@@ -152,7 +153,34 @@ def analyse(pcs: List[int], syms: Dict[str, Symbols], marker: int) -> dict:
     for (where, name), n in per_sym.items():
         parts[part_of(where, name)] += n
     return {"iterations": len(starts) - 1, "median": median, "min": lengths[0], "max": lengths[-1],
-            "symbols": per_sym, "parts": parts}
+            "symbols": per_sym, "parts": parts, "pcs": pcs[starts[k]:starts[k + 1]]}
+
+
+def disassembly(elf: str, base: int = 0) -> Dict[int, str]:
+    """Address -> instruction text (objdump) for one ELF loaded at `base`."""
+    out = subprocess.run(["objdump", "-d", "--no-show-raw-insn", elf], capture_output=True,
+                         text=True, check=True).stdout
+    insns = {}
+    for m in re.finditer(r"^\s*([0-9a-f]+):\s+(.*)$", out, re.M):
+        insns[int(m.group(1), 16) + base] = m.group(2).strip()
+    return insns
+
+
+def write_listing(path: str, pcs: List[int], syms: Dict[str, Symbols], elfs: Dict[str, str]) -> None:
+    """One line per executed instruction of the steady-state iteration: symbol+offset, text."""
+    text: Dict[int, str] = {}
+    for where, s in syms.items():
+        text.update(disassembly(elfs[where], s.base))
+    with open(path, "w") as f:
+        for n, pc in enumerate(pcs):
+            where, name, off = "other", "?", 0
+            for w, s in syms.items():
+                nm = s.lookup(pc)
+                if nm:
+                    where, name = w, nm
+                    off = pc - s.addrs[s.names.index(nm)]
+                    break
+            f.write(f"{n:5d} {where:6s} {name}+{off:#x}  {text.get(pc, '?')}\n")
 
 
 def report(label: str, r: dict, out=sys.stdout) -> None:
@@ -177,6 +205,7 @@ def main(argv=None) -> int:
     ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--trace", help="reuse this trace file instead of booting")
     ap.add_argument("--timeout", type=float, default=600)
+    ap.add_argument("--listing", help="write the steady-state iteration, one instruction a line, here")
     a = ap.parse_args(argv)
     for path in (a.kernel, a.initrd, a.bench_elf, a.vdso):
         if not os.path.exists(path):
@@ -216,7 +245,11 @@ def main(argv=None) -> int:
     if not marker:
         print(f"pathtrace: no symbol {a.marker} in {a.bench_elf}", file=sys.stderr)
         return 2
-    report(a.label, analyse(pcs, syms, marker[0]))
+    r = analyse(pcs, syms, marker[0])
+    report(a.label, r)
+    if a.listing:
+        elfs = {"bench": a.bench_elf, "vdso": a.vdso, "kernel": a.kernel}
+        write_listing(a.listing, r["pcs"], syms, elfs)
     return 0
 
 

@@ -87,7 +87,7 @@ bool sched_may_return(const struct task *t);
 // that did not block may return straight to user mode when it is clear. Conservative: a kill
 // of a task that is not running also sets it. It and the current task are HAL per-CPU words.
 #define SCHED_WORD_CURRENT 0
-#define SCHED_WORD_ATTENTION 1
+#define SCHED_WORD_ATTENTION HAL_CPU_WORD_SYSCALL_STOP  // the direct syscall path tests it
 #define SCHED_WORD_CPU 2  // this CPU's struct cpu_sched (kernel/sched.c)
 static inline bool sched_attention(void) { return hal_cpu_word(SCHED_WORD_ATTENTION) != 0; }
 static inline void sched_request_attention(void) { hal_cpu_word_set(SCHED_WORD_ATTENTION, 1); }

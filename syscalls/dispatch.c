@@ -153,6 +153,20 @@ static struct hal_syscall_result syscall_fast_smp(uint64_t num, const uint64_t a
     return (struct hal_syscall_result){r, HAL_SYSCALL_RETURN};
 }
 
+// ---- direct calls (priv.h) ----
+
+// A direct call its handler declined (or one from outside the vDSO): it runs as the fast path
+// runs any call, from the argument registers as the caller passed them (the HAL stops it, as
+// syscall_fast would, when it asked for the executor).
+int64_t syscall_direct_fallback(uint64_t num) {
+    uint64_t args[8];
+    uintptr_t pc = hal_syscall_direct_regs(args);
+    return syscall_dispatch(current_thread(), num, args, pc);
+}
+
+// After a direct call, when the executor is wanted (hal_set_syscall_direct).
+static struct hal_syscall_result syscall_direct_stop(int64_t r) { return syscall_stop(r); }
+
 // Offers the fault to exception handlers; true when one took it (the thread now waits).
 static bool raise_exception(struct thread *t, const struct hal_trap *trap, zx_status_t fault_status) {
     uint32_t type;
@@ -277,6 +291,7 @@ void dispatch_global_init(void) {
     sched_set_task_ops(&thread_task_ops);
     hal_set_syscall_handler(syscall_fast);
     hal_set_syscall_handler_smp(syscall_fast_smp);
+    hal_set_syscall_direct(syscall_direct_fns, ZX_SYS_DIRECT_COUNT, syscall_direct_stop);
     user_copy_set_fault_handler(resolve_user_fault);
 }
 KERNEL_INIT(dispatch_global_init, INIT_LEVEL_SYSCALLS);

@@ -71,7 +71,7 @@ RIGHTS = {
     "INSPECT", "MANAGE_JOB", "MANAGE_PROCESS", "MANAGE_THREAD", "APPLY_PROFILE",
     "MANAGE_SOCKET", "OP_CHILDREN", "RESIZE", "ATTACH_VMO", "MANAGE_VMO",
 }
-ATTRIBUTES = {"blocking", "noreturn", "vdsocall", "test", "const", "wrapped", "fast", "shared"}
+ATTRIBUTES = {"blocking", "noreturn", "vdsocall", "test", "const", "wrapped", "fast", "shared", "direct"}
 
 C_KEYWORDS = {
     "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else",
@@ -371,9 +371,11 @@ def parse_line(line):
 
 def check_syscall(sc):
     a = sc.attrs
-    for attr in ("fast", "shared"):
+    for attr in ("fast", "shared", "direct"):
         if attr in a and (sc.is_vdsocall or any(x.is_release for x in sc.args)):
             raise DefError("'%s' needs a kernel entry whose decoder consumes no handle" % attr)
+    if "direct" in a and ("blocking" in a or "wrapped" in a or sc.is_noreturn):
+        raise DefError("'direct' is for calls that never block and whose vDSO stub returns at once")
     for arg in sc.args:
         if arg.rights_arg:
             others = [x for x in sc.args if x.name == arg.rights_arg]
@@ -430,11 +432,14 @@ def parse_def(path):
         calls.append(sc)
     if errors:
         raise SystemExit("\n".join(errors))
+    # The direct calls come first: the x86 entry tells them from the others with one compare
+    # (number < ZX_SYS_DIRECT_COUNT, hal_set_syscall_direct).
     number = 0
-    for sc in calls:
-        if sc.is_kernel:
-            sc.number = number
-            number += 1
+    for direct in (True, False):
+        for sc in calls:
+            if sc.is_kernel and ("direct" in sc.attrs) == direct:
+                sc.number = number
+                number += 1
     return calls
 
 
@@ -505,6 +510,8 @@ def gen_numbers_h(calls):
     kern = [c for c in calls if c.is_kernel]
     body = "".join("#define ZX_SYS_%s %d\n" % (c.name, c.number) for c in kern)
     body += "\n#define ZX_SYS_COUNT %d\n" % len(kern)
+    body += ("// The direct calls (syscalls.def `direct`) are numbered 0 .. ZX_SYS_DIRECT_COUNT - 1.\n"
+             "#define ZX_SYS_DIRECT_COUNT %d\n" % len([c for c in kern if "direct" in c.attrs]))
     return guard("ZC_GEN_SYSCALLS_NUMBERS_H", body,
                  "Syscall numbers (rax at the syscall instruction) of the kernel-entry calls.\n"
                  "// Plain #defines, usable from assembly.")
@@ -518,7 +525,8 @@ def gen_sys_decls_h(calls):
         "#include <zircon/syscalls/types.h>\n",
         "#include \"kernel/user_ptr.h\"\n\n",
         "// A handle the call consumes (handle<...,release>): syscalls/priv.h.\n",
-        "struct consumed_handle;\n\n",
+        "struct consumed_handle;\n",
+        "\n",
         "// Each returns the zx_status_t (or other) result widened to int64_t; it lands in rax.\n\n",
     ]
     for sc in calls:
@@ -536,6 +544,11 @@ def gen_sys_decls_h(calls):
             if attr in sc.attrs:
                 out.append("int64_t sys_%s_%s(%s);  // or SYSCALL_FAST_FALLBACK\n"
                            % (sc.name, attr, sc.kernel_params()))
+        if "direct" in sc.attrs:
+            out.append("// The direct entry's handler (syscalls.def `direct`), and the general path it\n"
+                       "// falls back to (generated: the arguments as the stop path needs them).\n")
+            out.append("int64_t sys_%s_direct(%s);\n" % (sc.name, sc.kernel_params()))
+            out.append("int64_t syscall_fallback_%s(void);\n" % sc.name)
         out.append("\n")
     return guard("ZC_GEN_SYSCALLS_SYS_DECLS_H", "".join(out),
                  "Kernel handlers: one sys_NAME per kernel-entry syscall.")
@@ -562,7 +575,11 @@ def gen_syscall_table_h(calls):
         "extern int64_t (*const syscall_fns[ZX_SYS_COUNT])(const uint64_t *args);\n"
         "// With several CPUs: the decoders of the calls with a path for the kernel lock's shared\n"
         "// hold (syscalls.def `shared`), NULL for the others.\n"
-        "extern int64_t (*const syscall_fns_shared[ZX_SYS_COUNT])(const uint64_t *args);\n" % MAX_ARGS)
+        "extern int64_t (*const syscall_fns_shared[ZX_SYS_COUNT])(const uint64_t *args);\n"
+        "// The direct calls' decoders (syscalls.def `direct`; hal_set_syscall_direct): the\n"
+        "// arguments as registers, eight of them whatever the call takes, then the caller's pc.\n"
+        "extern int64_t (*const syscall_direct_fns[ZX_SYS_DIRECT_COUNT + 1])(\n"
+        "    uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uintptr_t);\n" % MAX_ARGS)
     return guard("ZC_GEN_SYSCALLS_SYSCALL_TABLE_H", body, "The kernel's syscall dispatch table.")
 
 
@@ -661,7 +678,32 @@ def gen_sys_table_c(calls):
         if "shared" in sc.attrs:
             out.append(IND + "[ZX_SYS_%s] = d_%s_shared,\n" % (sc.name, sc.name))
     out.append("};\n")
+    gen_direct_decoders(out, kern)
     return "".join(out)
+
+
+def gen_direct_decoders(out, kern):
+    """The direct calls (syscalls.def `direct`): d_NAME_direct decodes the eight argument
+    registers and, for a caller (pc) in the vDSO, runs sys_NAME_direct; syscall_fallback_NAME hands
+    the call to the general fast path (syscall_direct_fallback, which finds the registers)."""
+    direct = [sc for sc in kern if "direct" in sc.attrs]
+    regs = ["uint64_t a%d" % i for i in range(MAX_ARGS)]
+    for sc in direct:
+        out.append("\n__attribute__((noinline)) int64_t syscall_fallback_%s(void) {\n" % sc.name)
+        out.append(IND + "return syscall_direct_fallback(ZX_SYS_%s);\n}\n" % sc.name)
+        dec = [a.decode(i).replace("a[%d]" % i, "a%d" % i) for i, a in enumerate(sc.args)]
+        out.append("\nstatic int64_t d_%s_direct(%s, uintptr_t pc) {\n" % (sc.name, ", ".join(regs)))
+        for i in range(len(sc.args), MAX_ARGS):
+            out.append(IND + "(void)a%d;\n" % i)
+        out.append(IND + "if (__builtin_expect(!syscall_direct_from_vdso(pc), 0)) return syscall_fallback_%s();\n"
+                   % sc.name)
+        out.append(IND + "return " + call_line("sys_%s_direct(" % sc.name, dec, 7) + "}\n")
+    out.append("\n// NULL-terminated (one slot more than the calls, so that an empty list is valid C).\n")
+    out.append("int64_t (*const syscall_direct_fns[ZX_SYS_DIRECT_COUNT + 1])(\n"
+               "    uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uintptr_t) = {\n")
+    for sc in direct:
+        out.append(IND + "[ZX_SYS_%s] = d_%s_direct,\n" % (sc.name, sc.name))
+    out.append("};\n")
 
 
 def gen_shared_decoder(out, sc, args):

@@ -11,7 +11,9 @@
 #include "kernel/debug.h"
 #include "kernel/user_copy.h"
 #include "objects/handle.h"
+#include "kernel/sched.h"
 #include "objects/task.h"
+#include "objects/vmar.h"
 #include "syscalls/sys_decls.h"
 
 // What a handler returns when it blocked the calling thread (wait_block): the continuation
@@ -24,6 +26,26 @@
 #define VMO_MAX_SIZE (1ull << 44)  // well below what a VMO's page map could index
 
 static inline struct handle_table *cur_handles(void) { return &current_process()->handles; }
+
+// ---- Direct calls (syscalls.def `direct`; hal.h: hal_set_syscall_direct) ----
+// The x86 entry runs them straight from the argument registers: the generated d_NAME_direct
+// checks the caller is in the vDSO and calls sys_NAME_direct, which ends with
+// syscall_direct_done(result) on its common path and with syscall_fallback_NAME() (generated)
+// for anything else: that one runs the call as the fast path would, from the argument
+// registers as the caller passed them, with every status and side effect of the general path
+// (dispatch.c). So sys_NAME_direct keeps nothing live for its fallback.
+int64_t syscall_direct_fallback(uint64_t num);
+
+static inline bool syscall_direct_from_vdso(uintptr_t pc) {
+    const struct vm_aspace *as = current_process()->as;
+    return likely(pc >= as->vdso_base && pc < as->vdso_end);
+}
+
+// The common path's end (the HAL returns to user mode at once unless sched_attention()).
+static inline int64_t syscall_direct_done(int64_t r) {
+    DEBUG_ASSERT(sched_attention() || (!current_thread()->policy_exception && sched_may_return(sched_current())));
+    return r;
+}
 
 // ---- Handle lookups ----
 // A handler looks its handle arguments up only through the lookup_CALL_ARG functions that the

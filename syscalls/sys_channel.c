@@ -279,6 +279,24 @@ int64_t sys_channel_write(zx_handle_t handle, uint32_t options, user_in_ptr byte
     return do_write(handle, options, bytes, num_bytes, (user_inout_ptr){handles.addr}, num_handles, false);
 }
 
+// The direct entry (syscalls.def `direct`, docs/performance.md): no handles inline, one handle
+// out of line (a tail call with the arguments still in their registers), anything else (or
+// whatever the fast paths decline) through the general path.
+__attribute__((noinline)) static int64_t write_direct_one(zx_handle_t handle, uint32_t options, user_in_ptr bytes,
+                                                          uint32_t num_bytes, user_in_ptr handles) {
+    int64_t st = write_fast(handle, options, bytes, num_bytes, handles, 1, 1);
+    if (likely(st != FAST_FALLBACK)) return syscall_direct_done(st);
+    return syscall_fallback_channel_write();
+}
+
+int64_t sys_channel_write_direct(zx_handle_t handle, uint32_t options, user_in_ptr bytes, uint32_t num_bytes,
+                                 user_in_ptr handles, uint32_t num_handles) {
+    if (num_handles == 1) return write_direct_one(handle, options, bytes, num_bytes, handles);
+    int64_t st = num_handles ? FAST_FALLBACK : write_fast(handle, options, bytes, num_bytes, handles, 0, 0);
+    if (likely(st != FAST_FALLBACK)) return syscall_direct_done(st);
+    return syscall_fallback_channel_write();
+}
+
 // zx_status_t zx_channel_write_etc(zx_handle_t handle, uint32_t options, const void* bytes,
 //                                  uint32_t num_bytes, zx_handle_disposition_t* handles,
 //                                  uint32_t num_handles);
@@ -448,6 +466,28 @@ int64_t sys_channel_read(zx_handle_t handle, uint32_t options, user_out_ptr byte
                    MSG_SMALL_HANDLES, false);
     if (likely(st != FAST_FALLBACK)) return st;
     return do_read(handle, options, bytes, handles, num_bytes, num_handles, actual_bytes, actual_handles, false);
+}
+
+// The direct entry, as for the write: room for no handles inline, for some out of line (a
+// message with at most one handle).
+__attribute__((noinline)) static int64_t read_direct_some(
+    zx_handle_t handle, uint32_t options, user_out_ptr bytes, user_out_ptr handles, uint32_t num_bytes,
+    uint32_t num_handles, user_out_opt_ptr actual_bytes, user_out_opt_ptr actual_handles) {
+    int64_t st = read_fast(handle, options, bytes, handles, num_bytes, num_handles, actual_bytes, actual_handles, 1,
+                           false);
+    if (likely(st != FAST_FALLBACK)) return syscall_direct_done(st);
+    return syscall_fallback_channel_read();
+}
+
+int64_t sys_channel_read_direct(zx_handle_t handle, uint32_t options, user_out_ptr bytes, user_out_ptr handles,
+                                uint32_t num_bytes, uint32_t num_handles, user_out_opt_ptr actual_bytes,
+                                user_out_opt_ptr actual_handles) {
+    if (num_handles)
+        return read_direct_some(handle, options, bytes, handles, num_bytes, num_handles, actual_bytes,
+                                actual_handles);
+    int64_t st = read_fast(handle, options, bytes, handles, num_bytes, 0, actual_bytes, actual_handles, 0, false);
+    if (likely(st != FAST_FALLBACK)) return syscall_direct_done(st);
+    return syscall_fallback_channel_read();
 }
 
 // Under the kernel lock's shared hold (docs/smp.md): the decoders' fast paths (no handles, no

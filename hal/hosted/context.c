@@ -310,6 +310,14 @@ void x86_fpu_flush(struct hal_uctx *u) { (void)u; }
 void x86_tls_changed(struct hal_uctx *u) { (void)u; }
 
 void hal_set_syscall_handler(hal_syscall_fn fn) { syscall_handler = fn; }
+
+// Direct calls (hal.h): none here (a SIGSYS carries the registers as an array anyway).
+uint64_t hal_direct_regs[9];
+void hal_set_syscall_direct(const hal_syscall_direct_fn *fns, unsigned count, hal_syscall_direct_stop_fn stop) {
+    (void)fns;
+    (void)count;
+    (void)stop;
+}
 void hal_uctx_release(struct hal_uctx *u) { (void)u; }
 
 void hal_context_run(struct hal_uctx *u, struct hal_trap *trap) {

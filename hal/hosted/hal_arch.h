@@ -38,6 +38,13 @@ extern uintptr_t hal_one_cpu_words[HAL_CPU_WORDS];
 static inline uintptr_t hal_cpu_word(unsigned i) { return hal_one_cpu_words[i]; }
 static inline void hal_cpu_word_set(unsigned i, uintptr_t v) { hal_one_cpu_words[i] = v; }
 
+// Direct calls (hal.h): this backend has none; the accessors exist for the kernel to build.
+extern uint64_t hal_direct_regs[9];  // the call's argument registers and its pc
+static inline uintptr_t hal_syscall_direct_regs(uint64_t args[8]) {
+    for (int i = 0; i < 8; i++) args[i] = hal_direct_regs[i];
+    return hal_direct_regs[8];
+}
+
 // A spin-wait's turn (kernel/spinlock.h).
 static inline void hal_cpu_relax(void) { __asm__ volatile("" ::: "memory"); }
 

@@ -44,6 +44,14 @@ extern uintptr_t hal_one_cpu_words[HAL_CPU_WORDS];
 static inline uintptr_t hal_cpu_word(unsigned i) { return hal_one_cpu_words[i]; }
 static inline void hal_cpu_word_set(unsigned i, uintptr_t v) { hal_one_cpu_words[i] = v; }
 
+// Direct calls (hal.h: hal_set_syscall_direct): the test HAL runs some (testhal.c) and
+// keeps their frame here.
+extern uint64_t hal_direct_regs[9];  // the call's argument registers and its pc
+static inline uintptr_t hal_syscall_direct_regs(uint64_t args[8]) {
+    for (int i = 0; i < 8; i++) args[i] = hal_direct_regs[i];
+    return hal_direct_regs[8];
+}
+
 // A spin-wait's turn (kernel/spinlock.h).
 static inline void hal_cpu_relax(void) { __asm__ volatile("" ::: "memory"); }
 

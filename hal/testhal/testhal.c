@@ -588,11 +588,35 @@ static uint64_t syscalls_seen;
 
 void hal_set_syscall_handler(hal_syscall_fn fn) { syscall_handler = fn; }
 
-// Every other syscall takes the registered fast path (as on x86_64: the handler runs before
-// the trap reaches the executor), so both entries of the kernel are tested.
+static const hal_syscall_direct_fn *direct_fns;
+static unsigned direct_count;
+static hal_syscall_direct_stop_fn direct_stop;
+uint64_t hal_direct_regs[9];
+
+void hal_set_syscall_direct(const hal_syscall_direct_fn *fns, unsigned count, hal_syscall_direct_stop_fn stop) {
+    direct_fns = fns;
+    direct_count = count;
+    direct_stop = stop;
+}
+
+// A direct call as hal/x86_64/entry.S makes it.
+static struct hal_syscall_result direct_call(struct hal_uctx *u) {
+    memcpy(hal_direct_regs, u->args, sizeof(u->args));
+    hal_direct_regs[8] = u->pc;
+    const uint64_t *a = u->args;
+    int64_t r = direct_fns[u->sysno](a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], u->pc);
+    if (hal_cpu_word(HAL_CPU_WORD_SYSCALL_STOP)) return direct_stop(r);
+    return (struct hal_syscall_result){r, HAL_SYSCALL_RETURN};
+}
+
+// Half the syscalls take the registered fast path (as on x86_64: the handler runs before the
+// trap reaches the executor), so both entries of the kernel are tested; of those, every
+// other direct call (hal_set_syscall_direct) goes the direct way.
 static bool take_fast_path(struct hal_uctx *u) {
-    if (!syscall_handler || (syscalls_seen++ & 1)) return false;
-    struct hal_syscall_result r = syscall_handler(u->sysno, u->args, u->pc);
+    uint64_t seen = syscalls_seen++;
+    if (!syscall_handler || (seen & 1)) return false;
+    struct hal_syscall_result r = u->sysno < direct_count && (seen & 2) ? direct_call(u)
+                                                                       : syscall_handler(u->sysno, u->args, u->pc);
     if (r.stop == HAL_SYSCALL_STOP_PENDING) {
         u->ret = (uint64_t)r.value;  // only the register: the result comes later
         pending.kind = HAL_TRAP_SYSCALL_DONE;

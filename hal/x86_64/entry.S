@@ -150,6 +150,10 @@ paranoid_trap:
     swapgs
     mov %rsp, PERCPU_USER_RSP
     mov PERCPU_KERNEL_RSP, %rsp
+.if !\smp
+    cmp x86_syscall_direct_count(%rip), %rax
+    jb syscall_direct
+.endif
     push %rcx                    // FAST_RIP
     push %r11                    // FAST_RFLAGS
     push %rax                    // FAST_NUM
@@ -203,6 +207,58 @@ x86_syscall_entry:
 x86_syscall_entry_smp:
     SYSCALL_ENTRY 1
 
+// A direct call (hal.h: hal_set_syscall_direct; one CPU). Frame from the bottom: r12 r13
+// (the C ABI's stack arguments 7 and 8), rip (the 9th, the caller's pc), rdi rsi rdx r10 r8
+// r9, the number, rflags. The handler takes the argument registers as its C arguments (the
+// 4th from r10); the frame keeps them for the way back and for a call it declines
+// (hal_syscall_direct_regs). It returns the result; the per-CPU stop word decides the rest.
+#define DIRECT_STOP_WORD %gs:72  // hal_x86_kwords: HAL_CPU_WORD_SYSCALL_STOP (hal.h)
+syscall_direct:
+    push %r11                    // rflags
+    push %rax                    // the number
+    push %r9
+    push %r8
+    push %r10
+    push %rdx
+    push %rsi
+    push %rdi
+    push %rcx                    // rip
+    push %r13
+    push %r12
+    mov %r10, %rcx
+    call *x86_syscall_direct_fns(, %rax, 8)
+    add $16, %rsp                // r12, r13 (callee-saved: still live)
+    cmpq $0, DIRECT_STOP_WORD
+    jne syscall_direct_stop
+    pop %rcx
+    pop %rdi
+    pop %rsi
+    pop %rdx
+    pop %r10
+    pop %r8
+    pop %r9
+    add $8, %rsp                 // the number
+    pop %r11
+    mov PERCPU_USER_RSP, %rsp
+    swapgs
+    sysretq
+syscall_direct_stop:             // as syscall_stop, from this frame
+    mov %rax, %rdi
+    call *x86_syscall_direct_stop(%rip)
+    cmp $2, %rdx
+    jne 2f
+    mov 56(%rsp), %rax           // the number
+2:  pop %rcx
+    pop %rdi
+    pop %rsi
+    pop %rdx
+    pop %r10
+    pop %r8
+    pop %r9
+    add $8, %rsp
+    pop %r11
+    jmp syscall_stop_save
+
 syscall_stop:  // Stop: save the full state in the uctx as the slow entry would, and return to the
     // executor. rax is the result, or with HAL_SYSCALL_STOP_PENDING (no result yet) the number,
     // as the slow entry leaves it: a call that is issued again (hal_uctx_restart_syscall)
@@ -219,6 +275,7 @@ syscall_stop:  // Stop: save the full state in the uctx as the slow entry would,
     add $24, %rsp
     pop %r11
     pop %rcx
+syscall_stop_save:               // rcx, r11: the user's rip and rflags; every other register as the user left it
     mov PERCPU_UCTX_TOP, %rsp
     pushq $0x1b                  // ss
     pushq PERCPU_USER_RSP        // rsp

@@ -49,6 +49,19 @@ static inline void hal_cpu_word_set(unsigned i, uintptr_t v) {
     __asm__ volatile("mov %1, %%gs:%c2" : "+m"(hal_x86_kwords) : "r"(v), "i"(HAL_X86_PERCPU_KWORDS + 8 * i));
 }
 
+// Inside a direct call (hal.h: hal_set_syscall_direct): the frame entry.S built below the kernel
+// stack pointer x86_context_enter saved (r12 r13 rip rdi rsi rdx r10 r8 r9, the number, the
+// user rflags).
+static inline uintptr_t hal_syscall_direct_regs(uint64_t args[8]) {
+    const uint64_t *f;
+    __asm__("mov %%gs:0, %0" : "=r"(f) : "m"(hal_x86_kwords));
+    f -= 11;
+    for (int i = 0; i < 6; i++) args[i] = f[3 + i];
+    args[6] = f[0];
+    args[7] = f[1];
+    return f[2];
+}
+
 // A spin-wait's turn (kernel/spinlock.h).
 static inline void hal_cpu_relax(void) { __asm__ volatile("pause" ::: "memory"); }
 

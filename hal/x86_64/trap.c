@@ -126,6 +126,22 @@ hal_syscall_fn x86_syscall_handler, x86_syscall_handler_smp;  // entry.S calls t
 void hal_set_syscall_handler(hal_syscall_fn fn) { x86_syscall_handler = fn; }
 void hal_set_syscall_handler_smp(hal_syscall_fn fn) { x86_syscall_handler_smp = fn; }
 
+// Direct calls (hal.h): entry.S sends number n < x86_syscall_direct_count to
+// x86_syscall_direct_fns[n] (the one-CPU entry only: with several CPUs every call takes the
+// kernel lock through the fast path's handler).
+#define X86_SYSCALL_DIRECT_MAX 8
+uint64_t x86_syscall_direct_count;
+hal_syscall_direct_fn x86_syscall_direct_fns[X86_SYSCALL_DIRECT_MAX];
+hal_syscall_direct_stop_fn x86_syscall_direct_stop;
+
+void hal_set_syscall_direct(const hal_syscall_direct_fn *fns, unsigned count, hal_syscall_direct_stop_fn stop) {
+    x86_syscall_direct_stop = stop;
+    if (count > X86_SYSCALL_DIRECT_MAX) panic("hal_set_syscall_direct: %u calls, at most %u", count,
+                                              X86_SYSCALL_DIRECT_MAX);
+    for (unsigned i = 0; i < count; i++) x86_syscall_direct_fns[i] = fns[i];
+    x86_syscall_direct_count = count;
+}
+
 void hal_context_run(struct hal_uctx *u, struct hal_trap *trap) {
     DEBUG_ASSERT(x86_syscall_handler);
     struct x86_percpu *c = x86_this_cpu();
