@@ -243,6 +243,11 @@ void hal_set_user_copy_routine(void *(*fn)(void *, const void *, size_t));
 // and retry. Partial copies may have happened.
 zx_status_t hal_copy_from_user(void *dst, uintptr_t usrc, size_t len, uintptr_t *fault_addr);
 zx_status_t hal_copy_to_user(uintptr_t udst, const void *src, size_t len, uintptr_t *fault_addr);
+// The same, only inside a direct call's handler (hal_set_syscall_direct): the copy may leave the
+// caller's vector registers changed (x86: xmm0-xmm3). The direct calls are made through the
+// vDSO's C functions, whose callers expect that of any call.
+zx_status_t hal_copy_from_user_direct(void *dst, uintptr_t usrc, size_t len, uintptr_t *fault_addr);
+zx_status_t hal_copy_to_user_direct(uintptr_t udst, const void *src, size_t len, uintptr_t *fault_addr);
 
 // Scatter/gather: one kernel run <-> a list of user buffers (a vectored stream read or write).
 // A user buffer (the layout of zx_iovec_t).

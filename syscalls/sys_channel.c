@@ -220,7 +220,7 @@ __attribute__((noinline)) static int64_t fast_tail(struct kobj *signalled, struc
 __attribute__((always_inline)) static inline int64_t write_fast(zx_handle_t handle, uint32_t options,
                                                                 user_in_ptr bytes, uint32_t num_bytes,
                                                                 user_in_ptr handles, uint32_t num_handles,
-                                                                const uint32_t max_handles) {
+                                                                const uint32_t max_handles, const bool direct) {
     if (unlikely(options != 0 || num_bytes > MSG_SMALL_BYTES || num_handles > max_handles))
         return FAST_FALLBACK;
     struct handle_table *ht = cur_handles();
@@ -243,7 +243,9 @@ __attribute__((always_inline)) static inline int64_t write_fast(zx_handle_t hand
                 if (unlikely(values[j] == values[i])) return FAST_FALLBACK;
         }
     }
-    if (unlikely(hal_copy_from_user(m->data, bytes.addr, num_bytes, &fault) != ZX_OK)) return FAST_FALLBACK;
+    zx_status_t st = direct ? hal_copy_from_user_direct(m->data, bytes.addr, num_bytes, &fault)
+                            : hal_copy_from_user(m->data, bytes.addr, num_bytes, &fault);
+    if (unlikely(st != ZX_OK)) return FAST_FALLBACK;
     // Nothing can fail now.
     dst->spare = NULL;
     m->num_bytes = num_bytes;
@@ -266,15 +268,15 @@ __attribute__((always_inline)) static inline int64_t write_fast(zx_handle_t hand
 __attribute__((always_inline)) inline int64_t sys_channel_write_fast(zx_handle_t handle, uint32_t options,
                                                                    user_in_ptr bytes, uint32_t num_bytes,
                                                                    user_in_ptr handles, uint32_t num_handles) {
-    return write_fast(handle, options, bytes, num_bytes, handles, num_handles, 0);
+    return write_fast(handle, options, bytes, num_bytes, handles, num_handles, 0, false);
 }
 
 int64_t sys_channel_write(zx_handle_t handle, uint32_t options, user_in_ptr bytes, uint32_t num_bytes,
                           user_in_ptr handles, uint32_t num_handles) {
     // One handle (the common case) has a path of its own, without the loops.
     int64_t st = num_handles == 1
-                     ? write_fast(handle, options, bytes, num_bytes, handles, 1, 1)
-                     : write_fast(handle, options, bytes, num_bytes, handles, num_handles, MSG_SMALL_HANDLES);
+                     ? write_fast(handle, options, bytes, num_bytes, handles, 1, 1, false)
+                     : write_fast(handle, options, bytes, num_bytes, handles, num_handles, MSG_SMALL_HANDLES, false);
     if (likely(st != FAST_FALLBACK)) return st;
     return do_write(handle, options, bytes, num_bytes, (user_inout_ptr){handles.addr}, num_handles, false);
 }
@@ -284,7 +286,7 @@ int64_t sys_channel_write(zx_handle_t handle, uint32_t options, user_in_ptr byte
 // whatever the fast paths decline) through the general path.
 __attribute__((noinline)) static int64_t write_direct_one(zx_handle_t handle, uint32_t options, user_in_ptr bytes,
                                                           uint32_t num_bytes, user_in_ptr handles) {
-    int64_t st = write_fast(handle, options, bytes, num_bytes, handles, 1, 1);
+    int64_t st = write_fast(handle, options, bytes, num_bytes, handles, 1, 1, true);
     if (likely(st != FAST_FALLBACK)) return syscall_direct_done(st);
     return syscall_fallback_channel_write();
 }
@@ -292,7 +294,7 @@ __attribute__((noinline)) static int64_t write_direct_one(zx_handle_t handle, ui
 int64_t sys_channel_write_direct(zx_handle_t handle, uint32_t options, user_in_ptr bytes, uint32_t num_bytes,
                                  user_in_ptr handles, uint32_t num_handles) {
     if (num_handles == 1) return write_direct_one(handle, options, bytes, num_bytes, handles);
-    int64_t st = num_handles ? FAST_FALLBACK : write_fast(handle, options, bytes, num_bytes, handles, 0, 0);
+    int64_t st = num_handles ? FAST_FALLBACK : write_fast(handle, options, bytes, num_bytes, handles, 0, 0, true);
     if (likely(st != FAST_FALLBACK)) return syscall_direct_done(st);
     return syscall_fallback_channel_write();
 }
@@ -396,7 +398,8 @@ __attribute__((always_inline)) static inline int64_t read_fast(zx_handle_t handl
                                                                uint32_t num_bytes, uint32_t num_handles,
                                                                user_out_opt_ptr actual_bytes,
                                                                user_out_opt_ptr actual_handles,
-                                                               const uint32_t max_handles, const bool shared) {
+                                                               const uint32_t max_handles, const bool shared,
+                                                               const bool direct) {
     if (unlikely(options != 0)) return FAST_FALLBACK;
     struct handle_table *ht = cur_handles();
     struct channel *ch = fast_lookup_channel_read_handle(handle);
@@ -412,7 +415,9 @@ __attribute__((always_inline)) static inline int64_t read_fast(zx_handle_t handl
     if (actual_handles.addr &&
         unlikely(hal_copy_to_user(actual_handles.addr, &m->num_handles, sizeof(uint32_t), &fault) != ZX_OK))
         return FAST_FALLBACK;
-    if (unlikely(hal_copy_to_user(bytes.addr, m->data, m->num_bytes, &fault) != ZX_OK)) return FAST_FALLBACK;
+    zx_status_t st = direct ? hal_copy_to_user_direct(bytes.addr, m->data, m->num_bytes, &fault)
+                            : hal_copy_to_user(bytes.addr, m->data, m->num_bytes, &fault);
+    if (unlikely(st != ZX_OK)) return FAST_FALLBACK;
     if (nh) {
         // The new handles' values reach user memory before the handles exist; the slots are
         // the first nh of the free list, taken only when the values are out. A handle with
@@ -452,7 +457,8 @@ __attribute__((always_inline)) inline int64_t sys_channel_read_fast(zx_handle_t 
                                                                   uint32_t num_bytes, uint32_t num_handles,
                                                                   user_out_opt_ptr actual_bytes,
                                                                   user_out_opt_ptr actual_handles) {
-    return read_fast(handle, options, bytes, handles, num_bytes, num_handles, actual_bytes, actual_handles, 0, false);
+    return read_fast(handle, options, bytes, handles, num_bytes, num_handles, actual_bytes, actual_handles, 0, false,
+                     false);
 }
 
 int64_t sys_channel_read(zx_handle_t handle, uint32_t options, user_out_ptr bytes, user_out_ptr handles,
@@ -460,10 +466,10 @@ int64_t sys_channel_read(zx_handle_t handle, uint32_t options, user_out_ptr byte
                          user_out_opt_ptr actual_handles) {
     // A message with one handle (the common case) has a path of its own, without the loops.
     int64_t st = read_fast(handle, options, bytes, handles, num_bytes, num_handles, actual_bytes, actual_handles, 1,
-                           false);
+                           false, false);
     if (likely(st != FAST_FALLBACK)) return st;
     st = read_fast(handle, options, bytes, handles, num_bytes, num_handles, actual_bytes, actual_handles,
-                   MSG_SMALL_HANDLES, false);
+                   MSG_SMALL_HANDLES, false, false);
     if (likely(st != FAST_FALLBACK)) return st;
     return do_read(handle, options, bytes, handles, num_bytes, num_handles, actual_bytes, actual_handles, false);
 }
@@ -474,7 +480,7 @@ __attribute__((noinline)) static int64_t read_direct_some(
     zx_handle_t handle, uint32_t options, user_out_ptr bytes, user_out_ptr handles, uint32_t num_bytes,
     uint32_t num_handles, user_out_opt_ptr actual_bytes, user_out_opt_ptr actual_handles) {
     int64_t st = read_fast(handle, options, bytes, handles, num_bytes, num_handles, actual_bytes, actual_handles, 1,
-                           false);
+                           false, true);
     if (likely(st != FAST_FALLBACK)) return syscall_direct_done(st);
     return syscall_fallback_channel_read();
 }
@@ -485,7 +491,7 @@ int64_t sys_channel_read_direct(zx_handle_t handle, uint32_t options, user_out_p
     if (num_handles)
         return read_direct_some(handle, options, bytes, handles, num_bytes, num_handles, actual_bytes,
                                 actual_handles);
-    int64_t st = read_fast(handle, options, bytes, handles, num_bytes, 0, actual_bytes, actual_handles, 0, false);
+    int64_t st = read_fast(handle, options, bytes, handles, num_bytes, 0, actual_bytes, actual_handles, 0, false, true);
     if (likely(st != FAST_FALLBACK)) return syscall_direct_done(st);
     return syscall_fallback_channel_read();
 }
@@ -503,7 +509,7 @@ int64_t sys_channel_write_shared(zx_handle_t handle, uint32_t options, user_in_p
     struct spinlock *l = kobj_lock(&ch->obj);  // the pair's: the peer's too
     spin_lock(l);
     int64_t st = FAST_FALLBACK;
-    if (likely(!kobj_observed(ch->obj.peer))) st = write_fast(handle, options, bytes, num_bytes, handles, num_handles, 0);
+    if (likely(!kobj_observed(ch->obj.peer))) st = write_fast(handle, options, bytes, num_bytes, handles, num_handles, 0, false);
     spin_unlock(l);
     return st;
 }
@@ -517,7 +523,7 @@ int64_t sys_channel_read_shared(zx_handle_t handle, uint32_t options, user_out_p
     spin_lock(l);
     int64_t st = FAST_FALLBACK;
     if (likely(!kobj_observed(&ch->obj)))
-        st = read_fast(handle, options, bytes, handles, num_bytes, num_handles, actual_bytes, actual_handles, 0, true);
+        st = read_fast(handle, options, bytes, handles, num_bytes, num_handles, actual_bytes, actual_handles, 0, true, false);
     spin_unlock(l);
     return st;
 }

@@ -246,6 +246,14 @@ zx_status_t hal_copy_to_user(uintptr_t udst, const void *src, size_t len, uintpt
     return ZX_OK;
 }
 
+// No direct calls here (context.c): the same copies.
+zx_status_t hal_copy_from_user_direct(void *dst, uintptr_t usrc, size_t len, uintptr_t *fault_addr) {
+    return hal_copy_from_user(dst, usrc, len, fault_addr);
+}
+zx_status_t hal_copy_to_user_direct(uintptr_t udst, const void *src, size_t len, uintptr_t *fault_addr) {
+    return hal_copy_to_user(udst, src, len, fault_addr);
+}
+
 static zx_status_t copy_piece(uintptr_t u, char *k, size_t m, bool to_user, uintptr_t *fault_addr) {
     return to_user ? hal_copy_to_user(u, k, m, fault_addr) : hal_copy_from_user(k, u, m, fault_addr);
 }

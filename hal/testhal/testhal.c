@@ -443,6 +443,12 @@ zx_status_t hal_copy_from_user(void *dst, uintptr_t usrc, size_t len, uintptr_t 
 zx_status_t hal_copy_to_user(uintptr_t udst, const void *src, size_t len, uintptr_t *fault_addr) {
     return user_copy(udst, (void *)src, len, true, fault_addr);
 }
+zx_status_t hal_copy_from_user_direct(void *dst, uintptr_t usrc, size_t len, uintptr_t *fault_addr) {
+    return user_copy(usrc, dst, len, false, fault_addr);
+}
+zx_status_t hal_copy_to_user_direct(uintptr_t udst, const void *src, size_t len, uintptr_t *fault_addr) {
+    return user_copy(udst, (void *)src, len, true, fault_addr);
+}
 
 static zx_status_t copy_piece(uintptr_t u, char *k, size_t m, bool to_user, uintptr_t *fault_addr) {
     return user_copy(u, k, m, to_user, fault_addr);

@@ -25,6 +25,16 @@
 #define UCTX_VECTOR       (15*8)
 #define UCTX_FULL_RESTORE (15*8 + 2*8 + 5*8 + 3*8)
 
+// STAC or CLAC: a 3-byte NOP, made the instruction at boot when SMAP is on (usercopy.c,
+// x86_user_copy_init), so that no copy tests the feature.
+.macro SMAP_SITE section
+771: .byte 0x0f, 0x1f, 0x00
+    .pushsection \section, "a"
+    .balign 8
+    .quad 771b
+    .popsection
+.endm
+
 .macro PUSH_GPRS
     push %rax
     push %rbx
@@ -352,10 +362,8 @@ x86_user_memcpy:
     cmp $64, %rdx
     ja 10f
 x86_user_copy_small:
-    cmpb $0, x86_feat+2(%rip)    // smap
-    je 1f
-    stac
-1:  cmp $32, %rdx
+    SMAP_SITE .zc_stac_sites
+    cmp $32, %rdx
     jb 16f
     mov (%rsi), %rax                 // 32..64 bytes: the first 32, then the last 32
     mov 8(%rsi), %rcx
@@ -374,10 +382,8 @@ x86_user_copy_small:
     mov %r8, -16(%rdi,%rdx)
     mov %r9, -8(%rdi,%rdx)
 6:  xor %eax, %eax
-7:  cmpb $0, x86_feat+2(%rip)
-    je 8f
-    clac
-8:  ret
+    SMAP_SITE .zc_clac_sites
+    ret
 16: cmp $16, %rdx
     jb 20f
     mov (%rsi), %rax                 // 16..31 bytes: the first 16, then the last 16
@@ -411,9 +417,44 @@ x86_user_copy_small:
 24: cmp %rdx, %rcx
     jb 23b
     jmp 6b
+// int x86_user_copy_vec(void *dst, const void *src, size_t len): x86_user_memcpy, with 16 to
+// 64 bytes copied through xmm0-xmm3 (two overlapping runs of 16-byte moves). Only in a direct
+// syscall's handler (hal_copy_*_user_direct): the vector registers are then the caller's, whom
+// the C ABI lets the call change them (the FPU state is the running thread's: hal_context_run
+// loaded it, and nothing else runs before the call returns).
+    .globl x86_user_copy_vec
+x86_user_copy_vec:
+    cmp $64, %rdx
+    ja x86_user_memcpy
+    cmp $16, %rdx
+    jb x86_user_memcpy
+    SMAP_SITE .zc_stac_sites
+    cmp $32, %rdx
+    jb 1f
+    movdqu (%rsi), %xmm0             // 32..64 bytes: the first 32, then the last 32
+    movdqu 16(%rsi), %xmm1
+    movdqu -32(%rsi,%rdx), %xmm2
+    movdqu -16(%rsi,%rdx), %xmm3
+    movdqu %xmm0, (%rdi)
+    movdqu %xmm1, 16(%rdi)
+    movdqu %xmm2, -32(%rdi,%rdx)
+    movdqu %xmm3, -16(%rdi,%rdx)
+    xor %eax, %eax
+    SMAP_SITE .zc_clac_sites
+    ret
+1:  movdqu (%rsi), %xmm0             // 16..31 bytes: the first 16, then the last 16
+    movdqu -16(%rsi,%rdx), %xmm1
+    movdqu %xmm0, (%rdi)
+    movdqu %xmm1, -16(%rdi,%rdx)
+    xor %eax, %eax
+    SMAP_SITE .zc_clac_sites
+    ret
 x86_user_copy_fault:                 // x86_kernel_trap resumes a faulting small copy here
     mov $1, %eax
-    jmp 7b
+    cmpb $0, x86_feat+2(%rip)        // smap (a cold path: no patched site)
+    je 8f
+    clac
+8:  ret
 x86_user_copy_small_end:
 
 10: push %rdi
@@ -429,17 +470,13 @@ x86_user_copy_small_end:
     mov %rax, PERCPU_RECOVER_RIP
     mov %rsp, PERCPU_RECOVER_RSP
     and $-16, %rsp               // an inline asm call leaves the alignment unknown
-    cmpb $0, x86_feat+2(%rip)    // smap
-    je 1f
-    stac
-1:  call *x86_user_copy_impl(%rip)
+    SMAP_SITE .zc_stac_sites
+    call *x86_user_copy_impl(%rip)
     xor %eax, %eax
     jmp 3f
 2:  mov $1, %eax                  // resumed here by x86_kernel_trap after a fault
-3:  cmpb $0, x86_feat+2(%rip)
-    je 4f
-    clac
-4:  movq $0, PERCPU_RECOVER_RIP
+3:  SMAP_SITE .zc_clac_sites
+    movq $0, PERCPU_RECOVER_RIP
     mov PERCPU_RECOVER_RSP, %rsp
     pop %r15
     pop %r14

@@ -17,6 +17,16 @@ static inline int x86_user_copy(void *dst, const void *src, size_t len) {
                      : "rcx", "r8", "r9", "r10", "r11", "memory", "cc");
     return faulted;
 }
+// x86_user_copy_vec (entry.S): the same, through xmm0-xmm3 for 16 to 64 bytes; direct calls only.
+// (The kernel is built with general registers only: nothing of its own lives in xmm0-xmm3.)
+static inline int x86_user_copy_vec(void *dst, const void *src, size_t len) {
+    int faulted;
+    __asm__ volatile("call x86_user_copy_vec"
+                     : "=a"(faulted)
+                     : "D"(dst), "S"(src), "d"(len)
+                     : "rcx", "r8", "r9", "r10", "r11", "memory", "cc");
+    return faulted;
+}
 void *(*x86_user_copy_impl)(void *, const void *, size_t) = memcpy;
 
 extern const uintptr_t __stac_sites_start[], __stac_sites_end[], __clac_sites_start[], __clac_sites_end[];
@@ -31,7 +41,7 @@ static void patch_sites(const uintptr_t *site, const uintptr_t *end, uint8_t mod
 }
 
 // Runs in x86_cpu_init (the boot CPU only), on the boot page tables, before x86_mmu_init maps
-// the kernel's text read-only. (x86_user_memcpy, entry.S, tests the feature itself.)
+// the kernel's text read-only. (entry.S has its sites too: SMAP_SITE.)
 void x86_user_copy_init(void) {
     if (x86_feat.smap) {
         patch_sites(__stac_sites_start, __stac_sites_end, 0xcb);  // stac
@@ -145,6 +155,31 @@ __attribute__((always_inline)) inline zx_status_t hal_copy_to_user(uintptr_t uds
     if (!user_range_ok(udst, len)) return ZX_ERR_INVALID_ARGS;
     if (fixed_size(len) ? !copy_fixed((void *)udst, src, len, true)
                         : __builtin_expect(x86_user_copy((void *)udst, src, len), 0)) {
+        *fault_addr = x86_cpu.fault_addr;
+        return ZX_ERR_UNAVAILABLE;
+    }
+    return ZX_OK;
+}
+
+// Inside a direct call (hal.h): the vector copy for 16 to 64 bytes.
+__attribute__((always_inline)) inline zx_status_t hal_copy_from_user_direct(void *dst, uintptr_t usrc, size_t len,
+                                                                     uintptr_t *fault_addr) {
+    if (len == 0) return ZX_OK;
+    if (!user_range_ok(usrc, len)) return ZX_ERR_INVALID_ARGS;
+    if (fixed_size(len) ? !copy_fixed(dst, (const void *)usrc, len, false)
+                        : __builtin_expect(x86_user_copy_vec(dst, (const void *)usrc, len), 0)) {
+        *fault_addr = x86_cpu.fault_addr;
+        return ZX_ERR_UNAVAILABLE;
+    }
+    return ZX_OK;
+}
+
+__attribute__((always_inline)) inline zx_status_t hal_copy_to_user_direct(uintptr_t udst, const void *src, size_t len,
+                                                                   uintptr_t *fault_addr) {
+    if (len == 0) return ZX_OK;
+    if (!user_range_ok(udst, len)) return ZX_ERR_INVALID_ARGS;
+    if (fixed_size(len) ? !copy_fixed((void *)udst, src, len, true)
+                        : __builtin_expect(x86_user_copy_vec((void *)udst, src, len), 0)) {
         *fault_addr = x86_cpu.fault_addr;
         return ZX_ERR_UNAVAILABLE;
     }
