@@ -417,20 +417,20 @@ x86_user_copy_small:
 24: cmp %rdx, %rcx
     jb 23b
     jmp 6b
-// int x86_user_copy_vec(void *dst, const void *src, size_t len): x86_user_memcpy, with 16 to
-// 64 bytes copied through xmm0-xmm3 (two overlapping runs of 16-byte moves). Only in a direct
+// int x86_user_copy_vec(void *dst, const void *src, size_t len): x86_user_memcpy through the
+// vector registers, and it changes no general register but rax: up to 128 bytes copied with
+// moves of 16 (or 8, or 4) bytes, each size as two overlapping runs, through xmm0-xmm3; longer
+// copies go to x86_user_memcpy with the registers it may change saved. Only in a direct
 // syscall's handler (hal_copy_*_user_direct): the vector registers are then the caller's, whom
 // the C ABI lets the call change them (the FPU state is the running thread's: hal_context_run
 // loaded it, and nothing else runs before the call returns).
     .globl x86_user_copy_vec
 x86_user_copy_vec:
-    cmp $64, %rdx
-    ja x86_user_memcpy
-    cmp $16, %rdx
-    jb x86_user_memcpy
-    SMAP_SITE .zc_stac_sites
     cmp $32, %rdx
-    jb 1f
+    jb 3f
+    cmp $64, %rdx
+    ja 2f
+    SMAP_SITE .zc_stac_sites
     movdqu (%rsi), %xmm0             // 32..64 bytes: the first 32, then the last 32
     movdqu 16(%rsi), %xmm1
     movdqu -32(%rsi,%rdx), %xmm2
@@ -439,15 +439,73 @@ x86_user_copy_vec:
     movdqu %xmm1, 16(%rdi)
     movdqu %xmm2, -32(%rdi,%rdx)
     movdqu %xmm3, -16(%rdi,%rdx)
-    xor %eax, %eax
+1:  xor %eax, %eax
     SMAP_SITE .zc_clac_sites
     ret
-1:  movdqu (%rsi), %xmm0             // 16..31 bytes: the first 16, then the last 16
+2:  cmp $128, %rdx
+    ja 9f
+    SMAP_SITE .zc_stac_sites
+    movdqu (%rsi), %xmm0             // 65..128 bytes: the first 64, then the last 64
+    movdqu 16(%rsi), %xmm1
+    movdqu 32(%rsi), %xmm2
+    movdqu 48(%rsi), %xmm3
+    movdqu %xmm0, (%rdi)
+    movdqu %xmm1, 16(%rdi)
+    movdqu %xmm2, 32(%rdi)
+    movdqu %xmm3, 48(%rdi)
+    movdqu -64(%rsi,%rdx), %xmm0
+    movdqu -48(%rsi,%rdx), %xmm1
+    movdqu -32(%rsi,%rdx), %xmm2
+    movdqu -16(%rsi,%rdx), %xmm3
+    movdqu %xmm0, -64(%rdi,%rdx)
+    movdqu %xmm1, -48(%rdi,%rdx)
+    movdqu %xmm2, -32(%rdi,%rdx)
+    movdqu %xmm3, -16(%rdi,%rdx)
+    jmp 1b
+3:  SMAP_SITE .zc_stac_sites
+    cmp $16, %rdx
+    jb 4f
+    movdqu (%rsi), %xmm0             // 16..31 bytes: the first 16, then the last 16
     movdqu -16(%rsi,%rdx), %xmm1
     movdqu %xmm0, (%rdi)
     movdqu %xmm1, -16(%rdi,%rdx)
-    xor %eax, %eax
-    SMAP_SITE .zc_clac_sites
+    jmp 1b
+4:  cmp $8, %rdx
+    jb 5f
+    movq (%rsi), %xmm0               // 8..15 bytes
+    movq -8(%rsi,%rdx), %xmm1
+    movq %xmm0, (%rdi)
+    movq %xmm1, -8(%rdi,%rdx)
+    jmp 1b
+5:  cmp $4, %rdx
+    jb 6f
+    movd (%rsi), %xmm0               // 4..7 bytes
+    movd -4(%rsi,%rdx), %xmm1
+    movd %xmm0, (%rdi)
+    movd %xmm1, -4(%rdi,%rdx)
+    jmp 1b
+6:  test %rdx, %rdx                  // 0..3 bytes: the first, the middle and the last
+    jz 1b
+    movzbl (%rsi), %eax
+    movb %al, (%rdi)
+    movzbl -1(%rsi,%rdx), %eax
+    movb %al, -1(%rdi,%rdx)
+    cmp $3, %rdx
+    jb 1b
+    movzbl 1(%rsi), %eax
+    movb %al, 1(%rdi)
+    jmp 1b
+9:  push %rcx                        // longer: x86_user_memcpy, keeping what it may change
+    push %r8
+    push %r9
+    push %r10
+    push %r11
+    call x86_user_memcpy
+    pop %r11
+    pop %r10
+    pop %r9
+    pop %r8
+    pop %rcx
     ret
 x86_user_copy_fault:                 // x86_kernel_trap resumes a faulting small copy here
     mov $1, %eax

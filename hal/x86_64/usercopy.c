@@ -17,14 +17,15 @@ static inline int x86_user_copy(void *dst, const void *src, size_t len) {
                      : "rcx", "r8", "r9", "r10", "r11", "memory", "cc");
     return faulted;
 }
-// x86_user_copy_vec (entry.S): the same, through xmm0-xmm3 for 16 to 64 bytes; direct calls only.
-// (The kernel is built with general registers only: nothing of its own lives in xmm0-xmm3.)
+// x86_user_copy_vec (entry.S): the same through xmm0-xmm3, changing no general register but
+// rax; direct calls only. (The kernel is built without vector registers: none of its values
+// lives in xmm0-xmm3, so they are no clobbers to declare.)
 static inline int x86_user_copy_vec(void *dst, const void *src, size_t len) {
     int faulted;
     __asm__ volatile("call x86_user_copy_vec"
                      : "=a"(faulted)
                      : "D"(dst), "S"(src), "d"(len)
-                     : "rcx", "r8", "r9", "r10", "r11", "memory", "cc");
+                     : "memory", "cc");
     return faulted;
 }
 void *(*x86_user_copy_impl)(void *, const void *, size_t) = memcpy;
@@ -161,13 +162,12 @@ __attribute__((always_inline)) inline zx_status_t hal_copy_to_user(uintptr_t uds
     return ZX_OK;
 }
 
-// Inside a direct call (hal.h): the vector copy for 16 to 64 bytes.
+// Inside a direct call (hal.h): the vector copy. A zero length is not special (its range is
+// checked like any other: a direct handler falls back on any failure).
 __attribute__((always_inline)) inline zx_status_t hal_copy_from_user_direct(void *dst, uintptr_t usrc, size_t len,
-                                                                     uintptr_t *fault_addr) {
-    if (len == 0) return ZX_OK;
+                                                                            uintptr_t *fault_addr) {
     if (!user_range_ok(usrc, len)) return ZX_ERR_INVALID_ARGS;
-    if (fixed_size(len) ? !copy_fixed(dst, (const void *)usrc, len, false)
-                        : __builtin_expect(x86_user_copy_vec(dst, (const void *)usrc, len), 0)) {
+    if (__builtin_expect(x86_user_copy_vec(dst, (const void *)usrc, len), 0)) {
         *fault_addr = x86_cpu.fault_addr;
         return ZX_ERR_UNAVAILABLE;
     }
@@ -175,11 +175,9 @@ __attribute__((always_inline)) inline zx_status_t hal_copy_from_user_direct(void
 }
 
 __attribute__((always_inline)) inline zx_status_t hal_copy_to_user_direct(uintptr_t udst, const void *src, size_t len,
-                                                                   uintptr_t *fault_addr) {
-    if (len == 0) return ZX_OK;
+                                                                          uintptr_t *fault_addr) {
     if (!user_range_ok(udst, len)) return ZX_ERR_INVALID_ARGS;
-    if (fixed_size(len) ? !copy_fixed((void *)udst, src, len, true)
-                        : __builtin_expect(x86_user_copy_vec((void *)udst, src, len), 0)) {
+    if (__builtin_expect(x86_user_copy_vec((void *)udst, src, len), 0)) {
         *fault_addr = x86_cpu.fault_addr;
         return ZX_ERR_UNAVAILABLE;
     }
