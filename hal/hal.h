@@ -200,8 +200,10 @@ void hal_set_syscall_handler_smp(hal_syscall_fn fn);
 // run syscall number n < count straight from its entry as fns[n](the eight argument
 // registers, the caller's pc), with no argument array and no generic dispatch. The handler
 // returns the call's result; the thread goes back to user mode with it at once while the
-// calling CPU's word HAL_CPU_WORD_SYSCALL_STOP (hal_cpu_word) is 0, and otherwise the backend
-// calls stop(result) and goes on as the fast path does with what the handler returned there.
+// calling CPU's word HAL_CPU_WORD_SYSCALL_STOP (hal_cpu_word) is 0. Otherwise the backend
+// calls stop(result), which says how the call stops as the fast path's handler would; with
+// HAL_SYSCALL_STOP_PENDING its value is the call's number (a call issued again needs it),
+// and the backend then stops the thread as the fast path does.
 // The registers come back as with the fast path. Inside the handler,
 // hal_syscall_direct_regs(args) gives the eight argument registers as the caller passed them
 // and returns the pc (for a call it hands to the fast path's handler; hal_arch.h). A backend without direct calls

@@ -151,6 +151,13 @@ static inline bool kobj_signal_update(struct kobj *o, zx_signals_t clear, zx_sig
     o->signals = (old & ~clear) | set;
     return unlikely(kobj_observed(o)) && o->signals != old;
 }
+// kobj_signal_update for signals the caller knows change (all of `set` clear, all of `clear` set:
+// a channel's READABLE as its queue fills or empties): one read-modify-write, no comparison.
+static inline bool kobj_signal_flip(struct kobj *o, zx_signals_t clear, zx_signals_t set) {
+    DEBUG_ASSERT((o->signals & clear) == clear && !(o->signals & set));
+    o->signals = (o->signals & ~clear) | set;
+    return unlikely(kobj_observed(o));
+}
 // kobj_signal_update for a path under the shared hold (docs/smp.md): o's lock is held and
 // nothing observes o, so no one is to be told.
 static inline void kobj_signal_update_locked(struct kobj *o, zx_signals_t clear, zx_signals_t set) {

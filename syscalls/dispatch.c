@@ -164,8 +164,14 @@ int64_t syscall_direct_fallback(uint64_t num) {
     return syscall_dispatch(current_thread(), num, args, pc);
 }
 
-// After a direct call, when the executor is wanted (hal_set_syscall_direct).
-static struct hal_syscall_result syscall_direct_stop(int64_t r) { return syscall_stop(r); }
+// After a direct call, when the executor is wanted (hal_set_syscall_direct). A call with no
+// result yet has its number as the value: the fallback counted it (syscall_dispatch), and a
+// call that succeeded has a result unless its thread is killed (then no register matters).
+static struct hal_syscall_result syscall_direct_stop(int64_t r) {
+    struct hal_syscall_result s = syscall_stop(r);
+    if (s.stop == HAL_SYSCALL_STOP_PENDING) s.value = (int64_t)current_thread()->syscall_num;
+    return s;
+}
 
 // Offers the fault to exception handlers; true when one took it (the thread now waits).
 static bool raise_exception(struct thread *t, const struct hal_trap *trap, zx_status_t fault_status) {

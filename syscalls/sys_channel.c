@@ -259,7 +259,8 @@ __attribute__((always_inline)) static inline int64_t write_fast(zx_handle_t hand
         handle_free_slot(ht, slots[i]);
     }
     list_add_tail(&dst->messages, &m->link);
-    if (dst->count++ == 0 && kobj_signal_update(&dst->obj, 0, ZX_CHANNEL_READABLE)) return fast_tail(&dst->obj, NULL);
+    // READABLE is set exactly while the queue holds a message.
+    if (dst->count++ == 0 && kobj_signal_flip(&dst->obj, 0, ZX_CHANNEL_READABLE)) return fast_tail(&dst->obj, NULL);
     return ZX_OK;
 }
 
@@ -293,8 +294,9 @@ __attribute__((noinline)) static int64_t write_direct_one(zx_handle_t handle, ui
 
 int64_t sys_channel_write_direct(zx_handle_t handle, uint32_t options, user_in_ptr bytes, uint32_t num_bytes,
                                  user_in_ptr handles, uint32_t num_handles) {
-    if (num_handles == 1) return write_direct_one(handle, options, bytes, num_bytes, handles);
-    int64_t st = num_handles ? FAST_FALLBACK : write_fast(handle, options, bytes, num_bytes, handles, 0, 0, true);
+    int64_t st = FAST_FALLBACK;
+    if (likely((options | num_handles) == 0)) st = write_fast(handle, 0, bytes, num_bytes, handles, 0, 0, true);
+    else if (num_handles == 1) return write_direct_one(handle, options, bytes, num_bytes, handles);
     if (likely(st != FAST_FALLBACK)) return syscall_direct_done(st);
     return syscall_fallback_channel_write();
 }
@@ -441,7 +443,7 @@ __attribute__((always_inline)) static inline int64_t read_fast(zx_handle_t handl
         m->num_handles = 0;  // all moved out
     }
     list_delete(&m->link);
-    struct kobj *signalled = --ch->count == 0 && kobj_signal_update(&ch->obj, ZX_CHANNEL_READABLE, 0) ? &ch->obj : NULL;
+    struct kobj *signalled = --ch->count == 0 && kobj_signal_flip(&ch->obj, ZX_CHANNEL_READABLE, 0) ? &ch->obj : NULL;
     struct message *to_free = NULL;
     if (likely(m->small && !ch->spare)) ch->spare = m;
     else to_free = m;

@@ -594,6 +594,8 @@ static uint64_t syscalls_seen;
 
 void hal_set_syscall_handler(hal_syscall_fn fn) { syscall_handler = fn; }
 
+int th_entry;
+uint64_t th_direct_calls;
 static const hal_syscall_direct_fn *direct_fns;
 static unsigned direct_count;
 static hal_syscall_direct_stop_fn direct_stop;
@@ -607,6 +609,7 @@ void hal_set_syscall_direct(const hal_syscall_direct_fn *fns, unsigned count, ha
 
 // A direct call as hal/x86_64/entry.S makes it.
 static struct hal_syscall_result direct_call(struct hal_uctx *u) {
+    th_direct_calls++;
     memcpy(hal_direct_regs, u->args, sizeof(u->args));
     hal_direct_regs[8] = u->pc;
     const uint64_t *a = u->args;
@@ -620,9 +623,11 @@ static struct hal_syscall_result direct_call(struct hal_uctx *u) {
 // other direct call (hal_set_syscall_direct) goes the direct way.
 static bool take_fast_path(struct hal_uctx *u) {
     uint64_t seen = syscalls_seen++;
-    if (!syscall_handler || (seen & 1)) return false;
-    struct hal_syscall_result r = u->sysno < direct_count && (seen & 2) ? direct_call(u)
-                                                                       : syscall_handler(u->sysno, u->args, u->pc);
+    bool direct = u->sysno < direct_count;
+    bool fast = th_entry == TH_ENTRY_MIXED ? !(seen & 1) : th_entry == TH_ENTRY_FAST || (th_entry == TH_ENTRY_DIRECT && direct);
+    if (!syscall_handler || !fast) return false;
+    direct = direct && (th_entry == TH_ENTRY_DIRECT || (th_entry == TH_ENTRY_MIXED && (seen & 2)));
+    struct hal_syscall_result r = direct ? direct_call(u) : syscall_handler(u->sysno, u->args, u->pc);
     if (r.stop == HAL_SYSCALL_STOP_PENDING) {
         u->ret = (uint64_t)r.value;  // only the register: the result comes later
         pending.kind = HAL_TRAP_SYSCALL_DONE;

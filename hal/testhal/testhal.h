@@ -71,6 +71,13 @@ uintptr_t th_user_alloc(size_t len);
 void *th_user_host(uintptr_t uaddr);  // the host address behind a th_user_* address, or NULL
 void th_user_reset(void);             // forgets every buffer (frees th_user_alloc's)
 extern uint64_t th_user_faults;       // ZX_ERR_UNAVAILABLE answers given so far
+// Which entry a syscall takes (hal_context_run): by default they alternate between the slow
+// one (a trap the executor decodes) and the fast one, and every other fast one of a direct
+// call goes the direct way (hal_set_syscall_direct). A test may pin one entry; a call the
+// pinned entry cannot take (not a direct call) takes the slow one.
+enum { TH_ENTRY_MIXED, TH_ENTRY_SLOW, TH_ENTRY_FAST, TH_ENTRY_DIRECT };
+extern int th_entry;
+extern uint64_t th_direct_calls;      // calls that took the direct entry
 
 // ---- scripted user threads ----
 // hal_context_run calls step(p, u) once per entry to user mode; step issues one trap with one

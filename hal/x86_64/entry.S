@@ -20,6 +20,7 @@
 #define PERCPU_RECOVER_RIP %gs:24
 #define PERCPU_RECOVER_RSP %gs:32
 #define PERCPU_LOCK_SHARED %gs:88  // x86.h: X86_PERCPU_LOCK_SHARED
+#define PERCPU_DIRECT_RFLAGS %gs:96  // x86.h: X86_PERCPU_DIRECT_RFLAGS
 #define MSR_GS_BASE       0xc0000101
 
 #define UCTX_VECTOR       (15*8)
@@ -219,13 +220,13 @@ x86_syscall_entry_smp:
 
 // A direct call (hal.h: hal_set_syscall_direct; one CPU). Frame from the bottom: r12 r13
 // (the C ABI's stack arguments 7 and 8), rip (the 9th, the caller's pc), rdi rsi rdx r10 r8
-// r9, the number, rflags. The handler takes the argument registers as its C arguments (the
-// 4th from r10); the frame keeps them for the way back and for a call it declines
-// (hal_syscall_direct_regs). It returns the result; the per-CPU stop word decides the rest.
+// r9; the user rflags wait in the per-CPU block (nothing else runs until the return). The
+// handler takes the argument registers as its C arguments (the 4th from r10); the frame keeps
+// them for the way back and for a call it declines (hal_syscall_direct_regs). It returns the
+// result; the per-CPU stop word decides the rest.
 #define DIRECT_STOP_WORD %gs:72  // hal_x86_kwords: HAL_CPU_WORD_SYSCALL_STOP (hal.h)
 syscall_direct:
-    push %r11                    // rflags
-    push %rax                    // the number
+    mov %r11, PERCPU_DIRECT_RFLAGS
     push %r9
     push %r8
     push %r10
@@ -247,26 +248,21 @@ syscall_direct:
     pop %r10
     pop %r8
     pop %r9
-    add $8, %rsp                 // the number
-    pop %r11
+    mov PERCPU_DIRECT_RFLAGS, %r11
     mov PERCPU_USER_RSP, %rsp
     swapgs
     sysretq
 syscall_direct_stop:             // as syscall_stop, from this frame
     mov %rax, %rdi
-    call *x86_syscall_direct_stop(%rip)
-    cmp $2, %rdx
-    jne 2f
-    mov 56(%rsp), %rax           // the number
-2:  pop %rcx
+    call *x86_syscall_direct_stop(%rip)  // rax: the result, or the number with none yet
+    pop %rcx
     pop %rdi
     pop %rsi
     pop %rdx
     pop %r10
     pop %r8
     pop %r9
-    add $8, %rsp
-    pop %r11
+    mov PERCPU_DIRECT_RFLAGS, %r11
     jmp syscall_stop_save
 
 syscall_stop:  // Stop: save the full state in the uctx as the slow entry would, and return to the

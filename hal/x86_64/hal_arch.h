@@ -50,12 +50,11 @@ static inline void hal_cpu_word_set(unsigned i, uintptr_t v) {
 }
 
 // Inside a direct call (hal.h: hal_set_syscall_direct): the frame entry.S built below the kernel
-// stack pointer x86_context_enter saved (r12 r13 rip rdi rsi rdx r10 r8 r9, the number, the
-// user rflags).
+// stack pointer x86_context_enter saved (r12 r13 rip rdi rsi rdx r10 r8 r9).
 static inline uintptr_t hal_syscall_direct_regs(uint64_t args[8]) {
     const uint64_t *f;
     __asm__("mov %%gs:0, %0" : "=r"(f) : "m"(hal_x86_kwords));
-    f -= 11;
+    f -= 9;
     for (int i = 0; i < 6; i++) args[i] = f[3 + i];
     args[6] = f[0];
     args[7] = f[1];

@@ -45,6 +45,9 @@ _Static_assert(sizeof(struct tramp_params) == X86_TRAMP_PARAMS_SIZE, "trampoline
 
 _Static_assert(X86_MAX_CPUS == HAL_MAX_CPUS, "hal.h");
 _Static_assert(offsetof(struct x86_percpu, kwords) == HAL_X86_PERCPU_KWORDS, "hal_arch.h");
+_Static_assert(offsetof(struct x86_percpu, lock_shared) == X86_PERCPU_LOCK_SHARED, "entry.S");
+_Static_assert(offsetof(struct x86_percpu, direct_rflags) == X86_PERCPU_DIRECT_RFLAGS, "entry.S");
+_Static_assert(offsetof(struct x86_percpu, kwords) + 8 * HAL_CPU_WORD_SYSCALL_STOP == 72, "entry.S");
 
 unsigned hal_cpu_count(void) { return cpus_online; }
 

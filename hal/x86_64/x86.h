@@ -129,6 +129,7 @@ struct x86_percpu {
     uintptr_t kwords[HAL_CPU_WORDS];  // 64: the kernel's per-CPU words (hal_cpu_word)
     uint32_t lock_shared;     // 88: holds the kernel lock shared (smp.c; entry.S drops it)
     uint32_t online;          // set (release) by the CPU once it is up and idling
+    uint64_t direct_rflags;   // 96: the user rflags during a direct syscall (entry.S)
     uint32_t gs_cpu;          // hal_cpu_id() as the CPU read it through %gs at bring-up
     uint64_t ipis;            // X86_VEC_IPI interrupts taken (written by this CPU only)
     // Interrupts are taken without the kernel lock (smp.c): what they leave for later.
@@ -159,6 +160,7 @@ extern struct x86_percpu x86_percpu[X86_MAX_CPUS];
 #define X86_PERCPU_SELF 48
 #define X86_PERCPU_CPU  56
 #define X86_PERCPU_LOCK_SHARED 88
+#define X86_PERCPU_DIRECT_RFLAGS 96
 
 // The running CPU's block. Kernel code runs on one CPU from entry to exit (no preemption in
 // the kernel), so the compiler may keep the pointer for the whole function (no `volatile`).

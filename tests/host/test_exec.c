@@ -168,7 +168,12 @@ static void chan_prog(struct th_prog *p, struct hal_uctx *u) {
     }
 }
 
-TEST(Exec, ChannelRoundTripWithAHandle) {
+// The same program through each of the kernel's entries (testhal.h: th_entry); the direct one
+// (channel_write and channel_read) handles the common cases itself and hands the others (too
+// small, empty, peer closed) to the general path, with the same results.
+static void chan_round_trip(int entry) {
+    th_entry = entry;
+    uint64_t direct_before = th_direct_calls;
     struct kt_proc kp;
     ASSERT_OK(kt_proc_create(&kp, "chan"));
     struct kobj *e;
@@ -206,7 +211,15 @@ TEST(Exec, ChannelRoundTripWithAHandle) {
     kt_proc_destroy(&kp);
     EXPECT_EQ(e->handle_count, 0);  // the dead process's table let go of it
     kobj_unref(e);
+    if (entry == TH_ENTRY_DIRECT) EXPECT_EQ(th_direct_calls - direct_before, 6);  // every write and read
+    if (entry == TH_ENTRY_SLOW || entry == TH_ENTRY_FAST) EXPECT_EQ(th_direct_calls, direct_before);
+    th_entry = TH_ENTRY_MIXED;
 }
+
+TEST(Exec, ChannelRoundTripWithAHandle) { chan_round_trip(TH_ENTRY_MIXED); }
+TEST(Exec, ChannelRoundTripSlowEntry) { chan_round_trip(TH_ENTRY_SLOW); }
+TEST(Exec, ChannelRoundTripFastEntry) { chan_round_trip(TH_ENTRY_FAST); }
+TEST(Exec, ChannelRoundTripDirectEntry) { chan_round_trip(TH_ENTRY_DIRECT); }
 
 struct bad_ctx {
     uintptr_t out, hs;
@@ -233,7 +246,8 @@ static void bad_write_prog(struct th_prog *p, struct hal_uctx *u) {
     }
 }
 
-TEST(Exec, ChannelWriteConsumesHandlesOnFailure) {
+static void bad_write(int entry) {
+    th_entry = entry;
     struct kt_proc kp;
     ASSERT_OK(kt_proc_create(&kp, "badwrite"));
     struct kobj *e1, *e2;
@@ -255,7 +269,11 @@ TEST(Exec, ChannelWriteConsumesHandlesOnFailure) {
     kobj_unref(e1);
     kobj_unref(e2);
     kt_proc_destroy(&kp);
+    th_entry = TH_ENTRY_MIXED;
 }
+
+TEST(Exec, ChannelWriteConsumesHandlesOnFailure) { bad_write(TH_ENTRY_MIXED); }
+TEST(Exec, ChannelWriteConsumesHandlesOnFailureDirectEntry) { bad_write(TH_ENTRY_DIRECT); }
 
 // ---- user copies ----
 

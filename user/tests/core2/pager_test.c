@@ -280,6 +280,64 @@ TEST(PagerTest, UserCopyFromPagerMappingRestartsTheCall) {
     pg_close(&g);
 }
 
+// zx_channel_read takes the direct entry (docs/performance.md): a copy that waits for a pager
+// falls back to the general path, stops, and the call is issued again from the registers the
+// direct entry kept; the message is read once, intact. (zx_channel_write consumes its handles
+// even when it fails, so it is not issued again: dispatch.c, pager_restart.)
+struct chan_copier {
+    zx_handle_t ch;
+    uintptr_t addr;
+    volatile zx_status_t status;
+    volatile uint32_t actual;
+    volatile uint64_t done;
+};
+
+static void chan_read_fn(void *arg) {
+    struct chan_copier *c = arg;
+    uint32_t nb = 0, nh = 0;
+    c->status = zx_channel_read(c->ch, 0, (void *)(c->addr + 8), NULL, 64, 0, &nb, &nh);
+    c->actual = nb;
+    c->done = 1;
+}
+
+static zx_status_t start_blocked_on(struct tthread *t, const char *name, void (*fn)(void *), void *arg) {
+    zx_status_t st = tthread_start(t, name, fn, arg);
+    if (st == ZX_OK && !wait_thread_state(t->handle, ZX_THREAD_STATE_BLOCKED_PAGER)) st = ZX_ERR_TIMED_OUT;
+    return st;
+}
+
+TEST(PagerTest, ChannelReadIntoPagerMappingRestartsTheCall) {
+    struct pg g;
+    ASSERT_OK(pg_make(&g, 1, 0));
+    zx_vaddr_t addr;
+    ASSERT_OK(zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0, g.vmo, 0, PAGE, &addr));
+    zx_handle_t ch[2];
+    ASSERT_OK(zx_channel_create(0, &ch[0], &ch[1]));
+    uint8_t msg[64];
+    for (unsigned i = 0; i < sizeof(msg); i++) msg[i] = (uint8_t)(i * 7 + 1);
+    ASSERT_OK(zx_channel_write(ch[0], 0, msg, sizeof(msg), NULL, 0));
+    struct chan_copier c = {.ch = ch[1], .addr = addr};
+    struct tthread t;
+    ASSERT_OK(start_blocked_on(&t, "chan-reader", chan_read_fn, &c));
+    zx_port_packet_t pkt;
+    ASSERT_OK(next_request(&g, LONG_WAIT, &pkt));
+    EXPECT_TRUE(is_read(&pkt, 0, PAGE));
+    zx_signals_t pending = 0;
+    EXPECT_OK(zx_object_wait_one(ch[1], ZX_CHANNEL_READABLE, 0, &pending));  // not taken yet
+    ASSERT_OK(supply(&g, 0, 1));
+    ASSERT_TRUE(wait_u64(&c.done, 1));
+    tthread_join(&t);
+    EXPECT_OK(c.status);
+    EXPECT_EQ(c.actual, 64u);
+    EXPECT_EQ(memcmp((const void *)(addr + 8), msg, sizeof(msg)), 0);
+    EXPECT_EQ(*(volatile uint64_t *)addr, PAGER_TAG);
+    EXPECT_STATUS(zx_object_wait_one(ch[1], ZX_CHANNEL_READABLE, 0, &pending), ZX_ERR_TIMED_OUT);
+    zx_handle_close(ch[0]);
+    zx_handle_close(ch[1]);
+    EXPECT_OK(zx_vmar_unmap(zx_vmar_root_self(), addr, PAGE));
+    pg_close(&g);
+}
+
 // ---- failing, detaching, closing ----
 
 TEST(PagerTest, FailedReadReturnsThePagersStatus) {
