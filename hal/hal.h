@@ -174,7 +174,7 @@ void hal_context_run(struct hal_uctx *u, struct hal_trap *trap);
 
 // The syscall fast path. A backend may run a system call at once, on the kernel stack, without
 // leaving hal_context_run: it calls the handler registered here (by the layer that owns
-// syscalls) with the number, the eight arguments and the caller's pc, before the thread's full
+// syscalls) with the eight arguments, the number and the caller's pc, before the thread's full
 // register state is saved. So the handler must not read or write the calling thread's uctx
 // (hal_uctx_*), except through hal_uctx_set_tls_base, which takes effect at once. With
 // HAL_SYSCALL_RETURN the thread goes straight back to user mode with `value` as the result;
@@ -189,7 +189,8 @@ struct hal_syscall_result {
     int64_t value;
     uint64_t stop;  // HAL_SYSCALL_*
 };
-typedef struct hal_syscall_result (*hal_syscall_fn)(uint64_t num, const uint64_t args[8], uintptr_t pc);
+// (The arguments first: the handler passes them on to the call's decoder as they came.)
+typedef struct hal_syscall_result (*hal_syscall_fn)(const uint64_t args[8], uint64_t num, uintptr_t pc);
 void hal_set_syscall_handler(hal_syscall_fn fn);
 // The handler once other CPUs run the executor (hal_start_other_cpus): it is called without
 // the kernel lock and takes it (hal_kernel_lock or hal_kernel_lock_shared); the backend drops

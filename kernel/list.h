@@ -30,6 +30,11 @@ static inline void list_delete(struct list_node *n) {
     n->next->prev = n->prev;
     n->prev = n->next = NULL;
 }
+// list_delete for a node nothing looks at once it is out (list_in_list is then wrong for it).
+static inline void list_unlink(struct list_node *n) {
+    n->prev->next = n->next;
+    n->next->prev = n->prev;
+}
 static inline struct list_node *list_pop_head(struct list_node *l) {
     if (list_empty(l)) return NULL;
     struct list_node *n = l->next;

@@ -117,7 +117,7 @@ __attribute__((noinline)) static struct hal_syscall_result syscall_stop(int64_t 
     return (struct hal_syscall_result){r, pending ? HAL_SYSCALL_STOP_PENDING : HAL_SYSCALL_STOP};
 }
 
-static struct hal_syscall_result syscall_fast(uint64_t num, const uint64_t args[8], uintptr_t pc) {
+static struct hal_syscall_result syscall_fast(const uint64_t args[8], uint64_t num, uintptr_t pc) {
     int64_t r = syscall_dispatch(current_thread(), num, args, pc);
     if (unlikely(sched_attention())) return syscall_stop(r);
     DEBUG_ASSERT(r != SYS_BLOCKED && !current_thread()->policy_exception && sched_may_return(sched_current()));
@@ -129,7 +129,7 @@ static struct hal_syscall_result syscall_fast(uint64_t num, const uint64_t args[
 // lock shared and tries it; that path takes the exclusive hold itself when it declines
 // (syscall_table.c: d_NAME_shared). Any other call runs under the exclusive hold. The stop
 // path needs the exclusive hold.
-static struct hal_syscall_result syscall_fast_smp(uint64_t num, const uint64_t args[8], uintptr_t pc) {
+static struct hal_syscall_result syscall_fast_smp(const uint64_t args[8], uint64_t num, uintptr_t pc) {
     int64_t (*shared)(const uint64_t *) = num < ZX_SYS_COUNT ? syscall_fns_shared[num] : NULL;
     int64_t r;
     if (shared) {

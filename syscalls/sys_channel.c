@@ -442,7 +442,7 @@ __attribute__((always_inline)) static inline int64_t read_fast(zx_handle_t handl
         }
         m->num_handles = 0;  // all moved out
     }
-    list_delete(&m->link);
+    list_unlink(&m->link);  // a message's link is looked at only while it is queued
     struct kobj *signalled = --ch->count == 0 && kobj_signal_flip(&ch->obj, ZX_CHANNEL_READABLE, 0) ? &ch->obj : NULL;
     struct message *to_free = NULL;
     if (likely(m->small && !ch->spare)) ch->spare = m;

@@ -199,7 +199,7 @@ static uint64_t fast_syscall(const siginfo_t *si, ucontext_t *uc) {
     const uint64_t args[8] = {(uint64_t)g[REG_RDI], (uint64_t)g[REG_RSI], (uint64_t)g[REG_RDX],
                               (uint64_t)g[REG_R10], (uint64_t)g[REG_R8],  (uint64_t)g[REG_R9],
                               (uint64_t)g[REG_R12], (uint64_t)g[REG_R13]};
-    struct hal_syscall_result r = syscall_handler((uint64_t)si->si_syscall, args, (uintptr_t)g[REG_RIP]);
+    struct hal_syscall_result r = syscall_handler(args, (uint64_t)si->si_syscall, (uintptr_t)g[REG_RIP]);
     if (likely(r.stop == HAL_SYSCALL_RETURN)) {
         g[REG_RAX] = (greg_t)r.value;
         _writegsbase_u64(u->gs_base);

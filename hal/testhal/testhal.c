@@ -627,7 +627,7 @@ static bool take_fast_path(struct hal_uctx *u) {
     bool fast = th_entry == TH_ENTRY_MIXED ? !(seen & 1) : th_entry == TH_ENTRY_FAST || (th_entry == TH_ENTRY_DIRECT && direct);
     if (!syscall_handler || !fast) return false;
     direct = direct && (th_entry == TH_ENTRY_DIRECT || (th_entry == TH_ENTRY_MIXED && (seen & 2)));
-    struct hal_syscall_result r = direct ? direct_call(u) : syscall_handler(u->sysno, u->args, u->pc);
+    struct hal_syscall_result r = direct ? direct_call(u) : syscall_handler(u->args, u->sysno, u->pc);
     if (r.stop == HAL_SYSCALL_STOP_PENDING) {
         u->ret = (uint64_t)r.value;  // only the register: the result comes later
         pending.kind = HAL_TRAP_SYSCALL_DONE;

@@ -177,13 +177,13 @@ paranoid_trap:
     push %rsi
     push %rdi
 .if \smp
-    mov %rax, %rdi               // num
-    mov %rsp, %rsi               // args
+    mov %rsp, %rdi               // args
+    mov %rax, %rsi               // num
     mov %rcx, %rdx               // pc
     call *x86_syscall_handler_smp(%rip)
 .else
-    mov %rax, %rdi               // num
-    mov %rsp, %rsi               // args
+    mov %rsp, %rdi               // args
+    mov %rax, %rsi               // num
     mov %rcx, %rdx               // pc
     call *x86_syscall_handler(%rip)
 .endif

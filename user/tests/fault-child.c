@@ -37,6 +37,18 @@ static void do_fault(const char *what) {
         uint64_t ret = ZX_SYS_handle_close;
         __asm__ volatile("syscall" : "+a"(ret) : "D"(0) : "rcx", "r11", "memory");
         printf("fault-child: raw syscall returned %lld\n", (long long)ret);
+    } else if (strcmp(what, "syscall-direct") == 0) {
+        // zx_channel_write(ZX_HANDLE_INVALID, 0, NULL, 0, NULL, 0): a call the kernel's direct
+        // entry takes (syscalls.def `direct`), from the program's own text.
+        uint64_t ret = ZX_SYS_channel_write;
+        register uint64_t r10 __asm__("r10") = 0;
+        register uint64_t r8 __asm__("r8") = 0;
+        register uint64_t r9 __asm__("r9") = 0;
+        __asm__ volatile("syscall"
+                         : "+a"(ret)
+                         : "D"(0), "S"(0), "d"(0), "r"(r10), "r"(r8), "r"(r9)
+                         : "rcx", "r11", "memory");
+        printf("fault-child: raw syscall returned %lld\n", (long long)ret);
     } else {
         printf("fault-child: unknown case '%s'\n", what);
     }

@@ -37,3 +37,8 @@ TEST(Fault, DivideByZero) {
 TEST(Syscall, OutsideVdso) {
     expect_killed("syscall", ZX_TASK_RETCODE_VDSO_KILL);
 }
+
+// The same for a call of the direct entry (docs/performance.md): it checks the caller too.
+TEST(Syscall, DirectCallOutsideVdso) {
+    expect_killed("syscall-direct", ZX_TASK_RETCODE_VDSO_KILL);
+}
