@@ -46,3 +46,26 @@ def test_warm_up_iterations_do_not_count():
 def test_too_few_iterations_is_an_error():
     with pytest.raises(SystemExit, match="too few"):
         pathtrace.analyse([0x100, 0x1, 0x100], {}, 0x100)
+
+
+class FakeElfSyms(FakeSyms):
+    def __init__(self, ranges):
+        super().__init__(ranges)
+        self.base = 0
+        self.addrs = [lo for lo, _, _ in ranges]
+        self.names = [name for _, _, name in ranges]
+
+
+def test_listing_names_each_instruction_of_the_iteration(tmp_path, monkeypatch):
+    kernel = FakeElfSyms([(0xf000, 0xf010, "x86_syscall_entry")])
+    bench = FakeElfSyms([(0x100, 0x200, "loop")])
+    text = {0x100: "call 0x150", 0xf000: "swapgs", 0xf003: "sysretq"}
+    monkeypatch.setattr(pathtrace, "disassembly", lambda elf, base=0: text)
+    out = tmp_path / "listing"
+    pathtrace.write_listing(str(out), [0x100, 0xf000, 0xf003, 0x5000],
+                            {"bench": bench, "kernel": kernel}, {"bench": "b.elf", "kernel": "k.elf"})
+    lines = out.read_text().splitlines()
+    assert len(lines) == 4
+    assert lines[0].split() == ["0", "bench", "loop+0x0", "call", "0x150"]
+    assert lines[2].split() == ["2", "kernel", "x86_syscall_entry+0x3", "sysretq"]
+    assert lines[3].split() == ["3", "other", "?+0x0", "?"]  # outside every ELF: said so
