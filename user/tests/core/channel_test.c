@@ -768,3 +768,90 @@ TEST(ChannelTest, CallCanceledByClose) {
 }
 
 #endif  // ZX_SYS_channel_call
+
+// ---- the registers around a syscall (docs/abi.md) ----
+// zx_channel_write and zx_channel_read take the kernel's direct entry (docs/performance.md),
+// which keeps the argument registers in a frame of its own: whatever path a call takes there
+// (the common case, one handle, or the general path for an error), every general register
+// but rax, rcx and r11 comes back as the caller left it (the vDSO stub itself only copies rcx
+// into r10). zc_regs_probe(r, fn) loads r[0..5] into rdi rsi rdx rcx r8 r9, r[6] and r[7] as
+// the 7th and 8th arguments on the stack, r[8..13] into rbx rbp r12 r13 r14 r15, calls fn, and
+// stores what it finds: rdi rsi rdx r10 r8 r9 in r[0..5], rbx .. r15 in r[8..13], rax in r[14].
+void zc_regs_probe(uint64_t r[16], void *fn);
+__asm__(".pushsection .text\n"
+        ".globl zc_regs_probe\n"
+        ".type zc_regs_probe, @function\n"
+        "zc_regs_probe:\n"
+        "  push %rbx\n  push %rbp\n  push %r12\n  push %r13\n  push %r14\n  push %r15\n"
+        "  push %rdi\n"
+        "  mov %rsi, %rax\n"
+        "  push 56(%rdi)\n  push 48(%rdi)\n"
+        "  mov 64(%rdi), %rbx\n  mov 72(%rdi), %rbp\n  mov 80(%rdi), %r12\n"
+        "  mov 88(%rdi), %r13\n  mov 96(%rdi), %r14\n  mov 104(%rdi), %r15\n"
+        "  mov 8(%rdi), %rsi\n  mov 16(%rdi), %rdx\n  mov 24(%rdi), %rcx\n"
+        "  mov 32(%rdi), %r8\n  mov 40(%rdi), %r9\n  mov (%rdi), %rdi\n"
+        "  call *%rax\n"
+        "  add $16, %rsp\n"
+        "  xchg %rdi, (%rsp)\n"
+        "  mov %rax, 112(%rdi)\n"
+        "  mov %rsi, 8(%rdi)\n  mov %rdx, 16(%rdi)\n  mov %r10, 24(%rdi)\n"
+        "  mov %r8, 32(%rdi)\n  mov %r9, 40(%rdi)\n"
+        "  mov %rbx, 64(%rdi)\n  mov %rbp, 72(%rdi)\n  mov %r12, 80(%rdi)\n"
+        "  mov %r13, 88(%rdi)\n  mov %r14, 96(%rdi)\n  mov %r15, 104(%rdi)\n"
+        "  pop %rax\n  mov %rax, (%rdi)\n"
+        "  pop %r15\n  pop %r14\n  pop %r13\n  pop %r12\n  pop %rbp\n  pop %rbx\n"
+        "  ret\n"
+        ".size zc_regs_probe, . - zc_regs_probe\n"
+        ".popsection\n");
+
+// Calls fn with these eight arguments and sentinels in the callee-saved registers; checks the
+// registers after it and returns its status.
+static zx_status_t call_and_check_regs(void *fn, const uint64_t args[8], const char *what) {
+    uint64_t r[16] = {0};
+    for (int i = 0; i < 8; i++) r[i] = args[i];
+    for (int i = 8; i < 14; i++) r[i] = 0x5a5a000000000000ull | ((uint64_t)i << 32) | 0x1234567u;
+    zc_regs_probe(r, fn);
+    const char *names[6] = {"rdi", "rsi", "rdx", "r10 (rcx in)", "r8", "r9"};
+    for (int i = 0; i < 6; i++) {
+        if (r[i] != args[i]) {
+            zctest_fail(__FILE__, __LINE__, "%s: %s came back %#lx, not %#lx", what, names[i], r[i], args[i]);
+        }
+    }
+    const char *saved[6] = {"rbx", "rbp", "r12", "r13", "r14", "r15"};
+    for (int i = 8; i < 14; i++) {
+        uint64_t want = 0x5a5a000000000000ull | ((uint64_t)i << 32) | 0x1234567u;
+        if (r[i] != want) zctest_fail(__FILE__, __LINE__, "%s: %s came back %#lx", what, saved[i - 8], r[i]);
+    }
+    return (zx_status_t)r[14];
+}
+
+TEST(ChannelTest, DirectCallsKeepTheCallersRegisters) {
+    zx_handle_t a, b, e;
+    ASSERT_OK(zx_channel_create(0, &a, &b));
+    ASSERT_OK(zx_event_create(0, &e));
+    uint8_t msg[64], got[64];
+    for (unsigned i = 0; i < sizeof(msg); i++) msg[i] = (uint8_t)(3 * i + 1);
+    uint32_t nb = 0, nh = 0;
+    zx_handle_t hs[1] = {e}, rh[1] = {0};
+    uint64_t w0[8] = {a, 0, (uintptr_t)msg, sizeof(msg), 0, 0, 0, 0};
+    EXPECT_OK(call_and_check_regs((void *)zx_channel_write, w0, "write, no handle"));
+    uint64_t r0[8] = {b, 0, (uintptr_t)got, (uintptr_t)rh, sizeof(got), 0, (uintptr_t)&nb, (uintptr_t)&nh};
+    EXPECT_OK(call_and_check_regs((void *)zx_channel_read, r0, "read, no handle"));
+    EXPECT_EQ(nb, 64u);
+    EXPECT_EQ(memcmp(got, msg, sizeof(msg)), 0);
+    uint64_t w1[8] = {a, 0, (uintptr_t)msg, 8, (uintptr_t)hs, 1, 0, 0};
+    EXPECT_OK(call_and_check_regs((void *)zx_channel_write, w1, "write, one handle"));
+    uint64_t r1[8] = {b, 0, (uintptr_t)got, (uintptr_t)rh, sizeof(got), 1, (uintptr_t)&nb, (uintptr_t)&nh};
+    EXPECT_OK(call_and_check_regs((void *)zx_channel_read, r1, "read, one handle"));
+    EXPECT_EQ(nh, 1u);
+    EXPECT_NE(rh[0], ZX_HANDLE_INVALID);
+    // The general path, for errors: an empty queue, a bad handle, bad options.
+    EXPECT_STATUS(call_and_check_regs((void *)zx_channel_read, r0, "read, empty"), ZX_ERR_SHOULD_WAIT);
+    uint64_t bad[8] = {0x7fff0001, 0, (uintptr_t)msg, 8, 0, 0, 0, 0};
+    EXPECT_STATUS(call_and_check_regs((void *)zx_channel_write, bad, "write, bad handle"), ZX_ERR_BAD_HANDLE);
+    uint64_t opts[8] = {a, 0x40, (uintptr_t)msg, 8, 0, 0, 0, 0};
+    EXPECT_STATUS(call_and_check_regs((void *)zx_channel_write, opts, "write, bad options"), ZX_ERR_INVALID_ARGS);
+    zx_handle_close(rh[0]);
+    zx_handle_close(a);
+    zx_handle_close(b);
+}
