@@ -162,26 +162,27 @@ __attribute__((always_inline)) inline zx_status_t hal_copy_to_user(uintptr_t uds
     return ZX_OK;
 }
 
-// Inside a direct call (hal.h): the vector copy. A zero length is not special (its range is
-// checked like any other: a direct handler falls back on any failure).
-__attribute__((always_inline)) inline zx_status_t hal_copy_from_user_direct(void *dst, uintptr_t usrc, size_t len,
-                                                                            uintptr_t *fault_addr) {
-    if (!user_range_ok(usrc, len)) return ZX_ERR_INVALID_ARGS;
-    if (__builtin_expect(x86_user_copy_vec(dst, (const void *)usrc, len), 0)) {
+// Inside a direct call (hal.h): the vector copy, either way (`user` is the user side's address).
+// A zero length is not special (its range is checked like any other: a direct handler falls
+// back on any failure).
+static inline __attribute__((always_inline)) zx_status_t direct_copy(void *dst, const void *src, uintptr_t user,
+                                                                     size_t len, uintptr_t *fault_addr) {
+    if (!user_range_ok(user, len)) return ZX_ERR_INVALID_ARGS;
+    if (__builtin_expect(x86_user_copy_vec(dst, src, len), 0)) {
         *fault_addr = x86_cpu.fault_addr;
         return ZX_ERR_UNAVAILABLE;
     }
     return ZX_OK;
 }
 
+__attribute__((always_inline)) inline zx_status_t hal_copy_from_user_direct(void *dst, uintptr_t usrc, size_t len,
+                                                                            uintptr_t *fault_addr) {
+    return direct_copy(dst, (const void *)usrc, usrc, len, fault_addr);
+}
+
 __attribute__((always_inline)) inline zx_status_t hal_copy_to_user_direct(uintptr_t udst, const void *src, size_t len,
                                                                           uintptr_t *fault_addr) {
-    if (!user_range_ok(udst, len)) return ZX_ERR_INVALID_ARGS;
-    if (__builtin_expect(x86_user_copy_vec((void *)udst, src, len), 0)) {
-        *fault_addr = x86_cpu.fault_addr;
-        return ZX_ERR_UNAVAILABLE;
-    }
-    return ZX_OK;
+    return direct_copy((void *)udst, src, udst, len, fault_addr);
 }
 
 // ---- scatter/gather ----
